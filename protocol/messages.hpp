@@ -1,0 +1,322 @@
+// The message catalogue (DESIGN.md §4; docs/PROTOCOL.md documents every bit).
+//
+// A message on the wire is one WebSocket binary message: a type byte, then the bit-packed body
+// written by the message's serialize() (one body for write, read and measure), padded with zero
+// bits to a whole byte. StateUpdate is stateful (delta-coded against per-client baselines) and
+// lives in snapshot.hpp; everything here is self-contained.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/serialize.hpp"
+
+namespace omega::protocol {
+
+enum class MessageType : uint8_t {
+  hello = 1,           // client → zone
+  welcome = 2,         // zone → client
+  player_input = 3,    // client → zone
+  state_update = 4,    // zone → client (snapshot.hpp)
+  game_event = 5,      // zone → client
+  action_confirm = 6,  // zone → client
+  action_reject = 7,   // zone → client
+  heartbeat = 8,       // both ways
+  transfer = 9,        // zone → client
+  kick = 10,           // zone → client, then the zone closes the connection
+};
+inline constexpr uint8_t kMaxMessageType = 10;
+
+// Why a zone closed a connection. Sent in Kick and used as the WebSocket close reason.
+enum class KickReason : uint8_t {
+  none = 0,
+  protocol_error = 1,        // a malformed or unexpected message
+  message_too_large = 2,     // above the zone's maximum message size
+  text_frame = 3,            // the protocol is binary only
+  input_rate = 4,            // more inputs per second than any honest client sends
+  too_many_connections = 5,  // per-IP connection limit
+  ticket_invalid = 6,        // signature does not verify, or not a ticket at all
+  ticket_expired = 7,
+  ticket_wrong_instance = 8,
+  ticket_replayed = 9,
+  version_unsupported = 10,  // no protocol version in common
+  slow_client = 11,          // outgoing queue overflowed
+  idle_timeout = 12,         // nothing received for too long
+  shutting_down = 13,
+  session_replaced = 14,     // the same character connected again elsewhere
+  server_full = 15,
+  hello_timeout = 16,        // connected but never sent Hello
+};
+inline constexpr KickReason kMaxKickReason = KickReason::hello_timeout;
+const char* to_string(KickReason reason);
+
+// Why the zone refused an action (ActionReject).
+enum class RejectReason : uint8_t {
+  none = 0,
+  unknown_action = 1,
+  on_cooldown = 2,
+  not_enough_mana = 3,
+  out_of_range = 4,
+  no_line_of_sight = 5,
+  invalid_target = 6,
+  target_dead = 7,
+  caster_dead = 8,
+  stunned = 9,
+  busy_casting = 10,
+};
+inline constexpr RejectReason kMaxRejectReason = RejectReason::busy_casting;
+
+// Action slots in PlayerInput: 0 = none, 1 = basic attack, 2..15 = ability slots.
+inline constexpr uint8_t kMaxActionSlot = 15;
+
+struct Hello {
+  static constexpr MessageType kType = MessageType::hello;
+  // The version range this client speaks. These two fields open Hello in every protocol
+  // version, so any server can read them and answer with a Kick{version_unsupported}.
+  uint16_t min_version = kMinProtocolVersion;
+  uint16_t max_version = kProtocolVersion;
+  std::string ticket;  // signed join ticket (ticket.hpp), opaque here
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, min_version, uint16_t{0}, uint16_t{0xffff}));
+    OMEGA_SERIALIZE(serialize_uint(s, max_version, uint16_t{0}, uint16_t{0xffff}));
+    if constexpr (Stream::kIsReading) {
+      if (max_version < min_version) return s.fail(DecodeError::out_of_range);
+    }
+    return serialize_bytes(s, ticket, kMaxTicketBytes);
+  }
+  bool operator==(const Hello&) const = default;
+};
+
+struct Welcome {
+  static constexpr MessageType kType = MessageType::welcome;
+  uint16_t version = kProtocolVersion;  // the version both sides now speak
+  uint32_t entity_id = 1;               // the client's own entity
+  std::string zone;                     // zone name, e.g. "hub_city_1"
+  uint32_t instance_id = 0;
+  uint8_t tick_hz = 30;
+  uint8_t snapshot_hz = 15;
+  uint32_t server_tick = 0;  // baseline tick for the first StateUpdate
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, version, uint16_t{0}, uint16_t{0xffff}));
+    OMEGA_SERIALIZE(serialize_uint(s, entity_id, 1u, kMaxEntityId));
+    OMEGA_SERIALIZE(serialize_bytes(s, zone, kMaxZoneNameBytes));
+    OMEGA_SERIALIZE(serialize_uint(s, instance_id, 0u, 0xffffffffu));
+    OMEGA_SERIALIZE(serialize_uint(s, tick_hz, uint8_t{1}, uint8_t{255}));
+    OMEGA_SERIALIZE(serialize_uint(s, snapshot_hz, uint8_t{1}, uint8_t{255}));
+    return serialize_uint(s, server_tick, 0u, 0xffffffffu);
+  }
+  bool operator==(const Welcome&) const = default;
+};
+
+struct PlayerInput {
+  static constexpr MessageType kType = MessageType::player_input;
+  uint16_t seq = 0;             // wraps; the zone acks the last one it applied
+  bool moving = false;
+  uint8_t move_direction = 0;   // quantize_angle(); only sent when moving
+  uint8_t facing = 0;           // quantize_angle()
+  uint8_t action = 0;           // 0 none, 1 basic attack, 2..15 ability slot
+  uint32_t target = 0;          // target entity, 0 = none; only sent with an action
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, seq, uint16_t{0}, uint16_t{0xffff}));
+    OMEGA_SERIALIZE(serialize_bool(s, moving));
+    if (moving) OMEGA_SERIALIZE(serialize_uint(s, move_direction, uint8_t{0}, uint8_t{255}));
+    if constexpr (Stream::kIsReading) {
+      if (!moving) move_direction = 0;
+    }
+    OMEGA_SERIALIZE(serialize_uint(s, facing, uint8_t{0}, uint8_t{255}));
+    OMEGA_SERIALIZE(serialize_uint(s, action, uint8_t{0}, kMaxActionSlot));
+    if (action != 0) {
+      bool has_target = target != 0;
+      OMEGA_SERIALIZE(serialize_bool(s, has_target));
+      if (has_target) OMEGA_SERIALIZE(serialize_uint(s, target, 1u, kMaxEntityId));
+      if constexpr (Stream::kIsReading) {
+        if (!has_target) target = 0;
+      }
+    } else if constexpr (Stream::kIsReading) {
+      target = 0;
+    }
+    return true;
+  }
+  bool operator==(const PlayerInput&) const = default;
+};
+
+enum class GameEventType : uint8_t {
+  damage = 0,          // source hit target for amount (detail = ability, critical flag)
+  heal = 1,            // source healed target for amount (detail = ability)
+  death = 2,           // target died; source = killer (0 = none)
+  experience = 3,      // target gained amount XP
+  level_up = 4,        // target reached level amount
+  loot = 5,            // target received amount × item detail
+  status_applied = 6,  // effect detail on target for amount ticks
+  status_removed = 7,  // effect detail left target
+};
+inline constexpr GameEventType kMaxGameEventType = GameEventType::status_removed;
+
+// Amounts (damage, XP, quantities, durations): most fit 7 bits, all fit kMaxStat.
+inline constexpr TierTable kAmountTiers{{7, 11, 20}, 3};
+
+struct GameEventEntry {
+  GameEventType type = GameEventType::damage;
+  uint32_t source = 0;  // 0 = none
+  uint32_t target = 1;
+  uint32_t amount = 0;  // 0..kMaxStat
+  uint16_t detail = 0;  // ability, item or status effect id
+  bool critical = false;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, type, GameEventType::damage, kMaxGameEventType));
+    OMEGA_SERIALIZE(serialize_uint(s, target, 1u, kMaxEntityId));
+    OMEGA_SERIALIZE(serialize_uint(s, source, 0u, kMaxEntityId));
+    OMEGA_SERIALIZE(serialize_tiered<kAmountTiers>(s, amount, kMaxStat));
+    OMEGA_SERIALIZE(serialize_uint(s, detail, uint16_t{0}, uint16_t{0xffff}));
+    return serialize_bool(s, critical);
+  }
+  bool operator==(const GameEventEntry&) const = default;
+};
+
+struct GameEvent {
+  static constexpr MessageType kType = MessageType::game_event;
+  uint32_t server_tick = 0;  // the tick the events happened on
+  std::array<GameEventEntry, kMaxEventsPerMessage> events{};
+  uint32_t count = 0;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, server_tick, 0u, 0xffffffffu));
+    OMEGA_SERIALIZE(serialize_uint(s, count, 1u, kMaxEventsPerMessage));
+    for (uint32_t i = 0; i < count; ++i) OMEGA_SERIALIZE(events[i].serialize(s));
+    return true;
+  }
+  bool operator==(const GameEvent& other) const {
+    if (server_tick != other.server_tick || count != other.count) return false;
+    for (uint32_t i = 0; i < count; ++i)
+      if (!(events[i] == other.events[i])) return false;
+    return true;
+  }
+};
+
+struct ActionConfirm {
+  static constexpr MessageType kType = MessageType::action_confirm;
+  uint16_t input_seq = 0;
+  uint8_t action = 1;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, input_seq, uint16_t{0}, uint16_t{0xffff}));
+    return serialize_uint(s, action, uint8_t{1}, kMaxActionSlot);
+  }
+  bool operator==(const ActionConfirm&) const = default;
+};
+
+struct ActionReject {
+  static constexpr MessageType kType = MessageType::action_reject;
+  uint16_t input_seq = 0;
+  uint8_t action = 1;
+  RejectReason reason = RejectReason::unknown_action;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, input_seq, uint16_t{0}, uint16_t{0xffff}));
+    OMEGA_SERIALIZE(serialize_uint(s, action, uint8_t{1}, kMaxActionSlot));
+    return serialize_uint(s, reason, RejectReason::unknown_action, kMaxRejectReason);
+  }
+  bool operator==(const ActionReject&) const = default;
+};
+
+// Ping: the sender's clock in ms; pong: the same timestamp echoed, so the pinger gets RTT from
+// its own clock alone. Both ends ping; both answer.
+struct Heartbeat {
+  static constexpr MessageType kType = MessageType::heartbeat;
+  bool pong = false;
+  uint32_t timestamp_ms = 0;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_bool(s, pong));
+    return serialize_uint(s, timestamp_ms, 0u, 0xffffffffu);
+  }
+  bool operator==(const Heartbeat&) const = default;
+};
+
+// Go to another zone instance: connect to `address` and present `ticket` in Hello.
+struct Transfer {
+  static constexpr MessageType kType = MessageType::transfer;
+  std::string address;
+  std::string zone;
+  std::string ticket;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_bytes(s, address, kMaxAddressBytes));
+    OMEGA_SERIALIZE(serialize_bytes(s, zone, kMaxZoneNameBytes));
+    return serialize_bytes(s, ticket, kMaxTicketBytes);
+  }
+  bool operator==(const Transfer&) const = default;
+};
+
+struct Kick {
+  static constexpr MessageType kType = MessageType::kick;
+  KickReason reason = KickReason::protocol_error;
+  std::string detail;  // human-readable, for logs and the client's error screen
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, reason, KickReason::protocol_error, kMaxKickReason));
+    return serialize_bytes(s, detail, kMaxKickDetailBytes);
+  }
+  bool operator==(const Kick&) const = default;
+};
+
+// What a zone server accepts from a client.
+using ClientMessage = std::variant<Hello, PlayerInput, Heartbeat>;
+// What a client accepts from a zone, except StateUpdate (decoded by WorldView, snapshot.hpp).
+using ServerMessage =
+    std::variant<Welcome, GameEvent, ActionConfirm, ActionReject, Heartbeat, Transfer, Kick>;
+
+// Appends the type byte and the body of `message` to `out`.
+template <class Message>
+void encode_message(const Message& message, std::vector<uint8_t>& out) {
+  out.push_back(static_cast<uint8_t>(Message::kType));
+  WriteStream stream(out);
+  // serialize() takes a non-const reference because the same body reads; writing never modifies.
+  [[maybe_unused]] bool ok = const_cast<Message&>(message).serialize(stream);
+  assert(ok);
+  stream.flush();
+}
+
+// Size in bytes of the encoded message, type byte included.
+template <class Message>
+size_t measure_message(const Message& message) {
+  MeasureStream stream;
+  const_cast<Message&>(message).serialize(stream);
+  return 1 + static_cast<size_t>((stream.bits() + 7) / 8);
+}
+
+// Decodes a body of known type from `body` (the bytes after the type byte).
+template <class Message>
+DecodeError decode_body(std::span<const uint8_t> body, Message& out) {
+  ReadStream stream(body);
+  if (!out.serialize(stream)) return stream.error();
+  if (!stream.at_end_of_message()) return DecodeError::trailing_bytes;
+  return DecodeError::none;
+}
+
+// The type byte of a message, or an error for an empty message or an unknown type.
+DecodeError peek_type(std::span<const uint8_t> message, MessageType& type);
+
+// Decode a whole message (type byte + body) from an untrusted peer.
+DecodeError decode_client_message(std::span<const uint8_t> message, ClientMessage& out);
+DecodeError decode_server_message(std::span<const uint8_t> message, ServerMessage& out);
+
+}  // namespace omega::protocol

@@ -1,0 +1,235 @@
+#include "protocol/messages.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "protocol/test_util.hpp"
+
+namespace omega::protocol {
+namespace {
+
+using testing::hex;
+
+class Random {
+ public:
+  explicit Random(uint32_t seed) : rng_(seed) {}
+  uint32_t range(uint32_t lo, uint32_t hi) {
+    return lo + static_cast<uint32_t>(uint64_t(rng_()) % (uint64_t(hi) - lo + 1));
+  }
+  bool coin() { return rng_() & 1; }
+  std::string bytes(uint32_t max) {
+    std::string s(range(0, max), '\0');
+    for (char& c : s) c = static_cast<char>(range(0, 255));
+    return s;
+  }
+  template <class E>
+  E enumeration(E lo, E hi) {
+    return static_cast<E>(range(uint32_t(lo), uint32_t(hi)));
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+Hello random_hello(Random& r) {
+  Hello m;
+  m.min_version = static_cast<uint16_t>(r.range(0, 100));
+  m.max_version = static_cast<uint16_t>(r.range(m.min_version, 0xffff));
+  m.ticket = r.bytes(kMaxTicketBytes);
+  return m;
+}
+Welcome random_welcome(Random& r) {
+  Welcome m;
+  m.version = static_cast<uint16_t>(r.range(0, 0xffff));
+  m.entity_id = r.range(1, kMaxEntityId);
+  m.zone = r.bytes(kMaxZoneNameBytes);
+  m.instance_id = r.range(0, 0xffffffffu);
+  m.tick_hz = static_cast<uint8_t>(r.range(1, 255));
+  m.snapshot_hz = static_cast<uint8_t>(r.range(1, 255));
+  m.server_tick = r.range(0, 0xffffffffu);
+  return m;
+}
+PlayerInput random_input(Random& r) {
+  PlayerInput m;
+  m.seq = static_cast<uint16_t>(r.range(0, 0xffff));
+  m.moving = r.coin();
+  if (m.moving) m.move_direction = static_cast<uint8_t>(r.range(0, 255));
+  m.facing = static_cast<uint8_t>(r.range(0, 255));
+  m.action = static_cast<uint8_t>(r.coin() ? 0 : r.range(1, kMaxActionSlot));
+  if (m.action && r.coin()) m.target = r.range(1, kMaxEntityId);
+  return m;
+}
+GameEvent random_events(Random& r) {
+  GameEvent m;
+  m.server_tick = r.range(0, 0xffffffffu);
+  m.count = r.range(1, kMaxEventsPerMessage);
+  for (uint32_t i = 0; i < m.count; ++i) {
+    GameEventEntry& e = m.events[i];
+    e.type = r.enumeration(GameEventType::damage, kMaxGameEventType);
+    e.source = r.range(0, kMaxEntityId);
+    e.target = r.range(1, kMaxEntityId);
+    e.amount = r.coin() ? r.range(0, 200) : r.range(0, kMaxStat);
+    e.detail = static_cast<uint16_t>(r.range(0, 0xffff));
+    e.critical = r.coin();
+  }
+  return m;
+}
+ActionConfirm random_confirm(Random& r) {
+  return {static_cast<uint16_t>(r.range(0, 0xffff)), static_cast<uint8_t>(r.range(1, 15))};
+}
+ActionReject random_reject(Random& r) {
+  return {static_cast<uint16_t>(r.range(0, 0xffff)), static_cast<uint8_t>(r.range(1, 15)),
+          r.enumeration(RejectReason::unknown_action, kMaxRejectReason)};
+}
+Heartbeat random_heartbeat(Random& r) { return {r.coin(), r.range(0, 0xffffffffu)}; }
+Transfer random_transfer(Random& r) {
+  return {r.bytes(kMaxAddressBytes), r.bytes(kMaxZoneNameBytes), r.bytes(kMaxTicketBytes)};
+}
+Kick random_kick(Random& r) {
+  return {r.enumeration(KickReason::protocol_error, kMaxKickReason), r.bytes(kMaxKickDetailBytes)};
+}
+
+template <class Variant, class Message>
+void expect_round_trip(const Message& message, DecodeError (*decode)(std::span<const uint8_t>,
+                                                                      Variant&)) {
+  std::vector<uint8_t> bytes;
+  encode_message(message, bytes);
+  EXPECT_EQ(bytes.size(), measure_message(message));
+  Variant decoded;
+  ASSERT_EQ(decode(bytes, decoded), DecodeError::none) << hex(bytes);
+  ASSERT_TRUE(std::holds_alternative<Message>(decoded));
+  EXPECT_EQ(std::get<Message>(decoded), message);
+}
+
+TEST(Messages, EveryMessageRoundTripsOverThousandsOfRandomValues) {
+  Random r(20261124);
+  for (int i = 0; i < 3000; ++i) {
+    expect_round_trip(random_hello(r), decode_client_message);
+    expect_round_trip(random_input(r), decode_client_message);
+    expect_round_trip(random_heartbeat(r), decode_client_message);
+    expect_round_trip(random_welcome(r), decode_server_message);
+    expect_round_trip(random_events(r), decode_server_message);
+    expect_round_trip(random_confirm(r), decode_server_message);
+    expect_round_trip(random_reject(r), decode_server_message);
+    expect_round_trip(random_heartbeat(r), decode_server_message);
+    expect_round_trip(random_transfer(r), decode_server_message);
+    expect_round_trip(random_kick(r), decode_server_message);
+  }
+}
+
+template <class Message>
+std::string golden(const Message& message) {
+  std::vector<uint8_t> bytes;
+  encode_message(message, bytes);
+  return hex(bytes);
+}
+
+// Golden bytes pin the encoding: a change here is a protocol change (bump kProtocolVersion and
+// docs/PROTOCOL.md).
+TEST(Messages, GoldenBytes) {
+  EXPECT_EQ(golden(Hello{1, 1, "tk"}), "01 01 00 01 00 02 d0 ad 01");
+  Welcome welcome;
+  welcome.version = 1;
+  welcome.entity_id = 42;
+  welcome.zone = "hub";
+  welcome.instance_id = 7;
+  welcome.tick_hz = 30;
+  welcome.snapshot_hz = 15;
+  welcome.server_tick = 1000;
+  EXPECT_EQ(golden(welcome),
+            "02 01 00 29 00 00 03 5a 9d d8 01 00 00 40 87 03 fa 00 00 00");
+  EXPECT_EQ(golden(PlayerInput{300, true, 64, 64, 1, 42}), "03 2c 01 81 80 62 0a 00 00");
+  EXPECT_EQ(golden(PlayerInput{7, false, 0, 128, 0, 0}), "03 07 00 00 01");
+  GameEvent event;
+  event.server_tick = 1000;
+  event.count = 1;
+  event.events[0] = {GameEventType::damage, 42, 43, 25, 3, true};
+  EXPECT_EQ(golden(event), "05 e8 03 00 00 00 2a 00 00 2a 00 00 32 03 00 01");
+  EXPECT_EQ(golden(ActionConfirm{300, 2}), "06 2c 01 01");
+  EXPECT_EQ(golden(ActionReject{300, 2, RejectReason::on_cooldown}), "07 2c 01 11");
+  EXPECT_EQ(golden(Heartbeat{true, 0x01020304}), "08 09 06 04 02 00");
+  EXPECT_EQ(golden(Transfer{"ws://a", "z", "t"}),
+            "09 06 77 73 3a 2f 2f 61 81 5e 00 74");
+  EXPECT_EQ(golden(Kick{KickReason::slow_client, "q"}), "0a 1a 10 07");
+}
+
+std::vector<uint8_t> encoded_input() {
+  std::vector<uint8_t> bytes;
+  encode_message(PlayerInput{300, true, 64, 64, 1, 42}, bytes);
+  return bytes;
+}
+
+TEST(Messages, RejectsEmptyAndUnknownTypes) {
+  ClientMessage out;
+  EXPECT_EQ(decode_client_message({}, out), DecodeError::empty);
+  for (uint8_t type : {0, 11, 200, 255}) {
+    const std::vector<uint8_t> bytes{type, 0, 0};
+    EXPECT_EQ(decode_client_message(bytes, out), DecodeError::unknown_type);
+  }
+}
+
+TEST(Messages, RejectsMessagesThisSideNeverReceives) {
+  std::vector<uint8_t> bytes;
+  encode_message(Kick{}, bytes);
+  ClientMessage client;
+  EXPECT_EQ(decode_client_message(bytes, client), DecodeError::unexpected_type);
+  ServerMessage server;
+  EXPECT_EQ(decode_server_message(encoded_input(), server), DecodeError::unexpected_type);
+}
+
+TEST(Messages, RejectsEveryTruncation) {
+  Random r(5);
+  for (int i = 0; i < 200; ++i) {
+    std::vector<uint8_t> bytes;
+    encode_message(random_hello(r), bytes);
+    for (size_t len = 1; len < bytes.size(); ++len) {
+      ClientMessage out;
+      const DecodeError error = decode_client_message(std::span(bytes).first(len), out);
+      EXPECT_EQ(error, DecodeError::truncated) << len << " of " << hex(bytes);
+    }
+  }
+  const auto input = encoded_input();
+  for (size_t len = 1; len < input.size(); ++len) {
+    ClientMessage out;
+    EXPECT_EQ(decode_client_message(std::span(input).first(len), out), DecodeError::truncated);
+  }
+}
+
+TEST(Messages, RejectsTrailingBytesAndDirtyPadding) {
+  auto bytes = encoded_input();
+  bytes.push_back(0);
+  ClientMessage out;
+  EXPECT_EQ(decode_client_message(bytes, out), DecodeError::trailing_bytes);
+
+  std::vector<uint8_t> heartbeat;
+  encode_message(Heartbeat{false, 5}, heartbeat);  // 33 bits: 7 padding bits in the last byte
+  heartbeat.back() |= 0x80;
+  EXPECT_EQ(decode_client_message(heartbeat, out), DecodeError::trailing_bytes);
+}
+
+TEST(Messages, RejectsOutOfRangeFields) {
+  ClientMessage client;
+  ServerMessage server;
+  // Hello whose max version is below its min version.
+  std::vector<uint8_t> hello;
+  encode_message(Hello{5, 5, ""}, hello);
+  hello[3] = 4;  // max_version low byte
+  EXPECT_EQ(decode_client_message(hello, client), DecodeError::out_of_range);
+  // Hello whose ticket length is above kMaxTicketBytes (10-bit field holds up to 1023).
+  std::vector<uint8_t> long_ticket{1, 1, 0, 1, 0, 0xff, 0x03};
+  EXPECT_EQ(decode_client_message(long_ticket, client), DecodeError::out_of_range);
+  // Welcome whose 24-bit entity id field holds 0xffffff: ids are sent as (id - 1), so that is
+  // id 2^24, above kMaxEntityId.
+  std::vector<uint8_t> welcome{2, 1, 0, 0xff, 0xff, 0xff};
+  EXPECT_EQ(decode_server_message(welcome, server), DecodeError::out_of_range);
+  // ActionReject whose 4-bit reason field holds 15 (reasons end at kMaxRejectReason).
+  std::vector<uint8_t> reject{7, 0x2c, 0x01, 0xf1};
+  EXPECT_EQ(decode_server_message(reject, server), DecodeError::out_of_range);
+  // GameEvent with one event whose target field is beyond kMaxEntityId.
+  std::vector<uint8_t> events{5, 0, 0, 0, 0, 0x00, 0xff, 0xff, 0xff};
+  EXPECT_EQ(decode_server_message(events, server), DecodeError::out_of_range);
+}
+
+}  // namespace
+}  // namespace omega::protocol
