@@ -1,0 +1,90 @@
+#include "bots/behaviour.hpp"
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace omega::bots {
+
+bool parse_behaviour(std::string_view text, Behaviour& out) {
+  if (text == "wander") out = Behaviour::wander;
+  else if (text == "idle") out = Behaviour::idle;
+  else if (text == "follow") out = Behaviour::follow;
+  else return false;
+  return true;
+}
+
+const char* to_string(Behaviour behaviour) {
+  switch (behaviour) {
+    case Behaviour::wander: return "wander";
+    case Behaviour::idle: return "idle";
+    case Behaviour::follow: return "follow";
+  }
+  return "unknown";
+}
+
+namespace {
+
+float random_direction(std::mt19937& rng) {
+  return std::uniform_real_distribution<float>(0.0f, 2.0f * std::numbers::pi_v<float>)(rng);
+}
+
+// Tracks whether the bot's own entity moved since the last check; true when stuck.
+bool stuck(BehaviourState& state, const protocol::EntityState* self, double now_s) {
+  if (self == nullptr) return false;
+  if (self->x != state.last_x || self->y != state.last_y) {
+    state.last_x = self->x;
+    state.last_y = self->y;
+    state.last_progress_s = now_s;
+    return false;
+  }
+  return now_s - state.last_progress_s >= kStuckSeconds;
+}
+
+MoveIntent wander(BehaviourState& state, const protocol::EntityState* self, double now_s,
+                  std::mt19937& rng) {
+  const bool turn = state.next_turn_s < 0.0 || now_s >= state.next_turn_s;
+  if (turn || stuck(state, self, now_s)) {
+    state.direction = random_direction(rng);
+    state.next_turn_s =
+        now_s + std::uniform_real_distribution<double>(kWanderMinSeconds, kWanderMaxSeconds)(rng);
+    state.last_progress_s = now_s;  // give the new direction a chance before calling it stuck
+  }
+  return {true, state.direction};
+}
+
+}  // namespace
+
+MoveIntent decide(Behaviour behaviour, BehaviourState& state, const protocol::WorldView& view,
+                  uint32_t self_id, double now_s, std::mt19937& rng) {
+  const protocol::EntityState* self = self_id ? view.find(self_id) : nullptr;
+  switch (behaviour) {
+    case Behaviour::idle:
+      return {};
+    case Behaviour::wander:
+      return wander(state, self, now_s, rng);
+    case Behaviour::follow: {
+      if (self == nullptr) return wander(state, self, now_s, rng);
+      const protocol::EntityBaseline* nearest = nullptr;
+      int64_t best = std::numeric_limits<int64_t>::max();
+      for (const protocol::EntityBaseline& other : view.entities().entries()) {
+        if (other.state.id == self_id) continue;
+        const int64_t dx = int64_t{other.state.x} - self->x;
+        const int64_t dy = int64_t{other.state.y} - self->y;
+        if (dx * dx + dy * dy < best) {
+          best = dx * dx + dy * dy;
+          nearest = &other;
+        }
+      }
+      if (nearest == nullptr) return wander(state, self, now_s, rng);
+      const float stop_units = kFollowStopTiles * protocol::kPositionUnitsPerTile;
+      if (double(best) <= double(stop_units) * double(stop_units)) return {};
+      const float dx = float(int32_t{nearest->state.x} - int32_t{self->x});
+      const float dy = float(int32_t{nearest->state.y} - int32_t{self->y});
+      return {true, std::atan2(dy, dx)};
+    }
+  }
+  return {};
+}
+
+}  // namespace omega::bots

@@ -1,0 +1,53 @@
+// What a bot does with its character: the intention it puts in the next PlayerInput.
+//
+// Pure logic over the bot's decoded WorldView, with time and randomness passed in, so it is
+// unit-tested without a network. Bots never predict: they send intentions and read back
+// where the zone put them, like the zone's own authority expects.
+//
+// Thread safety: none; each bot owns its BehaviourState.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string_view>
+
+#include "protocol/snapshot.hpp"
+
+namespace omega::bots {
+
+enum class Behaviour : uint8_t {
+  wander,  // walk in a random direction, pick a new one every ~2 s (or when stuck)
+  idle,    // stand still, send "not moving" inputs
+  follow,  // walk towards the nearest other entity in view; wander when alone
+};
+
+// Parses "wander" / "idle" / "follow"; false on anything else.
+bool parse_behaviour(std::string_view text, Behaviour& out);
+const char* to_string(Behaviour behaviour);
+
+// Seconds between wander direction changes: uniform in [min, max], ~2 s on average.
+inline constexpr double kWanderMinSeconds = 1.5;
+inline constexpr double kWanderMaxSeconds = 2.5;
+// A walking bot whose own position has not changed for this long is against a wall (or the
+// map edge): it turns at once instead of pushing for the rest of its 2 s.
+inline constexpr double kStuckSeconds = 0.4;
+// A follower stops this close (tiles) to its target instead of pushing into it.
+inline constexpr float kFollowStopTiles = 1.5f;
+
+struct BehaviourState {
+  float direction = 0.0f;         // radians, 0 = +x, pi/2 = +y (south)
+  double next_turn_s = -1.0;      // when wander picks a new direction; < 0 = not yet chosen
+  uint16_t last_x = 0, last_y = 0;  // own position at the last progress check
+  double last_progress_s = 0.0;   // when own position last changed
+};
+
+struct MoveIntent {
+  bool moving = false;
+  float direction = 0.0f;  // radians; meaningful when moving
+};
+
+// The bot's next intention. `self` is the bot's own entity id (0 before Welcome).
+MoveIntent decide(Behaviour behaviour, BehaviourState& state, const protocol::WorldView& view,
+                  uint32_t self, double now_s, std::mt19937& rng);
+
+}  // namespace omega::bots

@@ -1,0 +1,107 @@
+#include "bots/behaviour.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+namespace omega::bots {
+namespace {
+
+using protocol::EntityState;
+
+protocol::EntityState entity(uint32_t id, float x_tiles, float y_tiles) {
+  EntityState e;
+  e.id = id;
+  e.x = static_cast<uint16_t>(protocol::quantize_position(x_tiles));
+  e.y = static_cast<uint16_t>(protocol::quantize_position(y_tiles));
+  e.hp = e.max_hp = 100;
+  return e;
+}
+
+// A view holding exactly `entities` (ascending ids), built through the real codec.
+protocol::WorldView view_of(std::vector<EntityState> entities) {
+  protocol::SnapshotEncoder encoder(0);
+  std::vector<uint8_t> message;
+  protocol::SnapshotFrame frame;
+  frame.server_tick = 2;
+  frame.enters = entities;
+  encoder.encode(frame, message);
+  protocol::WorldView view(0);
+  EXPECT_EQ(view.apply(message), protocol::DecodeError::none);
+  return view;
+}
+
+TEST(Behaviour, ParsesNames) {
+  Behaviour b;
+  EXPECT_TRUE(parse_behaviour("follow", b));
+  EXPECT_EQ(b, Behaviour::follow);
+  EXPECT_STREQ(to_string(b), "follow");
+  EXPECT_FALSE(parse_behaviour("dance", b));
+}
+
+TEST(Behaviour, IdleNeverMoves) {
+  BehaviourState state;
+  std::mt19937 rng(1);
+  auto view = view_of({entity(1, 10, 10), entity(2, 12, 10)});
+  for (int i = 0; i < 50; ++i)
+    EXPECT_FALSE(decide(Behaviour::idle, state, view, 1, i * 0.1, rng).moving);
+}
+
+TEST(Behaviour, WanderTurnsAboutEveryTwoSeconds) {
+  BehaviourState state;
+  std::mt19937 rng(7);
+  protocol::WorldView empty(0);  // own entity unknown: no stuck detection
+  int turns = 0;
+  float last = decide(Behaviour::wander, state, empty, 0, 0.0, rng).direction;
+  for (int i = 1; i <= 600; ++i) {  // 60 s at 10 Hz
+    MoveIntent intent = decide(Behaviour::wander, state, empty, 0, i * 0.1, rng);
+    EXPECT_TRUE(intent.moving);
+    EXPECT_GE(intent.direction, 0.0f);
+    EXPECT_LT(intent.direction, 2.0f * std::numbers::pi_v<float>);
+    if (intent.direction != last) ++turns;
+    last = intent.direction;
+  }
+  // 60 s / 2 s on average = 30 turns; between 60/2.5 and 60/1.5.
+  EXPECT_GE(turns, 23);
+  EXPECT_LE(turns, 40);
+}
+
+TEST(Behaviour, WanderTurnsWhenStuck) {
+  BehaviourState state;
+  std::mt19937 rng(3);
+  auto view = view_of({entity(5, 1.3f, 1.3f)});  // never moves: against a wall
+  float first = decide(Behaviour::wander, state, view, 5, 0.0, rng).direction;
+  float later = first;
+  for (int i = 1; i <= 6 && later == first; ++i)  // up to 0.6 s
+    later = decide(Behaviour::wander, state, view, 5, i * 0.1, rng).direction;
+  EXPECT_NE(later, first) << "a stuck wanderer should turn well before its 1.5 s minimum";
+}
+
+TEST(Behaviour, FollowHeadsForTheNearestOther) {
+  BehaviourState state;
+  std::mt19937 rng(1);
+  // Self at (10, 10); 3 is 5 tiles south (nearest), 4 is 8 tiles east.
+  auto view = view_of({entity(2, 10, 10), entity(3, 10, 15), entity(4, 18, 10)});
+  MoveIntent intent = decide(Behaviour::follow, state, view, 2, 0.0, rng);
+  EXPECT_TRUE(intent.moving);
+  EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3);  // +y = south
+}
+
+TEST(Behaviour, FollowStopsCloseToTheTarget) {
+  BehaviourState state;
+  std::mt19937 rng(1);
+  auto view = view_of({entity(2, 10, 10), entity(3, 11, 10)});
+  EXPECT_FALSE(decide(Behaviour::follow, state, view, 2, 0.0, rng).moving);
+}
+
+TEST(Behaviour, FollowAloneWanders) {
+  BehaviourState state;
+  std::mt19937 rng(1);
+  auto view = view_of({entity(2, 10, 10)});
+  EXPECT_TRUE(decide(Behaviour::follow, state, view, 2, 0.0, rng).moving);
+}
+
+}  // namespace
+}  // namespace omega::bots
