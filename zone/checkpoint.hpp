@@ -1,0 +1,38 @@
+// CheckpointHook: where a zone hands character state to durable storage (DESIGN.md §5,
+// "Persistence"). The world-topology issue implements it with batched HTTP calls to the API,
+// each carrying the lease epoch (fencing); until then LogCheckpointHook only logs.
+//
+// Thread safety: called from the simulation thread only; an implementation must not block it
+// (queue the batch and send it from another thread).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace omega::zone {
+
+struct CharacterCheckpoint {
+  uint64_t account_id = 0;
+  uint64_t character_id = 0;
+  uint64_t lease_epoch = 0;  // fencing token from the join ticket
+  float x = 0, y = 0;        // tiles
+  uint32_t hp = 0, mana = 0;
+};
+
+enum class CheckpointReason : uint8_t { periodic, leave, transfer, shutdown };
+
+class CheckpointHook {
+ public:
+  virtual ~CheckpointHook() = default;
+  virtual void checkpoint(std::span<const CharacterCheckpoint> characters,
+                          CheckpointReason reason) = 0;
+};
+
+// Logs the batch size (and nothing else): the placeholder until the API endpoint exists.
+class LogCheckpointHook : public CheckpointHook {
+ public:
+  void checkpoint(std::span<const CharacterCheckpoint> characters,
+                  CheckpointReason reason) override;
+};
+
+}  // namespace omega::zone

@@ -1,0 +1,304 @@
+#include "zone/config.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "protocol/quantize.hpp"
+#include "protocol/ticket.hpp"
+
+namespace omega::zone {
+namespace {
+
+// Parses `text` into one field; returns an error message or "".
+using Apply = std::string (*)(ZoneConfig&, const std::string&);
+
+struct Option {
+  const char* key;  // TOML key; the environment variable is OMEGA_ZONE_<KEY upper-cased>
+  Apply apply;
+};
+
+template <class T>
+std::string parse_unsigned(const std::string& text, T& out, uint64_t min, uint64_t max) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty())
+    return "expected an integer, got '" + text + "'";
+  if (value < min || value > max)
+    return "must be in [" + std::to_string(min) + ", " + std::to_string(max) + "], got " + text;
+  out = static_cast<T>(value);
+  return "";
+}
+
+std::string parse_double(const std::string& text, double& out, double min, double max) {
+  errno = 0;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !std::isfinite(value))
+    return "expected a number, got '" + text + "'";
+  if (value < min || value > max) {
+    std::ostringstream message;
+    message << "must be in [" << min << ", " << max << "], got " << text;
+    return message.str();
+  }
+  out = value;
+  return "";
+}
+
+std::string parse_float(const std::string& text, float& out, double min, double max) {
+  double value = 0;
+  std::string error = parse_double(text, value, min, max);
+  if (error.empty()) out = static_cast<float>(value);
+  return error;
+}
+
+std::string parse_bool(const std::string& text, bool& out) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") {
+    out = true;
+    return "";
+  }
+  if (text == "false" || text == "0" || text == "no" || text == "off") {
+    out = false;
+    return "";
+  }
+  return "expected true or false, got '" + text + "'";
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> kOptions = {
+      {"host",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.host = v;
+         return "";
+       }},
+      {"port", [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.port, 0, 65535); }},
+      {"http_port",
+       [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.http_port, 0, 65535); }},
+      {"ticket_public_key",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         auto key = protocol::from_hex<32>(v);
+         if (!key) return "expected 64 hex characters (an Ed25519 public key)";
+         c.ticket_public_key = *key;
+         return "";
+       }},
+      {"map",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v.rfind("open:", 0) == 0) {
+           int32_t width = 0;
+           std::string error = parse_unsigned(v.substr(5), width, 8, 2048);
+           if (!error.empty()) return "open:W needs W in [8, 2048]: " + error;
+         } else if (v.empty() || v.size() > 32) {
+           return "expected a zone name (1-32 characters) or open:W";
+         }
+         c.map = v;
+         return "";
+       }},
+      {"content_dir",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         c.content_dir = v;
+         return "";
+       }},
+      {"instance_id",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.instance_id, 0, 0xffffffffu);
+       }},
+      {"tick_hz", [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.tick_hz, 1, 255); }},
+      {"snapshot_hz",
+       [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.snapshot_hz, 1, 255); }},
+      {"view_radius",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v == "inf") {
+           c.view_radius = std::numeric_limits<float>::infinity();
+           return "";
+         }
+         return parse_float(v, c.view_radius, 1, 4096);
+       }},
+      {"view_margin",
+       [](ZoneConfig& c, const std::string& v) { return parse_float(v, c.view_margin, 0, 1024); }},
+      {"full_rate_radius",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v == "inf") {
+           c.full_rate_radius = std::numeric_limits<float>::infinity();
+           return "";
+         }
+         return parse_float(v, c.full_rate_radius, 0, 4096);
+       }},
+      {"max_view_entities",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.max_view_entities, 1, protocol::kMaxSnapshotEntries);
+       }},
+      {"snapshot_budget_bytes",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.snapshot_budget_bytes, 64, 1u << 20);
+       }},
+      {"player_speed",
+       [](ZoneConfig& c, const std::string& v) { return parse_float(v, c.player_speed, 0, 100); }},
+      {"spawn",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v == "point") c.spawn = SpawnMode::point;
+         else if (v == "random") c.spawn = SpawnMode::random;
+         else return "expected point or random, got '" + v + "'";
+         return "";
+       }},
+      {"debug_state_log",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         c.debug_state_log = v;
+         return "";
+       }},
+      {"max_message_bytes",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.max_message_bytes, 64, 1u << 20);
+       }},
+      {"max_inputs_per_second",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_double(v, c.max_inputs_per_second, 1, 10000);
+       }},
+      {"input_burst",
+       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.input_burst, 1, 10000); }},
+      {"max_connections_per_ip",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.max_connections_per_ip, 1, 1000000);
+       }},
+      {"max_players",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.max_players, 1, protocol::kMaxEntityId / 2);
+       }},
+      {"outgoing_queue_messages",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.outgoing_queue_messages, 4, 1u << 16);
+       }},
+      {"outgoing_queue_bytes",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.outgoing_queue_bytes, 4096, 1u << 30);
+       }},
+      {"hello_timeout_s",
+       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.hello_timeout_s, 0.05, 3600); }},
+      {"idle_timeout_s",
+       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.idle_timeout_s, 0.05, 3600); }},
+      {"heartbeat_interval_s",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_double(v, c.heartbeat_interval_s, 0.05, 3600);
+       }},
+      {"resume_window_s",
+       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.resume_window_s, 0, 86400); }},
+      {"shutdown_grace_s",
+       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.shutdown_grace_s, 0, 60); }},
+      {"fast_ack", [](ZoneConfig& c, const std::string& v) { return parse_bool(v, c.fast_ack); }},
+      {"world_seed",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.world_seed, 0, std::numeric_limits<uint64_t>::max());
+       }},
+  };
+  return kOptions;
+}
+
+std::string env_name(std::string_view key) {
+  std::string name = "OMEGA_ZONE_";
+  for (char ch : key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return name;
+}
+
+// A TOML value as the text the string parsers take (the same parsers serve env variables).
+std::optional<std::string> toml_value_text(const toml::node& node) {
+  if (auto v = node.as_string()) return v->get();
+  if (auto v = node.as_integer()) return std::to_string(v->get());
+  if (auto v = node.as_floating_point()) {
+    std::ostringstream text;
+    text.precision(17);
+    text << v->get();
+    return text.str();
+  }
+  if (auto v = node.as_boolean()) return v->get() ? "true" : "false";
+  return std::nullopt;
+}
+
+const Option* find_option(std::string_view key) {
+  for (const Option& option : options())
+    if (key == option.key) return &option;
+  return nullptr;
+}
+
+void check_consistency(ZoneConfig& c, bool key_set, std::vector<std::string>& errors) {
+  if (!key_set) errors.push_back("ticket_public_key: required (OMEGA_ZONE_TICKET_PUBLIC_KEY)");
+  if (c.full_rate_radius <= 0.0f) c.full_rate_radius = c.view_radius;
+  if (c.snapshot_hz > c.tick_hz)
+    errors.push_back("snapshot_hz: must not exceed tick_hz (" + std::to_string(c.tick_hz) + ")");
+}
+
+}  // namespace
+
+std::string ZoneConfig::zone_name() const { return open_field_width() > 0 ? "open" : map; }
+
+int32_t ZoneConfig::open_field_width() const {
+  if (map.rfind("open:", 0) != 0) return 0;
+  return std::atoi(map.c_str() + 5);
+}
+
+bool ZoneConfig::view_is_infinite() const { return std::isinf(view_radius); }
+
+EnvLookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+ZoneConfigResult load_zone_config(const std::string& toml_path, const EnvLookup& env,
+                                  const std::optional<std::string>& toml_text) {
+  ZoneConfig config;
+  std::vector<std::string> errors;
+  bool key_set = false;
+
+  if (toml_text || !toml_path.empty()) {
+    const std::string source = toml_path.empty() ? "<config>" : toml_path;
+    toml::table table;
+    try {
+      table = toml_text ? toml::parse(*toml_text, source) : toml::parse_file(toml_path);
+    } catch (const toml::parse_error& error) {
+      std::ostringstream message;
+      message << source << ":" << error.source().begin.line << ": " << error.description();
+      return {std::nullopt, message.str()};
+    }
+    for (const auto& [key, node] : table) {
+      const Option* option = find_option(key.str());
+      if (option == nullptr) {
+        errors.push_back(source + ": " + std::string(key.str()) + ": unknown option");
+        continue;
+      }
+      std::optional<std::string> text = toml_value_text(node);
+      std::string error = text ? option->apply(config, *text) : "expected a scalar value";
+      if (!error.empty()) errors.push_back(source + ": " + std::string(key.str()) + ": " + error);
+      if (std::string_view(option->key) == "ticket_public_key") key_set = true;
+    }
+  }
+
+  for (const Option& option : options()) {
+    const std::string name = env_name(option.key);
+    std::optional<std::string> value = env(name);
+    if (!value) continue;
+    std::string error = option.apply(config, *value);
+    if (!error.empty()) errors.push_back(name + ": " + error);
+    if (std::string_view(option.key) == "ticket_public_key") key_set = true;
+  }
+
+  check_consistency(config, key_set, errors);
+  if (!errors.empty()) {
+    std::string joined;
+    for (const std::string& error : errors) joined += (joined.empty() ? "" : "\n") + error;
+    return {std::nullopt, joined};
+  }
+  return {config, ""};
+}
+
+}  // namespace omega::zone

@@ -1,0 +1,81 @@
+// ZoneConfig: every setting of one omega-zone process, and how it is loaded.
+//
+// Precedence (12-factor): defaults in code < TOML file (`--config FILE`) < environment
+// variables OMEGA_ZONE_<KEY> (KEY = the TOML key in upper case). Every option is documented in
+// docs/OPERATIONS.md (## omega-zone). Loading returns errors as values naming the key and the
+// source; nothing throws out of this module.
+//
+// Thread safety: a plain value; load_zone_config is a pure function of its inputs.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "zone/limits.hpp"
+
+namespace omega::zone {
+
+enum class SpawnMode : uint8_t { point, random };
+
+struct ZoneConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8081;       // WebSocket; 0 = any free port
+  uint16_t http_port = 9081;  // /metrics, /healthz, /stats; 0 = any free port
+  std::array<uint8_t, 32> ticket_public_key{};  // required
+  std::string map = "hub_city_1";               // content zone name, or "open:W"
+  std::string content_dir = "content";
+  uint32_t instance_id = 1;
+  uint32_t tick_hz = 30;
+  uint32_t snapshot_hz = 15;
+  float view_radius = 24.0f;      // tiles; +infinity = everyone sees everyone
+  float view_margin = 4.0f;       // leave at view_radius + view_margin
+  float full_rate_radius = 0.0f;  // 0 in the file = same as view_radius (resolved on load)
+  uint32_t max_view_entities = 128;
+  uint32_t snapshot_budget_bytes = 1200;
+  float player_speed = 5.0f;  // tiles/s
+  SpawnMode spawn = SpawnMode::point;
+  std::string debug_state_log;  // empty = off
+  // Limits (limits.hpp has the reasons for the defaults).
+  uint32_t max_message_bytes = static_cast<uint32_t>(kDefaultMaxMessageBytes);
+  double max_inputs_per_second = kDefaultMaxInputsPerSecond;
+  double input_burst = kDefaultInputBurst;
+  uint32_t max_connections_per_ip = kDefaultMaxConnectionsPerIp;
+  uint32_t max_players = kDefaultMaxPlayers;
+  uint32_t outgoing_queue_messages = kDefaultOutgoingQueueMessages;
+  uint32_t outgoing_queue_bytes = static_cast<uint32_t>(kDefaultOutgoingQueueBytes);
+  double hello_timeout_s = kDefaultHelloTimeoutSeconds;
+  double idle_timeout_s = kDefaultIdleTimeoutSeconds;
+  double heartbeat_interval_s = kDefaultHeartbeatIntervalSeconds;
+  double resume_window_s = kDefaultResumeWindowSeconds;
+  double shutdown_grace_s = kDefaultShutdownGraceSeconds;
+  // Send a small snapshot (own entity + ack) on the tick an input was applied when the client's
+  // regular snapshot is not due, so server-added input latency stays within one tick.
+  bool fast_ack = true;
+  uint64_t world_seed = 1;  // spawn positions (random mode) are deterministic from it
+
+  // The zone name tickets must carry: the map name, or "open" for an open:W field.
+  std::string zone_name() const;
+  // Width of the open field when map is "open:W", else 0.
+  int32_t open_field_width() const;
+  bool view_is_infinite() const;
+};
+
+// Reads a variable from the environment (a seam: tests pass a map instead of getenv).
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup process_environment();
+
+struct ZoneConfigResult {
+  std::optional<ZoneConfig> config;
+  std::string error;  // "<source>: <key>: <problem>", one line per problem
+  bool ok() const { return config.has_value(); }
+};
+
+// Loads the configuration: `toml_path` empty = no file. `toml_text`, when set, is parsed
+// instead of reading toml_path (tests).
+ZoneConfigResult load_zone_config(const std::string& toml_path, const EnvLookup& env,
+                                  const std::optional<std::string>& toml_text = std::nullopt);
+
+}  // namespace omega::zone

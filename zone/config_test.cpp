@@ -1,0 +1,96 @@
+#include "zone/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+namespace omega::zone {
+namespace {
+
+const std::string kKey(64, 'a');
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(ZoneConfig, DefaultsNeedOnlyTheKey) {
+  auto result = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey}}));
+  ASSERT_TRUE(result.ok()) << result.error;
+  const ZoneConfig& c = *result.config;
+  EXPECT_EQ(c.port, 8081);
+  EXPECT_EQ(c.http_port, 9081);
+  EXPECT_EQ(c.map, "hub_city_1");
+  EXPECT_EQ(c.zone_name(), "hub_city_1");
+  EXPECT_EQ(c.tick_hz, 30u);
+  EXPECT_EQ(c.snapshot_hz, 15u);
+  EXPECT_EQ(c.view_radius, 24.0f);
+  EXPECT_EQ(c.full_rate_radius, 24.0f);  // defaults to the view radius
+  EXPECT_EQ(c.ticket_public_key[0], 0xaa);
+
+  auto missing = load_zone_config("", env_of({}));
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.error.find("ticket_public_key"), std::string::npos);
+}
+
+TEST(ZoneConfig, EnvironmentOverridesTheFile) {
+  const std::string toml = R"(
+ticket_public_key = ")" + kKey + R"("
+port = 7000
+map = "open:300"
+view_radius = 30.5
+spawn = "random"
+fast_ack = false
+max_connections_per_ip = 4
+)";
+  auto result = load_zone_config(
+      "", env_of({{"OMEGA_ZONE_PORT", "0"}, {"OMEGA_ZONE_VIEW_RADIUS", "inf"}}), toml);
+  ASSERT_TRUE(result.ok()) << result.error;
+  const ZoneConfig& c = *result.config;
+  EXPECT_EQ(c.port, 0);
+  EXPECT_TRUE(c.view_is_infinite());
+  EXPECT_TRUE(std::isinf(c.full_rate_radius));
+  EXPECT_EQ(c.zone_name(), "open");
+  EXPECT_EQ(c.open_field_width(), 300);
+  EXPECT_EQ(c.spawn, SpawnMode::random);
+  EXPECT_FALSE(c.fast_ack);
+  EXPECT_EQ(c.max_connections_per_ip, 4u);
+}
+
+TEST(ZoneConfig, BadValuesGiveClearErrors) {
+  auto result = load_zone_config("",
+                                 env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", "xyz"},
+                                         {"OMEGA_ZONE_PORT", "70000"},
+                                         {"OMEGA_ZONE_TICK_HZ", "fast"},
+                                         {"OMEGA_ZONE_SPAWN", "everywhere"},
+                                         {"OMEGA_ZONE_MAP", "open:3"}}),
+                                 std::string("view_margin = -1\nbogus = 1\n"));
+  ASSERT_FALSE(result.ok());
+  for (const char* needle : {"OMEGA_ZONE_TICKET_PUBLIC_KEY: expected 64 hex",
+                             "OMEGA_ZONE_PORT: must be in [0, 65535], got 70000",
+                             "OMEGA_ZONE_TICK_HZ: expected an integer, got 'fast'",
+                             "OMEGA_ZONE_SPAWN: expected point or random", "OMEGA_ZONE_MAP:",
+                             "view_margin: must be in", "bogus: unknown option"})
+    EXPECT_NE(result.error.find(needle), std::string::npos) << needle << "\n" << result.error;
+}
+
+TEST(ZoneConfig, TomlSyntaxErrorNamesTheLine) {
+  auto result = load_zone_config("", env_of({}), std::string("port = 1\nview_radius = = 3\n"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error.find(":2:"), std::string::npos) << result.error;
+}
+
+TEST(ZoneConfig, SnapshotRateCannotExceedTickRate) {
+  auto result = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                             {"OMEGA_ZONE_TICK_HZ", "10"},
+                                             {"OMEGA_ZONE_SNAPSHOT_HZ", "20"}}));
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error.find("snapshot_hz"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace omega::zone

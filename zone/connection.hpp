@@ -1,0 +1,82 @@
+// What crosses between the network thread (transport) and the simulation thread: connection
+// ids, inbound events and outbound messages, and the per-connection checks the network thread
+// applies before anything reaches the simulation (ConnectionPolicy).
+//
+// Thread safety: Inbox is safe for any number of producers and one consumer. ConnectionPolicy
+// belongs to one connection on the network thread.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "protocol/messages.hpp"
+#include "zone/outgoing_message.hpp"
+#include "zone/token_bucket.hpp"
+
+namespace omega::zone {
+
+using ConnectionId = uint64_t;  // assigned by the transport, never reused in a process
+
+struct InboundEvent {
+  enum class Kind : uint8_t { connected, message, disconnected };
+  Kind kind = Kind::message;
+  ConnectionId connection = 0;
+  int64_t arrival_ns = 0;  // steady clock when the network thread received it
+  protocol::ClientMessage message;
+};
+
+// A message for one connection; `close` != none means: send it, then close with that reason.
+struct Outgoing {
+  ConnectionId connection = 0;
+  MessageRef message;
+  protocol::KickReason close = protocol::KickReason::none;
+};
+
+// Network thread → simulation thread. Bounded: message events beyond kCapacity are dropped
+// (and counted); connect/disconnect events are never dropped so bookkeeping stays exact. Per
+// connection rate limits keep an honest process far below the bound.
+class Inbox {
+ public:
+  static constexpr size_t kCapacity = 1 << 18;
+
+  // False when a message event was dropped.
+  bool push(InboundEvent&& event) {
+    std::lock_guard lock(mutex_);
+    if (event.kind == InboundEvent::Kind::message && events_.size() >= kCapacity) return false;
+    events_.push_back(std::move(event));
+    return true;
+  }
+  // Swaps the pending events into `out` (which should be empty; its capacity is reused).
+  void drain(std::vector<InboundEvent>& out) {
+    std::lock_guard lock(mutex_);
+    events_.swap(out);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<InboundEvent> events_;
+};
+
+// The network thread's checks on each received WebSocket message.
+class ConnectionPolicy {
+ public:
+  ConnectionPolicy(double inputs_per_second, double input_burst);
+
+  struct Verdict {
+    protocol::KickReason kick = protocol::KickReason::none;  // != none: close with it
+    bool answer_ping = false;  // a client ping: answer at once with this timestamp
+    uint32_t ping_timestamp_ms = 0;
+  };
+  // Decodes `bytes` into `out`. Text frames, malformed messages and rate violations give a kick
+  // reason; `now_s` is any monotonic clock in seconds.
+  Verdict check(bool is_text, std::span<const uint8_t> bytes, double now_s,
+                protocol::ClientMessage& out);
+
+ private:
+  TokenBucket inputs_;
+  TokenBucket heartbeats_;
+};
+
+}  // namespace omega::zone

@@ -1,0 +1,212 @@
+#include "zone/snapshot_planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace omega::zone {
+namespace {
+
+// Header and section counts of a StateUpdate, in bits, before any entity (type byte, seq,
+// tick gap, ack gap, three counts): a safe over-estimate kept out of the entity budget.
+constexpr int64_t kSnapshotOverheadBits = 8 + 8 + 8 + 12 + 3 * 12;
+// A leave costs its id gap only.
+constexpr int64_t kLeaveBits = protocol::SnapshotEncoder::kIdGapEstimateBits;
+
+float square(float v) { return v * v; }
+
+}  // namespace
+
+SnapshotPlanner::SnapshotPlanner(const InterestSettings& settings)
+    : settings_(settings),
+      enter_radius_squared_(square(settings.view_radius)),
+      full_rate_squared_(square(settings.full_rate_radius)) {}
+
+void SnapshotPlanner::collect_candidates(const EntityTable& table, const InterestGrid& grid,
+                                         uint32_t viewer_slot, ClientInterest& interest) {
+  candidates_.clear();
+  candidates_.push_back({viewer_slot, -1.0f, -1});
+  auto visit = [&](uint32_t slot, float d2) {
+    if (slot == viewer_slot) return;
+    const int32_t tracked = mark_[slot] == stamp_ ? index_[slot] : -1;
+    // Hysteresis: entering needs view_radius; staying only view_radius + margin (the query).
+    if ((tracked < 0 || !interest.tracked_[static_cast<size_t>(tracked)].sent) &&
+        d2 > enter_radius_squared_)
+      return;
+    candidates_.push_back({slot, d2, tracked});
+  };
+  const game::Vec2 at = table.positions[viewer_slot];
+  if (std::isinf(settings_.view_radius)) {
+    for (uint32_t slot = 0; slot < table.active.size(); ++slot) {
+      if (!table.active[slot]) continue;
+      const float dx = table.positions[slot].x - at.x, dy = table.positions[slot].y - at.y;
+      visit(slot, dx * dx + dy * dy);
+    }
+  } else {
+    grid.query(at, settings_.view_radius + settings_.view_margin, visit);
+  }
+  // The own entity's tracked index, if it is tracked.
+  if (mark_[viewer_slot] == stamp_) candidates_[0].tracked_index = index_[viewer_slot];
+}
+
+protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const InterestGrid& grid,
+                                              uint32_t viewer_slot, uint32_t server_tick,
+                                              uint16_t last_input_seq, ClientInterest& interest,
+                                              const protocol::SnapshotEncoder& encoder) {
+  if (mark_.size() < table.active.size()) {
+    mark_.resize(table.active.size(), 0);
+    index_.resize(table.active.size(), -1);
+  }
+  if (++stamp_ == 0) {  // wrapped: old marks could collide
+    std::fill(mark_.begin(), mark_.end(), 0u);
+    stamp_ = 1;
+  }
+  leaves_.clear();
+  auto& tracked = interest.tracked_;
+  keep_.assign(tracked.size(), 0);
+
+  // 1. Mark what this client tracks; entities that no longer exist leave at once.
+  for (size_t i = 0; i < tracked.size(); ++i) {
+    const auto& t = tracked[i];
+    if (t.slot < table.active.size() && table.active[t.slot] && table.states[t.slot].id == t.id) {
+      mark_[t.slot] = stamp_;
+      index_[t.slot] = static_cast<int32_t>(i);
+    } else if (t.sent) {
+      leaves_.push_back(t.id);
+    }
+  }
+
+  // 2. Candidates, then the cap: nearest first (the own entity sorts first with d2 < 0).
+  collect_candidates(table, grid, viewer_slot, interest);
+  const size_t cap = std::max<size_t>(1, settings_.max_entities);
+  if (candidates_.size() > cap) {
+    std::nth_element(candidates_.begin(), candidates_.begin() + static_cast<ptrdiff_t>(cap),
+                     candidates_.end(), [](const Candidate& a, const Candidate& b) {
+                       return a.distance_squared < b.distance_squared;
+                     });
+    candidates_.resize(cap);
+  }
+
+  // 3. What each selected entity wants to send this snapshot, and its priority.
+  sends_.clear();
+  const uint32_t count = interest.snapshot_count_;
+  for (const Candidate& c : candidates_) {
+    const protocol::EntityState& state = table.states[c.slot];
+    const bool own = c.distance_squared < 0.0f;
+    uint16_t waited = 0;
+    bool in_view = false;
+    if (c.tracked_index >= 0) {
+      keep_[static_cast<size_t>(c.tracked_index)] = 1;
+      waited = tracked[static_cast<size_t>(c.tracked_index)].waited;
+      in_view = tracked[static_cast<size_t>(c.tracked_index)].sent;
+    }
+    int64_t bits = 0;
+    if (in_view) {
+      if (!own && c.distance_squared > full_rate_squared_) {
+        // Update-frequency scaling: every 2nd snapshot out to twice the full-rate radius,
+        // every 4th beyond; staggered by id so far entities do not all update together.
+        const uint32_t period = c.distance_squared > 4.0f * full_rate_squared_ ? 4 : 2;
+        if ((count + state.id) % period != 0) continue;
+      }
+      bits = encoder.measure_update(state);
+      if (bits == 0) continue;  // unchanged: costs nothing, not listed
+    } else {
+      bits = protocol::SnapshotEncoder::measure_enter(state);
+    }
+    // Waiting raises priority: each snapshot waited halves the effective distance.
+    const float priority = own ? -1.0f : c.distance_squared / square(1.0f + float(waited));
+    sends_.push_back({priority, bits, c.slot, c.tracked_index, !in_view});
+  }
+
+  // 4. The budget, highest priority first; the own entity always goes.
+  std::sort(sends_.begin(), sends_.end(),
+            [](const Send& a, const Send& b) { return a.priority < b.priority; });
+  int64_t leaving = static_cast<int64_t>(leaves_.size());
+  for (size_t i = 0; i < tracked.size(); ++i) leaving += (keep_[i] == 0 && tracked[i].sent);
+  int64_t budget =
+      int64_t{settings_.budget_bytes} * 8 - kSnapshotOverheadBits - kLeaveBits * leaving;
+  enter_slots_.clear();
+  update_slots_.clear();
+  auto& next = interest.next_;
+  next.clear();
+  bool full = false;
+  for (const Send& s : sends_) {
+    const bool own = s.priority < 0.0f;
+    if (!full && (own || s.bits <= budget)) {
+      budget -= s.bits;
+      (s.enter ? enter_slots_ : update_slots_).push_back(s.slot);
+      if (s.tracked_index >= 0) {
+        keep_[static_cast<size_t>(s.tracked_index)] = 2;  // sent now
+      } else {
+        next.push_back({s.slot, table.states[s.slot].id, 0, true});
+      }
+      continue;
+    }
+    full = true;  // strict priority: nothing lower jumps ahead of what is waiting
+    if (s.tracked_index >= 0) {
+      keep_[static_cast<size_t>(s.tracked_index)] = 3;  // wanted, waits
+    } else {
+      next.push_back({s.slot, table.states[s.slot].id, 1, false});
+    }
+  }
+
+  // 5. The new tracked list: kept entities carry over; sent ones left if not kept.
+  for (size_t i = 0; i < tracked.size(); ++i) {
+    ClientInterest::Tracked t = tracked[i];
+    const bool alive = mark_[t.slot] == stamp_ && index_[t.slot] == static_cast<int32_t>(i);
+    if (!alive) continue;  // gone: its leave is already queued
+    switch (keep_[i]) {
+      case 0:  // not selected: out of range or over the cap
+        if (t.sent) leaves_.push_back(t.id);
+        continue;
+      case 2:
+        t.sent = true;
+        t.waited = 0;
+        break;
+      case 3:
+        t.waited = static_cast<uint16_t>(std::min<int>(t.waited + 1, 0xffff));
+        break;
+      default:
+        break;
+    }
+    next.push_back(t);
+  }
+  std::swap(tracked, next);
+  ++interest.snapshot_count_;
+
+  fill_frame(table);
+  protocol::SnapshotFrame frame;
+  frame.server_tick = server_tick;
+  frame.last_input_seq = last_input_seq;
+  frame.enters = enters_;
+  frame.updates = updates_;
+  frame.leaves = leaves_;
+  return frame;
+}
+
+void SnapshotPlanner::fill_frame(const EntityTable& table) {
+  auto by_id = [&](uint32_t a, uint32_t b) { return table.states[a].id < table.states[b].id; };
+  std::sort(enter_slots_.begin(), enter_slots_.end(), by_id);
+  std::sort(update_slots_.begin(), update_slots_.end(), by_id);
+  std::sort(leaves_.begin(), leaves_.end());
+  enters_.clear();
+  updates_.clear();
+  for (uint32_t slot : enter_slots_) enters_.push_back(table.states[slot]);
+  for (uint32_t slot : update_slots_) updates_.push_back(table.states[slot]);
+}
+
+protocol::SnapshotFrame SnapshotPlanner::plan_own_only(const EntityTable& table,
+                                                       uint32_t viewer_slot, uint32_t server_tick,
+                                                       uint16_t last_input_seq,
+                                                       const protocol::SnapshotEncoder& encoder) {
+  updates_.clear();
+  const protocol::EntityState& own = table.states[viewer_slot];
+  if (encoder.in_view(own.id) && encoder.measure_update(own) > 0) updates_.push_back(own);
+  protocol::SnapshotFrame frame;
+  frame.server_tick = server_tick;
+  frame.last_input_seq = last_input_seq;
+  frame.updates = updates_;
+  return frame;
+}
+
+}  // namespace omega::zone

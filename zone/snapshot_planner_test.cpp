@@ -1,0 +1,223 @@
+#include "zone/snapshot_planner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace omega::zone {
+namespace {
+
+// A hand-made entity table, a viewer, and the client side (WorldView) that decodes what the
+// planner + encoder send, so every test checks real bytes.
+struct Scene {
+  std::vector<game::Vec2> positions;
+  std::vector<uint8_t> active;
+  std::vector<protocol::EntityState> states;
+  InterestSettings settings;
+  std::unique_ptr<SnapshotPlanner> planner;
+  InterestGrid grid{512, 512, 8};
+  ClientInterest interest;
+  protocol::SnapshotEncoder encoder{0};
+  protocol::WorldView view{0};
+  uint32_t tick = 0;
+  std::vector<uint8_t> bytes;
+
+  explicit Scene(InterestSettings s) : settings(s), planner(new SnapshotPlanner(s)) {}
+
+  uint32_t add(float x, float y) {
+    const uint32_t slot = static_cast<uint32_t>(positions.size());
+    positions.push_back({x, y});
+    active.push_back(1);
+    protocol::EntityState state;
+    state.id = slot + 1;
+    state.hp = state.max_hp = 100;
+    state.name.assign("e" + std::to_string(slot));
+    states.push_back(state);
+    move(slot, x, y);
+    return slot;
+  }
+  void move(uint32_t slot, float x, float y) {
+    positions[slot] = {x, y};
+    states[slot].x = static_cast<uint16_t>(protocol::quantize_position(x));
+    states[slot].y = static_cast<uint16_t>(protocol::quantize_position(y));
+  }
+  // One regular snapshot for the viewer in slot 0; returns its size in bytes.
+  size_t snapshot() {
+    EntityTable table{positions, active, states};
+    grid.rebuild(positions, active);
+    tick += 2;
+    auto frame = planner->plan(table, grid, 0, tick, 0, interest, encoder);
+    bytes.clear();
+    encoder.encode(frame, bytes);
+    EXPECT_EQ(view.apply(bytes), protocol::DecodeError::none);
+    return bytes.size();
+  }
+  bool sees(uint32_t slot) const { return view.find(slot + 1) != nullptr; }
+  std::set<uint32_t> seen_slots() const {
+    std::set<uint32_t> out;
+    for (const auto& e : view.entities().entries()) out.insert(e.state.id - 1);
+    return out;
+  }
+};
+
+InterestSettings settings(float radius, float margin, uint32_t cap = 128,
+                          uint32_t budget = 100000) {
+  InterestSettings s;
+  s.view_radius = radius;
+  s.view_margin = margin;
+  s.full_rate_radius = radius;
+  s.max_entities = cap;
+  s.budget_bytes = budget;
+  return s;
+}
+
+TEST(SnapshotPlanner, ViewRadiusWithHysteresis) {
+  Scene scene(settings(10, 4));
+  scene.add(50, 50);                   // the viewer
+  const uint32_t a = scene.add(59, 50);  // 9 tiles: inside R
+  const uint32_t far = scene.add(80, 50);
+  scene.snapshot();
+  EXPECT_TRUE(scene.sees(0));  // own entity always
+  EXPECT_TRUE(scene.sees(a));
+  EXPECT_FALSE(scene.sees(far));
+
+  scene.move(a, 63, 50);  // 13: beyond R but within R + margin: stays
+  scene.snapshot();
+  EXPECT_TRUE(scene.sees(a));
+  scene.snapshot();  // beyond the full-rate radius: updated every 2nd snapshot
+  EXPECT_EQ(scene.view.find(a + 1)->x, protocol::quantize_position(63));
+
+  scene.move(a, 64.5f, 50);  // 14.5: beyond R + margin: leaves
+  scene.snapshot();
+  EXPECT_FALSE(scene.sees(a));
+
+  scene.move(a, 62, 50);  // 12: not in view, and entering needs R
+  scene.snapshot();
+  EXPECT_FALSE(scene.sees(a));
+
+  scene.move(a, 59.5f, 50);
+  scene.snapshot();
+  EXPECT_TRUE(scene.sees(a));
+}
+
+TEST(SnapshotPlanner, CapKeepsTheNearestAndTheOwnEntity) {
+  Scene scene(settings(40, 4, /*cap=*/5));
+  scene.add(100, 100);
+  for (int i = 1; i <= 20; ++i) scene.add(100.0f + static_cast<float>(i), 100);
+  scene.snapshot();
+  EXPECT_EQ(scene.seen_slots(), (std::set<uint32_t>{0, 1, 2, 3, 4}));
+
+  scene.move(1, 100, 130);  // slot 1 goes to distance 30: now 5th nearest is slot 5
+  scene.snapshot();
+  EXPECT_EQ(scene.seen_slots(), (std::set<uint32_t>{0, 2, 3, 4, 5}));
+}
+
+TEST(SnapshotPlanner, InfiniteViewSeesEveryoneUpToTheCap) {
+  Scene scene(settings(std::numeric_limits<float>::infinity(), 4, /*cap=*/3));
+  scene.add(10, 10);
+  scene.add(500, 500);
+  scene.add(20, 500);
+  scene.add(510, 10);
+  scene.snapshot();
+  EXPECT_EQ(scene.seen_slots(), (std::set<uint32_t>{0, 2, 3}));
+  Scene all(settings(std::numeric_limits<float>::infinity(), 4));
+  all.add(10, 10);
+  all.add(500, 500);
+  all.add(20, 500);
+  all.snapshot();
+  EXPECT_EQ(all.seen_slots().size(), 3u);
+}
+
+TEST(SnapshotPlanner, BudgetSendsTheNearestFirstAndTheRestLater) {
+  Scene scene(settings(60, 4, 128, /*budget=*/200));
+  scene.add(100, 100);
+  for (int i = 1; i <= 60; ++i)  // ids ascending with distance
+    scene.add(100.0f + static_cast<float>(i) * 0.7f, 100.0f + static_cast<float>(i % 3));
+  const size_t first = scene.snapshot();
+  EXPECT_LE(first, 220u);
+  const auto seen = scene.seen_slots();
+  ASSERT_GT(seen.size(), 2u);
+  ASSERT_LT(seen.size(), 61u);
+  // What went is a prefix by distance: the nearest entities.
+  for (uint32_t slot = 0; slot < seen.size(); ++slot) EXPECT_TRUE(seen.count(slot)) << slot;
+
+  int snapshots = 1;
+  while (scene.seen_slots().size() < 61 && snapshots < 50) {
+    EXPECT_LE(scene.snapshot(), 220u);
+    ++snapshots;
+  }
+  EXPECT_EQ(scene.seen_slots().size(), 61u);
+  EXPECT_GT(snapshots, 2);
+}
+
+TEST(SnapshotPlanner, WaitingEntitiesAreNotStarved) {
+  // 30 near entities change every snapshot and alone overflow the budget; one farther entity
+  // also changes. It must still be updated now and then.
+  Scene scene(settings(60, 4, 128, /*budget=*/120));
+  scene.add(100, 100);
+  for (int i = 1; i <= 30; ++i) scene.add(100.0f + static_cast<float>(i % 6), 101.0f + float(i / 6));
+  const uint32_t far = scene.add(140, 100);
+  for (int i = 0; i < 40; ++i) scene.snapshot();  // everyone entered
+  ASSERT_TRUE(scene.sees(far));
+
+  int far_updates = 0;
+  for (int round = 0; round < 40; ++round) {
+    // Everyone takes a different random-ish step, so every entity changes every snapshot.
+    for (uint32_t slot = 1; slot < scene.positions.size(); ++slot) {
+      const float wobble = static_cast<float>((round * 7 + static_cast<int>(slot) * 13) % 5) - 2;
+      scene.move(slot, scene.positions[slot].x + wobble * 0.3f, scene.positions[slot].y);
+    }
+    scene.snapshot();
+    const auto updated = scene.view.updated();
+    if (std::find(updated.begin(), updated.end(), far + 1) != updated.end()) ++far_updates;
+  }
+  EXPECT_GE(far_updates, 3);
+  // And the client's picture of it is exact after an update.
+  scene.snapshot();
+}
+
+TEST(SnapshotPlanner, FarEntitiesUpdateLessOften) {
+  InterestSettings s = settings(30, 4);
+  s.full_rate_radius = 5;
+  Scene scene(s);
+  scene.add(100, 100);
+  const uint32_t near = scene.add(103, 100);   // within 5: every snapshot
+  const uint32_t mid = scene.add(108, 100);    // within 10: every 2nd
+  const uint32_t far = scene.add(120, 100);    // beyond: every 4th
+  scene.snapshot();
+  int near_updates = 0, mid_updates = 0, far_updates = 0;
+  for (int i = 0; i < 16; ++i) {
+    for (uint32_t slot : {near, mid, far})  // all keep moving
+      scene.move(slot, scene.positions[slot].x, 100.25f + 0.25f * static_cast<float>(i));
+    scene.snapshot();
+    const auto updated = scene.view.updated();
+    near_updates += std::count(updated.begin(), updated.end(), near + 1);
+    mid_updates += std::count(updated.begin(), updated.end(), mid + 1);
+    far_updates += std::count(updated.begin(), updated.end(), far + 1);
+  }
+  EXPECT_EQ(near_updates, 16);
+  EXPECT_EQ(mid_updates, 8);
+  EXPECT_EQ(far_updates, 4);
+  // A far entity's picture catches up whenever it is updated: no drift.
+  EXPECT_NEAR(protocol::dequantize_position(scene.view.find(far + 1)->y), 100.0f + 0.25f * 16, 1.0f);
+}
+
+TEST(SnapshotPlanner, DepartedEntitiesLeaveAndUnchangedOnesCostNothing) {
+  Scene scene(settings(20, 4));
+  scene.add(50, 50);
+  const uint32_t other = scene.add(52, 50);
+  scene.snapshot();
+  ASSERT_TRUE(scene.sees(other));
+  const size_t idle = scene.snapshot();
+  EXPECT_LE(idle, 4u);  // header only
+  scene.active[other] = 0;
+  scene.states[other].id = 0;
+  scene.snapshot();
+  EXPECT_FALSE(scene.sees(other));
+}
+
+}  // namespace
+}  // namespace omega::zone

@@ -1,0 +1,384 @@
+// The WebSocket transport (Boost.Beast), modelled on Beast's advanced_server example: one
+// session object per connection with reused buffers, a size limit on every read, a bounded
+// outgoing queue (a slow client is dropped, not buffered without end), and graceful shutdown.
+// All of it runs on the one network thread, so sessions need no strand.
+#include <utility>  // Boost 1.74's Asio misses this include
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_map>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
+
+#include "zone/limits.hpp"
+#include "zone/listen_acceptor.hpp"
+#include "zone/network.hpp"
+
+namespace omega::zone {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using protocol::KickReason;
+
+namespace {
+
+// Beast's own cap on a message, above the protocol limit so that an oversized message up to
+// this size can still be answered with Kick{message_too_large}; beyond it Beast closes the
+// connection itself (close code 1009) and we only count the kick. Bounds what one connection
+// can make us buffer.
+constexpr size_t kTransportMessageCap = 64 * 1024;
+constexpr auto kHandshakeTimeout = std::chrono::seconds(5);
+
+int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+class WsSession;
+
+struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Impl> {
+  Impl(asio::io_context& io_context, const ZoneConfig& c, Inbox& in, ZoneMetrics& m,
+       MessagePool& p)
+      : io(io_context), acceptor(io_context), config(c), inbox(in), metrics(m), pool(p) {}
+
+  void accept();
+  void flush();  // network thread: hands pending outgoing messages to their sessions
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  ZoneConfig config;
+  Inbox& inbox;
+  ZoneMetrics& metrics;
+  MessagePool& pool;
+  ConnectionId next_id = 1;
+  bool accepting = true;
+  std::unordered_map<ConnectionId, std::weak_ptr<WsSession>> sessions;
+  std::unordered_map<std::string, uint32_t> per_ip;
+  std::atomic<size_t> open{0};
+
+  std::mutex pending_mutex;
+  std::vector<Outgoing> pending;  // from the simulation thread
+  std::vector<Outgoing> flushing;  // network thread scratch
+  bool flush_posted = false;
+};
+
+class WsSession : public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(tcp::socket socket, std::shared_ptr<WebSocketServer::Impl> server, ConnectionId id)
+      : ws_(std::move(socket)),
+        server_(std::move(server)),
+        id_(id),
+        policy_(server_->config.max_inputs_per_second, server_->config.input_burst),
+        kick_timer_(ws_.get_executor()) {
+    queue_.resize(server_->config.outgoing_queue_messages + 2);
+  }
+
+  void start() {
+    beast::error_code ec;
+    const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+    ip_ = ec ? std::string("?") : endpoint.address().to_string();
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.handshake_timeout = kHandshakeTimeout;
+    ws_.set_option(timeouts);
+    ws_.read_message_max(std::max<size_t>(kTransportMessageCap, server_->config.max_message_bytes));
+    ws_.auto_fragment(false);
+    ws_.binary(true);
+    ws_.async_accept(
+        [self = shared_from_this()](beast::error_code e) { self->on_accept(e); });
+  }
+
+  // Called on the network thread for each message the simulation sends.
+  void enqueue(Outgoing&& out) {
+    if (ended_ || close_reason_ != KickReason::none) return;  // already closing
+    const size_t size = out.message.bytes().size();
+    if (count_ >= server_->config.outgoing_queue_messages ||
+        queued_bytes_ + size > server_->config.outgoing_queue_bytes) {
+      drop_queue_behind_write();
+      kick(KickReason::slow_client);
+      return;
+    }
+    push(std::move(out.message));
+    if (out.close != KickReason::none) begin_close(out.close);
+    write_next();
+  }
+
+  // Forceful close (shutdown deadline).
+  void close_socket() {
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().close(ec);
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) return end(false);
+    welcomed_transport_ = true;
+    server_->metrics.connections.fetch_add(1);
+    server_->open.fetch_add(1);
+    uint32_t& count = server_->per_ip[ip_];
+    ++count;
+    if (count > server_->config.max_connections_per_ip) {
+      kick(KickReason::too_many_connections);
+    } else {
+      reported_ = true;
+      InboundEvent event;
+      event.kind = InboundEvent::Kind::connected;
+      event.connection = id_;
+      event.arrival_ns = steady_now_ns();
+      server_->inbox.push(std::move(event));
+    }
+    read_next();
+  }
+
+  void read_next() {
+    buffer_.clear();
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code e, size_t n) {
+      self->on_read(e, n);
+    });
+  }
+
+  void on_read(beast::error_code ec, size_t bytes) {
+    if (ec) {
+      if (ec == websocket::error::message_too_big && close_reason_ == KickReason::none)
+        server_->metrics.count_kick(KickReason::message_too_large);
+      return end(true);
+    }
+    if (close_reason_ != KickReason::none) return read_next();  // draining until closed
+    server_->metrics.bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+    server_->metrics.messages_in.fetch_add(1, std::memory_order_relaxed);
+    const int64_t now_ns = steady_now_ns();
+    if (bytes > server_->config.max_message_bytes) {
+      kick(KickReason::message_too_large);
+      return read_next();
+    }
+    const auto data = buffer_.cdata();
+    std::span<const uint8_t> message(static_cast<const uint8_t*>(data.data()), data.size());
+    InboundEvent event;
+    const auto verdict = policy_.check(ws_.got_text(), message, double(now_ns) * 1e-9,
+                                       event.message);
+    if (verdict.kick != KickReason::none) {
+      kick(verdict.kick);
+      return read_next();
+    }
+    if (verdict.answer_ping) {
+      MessageRef pong = server_->pool.acquire();
+      protocol::encode_message(protocol::Heartbeat{true, verdict.ping_timestamp_ms}, pong->bytes);
+      push(std::move(pong));
+      write_next();
+    }
+    if (reported_) {
+      event.kind = InboundEvent::Kind::message;
+      event.connection = id_;
+      event.arrival_ns = now_ns;
+      server_->inbox.push(std::move(event));
+    }
+    read_next();
+  }
+
+  void push(MessageRef message) {
+    queued_bytes_ += message.bytes().size();
+    queue_[(head_ + count_) % queue_.size()] = std::move(message);
+    ++count_;
+  }
+
+  // Keeps only the message being written (if any): what a slow client has not taken is lost.
+  void drop_queue_behind_write() {
+    const size_t keep = writing_ ? 1 : 0;
+    while (count_ > keep) {
+      MessageRef& last = queue_[(head_ + count_ - 1) % queue_.size()];
+      queued_bytes_ -= last.bytes().size();
+      last.reset();
+      --count_;
+    }
+  }
+
+  void kick(KickReason reason) {
+    if (close_reason_ != KickReason::none || ended_) return;
+    server_->metrics.count_kick(reason);
+    MessageRef message = server_->pool.acquire();
+    protocol::encode_message(protocol::Kick{reason, protocol::to_string(reason)}, message->bytes);
+    push(std::move(message));
+    begin_close(reason);
+    write_next();
+  }
+
+  void begin_close(KickReason reason) {
+    close_reason_ = reason;
+    kick_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(kKickCloseDeadlineSeconds)));
+    kick_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
+      if (!e) self->close_socket();
+    });
+  }
+
+  void write_next() {
+    if (writing_ || ended_) return;
+    if (count_ == 0) {
+      if (close_reason_ != KickReason::none && !close_sent_) {
+        close_sent_ = true;
+        const auto code = close_reason_ == KickReason::shutting_down
+                              ? websocket::close_code::going_away
+                              : websocket::close_code::policy_error;
+        ws_.async_close(websocket::close_reason(code, protocol::to_string(close_reason_)),
+                        [self = shared_from_this()](beast::error_code) {});
+      }
+      return;
+    }
+    writing_ = true;
+    const MessageRef& front = queue_[head_];
+    if (front->ack_arrival_ns != 0) {
+      server_->metrics.record_server_latency(double(steady_now_ns() - front->ack_arrival_ns) *
+                                             1e-6);
+    }
+    ws_.async_write(asio::buffer(front.bytes()),
+                    [self = shared_from_this()](beast::error_code e, size_t n) {
+                      self->on_write(e, n);
+                    });
+  }
+
+  void on_write(beast::error_code ec, size_t bytes) {
+    writing_ = false;
+    MessageRef& front = queue_[head_];
+    queued_bytes_ -= front.bytes().size();
+    front.reset();
+    head_ = (head_ + 1) % queue_.size();
+    --count_;
+    if (ec) {
+      close_socket();
+      return;
+    }
+    server_->metrics.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+    server_->metrics.messages_out.fetch_add(1, std::memory_order_relaxed);
+    write_next();
+  }
+
+  // The read loop ended: the connection is gone. Tell the simulation once.
+  void end(bool was_open) {
+    if (ended_) return;
+    ended_ = true;
+    kick_timer_.cancel();
+    while (count_ > 0) {
+      queue_[head_].reset();
+      head_ = (head_ + 1) % queue_.size();
+      --count_;
+    }
+    queued_bytes_ = 0;
+    close_socket();
+    server_->sessions.erase(id_);
+    if (was_open && welcomed_transport_) {
+      auto it = server_->per_ip.find(ip_);
+      if (it != server_->per_ip.end() && --it->second == 0) server_->per_ip.erase(it);
+      server_->metrics.connections.fetch_sub(1);
+      server_->open.fetch_sub(1);
+    }
+    if (reported_) {
+      InboundEvent event;
+      event.kind = InboundEvent::Kind::disconnected;
+      event.connection = id_;
+      event.arrival_ns = steady_now_ns();
+      server_->inbox.push(std::move(event));
+    }
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<WebSocketServer::Impl> server_;
+  ConnectionId id_;
+  ConnectionPolicy policy_;
+  asio::steady_timer kick_timer_;
+  beast::flat_buffer buffer_;
+  std::string ip_;
+  std::vector<MessageRef> queue_;  // ring buffer of outgoing messages
+  size_t head_ = 0, count_ = 0, queued_bytes_ = 0;
+  bool writing_ = false;
+  bool close_sent_ = false;
+  bool ended_ = false;
+  bool reported_ = false;             // the simulation knows this connection
+  bool welcomed_transport_ = false;   // the WebSocket handshake completed
+  KickReason close_reason_ = KickReason::none;
+};
+
+void WebSocketServer::Impl::accept() {
+  acceptor.async_accept([self = shared_from_this()](
+                                                   beast::error_code ec, tcp::socket socket) {
+    if (!self->accepting) return;
+    if (!ec) {
+      const ConnectionId id = self->next_id++;
+      auto session = std::make_shared<WsSession>(std::move(socket), self, id);
+      self->sessions[id] = session;
+      self->metrics.connections_accepted.fetch_add(1);
+      session->start();
+    }
+    self->accept();
+  });
+}
+
+void WebSocketServer::Impl::flush() {
+  {
+    std::lock_guard lock(pending_mutex);
+    pending.swap(flushing);
+    flush_posted = false;
+  }
+  for (Outgoing& out : flushing) {
+    auto it = sessions.find(out.connection);
+    if (it == sessions.end()) continue;
+    if (auto session = it->second.lock()) session->enqueue(std::move(out));
+  }
+  flushing.clear();
+}
+
+WebSocketServer::WebSocketServer(asio::io_context& io, const ZoneConfig& config, Inbox& inbox,
+                                 ZoneMetrics& metrics, MessagePool& pool)
+    : impl_(std::make_shared<Impl>(io, config, inbox, metrics, pool)) {}
+
+WebSocketServer::~WebSocketServer() = default;
+
+uint16_t WebSocketServer::listen(const std::string& host, uint16_t port, std::string& error) {
+  const uint16_t bound = listen_acceptor(impl_->acceptor, host, port, error);
+  if (bound != 0) impl_->accept();
+  return bound;
+}
+
+void WebSocketServer::stop_accepting() {
+  asio::post(impl_->io, [impl = impl_] {
+    impl->accepting = false;
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+  });
+}
+
+void WebSocketServer::deliver(std::vector<Outgoing>& batch) {
+  if (batch.empty()) return;
+  bool post = false;
+  {
+    std::lock_guard lock(impl_->pending_mutex);
+    if (impl_->pending.empty()) {
+      impl_->pending.swap(batch);
+    } else {
+      for (Outgoing& out : batch) impl_->pending.push_back(std::move(out));
+      batch.clear();
+    }
+    post = !impl_->flush_posted;
+    impl_->flush_posted = true;
+  }
+  if (post) asio::post(impl_->io, [impl = impl_] { impl->flush(); });
+}
+
+void WebSocketServer::close_all() {
+  asio::post(impl_->io, [impl = impl_] {
+    for (auto& [id, weak] : impl->sessions)
+      if (auto session = weak.lock()) session->close_socket();
+  });
+}
+
+size_t WebSocketServer::open_connections() const { return impl_->open.load(); }
+
+}  // namespace omega::zone

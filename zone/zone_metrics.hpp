@@ -1,0 +1,91 @@
+// ZoneMetrics: the counters, histograms and sample windows of one omega-zone process, and
+// their renderings for the HTTP side port (/metrics in Prometheus text format, /stats JSON).
+//
+// Thread safety: every member may be updated from any thread (atomics; the sample rings and
+// histograms take a mutex, touched once per tick or per acknowledged input). Rendering takes
+// the same locks.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "protocol/messages.hpp"
+
+namespace omega::zone {
+
+// A fixed-capacity ring of samples (the most recent `capacity`), for percentiles.
+class SampleRing {
+ public:
+  explicit SampleRing(size_t capacity) : samples_(capacity) {}
+  void add(double value) {
+    samples_[next_ % samples_.size()] = value;
+    ++next_;
+  }
+  void clear() { next_ = 0; }
+  size_t size() const { return next_ < samples_.size() ? next_ : samples_.size(); }
+  // Nearest-rank percentile (p in [0, 100]); 0 when empty. Copies into `scratch`.
+  double percentile(double p, std::vector<double>& scratch) const;
+  double max() const;
+
+ private:
+  std::vector<double> samples_;
+  size_t next_ = 0;
+};
+
+// Cumulative histogram with fixed upper bounds (Prometheus style).
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void observe(double value);
+  // Appends the _bucket/_sum/_count lines for `name`.
+  void render(const std::string& name, std::string& out) const;
+
+ private:
+  std::vector<double> bounds_;
+  std::vector<uint64_t> counts_;  // one per bound, plus +Inf
+  double sum_ = 0;
+  uint64_t count_ = 0;
+};
+
+class ZoneMetrics {
+ public:
+  ZoneMetrics();
+
+  std::atomic<uint64_t> bytes_in{0}, bytes_out{0}, messages_in{0}, messages_out{0};
+  std::atomic<uint64_t> connections_accepted{0};
+  std::atomic<uint32_t> connections{0}, players{0}, instances{0}, entities{0};
+  std::atomic<uint64_t> ticks{0}, ticks_overrun{0};
+
+  void count_kick(protocol::KickReason reason);
+  void record_tick(double ms);
+  void record_server_latency(double ms);
+  void record_rtt(double ms);
+
+  std::string prometheus() const;
+  // The /stats object over the window since the last reset; `reset` starts a new window.
+  std::string stats_json(bool reset);
+
+ private:
+  static constexpr size_t kKickSlots = static_cast<size_t>(protocol::kMaxKickReason) + 1;
+  std::array<std::atomic<uint64_t>, kKickSlots> kicks_{};
+
+  mutable std::mutex mutex_;
+  Histogram tick_ms_;
+  Histogram rtt_ms_;
+  Histogram server_latency_ms_;
+  SampleRing tick_samples_;
+  SampleRing latency_samples_;
+  mutable std::vector<double> scratch_;
+  // Counter values at the start of the /stats window.
+  struct Window {
+    uint64_t bytes_in = 0, bytes_out = 0, messages_in = 0, messages_out = 0, ticks = 0;
+    std::array<uint64_t, kKickSlots> kicks{};
+  } window_;
+};
+
+}  // namespace omega::zone

@@ -1,0 +1,400 @@
+#include "zone/zone_server.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <spdlog/spdlog.h>
+
+namespace omega::zone {
+namespace {
+
+using protocol::KickReason;
+
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+// Forgotten ticket nonces are pruned this often (they expire with their tickets).
+constexpr int64_t kNoncePruneIntervalNs = 10 * kNanosPerSecond;
+// A pong claiming a round trip longer than this is stale or forged and not recorded.
+constexpr uint32_t kMaxPlausibleRttMs = 60'000;
+
+int64_t seconds_to_ns(double seconds) { return static_cast<int64_t>(seconds * 1e9); }
+uint32_t steady_ms(int64_t ns) { return static_cast<uint32_t>(ns / 1'000'000); }
+
+// Interest cells: half the leave radius, so a view query scans about 5x5 cells.
+float grid_cell_size(const ZoneConfig& c) {
+  if (c.view_is_infinite()) return 64.0f;
+  return std::max(4.0f, (c.view_radius + c.view_margin) * 0.5f);
+}
+
+InterestSettings interest_settings(const ZoneConfig& c) {
+  InterestSettings s;
+  s.view_radius = c.view_radius;
+  s.view_margin = c.view_margin;
+  s.full_rate_radius = c.full_rate_radius > 0 ? c.full_rate_radius : c.view_radius;
+  s.max_entities = c.max_view_entities;
+  s.budget_bytes = c.snapshot_budget_bytes;
+  return s;
+}
+
+}  // namespace
+
+struct ZoneServer::Session {
+  ConnectionId connection = 0;
+  bool welcomed = false;
+  bool closing = false;  // kicked; waiting for the transport's disconnect
+  int64_t connected_ns = 0;
+  int64_t last_received_ns = 0;
+  int64_t next_ping_ns = 0;
+  uint64_t character_id = 0;
+  uint32_t slot = World::kNoSlot;
+  uint32_t snapshot_phase = 0;
+  protocol::SnapshotEncoder encoder;
+  ClientInterest interest;
+  uint16_t last_input_seq = 0;
+  bool ack_pending = false;       // an input was applied since the last snapshot
+  int64_t oldest_unacked_ns = 0;  // arrival of the oldest input not acknowledged yet
+  std::vector<protocol::PlayerInput> inputs;
+  std::vector<int64_t> input_arrivals;
+
+  void reset(ConnectionId id, int64_t now_ns) {
+    connection = id;
+    welcomed = closing = false;
+    connected_ns = last_received_ns = next_ping_ns = now_ns;
+    character_id = 0;
+    slot = World::kNoSlot;
+    interest.clear();
+    last_input_seq = 0;
+    ack_pending = false;
+    oldest_unacked_ns = 0;
+    inputs.clear();
+    input_arrivals.clear();
+  }
+};
+
+ZoneServer::ZoneServer(const ZoneConfig& config, const game::TileMap& map, MessagePool& pool,
+                       ZoneMetrics& metrics, CheckpointHook& checkpoints)
+    : config_(config),
+      pool_(pool),
+      metrics_(metrics),
+      checkpoints_(checkpoints),
+      world_(map, WorldSettings{config.player_speed, config.tick_hz, config.spawn,
+                                config.world_seed}),
+      grid_(static_cast<float>(map.width()), static_cast<float>(map.height()),
+            grid_cell_size(config)),
+      planner_(interest_settings(config)),
+      tickets_(config.ticket_public_key, config.zone_name(), config.instance_id),
+      snapshot_interval_ticks_(std::max<uint32_t>(
+          1, static_cast<uint32_t>(std::lround(double(config.tick_hz) / config.snapshot_hz)))) {
+  if (!config_.debug_state_log.empty()) {
+    debug_state_log_ = std::fopen(config_.debug_state_log.c_str(), "w");
+    if (debug_state_log_ == nullptr)
+      spdlog::error("cannot open debug_state_log {}", config_.debug_state_log);
+  }
+  metrics_.instances.store(1);
+}
+
+ZoneServer::~ZoneServer() {
+  if (debug_state_log_) std::fclose(debug_state_log_);
+}
+
+template <class Message>
+void ZoneServer::send(Session& session, const Message& message) {
+  MessageRef ref = pool_.acquire();
+  protocol::encode_message(message, ref->bytes);
+  outbox_.push_back({session.connection, std::move(ref), KickReason::none});
+}
+
+ZoneServer::Session* ZoneServer::find_session(ConnectionId connection) {
+  auto it = session_index_.find(connection);
+  return it == session_index_.end() ? nullptr : sessions_[it->second].get();
+}
+
+uint32_t ZoneServer::slot_of_connection(ConnectionId connection) const {
+  auto it = session_index_.find(connection);
+  return it == session_index_.end() ? World::kNoSlot : sessions_[it->second]->slot;
+}
+
+void ZoneServer::handle(InboundEvent& event, const Now& now) {
+  switch (event.kind) {
+    case InboundEvent::Kind::connected: on_connected(event.connection, now); return;
+    case InboundEvent::Kind::disconnected: on_disconnected(event.connection, now); return;
+    case InboundEvent::Kind::message: break;
+  }
+  Session* session = find_session(event.connection);
+  if (session == nullptr || session->closing) return;
+  session->last_received_ns = std::max(session->last_received_ns, event.arrival_ns);
+  on_message(*session, event.message, event.arrival_ns, now);
+}
+
+void ZoneServer::on_connected(ConnectionId connection, const Now& now) {
+  if (session_index_.count(connection)) return;
+  std::unique_ptr<Session> session;
+  if (!spare_sessions_.empty()) {
+    session = std::move(spare_sessions_.back());
+    spare_sessions_.pop_back();
+  } else {
+    session = std::make_unique<Session>();
+    session->inputs.reserve(kMaxPendingInputsPerSession);
+    session->input_arrivals.reserve(kMaxPendingInputsPerSession);
+  }
+  session->reset(connection, now.steady_ns);
+  session_index_[connection] = sessions_.size();
+  sessions_.push_back(std::move(session));
+}
+
+void ZoneServer::on_disconnected(ConnectionId connection, const Now& now) {
+  auto it = session_index_.find(connection);
+  if (it == session_index_.end()) return;
+  const size_t index = it->second;
+  detach_player(*sessions_[index], now);
+  session_index_.erase(it);
+  if (index != sessions_.size() - 1) {
+    std::swap(sessions_[index], sessions_.back());
+    session_index_[sessions_[index]->connection] = index;
+  }
+  spare_sessions_.push_back(std::move(sessions_.back()));
+  sessions_.pop_back();
+}
+
+// The character keeps its entity for the resume window; the session no longer drives it.
+void ZoneServer::detach_player(Session& session, const Now& now) {
+  if (session.character_id == 0) return;
+  auto it = players_.find(session.character_id);
+  if (it != players_.end() && it->second.connection == session.connection) {
+    it->second.connection = 0;
+    it->second.disconnected_ns = now.steady_ns;
+    world_.set_intent(it->second.slot, MoveIntent{});  // stand still while away
+  }
+  session.character_id = 0;
+  session.slot = World::kNoSlot;
+}
+
+void ZoneServer::kick(Session& session, KickReason reason, const Now& now) {
+  if (session.closing) return;
+  protocol::Kick message{reason, protocol::to_string(reason)};
+  MessageRef ref = pool_.acquire();
+  protocol::encode_message(message, ref->bytes);
+  outbox_.push_back({session.connection, std::move(ref), reason});
+  metrics_.count_kick(reason);
+  session.closing = true;
+  if (reason != KickReason::session_replaced) detach_player(session, now);
+}
+
+void ZoneServer::on_message(Session& session, protocol::ClientMessage& message,
+                            int64_t arrival_ns, const Now& now) {
+  if (auto* hello = std::get_if<protocol::Hello>(&message)) {
+    if (session.welcomed) return kick(session, KickReason::protocol_error, now);
+    return on_hello(session, *hello, now);
+  }
+  if (auto* input = std::get_if<protocol::PlayerInput>(&message)) {
+    if (!session.welcomed) return kick(session, KickReason::protocol_error, now);
+    if (session.inputs.size() >= kMaxPendingInputsPerSession) {
+      // Within the rate limit this cannot happen in one tick; keep the newest intent.
+      session.inputs.back() = *input;
+      session.input_arrivals.back() = arrival_ns;
+      return;
+    }
+    session.inputs.push_back(*input);
+    session.input_arrivals.push_back(arrival_ns);
+    return;
+  }
+  if (auto* heartbeat = std::get_if<protocol::Heartbeat>(&message)) {
+    // Pings were answered by the network thread; a pong measures our RTT.
+    if (heartbeat->pong) {
+      const uint32_t rtt = steady_ms(arrival_ns) - heartbeat->timestamp_ms;
+      if (rtt <= kMaxPlausibleRttMs) metrics_.record_rtt(static_cast<double>(rtt));
+    }
+  }
+}
+
+void ZoneServer::on_hello(Session& session, const protocol::Hello& hello, const Now& now) {
+  const uint16_t version = std::min(hello.max_version, protocol::kProtocolVersion);
+  if (version < std::max(hello.min_version, protocol::kMinProtocolVersion))
+    return kick(session, KickReason::version_unsupported, now);
+
+  protocol::JoinTicket ticket;
+  const KickReason refused = tickets_.check(hello.ticket, now.unix_seconds, ticket);
+  if (refused != KickReason::none) return kick(session, refused, now);
+
+  auto it = players_.find(ticket.character_id);
+  if (it == players_.end()) {
+    if (players_.size() >= config_.max_players) return kick(session, KickReason::server_full, now);
+    const std::string name = "c" + std::to_string(ticket.character_id);
+    const uint32_t slot = world_.spawn_player(name.substr(0, protocol::kMaxNameBytes));
+    if (slot == World::kNoSlot) return kick(session, KickReason::server_full, now);
+    it = players_.emplace(ticket.character_id, Player{slot, 0, 0, 0, 0}).first;
+  } else if (it->second.connection != 0) {
+    // The same character connected again: the newer connection wins.
+    if (Session* old = find_session(it->second.connection)) {
+      kick(*old, KickReason::session_replaced, now);
+      old->character_id = 0;
+      old->slot = World::kNoSlot;
+    }
+  }
+  Player& player = it->second;
+  player.connection = session.connection;
+  player.account_id = ticket.account_id;
+  player.lease_epoch = ticket.lease_epoch;
+
+  session.welcomed = true;
+  session.character_id = ticket.character_id;
+  session.slot = player.slot;
+  session.snapshot_phase = next_snapshot_phase_++ % snapshot_interval_ticks_;
+  session.encoder.reset(tick_);
+  session.interest.clear();
+  session.next_ping_ns = now.steady_ns;
+
+  protocol::Welcome welcome;
+  welcome.version = version;
+  welcome.entity_id = world_.state(player.slot).id;
+  welcome.zone = config_.zone_name();
+  welcome.instance_id = config_.instance_id;
+  welcome.tick_hz = static_cast<uint8_t>(config_.tick_hz);
+  welcome.snapshot_hz = static_cast<uint8_t>(config_.snapshot_hz);
+  welcome.server_tick = tick_;
+  send(session, welcome);
+}
+
+void ZoneServer::expire(const Now& now) {
+  const int64_t hello_timeout = seconds_to_ns(config_.hello_timeout_s);
+  const int64_t idle_timeout = seconds_to_ns(config_.idle_timeout_s);
+  for (auto& session : sessions_) {
+    if (session->closing) continue;
+    if (!session->welcomed && now.steady_ns - session->connected_ns > hello_timeout)
+      kick(*session, KickReason::hello_timeout, now);
+    else if (session->welcomed && now.steady_ns - session->last_received_ns > idle_timeout)
+      kick(*session, KickReason::idle_timeout, now);
+  }
+  // Characters whose resume window ran out leave the world.
+  const int64_t resume_window = seconds_to_ns(config_.resume_window_s);
+  expired_scratch_.clear();
+  for (const auto& [character, player] : players_)
+    if (player.connection == 0 && now.steady_ns - player.disconnected_ns >= resume_window)
+      expired_scratch_.push_back(character);
+  for (uint64_t character : expired_scratch_) {
+    Player& player = players_[character];
+    const CharacterCheckpoint checkpoint = checkpoint_of(character, player);
+    checkpoints_.checkpoint({&checkpoint, 1}, CheckpointReason::leave);
+    world_.despawn(player.slot);
+    players_.erase(character);
+  }
+  if (now.steady_ns >= next_prune_ns_) {
+    tickets_.prune(now.unix_seconds);
+    next_prune_ns_ = now.steady_ns + kNoncePruneIntervalNs;
+  }
+}
+
+void ZoneServer::apply_inputs() {
+  for (auto& s : sessions_) {
+    Session& session = *s;
+    if (session.inputs.empty()) continue;
+    if (!session.welcomed || session.closing || session.slot == World::kNoSlot) {
+      session.inputs.clear();
+      session.input_arrivals.clear();
+      continue;
+    }
+    // In order; movement happens once per tick in the direction of the latest input, so a
+    // client sending more inputs does not move further.
+    MoveIntent intent;
+    for (size_t i = 0; i < session.inputs.size(); ++i) {
+      const protocol::PlayerInput& input = session.inputs[i];
+      intent = {input.moving, input.move_direction, input.facing};
+      if (input.action != 0) {
+        // Combat arrives with the PvE issue; until then every action is refused explicitly.
+        send(session, protocol::ActionReject{input.seq, input.action,
+                                             protocol::RejectReason::unknown_action});
+      }
+      session.last_input_seq = input.seq;
+      if (!session.ack_pending) session.oldest_unacked_ns = session.input_arrivals[i];
+      session.ack_pending = true;
+    }
+    world_.set_intent(session.slot, intent);
+    session.inputs.clear();
+    session.input_arrivals.clear();
+  }
+}
+
+void ZoneServer::send_snapshots(uint32_t tick) {
+  const EntityTable table = world_.table();
+  const uint32_t phase = tick % snapshot_interval_ticks_;
+  for (auto& s : sessions_) {
+    Session& session = *s;
+    if (!session.welcomed || session.closing || session.slot == World::kNoSlot) continue;
+    protocol::SnapshotFrame frame;
+    if (session.snapshot_phase == phase) {
+      frame = planner_.plan(table, grid_, session.slot, tick, session.last_input_seq,
+                            session.interest, session.encoder);
+    } else if (config_.fast_ack && session.ack_pending) {
+      frame = planner_.plan_own_only(table, session.slot, tick, session.last_input_seq,
+                                     session.encoder);
+    } else {
+      continue;
+    }
+    MessageRef ref = pool_.acquire();
+    session.encoder.encode(frame, ref->bytes);
+    if (session.ack_pending) {
+      ref->ack_arrival_ns = session.oldest_unacked_ns;
+      session.ack_pending = false;
+    }
+    outbox_.push_back({session.connection, std::move(ref), KickReason::none});
+  }
+}
+
+void ZoneServer::send_pings(const Now& now) {
+  const int64_t interval = seconds_to_ns(config_.heartbeat_interval_s);
+  for (auto& s : sessions_) {
+    Session& session = *s;
+    if (!session.welcomed || session.closing || now.steady_ns < session.next_ping_ns) continue;
+    send(session, protocol::Heartbeat{false, steady_ms(now.steady_ns)});
+    session.next_ping_ns = now.steady_ns + interval;
+  }
+}
+
+void ZoneServer::write_debug_state(uint32_t tick) {
+  if (debug_state_log_ == nullptr) return;
+  const EntityTable table = world_.table();
+  for (size_t slot = 0; slot < table.active.size(); ++slot) {
+    if (!table.active[slot]) continue;
+    const protocol::EntityState& s = table.states[slot];
+    std::fprintf(debug_state_log_, "T %u %u %u %u %u\n", tick, s.id, unsigned{s.x}, unsigned{s.y},
+                 s.hp);
+  }
+  std::fflush(debug_state_log_);
+}
+
+void ZoneServer::advance(uint32_t tick, const Now& now) {
+  tick_ = tick;
+  expire(now);
+  apply_inputs();
+  world_.advance(tick);
+  if (!config_.view_is_infinite()) {
+    const EntityTable table = world_.table();
+    grid_.rebuild(table.positions, table.active);
+  }
+  send_snapshots(tick);
+  send_pings(now);
+  write_debug_state(tick);
+  metrics_.players.store(static_cast<uint32_t>(players_.size()));
+  metrics_.entities.store(world_.entity_count());
+}
+
+CharacterCheckpoint ZoneServer::checkpoint_of(uint64_t character_id, const Player& player) const {
+  CharacterCheckpoint c;
+  c.account_id = player.account_id;
+  c.character_id = character_id;
+  c.lease_epoch = player.lease_epoch;
+  c.x = world_.position(player.slot).x;
+  c.y = world_.position(player.slot).y;
+  c.hp = world_.state(player.slot).hp;
+  c.mana = world_.state(player.slot).mana;
+  return c;
+}
+
+void ZoneServer::shutdown(const Now& now) {
+  for (auto& session : sessions_) kick(*session, KickReason::shutting_down, now);
+  std::vector<CharacterCheckpoint> batch;
+  batch.reserve(players_.size());
+  for (const auto& [character, player] : players_) batch.push_back(checkpoint_of(character, player));
+  checkpoints_.checkpoint(batch, CheckpointReason::shutdown);
+}
+
+}  // namespace omega::zone

@@ -1,0 +1,116 @@
+// ZoneServer: one zone instance's simulation-thread logic — sessions (Hello, tickets, resume,
+// heartbeats, timeouts), input application, the fixed-tick World, and per-client snapshots.
+//
+// It never touches a socket and never reads a clock: the tick loop (tick_loop.hpp) feeds it
+// inbound events and the time, calls advance() once per tick, and hands outbox() to the
+// transport. That makes every rule here testable without a network (zone_server_test.cpp).
+//
+// Thread safety: none; everything runs on the simulation thread.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "game/tile_map.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/snapshot.hpp"
+#include "zone/checkpoint.hpp"
+#include "zone/config.hpp"
+#include "zone/connection.hpp"
+#include "zone/interest_grid.hpp"
+#include "zone/outgoing_message.hpp"
+#include "zone/snapshot_planner.hpp"
+#include "zone/ticket_checker.hpp"
+#include "zone/world.hpp"
+#include "zone/zone_metrics.hpp"
+
+namespace omega::zone {
+
+// Time as the tick loop passes it in.
+struct Now {
+  int64_t steady_ns = 0;       // monotonic clock (timeouts, heartbeats)
+  uint64_t unix_seconds = 0;   // wall clock (ticket expiry only)
+};
+
+class ZoneServer {
+ public:
+  ZoneServer(const ZoneConfig& config, const game::TileMap& map, MessagePool& pool,
+             ZoneMetrics& metrics, CheckpointHook& checkpoints);
+  ~ZoneServer();
+  ZoneServer(const ZoneServer&) = delete;
+  ZoneServer& operator=(const ZoneServer&) = delete;
+
+  // Inbound events, in the order the network thread saw them.
+  void handle(InboundEvent& event, const Now& now);
+
+  // One simulation tick: timeouts, inputs, movement, snapshots, heartbeats.
+  void advance(uint32_t tick, const Now& now);
+
+  // Kicks everyone with shutting_down and checkpoints every character.
+  void shutdown(const Now& now);
+
+  // Messages produced since the last call; the caller takes them (swap with an empty vector).
+  std::vector<Outgoing>& outbox() { return outbox_; }
+
+  const World& world() const { return world_; }
+  World& world() { return world_; }
+  uint32_t player_count() const { return static_cast<uint32_t>(players_.size()); }
+  size_t session_count() const { return sessions_.size(); }
+  // The entity slot bound to a live session, or World::kNoSlot (tests).
+  uint32_t slot_of_connection(ConnectionId connection) const;
+
+ private:
+  struct Session;
+  struct Player {
+    uint32_t slot = World::kNoSlot;
+    ConnectionId connection = 0;  // 0 while disconnected (resume window)
+    int64_t disconnected_ns = 0;
+    uint64_t account_id = 0;
+    uint64_t lease_epoch = 0;
+  };
+
+  Session* find_session(ConnectionId connection);
+  void on_connected(ConnectionId connection, const Now& now);
+  void on_disconnected(ConnectionId connection, const Now& now);
+  void on_message(Session& session, protocol::ClientMessage& message, int64_t arrival_ns,
+                  const Now& now);
+  void on_hello(Session& session, const protocol::Hello& hello, const Now& now);
+  void kick(Session& session, protocol::KickReason reason, const Now& now);
+  void detach_player(Session& session, const Now& now);
+  void expire(const Now& now);
+  void apply_inputs();
+  void send_snapshots(uint32_t tick);
+  void send_pings(const Now& now);
+  void write_debug_state(uint32_t tick);
+  CharacterCheckpoint checkpoint_of(uint64_t character_id, const Player& player) const;
+
+  template <class Message>
+  void send(Session& session, const Message& message);
+
+  ZoneConfig config_;
+  MessagePool& pool_;
+  ZoneMetrics& metrics_;
+  CheckpointHook& checkpoints_;
+  World world_;
+  InterestGrid grid_;
+  SnapshotPlanner planner_;
+  TicketChecker tickets_;
+  uint32_t snapshot_interval_ticks_;
+  uint32_t next_snapshot_phase_ = 0;
+  uint32_t tick_ = 0;
+  int64_t next_prune_ns_ = 0;
+
+  std::vector<std::unique_ptr<Session>> sessions_;
+  std::unordered_map<ConnectionId, size_t> session_index_;
+  std::vector<std::unique_ptr<Session>> spare_sessions_;  // reused: encoders keep capacity
+  std::unordered_map<uint64_t, Player> players_;          // by character id
+  std::vector<Outgoing> outbox_;
+  std::vector<uint64_t> expired_scratch_;
+  std::FILE* debug_state_log_ = nullptr;
+};
+
+}  // namespace omega::zone

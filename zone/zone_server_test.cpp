@@ -1,0 +1,299 @@
+// Session logic without sockets: Hello/tickets/resume/timeouts, input validation, snapshots.
+#include "zone/zone_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+namespace omega::zone {
+namespace {
+
+using protocol::KickReason;
+
+constexpr uint64_t kUnixNow = 1'800'000'000;
+constexpr int64_t kTickNs = 1'000'000'000 / 30;
+
+class NullCheckpoints : public CheckpointHook {
+ public:
+  void checkpoint(std::span<const CharacterCheckpoint> c, CheckpointReason) override {
+    count += c.size();
+  }
+  size_t count = 0;
+};
+
+struct ZoneFixture : testing::Test {
+  protocol::TicketSigningKey key = protocol::ticket_key_from_seed({42});
+  game::TileMap map = game::TileMap::open_field(64, 64);
+  MessagePool pool;
+  ZoneMetrics metrics;
+  NullCheckpoints checkpoints;
+  ZoneConfig config = make_config();
+  std::unique_ptr<ZoneServer> server = std::make_unique<ZoneServer>(config, map, pool, metrics,
+                                                                    checkpoints);
+  uint32_t tick = 0;
+  int64_t now_ns = 1'000'000'000;
+  uint8_t next_nonce = 1;
+
+  ZoneConfig make_config() {
+    ZoneConfig c;
+    c.ticket_public_key = key.public_key;
+    c.map = "open:64";
+    c.instance_id = 1;
+    return c;
+  }
+  Now now() const { return {now_ns, kUnixNow + static_cast<uint64_t>(now_ns / 1'000'000'000)}; }
+
+  std::string ticket(uint64_t character, std::string zone = "open", uint32_t instance = 1,
+                     uint64_t expires = kUnixNow + 600) {
+    protocol::JoinTicket t;
+    t.account_id = character;
+    t.character_id = character;
+    t.zone = std::move(zone);
+    t.instance_id = instance;
+    t.expires_at_unix = expires;
+    t.nonce.fill(next_nonce++);
+    return protocol::sign_ticket(t, key);
+  }
+  void event(InboundEvent::Kind kind, ConnectionId c, protocol::ClientMessage m = {}) {
+    InboundEvent e;
+    e.kind = kind;
+    e.connection = c;
+    e.arrival_ns = now_ns;
+    e.message = std::move(m);
+    server->handle(e, now());
+  }
+  void connect(ConnectionId c) { event(InboundEvent::Kind::connected, c); }
+  void disconnect(ConnectionId c) { event(InboundEvent::Kind::disconnected, c); }
+  void hello(ConnectionId c, std::string ticket_bytes, uint16_t min_v = 1, uint16_t max_v = 1) {
+    event(InboundEvent::Kind::message, c, protocol::Hello{min_v, max_v, std::move(ticket_bytes)});
+  }
+  void input(ConnectionId c, uint16_t seq, bool moving, uint8_t direction, uint8_t action = 0) {
+    event(InboundEvent::Kind::message, c,
+          protocol::PlayerInput{seq, moving, direction, direction, action, 0});
+  }
+  void advance(int ticks = 1) {
+    for (int i = 0; i < ticks; ++i) {
+      now_ns += kTickNs;
+      server->advance(++tick, now());
+    }
+  }
+  // Takes the outbox: decoded non-snapshot messages per connection, and close reasons.
+  struct Sent {
+    std::vector<protocol::ServerMessage> messages;
+    size_t snapshots = 0;
+    KickReason closed = KickReason::none;
+  };
+  std::map<ConnectionId, Sent> take() {
+    std::map<ConnectionId, Sent> out;
+    for (Outgoing& o : server->outbox()) {
+      Sent& s = out[o.connection];
+      if (o.close != KickReason::none) s.closed = o.close;
+      if (o.message.bytes()[0] == static_cast<uint8_t>(protocol::MessageType::state_update)) {
+        ++s.snapshots;
+        continue;
+      }
+      protocol::ServerMessage m;
+      EXPECT_EQ(protocol::decode_server_message(o.message.bytes(), m), protocol::DecodeError::none);
+      s.messages.push_back(std::move(m));
+    }
+    server->outbox().clear();
+    return out;
+  }
+  uint32_t welcome_entity(ConnectionId c) {
+    auto sent = take();
+    for (auto& m : sent[c].messages)
+      if (auto* w = std::get_if<protocol::Welcome>(&m)) return w->entity_id;
+    return 0;
+  }
+  KickReason kick_of(ConnectionId c) {
+    auto sent = take();
+    for (auto& m : sent[c].messages)
+      if (auto* k = std::get_if<protocol::Kick>(&m)) {
+        EXPECT_EQ(sent[c].closed, k->reason);
+        return k->reason;
+      }
+    return KickReason::none;
+  }
+  uint32_t join(ConnectionId c, uint64_t character) {
+    connect(c);
+    hello(c, ticket(character));
+    return welcome_entity(c);
+  }
+};
+
+TEST_F(ZoneFixture, HelloGetsWelcome) {
+  connect(1);
+  hello(1, ticket(7));
+  auto sent = take();
+  ASSERT_EQ(sent[1].messages.size(), 1u);
+  const auto& w = std::get<protocol::Welcome>(sent[1].messages[0]);
+  EXPECT_GE(w.entity_id, 1u);
+  EXPECT_EQ(w.zone, "open");
+  EXPECT_EQ(w.instance_id, 1u);
+  EXPECT_EQ(w.tick_hz, 30);
+  EXPECT_EQ(w.snapshot_hz, 15);
+  EXPECT_EQ(w.version, 1);
+  EXPECT_EQ(server->player_count(), 1u);
+  advance(2);
+  EXPECT_GE(take()[1].snapshots, 1u);
+}
+
+TEST_F(ZoneFixture, BadTicketsAreRefusedWithTheirReason) {
+  connect(1);
+  hello(1, ticket(7, "open", 1, kUnixNow - 5));
+  EXPECT_EQ(kick_of(1), KickReason::ticket_expired);
+  connect(2);
+  hello(2, ticket(7, "open", 2));
+  EXPECT_EQ(kick_of(2), KickReason::ticket_wrong_instance);
+  connect(3);
+  hello(3, ticket(7, "hub_city_1", 1));
+  EXPECT_EQ(kick_of(3), KickReason::ticket_wrong_instance);
+  connect(4);
+  const auto other = protocol::ticket_key_from_seed({43});
+  protocol::JoinTicket forged;
+  forged.character_id = 7;
+  forged.zone = "open";
+  forged.instance_id = 1;
+  forged.expires_at_unix = kUnixNow + 600;
+  hello(4, protocol::sign_ticket(forged, other));
+  EXPECT_EQ(kick_of(4), KickReason::ticket_invalid);
+  const std::string reused = ticket(8);
+  connect(5);
+  hello(5, reused);
+  EXPECT_NE(welcome_entity(5), 0u);
+  connect(6);
+  hello(6, reused);
+  EXPECT_EQ(kick_of(6), KickReason::ticket_replayed);
+  connect(7);
+  hello(7, ticket(9), 2, 3);
+  EXPECT_EQ(kick_of(7), KickReason::version_unsupported);
+  EXPECT_EQ(server->player_count(), 1u);
+}
+
+TEST_F(ZoneFixture, ProtocolOrderViolations) {
+  connect(1);
+  input(1, 1, true, 0);  // input before Hello
+  EXPECT_EQ(kick_of(1), KickReason::protocol_error);
+  EXPECT_NE(join(2, 5), 0u);
+  hello(2, ticket(5));  // a second Hello
+  EXPECT_EQ(kick_of(2), KickReason::protocol_error);
+}
+
+TEST_F(ZoneFixture, HelloAndIdleTimeouts) {
+  connect(1);
+  EXPECT_NE(join(2, 5), 0u);
+  advance(30);  // 1 s
+  EXPECT_EQ(take()[1].closed, KickReason::none);
+  advance(static_cast<int>(config.hello_timeout_s * 30));
+  EXPECT_EQ(kick_of(1), KickReason::hello_timeout);
+  // Session 2 sends nothing: idle after idle_timeout_s.
+  advance(static_cast<int>(config.idle_timeout_s * 30) + 2);
+  EXPECT_EQ(kick_of(2), KickReason::idle_timeout);
+}
+
+TEST_F(ZoneFixture, ReconnectResumesTheSameEntity) {
+  const uint32_t entity = join(1, 77);
+  ASSERT_NE(entity, 0u);
+  disconnect(1);
+  advance(30 * 10);  // 10 s later, within the resume window
+  EXPECT_EQ(join(2, 77), entity);
+  EXPECT_EQ(server->world().entity_count(), 1u);
+
+  // A second live connection replaces the first: same entity, old one kicked.
+  connect(3);
+  hello(3, ticket(77));
+  auto sent = take();
+  EXPECT_EQ(sent[2].closed, KickReason::session_replaced);
+  ASSERT_FALSE(sent[3].messages.empty());
+  EXPECT_EQ(std::get<protocol::Welcome>(sent[3].messages[0]).entity_id, entity);
+  disconnect(2);  // the old connection's late disconnect must not detach the new one
+  EXPECT_EQ(server->slot_of_connection(3), server->slot_of_connection(3));
+  EXPECT_NE(server->slot_of_connection(3), World::kNoSlot);
+  EXPECT_EQ(server->world().entity_count(), 1u);
+
+  // After the resume window the character leaves; a later join is a new entity.
+  disconnect(3);
+  advance(static_cast<int>(config.resume_window_s * 30) + 2);
+  EXPECT_EQ(server->world().entity_count(), 0u);
+  EXPECT_EQ(checkpoints.count, 1u);
+  const uint32_t again = join(4, 77);
+  EXPECT_NE(again, entity);
+}
+
+TEST_F(ZoneFixture, SpeedHackDoesNotMoveFaster) {
+  join(1, 5);
+  join(2, 6);
+  const uint32_t hacker = server->slot_of_connection(1), honest = server->slot_of_connection(2);
+  server->world().teleport(hacker, {10.5f, 10.5f});
+  server->world().teleport(honest, {10.5f, 30.5f});
+  uint16_t seq = 0;
+  const int ticks = 60;
+  for (int t = 0; t < ticks; ++t) {
+    for (int i = 0; i < 20; ++i) input(1, ++seq, true, 0);  // 600 inputs/s, all "east"
+    if (t % 3 == 0) input(2, static_cast<uint16_t>(t), true, 0);
+    advance();
+    take();
+  }
+  const float max_distance = config.player_speed * ticks / 30.0f + 1e-3f;
+  const float hacker_moved = server->world().position(hacker).x - 10.5f;
+  const float honest_moved = server->world().position(honest).x - 10.5f;
+  EXPECT_LE(hacker_moved, max_distance);
+  EXPECT_NEAR(hacker_moved, honest_moved, 1e-3f);
+  EXPECT_NEAR(honest_moved, max_distance, 0.05f);
+}
+
+TEST_F(ZoneFixture, InputsAreAckedAndActionsRejected) {
+  join(1, 5);
+  input(1, 41, true, 64);
+  input(1, 42, false, 0, /*action=*/1);
+  advance(2);
+  auto sent = take();
+  const protocol::ActionReject* found = nullptr;
+  for (const auto& m : sent[1].messages)
+    if (const auto* r = std::get_if<protocol::ActionReject>(&m)) found = r;
+  ASSERT_NE(found, nullptr);
+  const auto& reject = *found;
+  EXPECT_EQ(reject.input_seq, 42);
+  EXPECT_EQ(reject.reason, protocol::RejectReason::unknown_action);
+  EXPECT_GE(sent[1].snapshots, 1u);
+}
+
+TEST_F(ZoneFixture, SnapshotsDecodeAndAckTheLastInput) {
+  connect(1);
+  hello(1, ticket(5));
+  auto sent = take();
+  const auto welcome = std::get<protocol::Welcome>(sent[1].messages[0]);
+  join(2, 6);
+  protocol::WorldView view(welcome.server_tick);
+  uint16_t seq = 0;
+  for (int t = 0; t < 30; ++t) {
+    if (t % 3 == 0) input(1, ++seq, true, 32);
+    advance();
+    for (Outgoing& o : server->outbox())
+      if (o.connection == 1 && o.message.bytes()[0] == 4) {
+        ASSERT_EQ(view.apply(o.message.bytes()), protocol::DecodeError::none);
+      }
+    server->outbox().clear();
+  }
+  EXPECT_EQ(view.header().last_input_seq, seq);
+  ASSERT_NE(view.find(welcome.entity_id), nullptr);
+  const uint32_t slot = server->slot_of_connection(1);
+  EXPECT_EQ(view.find(welcome.entity_id)->x, server->world().state(slot).x);
+  EXPECT_EQ(view.entities().size(), 2u);  // both players
+}
+
+TEST_F(ZoneFixture, ServerFullAndShutdown) {
+  config.max_players = 1;
+  server = std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
+  join(1, 5);
+  connect(2);
+  hello(2, ticket(6));
+  EXPECT_EQ(kick_of(2), KickReason::server_full);
+  server->shutdown(now());
+  EXPECT_EQ(kick_of(1), KickReason::shutting_down);
+  EXPECT_EQ(checkpoints.count, 1u);
+}
+
+}  // namespace
+}  // namespace omega::zone
