@@ -1,0 +1,183 @@
+#include "api/application.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/errors.hpp"
+#include "api/migrations.hpp"
+
+namespace omega::api {
+
+namespace {
+// Requests waiting for a worker beyond this are refused with 503: under overload, fail fast.
+constexpr std::size_t kMaxQueuedRequests = 4096;
+
+ServiceContext make_context(const Config& config, DbPool& database, RedisPool& redis,
+                            PasswordHasher& passwords, const TokenIssuer& tokens,
+                            const ContentCatalog& content) {
+  return ServiceContext{config, database, redis, passwords, tokens, content};
+}
+
+HttpResponse from_api_error(const ApiError& error) {
+  auto response = error_response(error.status(), error.code(), error.what());
+  if (!error.header_name.empty()) response.headers.emplace_back(error.header_name, error.header_value);
+  return response;
+}
+
+HttpResponse unavailable(const std::string& message) {
+  auto response = error_response(503, "unavailable", message);
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+}  // namespace
+
+Application::Application(Config config)
+    : config_(std::move(config)),
+      content_(ContentCatalog::load(config_.content_dir)),
+      database_(config_.database_url, config_.database_pool_size,
+                std::chrono::milliseconds(config_.database_acquire_timeout_ms)),
+      redis_(config_.redis_url, config_.redis_pool_size, std::chrono::milliseconds(config_.redis_timeout_ms)),
+      passwords_(config_.argon2_ops_limit, config_.argon2_memory_kib, config_.hash_concurrency),
+      tokens_(config_.jwt_secret, config_.jwt_issuer, std::chrono::seconds(config_.access_token_ttl_s)),
+      auth_(make_context(config_, database_, redis_, passwords_, tokens_, content_)),
+      leaderboards_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
+      characters_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
+                  [this](pqxx::transaction_base& transaction, std::int64_t id) {
+                    return leaderboards_.prepare_character_removal(transaction, id);
+                  }),
+      workers_(config_.worker_threads, kMaxQueuedRequests) {
+  register_health_routes();
+  auth_.register_routes(router_);
+  characters_.register_routes(router_);
+  leaderboards_.register_routes(router_);
+  router_.add(Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
+              [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); });
+  metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.", [this] { return in_flight_.load(); });
+  metrics_.add_gauge("omega_api_worker_queue", "Requests waiting for a worker thread.",
+                     [this] { return static_cast<double>(workers_.queued()); });
+  metrics_.add_gauge("omega_api_database_connections", "Open PostgreSQL connections.",
+                     [this] { return database_.open_connections(); });
+}
+
+Application::~Application() = default;
+
+int Application::migrate() { return apply_migrations(database_, config_.migrations_dir); }
+
+void Application::register_health_routes() {
+  router_.add(Method::get, "/healthz", [](const HttpRequest&) { return json_response(200, {{"status", "ok"}}); },
+              [](const HttpRequest&) { return std::optional<HttpResponse>(json_response(200, {{"status", "ok"}})); });
+  router_.add(Method::get, "/readyz", [this](const HttpRequest&) { return readiness(); });
+  router_.add(Method::get, "/metrics", [this](const HttpRequest&) {
+    HttpResponse response;
+    response.content_type = "text/plain; version=0.0.4";
+    response.body = metrics_.render();
+    return response;
+  });
+}
+
+HttpResponse Application::readiness() {
+  nlohmann::json checks;
+  bool ready = true;
+  try {
+    database_.run([](pqxx::connection& connection) {
+      pqxx::nontransaction probe(connection);
+      probe.exec("SELECT 1");
+    });
+    checks["postgresql"] = "ok";
+  } catch (const std::exception& error) {
+    checks["postgresql"] = error.what();
+    ready = false;
+  }
+  try {
+    const auto pong = redis_.command({"PING"});
+    checks["redis"] = pong.type == RedisValue::Type::status ? "ok" : pong.text;
+    ready = ready && pong.type == RedisValue::Type::status;
+  } catch (const std::exception& error) {
+    checks["redis"] = error.what();
+    ready = false;
+  }
+  if (!ready) {
+    auto response = json_response(503, {{"status", "unavailable"}, {"checks", checks},
+                                        {"error", {{"code", "unavailable"}, {"message", "a dependency is unreachable"}}}});
+    response.headers.emplace_back("Retry-After", "1");
+    return response;
+  }
+  return json_response(200, {{"status", "ready"}, {"checks", checks}});
+}
+
+HttpResponse Application::content(const HttpRequest& request) const {
+  HttpResponse response;
+  response.headers.emplace_back("ETag", content_.etag());
+  response.headers.emplace_back("Cache-Control", "public, max-age=60");
+  if (const auto tag = request.header("if-none-match"); tag && etag_matches(*tag, content_.etag())) {
+    response.status = 304;
+    response.content_type.clear();
+    return response;
+  }
+  response.body = content_.document();
+  return response;
+}
+
+void Application::handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
+  const auto started = std::chrono::steady_clock::now();
+  auto match = router_.match(request);
+  if (!match.route) {
+    finish(nullptr, request, match.error, started);
+    respond(std::move(match.error));
+    return;
+  }
+  const Route* route = match.route;
+  if (route->fast) {
+    std::optional<HttpResponse> fast;
+    try {
+      fast = route->fast(request);
+    } catch (const ApiError& error) {
+      fast = from_api_error(error);
+    } catch (const std::exception& error) {
+      spdlog::error("{} {}: {}", method_name(request.method), route->pattern, error.what());
+      fast = error_response(500, "internal", "internal error");
+    }
+    if (fast) {
+      finish(route, request, *fast, started);
+      respond(std::move(*fast));
+      return;
+    }
+  }
+  ++in_flight_;
+  auto shared_respond = std::make_shared<std::function<void(HttpResponse)>>(std::move(respond));
+  auto shared_request = std::make_shared<HttpRequest>(std::move(request));
+  const bool queued = workers_.post([this, route, shared_request, shared_respond, started] {
+    auto response = run_handler(*route, *shared_request);
+    finish(route, *shared_request, response, started);
+    --in_flight_;
+    (*shared_respond)(std::move(response));
+  });
+  if (!queued) {
+    --in_flight_;
+    auto response = unavailable("server overloaded");
+    finish(route, *shared_request, response, started);
+    (*shared_respond)(std::move(response));
+  }
+}
+
+HttpResponse Application::run_handler(const Route& route, const HttpRequest& request) {
+  try {
+    return route.handler(request);
+  } catch (const ApiError& error) {
+    return from_api_error(error);
+  } catch (const ServiceUnavailable& error) {
+    spdlog::warn("{} {}: {}", method_name(request.method), route.pattern, error.what());
+    return unavailable("a dependency is unavailable; retry shortly");
+  } catch (const std::exception& error) {
+    spdlog::error("{} {}: {}", method_name(request.method), route.pattern, error.what());
+    return error_response(500, "internal", "internal error");
+  }
+}
+
+void Application::finish(const Route* route, const HttpRequest& request, HttpResponse& response,
+                         std::chrono::steady_clock::time_point started) {
+  metrics_.record(std::string(method_name(request.method)), route ? route->pattern : "unmatched", response.status,
+                  std::chrono::steady_clock::now() - started);
+}
+
+}  // namespace omega::api

@@ -1,0 +1,64 @@
+// The omega-api service without its socket layer: configuration, pools, services, router,
+// worker pool and metrics, and `handle`, which turns one request into one response
+// (inline for fast paths, on the worker pool otherwise). The HTTP server (api/server.hpp)
+// feeds it; tests can drive it directly. Thread-safe after construction.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "api/auth_service.hpp"
+#include "api/character_service.hpp"
+#include "api/config.hpp"
+#include "api/content.hpp"
+#include "api/leaderboard_service.hpp"
+#include "api/metrics.hpp"
+#include "api/router.hpp"
+#include "api/worker_pool.hpp"
+
+namespace omega::api {
+
+class Application {
+ public:
+  // Loads content; opens no connection yet (pools connect lazily).
+  explicit Application(Config config);
+  ~Application();
+  Application(const Application&) = delete;
+  Application& operator=(const Application&) = delete;
+
+  // Applies pending migrations; returns how many ran. Blocking.
+  int migrate();
+
+  // Answers `request` through `respond`, exactly once, on this thread (fast paths, errors)
+  // or on a worker thread.
+  void handle(HttpRequest request, std::function<void(HttpResponse)> respond);
+
+  const Router& router() const { return router_; }
+  const Config& config() const { return config_; }
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  HttpResponse run_handler(const Route& route, const HttpRequest& request);
+  void finish(const Route* route, const HttpRequest& request, HttpResponse& response,
+              std::chrono::steady_clock::time_point started);
+  void register_health_routes();
+  HttpResponse readiness();
+  HttpResponse content(const HttpRequest& request) const;
+
+  Config config_;
+  ContentCatalog content_;
+  DbPool database_;
+  RedisPool redis_;
+  PasswordHasher passwords_;
+  TokenIssuer tokens_;
+  AuthService auth_;
+  LeaderboardService leaderboards_;
+  CharacterService characters_;
+  Metrics metrics_;
+  Router router_;
+  std::atomic<int> in_flight_{0};
+  WorkerPool workers_;  // last: destroyed first, so queued work still sees every service
+};
+
+}  // namespace omega::api

@@ -1,0 +1,332 @@
+#include "api/auth_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "api/errors.hpp"
+#include "api/request_body.hpp"
+
+namespace omega::api {
+
+namespace {
+
+// Long enough for passphrases, short enough that hashing cost stays bounded per request.
+constexpr std::size_t kMinPasswordBytes = 8;
+constexpr std::size_t kMaxPasswordBytes = 256;
+// Refresh tokens are 43 characters; anything much longer is not ours.
+constexpr std::size_t kMaxRefreshTokenBytes = 128;
+// How long Redis keeps a published token version; PostgreSQL remains the truth.
+constexpr int kTokenVersionRedisTtlSeconds = 600;
+// Bounds the token-version cache; a miss costs one Redis round trip.
+constexpr std::size_t kTokenVersionCacheEntries = 100'000;
+
+ApiError unauthorized(const std::string& code, const std::string& message) {
+  ApiError error(401, code, message);
+  error.header_name = "WWW-Authenticate";
+  error.header_value = "Bearer";
+  return error;
+}
+
+std::string lower_ascii(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
+AuthService::AuthService(ServiceContext context)
+    : context_(context),
+      token_versions_(std::chrono::milliseconds(context.config.token_version_cache_ms),
+                      kTokenVersionCacheEntries) {}
+
+void AuthService::register_routes(Router& router) {
+  router.add(Method::post, "/v1/auth/register", [this](const HttpRequest& r) { return register_account(r); });
+  router.add(Method::post, "/v1/auth/login", [this](const HttpRequest& r) { return login(r); });
+  router.add(Method::post, "/v1/auth/refresh", [this](const HttpRequest& r) { return refresh(r); });
+  router.add(Method::post, "/v1/auth/logout", [this](const HttpRequest& r) { return logout(r); });
+  router.add(Method::post, "/v1/auth/logout-all", [this](const HttpRequest& r) { return logout_all(r); });
+}
+
+HttpResponse AuthService::register_account(const HttpRequest& request) {
+  const auto body = parse_object_body(request);
+  const auto username = require_string(body, "username", 1, 64);
+  const auto password = require_string(body, "password", kMinPasswordBytes, kMaxPasswordBytes);
+  if (!valid_username(username))
+    throw ApiError(422, "invalid_username", "username must be 3-24 characters of A-Z, a-z, 0-9, _");
+  auto name_taken = [&] { return ApiError(409, "username_taken", "that username is taken"); };
+  // Cheap early answer for the common case; the unique index decides races.
+  const bool exists = context_.database.run([&](pqxx::connection& connection) {
+    pqxx::read_transaction read(connection);
+    return !read.exec_params("SELECT 1 FROM accounts WHERE lower(username) = lower($1)", username).empty();
+  });
+  if (exists) throw name_taken();
+  // Hash with no database connection held: it takes tens of milliseconds.
+  const auto password_hash = context_.passwords.hash(password);
+  const auto account_id = context_.database.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
+    pqxx::work transaction(connection);
+    const auto rows = transaction.exec_params(
+        "INSERT INTO accounts (username, password_hash) VALUES ($1, $2) "
+        "ON CONFLICT DO NOTHING RETURNING id",
+        username, password_hash);
+    transaction.commit();
+    if (rows.empty()) return std::nullopt;
+    return rows[0][0].as<std::int64_t>();
+  });
+  if (!account_id) throw name_taken();
+  return json_response(201, {{"account", {{"id", *account_id}, {"username", username}}}});
+}
+
+HttpResponse AuthService::login(const HttpRequest& request) {
+  const auto body = parse_object_body(request);
+  const auto username = require_string(body, "username", 1, 64);
+  const auto password = require_string(body, "password", 1, kMaxPasswordBytes);
+  const auto account_key = context_.redis_key("login_fail:account:" + lower_ascii(username));
+  const auto ip_key = context_.redis_key("login_fail:ip:" + client_ip(request));
+  check_login_limits(account_key, ip_key);
+
+  struct AccountRow {
+    std::int64_t id;
+    std::string password_hash;
+    std::int64_t token_version;
+    bool banned;
+  };
+  const auto account = context_.database.run([&](pqxx::connection& connection) -> std::optional<AccountRow> {
+    pqxx::read_transaction read(connection);
+    const auto rows = read.exec_params(
+        "SELECT id, password_hash, token_version, banned_at IS NOT NULL FROM accounts "
+        "WHERE lower(username) = lower($1)",
+        username);
+    if (rows.empty()) return std::nullopt;
+    return AccountRow{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
+                      rows[0][2].as<std::int64_t>(), rows[0][3].as<bool>()};
+  });
+  const bool password_ok = account ? context_.passwords.verify(password, account->password_hash)
+                                   : (context_.passwords.burn_equivalent_time(password), false);
+  if (!password_ok) {
+    record_login_failure(account_key, ip_key);
+    throw unauthorized("invalid_credentials", "wrong username or password");
+  }
+  if (account->banned) throw ApiError(403, "account_banned", "this account is banned");
+  context_.redis.command({"DEL", account_key});
+
+  const auto refresh_token = new_refresh_token();
+  context_.database.run([&](pqxx::connection& connection) {
+    pqxx::work transaction(connection);
+    transaction.exec_params(
+        "INSERT INTO refresh_tokens (account_id, family_id, token_hash, token_version, expires_at) "
+        "VALUES ($1, gen_random_uuid(), $2, $3, now() + make_interval(secs => $4))",
+        account->id, token_digest(refresh_token), account->token_version,
+        context_.config.refresh_token_ttl_s);
+    transaction.commit();
+  });
+  return json_response(200, token_pair(account->id, account->token_version, refresh_token));
+}
+
+HttpResponse AuthService::refresh(const HttpRequest& request) {
+  const auto body = parse_object_body(request);
+  const auto presented = require_string(body, "refresh_token", 1, kMaxRefreshTokenBytes);
+  const auto successor = new_refresh_token();
+  // Either the new pair, or the error to answer after the transaction has committed (a
+  // detected reuse must commit its family revocation before we refuse).
+  struct Outcome {
+    std::int64_t account_id = 0;
+    std::int64_t version = 0;
+    std::optional<ApiError> refusal;
+  };
+  const auto outcome = context_.database.run([&](pqxx::connection& connection) {
+    pqxx::work transaction(connection);
+    Outcome result;
+    const auto rows = transaction.exec_params(
+        "SELECT t.account_id, t.family_id, t.token_version, t.expires_at < now(), "
+        "       t.used_at IS NOT NULL, t.revoked_at IS NOT NULL, a.token_version, "
+        "       a.banned_at IS NOT NULL "
+        "FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id "
+        "WHERE t.token_hash = $1 FOR UPDATE OF t",
+        token_digest(presented));
+    if (rows.empty()) {
+      result.refusal = unauthorized("invalid_refresh_token", "unknown refresh token");
+      return result;
+    }
+    const auto& row = rows[0];
+    const auto family = row[1].as<std::string>();
+    auto revoke_family = [&] {
+      transaction.exec_params(
+          "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
+          family);
+    };
+    if (row[4].as<bool>()) {
+      // A rotated-away token came back: someone holds a copy. End every session it spawned.
+      revoke_family();
+      transaction.commit();
+      result.refusal = unauthorized("refresh_token_reused", "refresh token already used; session revoked");
+      return result;
+    }
+    if (row[5].as<bool>() || row[3].as<bool>() || row[2].as<std::int64_t>() != row[6].as<std::int64_t>() ||
+        row[7].as<bool>()) {
+      revoke_family();
+      transaction.commit();
+      result.refusal = unauthorized("refresh_token_revoked", "refresh token expired or revoked");
+      return result;
+    }
+    result.account_id = row[0].as<std::int64_t>();
+    result.version = row[6].as<std::int64_t>();
+    transaction.exec_params("UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1",
+                            token_digest(presented));
+    transaction.exec_params(
+        "INSERT INTO refresh_tokens (account_id, family_id, token_hash, token_version, expires_at) "
+        "VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))",
+        result.account_id, family, token_digest(successor), result.version,
+        context_.config.refresh_token_ttl_s);
+    transaction.commit();
+    return result;
+  });
+  if (outcome.refusal) throw *outcome.refusal;
+  return json_response(200, token_pair(outcome.account_id, outcome.version, successor));
+}
+
+HttpResponse AuthService::logout(const HttpRequest& request) {
+  const auto body = parse_object_body(request);
+  const auto presented = require_string(body, "refresh_token", 1, kMaxRefreshTokenBytes);
+  context_.database.run([&](pqxx::connection& connection) {
+    pqxx::work transaction(connection);
+    transaction.exec_params(
+        "UPDATE refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND family_id = "
+        "(SELECT family_id FROM refresh_tokens WHERE token_hash = $1)",
+        token_digest(presented));
+    transaction.commit();
+  });
+  return no_content();
+}
+
+HttpResponse AuthService::logout_all(const HttpRequest& request) {
+  const auto account_id = authenticate(request);
+  const auto version = context_.database.run([&](pqxx::connection& connection) {
+    pqxx::work transaction(connection);
+    const auto rows = transaction.exec_params(
+        "UPDATE accounts SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version",
+        account_id);
+    transaction.exec_params(
+        "UPDATE refresh_tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL",
+        account_id);
+    transaction.commit();
+    return rows[0][0].as<std::int64_t>();
+  });
+  publish_token_version(account_id, version);
+  return no_content();
+}
+
+AccessClaims AuthService::verify_bearer(const HttpRequest& request) const {
+  const auto header = request.header("authorization");
+  if (!header) throw unauthorized("missing_token", "an access token is required");
+  const auto token = bearer_token(*header);
+  if (!token) throw unauthorized("invalid_token", "expected Authorization: Bearer <token>");
+  auto claims = context_.tokens.verify_access(*token);
+  if (!claims) throw unauthorized("invalid_token", "access token invalid or expired");
+  return *claims;
+}
+
+std::int64_t AuthService::authenticate(const HttpRequest& request) {
+  const auto claims = verify_bearer(request);
+  if (claims.token_version != token_version(claims.account_id))
+    throw unauthorized("token_revoked", "access token has been revoked");
+  return claims.account_id;
+}
+
+std::optional<std::int64_t> AuthService::authenticate_cached(const HttpRequest& request) const {
+  const auto claims = verify_bearer(request);
+  const auto version = token_versions_.get(claims.account_id);
+  if (!version) return std::nullopt;
+  if (claims.token_version != *version) throw unauthorized("token_revoked", "access token has been revoked");
+  return claims.account_id;
+}
+
+std::int64_t AuthService::token_version(std::int64_t account_id) {
+  if (const auto cached = token_versions_.get(account_id)) return *cached;
+  const auto key = context_.redis_key("token_version:" + std::to_string(account_id));
+  std::optional<std::int64_t> version;
+  try {
+    const auto reply = context_.redis.command({"GET", key});
+    if (reply.type == RedisValue::Type::string) version = std::stoll(reply.text);
+  } catch (const ServiceUnavailable&) {
+    // Redis is only a cache of the version: fall through to PostgreSQL.
+  }
+  if (!version) {
+    version = context_.database.run([&](pqxx::connection& connection) -> std::int64_t {
+      pqxx::read_transaction read(connection);
+      const auto rows = read.exec_params(
+          "SELECT token_version, banned_at IS NOT NULL FROM accounts WHERE id = $1", account_id);
+      // A deleted or banned account has no valid version.
+      if (rows.empty() || rows[0][1].as<bool>()) return -1;
+      return rows[0][0].as<std::int64_t>();
+    });
+    try {
+      context_.redis.command({"SET", key, std::to_string(*version), "EX",
+                              std::to_string(kTokenVersionRedisTtlSeconds)});
+    } catch (const ServiceUnavailable&) {
+    }
+  }
+  token_versions_.put(account_id, *version);
+  return *version;
+}
+
+void AuthService::publish_token_version(std::int64_t account_id, std::int64_t version) {
+  token_versions_.put(account_id, version);
+  context_.redis.command({"SET", context_.redis_key("token_version:" + std::to_string(account_id)),
+                          std::to_string(version), "EX", std::to_string(kTokenVersionRedisTtlSeconds)});
+}
+
+void AuthService::check_login_limits(const std::string& account_key, const std::string& ip_key) {
+  const auto replies = context_.redis.pipeline(
+      {{"GET", account_key}, {"PTTL", account_key}, {"GET", ip_key}, {"PTTL", ip_key}});
+  auto over = [](const RedisValue& count, long long limit) {
+    return count.type == RedisValue::Type::string && std::stoll(count.text) >= limit;
+  };
+  long long retry_ms = -1;
+  if (over(replies[0], context_.config.login_failures_per_account)) retry_ms = std::max(retry_ms, replies[1].integer);
+  if (over(replies[2], context_.config.login_failures_per_ip)) retry_ms = std::max(retry_ms, replies[3].integer);
+  if (retry_ms < 0) return;
+  ApiError error(429, "too_many_attempts", "too many failed logins; try again later");
+  error.header_name = "Retry-After";
+  error.header_value = std::to_string(std::max<long long>(1, (retry_ms + 999) / 1000));
+  throw error;
+}
+
+void AuthService::record_login_failure(const std::string& account_key, const std::string& ip_key) {
+  const auto window = std::to_string(context_.config.login_window_s);
+  // SET NX EX starts a fixed window at the first failure; INCR counts within it.
+  context_.redis.pipeline({{"SET", account_key, "0", "EX", window, "NX"},
+                           {"INCR", account_key},
+                           {"SET", ip_key, "0", "EX", window, "NX"},
+                           {"INCR", ip_key}});
+}
+
+std::string AuthService::client_ip(const HttpRequest& request) const {
+  if (context_.config.trust_forwarded_for) {
+    if (const auto forwarded = request.header("x-forwarded-for")) {
+      auto first = forwarded->substr(0, forwarded->find(','));
+      while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+      while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
+      if (!first.empty() && first.size() <= 64) return std::string(first);
+    }
+  }
+  return request.remote_address;
+}
+
+nlohmann::json AuthService::token_pair(std::int64_t account_id, std::int64_t version,
+                                       const std::string& refresh_token) const {
+  return {{"access_token", context_.tokens.issue_access(account_id, version)},
+          {"token_type", "Bearer"},
+          {"expires_in", context_.tokens.access_ttl().count()},
+          {"refresh_token", refresh_token},
+          {"refresh_expires_in", context_.config.refresh_token_ttl_s},
+          {"account_id", account_id}};
+}
+
+void AuthService::require_service(const HttpRequest& request) const {
+  const auto header = request.header("authorization");
+  const auto token = header ? bearer_token(*header) : std::nullopt;
+  if (context_.config.service_token.empty() || !token ||
+      !credentials_equal(*token, context_.config.service_token))
+    throw unauthorized("invalid_service_token", "a valid service credential is required");
+}
+
+}  // namespace omega::api

@@ -1,0 +1,220 @@
+#include "api/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <variant>
+
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace omega::api {
+
+namespace {
+
+using Field = std::variant<std::string Config::*, int Config::*, std::int64_t Config::*,
+                           bool Config::*>;
+
+struct OptionBinding {
+  ConfigOption option;
+  Field field;
+};
+
+const std::vector<OptionBinding>& bindings() {
+  static const std::vector<OptionBinding> all = {
+      {{"server.listen_address", "OMEGA_API_LISTEN", "address to listen on"},
+       &Config::listen_address},
+      {{"server.port", "OMEGA_API_PORT", "TCP port (0 picks a free one)"}, &Config::port},
+      {{"server.io_threads", "OMEGA_API_IO_THREADS", "threads running sockets and fast paths"},
+       &Config::io_threads},
+      {{"server.worker_threads", "OMEGA_API_WORKER_THREADS",
+        "threads running database/Redis work (I/O threads never block)"},
+       &Config::worker_threads},
+      {{"server.body_limit_bytes", "OMEGA_API_BODY_LIMIT", "largest request body accepted (413)"},
+       &Config::body_limit_bytes},
+      {{"server.request_timeout_s", "OMEGA_API_REQUEST_TIMEOUT",
+        "time to read one request or write one response"},
+       &Config::request_timeout_s},
+      {{"server.idle_timeout_s", "OMEGA_API_IDLE_TIMEOUT", "keep-alive idle time"},
+       &Config::idle_timeout_s},
+      {{"server.shutdown_grace_s", "OMEGA_API_SHUTDOWN_GRACE",
+        "time in-flight requests get after SIGTERM"},
+       &Config::shutdown_grace_s},
+      {{"server.trust_forwarded_for", "OMEGA_API_TRUST_FORWARDED_FOR",
+        "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
+       &Config::trust_forwarded_for},
+      {{"database.url", "DATABASE_URL", "PostgreSQL connection URL"}, &Config::database_url},
+      {{"database.pool_size", "OMEGA_DATABASE_POOL_SIZE", "PostgreSQL connections"},
+       &Config::database_pool_size},
+      {{"database.acquire_timeout_ms", "OMEGA_DATABASE_ACQUIRE_TIMEOUT_MS",
+        "wait for a free connection before answering 503"},
+       &Config::database_acquire_timeout_ms},
+      {{"database.migrate_on_start", "OMEGA_MIGRATE_ON_START", "apply migrations at start"},
+       &Config::migrate_on_start},
+      {{"database.migrations_dir", "OMEGA_MIGRATIONS_DIR", "folder of NNNN_name.sql files"},
+       &Config::migrations_dir},
+      {{"redis.url", "REDIS_URL", "Redis URL redis://[:password@]host:port[/db]"},
+       &Config::redis_url},
+      {{"redis.pool_size", "OMEGA_REDIS_POOL_SIZE", "Redis connections"},
+       &Config::redis_pool_size},
+      {{"redis.timeout_ms", "OMEGA_REDIS_TIMEOUT_MS", "connect and command timeout"},
+       &Config::redis_timeout_ms},
+      {{"redis.key_prefix", "OMEGA_REDIS_PREFIX", "prefix of every Redis key"},
+       &Config::redis_prefix},
+      {{"auth.jwt_secret", "OMEGA_JWT_SECRET", "HS256 key, at least 32 bytes (required)"},
+       &Config::jwt_secret},
+      {{"auth.jwt_issuer", "OMEGA_JWT_ISSUER", "iss claim of access tokens"},
+       &Config::jwt_issuer},
+      {{"auth.access_token_ttl_s", "OMEGA_ACCESS_TOKEN_TTL", "access token lifetime"},
+       &Config::access_token_ttl_s},
+      {{"auth.refresh_token_ttl_s", "OMEGA_REFRESH_TOKEN_TTL", "refresh token lifetime"},
+       &Config::refresh_token_ttl_s},
+      {{"auth.service_token", "OMEGA_SERVICE_TOKEN",
+        "bearer credential of zone servers on /internal routes (empty: internal routes refuse)"},
+       &Config::service_token},
+      {{"auth.argon2_ops_limit", "OMEGA_ARGON2_OPS", "Argon2id passes (>= 2, OWASP)"},
+       &Config::argon2_ops_limit},
+      {{"auth.argon2_memory_kib", "OMEGA_ARGON2_MEMORY_KIB", "Argon2id memory (>= 19456, OWASP)"},
+       &Config::argon2_memory_kib},
+      {{"auth.hash_concurrency", "OMEGA_HASH_CONCURRENCY",
+        "password hashes computed at once (0: hardware threads)"},
+       &Config::hash_concurrency},
+      {{"auth.login_failures_per_account", "OMEGA_LOGIN_FAILURES_PER_ACCOUNT",
+        "failed logins per account per window before 429"},
+       &Config::login_failures_per_account},
+      {{"auth.login_failures_per_ip", "OMEGA_LOGIN_FAILURES_PER_IP",
+        "failed logins per client IP per window before 429"},
+       &Config::login_failures_per_ip},
+      {{"auth.login_window_s", "OMEGA_LOGIN_WINDOW", "failed-login counting window"},
+       &Config::login_window_s},
+      {{"auth.token_version_cache_ms", "OMEGA_TOKEN_VERSION_CACHE_MS",
+        "how long a replica trusts a cached token version (other replicas' logout-all delay)"},
+       &Config::token_version_cache_ms},
+      {{"characters.max_per_account", "OMEGA_MAX_CHARACTERS", "characters per account"},
+       &Config::max_characters_per_account},
+      {{"characters.cache_ms", "OMEGA_CHARACTER_CACHE_MS", "in-process character cache lifetime"},
+       &Config::character_cache_ms},
+      {{"leaderboards.cache_ms", "OMEGA_LEADERBOARD_CACHE_MS",
+        "in-process cache of top-N pages (0 disables)"},
+       &Config::leaderboard_cache_ms},
+      {{"leaderboards.max_limit", "OMEGA_LEADERBOARD_MAX_LIMIT", "largest limit= accepted"},
+       &Config::leaderboard_max_limit},
+      {{"content.dir", "OMEGA_CONTENT_DIR", "content definitions folder"}, &Config::content_dir},
+      {{"log.level", "OMEGA_LOG_LEVEL", "trace, debug, info, warn, error"}, &Config::log_level},
+  };
+  return all;
+}
+
+std::string set_from_string(Config& config, const OptionBinding& binding, const std::string& text) {
+  auto bad = [&] { return binding.option.key + ": cannot use '" + text + "'"; };
+  return std::visit(
+      [&](auto member) -> std::string {
+        using T = std::remove_reference_t<decltype(config.*member)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          config.*member = text;
+        } else if constexpr (std::is_same_v<T, bool>) {
+          if (text == "1" || text == "true" || text == "yes") config.*member = true;
+          else if (text == "0" || text == "false" || text == "no") config.*member = false;
+          else return bad();
+        } else {
+          T value{};
+          const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+          if (ec != std::errc{} || end != text.data() + text.size()) return bad();
+          config.*member = value;
+        }
+        return {};
+      },
+      binding.field);
+}
+
+std::string set_from_toml(Config& config, const OptionBinding& binding, const toml::node& node) {
+  return std::visit(
+      [&](auto member) -> std::string {
+        using T = std::remove_reference_t<decltype(config.*member)>;
+        const auto value = node.value<T>();
+        if (!value) return binding.option.key + ": wrong type";
+        config.*member = *value;
+        return {};
+      },
+      binding.field);
+}
+
+}  // namespace
+
+const std::vector<ConfigOption>& config_options() {
+  static const std::vector<ConfigOption> options = [] {
+    std::vector<ConfigOption> out;
+    for (const auto& binding : bindings()) out.push_back(binding.option);
+    return out;
+  }();
+  return options;
+}
+
+std::string apply_toml(Config& config, const std::string& toml_text) {
+  toml::table table;
+  try {
+    table = toml::parse(toml_text);
+  } catch (const toml::parse_error& error) {
+    return std::string("TOML: ") + std::string(error.description());
+  }
+  for (const auto& binding : bindings()) {
+    const auto node = table.at_path(binding.option.key);
+    if (!node) continue;
+    if (auto error = set_from_toml(config, binding, *node.node()); !error.empty()) return error;
+  }
+  return {};
+}
+
+std::string apply_environment(Config& config, const std::map<std::string, std::string>& env) {
+  for (const auto& binding : bindings()) {
+    const auto it = env.find(binding.option.env);
+    if (it == env.end()) continue;
+    if (auto error = set_from_string(config, binding, it->second); !error.empty())
+      return binding.option.env + ": " + error;
+  }
+  return {};
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    const std::string_view text(*entry);
+    const auto eq = text.find('=');
+    if (eq != std::string_view::npos)
+      env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+  }
+  return env;
+}
+
+std::string validate(const Config& config) {
+  // HS256 with a short key is brute-forceable offline from any one token.
+  if (config.jwt_secret.size() < 32) return "auth.jwt_secret (OMEGA_JWT_SECRET) must be >= 32 bytes";
+  if (config.argon2_ops_limit < 2 || config.argon2_memory_kib < 19 * 1024)
+    return "Argon2id parameters below the OWASP minimum (t=2, m=19 MiB)";
+  if (config.port < 0 || config.port > 65535) return "server.port out of range";
+  if (config.io_threads < 1 || config.worker_threads < 1) return "thread counts must be >= 1";
+  if (config.database_pool_size < 1 || config.redis_pool_size < 1) return "pool sizes must be >= 1";
+  if (config.body_limit_bytes < 1024) return "server.body_limit_bytes must be >= 1024";
+  if (config.access_token_ttl_s < 1 || config.refresh_token_ttl_s < 1) return "token TTLs must be >= 1";
+  return {};
+}
+
+Config load_config(const std::string& path) {
+  Config config;
+  if (!path.empty()) {
+    std::ifstream file(path);
+    if (!file) throw std::runtime_error("cannot read config file " + path);
+    std::stringstream text;
+    text << file.rdbuf();
+    if (auto error = apply_toml(config, text.str()); !error.empty())
+      throw std::runtime_error(path + ": " + error);
+  }
+  if (auto error = apply_environment(config, process_environment()); !error.empty())
+    throw std::runtime_error(error);
+  if (auto error = validate(config); !error.empty()) throw std::runtime_error(error);
+  return config;
+}
+
+}  // namespace omega::api

@@ -1,0 +1,82 @@
+// omega-api configuration: defaults in code, then a TOML file, then environment variables
+// (12-factor). Every option has a TOML key and an environment variable; `config_options()`
+// lists them all and is what docs/OPERATIONS.md documents. A plain value: copy freely.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace omega::api {
+
+struct Config {
+  // [server]
+  std::string listen_address = "0.0.0.0";
+  int port = 8080;
+  int io_threads = 2;
+  int worker_threads = 16;
+  std::int64_t body_limit_bytes = 1 << 20;
+  int request_timeout_s = 15;
+  int idle_timeout_s = 60;
+  int shutdown_grace_s = 10;
+  bool trust_forwarded_for = false;
+  // [database]
+  std::string database_url = "postgresql://omega@127.0.0.1:5432/omega";
+  int database_pool_size = 8;
+  int database_acquire_timeout_ms = 2000;
+  bool migrate_on_start = true;
+  std::string migrations_dir = "db/migrations";
+  // [redis]
+  std::string redis_url = "redis://127.0.0.1:6379/0";
+  int redis_pool_size = 8;
+  int redis_timeout_ms = 1000;
+  std::string redis_prefix = "omega:";
+  // [auth]
+  std::string jwt_secret;
+  std::string jwt_issuer = "omega-api";
+  int access_token_ttl_s = 900;
+  int refresh_token_ttl_s = 30 * 24 * 3600;
+  std::string service_token;
+  int argon2_ops_limit = 2;
+  int argon2_memory_kib = 19 * 1024;
+  int hash_concurrency = 0;  // 0: one per hardware thread
+  int login_failures_per_account = 5;
+  int login_failures_per_ip = 50;
+  int login_window_s = 900;
+  int token_version_cache_ms = 1000;
+  // [characters]
+  int max_characters_per_account = 8;
+  int character_cache_ms = 1000;
+  // [leaderboards]
+  int leaderboard_cache_ms = 1000;
+  int leaderboard_max_limit = 100;
+  // [content]
+  std::string content_dir = "content";
+  // [log]
+  std::string log_level = "info";
+};
+
+struct ConfigOption {
+  std::string key;  // TOML path, e.g. "server.port"
+  std::string env;  // environment variable, e.g. "OMEGA_API_PORT"
+  std::string description;
+};
+
+// Every option, in documentation order.
+const std::vector<ConfigOption>& config_options();
+
+// Applies a TOML document (text) over `config`. Returns an error message, empty on success.
+std::string apply_toml(Config& config, const std::string& toml_text);
+// Applies environment variables from `env` (name → value) over `config`.
+std::string apply_environment(Config& config, const std::map<std::string, std::string>& env);
+// Snapshot of the process environment for apply_environment.
+std::map<std::string, std::string> process_environment();
+// Checks values that have no safe default; empty when the configuration can serve.
+std::string validate(const Config& config);
+
+// Defaults, then the TOML file at `path` (if not empty), then the process environment.
+// Throws std::runtime_error with a readable message on a bad file or value.
+Config load_config(const std::string& path);
+
+}  // namespace omega::api

@@ -1,0 +1,64 @@
+#include "api/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace omega::api {
+namespace {
+
+TEST(ApiConfig, TomlThenEnvironmentOverrideDefaults) {
+  Config config;
+  EXPECT_EQ(config.port, 8080);
+  ASSERT_EQ(apply_toml(config, R"(
+[server]
+port = 9000
+trust_forwarded_for = true
+[database]
+url = "postgresql://from-toml/omega"
+[auth]
+jwt_secret = "toml-secret-that-is-long-enough-123"
+)"),
+            "");
+  EXPECT_EQ(config.port, 9000);
+  EXPECT_TRUE(config.trust_forwarded_for);
+  EXPECT_EQ(config.database_url, "postgresql://from-toml/omega");
+  ASSERT_EQ(apply_environment(config, {{"OMEGA_API_PORT", "9100"}, {"DATABASE_URL", "postgresql://env/omega"},
+                                       {"OMEGA_MIGRATE_ON_START", "false"}, {"UNRELATED", "x"}}),
+            "");
+  EXPECT_EQ(config.port, 9100);
+  EXPECT_EQ(config.database_url, "postgresql://env/omega");
+  EXPECT_FALSE(config.migrate_on_start);
+  EXPECT_EQ(validate(config), "");
+}
+
+TEST(ApiConfig, BadValuesAreReported) {
+  Config config;
+  EXPECT_NE(apply_toml(config, "[server]\nport = \"eighty\"\n"), "");
+  EXPECT_NE(apply_toml(config, "not toml ["), "");
+  EXPECT_NE(apply_environment(config, {{"OMEGA_API_PORT", "80x"}}), "");
+  EXPECT_NE(apply_environment(config, {{"OMEGA_MIGRATE_ON_START", "maybe"}}), "");
+}
+
+TEST(ApiConfig, ValidationRefusesUnsafeSettings) {
+  Config config;
+  EXPECT_NE(validate(config), "") << "no JWT secret";
+  config.jwt_secret = "short";
+  EXPECT_NE(validate(config), "");
+  config.jwt_secret = std::string(32, 'k');
+  EXPECT_EQ(validate(config), "");
+  config.argon2_memory_kib = 1024;
+  EXPECT_NE(validate(config), "") << "below OWASP";
+}
+
+TEST(ApiConfig, EveryOptionHasUniqueKeyAndVariable) {
+  std::set<std::string> keys, variables;
+  for (const auto& option : config_options()) {
+    EXPECT_TRUE(keys.insert(option.key).second) << option.key;
+    EXPECT_TRUE(variables.insert(option.env).second) << option.env;
+    EXPECT_FALSE(option.description.empty());
+  }
+}
+
+}  // namespace
+}  // namespace omega::api

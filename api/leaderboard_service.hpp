@@ -1,0 +1,69 @@
+// Leaderboards: PostgreSQL holds the scores; Redis sorted sets are a cache rebuilt from it
+// whenever missing (after FLUSHALL, eviction or a Redis restart). Boards come from content;
+// periods are all-time and ISO weeks; ties go to whoever reached the score first.
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "api/auth_service.hpp"
+#include "api/content.hpp"
+#include "api/leaderboard_keys.hpp"
+#include "api/router.hpp"
+#include "api/service_context.hpp"
+#include "api/ttl_cache.hpp"
+
+namespace omega::api {
+
+class LeaderboardService {
+ public:
+  LeaderboardService(ServiceContext context, AuthService& auth);
+  LeaderboardService(const LeaderboardService&) = delete;
+  LeaderboardService& operator=(const LeaderboardService&) = delete;
+
+  void register_routes(Router& router);
+
+  // For CharacterService: reads the character's cached entries inside its deleting
+  // transaction and returns the action that evicts them from Redis after the commit.
+  std::function<void()> prepare_character_removal(pqxx::transaction_base& transaction,
+                                                  std::int64_t character_id);
+
+ private:
+  struct Entry {
+    BoardMember member;
+    std::int64_t score = 0;
+  };
+  struct Page {
+    const BoardDefinition* board = nullptr;
+    std::string period;
+  };
+
+  HttpResponse list_boards(const HttpRequest& request) const;
+  HttpResponse read(const HttpRequest& request);
+  std::optional<HttpResponse> read_cached(const HttpRequest& request) const;
+  HttpResponse submit(const HttpRequest& request);
+
+  Page resolve(const HttpRequest& request) const;
+  int limit_of(const HttpRequest& request) const;
+  std::string page_cache_key(const Page& page, int limit) const;
+  HttpResponse around_me(const HttpRequest& request, const Page& page, int limit);
+
+  std::string zset_key(const Page& page) const;
+  void ensure_cached(const Page& page);
+  void rebuild(const Page& page, const std::string& generation_before);
+  std::vector<Entry> load_from_database(const Page& page, int limit);
+  std::vector<Entry> range_from_cache(const Page& page, long long start, long long stop);
+  nlohmann::json page_json(const Page& page, const std::vector<Entry>& entries, long long first_rank) const;
+
+  ServiceContext context_;
+  AuthService& auth_;
+  TtlCache<std::string, std::shared_ptr<const std::string>> pages_;
+};
+
+}  // namespace omega::api

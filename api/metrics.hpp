@@ -1,0 +1,44 @@
+// Request counters and latency histograms per route, rendered in the Prometheus text format
+// for GET /metrics. Thread-safe; recording is one short mutex-protected map update.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace omega::api {
+
+class Metrics {
+ public:
+  // Records one finished request; `route` is the route pattern (bounded label set), never
+  // the raw path.
+  void record(const std::string& method, const std::string& route, int status, std::chrono::nanoseconds duration);
+  // Registers a gauge sampled at render time.
+  void add_gauge(std::string name, std::string help, std::function<double()> sample);
+  // The Prometheus exposition text.
+  std::string render() const;
+
+ private:
+  static constexpr std::array<double, 12> kBucketsSeconds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                          0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  struct Histogram {
+    std::array<std::uint64_t, kBucketsSeconds.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  struct Gauge {
+    std::string help;
+    std::function<double()> sample;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+  std::map<std::pair<std::string, std::string>, Histogram> durations_;
+  std::map<std::string, Gauge> gauges_;
+};
+
+}  // namespace omega::api

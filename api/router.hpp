@@ -1,0 +1,45 @@
+// Maps (method, path) to handlers. Patterns are literal segments and `{name}` parameters,
+// e.g. "/v1/characters/{id}". A route has a blocking handler, run on the worker pool, and
+// optionally a fast handler run inline on the I/O thread that must never block: it answers
+// from in-process caches or returns nullopt to fall back to the blocking handler.
+// Built once at start, then read-only: safe to use from many threads.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/http_types.hpp"
+
+namespace omega::api {
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+using FastHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+
+struct Route {
+  Method method;
+  std::string pattern;
+  Handler handler;
+  FastHandler fast;  // may be empty
+};
+
+class Router {
+ public:
+  void add(Method method, std::string pattern, Handler handler, FastHandler fast = {});
+
+  // The route for this request with its path parameters written into `request`, or an
+  // error response (404 for unknown paths, 405 with Allow for a known path and wrong method).
+  struct Match {
+    const Route* route = nullptr;
+    HttpResponse error;
+  };
+  Match match(HttpRequest& request) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace omega::api
