@@ -1,0 +1,176 @@
+#include "client/api_models.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace omega::client {
+
+namespace {
+
+using nlohmann::json;
+
+std::optional<json> parse_object(std::string_view body) {
+  json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!document.is_object()) return std::nullopt;
+  return document;
+}
+
+template <class T>
+T value_or(const json& object, const char* key, T fallback) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return fallback;
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    return fallback;
+  }
+}
+
+std::optional<CharacterSummary> character_from(const json& object) {
+  if (!object.is_object() || !object.contains("id") || !object.contains("name")) return std::nullopt;
+  CharacterSummary c;
+  c.id = value_or<int64_t>(object, "id", 0);
+  c.name = value_or<std::string>(object, "name", "");
+  c.class_id = value_or<std::string>(object, "class", "");
+  c.level = value_or<int>(object, "level", 1);
+  c.experience = value_or<int64_t>(object, "experience", 0);
+  c.zone = value_or<std::string>(object, "zone", "");
+  c.gold = value_or<int64_t>(object, "gold", 0);
+  if (c.id <= 0 || c.name.empty()) return std::nullopt;
+  return c;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+}  // namespace
+
+std::string api_error_code(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return {};
+  const auto it = document->find("error");
+  if (it == document->end() || !it->is_object()) return {};
+  return value_or<std::string>(*it, "code", "");
+}
+
+std::string describe_api_error(int status, std::string_view body) {
+  if (status == 0) return "no answer from the API";
+  if (const auto document = parse_object(body)) {
+    const auto it = document->find("error");
+    if (it != document->end() && it->is_object()) {
+      const auto message = value_or<std::string>(*it, "message", "");
+      const auto code = value_or<std::string>(*it, "code", "");
+      if (!message.empty()) return message + (code.empty() ? "" : " (" + code + ")");
+    }
+  }
+  return "the API answered HTTP " + std::to_string(status);
+}
+
+std::optional<TokenPair> parse_token_pair(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  TokenPair tokens;
+  tokens.access_token = value_or<std::string>(*document, "access_token", "");
+  tokens.refresh_token = value_or<std::string>(*document, "refresh_token", "");
+  tokens.expires_in_seconds = value_or<double>(*document, "expires_in", 0.0);
+  tokens.account_id = value_or<int64_t>(*document, "account_id", 0);
+  if (tokens.access_token.empty()) return std::nullopt;
+  return tokens;
+}
+
+std::optional<std::vector<CharacterSummary>> parse_character_list(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  const auto it = document->find("characters");
+  if (it == document->end() || !it->is_array()) return std::nullopt;
+  std::vector<CharacterSummary> out;
+  for (const auto& entry : *it)
+    if (auto c = character_from(entry)) out.push_back(std::move(*c));
+  return out;
+}
+
+std::optional<CharacterSummary> parse_created_character(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  const auto it = document->find("character");
+  if (it == document->end()) return std::nullopt;
+  return character_from(*it);
+}
+
+std::optional<std::vector<LeaderboardRow>> parse_leaderboard(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  const auto it = document->find("entries");
+  if (it == document->end() || !it->is_array()) return std::nullopt;
+  std::vector<LeaderboardRow> rows;
+  for (const auto& entry : *it) {
+    if (!entry.is_object()) continue;
+    rows.push_back({value_or<int64_t>(entry, "rank", 0), value_or<int64_t>(entry, "character_id", 0),
+                    value_or<std::string>(entry, "name", ""), value_or<int64_t>(entry, "score", 0)});
+  }
+  return rows;
+}
+
+std::optional<PlayGrant> parse_play_grant(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  PlayGrant grant;
+  grant.ws_url = value_or<std::string>(*document, "ws_url", "");
+  grant.zone = value_or<std::string>(*document, "zone", "");
+  grant.instance = value_or<uint32_t>(*document, "instance", 0);
+  const auto ticket = decode_ticket_text(value_or<std::string>(*document, "ticket", ""));
+  if (grant.ws_url.empty() || !ticket || ticket->empty()) return std::nullopt;
+  grant.ticket = *ticket;
+  return grant;
+}
+
+std::string credentials_body(std::string_view username, std::string_view password) {
+  return json{{"username", username}, {"password", password}}.dump();
+}
+std::string refresh_body(std::string_view refresh_token) {
+  return json{{"refresh_token", refresh_token}}.dump();
+}
+std::string create_character_body(std::string_view name, std::string_view class_id) {
+  return json{{"name", name}, {"class", class_id}}.dump();
+}
+std::string play_body(int64_t character_id) { return json{{"character_id", character_id}}.dump(); }
+
+std::optional<std::string> decode_ticket_text(std::string_view text) {
+  bool all_hex = !text.empty() && text.size() % 2 == 0;
+  for (char c : text) all_hex = all_hex && hex_value(c) >= 0;
+  std::string out;
+  if (all_hex) {
+    for (size_t i = 0; i < text.size(); i += 2)
+      out.push_back(static_cast<char>(hex_value(text[i]) * 16 + hex_value(text[i + 1])));
+    return out;
+  }
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  uint32_t accumulator = 0;
+  int bits = 0;
+  for (char c : text) {
+    const int v = base64_value(c);
+    if (v < 0) return std::nullopt;
+    accumulator = (accumulator << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((accumulator >> bits) & 0xff));
+    }
+  }
+  if (text.size() % 4 == 1) return std::nullopt;
+  return out;
+}
+
+}  // namespace omega::client

@@ -1,0 +1,69 @@
+// The REST API's documents as the client uses them (issue 4: /v1/auth/*, /v1/characters,
+// /v1/leaderboards/{board}; later POST /v1/play), parsed from JSON text and built into request
+// bodies. Parsing is tolerant of extra fields and never throws: a document that does not fit
+// gives nullopt (or an empty list) and the screen shows an error.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace omega::client {
+
+struct TokenPair {
+  std::string access_token;
+  std::string refresh_token;
+  double expires_in_seconds = 0.0;
+  int64_t account_id = 0;
+};
+
+struct CharacterSummary {
+  int64_t id = 0;
+  std::string name;
+  std::string class_id;
+  int level = 1;
+  int64_t experience = 0;
+  std::string zone;
+  int64_t gold = 0;
+};
+
+struct LeaderboardRow {
+  int64_t rank = 0;
+  int64_t character_id = 0;
+  std::string name;
+  int64_t score = 0;
+};
+
+// POST /v1/play: where to play and the join ticket to present in Hello.
+struct PlayGrant {
+  std::string ws_url;
+  std::string ticket;  // raw ticket bytes (decoded from the JSON's hex or base64)
+  std::string zone;
+  uint32_t instance = 0;
+};
+
+// "code: message" from {"error": {"code", "message"}}, or a generic text for the status.
+std::string describe_api_error(int status, std::string_view body);
+// The error code alone ("invalid_credentials"), empty when there is none.
+std::string api_error_code(std::string_view body);
+
+std::optional<TokenPair> parse_token_pair(std::string_view body);
+std::optional<std::vector<CharacterSummary>> parse_character_list(std::string_view body);
+std::optional<CharacterSummary> parse_created_character(std::string_view body);
+std::optional<std::vector<LeaderboardRow>> parse_leaderboard(std::string_view body);
+std::optional<PlayGrant> parse_play_grant(std::string_view body);
+
+std::string credentials_body(std::string_view username, std::string_view password);
+std::string refresh_body(std::string_view refresh_token);
+std::string create_character_body(std::string_view name, std::string_view class_id);
+std::string play_body(int64_t character_id);
+
+// Ticket bytes from text: hex (even length, all hex digits) or base64 (standard or URL-safe,
+// padding optional). nullopt for anything else.
+std::optional<std::string> decode_ticket_text(std::string_view text);
+
+}  // namespace omega::client

@@ -1,0 +1,59 @@
+#include "client/api_models.hpp"
+
+#include <gtest/gtest.h>
+
+namespace omega::client {
+namespace {
+
+TEST(ApiModels, ErrorsAreReadable) {
+  const std::string body = R"({"error":{"code":"invalid_credentials","message":"wrong username or password"}})";
+  EXPECT_EQ(describe_api_error(401, body), "wrong username or password (invalid_credentials)");
+  EXPECT_EQ(api_error_code(body), "invalid_credentials");
+  EXPECT_EQ(describe_api_error(502, "<html>"), "the API answered HTTP 502");
+  EXPECT_EQ(api_error_code("not json"), "");
+}
+
+TEST(ApiModels, TokensAndCharacters) {
+  const auto tokens = parse_token_pair(
+      R"({"access_token":"a.b.c","token_type":"Bearer","expires_in":900,"refresh_token":"r","account_id":7})");
+  ASSERT_TRUE(tokens);
+  EXPECT_EQ(tokens->access_token, "a.b.c");
+  EXPECT_EQ(tokens->account_id, 7);
+  EXPECT_FALSE(parse_token_pair(R"({"token_type":"Bearer"})"));
+
+  const auto list = parse_character_list(
+      R"({"characters":[{"id":3,"name":"Ayla","class":"mage","level":4,"experience":10,"zone":"hub_city_1","position":null,"gold":5},
+                        {"bogus":true}],"max_characters":5})");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name, "Ayla");
+  EXPECT_EQ((*list)[0].class_id, "mage");
+  EXPECT_EQ((*list)[0].level, 4);
+  const auto created = parse_created_character(R"({"character":{"id":9,"name":"Bo","class":"warrior"}})");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->id, 9);
+}
+
+TEST(ApiModels, LeaderboardAndPlay) {
+  const auto rows = parse_leaderboard(
+      R"({"board":"level","period":"all","entries":[{"rank":1,"character_id":2,"name":"X","score":40}]})");
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].score, 40);
+  const auto hex = parse_play_grant(R"({"ws_url":"ws://h:1/","ticket":"00ff41","zone":"forest","instance":2})");
+  ASSERT_TRUE(hex);
+  EXPECT_EQ(hex->ticket, std::string("\x00\xff\x41", 3));
+  EXPECT_EQ(hex->instance, 2u);
+  const auto b64 = parse_play_grant(R"({"ws_url":"ws://h:1/","ticket":"SGVsbG8=","zone":"z"})");
+  ASSERT_TRUE(b64);
+  EXPECT_EQ(b64->ticket, "Hello");
+  EXPECT_FALSE(parse_play_grant(R"({"ws_url":"ws://h:1/","ticket":"!!"})"));
+}
+
+TEST(ApiModels, BodiesAreJson) {
+  EXPECT_EQ(credentials_body("u", "p\"w"), R"({"password":"p\"w","username":"u"})");
+  EXPECT_EQ(play_body(12), R"({"character_id":12})");
+}
+
+}  // namespace
+}  // namespace omega::client

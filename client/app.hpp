@@ -1,0 +1,150 @@
+// The desktop client's screens and flows: login / register, character select (list, create,
+// delete), entering the world (POST /v1/play, or the dev path's local ticket), the world
+// view with its HUD, and the leaderboard window. Drawn with Dear ImGui each frame; the world
+// itself is drawn on ImGui's background draw list (world_screen.cpp).
+//
+// The App never blocks: HTTP runs on HttpClient's worker, the zone connection on its own
+// I/O thread, and frame() only polls both. The autoplay runner drives the same public
+// actions a player's clicks do.
+//
+// Thread safety: render thread only.
+#pragma once
+
+#include <SDL.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/api_models.hpp"
+#include "client/command_line.hpp"
+#include "client/content_catalog.hpp"
+#include "client/http_client.hpp"
+#include "client/zone_session.hpp"
+
+namespace omega::client {
+
+enum class Screen { login, characters, world };
+
+class App {
+ public:
+  App(SDL_Renderer* renderer, ClientOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Input events the world screen wants (keys, clicks); ImGui sees them separately.
+  void handle_event(const SDL_Event& event);
+  // One frame: polls HTTP and the zone, builds the ImGui frame, draws the world.
+  void frame(double now);
+  // True once the player closed the window or chose Quit.
+  bool quit_requested() const { return quit_; }
+
+  // ---- actions (buttons and the autoplay script) ----
+  void login(const std::string& username, const std::string& password, bool register_if_missing);
+  void refresh_characters();
+  void create_character(const std::string& name, const std::string& class_id);
+  void delete_character(int64_t id);
+  void select_character(int64_t id);
+  // Plays character `id` named `name` through the dev path, without the API.
+  void select_dev_character(int64_t id, const std::string& name);
+  void enter_world();
+  void leave_world();
+  void open_leaderboard(const std::string& board);
+  // Autoplay's hands on the controls (otherwise the keyboard and mouse decide).
+  void set_scripted_intent(std::optional<InputIntent> intent) { scripted_intent_ = intent; }
+  void use_hotbar(int slot, double now);
+  void target_nearest();
+
+  // ---- state (screens, autoplay) ----
+  Screen screen() const { return screen_; }
+  bool busy() const { return !pending_.empty(); }
+  const std::string& error() const { return error_; }
+  void clear_error() { error_.clear(); }
+  const std::vector<CharacterSummary>& characters() const { return characters_; }
+  bool characters_loaded() const { return characters_loaded_; }
+  int64_t selected_character() const { return selected_character_; }
+  ZoneSession* session() { return session_.get(); }
+  uint32_t target() const { return target_; }
+  bool leaderboard_loaded() const { return leaderboard_loaded_; }
+  const std::vector<LeaderboardRow>& leaderboard() const { return leaderboard_rows_; }
+  const ContentCatalog& content() const { return content_; }
+
+ private:
+  enum class Call { login, register_account, refresh, list_characters, create_character,
+                    delete_character, play, leaderboard };
+  struct Pending {
+    Call call;
+    HttpRequestSpec request;
+    bool retried = false;  // already retried after refreshing the access token
+    bool reconnect = false;  // a play call for the session's reconnect
+  };
+
+  void submit(Call call, HttpRequestSpec request, bool reconnect = false);
+  void poll_http();
+  void on_response(Pending pending, const HttpResult& result);
+  void start_session(const ZoneTarget& target, const std::string& ticket);
+  std::optional<std::string> mint_dev_ticket(const std::string& zone, uint32_t instance, std::string& error);
+  void provide_reconnect_ticket();
+  const CharacterSummary* selected() const;
+  std::string class_of_selected() const;
+  double ability_cooldown(int slot) const;
+  std::string ability_name(int slot) const;
+  int hotbar_size() const;
+
+  void draw_login();
+  void draw_characters();
+  void draw_world(double now);          // world_screen.cpp
+  void draw_world_hud(double now);      // world_screen.cpp
+  void draw_loading(const std::string& title, const std::string& detail);
+  void draw_leaderboard_window();
+  void build_minimap();                 // world_screen.cpp
+  InputIntent keyboard_intent() const;  // world_screen.cpp
+
+  SDL_Renderer* renderer_;
+  ClientOptions options_;
+  ContentCatalog content_;
+  std::unique_ptr<HttpClient> http_;
+  std::map<uint64_t, Pending> pending_;
+  std::map<uint64_t, Call> refresh_replays_;  // refresh request id → the call to replay after it
+  Screen screen_ = Screen::login;
+  std::string error_;
+  std::string info_;
+  bool quit_ = false;
+  double now_ = 0.0;
+
+  // Account.
+  std::optional<TokenPair> tokens_;
+  std::string username_, password_;
+  bool register_if_missing_ = false;
+  // Character select.
+  std::vector<CharacterSummary> characters_;
+  bool characters_loaded_ = false;
+  int64_t selected_character_ = 0;
+  bool dev_character_ = false;
+  CharacterSummary dev_summary_;
+  char new_name_[32] = "";
+  int new_class_index_ = 0;
+  char login_user_[64] = "";
+  char login_password_[128] = "";
+  // World.
+  std::unique_ptr<ZoneSession> session_;
+  bool using_api_tickets_ = false;  // POST /v1/play worked: reconnect through it too
+  bool ticket_request_in_flight_ = false;
+  uint32_t target_ = 0;
+  std::optional<InputIntent> scripted_intent_;
+  bool show_leaderboard_ = false;
+  bool show_network_ = true;
+  std::string leaderboard_board_ = "level";
+  std::vector<LeaderboardRow> leaderboard_rows_;
+  bool leaderboard_loaded_ = false;
+  std::string leaderboard_error_;
+  SDL_Texture* minimap_ = nullptr;
+  std::string minimap_zone_;
+  mutable float facing_ = 0.0f;  // last facing the keyboard/mouse chose
+};
+
+}  // namespace omega::client

@@ -1,0 +1,68 @@
+#include "client/autoplay_script.hpp"
+
+#include <gtest/gtest.h>
+
+namespace omega::client {
+namespace {
+
+TEST(AutoplayScript, ParsesEveryCommand) {
+  const auto result = parse_autoplay_script(R"(# a comment line
+screenshot login
+login alice s3cret-pass      # registers if needed
+delete_character Old
+character Alice warrior
+dev_character 7 Bot7
+enter_world 20
+walk north 1.5
+walk 45 0.5
+attack 2
+expect_entities 1 10
+expect_entities 2
+leaderboard level
+drop_connection
+wait 0.25
+quit
+)",
+                                            "test.autoplay");
+  ASSERT_TRUE(result.ok()) << result.error;
+  ASSERT_EQ(result.steps.size(), 15u);
+  EXPECT_EQ(result.steps[0].command, ScriptCommand::screenshot);
+  EXPECT_EQ(result.steps[0].words[0], "login");
+  EXPECT_EQ(result.steps[0].line, 2);
+  EXPECT_EQ(result.steps[1].words, (std::vector<std::string>{"alice", "s3cret-pass"}));
+  EXPECT_EQ(result.steps[4].number, 7);
+  EXPECT_EQ(result.steps[5].seconds, 20);
+  EXPECT_EQ(result.steps[6].number, 270);
+  EXPECT_EQ(result.steps[6].seconds, 1.5);
+  EXPECT_EQ(result.steps[7].number, 45);
+  EXPECT_EQ(result.steps[9].number, 1);
+  EXPECT_EQ(result.steps[9].seconds, 10);
+  EXPECT_EQ(result.steps[10].seconds, kDefaultScriptTimeoutSeconds);
+  EXPECT_EQ(result.steps[12].seconds, kDefaultScriptTimeoutSeconds);
+  EXPECT_EQ(result.steps[14].command, ScriptCommand::quit);
+}
+
+TEST(AutoplayScript, ErrorsNameTheLine) {
+  auto result = parse_autoplay_script("wait 1\nfly away\n", "s");
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(result.error, "s:2: unknown command 'fly'");
+  EXPECT_TRUE(result.steps.empty());
+  EXPECT_EQ(parse_autoplay_script("login onlyuser", "s").error,
+            "s:1: login takes 2 argument(s), got 1");
+  EXPECT_FALSE(parse_autoplay_script("walk up 1", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("wait -1", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("wait 6000", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("screenshot ../etc", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("dev_character 1.5 X", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("# nothing\n\n", "s").ok());
+}
+
+TEST(AutoplayScript, Directions) {
+  EXPECT_EQ(parse_direction_degrees("south"), 90.0);
+  EXPECT_EQ(parse_direction_degrees("northwest"), 225.0);
+  EXPECT_EQ(parse_direction_degrees("-30"), -30.0);
+  EXPECT_FALSE(parse_direction_degrees("up"));
+}
+
+}  // namespace
+}  // namespace omega::client

@@ -1,0 +1,42 @@
+#include "client/url.hpp"
+
+#include <charconv>
+
+namespace omega::client {
+
+std::optional<Url> parse_url(std::string_view text, std::string* error) {
+  auto fail = [&](std::string message) -> std::optional<Url> {
+    if (error) *error = std::move(message) + ": " + std::string(text);
+    return std::nullopt;
+  };
+  const size_t scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) return fail("not a URL (no scheme)");
+  Url url;
+  url.scheme = std::string(text.substr(0, scheme_end));
+  uint16_t default_port = 0;
+  if (url.scheme == "http") default_port = 80;
+  else if (url.scheme == "ws") default_port = 80;
+  else return fail("unsupported scheme (only http:// and ws://)");
+  std::string_view rest = text.substr(scheme_end + 3);
+  const size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  url.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  if (authority.empty()) return fail("no host in URL");
+  const size_t colon = authority.rfind(':');
+  if (colon == std::string_view::npos) {
+    url.host = std::string(authority);
+    url.port = default_port;
+  } else {
+    url.host = std::string(authority.substr(0, colon));
+    const std::string_view port_text = authority.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535)
+      return fail("bad port in URL");
+    url.port = static_cast<uint16_t>(port);
+  }
+  if (url.host.empty()) return fail("no host in URL");
+  return url;
+}
+
+}  // namespace omega::client

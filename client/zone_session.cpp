@@ -1,0 +1,458 @@
+#include "client/zone_session.hpp"
+
+#include <cmath>
+#include <variant>
+
+#include "game/tile_map_loader.hpp"
+#include "protocol/quantize.hpp"
+
+namespace omega::client {
+
+using protocol::GameEventType;
+using protocol::KickReason;
+
+namespace {
+
+game::Vec2 world_position(const protocol::EntityState& state) {
+  return {protocol::dequantize_position(state.x), protocol::dequantize_position(state.y)};
+}
+
+// Kicks after which reconnecting cannot help (or would fight another client for the
+// character); the others (shutting_down, server_full, idle_timeout, ...) are retried.
+bool kick_is_fatal(KickReason reason) {
+  switch (reason) {
+    case KickReason::protocol_error:
+    case KickReason::message_too_large:
+    case KickReason::text_frame:
+    case KickReason::ticket_invalid:
+    case KickReason::ticket_wrong_instance:
+    case KickReason::version_unsupported:
+    case KickReason::session_replaced:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* reject_text(protocol::RejectReason reason) {
+  switch (reason) {
+    case protocol::RejectReason::unknown_action: return "unknown action";
+    case protocol::RejectReason::on_cooldown: return "not ready yet";
+    case protocol::RejectReason::not_enough_mana: return "not enough mana";
+    case protocol::RejectReason::out_of_range: return "out of range";
+    case protocol::RejectReason::no_line_of_sight: return "no line of sight";
+    case protocol::RejectReason::invalid_target: return "invalid target";
+    case protocol::RejectReason::target_dead: return "target is dead";
+    case protocol::RejectReason::caster_dead: return "you are dead";
+    case protocol::RejectReason::stunned: return "stunned";
+    case protocol::RejectReason::busy_casting: return "busy casting";
+    case protocol::RejectReason::none: break;
+  }
+  return "refused";
+}
+
+}  // namespace
+
+const char* to_string(SessionState state) {
+  switch (state) {
+    case SessionState::idle: return "idle";
+    case SessionState::connecting: return "connecting";
+    case SessionState::handshaking: return "handshaking";
+    case SessionState::in_world: return "in world";
+    case SessionState::reconnecting: return "reconnecting";
+    case SessionState::transferring: return "travelling";
+    case SessionState::failed: return "disconnected";
+    case SessionState::closed: return "closed";
+  }
+  return "?";
+}
+
+ZoneSession::ZoneSession(std::unique_ptr<Transport> transport, ZoneSessionSettings settings)
+    : transport_(std::move(transport)),
+      settings_(std::move(settings)),
+      backoff_(settings_.backoff),
+      predictor_(nullptr, settings_.player_speed, 1.0f / 30.0f),
+      clock_(settings_.interpolation_delay) {}
+
+void ZoneSession::connect(const ZoneTarget& target, std::string ticket, double now) {
+  target_ = target;
+  ticket_ = std::move(ticket);
+  pending_transfer_.reset();
+  kick_.reset();
+  fatal_kick_ = false;
+  failure_reason_.clear();
+  awaiting_ticket_ = false;
+  state_ = SessionState::connecting;
+  status_ = "connecting to " + target.url;
+  connected_at_ = now;
+  transport_->connect(target.url);
+}
+
+std::optional<ZoneTarget> ZoneSession::wants_ticket() const {
+  if (awaiting_ticket_) return target_;
+  return std::nullopt;
+}
+
+void ZoneSession::provide_ticket(std::string ticket, double now) {
+  if (!awaiting_ticket_) return;
+  ++reconnect_attempts_;
+  const std::string status = status_;
+  connect(target_, std::move(ticket), now);
+  status_ = status + " — reconnecting (attempt " + std::to_string(backoff_.attempts()) + ")";
+}
+
+void ZoneSession::ticket_unavailable(const std::string& reason, double now) {
+  if (!awaiting_ticket_) return;
+  awaiting_ticket_ = false;
+  schedule_reconnect("cannot get a join ticket: " + reason, now);
+}
+
+void ZoneSession::leave() {
+  state_ = SessionState::closed;
+  status_ = "left the world";
+  awaiting_ticket_ = false;
+  transport_->close();
+}
+
+void ZoneSession::simulate_drop() {
+  if (state_ != SessionState::in_world && state_ != SessionState::handshaking) return;
+  transport_->close();  // no state change first: handled exactly as a network failure
+}
+
+void ZoneSession::use_action(uint8_t slot, uint32_t target, double cooldown_seconds, double now) {
+  if (slot == 0 || slot > protocol::kMaxActionSlot || state_ != SessionState::in_world) return;
+  if (cooldown_remaining(slot, now) > 0.0) return;
+  pending_action_ = slot;
+  pending_target_ = target;
+  cooldowns_[slot] = {now + cooldown_seconds, cooldown_seconds};
+}
+
+double ZoneSession::cooldown_remaining(uint8_t slot, double now) const {
+  const auto it = cooldowns_.find(slot);
+  if (it == cooldowns_.end()) return 0.0;
+  return std::max(0.0, it->second.first - now);
+}
+
+double ZoneSession::cooldown_duration(uint8_t slot) const {
+  const auto it = cooldowns_.find(slot);
+  return it == cooldowns_.end() ? 0.0 : it->second.second;
+}
+
+game::Vec2 ZoneSession::draw_position(uint32_t id, double now) const {
+  if (id == own_entity_ && predictor_.initialized()) return predictor_.display_position();
+  const auto it = tracks_.find(id);
+  if (it != tracks_.end() && !it->second.empty()) return it->second.sample(clock_.render_time(now));
+  const protocol::EntityState* state = world_.find(id);
+  return state ? world_position(*state) : game::Vec2{};
+}
+
+template <class Message>
+void ZoneSession::send(const Message& message, double now) {
+  std::vector<uint8_t> bytes;
+  protocol::encode_message(message, bytes);
+  stats_.record_out(now, bytes.size());
+  transport_->send(std::move(bytes));
+}
+
+void ZoneSession::update(double now) {
+  const double frame_seconds = last_update_ > 0.0 ? now - last_update_ : 0.0;
+  last_update_ = now;
+  TransportEvent event;
+  while (transport_->poll(now, event)) {
+    handle_event(event, now);
+    event = {};
+  }
+  stats_.update(now);
+  predictor_.advance_display(static_cast<float>(frame_seconds));
+
+  while (!floating_.empty() && now - floating_.front().born > kFloatingTextSeconds) floating_.pop_front();
+
+  switch (state_) {
+    case SessionState::in_world:
+      send_inputs(now);
+      [[fallthrough]];
+    case SessionState::handshaking:
+      if (now >= next_heartbeat_at_) send_heartbeat(now);
+      if (state_ == SessionState::handshaking && now - connected_at_ > settings_.welcome_timeout)
+        fail_connection("no Welcome from the zone");
+      break;
+    case SessionState::reconnecting:
+      if (!awaiting_ticket_ && now >= retry_at_) awaiting_ticket_ = true;
+      break;
+    default:
+      break;
+  }
+  if (state_ == SessionState::in_world) {
+    // next_input_at_ is the end of the current input tick.
+    predictor_.set_tick_fraction(static_cast<float>(1.0 - (next_input_at_ - now) / tick_seconds_));
+  }
+}
+
+void ZoneSession::handle_event(TransportEvent& event, double now) {
+  switch (event.kind) {
+    case TransportEvent::Kind::connected: {
+      if (state_ != SessionState::connecting) return;
+      state_ = SessionState::handshaking;
+      connected_at_ = now;
+      protocol::Hello hello;
+      hello.ticket = ticket_;
+      send(hello, now);
+      next_heartbeat_at_ = now + settings_.heartbeat_interval;
+      return;
+    }
+    case TransportEvent::Kind::message:
+      stats_.record_in(now, event.bytes.size());
+      if (state_ == SessionState::handshaking || state_ == SessionState::in_world)
+        handle_message(event.bytes, now);
+      return;
+    case TransportEvent::Kind::closed:
+      on_closed(event.reason, now);
+      return;
+  }
+}
+
+void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) {
+  protocol::MessageType type;
+  if (protocol::peek_type(bytes, type) != protocol::DecodeError::none) {
+    return fail_connection("protocol error: unknown message from the zone");
+  }
+  if (type == protocol::MessageType::state_update) {
+    if (state_ != SessionState::in_world) return fail_connection("protocol error: snapshot before Welcome");
+    return on_snapshot(bytes, now);
+  }
+  protocol::ServerMessage message;
+  if (const auto error = protocol::decode_server_message(bytes, message); error != protocol::DecodeError::none)
+    return fail_connection(std::string("protocol error: ") + protocol::to_string(error));
+  if (auto* welcome = std::get_if<protocol::Welcome>(&message)) return on_welcome(*welcome, now);
+  if (auto* heartbeat = std::get_if<protocol::Heartbeat>(&message)) {
+    if (heartbeat->pong) {
+      const uint32_t sent = heartbeat->timestamp_ms;
+      const uint32_t received = static_cast<uint32_t>(static_cast<uint64_t>(now * 1000.0));
+      stats_.record_rtt(static_cast<double>(static_cast<uint32_t>(received - sent)));
+    } else {
+      send(protocol::Heartbeat{true, heartbeat->timestamp_ms}, now);
+    }
+    return;
+  }
+  if (auto* kick = std::get_if<protocol::Kick>(&message)) {
+    kick_ = *kick;
+    fatal_kick_ = kick_is_fatal(kick->reason);
+    status_ = std::string("the zone closed the session: ") + protocol::to_string(kick->reason) +
+              (kick->detail.empty() ? "" : " (" + kick->detail + ")");
+    return;
+  }
+  if (state_ != SessionState::in_world) return;
+  if (auto* event = std::get_if<protocol::GameEvent>(&message)) return on_game_event(*event, now);
+  if (auto* confirm = std::get_if<protocol::ActionConfirm>(&message)) {
+    (void)confirm;  // the cooldown already runs from the moment we pressed the key
+    return;
+  }
+  if (auto* reject = std::get_if<protocol::ActionReject>(&message)) {
+    cooldowns_.erase(reject->action);
+    log(now, GameEventType::status_removed,
+        "Action " + std::to_string(reject->action) + " failed: " + reject_text(reject->reason));
+    return;
+  }
+  if (auto* transfer = std::get_if<protocol::Transfer>(&message)) {
+    pending_transfer_ = *transfer;
+    state_ = SessionState::transferring;
+    status_ = "travelling to " + (transfer->zone.empty() ? transfer->address : transfer->zone);
+    transport_->close();
+  }
+}
+
+void ZoneSession::on_welcome(const protocol::Welcome& welcome, double now) {
+  if (state_ != SessionState::handshaking) return fail_connection("protocol error: second Welcome");
+  const bool resumed = welcome.entity_id == previous_entity_ && welcome.zone == previous_zone_;
+  if (resumed) ++resumes_;
+  if (welcome.zone != zone_name_ || !map_) load_map(welcome.zone);
+  own_entity_ = welcome.entity_id;
+  zone_name_ = welcome.zone;
+  instance_id_ = welcome.instance_id;
+  tick_seconds_ = 1.0 / static_cast<double>(welcome.tick_hz);
+  world_.reset(welcome.server_tick);
+  tracks_.clear();
+  clock_.reset();
+  predictor_ = MovementPredictor(map(), settings_.player_speed, static_cast<float>(tick_seconds_));
+  input_seq_ = 0;
+  sent_any_input_ = false;
+  pending_action_ = 0;
+  next_input_at_ = now;
+  backoff_.reset();
+  state_ = SessionState::in_world;
+  status_ = resumed ? "session resumed" : "in " + welcome.zone;
+}
+
+void ZoneSession::load_map(const std::string& zone) {
+  map_.reset();
+  map_error_.clear();
+  if (zone == "open") {
+    map_ = game::TileMap::open_field(settings_.open_map_size, settings_.open_map_size);
+    return;
+  }
+  auto loaded = game::load_zone_map(zone, settings_.content_root);
+  if (loaded.ok()) map_ = std::move(*loaded.map);
+  else map_error_ = loaded.error;
+}
+
+void ZoneSession::on_snapshot(const std::vector<uint8_t>& bytes, double now) {
+  stats_.record_snapshot(now);
+  if (const auto error = world_.apply(bytes); error != protocol::DecodeError::none)
+    return fail_connection(std::string("protocol error in snapshot: ") + protocol::to_string(error));
+  const protocol::SnapshotHeader& header = world_.header();
+  const double server_seconds = static_cast<double>(header.server_tick) * tick_seconds_;
+  clock_.on_snapshot(now, server_seconds);
+  auto track = [&](uint32_t id) {
+    if (id == own_entity_) return;
+    const protocol::EntityState* state = world_.find(id);
+    if (!state) return;
+    tracks_[id].push({server_seconds, world_position(*state), state->move_state == protocol::MoveState::walking});
+  };
+  for (uint32_t id : world_.entered()) track(id);
+  for (uint32_t id : world_.updated()) track(id);
+  for (uint32_t id : world_.left()) tracks_.erase(id);
+  if (const protocol::EntityState* own = world_.find(own_entity_)) {
+    previous_entity_ = own_entity_;
+    previous_zone_ = zone_name_;
+    predictor_.reconcile(header.last_input_seq, world_position(*own));
+  }
+}
+
+std::string ZoneSession::entity_label(uint32_t id) const {
+  if (id == own_entity_) return "You";
+  if (const protocol::EntityState* state = world_.find(id); state && state->name.length > 0)
+    return std::string(state->name.view());
+  return "#" + std::to_string(id);
+}
+
+void ZoneSession::log(double now, GameEventType type, std::string text) {
+  combat_log_.push_back({now, type, std::move(text)});
+  if (combat_log_.size() > kCombatLogLines) combat_log_.pop_front();
+}
+
+void ZoneSession::on_game_event(const protocol::GameEvent& message, double now) {
+  for (uint32_t i = 0; i < message.count; ++i) {
+    const protocol::GameEventEntry& e = message.events[i];
+    const std::string target = entity_label(e.target);
+    const std::string source = e.source ? entity_label(e.source) : "";
+    const std::string amount = std::to_string(e.amount);
+    std::string line, floating;
+    switch (e.type) {
+      case GameEventType::damage:
+        line = (source.empty() ? "Something" : source) + " hit " + target + " for " + amount +
+               (e.critical ? " (critical)" : "");
+        floating = "-" + amount + (e.critical ? "!" : "");
+        break;
+      case GameEventType::heal:
+        line = target + " healed for " + amount;
+        floating = "+" + amount;
+        break;
+      case GameEventType::death:
+        line = target + " died" + (source.empty() ? "" : " (killed by " + source + ")");
+        floating = "dead";
+        break;
+      case GameEventType::experience:
+        line = target + " gained " + amount + " XP";
+        if (e.target == own_entity_) experience_gained_ += e.amount;
+        floating = "+" + amount + " XP";
+        break;
+      case GameEventType::level_up:
+        line = target + " reached level " + amount;
+        floating = "LEVEL " + amount + "!";
+        break;
+      case GameEventType::loot:
+        line = target + " looted " + amount + " x item " + std::to_string(e.detail);
+        floating = "+loot";
+        break;
+      case GameEventType::status_applied:
+        line = target + " is affected by status " + std::to_string(e.detail);
+        break;
+      case GameEventType::status_removed:
+        line = "status " + std::to_string(e.detail) + " left " + target;
+        break;
+    }
+    log(now, e.type, line);
+    if (!floating.empty())
+      floating_.push_back({now, e.target, draw_position(e.target, now), e.type, e.critical,
+                           e.target == own_entity_, floating});
+  }
+}
+
+void ZoneSession::send_inputs(double now) {
+  // A long frame (window dragged, debugger) must not turn into a burst of inputs: the zone
+  // would count them against the rate limit, and they describe no real intent anyway.
+  if (now - next_input_at_ > 0.25) next_input_at_ = now;
+  while (now >= next_input_at_) {
+    next_input_at_ += tick_seconds_;
+    protocol::PlayerInput input;
+    input.moving = intent_.moving;
+    input.move_direction = intent_.moving ? protocol::quantize_angle(intent_.direction) : 0;
+    input.facing = protocol::quantize_angle(intent_.facing);
+    input.action = pending_action_;
+    input.target = pending_action_ ? pending_target_ : 0;
+    // Standing still with nothing new to say: the zone holds our last intent, so stay quiet.
+    const bool changed = !sent_any_input_ || input.moving || last_sent_moving_ ||
+                         input.facing != last_sent_facing_ || input.action != 0;
+    if (!changed) {
+      predictor_.hold();
+      continue;
+    }
+    input.seq = ++input_seq_;
+    pending_action_ = 0;
+    pending_target_ = 0;
+    sent_any_input_ = true;
+    last_sent_moving_ = input.moving;
+    last_sent_facing_ = input.facing;
+    predictor_.apply({input.seq, input.moving, input.move_direction});
+    send(input, now);
+    ++inputs_sent_;
+  }
+}
+
+void ZoneSession::send_heartbeat(double now) {
+  next_heartbeat_at_ = now + settings_.heartbeat_interval;
+  send(protocol::Heartbeat{false, static_cast<uint32_t>(static_cast<uint64_t>(now * 1000.0))}, now);
+}
+
+void ZoneSession::fail_connection(const std::string& reason) {
+  failure_reason_ = reason;
+  transport_->close();  // the closed event schedules the reconnect
+}
+
+void ZoneSession::schedule_reconnect(const std::string& reason, double now) {
+  if (backoff_.exhausted()) {
+    state_ = SessionState::failed;
+    status_ = reason + " — gave up after " + std::to_string(backoff_.attempts()) + " attempts";
+    return;
+  }
+  state_ = SessionState::reconnecting;
+  status_ = reason;
+  retry_at_ = now + backoff_.next_delay();
+  awaiting_ticket_ = false;
+}
+
+void ZoneSession::on_closed(const std::string& reason, double now) {
+  if (state_ == SessionState::closed || state_ == SessionState::failed) return;
+  if (state_ == SessionState::transferring && pending_transfer_) {
+    protocol::Transfer transfer = std::move(*pending_transfer_);
+    ++transfers_;
+    previous_entity_ = 0;  // a new zone: a new entity
+    ZoneTarget next{transfer.address, transfer.zone, 0};
+    const std::string status = status_;
+    connect(next, std::move(transfer.ticket), now);
+    state_ = SessionState::connecting;
+    status_ = status;
+    return;
+  }
+  if (kick_ && fatal_kick_) {
+    state_ = SessionState::failed;
+    return;
+  }
+  std::string why = kick_ ? status_ : !failure_reason_.empty() ? failure_reason_ : reason;
+  if (why.empty()) why = "connection lost";
+  kick_.reset();
+  failure_reason_.clear();
+  schedule_reconnect(why, now);
+}
+
+}  // namespace omega::client
