@@ -10,7 +10,8 @@ std::string usage_text() {
   return R"(usage: omega-client [options]
   --api URL                 REST API (default http://127.0.0.1:8080; env OMEGA_CLIENT_API_URL)
   --content DIR             content directory (default ./content; env OMEGA_CLIENT_CONTENT_DIR)
-  --dev-zone URL            dev path: join this zone with a locally minted ticket (ws://127.0.0.1:8081/)
+  --dev-zone URL            dev path: join this zone with a locally minted ticket (ws://127.0.0.1:8081/;
+                            env OMEGA_CLIENT_DEV_ZONE)
   --dev-key-seed HEX        64 hex chars: the zone's ticket key seed (env OMEGA_CLIENT_DEV_KEY_SEED)
   --dev-zone-name NAME      zone name in dev tickets (default hub_city_1)
   --dev-instance N          instance id in dev tickets (default 1)
@@ -34,6 +35,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   };
   if (auto v = env("OMEGA_CLIENT_API_URL"); !v.empty()) options.api_url = v;
   if (auto v = env("OMEGA_CLIENT_CONTENT_DIR"); !v.empty()) options.content_root = v;
+  if (auto v = env("OMEGA_CLIENT_DEV_ZONE"); !v.empty()) options.dev_zone_url = v;
   std::string seed_text = env("OMEGA_CLIENT_DEV_KEY_SEED");
 
   auto fail = [](std::string message) {

@@ -248,7 +248,7 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
     return;
   }
   if (auto* reject = std::get_if<protocol::ActionReject>(&message)) {
-    cooldowns_.erase(reject->action);
+    // The cooldown keeps running: a refused action retried every frame would flood the zone.
     log(now, GameEventType::status_removed,
         "Action " + std::to_string(reject->action) + " failed: " + reject_text(reject->reason));
     return;
