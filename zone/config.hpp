@@ -51,8 +51,8 @@ struct ZoneConfig {
   double heartbeat_interval_s = kDefaultHeartbeatIntervalSeconds;
   double resume_window_s = kDefaultResumeWindowSeconds;
   double shutdown_grace_s = kDefaultShutdownGraceSeconds;
-  // Send a small snapshot (own entity + ack) on the tick an input was applied when the client's
-  // regular snapshot is not due, so server-added input latency stays within one tick.
+  // Also send a client a snapshot on a tick that applied one of its inputs when its regular
+  // snapshot is not due, so server-added input latency stays within one tick.
   bool fast_ack = true;
   uint64_t world_seed = 1;  // spawn positions (random mode) are deterministic from it
 

@@ -13,6 +13,11 @@ constexpr int64_t kSnapshotOverheadBits = 8 + 8 + 8 + 12 + 3 * 12;
 // A leave costs its id gap only.
 constexpr int64_t kLeaveBits = protocol::SnapshotEncoder::kIdGapEstimateBits;
 
+// Added to the full-rate radii: clients judge distance from quantised positions (1/32 tile per
+// axis), so an entity on the border gets the higher rate rather than a rate its viewer would
+// consider wrong.
+constexpr float kRateRadiusSlackTiles = 1.0f / 16.0f;
+
 float square(float v) { return v * v; }
 
 }  // namespace
@@ -20,7 +25,8 @@ float square(float v) { return v * v; }
 SnapshotPlanner::SnapshotPlanner(const InterestSettings& settings)
     : settings_(settings),
       enter_radius_squared_(square(settings.view_radius)),
-      full_rate_squared_(square(settings.full_rate_radius)) {}
+      full_rate_squared_(square(settings.full_rate_radius + kRateRadiusSlackTiles)),
+      half_rate_squared_(square(2.0f * settings.full_rate_radius + kRateRadiusSlackTiles)) {}
 
 void SnapshotPlanner::collect_candidates(const EntityTable& table, const InterestGrid& grid,
                                          uint32_t viewer_slot, ClientInterest& interest) {
@@ -104,9 +110,11 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
     if (in_view) {
       if (!own && c.distance_squared > full_rate_squared_) {
         // Update-frequency scaling: every 2nd snapshot out to twice the full-rate radius,
-        // every 4th beyond; staggered by id so far entities do not all update together.
-        const uint32_t period = c.distance_squared > 4.0f * full_rate_squared_ ? 4 : 2;
-        if ((count + state.id) % period != 0) continue;
+        // every 4th beyond. Counted from the last update, so the due snapshots of far
+        // entities spread out by themselves (they entered at different times).
+        const uint32_t period = c.distance_squared > half_rate_squared_ ? 4 : 2;
+        const uint32_t last = tracked[static_cast<size_t>(c.tracked_index)].last_sent;
+        if (count - last < period) continue;
       }
       bits = encoder.measure_update(state);
       if (bits == 0) continue;  // unchanged: costs nothing, not listed
@@ -138,7 +146,7 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
       if (s.tracked_index >= 0) {
         keep_[static_cast<size_t>(s.tracked_index)] = 2;  // sent now
       } else {
-        next.push_back({s.slot, table.states[s.slot].id, 0, true});
+        next.push_back({s.slot, table.states[s.slot].id, 0, true, count});
       }
       continue;
     }
@@ -146,7 +154,7 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
     if (s.tracked_index >= 0) {
       keep_[static_cast<size_t>(s.tracked_index)] = 3;  // wanted, waits
     } else {
-      next.push_back({s.slot, table.states[s.slot].id, 1, false});
+      next.push_back({s.slot, table.states[s.slot].id, 1, false, count});
     }
   }
 
@@ -162,6 +170,7 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
       case 2:
         t.sent = true;
         t.waited = 0;
+        t.last_sent = count;
         break;
       case 3:
         t.waited = static_cast<uint16_t>(std::min<int>(t.waited + 1, 0xffff));
@@ -193,20 +202,6 @@ void SnapshotPlanner::fill_frame(const EntityTable& table) {
   updates_.clear();
   for (uint32_t slot : enter_slots_) enters_.push_back(table.states[slot]);
   for (uint32_t slot : update_slots_) updates_.push_back(table.states[slot]);
-}
-
-protocol::SnapshotFrame SnapshotPlanner::plan_own_only(const EntityTable& table,
-                                                       uint32_t viewer_slot, uint32_t server_tick,
-                                                       uint16_t last_input_seq,
-                                                       const protocol::SnapshotEncoder& encoder) {
-  updates_.clear();
-  const protocol::EntityState& own = table.states[viewer_slot];
-  if (encoder.in_view(own.id) && encoder.measure_update(own) > 0) updates_.push_back(own);
-  protocol::SnapshotFrame frame;
-  frame.server_tick = server_tick;
-  frame.last_input_seq = last_input_seq;
-  frame.updates = updates_;
-  return frame;
 }
 
 }  // namespace omega::zone

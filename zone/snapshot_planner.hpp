@@ -7,7 +7,9 @@
 //     view_radius + view_margin (hysteresis, so an entity on the border does not flicker);
 //   - keeps at most max_entities, nearest first; the viewer's own entity always;
 //   - scales update frequency by distance: within full_rate_radius every snapshot, within
-//     twice that every 2nd, beyond every 4th (staggered by entity id);
+//     twice that at most every 2nd, beyond at most every 4th (counted from the entity's last
+//     update, so a client's picture of an entity lags at most period - 1 snapshots whatever
+//     its distance did before);
 //   - fits the snapshot into a byte budget using SnapshotEncoder::measure_enter/measure_update,
 //     highest priority (nearest) first; what does not fit waits, and each snapshot an entity
 //     waits raises its priority so it is not starved.
@@ -52,8 +54,9 @@ class ClientInterest {
   struct Tracked {
     uint32_t slot;
     uint32_t id;
-    uint16_t waited;  // snapshots this entity wanted to be sent and did not fit
-    bool sent;        // in the client's view (the encoder holds its baseline)
+    uint16_t waited;     // snapshots this entity wanted to be sent and did not fit
+    bool sent;           // in the client's view (the encoder holds its baseline)
+    uint32_t last_sent;  // snapshot_count() when it was last entered or updated
   };
   void clear() {
     tracked_.clear();
@@ -82,12 +85,6 @@ class SnapshotPlanner {
                                uint32_t viewer_slot, uint32_t server_tick, uint16_t last_input_seq,
                                ClientInterest& interest, const protocol::SnapshotEncoder& encoder);
 
-  // A snapshot carrying only the viewer's own entity (if in view and changed) and the input
-  // acknowledgement: sent between regular snapshots so an input's effect leaves at once.
-  protocol::SnapshotFrame plan_own_only(const EntityTable& table, uint32_t viewer_slot,
-                                        uint32_t server_tick, uint16_t last_input_seq,
-                                        const protocol::SnapshotEncoder& encoder);
-
   const InterestSettings& settings() const { return settings_; }
 
  private:
@@ -111,6 +108,7 @@ class SnapshotPlanner {
   InterestSettings settings_;
   float enter_radius_squared_;
   float full_rate_squared_;
+  float half_rate_squared_;  // beyond it: every 4th snapshot
   uint32_t stamp_ = 0;
   std::vector<uint32_t> mark_;   // per slot: == stamp_ when tracked by the current viewer
   std::vector<int32_t> index_;   // per slot: its index in tracked_ (valid when marked)

@@ -319,16 +319,14 @@ void ZoneServer::send_snapshots(uint32_t tick) {
   for (auto& s : sessions_) {
     Session& session = *s;
     if (!session.welcomed || session.closing || session.slot == World::kNoSlot) continue;
-    protocol::SnapshotFrame frame;
-    if (session.snapshot_phase == phase) {
-      frame = planner_.plan(table, grid_, session.slot, tick, session.last_input_seq,
-                            session.interest, session.encoder);
-    } else if (config_.fast_ack && session.ack_pending) {
-      frame = planner_.plan_own_only(table, session.slot, tick, session.last_input_seq,
-                                     session.encoder);
-    } else {
-      continue;
-    }
+    // Off its phase, a client still gets a snapshot on a tick that applied one of its inputs
+    // (fast_ack), so the input's effect leaves within one tick. It is a whole snapshot, not
+    // just the own entity: a snapshot at tick T must show every full-rate entity as at T.
+    const bool due = session.snapshot_phase == phase || (config_.fast_ack && session.ack_pending);
+    if (!due) continue;
+    const protocol::SnapshotFrame frame = planner_.plan(
+        table, grid_, session.slot, tick, session.last_input_seq, session.interest,
+        session.encoder);
     MessageRef ref = pool_.acquire();
     session.encoder.encode(frame, ref->bytes);
     if (session.ack_pending) {
