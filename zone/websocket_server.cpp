@@ -266,12 +266,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (ended_) return;
     ended_ = true;
     kick_timer_.cancel();
-    while (count_ > 0) {
-      queue_[head_].reset();
-      head_ = (head_ + 1) % queue_.size();
-      --count_;
-    }
-    queued_bytes_ = 0;
+    drop_queue_behind_write();  // a write in flight still owns its buffer until on_write
     close_socket();
     server_->sessions.erase(id_);
     if (was_open && welcomed_transport_) {
