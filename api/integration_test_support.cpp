@@ -1,1 +1,252 @@
+#include "api/integration_test_support.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <stdexcept>
+
+namespace omega::api::testing {
+
+namespace {
+
+std::string run_shell(const std::string& script) {
+  const std::string command = "bash -c '" + script + "' 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed");
+  std::string output;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  const int status = pclose(pipe);
+  if (status != 0) throw std::runtime_error("command failed: " + script + "\n" + output);
+  return output;
+}
+
+std::string services_call(const std::string& function, const std::string& directory) {
+  return run_shell("source scripts/lib/services.sh && " + function + " " + directory);
+}
+
+ServiceUrls read_urls(const std::string& directory) {
+  std::ifstream file(directory + "/services.env");
+  ServiceUrls urls;
+  urls.directory = directory;
+  std::string line;
+  while (std::getline(file, line)) {
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    const auto key = line.substr(0, eq);
+    if (key == "DATABASE_URL") urls.database_url = line.substr(eq + 1);
+    if (key == "REDIS_URL") urls.redis_url = line.substr(eq + 1);
+  }
+  return urls;
+}
+
+std::string make_temp_directory() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "omega-api-it.XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+// Services started by this process when no fixture provided them; stopped at exit.
+std::string g_own_services_directory;
+void stop_own_services() {
+  if (!g_own_services_directory.empty()) {
+    try {
+      services_call("omega_services_stop", g_own_services_directory);
+    } catch (...) {
+    }
+  }
+}
+
+}  // namespace
+
+const ServiceUrls& shared_services() {
+  static const ServiceUrls urls = [] {
+    const std::string directory = OMEGA_API_SERVICES_DIR;
+    if (std::filesystem::exists(directory + "/services.env")) return read_urls(directory);
+    g_own_services_directory = make_temp_directory();
+    services_call("omega_services_start", g_own_services_directory);
+    std::atexit(stop_own_services);
+    return read_urls(g_own_services_directory);
+  }();
+  return urls;
+}
+
+PrivateServices::PrivateServices() {
+  const auto directory = make_temp_directory();
+  services_call("omega_services_start", directory);
+  urls_ = read_urls(directory);
+}
+
+PrivateServices::~PrivateServices() {
+  try {
+    services_call("omega_services_stop", urls_.directory);
+    std::filesystem::remove_all(urls_.directory);
+  } catch (...) {
+  }
+}
+
+void PrivateServices::stop_postgres() { services_call("omega_pg_stop", urls_.directory); }
+void PrivateServices::start_postgres() { services_call("omega_pg_start", urls_.directory); }
+
+std::string unique_suffix() {
+  unsigned char bytes[6];
+  randombytes_buf(bytes, sizeof bytes);
+  std::string out;
+  for (unsigned char b : bytes) out += static_cast<char>('a' + b % 26);
+  return out;
+}
+
+std::string unique_prefix() { return "it_" + unique_suffix() + ":"; }
+
+std::string create_database(const ServiceUrls& services) {
+  const auto name = "it_" + unique_suffix();
+  pqxx::connection admin(services.database_url);
+  pqxx::nontransaction session(admin);
+  session.exec("CREATE DATABASE " + name);
+  const auto slash = services.database_url.rfind('/');
+  return services.database_url.substr(0, slash + 1) + name;
+}
+
+nlohmann::json HttpResult::json() const {
+  try {
+    return nlohmann::json::parse(body);
+  } catch (const std::exception&) {
+    return nlohmann::json();
+  }
+}
+
+HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body,
+                        const std::vector<std::pair<std::string, std::string>>& headers) {
+  HttpResult result;
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return result;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return result;
+  }
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  if (!body.empty() || method == "POST") request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  request += "\r\n";
+  request += body;
+  // Send in pieces and stop as soon as the server answers early (e.g. 413 for a huge body).
+  std::size_t sent = 0;
+  while (sent < request.size()) {
+    pollfd readable{fd, POLLIN, 0};
+    if (poll(&readable, 1, 0) > 0) break;
+    const auto chunk = std::min<std::size_t>(64 * 1024, request.size() - sent);
+    const auto n = send(fd, request.data() + sent, chunk, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string response;
+  char buffer[16 * 1024];
+  for (;;) {
+    pollfd readable{fd, POLLIN, 0};
+    if (poll(&readable, 1, 15'000) <= 0) break;  // a hung server fails the test, not the suite
+    const auto n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    response.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  const auto header_end = response.find("\r\n\r\n");
+  if (header_end == std::string::npos || response.size() < 12) return result;
+  result.status = std::atoi(response.c_str() + 9);
+  std::size_t line_start = response.find("\r\n") + 2;
+  while (line_start < header_end) {
+    const auto line_end = response.find("\r\n", line_start);
+    const auto line = response.substr(line_start, line_end - line_start);
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      auto name = line.substr(0, colon);
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      result.headers[name] = value;
+    }
+    line_start = line_end + 2;
+  }
+  result.body = response.substr(header_end + 4);
+  return result;
+}
+
+TestApi::TestApi(const std::string& database_url, const std::string& redis_url,
+                 const std::function<void(Config&)>& adjust) {
+  config_.listen_address = "127.0.0.1";
+  config_.port = 0;
+  config_.database_url = database_url;
+  config_.redis_url = redis_url;
+  config_.redis_prefix = unique_prefix();
+  config_.jwt_secret = "integration-test-secret-0123456789abcdef";
+  config_.service_token = kServiceToken;
+  config_.worker_threads = 8;
+  config_.database_pool_size = 6;
+  config_.redis_pool_size = 4;
+  config_.shutdown_grace_s = 5;
+  if (adjust) adjust(config_);
+  start();
+}
+
+TestApi::~TestApi() { stop(); }
+
+void TestApi::start() {
+  application_ = std::make_unique<Application>(config_);
+  application_->migrate();
+  server_ = std::make_unique<HttpServer>(*application_);
+  port_ = server_->start();
+}
+
+void TestApi::stop() {
+  if (server_) server_->stop(std::chrono::seconds(config_.shutdown_grace_s));
+  server_.reset();
+  application_.reset();
+}
+
+void TestApi::restart() {
+  stop();
+  start();
+}
+
+namespace {
+std::vector<std::pair<std::string, std::string>> auth_headers(const std::string& token) {
+  std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  return headers;
+}
+}  // namespace
+
+HttpResult TestApi::get(const std::string& target, const std::string& token) const {
+  return http_request(port_, "GET", target, "", auth_headers(token));
+}
+
+HttpResult TestApi::post(const std::string& target, const nlohmann::json& body, const std::string& token) const {
+  return http_request(port_, "POST", target, body.dump(), auth_headers(token));
+}
+
+HttpResult TestApi::del(const std::string& target, const std::string& token) const {
+  return http_request(port_, "DELETE", target, "", auth_headers(token));
+}
+
+nlohmann::json TestApi::register_and_login(const std::string& username, const std::string& password) {
+  const auto registered = post("/v1/auth/register", {{"username", username}, {"password", password}});
+  if (registered.status != 201) throw std::runtime_error("register failed: " + registered.body);
+  const auto login = post("/v1/auth/login", {{"username", username}, {"password", password}});
+  if (login.status != 200) throw std::runtime_error("login failed: " + login.body);
+  return login.json();
+}
+
+}  // namespace omega::api::testing

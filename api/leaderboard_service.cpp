@@ -242,94 +242,93 @@ nlohmann::json LeaderboardService::page_json(const Page& page, const std::vector
   return {{"board", page.board->id}, {"period", page.period}, {"entries", std::move(rows)}};
 }
 
+LeaderboardService::Submission LeaderboardService::parse_submission(const HttpRequest& request) const {
+  Submission submission;
+  submission.board = context_.content.find_board(request.path_params.at("board"));
+  if (!submission.board) throw ApiError(404, "not_found", "no such leaderboard");
+  const auto body = parse_object_body(request);
+  const auto entries = body.find("entries");
+  if (entries == body.end()) throw ApiError(422, "missing_field", "entries is required");
+  if (!entries->is_array() || entries->empty() || entries->size() > kMaxEntriesPerSubmission)
+    throw ApiError(422, "invalid_field", "entries must be an array of 1-500 objects");
+  for (const auto& entry : *entries) {
+    if (!entry.is_object()) throw ApiError(422, "invalid_field", "entries must be objects");
+    submission.scores.push_back({require_integer(entry, "character_id", 1, INT64_MAX),
+                                 require_integer(entry, "score", -kMaxScore, kMaxScore)});
+  }
+  if (body.contains("idempotency_key")) submission.idempotency_key = require_string(body, "idempotency_key", 1, 128);
+  return submission;
+}
+
+std::vector<RedisCommand> LeaderboardService::apply_submission(pqxx::transaction_base& transaction,
+                                                               const Submission& submission) const {
+  std::string ids = "{";
+  for (const auto& score : submission.scores) ids += (ids.size() > 1 ? "," : "") + std::to_string(score.character_id);
+  ids += "}";
+  std::map<std::int64_t, std::string> names;
+  for (const auto& row : transaction.exec_params("SELECT id, name FROM characters WHERE id = ANY($1::bigint[])", ids))
+    names[row[0].as<std::int64_t>()] = row[1].as<std::string>();
+  std::vector<Page> pages{{submission.board, "all"}};
+  if (submission.board->weekly) pages.push_back({submission.board, iso_week(std::chrono::system_clock::now())});
+
+  const auto lock = std::string("SELECT score, ") + kReachedMicros +
+                    " FROM leaderboard_scores s WHERE board = $1 AND period = $2 AND character_id = $3 FOR UPDATE";
+  const auto combined = aggregate_sql(submission.board->aggregate);
+  const auto upsert = std::string(
+                          "INSERT INTO leaderboard_scores AS s (board, period, character_id, score, reached_at) "
+                          "VALUES ($1, $2, $3, $4, clock_timestamp()) "
+                          "ON CONFLICT (board, period, character_id) DO UPDATE SET score = ") +
+                      combined + ", reached_at = CASE WHEN " + combined +
+                      " <> s.score THEN EXCLUDED.reached_at ELSE s.reached_at END RETURNING s.score, " +
+                      kReachedMicros + ", s.xmax = 0";
+  std::vector<RedisCommand> commands;
+  for (const auto& score : submission.scores) {
+    const auto name = names.find(score.character_id);
+    if (name == names.end())
+      throw ApiError(422, "unknown_character", "no character " + std::to_string(score.character_id));
+    for (const auto& page : pages) {
+      const auto key = zset_key(page);
+      const auto old = transaction.exec_params(lock, page.board->id, page.period, score.character_id);
+      const auto row = transaction.exec_params(upsert, page.board->id, page.period, score.character_id, score.score)[0];
+      const auto member = encode_member({row[1].as<std::int64_t>(), score.character_id, name->second});
+      commands.push_back({"INCR", key + ":gen"});
+      if (!old.empty()) {
+        const auto old_member = encode_member({old[0][1].as<std::int64_t>(), score.character_id, name->second});
+        if (old_member != member) commands.push_back({"ZREM", key, old_member});
+      } else if (!row[2].as<bool>()) {
+        // A concurrent first submission inserted the row after our lock query: its member is
+        // unknown to us, so have the next read rebuild this board.
+        commands.push_back({"DEL", key + ":ready"});
+      }
+      commands.push_back({"ZADD", key, std::to_string(row[0].as<std::int64_t>()), member});
+    }
+  }
+  return commands;
+}
+
 HttpResponse LeaderboardService::submit(const HttpRequest& request) {
   auth_.require_service(request);
-  const auto* board = context_.content.find_board(request.path_params.at("board"));
-  if (!board) throw ApiError(404, "not_found", "no such leaderboard");
-  const auto body = parse_object_body(request);
-  const auto entries_it = body.find("entries");
-  if (entries_it == body.end()) throw ApiError(422, "missing_field", "entries is required");
-  if (!entries_it->is_array() || entries_it->empty() || entries_it->size() > kMaxEntriesPerSubmission)
-    throw ApiError(422, "invalid_field", "entries must be an array of 1-500 objects");
-  struct Submitted {
-    std::int64_t character_id;
-    std::int64_t score;
-  };
-  std::vector<Submitted> submitted;
-  std::string ids = "{";
-  for (const auto& entry : *entries_it) {
-    if (!entry.is_object()) throw ApiError(422, "invalid_field", "entries must be objects");
-    submitted.push_back({require_integer(entry, "character_id", 1, INT64_MAX),
-                         require_integer(entry, "score", -kMaxScore, kMaxScore)});
-    ids += (ids.size() > 1 ? "," : "") + std::to_string(submitted.back().character_id);
-  }
-  ids += "}";
-  std::optional<std::string> idempotency_key;
-  if (body.contains("idempotency_key")) idempotency_key = require_string(body, "idempotency_key", 1, 128);
-
-  std::vector<Page> pages{{board, "all"}};
-  if (board->weekly) pages.push_back({board, iso_week(std::chrono::system_clock::now())});
-
-  struct Change {
-    std::string key;
-    std::optional<std::string> old_member;
-    std::string new_member;
-    std::int64_t score;
-  };
-  std::vector<Change> changes;
+  const auto submission = parse_submission(request);
   const bool duplicate = context_.database.run([&](pqxx::connection& connection) {
-    changes.clear();
     pqxx::work transaction(connection);
-    if (idempotency_key &&
+    if (submission.idempotency_key &&
         transaction.exec_params("INSERT INTO leaderboard_submissions (idempotency_key) VALUES ($1) "
-                                "ON CONFLICT DO NOTHING RETURNING 1", *idempotency_key).empty())
+                                "ON CONFLICT DO NOTHING RETURNING 1", *submission.idempotency_key).empty())
       return true;
-    std::map<std::int64_t, std::string> names;
-    for (const auto& row : transaction.exec_params("SELECT id, name FROM characters WHERE id = ANY($1::bigint[])", ids))
-      names[row[0].as<std::int64_t>()] = row[1].as<std::string>();
-    const auto upsert =
-        std::string("WITH old AS (SELECT score, reached_at FROM leaderboard_scores "
-                    "  WHERE board = $1 AND period = $2 AND character_id = $3 FOR UPDATE) "
-                    "INSERT INTO leaderboard_scores AS s (board, period, character_id, score, reached_at) "
-                    "VALUES ($1, $2, $3, $4, clock_timestamp()) "
-                    "ON CONFLICT (board, period, character_id) DO UPDATE SET score = ") +
-        aggregate_sql(board->aggregate) + ", reached_at = CASE WHEN " + aggregate_sql(board->aggregate) +
-        " <> s.score THEN EXCLUDED.reached_at ELSE s.reached_at END RETURNING s.score, " + kReachedMicros +
-        ", (SELECT score FROM old), (SELECT (extract(epoch from reached_at) * 1000000)::bigint FROM old)";
-    for (const auto& entry : submitted) {
-      const auto name = names.find(entry.character_id);
-      if (name == names.end())
-        throw ApiError(422, "unknown_character", "no character " + std::to_string(entry.character_id));
-      for (const auto& page : pages) {
-        const auto row = transaction.exec_params(upsert, board->id, page.period, entry.character_id, entry.score)[0];
-        Change change{zset_key(page), std::nullopt,
-                      encode_member({row[1].as<std::int64_t>(), entry.character_id, name->second}),
-                      row[0].as<std::int64_t>()};
-        if (!row[2].is_null())
-          change.old_member = encode_member({row[3].as<std::int64_t>(), entry.character_id, name->second});
-        changes.push_back(std::move(change));
-      }
-    }
-    transaction.commit();
-    return false;
-  });
-  if (!duplicate) {
-    std::vector<RedisCommand> commands;
-    for (const auto& change : changes) {
-      commands.push_back({"INCR", change.key + ":gen"});
-      if (change.old_member && *change.old_member != change.new_member)
-        commands.push_back({"ZREM", change.key, *change.old_member});
-      commands.push_back({"ZADD", change.key, std::to_string(change.score), change.new_member});
-    }
+    const auto commands = apply_submission(transaction, submission);
+    // The cache is updated while the rows are still locked, so concurrent submissions for one
+    // character reach Redis in the same order as PostgreSQL.
     try {
       context_.redis.pipeline(commands);
     } catch (const ServiceUnavailable& error) {
       // PostgreSQL has the scores; the ready mark's expiry bounds how long the cache lags.
       spdlog::warn("leaderboard cache update skipped: {}", error.what());
     }
-    pages_.clear();
-  }
-  return json_response(200, {{"accepted", duplicate ? 0 : submitted.size()}, {"duplicate", duplicate}});
+    transaction.commit();
+    return false;
+  });
+  pages_.clear();
+  return json_response(200, {{"accepted", duplicate ? 0 : submission.scores.size()}, {"duplicate", duplicate}});
 }
 
 std::function<void()> LeaderboardService::prepare_character_removal(pqxx::transaction_base& transaction,

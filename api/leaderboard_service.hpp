@@ -47,7 +47,20 @@ class LeaderboardService {
   HttpResponse list_boards(const HttpRequest& request) const;
   HttpResponse read(const HttpRequest& request);
   std::optional<HttpResponse> read_cached(const HttpRequest& request) const;
+  struct Submission {
+    const BoardDefinition* board = nullptr;
+    struct Score {
+      std::int64_t character_id;
+      std::int64_t score;
+    };
+    std::vector<Score> scores;
+    std::optional<std::string> idempotency_key;
+  };
   HttpResponse submit(const HttpRequest& request);
+  Submission parse_submission(const HttpRequest& request) const;
+  // Writes the scores inside `transaction` and returns the Redis commands mirroring them.
+  std::vector<RedisCommand> apply_submission(pqxx::transaction_base& transaction,
+                                             const Submission& submission) const;
 
   Page resolve(const HttpRequest& request) const;
   int limit_of(const HttpRequest& request) const;

@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -30,6 +31,8 @@ using tcp = net::ip::tcp;
 namespace {
 // Request lines and headers beyond this are refused: no legitimate client needs more.
 constexpr std::uint32_t kHeaderLimitBytes = 16 * 1024;
+// How long a refused client may keep sending before we close regardless.
+constexpr auto kLingerTime = std::chrono::seconds(2);
 
 Method to_method(http::verb verb) {
   switch (verb) {
@@ -168,8 +171,26 @@ class Session : public std::enable_shared_from_this<Session> {
     ++served_;
     stream_.expires_after(std::chrono::seconds(server_.config.request_timeout_s));
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec || !self->response_.keep_alive()) return self->close();
+      if (ec) return self->close();
+      if (!self->response_.keep_alive()) return self->linger_close();
       self->read();
+    });
+  }
+
+  // Half-closes and discards what the client is still sending (e.g. the rest of a body we
+  // refused with 413) for a short time: closing with unread data would reset the connection
+  // and could destroy our response before the client reads it.
+  void linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->drain();
     });
   }
 
@@ -189,6 +210,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_ = false;
   bool reading_ = false;
   std::uint64_t served_ = 0;
+  std::array<char, 16 * 1024> discard_;
 };
 
 void HttpServer::Impl::accept() {
@@ -244,7 +266,8 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
   if (impl_->stopped) return;
   impl_->stopped = true;
   impl_->stopping = true;
-  net::post(impl_->io, [impl = impl_] {
+  // Raw pointer: a handler left queued when the context stops must not own the context.
+  net::post(impl_->io, [impl = impl_.get()] {
     beast::error_code ignored;
     if (impl->acceptor) impl->acceptor->close(ignored);
   });
@@ -263,6 +286,10 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
   impl_->io.stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
+  if (impl_->acceptor) {  // the posted close may not have run before the context stopped
+    beast::error_code ignored;
+    impl_->acceptor->close(ignored);
+  }
   // Sessions still registered were mid-request; their sockets go while the context lives.
   std::unordered_map<Session*, std::shared_ptr<Session>> remaining;
   {

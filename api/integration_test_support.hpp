@@ -1,0 +1,98 @@
+// Support for omega-api integration tests: throwaway PostgreSQL/Redis (shared by the suite
+// through the CTest fixture, or private to one test), a fresh database per test, the API
+// running in-process on a free port, and a minimal blocking HTTP client.
+// Test-only code; not thread-safe unless stated.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/application.hpp"
+#include "api/server.hpp"
+
+namespace omega::api::testing {
+
+// DATABASE_URL (of the cluster's `omega` database) and REDIS_URL of running services.
+struct ServiceUrls {
+  std::string database_url;
+  std::string redis_url;
+  std::string directory;  // where services.sh keeps their state
+};
+
+// The suite's shared services (CTest fixture), or, when a test binary runs outside CTest,
+// a pair started for this process and stopped at exit.
+const ServiceUrls& shared_services();
+
+// A PostgreSQL + Redis pair for one test that disrupts them (restart, FLUSHALL).
+class PrivateServices {
+ public:
+  PrivateServices();
+  ~PrivateServices();
+  PrivateServices(const PrivateServices&) = delete;
+  PrivateServices& operator=(const PrivateServices&) = delete;
+
+  const ServiceUrls& urls() const { return urls_; }
+  void stop_postgres();
+  void start_postgres();
+
+ private:
+  ServiceUrls urls_;
+};
+
+// Creates a new, empty database in the cluster of `services`; returns its URL.
+std::string create_database(const ServiceUrls& services);
+// A Redis key prefix no other test uses.
+std::string unique_prefix();
+// A short random lower-case token for unique names.
+std::string unique_suffix();
+
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  nlohmann::json json() const;
+};
+
+// One request per connection (Connection: close). Thread-safe (no shared state).
+HttpResult http_request(int port, const std::string& method, const std::string& target,
+                        const std::string& body = "",
+                        const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// The API in-process on a free loopback port, migrated, with test credentials.
+class TestApi {
+ public:
+  static constexpr const char* kServiceToken = "test-service-token";
+
+  TestApi(const std::string& database_url, const std::string& redis_url,
+          const std::function<void(Config&)>& adjust = {});
+  ~TestApi();
+
+  int port() const { return port_; }
+  const Config& config() const { return config_; }
+  // Stops and starts the API on the same storage (a new process would do the same).
+  void restart();
+
+  HttpResult get(const std::string& target, const std::string& token = "") const;
+  HttpResult post(const std::string& target, const nlohmann::json& body, const std::string& token = "") const;
+  HttpResult del(const std::string& target, const std::string& token = "") const;
+
+  // Registers and logs in; returns the login response body (access_token, refresh_token…).
+  nlohmann::json register_and_login(const std::string& username, const std::string& password = "correct horse 1");
+
+ private:
+  void start();
+  void stop();
+
+  Config config_;
+  std::unique_ptr<Application> application_;
+  std::unique_ptr<HttpServer> server_;
+  int port_ = 0;
+};
+
+}  // namespace omega::api::testing
