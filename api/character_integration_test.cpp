@@ -10,19 +10,7 @@
 namespace omega::api::testing {
 namespace {
 
-class ApiCharactersIT : public ::testing::Test {
- protected:
-  void SetUp() override { database_url_ = create_database(shared_services()); }
-  std::unique_ptr<TestApi> start_api(const std::function<void(Config&)>& adjust = {}) {
-    return std::make_unique<TestApi>(database_url_, shared_services().redis_url, adjust);
-  }
-  long long count(const std::string& sql) {
-    pqxx::connection connection(database_url_);
-    pqxx::nontransaction query(connection);
-    return query.exec(sql)[0][0].as<long long>();
-  }
-  std::string database_url_;
-};
+using ApiCharactersIT = FreshDatabaseTest;
 
 TEST_F(ApiCharactersIT, CreateListGetDeleteOnlyByTheOwner) {
   auto api = start_api();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 namespace omega::api {
@@ -57,6 +59,24 @@ TEST(ApiConfig, EveryOptionHasUniqueKeyAndVariable) {
     EXPECT_TRUE(keys.insert(option.key).second) << option.key;
     EXPECT_TRUE(variables.insert(option.env).second) << option.env;
     EXPECT_FALSE(option.description.empty());
+  }
+}
+
+}  // namespace
+}  // namespace omega::api
+
+namespace omega::api {
+namespace {
+
+TEST(ApiConfig, EveryOptionIsDocumentedInOperations) {
+  std::ifstream file("docs/OPERATIONS.md");
+  ASSERT_TRUE(file);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const auto section = text.find("## omega-api");
+  ASSERT_NE(section, std::string::npos);
+  for (const auto& option : config_options()) {
+    EXPECT_NE(text.find("`" + option.key + "`", section), std::string::npos) << option.key;
+    EXPECT_NE(text.find("`" + option.env + "`", section), std::string::npos) << option.env;
   }
 }
 

@@ -249,4 +249,16 @@ nlohmann::json TestApi::register_and_login(const std::string& username, const st
   return login.json();
 }
 
+void FreshDatabaseTest::SetUp() { database_url_ = create_database(shared_services()); }
+
+std::unique_ptr<TestApi> FreshDatabaseTest::start_api(const std::function<void(Config&)>& adjust) {
+  return std::make_unique<TestApi>(database_url_, shared_services().redis_url, adjust);
+}
+
+long long FreshDatabaseTest::count(const std::string& sql) {
+  pqxx::connection connection(database_url_);
+  pqxx::nontransaction query(connection);
+  return query.exec(sql)[0][0].as<long long>();
+}
+
 }  // namespace omega::api::testing

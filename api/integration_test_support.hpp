@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "api/application.hpp"
@@ -93,6 +94,17 @@ class TestApi {
   std::unique_ptr<Application> application_;
   std::unique_ptr<HttpServer> server_;
   int port_ = 0;
+};
+
+// A test with its own database in the shared cluster and the API started on demand.
+class FreshDatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  std::unique_ptr<TestApi> start_api(const std::function<void(Config&)>& adjust = {});
+  // The first column of the first row of `sql`, run on this test's database.
+  long long count(const std::string& sql);
+
+  std::string database_url_;
 };
 
 }  // namespace omega::api::testing

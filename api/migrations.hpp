@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,9 @@ struct Migration {
   std::string name;
   std::filesystem::path path;
 };
+
+// {version, name} of a file named NNNN_name.sql (name: [a-z0-9_]+); nullopt otherwise.
+std::optional<std::pair<int, std::string>> parse_migration_name(const std::string& file_name);
 
 // The migration files in `directory`, sorted by version. Throws std::runtime_error on a file
 // whose name is not NNNN_name.sql or on a duplicate version.

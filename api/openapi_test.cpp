@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <regex>
 #include <set>
 
 #include "api/application.hpp"
@@ -13,18 +12,20 @@ namespace {
 std::set<std::string> spec_operations(const std::string& path) {
   std::ifstream file(path);
   EXPECT_TRUE(file) << path;
-  static const std::regex kPath(R"(^  (/[^:\s]*):\s*$)");
-  static const std::regex kOperation(R"(^    (get|post|put|patch|delete):\s*$)");
   std::set<std::string> operations;
   std::string line, current_path;
   bool in_paths = false;
   while (std::getline(file, line)) {
     if (!line.empty() && line[0] != ' ') in_paths = line.rfind("paths:", 0) == 0;
     if (!in_paths) continue;
-    std::smatch match;
-    if (std::regex_match(line, match, kPath)) current_path = match[1];
-    else if (std::regex_match(line, match, kOperation) && !current_path.empty()) {
-      std::string method = match[1];
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (line.empty() || line.back() != ':') continue;
+    const auto key = line.substr(0, line.size() - 1);
+    if (key.rfind("  /", 0) == 0 && key.find(' ', 2) == std::string::npos) {  // "  /path:"
+      current_path = key.substr(2);
+    } else if (key.rfind("    ", 0) == 0 && key.size() > 4 && key[4] != ' ' && !current_path.empty()) {
+      std::string method = key.substr(4);  // "    get:"
+      if (method != "get" && method != "post" && method != "put" && method != "patch" && method != "delete") continue;
       for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       operations.insert(method + " " + current_path);
     }
