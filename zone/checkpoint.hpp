@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <vector>
 
 namespace omega::zone {
 
@@ -17,6 +19,16 @@ struct CharacterCheckpoint {
   uint64_t lease_epoch = 0;  // fencing token from the join ticket
   float x = 0, y = 0;        // tiles
   uint32_t hp = 0, mana = 0;
+  // Progression and loot (PvE): the API persists these with the checkpoint.
+  uint8_t level = 1;
+  uint32_t xp = 0;     // towards the next level
+  uint32_t kills = 0;  // monsters killed in this zone session (monster_kills leaderboard)
+  uint32_t gold = 0;
+  struct Item {
+    std::string id;  // content item id (stable across content reloads, unlike indices)
+    uint32_t quantity = 0;
+  };
+  std::vector<Item> items;
 };
 
 enum class CheckpointReason : uint8_t { periodic, leave, transfer, shutdown };

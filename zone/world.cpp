@@ -1,5 +1,6 @@
 #include "zone/world.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "game/movement.hpp"
@@ -15,11 +16,24 @@ constexpr uint32_t kPlayerMana = 50;
 constexpr int kSpawnScatterTiles = 4;
 // Attempts to find a clear random tile before falling back to the spawn point.
 constexpr int kSpawnAttempts = 64;
+// Cell size of the monster-home and player grids: about the aggro radii, so a query scans
+// a few cells.
+constexpr float kCombatGridCell = 16.0f;
 
 }  // namespace
 
 World::World(const game::TileMap& map, const WorldSettings& settings)
-    : map_(map), settings_(settings), rng_state_(settings.seed ^ 0x9e3779b97f4a7c15ull) {}
+    : map_(map),
+      settings_(settings),
+      rng_state_(settings.seed ^ 0x9e3779b97f4a7c15ull),
+      content_(settings.content),
+      random_{settings.seed * 0x2545f4914f6cdd1dull + 1},
+      home_grid_(static_cast<float>(map.width()), static_cast<float>(map.height()),
+                 kCombatGridCell),
+      player_grid_(static_cast<float>(map.width()), static_cast<float>(map.height()),
+                   kCombatGridCell) {
+  if (content_ != nullptr) spawn_from_table();
+}
 
 uint64_t World::next_random() {  // splitmix64: deterministic from the seed
   uint64_t z = (rng_state_ += 0x9e3779b97f4a7c15ull);
@@ -50,8 +64,7 @@ game::Vec2 World::pick_spawn_position() {
   return center;
 }
 
-uint32_t World::spawn_player(std::string_view name) {
-  if (next_id_ > protocol::kMaxEntityId) return kNoSlot;
+uint32_t World::allocate_slot() {
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -62,29 +75,85 @@ uint32_t World::spawn_player(std::string_view name) {
     intents_.emplace_back();
     active_.push_back(0);
     states_.emplace_back();
+    combatants_.emplace_back();
+    class_of_.push_back(0);
+    monster_of_.push_back(kNoSlot);
+    respawn_tick_.push_back(0);
+    inventories_.emplace_back();
+    kills_.push_back(0);
+    player_mask_.push_back(0);
   }
-  positions_[slot] = pick_spawn_position();
   intents_[slot] = {};
   active_[slot] = 1;
-  protocol::EntityState& s = states_[slot];
-  s = {};
-  s.id = next_id_++;
-  s.kind = protocol::EntityKind::player;
-  s.hp = s.max_hp = kPlayerHp;
-  s.mana = s.max_mana = kPlayerMana;
-  s.level = 1;
-  s.name.assign(name);
-  refresh_state(slot, false);
+  states_[slot] = {};
+  states_[slot].id = next_id_++;
+  monster_of_[slot] = kNoSlot;
+  respawn_tick_[slot] = 0;
+  inventories_[slot] = {};
+  kills_[slot] = 0;
+  slot_by_id_[states_[slot].id] = slot;
   ++entity_count_;
+  return slot;
+}
+
+uint32_t World::spawn_player(std::string_view name, uint16_t class_index) {
+  if (next_id_ > protocol::kMaxEntityId) return kNoSlot;
+  const uint32_t slot = allocate_slot();
+  positions_[slot] = pick_spawn_position();
+  protocol::EntityState& s = states_[slot];
+  s.kind = protocol::EntityKind::player;
+  s.name.assign(name);
+  if (content_ != nullptr && !content_->classes.empty()) {
+    class_of_[slot] = static_cast<uint16_t>(class_index % content_->classes.size());
+    combatants_[slot] = game::make_player(content_->classes[class_of_[slot]], 1);
+    s.archetype = class_of_[slot];
+  } else {
+    game::Combatant c;
+    c.hp = c.max_hp = kPlayerHp;
+    c.mana = c.max_mana = kPlayerMana;
+    combatants_[slot] = c;
+  }
+  refresh_state(slot, false);
   return slot;
 }
 
 void World::despawn(uint32_t slot) {
   if (!active(slot)) return;
   active_[slot] = 0;
+  slot_by_id_.erase(states_[slot].id);
   states_[slot].id = 0;
+  player_mask_[slot] = 0;
   free_slots_.push_back(slot);
   --entity_count_;
+}
+
+uint32_t World::slot_of_id(uint32_t id) const {
+  auto it = slot_by_id_.find(id);
+  return it == slot_by_id_.end() ? kNoSlot : it->second;
+}
+
+uint32_t Inventory::add(const game::ItemDefinition& item, uint32_t quantity) {
+  uint32_t placed = 0;
+  for (Stack& stack : stacks) {
+    if (stack.item != item.index || stack.quantity >= item.stack) continue;
+    const uint32_t room = std::min(item.stack - stack.quantity, quantity - placed);
+    stack.quantity += room;
+    placed += room;
+    if (placed == quantity) return placed;
+  }
+  while (placed < quantity && stacks.size() < kMaxStacks) {
+    const uint32_t room = std::min(item.stack, quantity - placed);
+    stacks.push_back({item.index, room});
+    placed += room;
+  }
+  return placed;
+}
+
+uint32_t Inventory::count(uint16_t item) const {
+  uint32_t total = 0;
+  for (const Stack& stack : stacks)
+    if (stack.item == item) total += stack.quantity;
+  return total;
 }
 
 void World::teleport(uint32_t slot, game::Vec2 position) {
@@ -94,24 +163,50 @@ void World::teleport(uint32_t slot, game::Vec2 position) {
 
 void World::refresh_state(uint32_t slot, bool moved) {
   protocol::EntityState& s = states_[slot];
+  const game::Combatant& c = combatants_[slot];
   s.x = static_cast<uint16_t>(protocol::quantize_position(positions_[slot].x));
   s.y = static_cast<uint16_t>(protocol::quantize_position(positions_[slot].y));
   s.facing = intents_[slot].facing;
-  s.move_state = moved ? protocol::MoveState::walking : protocol::MoveState::idle;
+  s.hp = std::min(c.hp, protocol::kMaxStat);
+  s.max_hp = std::min(c.max_hp, protocol::kMaxStat);
+  s.mana = std::min(c.mana, protocol::kMaxStat);
+  s.max_mana = std::min(c.max_mana, protocol::kMaxStat);
+  s.level = c.level;
+  s.status_effects = game::status_bits(c, tick_);
+  if (c.dead()) s.move_state = protocol::MoveState::dead;
+  else if (c.has(game::StatusEffect::stun, tick_)) s.move_state = protocol::MoveState::stunned;
+  else if (c.casting()) s.move_state = protocol::MoveState::casting;
+  else if (moved) s.move_state = protocol::MoveState::walking;
+  else s.move_state = protocol::MoveState::idle;
 }
 
 void World::advance(uint32_t tick) {
   tick_ = tick;
   const float dt = 1.0f / static_cast<float>(settings_.tick_hz);
+  if (content_ != nullptr) {
+    combat_upkeep();
+    wake_monsters();
+    for (size_t i = 0; i < awake_.size();) {
+      Monster& monster = monsters_[awake_[i]];
+      think(monster);
+      if (monster.awake) {
+        ++i;
+      } else {  // went to sleep: swap-remove (order of thinking is by wake-up, deterministic)
+        awake_[i] = awake_.back();
+        awake_.pop_back();
+      }
+    }
+  }
   for (uint32_t slot = 0; slot < active_.size(); ++slot) {
-    if (!active_[slot]) continue;
+    if (!active_[slot] || monster_of_[slot] != kNoSlot) continue;
     const MoveIntent& intent = intents_[slot];
     bool moved = false;
-    if (intent.moving) {
+    const float factor = game::speed_factor(combatants_[slot], tick_);
+    if (intent.moving && factor > 0.0f) {
       // The server's speed, whatever the client claims: inputs carry a direction only.
       const game::Vec2 next =
           game::step_movement(map_, positions_[slot], protocol::dequantize_angle(intent.direction),
-                              settings_.player_speed, dt);
+                              settings_.player_speed * factor, dt);
       moved = !(next == positions_[slot]);
       positions_[slot] = next;
     }

@@ -6,21 +6,28 @@
 // random spawn positions come from a seeded generator.
 //
 // Movement and collision are game/'s step_movement; the server applies its own maximum speed,
-// so no input can move an entity faster. The PvE issue adds monsters, AI and abilities here:
-// new kinds of entity are more slots, and their systems run inside advance().
+// so no input can move an entity faster. Combat (game/combat.hpp rules) and monsters share the
+// same slots: a Combatant per slot, a Monster record per monster (world_combat.cpp,
+// monster_ai.cpp). With no CombatContent there is no combat and every action is refused.
 //
 // Thread safety: none; owned by the instance's simulation thread.
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "game/combat.hpp"
+#include "game/combat_content.hpp"
 #include "game/tile_map.hpp"
 #include "game/vec2.hpp"
 #include "protocol/entity_state.hpp"
+#include "protocol/messages.hpp"
 #include "zone/config.hpp"
+#include "zone/interest_grid.hpp"
 #include "zone/snapshot_planner.hpp"
 
 namespace omega::zone {
@@ -30,6 +37,48 @@ struct WorldSettings {
   uint32_t tick_hz = 30;
   SpawnMode spawn = SpawnMode::point;
   uint64_t seed = 1;
+  // Combat rules and content; nullptr = a world without combat (every action is refused).
+  const game::CombatContent* content = nullptr;
+  std::string zone;  // spawn-table name; a zone without a table has no monsters
+  // A monster whose home has no player within this radius sleeps (costs nothing per tick).
+  float activation_radius = 32.0f;
+};
+
+// One GameEvent entry and the entity whose viewers should receive it.
+struct WorldEvent {
+  protocol::GameEventEntry entry;
+  uint32_t subject_slot = 0;
+};
+
+// What a player carries: gold and item stacks (persisted through the CheckpointHook).
+struct Inventory {
+  static constexpr size_t kMaxStacks = 64;  // bags are finite; further loot is left behind
+  struct Stack {
+    uint16_t item = 0;
+    uint32_t quantity = 0;
+  };
+  uint32_t gold = 0;
+  std::vector<Stack> stacks;
+  // Adds up to the item's stack size per stack; returns the quantity that found room.
+  uint32_t add(const game::ItemDefinition& item, uint32_t quantity);
+  uint32_t count(uint16_t item) const;
+};
+
+enum class AiState : uint8_t { idle, chase, attack, leash, dead };
+
+// A monster's AI record (its entity state lives in the slot arrays).
+struct Monster {
+  uint32_t slot = 0;
+  uint16_t definition = 0;
+  AiState state = AiState::idle;
+  bool awake = false;
+  game::Vec2 home;
+  game::Vec2 wander_goal;
+  uint32_t target_slot = 0;
+  uint32_t target_id = 0;
+  uint32_t next_think_tick = 0;   // idle: next wander decision
+  uint32_t respawn_tick = 0;      // dead: when it comes back
+  uint32_t last_seen_player = 0;  // tick a player was last inside the activation radius
 };
 
 // What a player wants this tick (from its latest applied PlayerInput).
@@ -48,10 +97,21 @@ class World {
   World& operator=(const World&) = delete;
 
   // A new player entity at a spawn position; returns its slot (kNoSlot when ids ran out).
-  uint32_t spawn_player(std::string_view name);
+  // `class_index` picks the class (modulo the class count) when the world has combat.
+  uint32_t spawn_player(std::string_view name, uint16_t class_index = 0);
   void despawn(uint32_t slot);
 
   void set_intent(uint32_t slot, const MoveIntent& intent) { intents_[slot] = intent; }
+
+  // Validates and starts action `action` (1 = attack, 2.. = ability slot) of player `slot`
+  // on entity `target_id`; RejectReason::none when it started. The caller has already checked
+  // that the player can see the target.
+  protocol::RejectReason use_action(uint32_t slot, uint8_t action, uint32_t target_id);
+  // The slot of a live entity id, or kNoSlot.
+  uint32_t slot_of_id(uint32_t id) const;
+  // Events of the last advance() (and of actions used since), in order.
+  std::span<const WorldEvent> events() const { return events_; }
+  void clear_events() { events_.clear(); }
 
   // One fixed step of 1/tick_hz seconds: moves every entity and refreshes replicated state.
   void advance(uint32_t tick);
@@ -69,10 +129,40 @@ class World {
   // For tests: place an entity (must be a clear position).
   void teleport(uint32_t slot, game::Vec2 position);
 
+  bool has_combat() const { return content_ != nullptr; }
+  const game::Combatant& combatant(uint32_t slot) const { return combatants_[slot]; }
+  game::Combatant& combatant(uint32_t slot) { return combatants_[slot]; }
+  const Inventory& inventory(uint32_t slot) const { return inventories_[slot]; }
+  uint32_t kills(uint32_t slot) const { return kills_[slot]; }
+  std::span<const Monster> monsters() const { return monsters_; }
+  uint32_t awake_monster_count() const { return static_cast<uint32_t>(awake_.size()); }
+  // A monster of content index `definition` at `home` (tests and spawn tables).
+  uint32_t spawn_monster(uint16_t definition, game::Vec2 home);
+
  private:
   game::Vec2 pick_spawn_position();
   uint64_t next_random();
   void refresh_state(uint32_t slot, bool moved);
+  uint32_t allocate_slot();
+  void emit(protocol::GameEventType type, uint32_t source_slot, uint32_t target_slot,
+            uint32_t amount, uint16_t detail, uint32_t subject_slot);
+
+  // Combat (world_combat.cpp).
+  bool hostile(uint32_t a, uint32_t b) const;
+  void resolve(uint32_t caster, const game::AbilityDefinition& ability, uint32_t target_slot);
+  void hit(uint32_t attacker, uint32_t target, const game::AbilityDefinition& ability);
+  void apply_status(uint32_t source, uint32_t target, const game::StatusApplication& status);
+  void on_death(uint32_t killer, uint32_t victim);
+  void reward(uint32_t player, const game::MonsterDefinition& monster);
+  void combat_upkeep();
+  void respawn_player(uint32_t slot);
+  void spawn_from_table();
+
+  // Monsters (monster_ai.cpp).
+  void wake_monsters();
+  void think(Monster& monster);
+  uint32_t nearest_player(game::Vec2 from, float radius) const;
+  bool steer(uint32_t slot, game::Vec2 goal, float speed_factor, float stop_distance);
 
   const game::TileMap& map_;
   WorldSettings settings_;
@@ -85,6 +175,25 @@ class World {
   std::vector<uint8_t> active_;
   std::vector<protocol::EntityState> states_;
   std::vector<uint32_t> free_slots_;
+
+  const game::CombatContent* content_ = nullptr;
+  game::CombatRandom random_;
+  std::vector<game::Combatant> combatants_;
+  std::vector<uint16_t> class_of_;       // players: class index
+  std::vector<uint32_t> monster_of_;     // monster index, or kNoSlot for players
+  std::vector<uint32_t> respawn_tick_;   // dead players: when they respawn
+  std::vector<Inventory> inventories_;
+  std::vector<uint32_t> kills_;          // players: monsters killed (leaderboard feed)
+  std::unordered_map<uint32_t, uint32_t> slot_by_id_;
+  std::vector<WorldEvent> events_;
+  std::vector<Monster> monsters_;
+  std::vector<uint32_t> awake_;          // indices into monsters_
+  std::vector<uint8_t> homes_active_;    // all 1: input to home_grid_
+  std::vector<game::Vec2> homes_;
+  InterestGrid home_grid_;                // monsters by home (static: built once)
+  InterestGrid player_grid_;              // live players, rebuilt each tick
+  std::vector<uint8_t> player_mask_;      // scratch: live players by slot
+  bool homes_dirty_ = false;              // a monster was added since home_grid_ was built
 };
 
 }  // namespace omega::zone

@@ -35,6 +35,18 @@ InterestSettings interest_settings(const ZoneConfig& c) {
   return s;
 }
 
+// Combat content from content_dir; a directory without it (or with broken content) gives a
+// world without combat, loudly.
+game::CombatContent load_combat_content(const ZoneConfig& c) {
+  game::CombatContent content;
+  std::string error;
+  if (!content.load(c.content_dir, c.tick_hz, error)) {
+    spdlog::error("no combat in this zone: {}", error);
+    return {};
+  }
+  return content;
+}
+
 }  // namespace
 
 struct ZoneServer::Session {
@@ -76,8 +88,10 @@ ZoneServer::ZoneServer(const ZoneConfig& config, const game::TileMap& map, Messa
       pool_(pool),
       metrics_(metrics),
       checkpoints_(checkpoints),
+      content_(load_combat_content(config)),
       world_(map, WorldSettings{config.player_speed, config.tick_hz, config.spawn,
-                                config.world_seed}),
+                                config.world_seed,
+                                content_.classes.empty() ? nullptr : &content_, config.map}),
       grid_(static_cast<float>(map.width()), static_cast<float>(map.height()),
             grid_cell_size(config)),
       planner_(interest_settings(config)),
@@ -219,7 +233,10 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello, const 
   if (it == players_.end()) {
     if (players_.size() >= config_.max_players) return kick(session, KickReason::server_full, now);
     const std::string name = "c" + std::to_string(ticket.character_id);
-    const uint32_t slot = world_.spawn_player(name.substr(0, protocol::kMaxNameBytes));
+    // Tickets do not carry the class yet (the character service will): derive it.
+    const auto class_index = static_cast<uint16_t>(ticket.character_id % 3);
+    const uint32_t slot =
+        world_.spawn_player(name.substr(0, protocol::kMaxNameBytes), class_index);
     if (slot == World::kNoSlot) return kick(session, KickReason::server_full, now);
     it = players_.emplace(ticket.character_id, Player{slot, 0, 0, 0, 0}).first;
   } else if (it->second.connection != 0) {
@@ -298,11 +315,7 @@ void ZoneServer::apply_inputs() {
     for (size_t i = 0; i < session.inputs.size(); ++i) {
       const protocol::PlayerInput& input = session.inputs[i];
       intent = {input.moving, input.move_direction, input.facing};
-      if (input.action != 0) {
-        // Combat arrives with the PvE issue; until then every action is refused explicitly.
-        send(session, protocol::ActionReject{input.seq, input.action,
-                                             protocol::RejectReason::unknown_action});
-      }
+      if (input.action != 0) apply_action(session, input);
       session.last_input_seq = input.seq;
       if (!session.ack_pending) session.oldest_unacked_ns = session.input_arrivals[i];
       session.ack_pending = true;
@@ -311,6 +324,68 @@ void ZoneServer::apply_inputs() {
     session.inputs.clear();
     session.input_arrivals.clear();
   }
+}
+
+// Every action is answered: ActionConfirm when it started, ActionReject{reason} otherwise.
+// A target the client has not been sent (out of its view, or an id it guessed) is invalid:
+// a client cannot act on what it cannot see.
+void ZoneServer::apply_action(Session& session, const protocol::PlayerInput& input) {
+  protocol::RejectReason reason = protocol::RejectReason::none;
+  if (input.target != 0) {
+    const uint32_t target_slot = world_.slot_of_id(input.target);
+    bool visible = target_slot == session.slot;
+    for (const ClientInterest::Tracked& t : session.interest.tracked())
+      if (t.sent && t.id == input.target) visible = true;
+    if (target_slot == World::kNoSlot || !visible) reason = protocol::RejectReason::invalid_target;
+  }
+  if (reason == protocol::RejectReason::none)
+    reason = world_.use_action(session.slot, input.action, input.target);
+  if (reason == protocol::RejectReason::none)
+    send(session, protocol::ActionConfirm{input.seq, input.action});
+  else
+    send(session, protocol::ActionReject{input.seq, input.action, reason});
+}
+
+// GameEvents go only to clients that see the event's entity (their own entity, or one they
+// have been sent), in messages of up to kMaxEventsPerMessage. Clients with the same list
+// share one encoded payload (a crowd watching one fight).
+void ZoneServer::send_events(uint32_t tick) {
+  const std::span<const WorldEvent> events = world_.events();
+  if (events.empty()) return;
+  if (visible_generation_.size() < world_.slot_count()) visible_generation_.resize(world_.slot_count(), 0);
+  MessageRef shared;
+  previous_indices_.clear();
+  for (auto& s : sessions_) {
+    Session& session = *s;
+    if (!session.welcomed || session.closing || session.slot == World::kNoSlot) continue;
+    ++generation_;
+    visible_generation_[session.slot] = generation_;
+    for (const ClientInterest::Tracked& t : session.interest.tracked())
+      if (t.sent && t.slot < visible_generation_.size()) visible_generation_[t.slot] = generation_;
+    event_indices_.clear();
+    for (uint32_t i = 0; i < events.size(); ++i)
+      if (visible_generation_[events[i].subject_slot] == generation_) event_indices_.push_back(i);
+    if (event_indices_.empty()) continue;
+    const bool fits = event_indices_.size() <= protocol::kMaxEventsPerMessage;
+    if (fits && shared && event_indices_ == previous_indices_) {
+      outbox_.push_back({session.connection, shared, KickReason::none});
+      continue;
+    }
+    // A big fight may need several messages; those go to this client alone.
+    protocol::GameEvent message;
+    message.server_tick = tick;
+    for (size_t n = 0; n < event_indices_.size(); ++n) {
+      message.events[message.count++] = events[event_indices_[n]].entry;
+      if (message.count < protocol::kMaxEventsPerMessage && n + 1 < event_indices_.size()) continue;
+      MessageRef ref = pool_.acquire();
+      protocol::encode_message(message, ref->bytes);
+      if (fits) shared = ref;
+      outbox_.push_back({session.connection, std::move(ref), KickReason::none});
+      message.count = 0;
+    }
+    if (fits) previous_indices_.swap(event_indices_);
+  }
+  world_.clear_events();
 }
 
 void ZoneServer::send_snapshots(uint32_t tick) {
@@ -369,6 +444,8 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
     grid_.rebuild(table.positions, table.active);
   }
   send_snapshots(tick);
+  // After the snapshot: a client has then been sent every entity its events speak about.
+  send_events(tick);
   send_pings(now);
   write_debug_state(tick);
   metrics_.players.store(static_cast<uint32_t>(players_.size()));
@@ -384,6 +461,15 @@ CharacterCheckpoint ZoneServer::checkpoint_of(uint64_t character_id, const Playe
   c.y = world_.position(player.slot).y;
   c.hp = world_.state(player.slot).hp;
   c.mana = world_.state(player.slot).mana;
+  const game::Combatant& combatant = world_.combatant(player.slot);
+  c.level = combatant.level;
+  c.xp = combatant.xp;
+  c.kills = world_.kills(player.slot);
+  const Inventory& bag = world_.inventory(player.slot);
+  c.gold = bag.gold;
+  for (const Inventory::Stack& stack : bag.stacks)
+    if (stack.item < content_.items.size())
+      c.items.push_back({content_.items[stack.item].id, stack.quantity});
   return c;
 }
 

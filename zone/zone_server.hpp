@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "game/combat_content.hpp"
 #include "game/tile_map.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/snapshot.hpp"
@@ -83,6 +84,8 @@ class ZoneServer {
   void detach_player(Session& session, const Now& now);
   void expire(const Now& now);
   void apply_inputs();
+  void apply_action(Session& session, const protocol::PlayerInput& input);
+  void send_events(uint32_t tick);
   void send_snapshots(uint32_t tick);
   void send_pings(const Now& now);
   void write_debug_state(uint32_t tick);
@@ -95,6 +98,7 @@ class ZoneServer {
   MessagePool& pool_;
   ZoneMetrics& metrics_;
   CheckpointHook& checkpoints_;
+  game::CombatContent content_;  // empty when content/ has no combat files (no combat)
   World world_;
   InterestGrid grid_;
   SnapshotPlanner planner_;
@@ -110,6 +114,10 @@ class ZoneServer {
   std::unordered_map<uint64_t, Player> players_;          // by character id
   std::vector<Outgoing> outbox_;
   std::vector<uint64_t> expired_scratch_;
+  // send_events scratch: per slot, the generation in which the current client sees it.
+  std::vector<uint32_t> visible_generation_;
+  uint32_t generation_ = 0;
+  std::vector<uint32_t> event_indices_, previous_indices_;
   std::FILE* debug_state_log_ = nullptr;
 };
 

@@ -255,8 +255,112 @@ TEST_F(ZoneFixture, InputsAreAckedAndActionsRejected) {
   ASSERT_NE(found, nullptr);
   const auto& reject = *found;
   EXPECT_EQ(reject.input_seq, 42);
-  EXPECT_EQ(reject.reason, protocol::RejectReason::unknown_action);
+  EXPECT_EQ(reject.reason, protocol::RejectReason::invalid_target);  // an attack needs a target
   EXPECT_GE(sent[1].snapshots, 1u);
+}
+
+// The replies to this client's actions, by input seq.
+std::map<uint16_t, protocol::RejectReason> replies(const std::vector<protocol::ServerMessage>& messages) {
+  std::map<uint16_t, protocol::RejectReason> out;
+  for (const auto& m : messages) {
+    if (const auto* r = std::get_if<protocol::ActionReject>(&m)) out[r->input_seq] = r->reason;
+    if (const auto* c = std::get_if<protocol::ActionConfirm>(&m))
+      out[c->input_seq] = protocol::RejectReason::none;
+  }
+  return out;
+}
+
+// A cheating client: attacks out of range, ignores cooldowns, targets unseen and dead
+// entities, uses slots its class lacks. Every such action is refused and gains nothing.
+TEST_F(ZoneFixture, CheatingClientGainsNothing) {
+  game::CombatContent content;
+  std::string error;
+  ASSERT_TRUE(content.load("content", 30, error)) << error;
+  const uint16_t wolf_index = content.find_monster("wolf")->index;
+  join(1, 3);  // character 3: class 3 % 3 = warrior (attack range 1.6)
+  const uint32_t player = server->slot_of_connection(1);
+  World& world = server->world();
+  world.teleport(player, {20.5f, 20.5f});
+  const uint32_t near_wolf = world.spawn_monster(wolf_index, {25.5f, 20.5f});
+  const uint32_t hidden_wolf = world.spawn_monster(wolf_index, {60.5f, 60.5f});
+  advance(2);  // the near wolf is sent; the far one is out of view (24 tiles)
+  take();
+  auto send_action = [&](uint16_t seq, uint8_t action, uint32_t target) {
+    event(InboundEvent::Kind::message, 1, protocol::PlayerInput{seq, false, 0, 0, action, target});
+  };
+  const uint32_t near_id = world.state(near_wolf).id;
+  const uint32_t hidden_id = world.state(hidden_wolf).id;
+  send_action(10, 1, near_id);       // 5 tiles: out of melee range
+  send_action(11, 1, hidden_id);     // never sent to this client
+  send_action(12, 1, 999'999);       // an id that does not exist
+  send_action(13, 15, near_id);      // a slot warriors do not have
+  advance();
+  auto r = replies(take()[1].messages);
+  EXPECT_EQ(r[10], protocol::RejectReason::out_of_range);
+  EXPECT_EQ(r[11], protocol::RejectReason::invalid_target);
+  EXPECT_EQ(r[12], protocol::RejectReason::invalid_target);
+  EXPECT_EQ(r[13], protocol::RejectReason::unknown_action);
+
+  // In range now; the second attack in the same tick ignores the cooldown.
+  world.teleport(player, {24.3f, 20.5f});
+  send_action(20, 1, near_id);
+  send_action(21, 1, near_id);
+  advance();
+  r = replies(take()[1].messages);
+  EXPECT_EQ(r[20], protocol::RejectReason::none);
+  EXPECT_EQ(r[21], protocol::RejectReason::on_cooldown);
+
+  // A dead target: refused, and no second reward.
+  world.combatant(near_wolf).hp = 1;
+  advance(40);  // the cooldown has passed
+  take();
+  send_action(30, 1, near_id);
+  advance();
+  EXPECT_TRUE(world.combatant(near_wolf).dead());
+  const uint32_t xp = world.combatant(player).xp;
+  const uint32_t gold = world.inventory(player).gold;
+  EXPECT_GT(xp, 0u);
+  advance(40);
+  take();
+  send_action(31, 1, near_id);
+  advance();
+  r = replies(take()[1].messages);
+  EXPECT_EQ(r[31], protocol::RejectReason::target_dead);
+  EXPECT_EQ(world.combatant(player).xp, xp);
+  EXPECT_EQ(world.inventory(player).gold, gold);
+  EXPECT_EQ(world.kills(player), 1u);
+}
+
+// Damage, death and XP events reach the fighter and a client that sees the fight, not a
+// client far away.
+TEST_F(ZoneFixture, EventsGoOnlyToClientsThatSeeTheEntity) {
+  game::CombatContent content;
+  std::string error;
+  ASSERT_TRUE(content.load("content", 30, error)) << error;
+  join(1, 3);
+  join(2, 6);
+  join(3, 9);
+  World& world = server->world();
+  world.teleport(server->slot_of_connection(1), {10.5f, 10.5f});
+  world.teleport(server->slot_of_connection(2), {14.5f, 10.5f});
+  world.teleport(server->slot_of_connection(3), {60.5f, 60.5f});
+  const uint32_t wolf = world.spawn_monster(content.find_monster("wolf")->index, {11.5f, 10.5f});
+  advance(3);
+  take();
+  event(InboundEvent::Kind::message, 1,
+        protocol::PlayerInput{1, false, 0, 0, 1, world.state(wolf).id});
+  advance();
+  auto sent = take();
+  auto damage_events = [](const std::vector<protocol::ServerMessage>& messages) {
+    int n = 0;
+    for (const auto& m : messages)
+      if (const auto* e = std::get_if<protocol::GameEvent>(&m))
+        for (uint32_t i = 0; i < e->count; ++i) n += e->events[i].type == protocol::GameEventType::damage;
+    return n;
+  };
+  EXPECT_EQ(damage_events(sent[1].messages), 1);
+  EXPECT_EQ(damage_events(sent[2].messages), 1);
+  EXPECT_EQ(damage_events(sent[3].messages), 0);
 }
 
 TEST_F(ZoneFixture, SnapshotsDecodeAndAckTheLastInput) {

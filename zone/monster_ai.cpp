@@ -1,0 +1,200 @@
+// World: monster AI — activation culling, the per-monster state machine (idle/wander, chase,
+// attack, leash back and reset, dead until respawn) and steering.
+//
+// Activation: monsters are indexed by their home position (home_grid_, built once); each
+// tick every live player wakes the monsters whose home lies within the activation radius.
+// Only awake monsters think; a monster idle with no player near for kSleepAfterTicks goes
+// back to sleep, so a zone's sleeping monsters cost nothing per tick.
+//
+// Pathing is direct steering with game/ collision (step_movement): good in open terrain, it
+// can stall behind a wall; a stalled leash snaps home. Navmesh paths are the next step.
+#include <algorithm>
+#include <cmath>
+
+#include "game/movement.hpp"
+#include "protocol/quantize.hpp"
+#include "zone/world.hpp"
+
+namespace omega::zone {
+namespace {
+
+// An idle monster with no player within the activation radius this long falls asleep.
+constexpr uint32_t kSleepAfterTicks = 90;
+// Wandering: goals within this many tiles of home, a new one every 2..5 s at 30 Hz.
+constexpr int kWanderTiles = 4;
+constexpr uint32_t kWanderMinTicks = 60, kWanderSpreadTicks = 90;
+constexpr float kWanderSpeedFactor = 0.4f;
+// Leashing monsters run home faster and count as home within this distance.
+constexpr float kLeashSpeedFactor = 1.5f;
+constexpr float kArrivedDistance = 0.3f;
+// A chase re-enters attack within the attack range, and leaves it beyond range * this.
+constexpr float kAttackRangeSlack = 1.15f;
+
+float distance(game::Vec2 a, game::Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+}  // namespace
+
+void World::wake_monsters() {
+  if (monsters_.empty()) return;
+  if (homes_dirty_) {
+    home_grid_.rebuild(homes_, homes_active_);
+    homes_dirty_ = false;
+  }
+  for (uint32_t slot = 0; slot < active_.size(); ++slot)
+    player_mask_[slot] = active_[slot] && monster_of_[slot] == kNoSlot && !combatants_[slot].dead();
+  player_grid_.rebuild(positions_, player_mask_);
+  for (uint32_t slot = 0; slot < active_.size(); ++slot) {
+    if (!player_mask_[slot]) continue;
+    home_grid_.query(positions_[slot], settings_.activation_radius, [&](uint32_t index, float) {
+      Monster& monster = monsters_[index];
+      monster.last_seen_player = tick_;
+      if (!monster.awake) {
+        monster.awake = true;
+        awake_.push_back(index);
+      }
+    });
+  }
+}
+
+uint32_t World::nearest_player(game::Vec2 from, float radius) const {
+  uint32_t best = kNoSlot;
+  float best_d2 = radius * radius;
+  player_grid_.query(from, radius, [&](uint32_t slot, float d2) {
+    if (d2 < best_d2 || (d2 == best_d2 && slot < best)) {
+      best = slot;
+      best_d2 = d2;
+    }
+  });
+  if (best != kNoSlot && !map_.has_line_of_sight(from, positions_[best])) return kNoSlot;
+  return best;
+}
+
+bool World::steer(uint32_t slot, game::Vec2 goal, float factor, float stop_distance) {
+  const game::Vec2 at = positions_[slot];
+  const float dx = goal.x - at.x, dy = goal.y - at.y;
+  const float remaining = std::hypot(dx, dy) - stop_distance;
+  const float speed_factor = factor * game::speed_factor(combatants_[slot], tick_);
+  if (remaining <= 0.0f || speed_factor <= 0.0f) return false;
+  const float dt = 1.0f / static_cast<float>(settings_.tick_hz);
+  const float speed = content_->monsters[monsters_[monster_of_[slot]].definition].speed * speed_factor;
+  const float direction = std::atan2(dy, dx);
+  const game::Vec2 next =
+      game::step_movement(map_, at, direction, std::min(speed, remaining / dt), dt);
+  intents_[slot].facing = static_cast<uint8_t>(protocol::quantize_angle(direction));
+  const bool moved = !(next == at);
+  positions_[slot] = next;
+  return moved;
+}
+
+void World::think(Monster& monster) {
+  const uint32_t slot = monster.slot;
+  const game::MonsterDefinition& d = content_->monsters[monster.definition];
+  game::Combatant& c = combatants_[slot];
+  bool moved = false;
+
+  if (monster.state == AiState::dead) {
+    if (tick_ < monster.respawn_tick) return;
+    c = game::make_monster(d);
+    positions_[slot] = monster.home;
+    monster.state = AiState::idle;
+    monster.next_think_tick = tick_;
+    refresh_state(slot, false);
+    return;
+  }
+  game::upkeep(c, content_->progression, tick_);
+  if (c.has(game::StatusEffect::stun, tick_)) {
+    refresh_state(slot, false);
+    return;
+  }
+
+  // A target is still valid while it is the same live entity.
+  auto target_valid = [&] {
+    const uint32_t t = monster.target_slot;
+    return t < active_.size() && active_[t] && states_[t].id == monster.target_id &&
+           !combatants_[t].dead();
+  };
+  auto leash = [&] {
+    monster.state = AiState::leash;
+    monster.target_id = 0;
+  };
+
+  switch (monster.state) {
+    case AiState::idle: {
+      const uint32_t player = nearest_player(positions_[slot], d.aggro_radius);
+      if (player != kNoSlot) {
+        monster.state = AiState::chase;
+        monster.target_slot = player;
+        monster.target_id = states_[player].id;
+        break;
+      }
+      if (tick_ - monster.last_seen_player > kSleepAfterTicks) {
+        monster.awake = false;
+        break;
+      }
+      if (tick_ >= monster.next_think_tick) {
+        monster.next_think_tick =
+            tick_ + kWanderMinTicks + static_cast<uint32_t>(next_random() % kWanderSpreadTicks);
+        const int span = 2 * kWanderTiles + 1;
+        const game::Vec2 goal{monster.home.x - kWanderTiles + static_cast<float>(next_random() % span),
+                              monster.home.y - kWanderTiles + static_cast<float>(next_random() % span)};
+        if (game::circle_is_clear(map_, goal)) monster.wander_goal = goal;
+      }
+      moved = steer(slot, monster.wander_goal, kWanderSpeedFactor, 0.0f);
+      break;
+    }
+    case AiState::chase: {
+      if (!target_valid() || distance(positions_[slot], monster.home) > d.leash_radius) {
+        leash();
+        break;
+      }
+      const game::Vec2 target = positions_[monster.target_slot];
+      if (distance(positions_[slot], target) <= d.attack.range &&
+          map_.has_line_of_sight(positions_[slot], target)) {
+        monster.state = AiState::attack;
+      } else {
+        moved = steer(slot, target, 1.0f, d.attack.range * 0.8f);
+        break;
+      }
+      [[fallthrough]];
+    }
+    case AiState::attack: {
+      if (!target_valid()) {
+        leash();
+        break;
+      }
+      const uint32_t t = monster.target_slot;
+      game::TargetInfo info;
+      info.exists = info.hostile = true;
+      info.distance = distance(positions_[slot], positions_[t]);
+      info.line_of_sight = map_.has_line_of_sight(positions_[slot], positions_[t]);
+      if (info.distance > d.attack.range * kAttackRangeSlack || !info.line_of_sight) {
+        monster.state = AiState::chase;
+        break;
+      }
+      const float dx = positions_[t].x - positions_[slot].x, dy = positions_[t].y - positions_[slot].y;
+      intents_[slot].facing = static_cast<uint8_t>(protocol::quantize_angle(std::atan2(dy, dx)));
+      info.distance = std::min(info.distance, d.attack.range);  // within the slack
+      if (game::check_action(c, d.attack, 1, info, tick_) == protocol::RejectReason::none) {
+        game::start_action(c, d.attack, 1, monster.target_id, tick_);
+        hit(slot, t, d.attack);
+      }
+      break;
+    }
+    case AiState::leash: {
+      moved = steer(slot, monster.home, kLeashSpeedFactor, 0.0f);
+      // Home, or stuck behind a wall (no navmesh path yet): snap home and reset.
+      if (distance(positions_[slot], monster.home) <= kArrivedDistance || !moved) {
+        positions_[slot] = monster.home;
+        c = game::make_monster(d);
+        monster.state = AiState::idle;
+        monster.wander_goal = monster.home;
+        monster.next_think_tick = tick_ + kWanderMinTicks;
+      }
+      break;
+    }
+    case AiState::dead: break;
+  }
+  refresh_state(slot, moved);
+}
+
+}  // namespace omega::zone
