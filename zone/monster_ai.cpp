@@ -6,8 +6,9 @@
 // Only awake monsters think; a monster idle with no player near for kSleepAfterTicks goes
 // back to sleep, so a zone's sleeping monsters cost nothing per tick.
 //
-// Pathing is direct steering with game/ collision (step_movement): good in open terrain, it
-// can stall behind a wall; a stalled leash snaps home. Navmesh paths are the next step.
+// Pathing: with a clear line to the goal a monster steers straight (step_movement collision);
+// otherwise it follows a Recast/Detour path, queried under a per-tick budget and kept until
+// its goal moves more than kRepathTiles. A leash that still stalls snaps home.
 #include <algorithm>
 #include <cmath>
 
@@ -29,6 +30,12 @@ constexpr float kLeashSpeedFactor = 1.5f;
 constexpr float kArrivedDistance = 0.3f;
 // A chase re-enters attack within the attack range, and leaves it beyond range * this.
 constexpr float kAttackRangeSlack = 1.15f;
+// Path queries per tick for the whole world (each ~10-50 us); the rest wait a tick.
+constexpr uint32_t kPathQueriesPerTick = 16;
+// A path is kept until its goal has moved this far (tiles).
+constexpr float kRepathTiles = 1.5f;
+// A corner counts as reached this close (tiles).
+constexpr float kCornerReached = 0.25f;
 
 float distance(game::Vec2 a, game::Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
@@ -40,6 +47,12 @@ void World::wake_monsters() {
     home_grid_.rebuild(homes_, homes_active_);
     homes_dirty_ = false;
   }
+  if (!navmesh_tried_) {
+    navmesh_tried_ = true;
+    std::string error;
+    if (!navmesh_.build(map_, error)) navmesh_error_ = error;  // direct steering only
+  }
+  path_budget_ = kPathQueriesPerTick;
   for (uint32_t slot = 0; slot < active_.size(); ++slot)
     player_mask_[slot] = active_[slot] && monster_of_[slot] == kNoSlot && !combatants_[slot].dead();
   player_grid_.rebuild(positions_, player_mask_);
@@ -84,6 +97,31 @@ bool World::steer(uint32_t slot, game::Vec2 goal, float factor, float stop_dista
   const bool moved = !(next == at);
   positions_[slot] = next;
   return moved;
+}
+
+bool World::travel(Monster& monster, game::Vec2 goal, float factor, float stop_distance) {
+  const uint32_t slot = monster.slot;
+  const game::Vec2 at = positions_[slot];
+  if (!navmesh_.ready() || map_.has_line_of_sight(at, goal)) {
+    monster.corner_count = 0;
+    return steer(slot, goal, factor, stop_distance);
+  }
+  const bool stale = monster.corner_count == 0 || monster.corner_index >= monster.corner_count ||
+                     distance(monster.path_goal, goal) > kRepathTiles;
+  if (stale && path_budget_ > 0) {
+    --path_budget_;
+    ++path_queries_;
+    monster.corner_count = static_cast<uint8_t>(navmesh_.find_path(at, goal, monster.corners));
+    monster.corner_index = 0;
+    monster.path_goal = goal;
+  }
+  if (monster.corner_count == 0 || monster.corner_index >= monster.corner_count)
+    return steer(slot, goal, factor, stop_distance);  // no path (yet): try straight
+  while (monster.corner_index + 1 < monster.corner_count &&
+         distance(at, monster.corners[monster.corner_index]) <= kCornerReached)
+    ++monster.corner_index;
+  const bool last = monster.corner_index + 1 == monster.corner_count;
+  return steer(slot, monster.corners[monster.corner_index], factor, last ? stop_distance : 0.0f);
 }
 
 void World::think(Monster& monster) {
@@ -139,7 +177,7 @@ void World::think(Monster& monster) {
                               monster.home.y - kWanderTiles + static_cast<float>(next_random() % span)};
         if (game::circle_is_clear(map_, goal)) monster.wander_goal = goal;
       }
-      moved = steer(slot, monster.wander_goal, kWanderSpeedFactor, 0.0f);
+      moved = travel(monster, monster.wander_goal, kWanderSpeedFactor, 0.0f);
       break;
     }
     case AiState::chase: {
@@ -152,7 +190,7 @@ void World::think(Monster& monster) {
           map_.has_line_of_sight(positions_[slot], target)) {
         monster.state = AiState::attack;
       } else {
-        moved = steer(slot, target, 1.0f, d.attack.range * 0.8f);
+        moved = travel(monster, target, 1.0f, d.attack.range * 0.8f);
         break;
       }
       [[fallthrough]];
@@ -181,8 +219,8 @@ void World::think(Monster& monster) {
       break;
     }
     case AiState::leash: {
-      moved = steer(slot, monster.home, kLeashSpeedFactor, 0.0f);
-      // Home, or stuck behind a wall (no navmesh path yet): snap home and reset.
+      moved = travel(monster, monster.home, kLeashSpeedFactor, 0.0f);
+      // Home, or stuck (no path): snap home and reset.
       if (distance(positions_[slot], monster.home) <= kArrivedDistance || !moved) {
         positions_[slot] = monster.home;
         c = game::make_monster(d);

@@ -13,6 +13,7 @@
 // Thread safety: none; owned by the instance's simulation thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -28,6 +29,7 @@
 #include "protocol/messages.hpp"
 #include "zone/config.hpp"
 #include "zone/interest_grid.hpp"
+#include "zone/navmesh.hpp"
 #include "zone/snapshot_planner.hpp"
 
 namespace omega::zone {
@@ -79,6 +81,10 @@ struct Monster {
   uint32_t next_think_tick = 0;   // idle: next wander decision
   uint32_t respawn_tick = 0;      // dead: when it comes back
   uint32_t last_seen_player = 0;  // tick a player was last inside the activation radius
+  // The navmesh path being followed, kept until its goal moves more than kRepathTiles.
+  game::Vec2 path_goal;
+  uint8_t corner_count = 0, corner_index = 0;
+  std::array<game::Vec2, NavMesh::kMaxCorners> corners{};
 };
 
 // What a player wants this tick (from its latest applied PlayerInput).
@@ -136,6 +142,8 @@ class World {
   uint32_t kills(uint32_t slot) const { return kills_[slot]; }
   std::span<const Monster> monsters() const { return monsters_; }
   uint32_t awake_monster_count() const { return static_cast<uint32_t>(awake_.size()); }
+  uint64_t path_queries() const { return path_queries_; }
+  const NavMesh& navmesh() const { return navmesh_; }
   // A monster of content index `definition` at `home` (tests and spawn tables).
   uint32_t spawn_monster(uint16_t definition, game::Vec2 home);
 
@@ -163,6 +171,8 @@ class World {
   void think(Monster& monster);
   uint32_t nearest_player(game::Vec2 from, float radius) const;
   bool steer(uint32_t slot, game::Vec2 goal, float speed_factor, float stop_distance);
+  // Steers along a navmesh path to `goal` (direct when the way is clear).
+  bool travel(Monster& monster, game::Vec2 goal, float speed_factor, float stop_distance);
 
   const game::TileMap& map_;
   WorldSettings settings_;
@@ -194,6 +204,10 @@ class World {
   InterestGrid player_grid_;              // live players, rebuilt each tick
   std::vector<uint8_t> player_mask_;      // scratch: live players by slot
   bool homes_dirty_ = false;              // a monster was added since home_grid_ was built
-};
+  NavMesh navmesh_;                       // built with the first monster
+  bool navmesh_tried_ = false;
+  std::string navmesh_error_;
+  uint32_t path_budget_ = 0;              // path queries left this tick
+  uint64_t path_queries_ = 0;};
 
 }  // namespace omega::zone

@@ -217,3 +217,56 @@ TEST_F(CombatWorld, LevelUpEventsAndStats) {
 
 }  // namespace
 }  // namespace omega::zone
+
+namespace omega::zone {
+namespace {
+
+// A wall from y = 20 to y = 40 at x = 30, on an open 64² field.
+game::TileMap walled_field() {
+  game::TileMap map = game::TileMap::open_field(64, 64);
+  for (int y = 20; y <= 40; ++y) map.set_tile(30, y, game::TileKind::kWall);
+  return map;
+}
+
+TEST(NavMesh, PathGoesAroundTheWall) {
+  const game::TileMap map = walled_field();
+  NavMesh mesh;
+  std::string error;
+  ASSERT_TRUE(mesh.build(map, error)) << error;
+  std::array<game::Vec2, NavMesh::kMaxCorners> corners;
+  const int n = mesh.find_path({25.5f, 30.5f}, {35.5f, 30.5f}, corners);
+  ASSERT_GE(n, 3);  // start, around an end of the wall, goal
+  EXPECT_NEAR(corners[n - 1].x, 35.5f, 0.1f);
+  EXPECT_NEAR(corners[n - 1].y, 30.5f, 0.1f);
+  for (int i = 0; i + 1 < n; ++i) {
+    EXPECT_FALSE(map.is_blocked(static_cast<int32_t>(corners[i].x), static_cast<int32_t>(corners[i].y)));
+    // Every leg is walkable in a straight line.
+    EXPECT_TRUE(map.has_line_of_sight(corners[i], corners[i + 1]));
+  }
+}
+
+TEST(NavMesh, MonsterChasesAroundAWall) {
+  const game::TileMap map = walled_field();
+  WorldSettings s;
+  s.content = &content();
+  World world(map, s);
+  const uint32_t wolf = world.spawn_monster(content().find_monster("wolf")->index, {25.5f, 30.5f});
+  const uint32_t player = world.spawn_player("p", 0);
+  world.teleport(player, {28.5f, 30.5f});
+  uint32_t tick = 0;
+  world.advance(++tick);
+  ASSERT_EQ(world.monsters()[0].state, AiState::chase);
+  world.teleport(player, {33.5f, 30.5f});  // behind the wall
+  world.combatant(player).hp = world.combatant(player).max_hp = 100000;
+  bool attacked = false;
+  for (int i = 0; i < 600 && !attacked; ++i) {
+    world.advance(++tick);
+    attacked = world.monsters()[0].state == AiState::attack;
+  }
+  EXPECT_TRUE(attacked);
+  EXPECT_GT(world.position(wolf).x, 30.0f);  // it went round
+  EXPECT_GT(world.path_queries(), 0u);
+}
+
+}  // namespace
+}  // namespace omega::zone
