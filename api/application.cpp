@@ -176,7 +176,8 @@ HttpResponse Application::run_handler(const Route& route, const HttpRequest& req
 
 void Application::finish(const Route* route, const HttpRequest& request, HttpResponse& response,
                          std::chrono::steady_clock::time_point started) {
-  metrics_.record(std::string(method_name(request.method)), route ? route->pattern : "unmatched", response.status,
+  static const std::string kUnmatched = "unmatched";
+  metrics_.record(method_name(request.method), route ? route->pattern : kUnmatched, response.status,
                   std::chrono::steady_clock::now() - started);
 }
 

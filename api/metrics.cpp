@@ -4,12 +4,13 @@
 
 namespace omega::api {
 
-void Metrics::record(const std::string& method, const std::string& route, int status,
+void Metrics::record(std::string_view method, const std::string& route, int status,
                      std::chrono::nanoseconds duration) {
   const double seconds = std::chrono::duration<double>(duration).count();
   std::lock_guard lock(mutex_);
-  ++requests_[{method, route, status}];
-  auto& histogram = durations_[{method, route}];
+  const RouteKey key{method, &route};
+  ++requests_[{key, status}];
+  auto& histogram = durations_[key];
   for (std::size_t i = 0; i < kBucketsSeconds.size(); ++i)
     if (seconds <= kBucketsSeconds[i]) ++histogram.buckets[i];
   ++histogram.count;
@@ -27,15 +28,14 @@ std::string Metrics::render() const {
   out += "# HELP omega_api_requests_total HTTP requests by route and status.\n";
   out += "# TYPE omega_api_requests_total counter\n";
   for (const auto& [key, count] : requests_) {
-    const auto& [method, route, status] = key;
-    out += fmt::format("omega_api_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method,
-                       route, status, count);
+    const auto& [route_key, status] = key;
+    out += fmt::format("omega_api_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+                       route_key.first, *route_key.second, status, count);
   }
   out += "# HELP omega_api_request_duration_seconds Time from request parsed to response ready.\n";
   out += "# TYPE omega_api_request_duration_seconds histogram\n";
   for (const auto& [key, histogram] : durations_) {
-    const auto& [method, route] = key;
-    const auto labels = fmt::format("method=\"{}\",route=\"{}\"", method, route);
+    const auto labels = fmt::format("method=\"{}\",route=\"{}\"", key.first, *key.second);
     for (std::size_t i = 0; i < kBucketsSeconds.size(); ++i)
       out += fmt::format("omega_api_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
                          kBucketsSeconds[i], histogram.buckets[i]);

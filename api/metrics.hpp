@@ -9,15 +9,17 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace omega::api {
 
 class Metrics {
  public:
-  // Records one finished request; `route` is the route pattern (bounded label set), never
-  // the raw path.
-  void record(const std::string& method, const std::string& route, int status, std::chrono::nanoseconds duration);
+  // Records one finished request. `route` is the route pattern (a bounded label set, never
+  // the raw path) and must outlive the Metrics: it is keyed by address, so recording
+  // allocates nothing after a route's first request.
+  void record(std::string_view method, const std::string& route, int status, std::chrono::nanoseconds duration);
   // Registers a gauge sampled at render time.
   void add_gauge(std::string name, std::string help, std::function<double()> sample);
   // The Prometheus exposition text.
@@ -36,8 +38,9 @@ class Metrics {
     std::function<double()> sample;
   };
   mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-  std::map<std::pair<std::string, std::string>, Histogram> durations_;
+  using RouteKey = std::pair<std::string_view, const std::string*>;  // method name, pattern
+  std::map<std::pair<RouteKey, int>, std::uint64_t> requests_;
+  std::map<RouteKey, Histogram> durations_;
   std::map<std::string, Gauge> gauges_;
 };
 
