@@ -10,6 +10,7 @@ bool parse_behaviour(std::string_view text, Behaviour& out) {
   if (text == "wander") out = Behaviour::wander;
   else if (text == "idle") out = Behaviour::idle;
   else if (text == "follow") out = Behaviour::follow;
+  else if (text == "fight") out = Behaviour::fight;
   else return false;
   return true;
 }
@@ -19,6 +20,7 @@ const char* to_string(Behaviour behaviour) {
     case Behaviour::wander: return "wander";
     case Behaviour::idle: return "idle";
     case Behaviour::follow: return "follow";
+    case Behaviour::fight: return "fight";
   }
   return "unknown";
 }
@@ -53,6 +55,36 @@ MoveIntent wander(BehaviourState& state, const protocol::EntityState* self, doub
   return {true, state.direction};
 }
 
+MoveIntent fight(BehaviourState& state, const protocol::WorldView& view,
+                 const protocol::EntityState* self, double now_s, std::mt19937& rng) {
+  if (self == nullptr || self->hp == 0) return {};
+  const protocol::EntityState* prey = nullptr;
+  int64_t best = std::numeric_limits<int64_t>::max();
+  for (const protocol::EntityBaseline& other : view.entities().entries()) {
+    if (other.state.kind != protocol::EntityKind::monster || other.state.hp == 0) continue;
+    const int64_t dx = int64_t{other.state.x} - self->x;
+    const int64_t dy = int64_t{other.state.y} - self->y;
+    if (dx * dx + dy * dy < best) {
+      best = dx * dx + dy * dy;
+      prey = &other.state;
+    }
+  }
+  if (prey == nullptr) return wander(state, self, now_s, rng);
+  const float dx = float(int32_t{prey->x} - int32_t{self->x});
+  const float dy = float(int32_t{prey->y} - int32_t{self->y});
+  MoveIntent intent{true, std::atan2(dy, dx)};
+  const float range_units = kFightRangeTiles * protocol::kPositionUnitsPerTile;
+  if (double(best) <= double(range_units) * double(range_units)) {
+    intent.moving = false;
+    if (now_s >= state.next_attack_s) {
+      intent.action = 1;
+      intent.target = prey->id;
+      state.next_attack_s = now_s + kAttackIntervalSeconds;
+    }
+  }
+  return intent;
+}
+
 }  // namespace
 
 MoveIntent decide(Behaviour behaviour, BehaviourState& state, const protocol::WorldView& view,
@@ -63,6 +95,8 @@ MoveIntent decide(Behaviour behaviour, BehaviourState& state, const protocol::Wo
       return {};
     case Behaviour::wander:
       return wander(state, self, now_s, rng);
+    case Behaviour::fight:
+      return fight(state, view, self, now_s, rng);
     case Behaviour::follow: {
       if (self == nullptr) return wander(state, self, now_s, rng);
       const protocol::EntityBaseline* nearest = nullptr;

@@ -19,9 +19,10 @@ enum class Behaviour : uint8_t {
   wander,  // walk in a random direction, pick a new one every ~2 s (or when stuck)
   idle,    // stand still, send "not moving" inputs
   follow,  // walk towards the nearest other entity in view; wander when alone
+  fight,   // walk to the nearest live monster in view and auto-attack it; wander when none
 };
 
-// Parses "wander" / "idle" / "follow"; false on anything else.
+// Parses "wander" / "idle" / "follow" / "fight"; false on anything else.
 bool parse_behaviour(std::string_view text, Behaviour& out);
 const char* to_string(Behaviour behaviour);
 
@@ -33,17 +34,24 @@ inline constexpr double kWanderMaxSeconds = 2.5;
 inline constexpr double kStuckSeconds = 0.4;
 // A follower stops this close (tiles) to its target instead of pushing into it.
 inline constexpr float kFollowStopTiles = 1.5f;
+// A fighter closes to this distance (inside every class's attack range) and attacks about
+// once a second (the slowest class attack cooldown is 1.3 s; a refusal costs nothing).
+inline constexpr float kFightRangeTiles = 1.2f;
+inline constexpr double kAttackIntervalSeconds = 1.0;
 
 struct BehaviourState {
   float direction = 0.0f;         // radians, 0 = +x, pi/2 = +y (south)
   double next_turn_s = -1.0;      // when wander picks a new direction; < 0 = not yet chosen
   uint16_t last_x = 0, last_y = 0;  // own position at the last progress check
   double last_progress_s = 0.0;   // when own position last changed
+  double next_attack_s = 0.0;     // fight: when the next attack may be sent
 };
 
 struct MoveIntent {
   bool moving = false;
   float direction = 0.0f;  // radians; meaningful when moving
+  uint8_t action = 0;      // PlayerInput action (1 = basic attack), 0 = none
+  uint32_t target = 0;     // entity the action is aimed at
 };
 
 // The bot's next intention. `self` is the bot's own entity id (0 before Welcome).

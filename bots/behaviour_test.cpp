@@ -103,5 +103,29 @@ TEST(Behaviour, FollowAloneWanders) {
   EXPECT_TRUE(decide(Behaviour::follow, state, view, 2, 0.0, rng).moving);
 }
 
+TEST(Behaviour, FightWalksToTheNearestLiveMonsterAndAttacks) {
+  std::mt19937 rng(1);
+  BehaviourState state;
+  EntityState self = entity(1, 10, 10);
+  EntityState corpse = entity(2, 11, 10);
+  corpse.kind = protocol::EntityKind::monster;
+  corpse.hp = 0;
+  EntityState wolf = entity(3, 10, 14);
+  wolf.kind = protocol::EntityKind::monster;
+  const EntityState player = entity(4, 9, 10);
+  MoveIntent intent = decide(Behaviour::fight, state, view_of({self, corpse, wolf, player}), 1, 0.0, rng);
+  EXPECT_TRUE(intent.moving);
+  EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);  // +y, towards the wolf
+  EXPECT_EQ(intent.action, 0);
+  wolf = entity(3, 10, 11);
+  wolf.kind = protocol::EntityKind::monster;
+  intent = decide(Behaviour::fight, state, view_of({self, corpse, wolf, player}), 1, 1.0, rng);
+  EXPECT_FALSE(intent.moving);
+  EXPECT_EQ(intent.action, 1);
+  EXPECT_EQ(intent.target, 3u);
+  intent = decide(Behaviour::fight, state, view_of({self, corpse, wolf, player}), 1, 1.5, rng);
+  EXPECT_EQ(intent.action, 0);  // not before the attack interval
+}
+
 }  // namespace
 }  // namespace omega::bots

@@ -64,7 +64,7 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
       ->capture_default_str();
   app.add_option("--lease-epoch", c.lease_epoch, "lease epoch in tickets")->capture_default_str();
   app.add_option("--ticket-ttl", c.ticket_ttl_s, "ticket lifetime, seconds")->capture_default_str();
-  app.add_option("--behaviour", behaviour, "wander | idle | follow (every bot)")
+  app.add_option("--behaviour", behaviour, "wander | idle | follow | fight (every bot)")
       ->capture_default_str();
   app.add_option("--input-hz", input_hz, "PlayerInputs per second per bot")->capture_default_str();
   app.add_option("--seconds", c.seconds, "measured window, after every bot joined")

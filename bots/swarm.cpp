@@ -326,6 +326,8 @@ class Swarm {
     input.moving = intent.moving;
     input.move_direction = intent.moving ? protocol::quantize_angle(intent.direction) : 0;
     input.facing = protocol::quantize_angle(intent.direction);
+    input.action = intent.action;
+    input.target = intent.action != 0 ? intent.target : 0;
     if (send(bot, input)) {
       ++bot.result.inputs_sent;
       bot.pending.push(input.seq, now);

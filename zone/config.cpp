@@ -198,6 +198,18 @@ const std::vector<Option>& options() {
        [](ZoneConfig& c, const std::string& v) {
          return parse_unsigned(v, c.world_seed, 0, std::numeric_limits<uint64_t>::max());
        }},
+      {"spawn_table",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v.size() > 32) return "expected a zone name (at most 32 characters)";
+         c.spawn_table = v;
+         return "";
+       }},
+      {"monster_count",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.monster_count, 0, protocol::kMaxEntityId / 2);
+       }},
+      {"activation_radius",
+       [](ZoneConfig& c, const std::string& v) { return parse_float(v, c.activation_radius, 1, 1024); }},
   };
   return kOptions;
 }

@@ -55,6 +55,12 @@ struct ZoneConfig {
   // snapshot is not due, so server-added input latency stays within one tick.
   bool fast_ack = true;
   uint64_t world_seed = 1;  // spawn positions (random mode) are deterministic from it
+  // Monsters: the spawn table of content/monsters.json to use ("" = the map's name), how
+  // many to spawn (0 = the table's counts; N = N monsters cycling through the table's types,
+  // for benchmarks), and the radius around a monster's home within which a player wakes it.
+  std::string spawn_table;
+  uint32_t monster_count = 0;
+  float activation_radius = 32.0f;
 
   // The zone name tickets must carry: the map name, or "open" for an open:W field.
   std::string zone_name() const;

@@ -44,6 +44,7 @@ struct WorldSettings {
   std::string zone;  // spawn-table name; a zone without a table has no monsters
   // A monster whose home has no player within this radius sleeps (costs nothing per tick).
   float activation_radius = 32.0f;
+  uint32_t monster_count = 0;  // 0 = the spawn table's counts; N = N monsters of its types
 };
 
 // One GameEvent entry and the entity whose viewers should receive it.

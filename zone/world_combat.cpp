@@ -206,18 +206,24 @@ void World::spawn_from_table() {
   if (table == nullptr) return;
   const game::SpawnPoint* entry = map_.default_spawn();
   const game::Vec2 safe_center = entry ? entry->position() : game::Vec2{-1e9f, -1e9f};
-  for (const game::SpawnEntry& spawn : table->spawns) {
-    for (uint32_t n = 0; n < spawn.count; ++n) {
-      for (int attempt = 0; attempt < 256; ++attempt) {
-        const auto tx = static_cast<int32_t>(next_random() % static_cast<uint64_t>(map_.width()));
-        const auto ty = static_cast<int32_t>(next_random() % static_cast<uint64_t>(map_.height()));
-        const game::Vec2 at{tx + 0.5f, ty + 0.5f};
-        if (map_.is_blocked(tx, ty) || !game::circle_is_clear(map_, at)) continue;
-        if (distance(at, safe_center) < table->safe_radius) continue;
-        if (map_.portal_at(at.x, at.y) != nullptr) continue;
-        spawn_monster(spawn.monster, at);
-        break;
-      }
+  // Table counts: each entry's monsters in turn. A forced count: cycle through the entries.
+  std::vector<uint16_t> order;
+  if (settings_.monster_count > 0) {
+    for (uint32_t n = 0; n < settings_.monster_count && !table->spawns.empty(); ++n)
+      order.push_back(table->spawns[n % table->spawns.size()].monster);
+  } else {
+    for (const game::SpawnEntry& spawn : table->spawns) order.insert(order.end(), spawn.count, spawn.monster);
+  }
+  for (const uint16_t definition : order) {
+    for (int attempt = 0; attempt < 256; ++attempt) {
+      const auto tx = static_cast<int32_t>(next_random() % static_cast<uint64_t>(map_.width()));
+      const auto ty = static_cast<int32_t>(next_random() % static_cast<uint64_t>(map_.height()));
+      const game::Vec2 at{tx + 0.5f, ty + 0.5f};
+      if (map_.is_blocked(tx, ty) || !game::circle_is_clear(map_, at)) continue;
+      if (distance(at, safe_center) < table->safe_radius) continue;
+      if (map_.portal_at(at.x, at.y) != nullptr) continue;
+      spawn_monster(definition, at);
+      break;
     }
   }
 }

@@ -193,6 +193,10 @@ TEST_F(CombatWorld, SpawnTablesPopulateZonesDeterministically) {
   ASSERT_EQ(a.monsters().size(), b.monsters().size());
   for (size_t i = 0; i < a.monsters().size(); ++i)
     EXPECT_EQ(a.monsters()[i].home, b.monsters()[i].home);
+  s.monster_count = 200;  // benchmarks: exactly N, cycling through the table's types
+  World c(forest, s);
+  EXPECT_EQ(c.monsters().size(), 200u);
+  EXPECT_NE(c.monsters()[0].definition, c.monsters()[1].definition);
 }
 
 TEST_F(CombatWorld, LevelUpEventsAndStats) {

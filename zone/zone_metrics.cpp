@@ -116,6 +116,11 @@ std::string ZoneMetrics::prometheus() const {
                 instances.load());
   append_metric(out, "omega_zone_entities", "Entities in all instances.", "gauge",
                 entities.load());
+  append_metric(out, "omega_zone_monsters", "Monsters in all instances.", "gauge", monsters.load());
+  append_metric(out, "omega_zone_monsters_awake", "Monsters awake (a player near).", "gauge",
+                monsters_awake.load());
+  append_metric(out, "omega_zone_path_queries_total", "Navmesh path queries.", "counter",
+                path_queries.load());
   append_metric(out, "omega_zone_connections_accepted_total", "Connections accepted.", "counter",
                 static_cast<double>(connections_accepted.load()));
   append_metric(out, "omega_zone_bytes_in_total", "WebSocket message payload bytes received.",
@@ -153,6 +158,7 @@ std::string ZoneMetrics::prometheus() const {
 std::string ZoneMetrics::stats_json(bool reset) {
   const uint64_t in = bytes_in.load(), out_bytes = bytes_out.load();
   const uint64_t min = messages_in.load(), mout = messages_out.load(), t = ticks.load();
+  const uint64_t paths = path_queries.load();
   std::array<uint64_t, kKickSlots> kicks{};
   for (size_t i = 0; i < kKickSlots; ++i) kicks[i] = kicks_[i].load();
 
@@ -178,9 +184,11 @@ std::string ZoneMetrics::stats_json(bool reset) {
     json += (first ? "\"" : ",\"") + std::string(kick_label(i)) + "\":" + std::to_string(n);
     first = false;
   }
-  json += "}}";
+  json += "},\"monsters\":" + std::to_string(monsters.load()) +
+          ",\"monsters_awake\":" + std::to_string(monsters_awake.load()) +
+          ",\"path_queries\":" + std::to_string(paths - window_.path_queries) + "}";
   if (reset) {
-    window_ = {in, out_bytes, min, mout, t, kicks};
+    window_ = {in, out_bytes, min, mout, t, kicks, paths};
     tick_samples_.clear();
     latency_samples_.clear();
   }

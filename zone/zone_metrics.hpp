@@ -60,6 +60,8 @@ class ZoneMetrics {
   std::atomic<uint64_t> connections_accepted{0};
   std::atomic<uint32_t> connections{0}, players{0}, instances{0}, entities{0};
   std::atomic<uint64_t> ticks{0}, ticks_overrun{0};
+  std::atomic<uint32_t> monsters{0}, monsters_awake{0};
+  std::atomic<uint64_t> path_queries{0};  // navmesh path queries since start
 
   void count_kick(protocol::KickReason reason);
   void record_tick(double ms);
@@ -85,6 +87,7 @@ class ZoneMetrics {
   struct Window {
     uint64_t bytes_in = 0, bytes_out = 0, messages_in = 0, messages_out = 0, ticks = 0;
     std::array<uint64_t, kKickSlots> kicks{};
+    uint64_t path_queries = 0;
   } window_;
 };
 

@@ -91,7 +91,9 @@ ZoneServer::ZoneServer(const ZoneConfig& config, const game::TileMap& map, Messa
       content_(load_combat_content(config)),
       world_(map, WorldSettings{config.player_speed, config.tick_hz, config.spawn,
                                 config.world_seed,
-                                content_.classes.empty() ? nullptr : &content_, config.map}),
+                                content_.classes.empty() ? nullptr : &content_,
+                                config.spawn_table.empty() ? config.zone_name() : config.spawn_table,
+                                config.activation_radius, config.monster_count}),
       grid_(static_cast<float>(map.width()), static_cast<float>(map.height()),
             grid_cell_size(config)),
       planner_(interest_settings(config)),
@@ -450,6 +452,9 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
   write_debug_state(tick);
   metrics_.players.store(static_cast<uint32_t>(players_.size()));
   metrics_.entities.store(world_.entity_count());
+  metrics_.monsters.store(static_cast<uint32_t>(world_.monsters().size()));
+  metrics_.monsters_awake.store(world_.awake_monster_count());
+  metrics_.path_queries.store(world_.path_queries());
 }
 
 CharacterCheckpoint ZoneServer::checkpoint_of(uint64_t character_id, const Player& player) const {
