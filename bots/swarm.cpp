@@ -673,6 +673,8 @@ const char* kick_reason_name(protocol::KickReason reason) {
     case KickReason::session_replaced: return "session_replaced";
     case KickReason::server_full: return "server_full";
     case KickReason::hello_timeout: return "hello_timeout";
+    case KickReason::lease_conflict: return "lease_conflict";
+    case KickReason::service_unavailable: return "service_unavailable";
   }
   return "unknown";
 }

@@ -21,6 +21,8 @@ const char* to_string(KickReason reason) {
     case KickReason::session_replaced: return "session replaced by a new connection";
     case KickReason::server_full: return "server full";
     case KickReason::hello_timeout: return "no Hello in time";
+    case KickReason::lease_conflict: return "the character is in play elsewhere";
+    case KickReason::service_unavailable: return "character service unavailable";
   }
   return "unknown";
 }

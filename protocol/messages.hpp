@@ -50,8 +50,13 @@ enum class KickReason : uint8_t {
   session_replaced = 14,     // the same character connected again elsewhere
   server_full = 15,
   hello_timeout = 16,        // connected but never sent Hello
+  lease_conflict = 17,       // the character's lease moved on (a newer session holds it)
+  service_unavailable = 18,  // the zone could not reach the character service (API)
 };
-inline constexpr KickReason kMaxKickReason = KickReason::hello_timeout;
+inline constexpr KickReason kMaxKickReason = KickReason::service_unavailable;
+// The wire range of Kick.reason: wider than today's reasons so that adding one does not
+// change the encoding (5 bits); a reason above kMaxKickReason is refused on read.
+inline constexpr KickReason kMaxWireKickReason = static_cast<KickReason>(31);
 const char* to_string(KickReason reason);
 
 // Why the zone refused an action (ActionReject).
@@ -272,7 +277,8 @@ struct Kick {
 
   template <class Stream>
   bool serialize(Stream& s) {
-    OMEGA_SERIALIZE(serialize_uint(s, reason, KickReason::protocol_error, kMaxKickReason));
+    OMEGA_SERIALIZE(serialize_uint(s, reason, KickReason::protocol_error, kMaxWireKickReason));
+    if (reason > kMaxKickReason) return s.fail(DecodeError::out_of_range);
     return serialize_bytes(s, detail, kMaxKickDetailBytes);
   }
   bool operator==(const Kick&) const = default;

@@ -151,13 +151,34 @@ TEST(Messages, GoldenBytes) {
   EXPECT_EQ(golden(Heartbeat{true, 0x01020304}), "08 09 06 04 02 00");
   EXPECT_EQ(golden(Transfer{"ws://a", "z", "t"}),
             "09 06 77 73 3a 2f 2f 61 81 5e 00 74");
-  EXPECT_EQ(golden(Kick{KickReason::slow_client, "q"}), "0a 1a 10 07");
+  // Kick.reason is 5 bits since lease_conflict/service_unavailable (range 1..31).
+  EXPECT_EQ(golden(Kick{KickReason::slow_client, "q"}), "0a 2a 20 0e");
 }
 
 std::vector<uint8_t> encoded_input() {
   std::vector<uint8_t> bytes;
   encode_message(PlayerInput{300, true, 64, 64, 1, 42}, bytes);
   return bytes;
+}
+
+TEST(Messages, KickReasonsOfTheWorldContractRoundTrip) {
+  for (KickReason reason : {KickReason::lease_conflict, KickReason::service_unavailable}) {
+    std::vector<uint8_t> bytes;
+    encode_message(Kick{reason, to_string(reason)}, bytes);
+    ServerMessage out;
+    ASSERT_EQ(decode_server_message(bytes, out), DecodeError::none);
+    EXPECT_EQ(std::get<Kick>(out).reason, reason);
+  }
+  EXPECT_EQ(golden(Kick{KickReason::lease_conflict, ""}), "0a 10 00");
+  EXPECT_EQ(golden(Kick{KickReason::service_unavailable, ""}), "0a 11 00");
+  EXPECT_STREQ(to_string(KickReason::lease_conflict), "the character is in play elsewhere");
+}
+
+TEST(Messages, RefusesKickReasonsBeyondTheKnownOnes) {
+  // 5 bits of reason 19 (raw 18) and an empty detail: inside the wire range, not a reason.
+  const std::vector<uint8_t> bytes{0x0a, 0x12, 0x00};
+  ServerMessage out;
+  EXPECT_EQ(decode_server_message(bytes, out), DecodeError::out_of_range);
 }
 
 TEST(Messages, RejectsEmptyAndUnknownTypes) {
