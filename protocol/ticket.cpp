@@ -107,21 +107,30 @@ std::string to_hex(const uint8_t* data, size_t size) {
   return text;
 }
 
-template <size_t N>
-std::optional<std::array<uint8_t, N>> from_hex(std::string_view text) {
-  if (text.size() != 2 * N) return std::nullopt;
+std::optional<std::string> bytes_from_hex(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
   auto digit = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
-  std::array<uint8_t, N> bytes{};
-  for (size_t i = 0; i < N; ++i) {
+  std::string bytes(text.size() / 2, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
     const int high = digit(text[2 * i]), low = digit(text[2 * i + 1]);
     if (high < 0 || low < 0) return std::nullopt;
-    bytes[i] = static_cast<uint8_t>(high * 16 + low);
+    bytes[i] = static_cast<char>(high * 16 + low);
   }
+  return bytes;
+}
+
+template <size_t N>
+std::optional<std::array<uint8_t, N>> from_hex(std::string_view text) {
+  if (text.size() != 2 * N) return std::nullopt;
+  const std::optional<std::string> decoded = bytes_from_hex(text);
+  if (!decoded) return std::nullopt;
+  std::array<uint8_t, N> bytes{};
+  for (size_t i = 0; i < N; ++i) bytes[i] = static_cast<uint8_t>((*decoded)[i]);
   return bytes;
 }
 

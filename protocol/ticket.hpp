@@ -62,6 +62,9 @@ template <size_t N>
 std::string to_hex(const std::array<uint8_t, N>& bytes) {
   return to_hex(bytes.data(), N);
 }
+// Parses hex text of any even length into bytes (tickets travel as hex in the API's JSON);
+// nullopt when it is not hex.
+std::optional<std::string> bytes_from_hex(std::string_view text);
 // Parses exactly N bytes of hex; nullopt on any other input.
 template <size_t N>
 std::optional<std::array<uint8_t, N>> from_hex(std::string_view text);

@@ -4,11 +4,15 @@
 
 namespace omega::zone {
 
+const char* to_string(CheckpointReason reason) {
+  static constexpr const char* kReasons[] = {"periodic", "leave", "transfer", "shutdown"};
+  return kReasons[static_cast<int>(reason)];
+}
+
 void LogCheckpointHook::checkpoint(std::span<const CharacterCheckpoint> characters,
                                    CheckpointReason reason) {
-  static constexpr const char* kReasons[] = {"periodic", "leave", "transfer", "shutdown"};
-  spdlog::info("checkpoint ({}): {} character(s) (no persistence configured yet)",
-               kReasons[static_cast<int>(reason)], characters.size());
+  spdlog::info("checkpoint ({}): {} character(s) (standalone: no API configured)",
+               to_string(reason), characters.size());
 }
 
 }  // namespace omega::zone

@@ -1,6 +1,6 @@
 // CheckpointHook: where a zone hands character state to durable storage (DESIGN.md §5,
-// "Persistence"). The world-topology issue implements it with batched HTTP calls to the API,
-// each carrying the lease epoch (fencing); until then LogCheckpointHook only logs.
+// "Persistence") in standalone mode. With an API configured, ZoneServer uses the
+// CharacterService instead (character_service.hpp: leases, deltas, fencing).
 //
 // Thread safety: called from the simulation thread only; an implementation must not block it
 // (queue the batch and send it from another thread).
@@ -40,7 +40,10 @@ class CheckpointHook {
                           CheckpointReason reason) = 0;
 };
 
-// Logs the batch size (and nothing else): the placeholder until the API endpoint exists.
+// "periodic", "leave", "transfer", "shutdown" (the API's spelling).
+const char* to_string(CheckpointReason reason);
+
+// Logs the batch size (and nothing else): what a standalone zone (no API configured) does.
 class LogCheckpointHook : public CheckpointHook {
  public:
   void checkpoint(std::span<const CharacterCheckpoint> characters,

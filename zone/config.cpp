@@ -73,6 +73,40 @@ std::string parse_bool(const std::string& text, bool& out) {
   return "expected true or false, got '" + text + "'";
 }
 
+bool is_zone_name(std::string_view name) {
+  if (name.empty() || name.size() > 32) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) items.push_back(item);
+    start = comma + 1;
+  }
+  return items;
+}
+
+std::string parse_url(const std::string& text, std::string_view scheme, std::string& out) {
+  if (text.empty()) {
+    out.clear();
+    return "";
+  }
+  if (text.rfind(scheme, 0) != 0 || text.size() == scheme.size())
+    return "expected a URL starting with " + std::string(scheme) + ", got '" + text + "'";
+  out = text;
+  while (out.size() > scheme.size() && out.back() == '/') out.pop_back();
+  return "";
+}
+
 const std::vector<Option>& options() {
   static const std::vector<Option> kOptions = {
       {"host",
@@ -208,6 +242,65 @@ const std::vector<Option>& options() {
        [](ZoneConfig& c, const std::string& v) {
          return parse_unsigned(v, c.monster_count, 0, protocol::kMaxEntityId / 2);
        }},
+      {"api_url",
+       [](ZoneConfig& c, const std::string& v) { return parse_url(v, "http://", c.api_url); }},
+      {"service_token",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v.size() > 4096) return "longer than 4096 characters";
+         c.service_token = v;
+         return "";
+       }},
+      {"redis_url",
+       [](ZoneConfig& c, const std::string& v) { return parse_url(v, "redis://", c.redis_url); }},
+      {"redis_prefix",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v.size() > 64) return "longer than 64 characters";
+         c.redis_prefix = v;
+         return "";
+       }},
+      {"process_id",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (v.size() > 128) return "longer than 128 characters";
+         c.process_id = v;
+         return "";
+       }},
+      {"public_ws_url",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         std::string error = parse_url(v, "ws://", c.public_ws_url);
+         if (!error.empty()) error = parse_url(v, "wss://", c.public_ws_url);
+         return error.empty() ? "" : "expected a ws:// or wss:// URL, got '" + v + "'";
+       }},
+      {"hosts",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         c.hosts.clear();
+         for (const std::string& zone : split_list(v)) {
+           if (!is_zone_name(zone)) return "'" + zone + "' is not a zone name ([a-z0-9_]{1,32})";
+           c.hosts.push_back(zone);
+         }
+         return "";
+       }},
+      {"open",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         c.open.clear();
+         for (const std::string& item : split_list(v)) {
+           const size_t colon = item.find(':');
+           uint32_t instance = 0;
+           if (colon == std::string::npos || !is_zone_name(item.substr(0, colon)) ||
+               !parse_unsigned(item.substr(colon + 1), instance, 1, 0xffffffffu).empty())
+             return "expected zone:instance (instance 1..2^32-1), got '" + item + "'";
+           c.open.emplace_back(item.substr(0, colon), instance);
+         }
+         return "";
+       }},
+      {"checkpoint_interval_s",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_double(v, c.checkpoint_interval_s, 0.1, 3600);
+       }},
+      {"world_file",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         c.world_file = v;
+         return "";
+       }},
       {"activation_radius",
        [](ZoneConfig& c, const std::string& v) { return parse_float(v, c.activation_radius, 1, 1024); }},
   };
@@ -243,11 +336,18 @@ const Option* find_option(std::string_view key) {
 void check_consistency(ZoneConfig& c, bool key_set, std::vector<std::string>& errors) {
   if (!key_set) errors.push_back("ticket_public_key: required (OMEGA_ZONE_TICKET_PUBLIC_KEY)");
   if (c.full_rate_radius <= 0.0f) c.full_rate_radius = c.view_radius;
+  if (!c.api_url.empty() && c.service_token.empty())
+    errors.push_back("service_token: required when api_url is set (OMEGA_ZONE_SERVICE_TOKEN)");
   if (c.snapshot_hz > c.tick_hz)
     errors.push_back("snapshot_hz: must not exceed tick_hz (" + std::to_string(c.tick_hz) + ")");
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, uint32_t>> ZoneConfig::startup_instances() const {
+  if (!open.empty()) return open;
+  return {{zone_name(), instance_id}};
+}
 
 std::string ZoneConfig::zone_name() const { return open_field_width() > 0 ? "open" : map; }
 

@@ -13,6 +13,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "zone/limits.hpp"
 
@@ -61,6 +63,23 @@ struct ZoneConfig {
   std::string spawn_table;
   uint32_t monster_count = 0;
   float activation_radius = 32.0f;
+
+  // World topology (docs/ARCHITECTURE.md "World topology"). No api_url = standalone mode:
+  // no leases, checkpoints only logged, as before the world contract.
+  std::string api_url;             // http://host:port of omega-api
+  std::string service_token;       // bearer token of the internal API and of /instances
+  std::string redis_url;           // redis://[:password@]host:port[/db]; "" = no registry
+  std::string redis_prefix = "omega:";
+  std::string process_id;          // registry field; "" = "zone-<host>-<ws port>"
+  std::string public_ws_url;       // advertised base URL; "" = ws://<host>:<bound ws port>
+  std::vector<std::string> hosts;  // zones this process may open (plus those in `open`)
+  std::vector<std::pair<std::string, uint32_t>> open;  // instances opened at start
+  double checkpoint_interval_s = 10.0;
+  std::string world_file = "content/world.json";
+
+  // `open`, or the map's zone and instance_id when `open` is empty (standalone default).
+  std::vector<std::pair<std::string, uint32_t>> startup_instances() const;
+  bool standalone() const { return api_url.empty(); }
 
   // The zone name tickets must carry: the map name, or "open" for an open:W field.
   std::string zone_name() const;

@@ -23,6 +23,7 @@ struct InboundEvent {
   enum class Kind : uint8_t { connected, message, disconnected };
   Kind kind = Kind::message;
   ConnectionId connection = 0;
+  uint32_t instance = 0;   // the InstanceHost handle the upgrade path routed to
   int64_t arrival_ns = 0;  // steady clock when the network thread received it
   protocol::ClientMessage message;
 };

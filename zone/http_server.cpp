@@ -21,15 +21,15 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// Scrapes and probes are tiny GET requests: a small limit and a short timeout keep a stray or
+// Scrapes, probes and control requests are tiny: a small limit and a short timeout keep a stray or
 // hostile client from holding resources.
 constexpr size_t kMaxRequestBytes = 8 * 1024;
 constexpr auto kRequestTimeout = std::chrono::seconds(5);
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket socket, ZoneMetrics& metrics)
-      : stream_(std::move(socket)), metrics_(metrics) {}
+  HttpSession(tcp::socket socket, ZoneMetrics& metrics, const ControlHandler& control)
+      : stream_(std::move(socket)), metrics_(metrics), control_(control) {}
 
   void start() {
     parser_.emplace();
@@ -47,8 +47,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     const auto& request = parser_->get();
     const auto method = request.method_string();
     const auto target = request.target();
-    const HttpReply reply = http_route({method.data(), method.size()},
-                                       {target.data(), target.size()}, metrics_);
+    const auto authorization = request[http::field::authorization];
+    const HttpRequestView view{{method.data(), method.size()},
+                               {target.data(), target.size()},
+                               {authorization.data(), authorization.size()},
+                               request.body()};
+    if (control_) {
+      // The answer comes later from the simulation thread; it is written on this one.
+      auto executor = stream_.get_executor();
+      auto answer = [self = shared_from_this(), executor](HttpReply reply) {
+        asio::post(executor, [self, reply = std::move(reply)] { self->write(reply); });
+      };
+      if (control_(view, std::move(answer))) return;
+    }
+    write(http_route(view.method, view.target, metrics_));
+  }
+
+  void write(const HttpReply& reply) {
+    const auto& request = parser_->get();
     response_.result(static_cast<http::status>(reply.status));
     response_.version(request.version());
     response_.set(http::field::server, "omega-zone");
@@ -65,6 +81,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   beast::tcp_stream stream_;
   ZoneMetrics& metrics_;
+  const ControlHandler& control_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -73,20 +90,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  Impl(asio::io_context& io, ZoneMetrics& m) : acceptor(io), metrics(m) {}
+  Impl(asio::io_context& io, ZoneMetrics& m, ControlHandler c)
+      : acceptor(io), metrics(m), control(std::move(c)) {}
   void accept() {
     acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
-      if (!ec) std::make_shared<HttpSession>(std::move(socket), self->metrics)->start();
+      if (!ec) std::make_shared<HttpSession>(std::move(socket), self->metrics, self->control)->start();
       self->accept();
     });
   }
   tcp::acceptor acceptor;
   ZoneMetrics& metrics;
+  ControlHandler control;
 };
 
-HttpServer::HttpServer(asio::io_context& io, ZoneMetrics& metrics)
-    : impl_(std::make_shared<Impl>(io, metrics)) {}
+HttpServer::HttpServer(asio::io_context& io, ZoneMetrics& metrics, ControlHandler control)
+    : impl_(std::make_shared<Impl>(io, metrics, std::move(control))) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -1,48 +1,98 @@
 // omega-zone: the headless authoritative zone server (DESIGN.md §5).
 //
 // Threads: the network thread (WebSocket + HTTP side port on one io_context), the simulation
-// thread (TickLoop), and the main thread, which only waits for SIGTERM/SIGINT and then runs the
-// shutdown sequence: stop accepting, Kick{shutting_down} to everyone, checkpoint, flush, exit 0.
+// thread (TickLoop over every open instance), with an API configured the API client's worker
+// and the Redis registrar/subscriber, and the main thread, which only waits for SIGTERM/SIGINT
+// and then runs the shutdown sequence: stop accepting, Kick{shutting_down} to everyone,
+// checkpoint (release), let the releases reach the API, unregister, exit 0.
 #include <utility>  // Boost 1.74's Asio misses this include
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <thread>
 
 #include <CLI/CLI.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "game/tile_map.hpp"
-#include "game/tile_map_loader.hpp"
+#include "zone/api_client.hpp"
 #include "zone/checkpoint.hpp"
 #include "zone/config.hpp"
+#include "zone/instance_host.hpp"
 #include "zone/network.hpp"
+#include "zone/redis_registry.hpp"
 #include "zone/tick_loop.hpp"
-#include "zone/zone_server.hpp"
 
 namespace {
 
-std::optional<omega::game::TileMap> load_map(const omega::zone::ZoneConfig& config) {
-  if (const int32_t width = config.open_field_width(); width > 0)
-    return omega::game::TileMap::open_field(width, width);
-  auto result = omega::game::load_zone_map(config.map, config.content_dir);
-  if (!result.ok()) {
-    spdlog::critical("cannot load map '{}': {}", config.map, result.error);
-    return std::nullopt;
-  }
-  return std::move(result.map);
+using namespace omega::zone;
+
+Now wall_now() {
+  Now n;
+  n.steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  n.unix_seconds = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+  return n;
+}
+
+// POST /instances and DELETE /instances/{zone}/{instance}: parsed on the network thread, run
+// on the simulation thread, answered after the registry has been written.
+ControlHandler make_control_handler(const ZoneConfig& config, InstanceHost& host,
+                                    RedisRegistry* registry, const std::string& ws_base) {
+  return [&config, &host, registry, ws_base](const HttpRequestView& request,
+                                             std::function<void(HttpReply)> reply) {
+    if (!is_control_target(request.target)) return false;
+    ControlParse parsed = parse_control_request(request, config.service_token);
+    if (!parsed.command) {
+      reply(parsed.error);
+      return true;
+    }
+    host.post([command = *parsed.command, reply = std::move(reply), registry, ws_base](
+                  InstanceHost& h, const Now& now) {
+      HttpReply answer;
+      if (command.kind == ControlCommand::Kind::open) {
+        switch (h.open(command.zone, command.instance, command.party_id, now)) {
+          case InstanceHost::OpenStatus::opened:
+            answer = json_reply(201, "{\"zone\":\"" + command.zone + "\",\"instance\":" +
+                                         std::to_string(command.instance) + ",\"ws_url\":\"" +
+                                         ws_base + "/z/" + command.zone + "/" +
+                                         std::to_string(command.instance) + "\"}");
+            break;
+          case InstanceHost::OpenStatus::already_open:
+            answer = json_reply(409, "{\"error\":{\"code\":\"already_open\"}}");
+            break;
+          case InstanceHost::OpenStatus::not_hosted:
+            answer = json_reply(404, "{\"error\":{\"code\":\"zone_not_hosted\"}}");
+            break;
+        }
+      } else if (h.close(command.zone, command.instance, now)) {
+        answer = {204, "application/json", ""};
+      } else {
+        answer = json_reply(404, "{\"error\":{\"code\":\"not_found\"}}");
+      }
+      if (registry != nullptr && answer.status < 300) {
+        registry->wake([reply, answer] { reply(answer); });
+      } else {
+        reply(answer);
+      }
+    });
+    return true;
+  };
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace omega::zone;
   spdlog::set_default_logger(spdlog::stderr_color_mt("omega-zone"));
 
   CLI::App app{"omega-zone: authoritative zone server (options: docs/OPERATIONS.md)"};
@@ -56,8 +106,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   const ZoneConfig config = *loaded.config;
-  std::optional<omega::game::TileMap> map = load_map(config);
-  if (!map) return 2;
+  WorldTopologyResult topology = load_world_topology(config.world_file);
+  if (!topology.error.empty()) {
+    spdlog::critical("{}", topology.error);
+    return 2;
+  }
+  if (!topology.found && !config.standalone())
+    spdlog::warn("no world file at {}: zone kinds and capacities from defaults",
+                 config.world_file);
 
   // Signals are taken by sigwait on the main thread only: block them before any thread starts.
   sigset_t signals;
@@ -71,32 +127,79 @@ int main(int argc, char** argv) {
   ZoneMetrics metrics;
   LogCheckpointHook checkpoints;
   Inbox inbox;
-  ZoneServer server(config, *map, pool, metrics, checkpoints);
+  InstanceDirectory directory;
+  ServiceResults results;
+  std::unique_ptr<ApiClient> api;
+  if (!config.standalone())
+    api = std::make_unique<ApiClient>(config.api_url, config.service_token, results);
+  InstanceHost host(config, topology.topology, pool, metrics, checkpoints, directory, api.get(),
+                    &results);
+  std::string error;
+  if (!host.load_maps(error)) {
+    spdlog::critical("{}", error);
+    return 2;
+  }
 
   boost::asio::io_context io(1);
   auto work = boost::asio::make_work_guard(io);
-  WebSocketServer websocket(io, config, inbox, metrics, pool);
-  HttpServer http(io, metrics);
-  std::string error;
+  WebSocketServer websocket(io, config, inbox, metrics, pool, directory);
+  std::unique_ptr<RedisRegistry> registry;
+  std::string ws_base;
+  // The control handler needs the bound ports (for the URLs it answers), so it is installed
+  // after listen(); no request is read before the network thread starts.
+  std::shared_ptr<ControlHandler> control_impl = std::make_shared<ControlHandler>();
+  HttpServer http(io, metrics, [control_impl](const HttpRequestView& request,
+                                               std::function<void(HttpReply)> reply) {
+    return *control_impl && (*control_impl)(request, std::move(reply));
+  });
   const uint16_t ws_port = websocket.listen(config.host, config.port, error);
   const uint16_t http_port = ws_port ? http.listen(config.host, config.http_port, error) : 0;
   if (ws_port == 0 || http_port == 0) {
     spdlog::critical("{}", error);
     return 1;
   }
+  ws_base = config.public_ws_url.empty()
+                ? "ws://" + config.host + ":" + std::to_string(ws_port)
+                : config.public_ws_url;
+
+  const Now start = wall_now();
+  for (const auto& [zone, instance] : config.startup_instances()) {
+    if (host.open(zone, instance, std::nullopt, start) != InstanceHost::OpenStatus::opened) {
+      spdlog::critical("cannot open instance {}:{} (listed twice?)", zone, instance);
+      return 2;
+    }
+  }
+  if (!config.redis_url.empty()) {
+    RegistrySettings settings;
+    settings.redis_url = config.redis_url;
+    settings.prefix = config.redis_prefix;
+    settings.process_id = config.process_id.empty()
+                              ? "zone-" + config.host + "-" + std::to_string(ws_port)
+                              : config.process_id;
+    settings.ws_url = ws_base;
+    settings.control_url = "http://" + config.host + ":" + std::to_string(http_port);
+    settings.zones = host.hosted_zones();
+    registry = std::make_unique<RedisRegistry>(settings, [&host] { return host.summaries(); },
+                                               api ? &results : nullptr);
+    host.set_on_change([r = registry.get()] { r->wake(); });
+    registry->start();
+  }
+  *control_impl = make_control_handler(config, host, registry.get(), ws_base);
+  if (api) api->start();
 
   std::thread network([&io] { io.run(); });
   TickLoop loop(
-      server, inbox, [&websocket](std::vector<Outgoing>& batch) { websocket.deliver(batch); },
+      host, inbox, [&websocket](std::vector<Outgoing>& batch) { websocket.deliver(batch); },
       metrics, config.tick_hz);
   std::thread simulation([&loop] { loop.run(); });
 
   std::printf("{\"event\":\"listening\",\"ws_port\":%u,\"http_port\":%u}\n", unsigned{ws_port},
               unsigned{http_port});
   std::fflush(stdout);
-  spdlog::info("zone '{}' instance {} on {}:{} (http {}), map {}x{}, tick {} Hz, snapshots {} Hz",
-               config.zone_name(), config.instance_id, config.host, ws_port, http_port,
-               map->width(), map->height(), config.tick_hz, config.snapshot_hz);
+  spdlog::info("{} instance(s) on {}:{} (http {}), tick {} Hz, snapshots {} Hz, {}",
+               host.instance_count(), config.host, ws_port, http_port, config.tick_hz,
+               config.snapshot_hz,
+               config.standalone() ? "standalone (no API)" : "API " + config.api_url);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -104,10 +207,14 @@ int main(int argc, char** argv) {
 
   websocket.stop_accepting();
   loop.request_stop();
-  simulation.join();  // kicks everyone and runs the checkpoint hook before returning
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            std::chrono::duration<double>(config.shutdown_grace_s));
+  simulation.join();  // kicks everyone and queues the releasing checkpoints before returning
+  const auto grace = std::chrono::duration<double>(config.shutdown_grace_s);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(grace);
+  if (api && !api->drain(std::max(config.shutdown_grace_s, 5.0)))
+    spdlog::warn("shutdown: some checkpoints did not reach the API in time");
+  if (api) api->stop();
+  if (registry) registry->stop();  // HDELs this process's entries
   while (websocket.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   websocket.close_all();

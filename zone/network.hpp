@@ -1,5 +1,6 @@
-// The network side of omega-zone: the WebSocket server (the transport of the game protocol)
-// and the HTTP side port (/metrics, /healthz, /stats). Both run on one io_context, driven by one
+// The network side of omega-zone: the WebSocket server (the transport of the game protocol;
+// the upgrade path picks the instance) and the HTTP side port (/metrics, /healthz, /stats, and
+// the /instances control endpoints). Both run on one io_context, driven by one
 // network thread (DESIGN.md §5: network I/O on its own thread; one is right for 2 cores).
 //
 // Beast and Asio stay inside websocket_server.cpp and http_server.cpp: this header only
@@ -11,6 +12,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,10 +29,12 @@ class io_context;
 
 namespace omega::zone {
 
+class InstanceDirectory;
+
 class WebSocketServer {
  public:
   WebSocketServer(boost::asio::io_context& io, const ZoneConfig& config, Inbox& inbox,
-                  ZoneMetrics& metrics, MessagePool& pool);
+                  ZoneMetrics& metrics, MessagePool& pool, const InstanceDirectory& directory);
   ~WebSocketServer();
   WebSocketServer(const WebSocketServer&) = delete;
   WebSocketServer& operator=(const WebSocketServer&) = delete;
@@ -50,10 +55,26 @@ class WebSocketServer {
   std::shared_ptr<Impl> impl_;
 };
 
-// The HTTP side port. Routing is the pure function http_route() below.
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+};
+
+// A request the HTTP side port hands to the control handler (views valid during the call).
+struct HttpRequestView {
+  std::string_view method, target, authorization, body;
+};
+// Answers a control request asynchronously: returns false when `request` is not one (then
+// http_route answers it); otherwise calls `reply` exactly once, from any thread.
+using ControlHandler =
+    std::function<bool(const HttpRequestView& request, std::function<void(HttpReply)> reply)>;
+
+// The HTTP side port. Routing is the pure function http_route() below, plus the control
+// handler for /instances.
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& io, ZoneMetrics& metrics);
+  HttpServer(boost::asio::io_context& io, ZoneMetrics& metrics, ControlHandler control = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -66,12 +87,25 @@ class HttpServer {
   std::shared_ptr<Impl> impl_;
 };
 
-struct HttpReply {
-  int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
-};
 // GET /healthz, /metrics, /stats[?reset=1]; anything else 404 (405 for other methods).
 HttpReply http_route(std::string_view method, std::string_view target, ZoneMetrics& metrics);
+
+// The control endpoints of the world contract, parsed (control_route.cpp, pure).
+struct ControlCommand {
+  enum class Kind : uint8_t { open, close } kind = Kind::open;
+  std::string zone;
+  uint32_t instance = 0;
+  std::optional<uint64_t> party_id;
+};
+struct ControlParse {
+  std::optional<ControlCommand> command;  // set when the request is valid
+  HttpReply error;                        // else the answer (401, 400, 404, 405)
+};
+// True for /instances and /instances/...
+bool is_control_target(std::string_view target);
+// POST /instances {"zone","instance","kind"?,"party_id"?}; DELETE /instances/{zone}/{instance};
+// `authorization` must be "Bearer <service_token>" (an empty token refuses everything).
+ControlParse parse_control_request(const HttpRequestView& request, std::string_view service_token);
+HttpReply json_reply(int status, std::string body);
 
 }  // namespace omega::zone

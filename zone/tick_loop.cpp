@@ -7,9 +7,9 @@ namespace omega::zone {
 
 using Clock = std::chrono::steady_clock;
 
-TickLoop::TickLoop(ZoneServer& server, Inbox& inbox, Deliver deliver, ZoneMetrics& metrics,
+TickLoop::TickLoop(InstanceHost& host, Inbox& inbox, Deliver deliver, ZoneMetrics& metrics,
                    uint32_t tick_hz)
-    : server_(server),
+    : host_(host),
       inbox_(inbox),
       deliver_(std::move(deliver)),
       metrics_(metrics),
@@ -29,7 +29,7 @@ Now TickLoop::now() const {
 void TickLoop::drain(const Now& now) {
   events_.clear();
   inbox_.drain(events_);
-  for (InboundEvent& event : events_) server_.handle(event, now);
+  for (InboundEvent& event : events_) host_.handle(event, now);
   events_.clear();
 }
 
@@ -43,8 +43,8 @@ void TickLoop::run() {
     const auto started = Clock::now();
     const Now time = now();
     drain(time);
-    server_.advance(++tick, time);
-    deliver_(server_.outbox());
+    host_.advance(++tick, time);
+    deliver_(host_.outbox());
     const auto finished = Clock::now();
     metrics_.record_tick(std::chrono::duration<double, std::milli>(finished - started).count());
     next += period;
@@ -56,8 +56,8 @@ void TickLoop::run() {
   }
   const Now time = now();
   drain(time);
-  server_.shutdown(time);
-  deliver_(server_.outbox());
+  host_.shutdown(time);
+  deliver_(host_.outbox());
 }
 
 }  // namespace omega::zone

@@ -1,5 +1,5 @@
 // TickLoop: the simulation thread's fixed-rate loop. Each tick it drains the inbox into the
-// ZoneServer, advances it with the time read here (the only clock reads of the simulation side),
+// InstanceHost (every open instance), advances it with the time read here (the only clock reads of the simulation side),
 // hands the outbox to the transport, and records the tick's duration.
 //
 // Thread safety: run() on the simulation thread; request_stop() from any thread.
@@ -12,14 +12,14 @@
 
 #include "zone/connection.hpp"
 #include "zone/zone_metrics.hpp"
-#include "zone/zone_server.hpp"
+#include "zone/instance_host.hpp"
 
 namespace omega::zone {
 
 class TickLoop {
  public:
   using Deliver = std::function<void(std::vector<Outgoing>&)>;
-  TickLoop(ZoneServer& server, Inbox& inbox, Deliver deliver, ZoneMetrics& metrics,
+  TickLoop(InstanceHost& host, Inbox& inbox, Deliver deliver, ZoneMetrics& metrics,
            uint32_t tick_hz);
 
   // Runs ticks until request_stop(); then kicks everyone (shutting_down), runs the checkpoint
@@ -31,7 +31,7 @@ class TickLoop {
   void drain(const Now& now);
   Now now() const;
 
-  ZoneServer& server_;
+  InstanceHost& host_;
   Inbox& inbox_;
   Deliver deliver_;
   ZoneMetrics& metrics_;

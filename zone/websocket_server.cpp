@@ -6,15 +6,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include "zone/instance_directory.hpp"
 #include "zone/limits.hpp"
 #include "zone/listen_acceptor.hpp"
 #include "zone/network.hpp"
@@ -23,6 +26,7 @@ namespace omega::zone {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using protocol::KickReason;
 
@@ -34,6 +38,8 @@ namespace {
 // can make us buffer.
 constexpr size_t kTransportMessageCap = 64 * 1024;
 constexpr auto kHandshakeTimeout = std::chrono::seconds(5);
+// An upgrade request is a few headers; more is not a client of ours.
+constexpr uint32_t kMaxUpgradeRequestBytes = 8 * 1024;
 
 int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -47,8 +53,9 @@ class WsSession;
 
 struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Impl> {
   Impl(asio::io_context& io_context, const ZoneConfig& c, Inbox& in, ZoneMetrics& m,
-       MessagePool& p)
-      : io(io_context), acceptor(io_context), config(c), inbox(in), metrics(m), pool(p) {}
+       MessagePool& p, const InstanceDirectory& d)
+      : io(io_context), acceptor(io_context), config(c), inbox(in), metrics(m), pool(p),
+        directory(d) {}
 
   void accept();
   void flush();  // network thread: hands pending outgoing messages to their sessions
@@ -59,6 +66,7 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
   Inbox& inbox;
   ZoneMetrics& metrics;
   MessagePool& pool;
+  const InstanceDirectory& directory;
   ConnectionId next_id = 1;
   bool accepting = true;
   std::unordered_map<ConnectionId, std::weak_ptr<WsSession>> sessions;
@@ -87,14 +95,15 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
     ip_ = ec ? std::string("?") : endpoint.address().to_string();
     beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
-    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-    timeouts.handshake_timeout = kHandshakeTimeout;
-    ws_.set_option(timeouts);
-    ws_.read_message_max(std::max<size_t>(kTransportMessageCap, server_->config.max_message_bytes));
-    ws_.auto_fragment(false);
-    ws_.binary(true);
-    ws_.async_accept(
-        [self = shared_from_this()](beast::error_code e) { self->on_accept(e); });
+    // The upgrade request is read here first: its path picks the instance (unknown → 404).
+    upgrade_.emplace();
+    upgrade_->header_limit(kMaxUpgradeRequestBytes);
+    upgrade_->body_limit(0);
+    beast::get_lowest_layer(ws_).expires_after(kHandshakeTimeout);
+    http::async_read(ws_.next_layer(), buffer_, *upgrade_,
+                     [self = shared_from_this()](beast::error_code e, size_t) {
+                       self->on_upgrade_request(e);
+                     });
   }
 
   // Called on the network thread for each message the simulation sends.
@@ -119,6 +128,38 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
  private:
+  void on_upgrade_request(beast::error_code ec) {
+    if (ec) return end(false);
+    const auto& request = upgrade_->get();
+    const auto target = request.target();
+    instance_ = server_->directory.resolve({target.data(), target.size()});
+    if (instance_ == InstanceDirectory::kNone || !websocket::is_upgrade(request)) {
+      reply_.emplace();
+      reply_->result(instance_ == InstanceDirectory::kNone ? http::status::not_found
+                                                           : http::status::upgrade_required);
+      reply_->version(request.version());
+      reply_->set(http::field::server, "omega-zone");
+      reply_->keep_alive(false);
+      reply_->body() = instance_ == InstanceDirectory::kNone ? "no such instance\n"
+                                                             : "websocket upgrade expected\n";
+      reply_->prepare_payload();
+      http::async_write(ws_.next_layer(), *reply_,
+                        [self = shared_from_this()](beast::error_code, size_t) {
+                          self->end(false);
+                        });
+      return;
+    }
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts from here
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.handshake_timeout = kHandshakeTimeout;
+    ws_.set_option(timeouts);
+    ws_.read_message_max(std::max<size_t>(kTransportMessageCap, server_->config.max_message_bytes));
+    ws_.auto_fragment(false);
+    ws_.binary(true);
+    ws_.async_accept(request,
+                     [self = shared_from_this()](beast::error_code e) { self->on_accept(e); });
+  }
+
   void on_accept(beast::error_code ec) {
     if (ec) return end(false);
     welcomed_transport_ = true;
@@ -133,6 +174,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       InboundEvent event;
       event.kind = InboundEvent::Kind::connected;
       event.connection = id_;
+      event.instance = instance_;
       event.arrival_ns = steady_now_ns();
       server_->inbox.push(std::move(event));
     }
@@ -178,6 +220,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (reported_) {
       event.kind = InboundEvent::Kind::message;
       event.connection = id_;
+      event.instance = instance_;
       event.arrival_ns = now_ns;
       server_->inbox.push(std::move(event));
     }
@@ -279,6 +322,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       InboundEvent event;
       event.kind = InboundEvent::Kind::disconnected;
       event.connection = id_;
+      event.instance = instance_;
       event.arrival_ns = steady_now_ns();
       server_->inbox.push(std::move(event));
     }
@@ -290,6 +334,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   ConnectionPolicy policy_;
   asio::steady_timer kick_timer_;
   beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> upgrade_;
+  std::optional<http::response<http::string_body>> reply_;
+  uint32_t instance_ = InstanceDirectory::kNone;
   std::string ip_;
   std::vector<MessageRef> queue_;  // ring buffer of outgoing messages
   size_t head_ = 0, count_ = 0, queued_bytes_ = 0;
@@ -331,8 +378,9 @@ void WebSocketServer::Impl::flush() {
 }
 
 WebSocketServer::WebSocketServer(asio::io_context& io, const ZoneConfig& config, Inbox& inbox,
-                                 ZoneMetrics& metrics, MessagePool& pool)
-    : impl_(std::make_shared<Impl>(io, config, inbox, metrics, pool)) {}
+                                 ZoneMetrics& metrics, MessagePool& pool,
+                                 const InstanceDirectory& directory)
+    : impl_(std::make_shared<Impl>(io, config, inbox, metrics, pool, directory)) {}
 
 WebSocketServer::~WebSocketServer() = default;
 

@@ -149,6 +149,28 @@ uint32_t Inventory::add(const game::ItemDefinition& item, uint32_t quantity) {
   return placed;
 }
 
+uint32_t Inventory::remove(uint16_t item, uint32_t quantity) {
+  uint32_t removed = 0;
+  for (size_t i = stacks.size(); i-- > 0 && removed < quantity;) {
+    if (stacks[i].item != item) continue;
+    const uint32_t take = std::min(stacks[i].quantity, quantity - removed);
+    stacks[i].quantity -= take;
+    removed += take;
+    if (stacks[i].quantity == 0) stacks.erase(stacks.begin() + static_cast<ptrdiff_t>(i));
+  }
+  return removed;
+}
+
+void World::restore_progress(uint32_t slot, const RestoredProgress& progress) {
+  game::Combatant& c = combatants_[slot];
+  if (content_ != nullptr && !content_->classes.empty())
+    c = game::make_player(content_->classes[class_of_[slot]], progress.level);
+  c.xp = progress.xp;
+  if (progress.hp && *progress.hp > 0) c.hp = std::min(*progress.hp, c.max_hp);
+  if (progress.mana) c.mana = std::min(*progress.mana, c.max_mana);
+  refresh_state(slot, false);
+}
+
 uint32_t Inventory::count(uint16_t item) const {
   uint32_t total = 0;
   for (const Stack& stack : stacks)

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -65,6 +66,15 @@ struct Inventory {
   // Adds up to the item's stack size per stack; returns the quantity that found room.
   uint32_t add(const game::ItemDefinition& item, uint32_t quantity);
   uint32_t count(uint16_t item) const;
+  // Removes up to `quantity` of `item`; returns how many were removed.
+  uint32_t remove(uint16_t item, uint32_t quantity);
+};
+
+// A character's saved progress, restored onto a freshly spawned player (lease claim).
+struct RestoredProgress {
+  uint8_t level = 1;
+  uint32_t xp = 0;
+  std::optional<uint32_t> hp, mana;  // unset = full
 };
 
 enum class AiState : uint8_t { idle, chase, attack, leash, dead };
@@ -107,6 +117,8 @@ class World {
   // `class_index` picks the class (modulo the class count) when the world has combat.
   uint32_t spawn_player(std::string_view name, uint16_t class_index = 0);
   void despawn(uint32_t slot);
+  // Level, xp, hp and mana of a claimed character (hp 0 = full: a dead save respawns whole).
+  void restore_progress(uint32_t slot, const RestoredProgress& progress);
 
   void set_intent(uint32_t slot, const MoveIntent& intent) { intents_[slot] = intent; }
 
@@ -140,6 +152,7 @@ class World {
   const game::Combatant& combatant(uint32_t slot) const { return combatants_[slot]; }
   game::Combatant& combatant(uint32_t slot) { return combatants_[slot]; }
   const Inventory& inventory(uint32_t slot) const { return inventories_[slot]; }
+  Inventory& inventory(uint32_t slot) { return inventories_[slot]; }
   uint32_t kills(uint32_t slot) const { return kills_[slot]; }
   std::span<const Monster> monsters() const { return monsters_; }
   uint32_t awake_monster_count() const { return static_cast<uint32_t>(awake_.size()); }

@@ -105,6 +105,11 @@ void ZoneMetrics::record_rtt(double ms) {
   rtt_ms_.observe(ms);
 }
 
+void ZoneMetrics::set_instances(std::vector<InstanceStat> list) {
+  std::lock_guard lock(mutex_);
+  instances_ = std::move(list);
+}
+
 std::string ZoneMetrics::prometheus() const {
   std::string out;
   out.reserve(8192);
@@ -152,6 +157,16 @@ std::string ZoneMetrics::prometheus() const {
          "snapshot.\n";
   out += "# TYPE omega_zone_server_latency_ms histogram\n";
   server_latency_ms_.render("omega_zone_server_latency_ms", out);
+  out += "# HELP omega_zone_instance_players Players in one instance.\n";
+  out += "# TYPE omega_zone_instance_players gauge\n";
+  for (const InstanceStat& i : instances_)
+    out += "omega_zone_instance_players{zone=\"" + i.zone + "\",instance=\"" +
+           std::to_string(i.instance) + "\"} " + std::to_string(i.players) + "\n";
+  out += "# HELP omega_zone_instance_capacity Player capacity of one instance.\n";
+  out += "# TYPE omega_zone_instance_capacity gauge\n";
+  for (const InstanceStat& i : instances_)
+    out += "omega_zone_instance_capacity{zone=\"" + i.zone + "\",instance=\"" +
+           std::to_string(i.instance) + "\"} " + std::to_string(i.capacity) + "\n";
   return out;
 }
 
@@ -186,7 +201,15 @@ std::string ZoneMetrics::stats_json(bool reset) {
   }
   json += "},\"monsters\":" + std::to_string(monsters.load()) +
           ",\"monsters_awake\":" + std::to_string(monsters_awake.load()) +
-          ",\"path_queries\":" + std::to_string(paths - window_.path_queries) + "}";
+          ",\"path_queries\":" + std::to_string(paths - window_.path_queries) + ",\"instances\":[";
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    const InstanceStat& s = instances_[i];
+    // Zone names are [a-z0-9_] (content and path validation), so they need no escaping.
+    json += (i ? ",{\"zone\":\"" : "{\"zone\":\"") + s.zone + "\",\"instance\":" +
+            std::to_string(s.instance) + ",\"kind\":\"" + s.kind + "\",\"players\":" +
+            std::to_string(s.players) + ",\"capacity\":" + std::to_string(s.capacity) + "}";
+  }
+  json += "]}";
   if (reset) {
     window_ = {in, out_bytes, min, mout, t, kicks, paths};
     tick_samples_.clear();

@@ -52,6 +52,15 @@ class Histogram {
   uint64_t count_ = 0;
 };
 
+// One open instance in /stats and /metrics.
+struct InstanceStat {
+  std::string zone;
+  uint32_t instance = 0;
+  std::string kind;
+  uint32_t players = 0;
+  uint32_t capacity = 0;
+};
+
 class ZoneMetrics {
  public:
   ZoneMetrics();
@@ -68,6 +77,9 @@ class ZoneMetrics {
   void record_server_latency(double ms);
   void record_rtt(double ms);
 
+  // The open instances (the simulation thread refreshes them about once a second).
+  void set_instances(std::vector<InstanceStat> instances);
+
   std::string prometheus() const;
   // The /stats object over the window since the last reset; `reset` starts a new window.
   std::string stats_json(bool reset);
@@ -83,6 +95,7 @@ class ZoneMetrics {
   SampleRing tick_samples_;
   SampleRing latency_samples_;
   mutable std::vector<double> scratch_;
+  std::vector<InstanceStat> instances_;
   // Counter values at the start of the /stats window.
   struct Window {
     uint64_t bytes_in = 0, bytes_out = 0, messages_in = 0, messages_out = 0, ticks = 0;

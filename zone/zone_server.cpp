@@ -1,5 +1,7 @@
 #include "zone/zone_server.hpp"
 
+#include "zone/zone_server_session.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -49,39 +51,6 @@ game::CombatContent load_combat_content(const ZoneConfig& c) {
 
 }  // namespace
 
-struct ZoneServer::Session {
-  ConnectionId connection = 0;
-  bool welcomed = false;
-  bool closing = false;  // kicked; waiting for the transport's disconnect
-  int64_t connected_ns = 0;
-  int64_t last_received_ns = 0;
-  int64_t next_ping_ns = 0;
-  uint64_t character_id = 0;
-  uint32_t slot = World::kNoSlot;
-  uint32_t snapshot_phase = 0;
-  protocol::SnapshotEncoder encoder;
-  ClientInterest interest;
-  uint16_t last_input_seq = 0;
-  bool ack_pending = false;       // an input was applied since the last snapshot
-  int64_t oldest_unacked_ns = 0;  // arrival of the oldest input not acknowledged yet
-  std::vector<protocol::PlayerInput> inputs;
-  std::vector<int64_t> input_arrivals;
-
-  void reset(ConnectionId id, int64_t now_ns) {
-    connection = id;
-    welcomed = closing = false;
-    connected_ns = last_received_ns = next_ping_ns = now_ns;
-    character_id = 0;
-    slot = World::kNoSlot;
-    interest.clear();
-    last_input_seq = 0;
-    ack_pending = false;
-    oldest_unacked_ns = 0;
-    inputs.clear();
-    input_arrivals.clear();
-  }
-};
-
 ZoneServer::ZoneServer(const ZoneConfig& config, const game::TileMap& map, MessagePool& pool,
                        ZoneMetrics& metrics, CheckpointHook& checkpoints)
     : config_(config),
@@ -105,7 +74,6 @@ ZoneServer::ZoneServer(const ZoneConfig& config, const game::TileMap& map, Messa
     if (debug_state_log_ == nullptr)
       spdlog::error("cannot open debug_state_log {}", config_.debug_state_log);
   }
-  metrics_.instances.store(1);
 }
 
 ZoneServer::~ZoneServer() {
@@ -118,6 +86,9 @@ void ZoneServer::send(Session& session, const Message& message) {
   protocol::encode_message(message, ref->bytes);
   outbox_.push_back({session.connection, std::move(ref), KickReason::none});
 }
+
+// zone_server_service.cpp sends Transfer.
+template void ZoneServer::send<protocol::Transfer>(Session&, const protocol::Transfer&);
 
 ZoneServer::Session* ZoneServer::find_session(ConnectionId connection) {
   auto it = session_index_.find(connection);
@@ -174,6 +145,13 @@ void ZoneServer::on_disconnected(ConnectionId connection, const Now& now) {
 // The character keeps its entity for the resume window; the session no longer drives it.
 void ZoneServer::detach_player(Session& session, const Now& now) {
   if (session.character_id == 0) return;
+  if (session.claim_pending) {
+    // The claim still answers; its character then waits in the resume window.
+    auto pending = claims_pending_.find(session.character_id);
+    if (pending != claims_pending_.end() && pending->second == session.connection)
+      pending->second = 0;
+    session.claim_pending = false;
+  }
   auto it = players_.find(session.character_id);
   if (it != players_.end() && it->second.connection == session.connection) {
     it->second.connection = 0;
@@ -233,14 +211,15 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello, const 
 
   auto it = players_.find(ticket.character_id);
   if (it == players_.end()) {
-    if (players_.size() >= config_.max_players) return kick(session, KickReason::server_full, now);
-    const std::string name = "c" + std::to_string(ticket.character_id);
-    // Tickets do not carry the class yet (the character service will): derive it.
-    const auto class_index = static_cast<uint16_t>(ticket.character_id % 3);
-    const uint32_t slot =
-        world_.spawn_player(name.substr(0, protocol::kMaxNameBytes), class_index);
-    if (slot == World::kNoSlot) return kick(session, KickReason::server_full, now);
-    it = players_.emplace(ticket.character_id, Player{slot, 0, 0, 0, 0}).first;
+    if (players_.size() + claims_pending_.size() >= config_.max_players)
+      return kick(session, KickReason::server_full, now);
+    // Not live here: a leased character waits for its claim (resume needs none).
+    if (service_ != nullptr) return request_claim(session, ticket, version, now);
+    // Tickets do not carry the class: derive it (standalone mode has no character service).
+    Player* player =
+        spawn_character(ticket.character_id, static_cast<uint16_t>(ticket.character_id % 3));
+    if (player == nullptr) return kick(session, KickReason::server_full, now);
+    it = players_.find(ticket.character_id);
   } else if (it->second.connection != 0) {
     // The same character connected again: the newer connection wins.
     if (Session* old = find_session(it->second.connection)) {
@@ -250,17 +229,31 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello, const 
     }
   }
   Player& player = it->second;
-  player.connection = session.connection;
   player.account_id = ticket.account_id;
-  player.lease_epoch = ticket.lease_epoch;
+  if (service_ == nullptr) player.lease_epoch = ticket.lease_epoch;
+  welcome(session, ticket.character_id, player, version);
+  session.next_ping_ns = now.steady_ns;
+}
 
+ZoneServer::Player* ZoneServer::spawn_character(uint64_t character_id, uint16_t class_index) {
+  const std::string name = "c" + std::to_string(character_id);
+  const uint32_t slot = world_.spawn_player(name.substr(0, protocol::kMaxNameBytes), class_index);
+  if (slot == World::kNoSlot) return nullptr;
+  Player player;
+  player.slot = slot;
+  return &players_.insert_or_assign(character_id, std::move(player)).first->second;
+}
+
+void ZoneServer::welcome(Session& session, uint64_t character_id, Player& player,
+                         uint16_t version) {
+  player.connection = session.connection;
+  session.character_id = character_id;
   session.welcomed = true;
-  session.character_id = ticket.character_id;
+  session.claim_pending = false;
   session.slot = player.slot;
   session.snapshot_phase = next_snapshot_phase_++ % snapshot_interval_ticks_;
   session.encoder.reset(tick_);
   session.interest.clear();
-  session.next_ping_ns = now.steady_ns;
 
   protocol::Welcome welcome;
   welcome.version = version;
@@ -278,7 +271,8 @@ void ZoneServer::expire(const Now& now) {
   const int64_t idle_timeout = seconds_to_ns(config_.idle_timeout_s);
   for (auto& session : sessions_) {
     if (session->closing) continue;
-    if (!session->welcomed && now.steady_ns - session->connected_ns > hello_timeout)
+    if (!session->welcomed && !session->claim_pending &&
+        now.steady_ns - session->connected_ns > hello_timeout)
       kick(*session, KickReason::hello_timeout, now);
     else if (session->welcomed && now.steady_ns - session->last_received_ns > idle_timeout)
       kick(*session, KickReason::idle_timeout, now);
@@ -291,8 +285,12 @@ void ZoneServer::expire(const Now& now) {
       expired_scratch_.push_back(character);
   for (uint64_t character : expired_scratch_) {
     Player& player = players_[character];
-    const CharacterCheckpoint checkpoint = checkpoint_of(character, player);
-    checkpoints_.checkpoint({&checkpoint, 1}, CheckpointReason::leave);
+    if (service_ != nullptr) {
+      depart(character, player, CheckpointReason::leave);
+    } else {
+      const CharacterCheckpoint checkpoint = checkpoint_of(character, player);
+      checkpoints_.checkpoint({&checkpoint, 1}, CheckpointReason::leave);
+    }
     world_.despawn(player.slot);
     players_.erase(character);
   }
@@ -306,7 +304,7 @@ void ZoneServer::apply_inputs() {
   for (auto& s : sessions_) {
     Session& session = *s;
     if (session.inputs.empty()) continue;
-    if (!session.welcomed || session.closing || session.slot == World::kNoSlot) {
+    if (!session.welcomed || session.closing || session.frozen || session.slot == World::kNoSlot) {
       session.inputs.clear();
       session.input_arrivals.clear();
       continue;
@@ -441,6 +439,10 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
   expire(now);
   apply_inputs();
   world_.advance(tick);
+  if (service_ != nullptr) {
+    check_portals(now);
+    send_checkpoints(now);
+  }
   if (!config_.view_is_infinite()) {
     const EntityTable table = world_.table();
     grid_.rebuild(table.positions, table.active);
@@ -450,11 +452,6 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
   send_events(tick);
   send_pings(now);
   write_debug_state(tick);
-  metrics_.players.store(static_cast<uint32_t>(players_.size()));
-  metrics_.entities.store(world_.entity_count());
-  metrics_.monsters.store(static_cast<uint32_t>(world_.monsters().size()));
-  metrics_.monsters_awake.store(world_.awake_monster_count());
-  metrics_.path_queries.store(world_.path_queries());
 }
 
 CharacterCheckpoint ZoneServer::checkpoint_of(uint64_t character_id, const Player& player) const {
@@ -480,6 +477,7 @@ CharacterCheckpoint ZoneServer::checkpoint_of(uint64_t character_id, const Playe
 
 void ZoneServer::shutdown(const Now& now) {
   for (auto& session : sessions_) kick(*session, KickReason::shutting_down, now);
+  if (service_ != nullptr) return release_all();
   std::vector<CharacterCheckpoint> batch;
   batch.reserve(players_.size());
   for (const auto& [character, player] : players_) batch.push_back(checkpoint_of(character, player));

@@ -5,6 +5,13 @@
 // inbound events and the time, calls advance() once per tick, and hands outbox() to the
 // transport. That makes every rule here testable without a network (zone_server_test.cpp).
 //
+// With a CharacterService attached (an API is configured), characters are leased: a Hello
+// with a valid ticket waits without an entity until the lease claim answers, state goes to
+// the API as checkpoints with deltas and a per-character seq (character_ledger.hpp), and
+// portals transfer players to other zones. Without one (standalone), Hello spawns at once and
+// checkpoints go to the CheckpointHook, as before (zone_server_service.cpp has the leased
+// paths).
+//
 // Thread safety: none; everything runs on the simulation thread.
 #pragma once
 
@@ -19,6 +26,8 @@
 #include "game/tile_map.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/snapshot.hpp"
+#include "zone/character_ledger.hpp"
+#include "zone/character_service.hpp"
 #include "zone/checkpoint.hpp"
 #include "zone/config.hpp"
 #include "zone/connection.hpp"
@@ -51,8 +60,22 @@ class ZoneServer {
   // One simulation tick: timeouts, inputs, movement, snapshots, heartbeats.
   void advance(uint32_t tick, const Now& now);
 
-  // Kicks everyone with shutting_down and checkpoints every character.
+  // Kicks everyone with shutting_down and checkpoints every character (release with an API).
   void shutdown(const Now& now);
+
+  // Leases through `service` from now on; `handle` tags this instance's requests.
+  void attach_service(CharacterService* service, uint32_t handle);
+  // Answers of the CharacterService for this instance.
+  void on_claim(const ClaimResult& result, const Now& now);
+  void on_checkpoints(const CheckpointResult& result, const Now& now);
+  void on_transfer(const TransferResult& result, const Now& now);
+  // A market change for a character; false when the character is not live here.
+  bool apply_market(const MarketDelta& delta);
+  // Players, waiting claims and sessions: an instance with none of them is empty.
+  uint32_t occupants() const;
+  // Characters whose final checkpoint has not been accepted yet (left, or transferred).
+  size_t departed_count() const { return departed_.size(); }
+  size_t pending_claims() const { return claims_pending_.size(); }
 
   // Messages produced since the last call; the caller takes them (swap with an empty vector).
   std::vector<Outgoing>& outbox() { return outbox_; }
@@ -72,6 +95,17 @@ class ZoneServer {
     int64_t disconnected_ns = 0;
     uint64_t account_id = 0;
     uint64_t lease_epoch = 0;
+    // Leased characters only (a CharacterService is attached).
+    CharacterLedger ledger;
+    bool transfer_pending = false;  // stood on a portal; the API is placing the character
+    int64_t next_portal_ns = 0;     // no transfer attempt before (backoff after a refusal)
+  };
+  // A leased character that left the world and whose releasing checkpoint is not accepted yet.
+  struct Departed {
+    CharacterLedger ledger;
+    CheckpointRecord state;   // absolute fields at departure (release = true)
+    Holdings holdings;
+    bool release_queued = false;  // the release waits for the record in flight
   };
 
   Session* find_session(ConnectionId connection);
@@ -90,6 +124,28 @@ class ZoneServer {
   void send_pings(const Now& now);
   void write_debug_state(uint32_t tick);
   CharacterCheckpoint checkpoint_of(uint64_t character_id, const Player& player) const;
+  Player* spawn_character(uint64_t character_id, uint16_t class_index);
+  void welcome(Session& session, uint64_t character_id, Player& player, uint16_t version);
+
+  // Leased characters (zone_server_service.cpp).
+  void request_claim(Session& session, const protocol::JoinTicket& ticket, uint16_t version,
+                     const Now& now);
+  void spawn_claimed(const ClaimResult& result, Player& player);
+  CheckpointRecord state_of(const Player& player) const;
+  Holdings holdings_of(uint32_t slot) const;
+  void depart(uint64_t character_id, Player& player, CheckpointReason reason);
+  void drop_conflicted(uint64_t character_id, const Now& now);
+  void check_portals(const Now& now);
+  void send_checkpoints(const Now& now);
+  void release_all();
+  int item_index(const std::string& item_id) const;
+
+  CharacterService* service_ = nullptr;
+  uint32_t service_handle_ = 0;
+  std::unordered_map<uint64_t, ConnectionId> claims_pending_;  // character -> waiting session
+  std::unordered_map<uint64_t, Departed> departed_;
+  int64_t next_checkpoint_ns_ = 0;
+  int64_t next_retry_ns_ = 0;  // 0 = no failed record waiting
 
   template <class Message>
   void send(Session& session, const Message& message);

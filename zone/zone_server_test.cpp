@@ -1,5 +1,6 @@
 // Session logic without sockets: Hello/tickets/resume/timeouts, input validation, snapshots.
 #include "zone/zone_server.hpp"
+#include "zone/zone_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -46,21 +47,11 @@ struct ZoneFixture : testing::Test {
 
   std::string ticket(uint64_t character, std::string zone = "open", uint32_t instance = 1,
                      uint64_t expires = kUnixNow + 600) {
-    protocol::JoinTicket t;
-    t.account_id = character;
-    t.character_id = character;
-    t.zone = std::move(zone);
-    t.instance_id = instance;
-    t.expires_at_unix = expires;
-    t.nonce.fill(next_nonce++);
-    return protocol::sign_ticket(t, key);
+    return testing_support::signed_ticket(
+        key, {0, character, std::move(zone), instance, 0, expires, next_nonce++});
   }
   void event(InboundEvent::Kind kind, ConnectionId c, protocol::ClientMessage m = {}) {
-    InboundEvent e;
-    e.kind = kind;
-    e.connection = c;
-    e.arrival_ns = now_ns;
-    e.message = std::move(m);
+    InboundEvent e = testing_support::inbound(kind, c, now_ns, std::move(m));
     server->handle(e, now());
   }
   void connect(ConnectionId c) { event(InboundEvent::Kind::connected, c); }

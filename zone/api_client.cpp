@@ -1,0 +1,299 @@
+// The Beast HTTP client behind ApiClient: synchronous calls on the worker thread (blocking
+// there is the point of having a worker), a timeout on each, one kept-alive connection.
+#include <utility>  // Boost 1.74's Asio misses this include
+
+#include "zone/api_client.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "zone/api_json.hpp"
+
+namespace omega::zone {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// The API answers in milliseconds; a request taking longer than this is treated as failed
+// (and retried later with the same seq), so a hung API cannot hold a session forever.
+constexpr auto kRequestTimeout = std::chrono::seconds(5);
+// Responses are small JSON documents; bound what a confused peer can make us buffer.
+constexpr uint64_t kMaxResponseBytes = 1 << 20;
+// Requests queued beyond this are answered "unavailable" at once instead of growing memory
+// while the API is down (the simulation retries checkpoints itself).
+constexpr size_t kMaxQueuedRequests = 4096;
+
+struct Reply {
+  int status = 0;  // 0 = no answer (connect, write, read or timeout failure)
+  std::string body;
+};
+
+struct ClaimJob {
+  uint32_t instance;
+  ClaimRequest request;
+};
+struct CheckpointJob {
+  uint32_t instance;
+  CheckpointBatch batch;
+};
+struct TransferJob {
+  uint32_t instance;
+  TransferRequest request;
+};
+using Job = std::variant<ClaimJob, CheckpointJob, TransferJob>;
+
+}  // namespace
+
+struct ApiClient::Impl {
+  Impl(std::string url, std::string t, ServiceResults& r) : token(std::move(t)), results(r) {
+    std::string rest = url.substr(url.find("://") + 3);
+    const size_t slash = rest.find('/');
+    if (slash != std::string::npos) rest.resize(slash);
+    const size_t colon = rest.rfind(':');
+    host = colon == std::string::npos ? rest : rest.substr(0, colon);
+    port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
+  }
+
+  void push(Job job) {
+    {
+      std::lock_guard lock(mutex);
+      if (queue.size() < kMaxQueuedRequests) {
+        queue.push_back(std::move(job));
+        wake.notify_all();
+        return;
+      }
+    }
+    spdlog::warn("API request queue full: answering unavailable");
+    answer_unavailable(job);
+  }
+
+  void run() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(mutex);
+        wake.wait(lock, [this] { return stopping || !queue.empty(); });
+        if (stopping) return;
+        job = std::move(queue.front());
+        queue.pop_front();
+        busy = true;
+      }
+      std::visit([this](auto& j) { execute(j); }, job);
+      std::lock_guard lock(mutex);
+      busy = false;
+      idle.notify_all();
+    }
+  }
+
+  // One attempt on the kept connection, and one on a fresh connection if that failed (the API
+  // may have closed an idle keep-alive connection).
+  Reply post(const std::string& target, const std::string& body) {
+    Reply reply = attempt(target, body);
+    if (reply.status == 0) {
+      close();
+      reply = attempt(target, body);
+    }
+    if (reply.status == 0) close();
+    return reply;
+  }
+
+  Reply attempt(const std::string& target, const std::string& body) {
+    http::request<http::string_body> request{http::verb::post, target, 11};
+    request.set(http::field::host, host);
+    request.set(http::field::content_type, "application/json");
+    request.set(http::field::authorization, "Bearer " + token);
+    request.keep_alive(true);
+    request.body() = body;
+    request.prepare_payload();
+    // Beast's synchronous calls ignore tcp_stream timeouts, so the exchange is asynchronous,
+    // run to completion on this thread's own io_context.
+    std::optional<Reply> result;
+    auto read = [&](beast::error_code e, size_t) {
+      if (e) return result.emplace(), void();
+      parser.emplace();
+      parser->body_limit(kMaxResponseBytes);
+      stream->expires_after(kRequestTimeout);
+      http::async_read(*stream, buffer, *parser, [&](beast::error_code r, size_t) {
+        if (r) return result.emplace(), void();
+        result.emplace(Reply{static_cast<int>(parser->get().result_int()), parser->get().body()});
+      });
+    };
+    auto write = [&] {
+      stream->expires_after(kRequestTimeout);
+      http::async_write(*stream, request, read);
+    };
+    if (stream) {
+      write();
+    } else {
+      beast::error_code ec;
+      tcp::resolver resolver(io);
+      const auto endpoints = resolver.resolve(host, port, ec);
+      if (ec) return {};
+      stream.emplace(io);
+      stream->expires_after(kRequestTimeout);
+      stream->async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
+        if (e) return result.emplace(), void();
+        write();
+      });
+    }
+    io.restart();
+    io.run();
+    if (result && result->status != 0 && !parser->get().keep_alive()) close();
+    return result.value_or(Reply{});
+  }
+
+  void close() {
+    if (!stream) return;
+    beast::error_code ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream.reset();
+    buffer.clear();
+  }
+
+  void execute(ClaimJob& job) {
+    ClaimResult result;
+    result.character_id = job.request.character_id;
+    const Reply reply = post("/internal/v1/leases/claim", claim_body(job.request));
+    if (reply.status == 200) {
+      if (!parse_claim(reply.body, result)) result.status = ServiceStatus::unavailable;
+      result.character_id = job.request.character_id;
+    } else if (reply.status == 409 || reply.status == 404) {
+      result.status = ServiceStatus::refused;
+    } else {
+      result.status = ServiceStatus::unavailable;
+    }
+    if (result.status != ServiceStatus::ok)
+      spdlog::info("claim of character {}: HTTP {} {}", job.request.character_id, reply.status,
+                   reply.body.substr(0, 200));
+    results.push({job.instance, std::move(result)});
+  }
+
+  void execute(CheckpointJob& job) {
+    const Reply reply = post("/internal/v1/checkpoints", checkpoint_body(job.batch));
+    CheckpointResult parsed;
+    const bool answered = (reply.status == 200 || reply.status == 409) &&
+                          parse_checkpoint_results(reply.body, parsed);
+    if (!answered)
+      spdlog::warn("checkpoint ({}, {} character(s)): HTTP {} {}", to_string(job.batch.reason),
+                   job.batch.records.size(), reply.status, reply.body.substr(0, 200));
+    // One entry per record, in order: the API answers per character, in request order.
+    CheckpointResult result;
+    result.request_failed = !answered;
+    size_t next = 0;
+    for (const CheckpointRecord& record : job.batch.records) {
+      CheckpointResult::Entry entry{record.character_id, record.seq, ServiceStatus::unavailable};
+      for (size_t i = next; answered && i < parsed.entries.size(); ++i) {
+        if (parsed.entries[i].character_id != record.character_id) continue;
+        entry.status = parsed.entries[i].status;
+        next = i + 1;
+        break;
+      }
+      result.entries.push_back(entry);
+    }
+    results.push({job.instance, std::move(result)});
+  }
+
+  void execute(TransferJob& job) {
+    TransferResult result;
+    result.character_id = job.request.checkpoint.character_id;
+    const Reply reply = post("/internal/v1/transfers", transfer_body(job.request));
+    if (reply.status == 200) {
+      if (!parse_transfer_grant(reply.body, result)) result.status = ServiceStatus::unavailable;
+    } else if (reply.status == 409) {
+      result.status =
+          error_code(reply.body) == "stale_epoch" ? ServiceStatus::stale_epoch : ServiceStatus::refused;
+    } else {
+      result.status = ServiceStatus::unavailable;
+    }
+    if (result.status != ServiceStatus::ok)
+      spdlog::info("transfer of character {} to {}: HTTP {} {}", result.character_id,
+                   job.request.target_zone, reply.status, reply.body.substr(0, 200));
+    results.push({job.instance, std::move(result)});
+  }
+
+  void answer_unavailable(Job& job) {
+    if (auto* claim = std::get_if<ClaimJob>(&job)) {
+      ClaimResult r;
+      r.character_id = claim->request.character_id;
+      results.push({claim->instance, std::move(r)});
+    } else if (auto* batch = std::get_if<CheckpointJob>(&job)) {
+      CheckpointResult r;
+      r.request_failed = true;
+      for (const CheckpointRecord& record : batch->batch.records)
+        r.entries.push_back({record.character_id, record.seq, ServiceStatus::unavailable});
+      results.push({batch->instance, std::move(r)});
+    } else if (auto* transfer = std::get_if<TransferJob>(&job)) {
+      TransferResult r;
+      r.character_id = transfer->request.checkpoint.character_id;
+      results.push({transfer->instance, std::move(r)});
+    }
+  }
+
+  std::string token;
+  std::string host, port;
+  ServiceResults& results;
+  asio::io_context io;
+  std::optional<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+  std::optional<http::response_parser<http::string_body>> parser;
+
+  std::mutex mutex;
+  std::condition_variable wake, idle;
+  std::deque<Job> queue;
+  bool busy = false;
+  bool stopping = false;
+  std::thread worker;
+};
+
+ApiClient::ApiClient(std::string base_url, std::string token, ServiceResults& results)
+    : impl_(std::make_unique<Impl>(std::move(base_url), std::move(token), results)) {}
+
+ApiClient::~ApiClient() { stop(); }
+
+void ApiClient::start() {
+  impl_->worker = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+void ApiClient::claim(uint32_t instance, ClaimRequest request) {
+  impl_->push(ClaimJob{instance, std::move(request)});
+}
+
+void ApiClient::checkpoint(uint32_t instance, CheckpointBatch batch) {
+  impl_->push(CheckpointJob{instance, std::move(batch)});
+}
+
+void ApiClient::transfer(uint32_t instance, TransferRequest request) {
+  impl_->push(TransferJob{instance, std::move(request)});
+}
+
+bool ApiClient::drain(double timeout_s) {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->idle.wait_for(lock, std::chrono::duration<double>(timeout_s), [this] {
+    return impl_->queue.empty() && !impl_->busy;
+  });
+}
+
+void ApiClient::stop() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+    impl_->wake.notify_all();
+  }
+  if (impl_->worker.joinable()) impl_->worker.join();
+}
+
+}  // namespace omega::zone

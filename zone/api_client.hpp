@@ -1,0 +1,43 @@
+// ApiClient: the CharacterService over HTTP to omega-api's internal endpoints (service token).
+// One background worker thread takes queued requests in order (so a character's records
+// reach the API in seq order), sends them on a kept-alive connection, and pushes the answers
+// into ServiceResults for the simulation thread. The simulation never waits for it.
+//
+// Beast lives in api_client.cpp only (the one extra Beast translation unit of the zone).
+//
+// Thread safety: claim/checkpoint/transfer and drain() from any thread; start/stop from the
+// owner.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "zone/character_service.hpp"
+
+namespace omega::zone {
+
+class ApiClient : public CharacterService {
+ public:
+  // `base_url` is http://host[:port]; `token` the service token.
+  ApiClient(std::string base_url, std::string token, ServiceResults& results);
+  ~ApiClient() override;
+  ApiClient(const ApiClient&) = delete;
+  ApiClient& operator=(const ApiClient&) = delete;
+
+  void start();
+  void claim(uint32_t instance, ClaimRequest request) override;
+  void checkpoint(uint32_t instance, CheckpointBatch batch) override;
+  void transfer(uint32_t instance, TransferRequest request) override;
+  // Waits until every queued request has been answered, or `timeout_s` passed (shutdown:
+  // the final releases must leave before the process exits). True when drained.
+  bool drain(double timeout_s);
+  // Stops the worker (requests still queued are dropped).
+  void stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace omega::zone

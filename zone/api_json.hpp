@@ -1,0 +1,29 @@
+// JSON bodies of the world contract's internal API calls, as the zone writes and reads them.
+// Pure functions (no I/O) so they are unit-tested without a network; parsing never throws:
+// a body that is not what the contract says gives std::nullopt / false.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "zone/character_service.hpp"
+
+namespace omega::zone {
+
+std::string claim_body(const ClaimRequest& request);
+std::string checkpoint_body(const CheckpointBatch& batch);
+std::string transfer_body(const TransferRequest& request);
+
+// 200 body of a claim: the epoch and the character. False when malformed.
+bool parse_claim(std::string_view body, ClaimResult& out);
+// Results of a checkpoints response (200 or 409). False when malformed.
+bool parse_checkpoint_results(std::string_view body, CheckpointResult& out);
+// 200 body of a transfer (the /v1/play grant). False when malformed.
+bool parse_transfer_grant(std::string_view body, TransferResult& out);
+// The "error.code" of an error body, or "".
+std::string error_code(std::string_view body);
+// A {prefix}character_events message.
+std::optional<MarketDelta> parse_market_delta(std::string_view message);
+
+}  // namespace omega::zone

@@ -1,0 +1,128 @@
+// CharacterService: the zone's side of the world contract with the API (leases, checkpoints,
+// transfers; docs/ARCHITECTURE.md "World topology"). Requests are queued from the simulation
+// thread and never block it; answers come back as ServiceResult values through a
+// ServiceResults queue that the simulation thread drains once per tick.
+//
+// The interface is the test seam: zone_server_test drives ZoneServer with a fake that records
+// the requests, and feeds answers back by hand. ApiClient (api_client.hpp) is the real one.
+//
+// Thread safety: implementations are called from the simulation thread only; ServiceResults
+// takes any number of producers and one consumer.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "zone/character_ledger.hpp"
+#include "zone/checkpoint.hpp"
+
+namespace omega::zone {
+
+// POST /internal/v1/leases/claim
+struct ClaimRequest {
+  uint64_t character_id = 0;
+  uint64_t account_id = 0;
+  std::string zone;
+  uint32_t instance = 0;
+  uint64_t ticket_epoch = 0;
+};
+
+// The character as the claim returns it.
+struct ClaimedCharacter {
+  std::string name;
+  std::string class_id;
+  uint32_t level = 1;
+  uint32_t experience = 0;
+  std::optional<float> x, y;
+  std::string spawn;  // "" = the default spawn
+  std::optional<uint32_t> hp, mana;
+  int64_t gold = 0;
+  std::vector<std::pair<std::string, int64_t>> items;  // item id, quantity
+};
+
+// How a request ended: `refused` = the API said no for this character (409/404: a newer lease,
+// unknown character; or zone_full on a transfer), `unavailable` = could not get an answer
+// (network, timeout, 5xx, 503 no_capacity).
+enum class ServiceStatus : uint8_t { ok, refused, stale_epoch, unavailable };
+
+struct ClaimResult {
+  uint64_t character_id = 0;
+  ServiceStatus status = ServiceStatus::unavailable;
+  uint64_t lease_epoch = 0;
+  ClaimedCharacter character;
+};
+
+struct CheckpointBatch {
+  CheckpointReason reason = CheckpointReason::periodic;
+  std::vector<CheckpointRecord> records;
+};
+
+// Per character of a batch; `request_failed` = no answer at all (every record is retried).
+struct CheckpointResult {
+  bool request_failed = false;
+  struct Entry {
+    uint64_t character_id = 0;
+    uint64_t seq = 0;
+    ServiceStatus status = ServiceStatus::ok;  // ok covers "duplicate" (applied already)
+  };
+  std::vector<Entry> entries;
+};
+
+// POST /internal/v1/transfers
+struct TransferRequest {
+  CheckpointRecord checkpoint;
+  std::string target_zone;
+  std::string target_spawn;
+};
+
+struct TransferResult {
+  uint64_t character_id = 0;
+  ServiceStatus status = ServiceStatus::unavailable;
+  std::string ws_url, zone;
+  std::string ticket;  // raw ticket bytes (the API sends hex), as Hello carries them
+};
+
+// A market change pushed on {prefix}character_events.
+struct MarketDelta {
+  uint64_t character_id = 0;
+  int64_t gold_delta = 0;
+  std::vector<ItemDelta> items_delta;
+};
+
+// An answer for instance `instance` (the host's handle; 0 for market deltas, which the host
+// routes by character).
+struct ServiceResult {
+  uint32_t instance = 0;
+  std::variant<ClaimResult, CheckpointResult, TransferResult, MarketDelta> payload;
+};
+
+class CharacterService {
+ public:
+  virtual ~CharacterService() = default;
+  virtual void claim(uint32_t instance, ClaimRequest request) = 0;
+  virtual void checkpoint(uint32_t instance, CheckpointBatch batch) = 0;
+  virtual void transfer(uint32_t instance, TransferRequest request) = 0;
+};
+
+// Background threads → simulation thread.
+class ServiceResults {
+ public:
+  void push(ServiceResult&& result) {
+    std::lock_guard lock(mutex_);
+    results_.push_back(std::move(result));
+  }
+  void drain(std::vector<ServiceResult>& out) {
+    std::lock_guard lock(mutex_);
+    results_.swap(out);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<ServiceResult> results_;
+};
+
+}  // namespace omega::zone

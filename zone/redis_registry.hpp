@@ -1,0 +1,59 @@
+// RedisRegistry: advertises this zone process and its open instances in Redis (world contract
+// "Redis registry") and listens for market changes on {prefix}character_events.
+//
+// Two background threads, so a slow or absent Redis never blocks the tick:
+// - the registrar writes {prefix}zoneprocs and {prefix}instances (HSET, expires_ms = now +
+//   10 s) every 2 s and whenever woken, HDELs instances that closed, and HDELs everything
+//   on stop();
+// - the subscriber SUBSCRIBEs to {prefix}character_events and pushes each MarketDelta into
+//   ServiceResults for the simulation thread.
+// Both reconnect after an error (1 s apart).
+//
+// Thread safety: wake() from any thread; start/stop from the owner.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zone/character_service.hpp"
+#include "zone/instance_host.hpp"
+
+namespace omega::zone {
+
+struct RegistrySettings {
+  std::string redis_url;  // redis://[:password@]host:port[/db]
+  std::string prefix = "omega:";
+  std::string process_id;
+  std::string ws_url;       // base, e.g. ws://127.0.0.1:8081
+  std::string control_url;  // e.g. http://127.0.0.1:9081
+  std::vector<std::string> zones;
+};
+
+// The JSON values of the two hashes (pure; unit-tested).
+std::string zoneproc_value(const RegistrySettings& settings, int64_t expires_ms);
+std::string instance_value(const RegistrySettings& settings, const InstanceSummary& instance,
+                           int64_t expires_ms);
+
+class RedisRegistry {
+ public:
+  using Snapshot = std::function<std::vector<InstanceSummary>()>;
+  RedisRegistry(RegistrySettings settings, Snapshot snapshot, ServiceResults* market_sink);
+  ~RedisRegistry();
+  RedisRegistry(const RedisRegistry&) = delete;
+  RedisRegistry& operator=(const RedisRegistry&) = delete;
+
+  void start();
+  // Writes now (not waiting for the 2 s period); then runs `after` (written or not).
+  void wake(std::function<void()> after = {});
+  // Unregisters everything (HDEL) and stops both threads.
+  void stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace omega::zone

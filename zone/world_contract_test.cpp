@@ -1,0 +1,522 @@
+// The zone's side of the world contract without a network: upgrade path routing, delta and
+// seq accounting, the empty-rift close timer, control request parsing, API bodies, and
+// ZoneServer with a fake CharacterService (claim-pending sessions, checkpoints with deltas,
+// stale epochs, portals → transfers, market pushes).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/ticket.hpp"
+#include "zone/api_json.hpp"
+#include "zone/character_ledger.hpp"
+#include "zone/instance_directory.hpp"
+#include "zone/instance_host.hpp"
+#include "zone/network.hpp"
+#include "zone/redis_registry.hpp"
+#include "zone/world_topology.hpp"
+#include "zone/zone_server.hpp"
+#include "zone/zone_test_support.hpp"
+
+namespace omega::zone {
+namespace {
+
+using protocol::KickReason;
+
+// ---- routing ---------------------------------------------------------------------------------
+
+TEST(InstancePath, ParsesZoneAndInstanceAndRoot) {
+  auto forest = parse_instance_path("/z/forest/2");
+  ASSERT_TRUE(forest);
+  EXPECT_EQ(forest->zone, "forest");
+  EXPECT_EQ(forest->instance, 2u);
+  EXPECT_FALSE(forest->root);
+  EXPECT_TRUE(parse_instance_path("/")->root);
+  EXPECT_TRUE(parse_instance_path("/?x=1")->root);
+  EXPECT_EQ(parse_instance_path("/z/rift_d1/4294967295?t=1")->instance, 4294967295u);
+  for (const char* bad : {"/z/forest", "/z/forest/", "/z//1", "/z/Forest/1", "/z/forest/01",
+                          "/z/forest/-1", "/z/forest/4294967296", "/z/forest/1/x", "/zz/a/1",
+                          "/z/a b/1", "/metrics"})
+    EXPECT_FALSE(parse_instance_path(bad)) << bad;
+}
+
+TEST(InstanceDirectory, RoutesPathsAndTheRootToTheOldestOpenInstance) {
+  InstanceDirectory directory;
+  EXPECT_EQ(directory.resolve("/"), InstanceDirectory::kNone);
+  directory.add("hub_city_1", 1, 7);
+  directory.add("forest", 2, 8);
+  EXPECT_EQ(directory.resolve("/"), 7u);
+  EXPECT_EQ(directory.resolve("/z/forest/2"), 8u);
+  EXPECT_EQ(directory.resolve("/z/forest/3"), InstanceDirectory::kNone);
+  directory.remove("hub_city_1", 1);
+  EXPECT_EQ(directory.resolve("/"), 8u);
+  EXPECT_EQ(directory.resolve("/z/hub_city_1/1"), InstanceDirectory::kNone);
+}
+
+// ---- ledger ----------------------------------------------------------------------------------
+
+Holdings holdings(int64_t gold, std::map<std::string, int64_t> items = {}, int64_t kills = 0) {
+  return Holdings{gold, std::move(items), kills};
+}
+
+TEST(CharacterLedger, SendsDeltasSinceTheLastAcceptedCheckpointWithIncreasingSeq) {
+  CharacterLedger ledger(5, 3, holdings(100, {{"potion", 2}}));
+  const CheckpointRecord& first = ledger.begin({}, holdings(130, {{"potion", 1}, {"gem", 1}}, 2));
+  EXPECT_EQ(first.seq, 1u);
+  EXPECT_EQ(first.lease_epoch, 3u);
+  EXPECT_EQ(first.character_id, 5u);
+  EXPECT_EQ(first.gold_delta, 30);
+  EXPECT_EQ(first.kills, 2);
+  EXPECT_EQ(first.items_delta, (std::vector<ItemDelta>{{"gem", 1}, {"potion", -1}}));
+  EXPECT_TRUE(ledger.busy());
+  ledger.accepted();
+  EXPECT_FALSE(ledger.busy());
+  const CheckpointRecord& second = ledger.begin({}, holdings(130, {{"potion", 1}, {"gem", 1}}, 2));
+  EXPECT_EQ(second.seq, 2u);
+  EXPECT_EQ(second.gold_delta, 0);
+  EXPECT_EQ(second.kills, 0);
+  EXPECT_TRUE(second.items_delta.empty());
+}
+
+TEST(CharacterLedger, AFailedRecordIsRetriedUnchangedAndCountedOnce) {
+  CharacterLedger ledger(5, 3, holdings(100));
+  const CheckpointRecord sent = ledger.begin({}, holdings(150));
+  ledger.failed();
+  EXPECT_TRUE(ledger.retry_due());
+  ledger.resending();
+  EXPECT_EQ(ledger.in_flight()->seq, sent.seq);
+  EXPECT_EQ(ledger.in_flight()->gold_delta, 50);
+  ledger.accepted();  // "duplicate" or "ok": either way applied exactly once
+  EXPECT_EQ(ledger.begin({}, holdings(150)).gold_delta, 0);
+}
+
+TEST(CharacterLedger, MarketChangesNeverEnterTheDeltas) {
+  CharacterLedger ledger(5, 3, holdings(100));
+  // The market took 40 gold and gave a sword; the live view applied it; loot added 5 gold.
+  ledger.external_gold(-40);
+  ledger.external_item("sword", 1);
+  const CheckpointRecord& record = ledger.begin({}, holdings(65, {{"sword", 1}}));
+  EXPECT_EQ(record.gold_delta, 5);
+  EXPECT_TRUE(record.items_delta.empty());
+}
+
+TEST(CharacterLedger, AChainedRecordCountsTheRecordInFlightAsApplied) {
+  CharacterLedger ledger(5, 3, holdings(100));
+  ledger.begin({}, holdings(120));
+  const CheckpointRecord chained = ledger.chain_after_in_flight({}, holdings(125));
+  EXPECT_EQ(chained.seq, 2u);
+  EXPECT_EQ(chained.gold_delta, 5);
+}
+
+// ---- rift close timer, topology, control, bodies ----------------------------------------------
+
+TEST(EmptyCloseTimer, ClosesAfterTheDelaySinceLastOccupiedOrSinceOpening) {
+  constexpr int64_t s = 1'000'000'000;
+  EmptyCloseTimer never_visited(60, 0);
+  EXPECT_FALSE(never_visited.due(0, 59 * s));
+  EXPECT_TRUE(never_visited.due(0, 60 * s));
+  EmptyCloseTimer visited(60, 0);
+  EXPECT_FALSE(visited.due(2, 50 * s));
+  EXPECT_FALSE(visited.due(0, 100 * s));
+  EXPECT_TRUE(visited.due(0, 110 * s));
+  EmptyCloseTimer hub(0, 0);
+  EXPECT_FALSE(hub.due(0, 1'000'000 * s));
+}
+
+TEST(WorldTopology, ReadsZonesAndDefaultsWhenAbsent) {
+  auto parsed = parse_world_topology(
+      R"({"format":1,"zones":{"hub_city_1":{"kind":"hub","capacity":500,"max_instances":1},
+          "rift_d1":{"kind":"rift","capacity":5,"max_instances":100,"close_after_empty_s":30}},
+          "start_zone":"hub_city_1"})",
+      "world.json");
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.topology.zone("rift_d1", "dungeon").close_after_empty_s, 30);
+  EXPECT_EQ(parsed.topology.zone("hub_city_1", "hub").capacity, 500u);
+  EXPECT_EQ(parsed.topology.zone("rift_d2", "dungeon").kind, "rift");
+  EXPECT_EQ(parsed.topology.zone("rift_d2", "dungeon").close_after_empty_s, 60);
+  EXPECT_EQ(parsed.topology.zone("forest", "zone").close_after_empty_s, 0);
+  EXPECT_NE(parse_world_topology(R"({"zones":{"x":{"kind":"moon"}}})", "w").error, "");
+  EXPECT_FALSE(load_world_topology("/nonexistent/world.json").found);
+}
+
+TEST(ControlRequest, NeedsTheServiceTokenAndParsesOpenAndClose) {
+  const std::string token = "secret";
+  auto parse = [&](std::string_view method, std::string_view target, std::string_view auth,
+                   std::string_view body = "") {
+    return parse_control_request({method, target, auth, body}, token);
+  };
+  EXPECT_EQ(parse("POST", "/instances", "", "{}").error.status, 401);
+  EXPECT_EQ(parse("POST", "/instances", "Bearer secreT", "{}").error.status, 401);
+  EXPECT_EQ(parse_control_request({"POST", "/instances", "Bearer ", "{}"}, "").error.status, 401);
+  auto open = parse("POST", "/instances", "Bearer secret",
+                    R"({"zone":"forest","instance":2,"kind":"field","party_id":null})");
+  ASSERT_TRUE(open.command);
+  EXPECT_EQ(open.command->kind, ControlCommand::Kind::open);
+  EXPECT_EQ(open.command->zone, "forest");
+  EXPECT_EQ(open.command->instance, 2u);
+  EXPECT_FALSE(open.command->party_id);
+  EXPECT_EQ(parse("POST", "/instances", "Bearer secret", R"({"zone":"forest"})").error.status, 400);
+  EXPECT_EQ(parse("POST", "/instances", "Bearer secret", R"({"zone":"../x","instance":1})").error.status, 400);
+  auto close = parse("DELETE", "/instances/rift_d1/17", "Bearer secret");
+  ASSERT_TRUE(close.command);
+  EXPECT_EQ(close.command->kind, ControlCommand::Kind::close);
+  EXPECT_EQ(close.command->instance, 17u);
+  EXPECT_EQ(parse("GET", "/instances", "Bearer secret").error.status, 405);
+  EXPECT_TRUE(is_control_target("/instances/a/1"));
+  EXPECT_FALSE(is_control_target("/stats"));
+}
+
+TEST(ApiJson, CheckpointBodyAndResponses) {
+  CheckpointBatch batch{CheckpointReason::leave, {}};
+  CheckpointRecord r;
+  r.character_id = 9;
+  r.lease_epoch = 4;
+  r.seq = 2;
+  r.zone = "forest";
+  r.gold_delta = -3;
+  r.items_delta = {{"potion", 1}};
+  r.release = true;
+  batch.records.push_back(r);
+  const auto body = nlohmann::json::parse(checkpoint_body(batch));
+  EXPECT_EQ(body["reason"], "leave");
+  EXPECT_EQ(body["characters"][0]["seq"], 2);
+  EXPECT_EQ(body["characters"][0]["gold_delta"], -3);
+  EXPECT_EQ(body["characters"][0]["items_delta"][0]["item_id"], "potion");
+  EXPECT_EQ(body["characters"][0]["release"], true);
+
+  CheckpointResult results;
+  ASSERT_TRUE(parse_checkpoint_results(
+      R"({"results":[{"character_id":9,"status":"duplicate"},{"character_id":3,"status":"stale_epoch"}]})",
+      results));
+  EXPECT_EQ(results.entries[0].status, ServiceStatus::ok);
+  EXPECT_EQ(results.entries[1].status, ServiceStatus::stale_epoch);
+
+  ClaimResult claim;
+  ASSERT_TRUE(parse_claim(
+      R"({"lease_epoch":8,"character":{"id":9,"account_id":1,"name":"Ayla","class":"mage",
+          "level":3,"experience":40,"zone":"forest","x":null,"y":null,"spawn":"from_hub",
+          "hp":null,"mana":12,"gold":55,"items":[{"item_id":"potion","quantity":2}]}})",
+      claim));
+  EXPECT_EQ(claim.lease_epoch, 8u);
+  EXPECT_FALSE(claim.character.x);
+  EXPECT_EQ(claim.character.spawn, "from_hub");
+  EXPECT_FALSE(claim.character.hp);
+  EXPECT_EQ(*claim.character.mana, 12u);
+  EXPECT_EQ(claim.character.items.size(), 1u);
+  EXPECT_FALSE(parse_claim("{", claim));
+
+  TransferResult grant;
+  ASSERT_TRUE(parse_transfer_grant(
+      R"({"ws_url":"ws://h:1/z/forest/2","ticket":"00ff41","zone":"forest","instance":2})", grant));
+  EXPECT_EQ(grant.ticket, std::string("\x00\xff\x41", 3));
+  EXPECT_EQ(error_code(R"({"error":{"code":"stale_epoch"}})"), "stale_epoch");
+
+  auto market = parse_market_delta(
+      R"({"character_id":9,"gold_delta":-10,"items_delta":[{"item_id":"sword","delta":1}]})");
+  ASSERT_TRUE(market);
+  EXPECT_EQ(market->gold_delta, -10);
+  EXPECT_EQ(market->items_delta[0].item_id, "sword");
+  EXPECT_FALSE(parse_market_delta(R"({"gold_delta":1})"));
+}
+
+TEST(RegistryValues, FollowTheContract) {
+  RegistrySettings settings;
+  settings.process_id = "zone-a";
+  settings.ws_url = "ws://127.0.0.1:8081";
+  settings.control_url = "http://127.0.0.1:9081";
+  settings.zones = {"forest"};
+  const auto proc = nlohmann::json::parse(zoneproc_value(settings, 1234));
+  EXPECT_EQ(proc["id"], "zone-a");
+  EXPECT_EQ(proc["zones"][0], "forest");
+  EXPECT_EQ(proc["expires_ms"], 1234);
+  const auto instance = nlohmann::json::parse(
+      instance_value(settings, InstanceSummary{"forest", 2, "field", 3, 100, std::nullopt}, 99));
+  EXPECT_EQ(instance["ws_url"], "ws://127.0.0.1:8081/z/forest/2");
+  EXPECT_EQ(instance["proc"], "zone-a");
+  EXPECT_EQ(instance["players"], 3);
+  EXPECT_TRUE(instance["party_id"].is_null());
+}
+
+// ---- ZoneServer with a fake CharacterService ---------------------------------------------------
+
+constexpr uint64_t kUnixNow = 1'800'000'000;
+constexpr int64_t kTickNs = 1'000'000'000 / 30;
+
+class FakeService : public CharacterService {
+ public:
+  void claim(uint32_t, ClaimRequest request) override { claims.push_back(request); }
+  void checkpoint(uint32_t, CheckpointBatch batch) override { batches.push_back(batch); }
+  void transfer(uint32_t, TransferRequest request) override { transfers.push_back(request); }
+  std::vector<ClaimRequest> claims;
+  std::vector<CheckpointBatch> batches;
+  std::vector<TransferRequest> transfers;
+};
+
+class NullCheckpoints : public CheckpointHook {
+ public:
+  void checkpoint(std::span<const CharacterCheckpoint>, CheckpointReason) override {}
+};
+
+// A 64x64 field with a portal at tiles (40..41, 32) to forest/from_open.
+game::TileMap portal_map() {
+  game::TileMap map = game::TileMap::open_field(64, 64);
+  map.add_portal({{40, 32, 2, 1}, "forest", "from_open"});
+  return map;
+}
+
+struct LeasedZone : testing::Test {
+  protocol::TicketSigningKey key = protocol::ticket_key_from_seed({42});
+  game::TileMap map = portal_map();
+  MessagePool pool;
+  ZoneMetrics metrics;
+  NullCheckpoints checkpoints;
+  FakeService service;
+  ZoneConfig config = make_config();
+  std::unique_ptr<ZoneServer> server = make_server();
+  uint32_t tick = 0;
+  int64_t now_ns = 1'000'000'000;
+  uint8_t next_nonce = 1;
+
+  ZoneConfig make_config() {
+    ZoneConfig c;
+    c.ticket_public_key = key.public_key;
+    c.map = "open:64";
+    c.checkpoint_interval_s = 10;
+    return c;
+  }
+  std::unique_ptr<ZoneServer> make_server() {
+    auto s = std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
+    s->attach_service(&service, 1);
+    return s;
+  }
+  Now now() const { return {now_ns, kUnixNow + static_cast<uint64_t>(now_ns / 1'000'000'000)}; }
+  std::string ticket(uint64_t character, uint64_t epoch = 4) {
+    return testing_support::signed_ticket(
+        key, {100 + character, character, "open", 1, epoch, kUnixNow + 600, next_nonce++});
+  }
+  void event(InboundEvent::Kind kind, ConnectionId c, protocol::ClientMessage m = {}) {
+    InboundEvent e = testing_support::inbound(kind, c, now_ns, std::move(m));
+    server->handle(e, now());
+  }
+  void join(ConnectionId c, uint64_t character) {
+    event(InboundEvent::Kind::connected, c);
+    event(InboundEvent::Kind::message, c, protocol::Hello{1, 1, ticket(character)});
+  }
+  void heartbeat(ConnectionId c) {
+    event(InboundEvent::Kind::message, c, protocol::Heartbeat{true, 0});
+  }
+  void advance(int ticks = 1) {
+    for (int i = 0; i < ticks; ++i) {
+      now_ns += kTickNs;
+      server->advance(++tick, now());
+    }
+  }
+  // `seconds` of ticks with connection 1 answering pings (so it is never idle).
+  void live(double seconds) {
+    for (int i = 0; i < static_cast<int>(seconds * 30); ++i) {
+      heartbeat(1);
+      advance();
+    }
+  }
+  ClaimResult granted(uint64_t character, uint64_t epoch = 5) {
+    ClaimResult r;
+    r.character_id = character;
+    r.status = ServiceStatus::ok;
+    r.lease_epoch = epoch;
+    r.character.gold = 50;
+    r.character.level = 3;
+    r.character.x = 10.5f;
+    r.character.y = 12.5f;
+    return r;
+  }
+  // Messages of one type sent to `c` since the last call.
+  template <class Message>
+  std::vector<Message> taken(ConnectionId c) {
+    std::vector<Message> found;
+    for (Outgoing& out : server->outbox()) {
+      if (out.connection != c) continue;
+      protocol::ServerMessage decoded;
+      if (protocol::decode_server_message(out.message.bytes(), decoded) == protocol::DecodeError::none)
+        if (auto* m = std::get_if<Message>(&decoded)) found.push_back(*m);
+    }
+    return found;
+  }
+  void clear_outbox() { server->outbox().clear(); }
+};
+
+TEST_F(LeasedZone, HelloWaitsWithoutAnEntityUntilTheClaimAnswers) {
+  join(1, 7);
+  ASSERT_EQ(service.claims.size(), 1u);
+  EXPECT_EQ(service.claims[0].character_id, 7u);
+  EXPECT_EQ(service.claims[0].account_id, 107u);
+  EXPECT_EQ(service.claims[0].ticket_epoch, 4u);
+  EXPECT_EQ(service.claims[0].zone, "open");
+  advance(200);  // well past the hello timeout: a waiting session is not kicked
+  EXPECT_EQ(server->player_count(), 0u);
+  EXPECT_TRUE(taken<protocol::Welcome>(1).empty());
+  EXPECT_TRUE(taken<protocol::Kick>(1).empty());
+  server->on_claim(granted(7), now());
+  EXPECT_EQ(server->player_count(), 1u);
+  ASSERT_EQ(taken<protocol::Welcome>(1).size(), 1u);
+  const uint32_t slot = server->slot_of_connection(1);
+  EXPECT_FLOAT_EQ(server->world().position(slot).x, 10.5f);
+  EXPECT_EQ(server->world().combatant(slot).level, 3);
+  EXPECT_EQ(server->world().inventory(slot).gold, 50u);
+}
+
+TEST_F(LeasedZone, RefusedOrUnreachableClaimsKickWithTheNewReasons) {
+  join(1, 7);
+  join(2, 8);
+  ClaimResult conflict{7, ServiceStatus::refused, 0, {}};
+  ClaimResult down{8, ServiceStatus::unavailable, 0, {}};
+  server->on_claim(conflict, now());
+  server->on_claim(down, now());
+  ASSERT_EQ(taken<protocol::Kick>(1).size(), 1u);
+  EXPECT_EQ(taken<protocol::Kick>(1)[0].reason, KickReason::lease_conflict);
+  EXPECT_EQ(taken<protocol::Kick>(2)[0].reason, KickReason::service_unavailable);
+  EXPECT_EQ(server->player_count(), 0u);
+}
+
+TEST_F(LeasedZone, PeriodicCheckpointsCarrySeqEpochAndGoldDeltas) {
+  join(1, 7);
+  server->on_claim(granted(7, 9), now());
+  const uint32_t slot = server->slot_of_connection(1);
+  server->world().inventory(slot).gold += 25;  // loot
+  live(10.1);
+  ASSERT_EQ(service.batches.size(), 1u);
+  const CheckpointBatch& batch = service.batches[0];
+  EXPECT_EQ(batch.reason, CheckpointReason::periodic);
+  ASSERT_EQ(batch.records.size(), 1u);
+  EXPECT_EQ(batch.records[0].seq, 1u);
+  EXPECT_EQ(batch.records[0].lease_epoch, 9u);
+  EXPECT_EQ(batch.records[0].gold_delta, 25);
+  EXPECT_FALSE(batch.records[0].release);
+
+  // No answer: the same record goes again (same seq), no new one meanwhile.
+  CheckpointResult failed;
+  failed.request_failed = true;
+  failed.entries.push_back({7, 1, ServiceStatus::unavailable});
+  server->on_checkpoints(failed, now());
+  live(3);
+  ASSERT_EQ(service.batches.size(), 2u);
+  EXPECT_EQ(service.batches[1].records[0].seq, 1u);
+  EXPECT_EQ(service.batches[1].records[0].gold_delta, 25);
+  CheckpointResult ok;
+  ok.entries.push_back({7, 1, ServiceStatus::ok});
+  server->on_checkpoints(ok, now());
+  live(10);
+  ASSERT_EQ(service.batches.size(), 3u);
+  EXPECT_EQ(service.batches[2].records[0].seq, 2u);
+  EXPECT_EQ(service.batches[2].records[0].gold_delta, 0);
+}
+
+TEST_F(LeasedZone, StaleEpochKicksWithLeaseConflictAndDropsTheCharacter) {
+  join(1, 7);
+  server->on_claim(granted(7), now());
+  live(10.1);
+  ASSERT_EQ(service.batches.size(), 1u);
+  clear_outbox();
+  CheckpointResult stale;
+  stale.entries.push_back({7, 1, ServiceStatus::stale_epoch});
+  server->on_checkpoints(stale, now());
+  ASSERT_EQ(taken<protocol::Kick>(1).size(), 1u);
+  EXPECT_EQ(taken<protocol::Kick>(1)[0].reason, KickReason::lease_conflict);
+  EXPECT_EQ(server->player_count(), 0u);
+  advance(40 * 30);
+  EXPECT_EQ(service.batches.size(), 1u);  // never checkpointed again
+}
+
+TEST_F(LeasedZone, LeavingReleasesAfterTheResumeWindow) {
+  join(1, 7);
+  server->on_claim(granted(7), now());
+  event(InboundEvent::Kind::disconnected, 1);
+  advance(static_cast<int>(config.resume_window_s * 30) + 2);
+  // The periodic checkpoint at 10 s got no answer yet: the release waits for it.
+  ASSERT_EQ(service.batches.size(), 1u);
+  EXPECT_EQ(service.batches[0].reason, CheckpointReason::periodic);
+  EXPECT_EQ(server->player_count(), 0u);
+  CheckpointResult periodic;
+  periodic.entries.push_back({7, 1, ServiceStatus::ok});
+  server->on_checkpoints(periodic, now());
+  ASSERT_EQ(service.batches.size(), 2u);
+  const CheckpointBatch& leave = service.batches.back();
+  EXPECT_EQ(leave.records[0].seq, 2u);
+  EXPECT_EQ(leave.reason, CheckpointReason::leave);
+  EXPECT_TRUE(leave.records[0].release);
+  EXPECT_EQ(server->player_count(), 0u);
+  EXPECT_EQ(server->departed_count(), 1u);
+  CheckpointResult ok;
+  ok.entries.push_back({7, leave.records[0].seq, ServiceStatus::ok});
+  server->on_checkpoints(ok, now());
+  EXPECT_EQ(server->departed_count(), 0u);
+}
+
+TEST_F(LeasedZone, ShutdownReleasesEveryone) {
+  join(1, 7);
+  server->on_claim(granted(7), now());
+  server->shutdown(now());
+  ASSERT_EQ(service.batches.size(), 1u);
+  EXPECT_EQ(service.batches[0].reason, CheckpointReason::shutdown);
+  EXPECT_TRUE(service.batches[0].records[0].release);
+}
+
+TEST_F(LeasedZone, SteppingOnAPortalRequestsATransferAndLeavesOnSuccess) {
+  join(1, 7);
+  server->on_claim(granted(7), now());
+  const uint32_t slot = server->slot_of_connection(1);
+  server->world().teleport(slot, {40.5f, 32.5f});
+  heartbeat(1);
+  advance();
+  ASSERT_EQ(service.transfers.size(), 1u);
+  EXPECT_EQ(service.transfers[0].target_zone, "forest");
+  EXPECT_EQ(service.transfers[0].target_spawn, "from_open");
+  EXPECT_EQ(service.transfers[0].checkpoint.seq, 1u);
+  EXPECT_FLOAT_EQ(service.transfers[0].checkpoint.x, 40.5f);
+  advance(5);
+  EXPECT_EQ(service.transfers.size(), 1u);  // one request at a time
+  clear_outbox();
+  TransferResult ok{7, ServiceStatus::ok, "ws://127.0.0.1:8082/z/forest/1", "forest", "tk"};
+  server->on_transfer(ok, now());
+  auto transfers = taken<protocol::Transfer>(1);
+  ASSERT_EQ(transfers.size(), 1u);
+  EXPECT_EQ(transfers[0].address, "ws://127.0.0.1:8082/z/forest/1");
+  EXPECT_EQ(transfers[0].ticket, "tk");
+  EXPECT_EQ(server->player_count(), 0u);  // gone at once, no resume window
+  EXPECT_FALSE(server->world().active(slot));
+}
+
+TEST_F(LeasedZone, ARefusedTransferKeepsThePlayerAndBacksOff) {
+  join(1, 7);
+  server->on_claim(granted(7), now());
+  const uint32_t slot = server->slot_of_connection(1);
+  server->world().teleport(slot, {40.5f, 32.5f});
+  heartbeat(1);
+  advance();
+  ASSERT_EQ(service.transfers.size(), 1u);
+  server->on_transfer(TransferResult{7, ServiceStatus::unavailable, "", "", ""}, now());
+  EXPECT_EQ(server->player_count(), 1u);
+  live(3);  // the checkpoint part is retried as a checkpoint
+  EXPECT_EQ(service.transfers.size(), 1u);  // backing off
+  ASSERT_EQ(service.batches.size(), 1u);
+  EXPECT_EQ(service.batches[0].records[0].seq, 1u);
+  CheckpointResult ok;
+  ok.entries.push_back({7, 1, ServiceStatus::ok});
+  server->on_checkpoints(ok, now());
+  live(3);
+  ASSERT_EQ(service.transfers.size(), 2u);  // tried again after the backoff
+  EXPECT_EQ(service.transfers[1].checkpoint.seq, 2u);
+}
+
+TEST_F(LeasedZone, MarketDeltasChangeTheLiveInventoryButNotTheCheckpointDeltas) {
+  join(1, 7);
+  server->on_claim(granted(7), now());
+  const uint32_t slot = server->slot_of_connection(1);
+  EXPECT_TRUE(server->apply_market(MarketDelta{7, -20, {}}));
+  EXPECT_FALSE(server->apply_market(MarketDelta{8, 5, {}}));
+  EXPECT_EQ(server->world().inventory(slot).gold, 30u);
+  live(10.1);
+  ASSERT_EQ(service.batches.size(), 1u);
+  EXPECT_EQ(service.batches[0].records[0].gold_delta, 0);
+}
+
+}  // namespace
+}  // namespace omega::zone
