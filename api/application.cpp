@@ -34,6 +34,8 @@ HttpResponse unavailable(const std::string& message) {
 Application::Application(Config config)
     : config_(std::move(config)),
       content_(ContentCatalog::load(config_.content_dir)),
+      world_(load_world(config_.world_file)),
+      tickets_(config_.ticket_signing_seed, std::chrono::seconds(config_.ticket_ttl_s)),
       database_(config_.database_url, config_.database_pool_size,
                 std::chrono::milliseconds(config_.database_acquire_timeout_ms)),
       redis_(config_.redis_url, config_.redis_pool_size, std::chrono::milliseconds(config_.redis_timeout_ms)),
@@ -45,11 +47,18 @@ Application::Application(Config config)
                   [this](pqxx::transaction_base& transaction, std::int64_t id) {
                     return leaderboards_.prepare_character_removal(transaction, id);
                   }),
+      registry_(make_context(config_, database_, redis_, passwords_, tokens_, content_)),
+      directory_(config_, world_, registry_, tickets_),
+      parties_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
+      world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, world_, registry_,
+                     directory_),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
   auth_.register_routes(router_);
   characters_.register_routes(router_);
   leaderboards_.register_routes(router_);
+  parties_.register_routes(router_);
+  world_service_.register_routes(router_);
   router_.add(Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
               [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); });
   metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.", [this] { return in_flight_.load(); });

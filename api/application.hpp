@@ -12,16 +12,22 @@
 #include "api/character_service.hpp"
 #include "api/config.hpp"
 #include "api/content.hpp"
+#include "api/directory_service.hpp"
+#include "api/instance_registry.hpp"
 #include "api/leaderboard_service.hpp"
 #include "api/metrics.hpp"
+#include "api/party_service.hpp"
 #include "api/router.hpp"
+#include "api/ticket_minter.hpp"
 #include "api/worker_pool.hpp"
+#include "api/world.hpp"
+#include "api/world_service.hpp"
 
 namespace omega::api {
 
 class Application {
  public:
-  // Loads content; opens no connection yet (pools connect lazily).
+  // Loads content and the world topology; opens no connection yet (pools connect lazily).
   explicit Application(Config config);
   ~Application();
   Application(const Application&) = delete;
@@ -48,6 +54,8 @@ class Application {
 
   Config config_;
   ContentCatalog content_;
+  WorldTopology world_;
+  TicketMinter tickets_;
   DbPool database_;
   RedisPool redis_;
   PasswordHasher passwords_;
@@ -55,6 +63,10 @@ class Application {
   AuthService auth_;
   LeaderboardService leaderboards_;
   CharacterService characters_;
+  InstanceRegistry registry_;
+  DirectoryService directory_;
+  PartyService parties_;
+  WorldService world_service_;
   Metrics metrics_;
   Router router_;
   std::atomic<int> in_flight_{0};

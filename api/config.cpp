@@ -8,6 +8,8 @@
 
 #include <toml++/toml.h>
 
+#include "protocol/ticket.hpp"
+
 extern char** environ;
 
 namespace omega::api {
@@ -102,6 +104,12 @@ const std::vector<OptionBinding>& bindings() {
       {{"leaderboards.max_limit", "OMEGA_LEADERBOARD_MAX_LIMIT", "largest limit= accepted"},
        &Config::leaderboard_max_limit},
       {{"content.dir", "OMEGA_CONTENT_DIR", "content definitions folder"}, &Config::content_dir},
+      {{"tickets.signing_seed", "OMEGA_API_TICKET_SEED",
+        "Ed25519 seed of join tickets, 64 hex chars (required for /v1/play; zones get its public key)"},
+       &Config::ticket_signing_seed},
+      {{"tickets.ttl_s", "OMEGA_API_TICKET_TTL_S", "join ticket lifetime (also how long a seat stays reserved)"},
+       &Config::ticket_ttl_s},
+      {{"world.file", "OMEGA_API_WORLD_FILE", "world topology (zones, capacities, caps)"}, &Config::world_file},
       {{"log.level", "OMEGA_LOG_LEVEL", "trace, debug, info, warn, error"}, &Config::log_level},
   };
   return all;
@@ -198,6 +206,9 @@ std::string validate(const Config& config) {
   if (config.database_pool_size < 1 || config.redis_pool_size < 1) return "pool sizes must be >= 1";
   if (config.body_limit_bytes < 1024) return "server.body_limit_bytes must be >= 1024";
   if (config.access_token_ttl_s < 1 || config.refresh_token_ttl_s < 1) return "token TTLs must be >= 1";
+  if (config.ticket_ttl_s < 5 || config.ticket_ttl_s > 3600) return "tickets.ttl_s must be in [5, 3600]";
+  if (!config.ticket_signing_seed.empty() && !protocol::from_hex<32>(config.ticket_signing_seed))
+    return "tickets.signing_seed (OMEGA_API_TICKET_SEED) must be 64 hex characters";
   return {};
 }
 

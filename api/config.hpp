@@ -53,6 +53,11 @@ struct Config {
   int leaderboard_max_limit = 100;
   // [content]
   std::string content_dir = "content";
+  // [tickets]
+  std::string ticket_signing_seed;  // 64 hex chars (Ed25519 seed); empty: /v1/play refuses
+  int ticket_ttl_s = 60;
+  // [world]
+  std::string world_file = "content/world.json";
   // [log]
   std::string log_level = "info";
 };
