@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bots/http_client.hpp"
+
 namespace omega::bots {
 
 namespace {
@@ -20,23 +22,23 @@ bool split_group(const std::string& spec, std::string& name, long& count) {
   return ec == std::errc{} && end == tail.data() + tail.size() && count >= 0;
 }
 
-bool parse_ws_url(const std::string& url, SwarmConfig& config) {
-  const std::string scheme = "ws://";
-  if (url.rfind(scheme, 0) != 0) return false;
-  const std::string rest = url.substr(scheme.size());
-  const size_t slash = rest.find('/');
-  const std::string authority = rest.substr(0, slash);
-  config.path = slash == std::string::npos ? "/" : rest.substr(slash);
-  const size_t colon = authority.rfind(':');
-  if (colon == std::string::npos) return false;
-  config.host = authority.substr(0, colon);
-  const std::string port = authority.substr(colon + 1);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535)
-    return false;
-  config.port = static_cast<uint16_t>(value);
-  return !config.host.empty();
+bool apply_ws_url(const std::string& url, SwarmConfig& config) {
+  const auto address = parse_ws_url(url);
+  if (!address) return false;
+  config.host = address->host;
+  config.port = address->port;
+  config.path = address->path;
+  return true;
+}
+
+// Account names are `<prefix>_<i>` (3-24 of [A-Za-z0-9_]) and character names `<prefix>c<i>`
+// (a letter, then letters or digits, at most 16): a lower-case letter and up to 9 more
+// letters or digits fit both for 10,000 bots.
+bool valid_account_prefix(const std::string& prefix) {
+  if (prefix.empty() || prefix.size() > 10 || !(prefix[0] >= 'a' && prefix[0] <= 'z')) return false;
+  for (char c : prefix)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  return true;
 }
 
 }  // namespace
@@ -44,10 +46,11 @@ bool parse_ws_url(const std::string& url, SwarmConfig& config) {
 std::string parse_command_line(int argc, const char* const* argv, CommandLine& out,
                                std::string& help_text) {
   CLI::App app{
-      "omega-bots: N headless players in one process, over real WebSocket connections to one "
-      "omega-zone. Prints one JSON report on exit."};
+      "omega-bots: N headless players in one process, over real WebSocket connections to "
+      "omega-zone servers: tickets minted with a dev key for one zone (--dev-key-seed), or "
+      "accounts, characters and tickets from omega-api (--api). Prints one JSON report on exit."};
   SwarmConfig& c = out.swarm;
-  std::string url = "ws://127.0.0.1:8081/", seed_hex, behaviour = "wander";
+  std::string url = "ws://127.0.0.1:8081/", seed_hex, behaviour = "wander", route, classes;
   size_t count = 1;
   double input_hz = 10.0;
   std::vector<std::string> misbehave, reconnect;
@@ -57,8 +60,42 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
       ->capture_default_str();
   app.add_option("--instance", c.instance_id, "instance id in tickets")->capture_default_str();
   app.add_option("--dev-key-seed", seed_hex,
-                 "64 hex chars: seed of the dev Ed25519 key that mints tickets (dev only)")
-      ->required();
+                 "64 hex chars: seed of the dev Ed25519 key that mints tickets (dev only; "
+                 "required without --api)");
+  app.add_option("--api", c.api_url,
+                 "omega-api address http://HOST:PORT: bots register, log in, create a character "
+                 "and get tickets from POST /v1/play (then --url, --zone, --instance and the "
+                 "ticket flags are unused)");
+  app.add_option("--account-prefix", c.account_prefix,
+                 "API mode: accounts <prefix>_<i>, characters <prefix>c<i>; existing ones are "
+                 "reused ([a-z][a-z0-9]{0,9})")
+      ->capture_default_str();
+  app.add_option("--play-zone", c.play_zone,
+                 "API mode: zone asked for in the first /v1/play (default: the character's)");
+  app.add_option("--party-size", c.party_size,
+                 "API mode: bots 0..k-1, k..2k-1, ... form parties of k (POST /v1/parties, "
+                 "invite, join) before they play")
+      ->capture_default_str();
+  app.add_option("--replay-timeout", c.replay_timeout_s,
+                 "API mode: after losing its zone a bot retries /v1/play with backoff this long")
+      ->capture_default_str();
+  app.add_option("--api-threads", c.api_threads, "API mode: blocking API calls in flight at once")
+      ->capture_default_str();
+  app.add_option("--classes", classes,
+                 "API mode: comma list of character classes, bot i gets entry i mod n "
+                 "(default warrior,ranger,mage)");
+  app.add_option("--route", route,
+                 "travel: comma list of zones, walked through their portals in order (a first "
+                 "zone equal to the starting one is skipped), e.g. "
+                 "hub_city_1,forest,rift_d1,forest,hub_city_1");
+  app.add_option("--route-dwell", c.route_dwell_s, "travel: seconds spent in each zone of --route")
+      ->capture_default_str();
+  app.add_option("--trip-every", c.trip_every_s,
+                 "demo: a bot in a hub walks to a field and back about every S seconds "
+                 "(0 = never)")
+      ->capture_default_str();
+  app.add_option("--content-dir", c.content_dir, "content root (zone maps for travel)")
+      ->capture_default_str();
   app.add_option("--first-character-id", c.first_character_id,
                  "bot i plays character and account K+i")
       ->capture_default_str();
@@ -111,11 +148,24 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
     return e.what();
   }
 
-  const auto seed = protocol::from_hex<32>(seed_hex);
-  if (!seed) return "--dev-key-seed: expected 64 hex characters";
-  c.key = protocol::ticket_key_from_seed(*seed);
+  if (c.api_url.empty() || !seed_hex.empty()) {
+    const auto seed = protocol::from_hex<32>(seed_hex);
+    if (!seed) return "--dev-key-seed: expected 64 hex characters (or use --api)";
+    c.key = protocol::ticket_key_from_seed(*seed);
+  }
   if (out.print_public_key) return "";
-  if (!parse_ws_url(url, c)) return "--url: expected ws://HOST:PORT/PATH, got " + url;
+  if (!apply_ws_url(url, c)) return "--url: expected ws://HOST:PORT/PATH, got " + url;
+  if (!c.api_url.empty() && !parse_http_url(c.api_url))
+    return "--api: expected http://HOST:PORT, got " + c.api_url;
+  if (!valid_account_prefix(c.account_prefix))
+    return "--account-prefix: expected a lower-case letter then up to 9 letters or digits";
+  if (!route.empty() && !parse_route(route, c.route))
+    return "--route: expected a comma list of zone names, got " + route;
+  if (!classes.empty()) {
+    if (!parse_route(classes, c.character_classes)) return "--classes: expected a comma list";
+  }
+  if (c.replay_timeout_s < 0.0 || c.trip_every_s < 0.0 || c.route_dwell_s < 0.0)
+    return "--replay-timeout, --trip-every, --route-dwell: must be >= 0";
   BotOptions defaults;
   if (!parse_behaviour(behaviour, defaults.behaviour)) return "--behaviour: unknown " + behaviour;
   if (input_hz < 0.0) return "--input-hz: must be ≥ 0";

@@ -12,11 +12,14 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "bots/api_session.hpp"
+#include "bots/http_client.hpp"
 #include "protocol/quantize.hpp"
 
 namespace omega::bots {
@@ -133,7 +136,19 @@ class OwnTrack {
   size_t head_ = 0, count_ = 0;
 };
 
-enum class Phase : uint8_t { waiting, connecting, playing, finished };
+// waiting → [api → party →] api → connecting → playing; a lost zone in API mode goes
+// replay_wait → api → connecting again until replay_timeout_s runs out.
+enum class Phase : uint8_t { waiting, api, party, replay_wait, connecting, playing, finished };
+
+// Crash recovery: the first retry of /v1/play comes this soon after losing the zone, and the
+// pause doubles up to the cap. A killed zone's successor needs ~1 s to start and the API's
+// registry needs up to a few seconds to notice, so a few tries per second at first and then
+// every 2 s keep the rejoin prompt without hammering the API.
+constexpr double kFirstReplayDelaySeconds = 0.1;
+constexpr double kReplayBackoffStartSeconds = 0.25;
+constexpr double kReplayBackoffMaxSeconds = 2.0;
+// Account creation failed for a transient reason (API not up yet): try again this much later.
+constexpr double kEnterRetrySeconds = 1.0;
 
 struct Bot {
   size_t index = 0;
@@ -155,27 +170,49 @@ struct Bot {
   double window_since_s = -1.0;  // welcomed inside the window since then; < 0 = not
   bool misbehaved = false;
   bool reconnect_done = false;
+
+  WebSocketAddress target;        // where the next connection goes
+  std::string ticket;             // API mode: Hello.ticket from /v1/play or a Transfer
+  ApiAccount account;             // API mode; written on the io thread only
+  std::string zone;               // from the latest Welcome
+  uint32_t instance = 0;
+  TravelState travel;
+  double next_trip_s = -1.0;      // demo trips: when the next one may start
+  double next_api_attempt_s = 0.0;
+  double lost_at_s = -1.0;        // API mode: when the zone was lost; < 0 = not lost
+  double replay_deadline_s = 0.0;
+  double replay_backoff_s = 0.0;
 };
 
 using Clock = std::chrono::steady_clock;
 
+// A loot event with this item detail is gold (docs/PROTOCOL.md).
+constexpr uint16_t kGoldDetail = 0xffff;
+
 class Swarm {
  public:
   explicit Swarm(const SwarmConfig& config)
-      : config_(config), timer_(io_), rng_(config.seed), start_(Clock::now()) {
-    error_code ec;
-    const auto address = asio::ip::make_address(config_.host, ec);
-    if (!ec) {
-      endpoint_ = tcp::endpoint(address, config_.port);
-    } else {
-      tcp::resolver resolver(io_);
-      endpoint_ = *resolver.resolve(config_.host, std::to_string(config_.port)).begin();
+      : config_(config), timer_(io_), rng_(config.seed), start_(Clock::now()),
+        maps_(config.content_dir) {
+    if (!config_.api_url.empty()) {
+      api_ = parse_http_url(config_.api_url);
+      workers_ = std::make_unique<ApiWorkers>(config_.api_threads);
     }
-    host_header_ = config_.host + ":" + std::to_string(config_.port);
     bots_.resize(config_.bots.size());
     for (size_t i = 0; i < bots_.size(); ++i) {
-      bots_[i].index = i;
-      bots_[i].options = config_.bots[i];
+      Bot& bot = bots_[i];
+      bot.index = i;
+      bot.options = config_.bots[i];
+      bot.target = {config_.host, config_.port, config_.path};
+      bot.travel.route.assign(config_.route.begin(), config_.route.end());
+      bot.travel.dwell_s = config_.route_dwell_s;
+      bot.account.username = config_.account_prefix + "_" + std::to_string(i);
+      bot.account.character_name = config_.account_prefix + "c" + std::to_string(i);
+      if (!config_.character_classes.empty())
+        bot.account.character_class =
+            config_.character_classes[i % config_.character_classes.size()];
+      bot.result.username = bot.account.username;
+      if (!api_mode()) bot.result.character_id = config_.first_character_id + i;
     }
   }
 
@@ -192,6 +229,7 @@ class Swarm {
 
  private:
   double now_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  bool api_mode() const { return !config_.api_url.empty(); }
   uint32_t now_ms() const { return static_cast<uint32_t>(now_s() * 1000.0); }
 
   void schedule_tick() {
@@ -213,11 +251,17 @@ class Swarm {
     for (Bot& bot : bots_) {
       switch (bot.phase) {
         case Phase::waiting:
-          if (!shutting_down_ && connect_budget_ >= 1.0) {
+          if (!shutting_down_ && connect_budget_ >= 1.0 && now >= bot.next_api_attempt_s) {
             connect_budget_ -= 1.0;
-            start_connect(bot);
+            if (api_mode()) start_enter(bot);
+            else start_connect(bot);
           }
           break;
+        case Phase::replay_wait:
+          if (!shutting_down_ && now >= bot.next_api_attempt_s) start_play(bot);
+          break;
+        case Phase::api:
+        case Phase::party:
         case Phase::connecting:
           break;
         case Phase::playing:
@@ -228,6 +272,7 @@ class Swarm {
       }
       if (bot.result.welcomed || bot.phase == Phase::finished) ++settled;
     }
+    if (config_.party_size > 1 && !shutting_down_) form_waiting_parties();
     if (!window_started_ && !shutting_down_ &&
         (settled == bots_.size() || now >= config_.join_timeout_s || stop_requested))
       start_window(now);
@@ -320,7 +365,9 @@ class Swarm {
   void send_input(Bot& bot, double now) {
     Behaviour behaviour = bot.options.behaviour;
     if (bot.options.misbehaviour == Misbehaviour::speedhack) behaviour = Behaviour::wander;
-    const MoveIntent intent = decide(behaviour, bot.behaviour, bot.view, bot.result.entity, now, rng_);
+    MoveIntent intent;
+    if (!travel_intent(bot, now, intent))
+      intent = decide(behaviour, bot.behaviour, bot.view, bot.result.entity, now, rng_);
     protocol::PlayerInput input;
     input.seq = ++bot.input_seq;
     input.moving = intent.moving;
@@ -332,6 +379,39 @@ class Swarm {
       ++bot.result.inputs_sent;
       bot.pending.push(input.seq, now);
     }
+  }
+
+  // Travel along the route (or a demo trip) when one is due; false = behave as usual.
+  bool travel_intent(Bot& bot, double now, MoveIntent& intent) {
+    if (bot.options.misbehaviour != Misbehaviour::none) return false;
+    const protocol::EntityState* self = bot.view.find(bot.result.entity);
+    if (self == nullptr || self->hp == 0) return false;
+    const game::TileMap* map = maps_.get(bot.zone);
+    if (map == nullptr) return false;
+    if (config_.trip_every_s > 0.0 && bot.travel.route.empty() && bot.next_trip_s >= 0.0 &&
+        now >= bot.next_trip_s)
+      start_trip(bot, *map, now);
+    if (!wants_to_travel(bot.travel, now)) return false;
+    const game::Vec2 position{float(self->x) / protocol::kPositionUnitsPerTile,
+                              float(self->y) / protocol::kPositionUnitsPerTile};
+    intent = travel_step(*map, bot.travel, position, now);
+    if (bot.travel.unreachable) bot.travel.route.clear();  // nowhere to go from here
+    return true;
+  }
+
+  // Demo: from a hub to a random field behind one of its portals, and back.
+  void start_trip(Bot& bot, const game::TileMap& hub, double now) {
+    bot.next_trip_s = -1.0;  // the next one is scheduled when the bot is back in a hub
+    if (hub.kind() != game::ZoneKind::kHub) return;
+    std::vector<std::string> fields;
+    for (const game::Portal& portal : hub.portals())
+      if (const game::TileMap* m = maps_.get(portal.target_zone); m && m->kind() == game::ZoneKind::kZone)
+        fields.push_back(portal.target_zone);
+    if (fields.empty()) return;
+    const size_t pick = std::uniform_int_distribution<size_t>(0, fields.size() - 1)(rng_);
+    bot.travel.route = {fields[pick], bot.zone};
+    bot.travel.dwell_s = config_.trip_every_s / 2.0;
+    bot.travel.dwell_until_s = now;
   }
 
   void misbehave(Bot& bot) {
@@ -363,12 +443,194 @@ class Swarm {
     if (out) flush(bot);
   }
 
+  // ---- API mode: accounts, parties, tickets ------------------------------------------------
+  // Runs `call` (blocking HTTP) on a worker thread and `done` with its result on this thread.
+  template <class Result>
+  void on_worker(std::function<Result()> call, std::function<void(Result&)> done) {
+    workers_->submit([this, call = std::move(call), done = std::move(done)]() mutable {
+      auto result = std::make_shared<Result>(call());
+      asio::post(io_, [done = std::move(done), result] { done(*result); });
+    });
+  }
+
+  struct EnterResult {
+    ApiAccount account;
+    ApiOutcome outcome;
+    bool played = false;
+    ApiOutcome play_outcome;
+    PlayGrant grant;
+  };
+
+  void start_enter(Bot& bot) {
+    if (!api_) return give_up(bot, "api: bad --api address " + config_.api_url);
+    bot.phase = Phase::api;
+    const bool play_now = config_.party_size <= 1;
+    on_worker<EnterResult>(
+        [api = *api_, account = bot.account, play_now, zone = config_.play_zone]() mutable {
+          EnterResult r;
+          r.outcome = enter_account(api, account);
+          if (r.outcome.ok && play_now) {
+            r.played = true;
+            r.play_outcome = play(api, account, zone, r.grant);
+          }
+          r.account = std::move(account);
+          return r;
+        },
+        [this, b = &bot](EnterResult& r) {
+          if (b->phase != Phase::api) return;  // shut down meanwhile
+          const double now = now_s();
+          b->account = r.account;
+          b->result.character_id = r.account.character_id;
+          if (!r.outcome.ok) {
+            b->result.api_error = "enter: " + describe(r.outcome);
+            if (r.outcome.retryable() && now < config_.join_timeout_s) {
+              b->phase = Phase::waiting;
+              b->next_api_attempt_s = now + kEnterRetrySeconds;
+              return;
+            }
+            return give_up(*b, "api:" + b->result.api_error);
+          }
+          if (!r.played) {
+            b->phase = Phase::party;
+            return;
+          }
+          b->replay_deadline_s = now + config_.replay_timeout_s;
+          b->replay_backoff_s = kReplayBackoffStartSeconds;
+          on_play_result(*b, r.play_outcome, r.grant);
+        });
+  }
+
+  struct PartyResult {
+    std::vector<ApiAccount> accounts;
+    ApiOutcome outcome;
+    uint64_t party_id = 0;
+    std::vector<ApiOutcome> play_outcomes;
+    std::vector<PlayGrant> grants;
+  };
+
+  // Groups of party_size consecutive bots whose members all have a character form a party,
+  // then each member asks /v1/play (the directory puts party members together).
+  void form_waiting_parties() {
+    const size_t k = config_.party_size;
+    for (size_t first = 0; first < bots_.size(); first += k) {
+      const size_t end = std::min(bots_.size(), first + k);
+      std::vector<Bot*> members;
+      bool ready = true;
+      for (size_t i = first; i < end; ++i) {
+        if (bots_[i].phase == Phase::party) members.push_back(&bots_[i]);
+        else if (bots_[i].phase != Phase::finished) ready = false;
+      }
+      if (!ready || members.empty()) continue;
+      std::vector<ApiAccount> accounts;
+      for (Bot* member : members) {
+        member->phase = Phase::api;
+        accounts.push_back(member->account);
+      }
+      on_worker<PartyResult>(
+          [api = *api_, accounts = std::move(accounts), zone = config_.play_zone]() mutable {
+            PartyResult r;
+            std::vector<ApiAccount*> pointers;
+            for (ApiAccount& account : accounts) pointers.push_back(&account);
+            r.outcome = form_party(api, pointers, r.party_id);
+            r.play_outcomes.resize(accounts.size());
+            r.grants.resize(accounts.size());
+            if (r.outcome.ok)
+              for (size_t i = 0; i < accounts.size(); ++i)
+                r.play_outcomes[i] = play(api, accounts[i], zone, r.grants[i]);
+            r.accounts = std::move(accounts);
+            return r;
+          },
+          [this, members](PartyResult& r) {
+            const double now = now_s();
+            for (size_t i = 0; i < members.size(); ++i) {
+              Bot& bot = *members[i];
+              if (bot.phase != Phase::api) continue;
+              bot.account = r.accounts[i];
+              if (!r.outcome.ok) {
+                bot.result.api_error = "party: " + describe(r.outcome);
+                give_up(bot, "api:" + bot.result.api_error);
+                continue;
+              }
+              bot.result.party_id = r.party_id;
+              bot.replay_deadline_s = now + config_.replay_timeout_s;
+              bot.replay_backoff_s = kReplayBackoffStartSeconds;
+              on_play_result(bot, r.play_outcomes[i], r.grants[i]);
+            }
+          });
+    }
+  }
+
+  struct PlayResult {
+    ApiAccount account;
+    ApiOutcome outcome;
+    PlayGrant grant;
+  };
+
+  void start_play(Bot& bot) {
+    bot.phase = Phase::api;
+    on_worker<PlayResult>(
+        [api = *api_, account = bot.account]() mutable {
+          PlayResult r;
+          r.outcome = play(api, account, "", r.grant);
+          r.account = std::move(account);
+          return r;
+        },
+        [this, b = &bot](PlayResult& r) {
+          if (b->phase != Phase::api) return;
+          b->account = r.account;
+          on_play_result(*b, r.outcome, r.grant);
+        });
+  }
+
+  void on_play_result(Bot& bot, const ApiOutcome& outcome, const PlayGrant& grant) {
+    const double now = now_s();
+    if (shutting_down_) return;
+    if (outcome.ok) {
+      const auto address = parse_ws_url(grant.ws_url);
+      if (!address) return give_up(bot, "api:play: bad ws_url " + grant.ws_url);
+      bot.target = *address;
+      bot.ticket = grant.ticket;
+      return start_connect(bot);
+    }
+    bot.result.api_error = "play: " + describe(outcome);
+    // 409 stale lease / zone_full and 503 no_capacity all pass once the world settles (a dead
+    // instance leaves the registry, a restarted zone registers); 4xx other than 409 never do.
+    const bool transient = outcome.retryable() || outcome.status == 409;
+    if (!transient || now + bot.replay_backoff_s > bot.replay_deadline_s)
+      return give_up(bot, "api:" + bot.result.api_error);
+    bot.phase = Phase::replay_wait;
+    bot.next_api_attempt_s = now + bot.replay_backoff_s;
+    bot.replay_backoff_s = std::min(bot.replay_backoff_s * 2.0, kReplayBackoffMaxSeconds);
+  }
+
+  static std::string describe(const ApiOutcome& outcome) {
+    return std::to_string(outcome.status) + " " + outcome.code;
+  }
+
+  // The bot stops for good (no more API calls or connections).
+  void give_up(Bot& bot, std::string reason) {
+    if (bot.result.disconnect.empty()) bot.result.disconnect = reason;
+    ++report_.disconnects[reason];
+    bot.phase = Phase::finished;
+  }
+
   // ---- connections ----------------------------------------------------------------------
+  tcp::endpoint resolve(const WebSocketAddress& target) {
+    error_code ec;
+    const auto address = asio::ip::make_address(target.host, ec);
+    if (!ec) return tcp::endpoint(address, target.port);
+    tcp::resolver resolver(io_);
+    const auto found = resolver.resolve(target.host, std::to_string(target.port), ec);
+    if (ec || found.empty()) return tcp::endpoint();
+    return *found.begin();
+  }
+
   void start_connect(Bot& bot) {
     bot.phase = Phase::connecting;
     auto conn = std::make_shared<Connection>(io_);
     bot.conn = conn;
-    conn->ws.next_layer().async_connect(endpoint_, [this, b = &bot, conn](error_code ec) {
+    const tcp::endpoint endpoint = resolve(bot.target);
+    conn->ws.next_layer().async_connect(endpoint, [this, b = &bot, conn](error_code ec) {
       if (b->conn != conn) return;
       if (ec) return lost(*b, "error:connect: " + ec.message());
       error_code ignored;
@@ -376,7 +638,8 @@ class Swarm {
       conn->ws.auto_fragment(false);
       conn->ws.binary(true);
       conn->ws.read_message_max(1 << 20);
-      conn->ws.async_handshake(host_header_, config_.path, [this, b, conn](error_code ec) {
+      const std::string host = b->target.host + ":" + std::to_string(b->target.port);
+      conn->ws.async_handshake(host, b->target.path, [this, b, conn](error_code ec) {
         if (b->conn != conn) return;
         if (ec) return lost(*b, "error:handshake: " + ec.message());
         send_hello(*b);
@@ -386,6 +649,13 @@ class Swarm {
   }
 
   void send_hello(Bot& bot) {
+    if (!bot.ticket.empty()) {  // from the API (or a Transfer): used once
+      protocol::Hello hello;
+      hello.ticket = std::move(bot.ticket);
+      bot.ticket.clear();
+      send(bot, hello);
+      return;
+    }
     protocol::JoinTicket ticket;
     ticket.account_id = ticket.character_id = config_.first_character_id + bot.index;
     ticket.zone = config_.zone;
@@ -406,6 +676,11 @@ class Swarm {
     leave_window(bot, now);
     close_connection(bot);
     bot.result.reconnected = true;
+    if (api_mode()) {  // a fresh ticket comes from the API
+      bot.replay_deadline_s = now + config_.replay_timeout_s;
+      bot.replay_backoff_s = kReplayBackoffStartSeconds;
+      return start_play(bot);
+    }
     start_connect(bot);
   }
 
@@ -424,14 +699,25 @@ class Swarm {
   void lost(Bot& bot, std::string reason) {
     const double now = now_s();
     leave_window(bot, now);
+    ++report_.disconnects[reason];
+    const bool replaced = bot.result.kick == protocol::KickReason::session_replaced;
     if (bot.result.disconnect.empty()) bot.result.disconnect = std::move(reason);
-    ++report_.disconnects[bot.result.disconnect];
     if (bot.conn) {
       error_code ignored;
       bot.conn->ws.next_layer().close(ignored);
     }
     bot.conn = nullptr;
     bot.phase = Phase::finished;
+    // API mode: ask /v1/play where to go now (crash recovery), unless another session took
+    // the character over on purpose.
+    if (api_mode() && !shutting_down_ && !replaced) {
+      bot.result.kick = protocol::KickReason::none;  // the next connection starts clean
+      if (bot.lost_at_s < 0.0) bot.lost_at_s = now;
+      bot.phase = Phase::replay_wait;
+      bot.replay_deadline_s = now + config_.replay_timeout_s;
+      bot.replay_backoff_s = kReplayBackoffStartSeconds;
+      bot.next_api_attempt_s = now + kFirstReplayDelaySeconds;
+    }
   }
 
   void read_next(Bot& bot, const std::shared_ptr<Connection>& conn) {
@@ -504,11 +790,21 @@ class Swarm {
           if (error == protocol::DecodeError::none) bot.result.kick = kick.reason;
           break;
         }
-        case protocol::MessageType::game_event:
+        case protocol::MessageType::game_event: {
+          protocol::GameEvent event;
+          error = protocol::decode_body(body, event);
+          if (error == protocol::DecodeError::none) on_game_event(bot, event);
+          break;
+        }
+        case protocol::MessageType::transfer: {
+          protocol::Transfer transfer;
+          error = protocol::decode_body(body, transfer);
+          if (error == protocol::DecodeError::none) return on_transfer(bot, std::move(transfer));
+          break;
+        }
         case protocol::MessageType::action_confirm:
         case protocol::MessageType::action_reject:
-        case protocol::MessageType::transfer:
-          break;  // bots neither fight nor travel yet
+          break;  // a refused attack is retried by the behaviour's own pace
         case protocol::MessageType::hello:
         case protocol::MessageType::player_input:
           error = protocol::DecodeError::unexpected_type;
@@ -535,12 +831,49 @@ class Swarm {
     bot.pending.clear();
     bot.phase = Phase::playing;
     bot.welcome_s = now;
+    bot.result.visits.push_back(welcome.zone + "/" + std::to_string(welcome.instance_id));
+    if (bot.lost_at_s >= 0.0) {
+      ++bot.result.replays;
+      bot.result.max_replay_s = std::max(bot.result.max_replay_s, now - bot.lost_at_s);
+      bot.lost_at_s = -1.0;
+    }
+    bot.zone = welcome.zone;
+    bot.instance = welcome.instance_id;
+    enter_zone(bot.travel, welcome.zone, now);
+    if (!config_.route.empty() && bot.travel.route.empty()) bot.result.route_done = true;
+    if (config_.trip_every_s > 0.0 && bot.travel.route.empty()) {
+      const double jitter = std::uniform_real_distribution<double>(0.5, 1.5)(rng_);
+      bot.next_trip_s = now + config_.trip_every_s * jitter;
+    }
     // Spread the bots' inputs and pings over their periods instead of all on one tick.
     const double hz = input_hz(bot);
     bot.next_input_s = now + (hz > 0 ? std::uniform_real_distribution<double>(0, 1 / hz)(rng_) : 0);
     bot.next_ping_s =
         now + std::uniform_real_distribution<double>(0, config_.ping_interval_s)(rng_);
     if (measuring_) bot.window_since_s = now;
+  }
+
+  // The zone hands the bot over to another instance (a portal): it has already removed the
+  // entity, so go at once.
+  void on_transfer(Bot& bot, protocol::Transfer transfer) {
+    const auto address = parse_ws_url(transfer.address);
+    if (!address) return lost(bot, "error:transfer to a bad address " + transfer.address);
+    ++bot.result.transfers;
+    leave_window(bot, now_s());
+    close_connection(bot);
+    bot.target = *address;
+    bot.ticket = std::move(transfer.ticket);
+    start_connect(bot);
+  }
+
+  void on_game_event(Bot& bot, const protocol::GameEvent& event) {
+    for (uint32_t i = 0; i < event.count; ++i) {
+      const protocol::GameEventEntry& e = event.events[i];
+      if (e.type == protocol::GameEventType::loot && e.detail == kGoldDetail &&
+          e.target == bot.result.entity)
+        bot.result.gold_earned += e.amount;
+    }
+    if (config_.on_event) config_.on_event(bot.index, bot.result.entity, event);
   }
 
   void on_heartbeat(Bot& bot, const protocol::Heartbeat& beat) {
@@ -572,7 +905,8 @@ class Swarm {
       bot.result.max_speed_tiles_per_s = std::max(bot.result.max_speed_tiles_per_s, speed);
     }
     if (config_.on_snapshot)
-      config_.on_snapshot(SnapshotObservation{bot.index, bot.result.entity, &bot.view});
+      config_.on_snapshot(SnapshotObservation{bot.index, bot.result.entity, &bot.view, &bot.zone,
+                                              bot.instance, bot.result.character_id});
   }
 
   // ---- writing -------------------------------------------------------------------------
@@ -617,8 +951,6 @@ class Swarm {
   const SwarmConfig& config_;
   asio::io_context io_{1};
   asio::steady_timer timer_;
-  tcp::endpoint endpoint_;
-  std::string host_header_;
   std::vector<Bot> bots_;
   std::mt19937 rng_;
   Clock::time_point start_;
@@ -627,6 +959,10 @@ class Swarm {
   bool window_started_ = false, measuring_ = false, shutting_down_ = false, stopped_ = false;
   double window_start_s_ = 0.0, shutdown_deadline_s_ = 0.0;
   uint64_t dropped_sends_ = 0;
+  ZoneMaps maps_;
+  std::optional<HttpEndpoint> api_;
+  // Declared after io_: destroyed first, so no worker posts into a destroyed io_context.
+  std::unique_ptr<ApiWorkers> workers_;
 };
 
 }  // namespace

@@ -1,4 +1,11 @@
-// BotSwarm: N bots in one process, each a real WebSocket client of one omega-zone.
+// BotSwarm: N bots in one process, each a real WebSocket client of an omega-zone.
+//
+// Two ways in. Dev-ticket mode (`api_url` empty): every bot mints its own ticket with a dev key
+// for one zone instance (the hub bench, the zone's e2e tests). API mode: every bot registers an
+// account on omega-api, logs in, creates a character, asks POST /v1/play where to go, follows
+// the zone's Transfer messages from zone to zone, and after losing its zone asks /v1/play again
+// (crash recovery) for `replay_timeout_s` with backoff. API calls block, so they run on a few
+// worker threads and hand their results back to the network thread.
 //
 // Built to put thousands of players on one core: one io_context on the calling thread, every
 // socket operation asynchronous, one shared scheduler timer for all bots (not a timer each),
@@ -24,6 +31,7 @@
 
 #include "bots/behaviour.hpp"
 #include "bots/latency_histogram.hpp"
+#include "bots/travel.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/snapshot.hpp"
 #include "protocol/ticket.hpp"
@@ -58,6 +66,9 @@ struct SnapshotObservation {
   size_t bot = 0;           // index in SwarmConfig::bots
   uint32_t self = 0;        // the bot's own entity id
   const protocol::WorldView* view = nullptr;  // after applying the snapshot
+  const std::string* zone = nullptr;          // from the latest Welcome
+  uint32_t instance = 0;
+  uint64_t character_id = 0;                  // API mode; dev mode: the ticket's character
 };
 
 struct SwarmConfig {
@@ -84,7 +95,28 @@ struct SwarmConfig {
   double scheduler_hz = 100.0;      // the shared timer that paces inputs, pings, connects
   uint32_t seed = 1;                // randomness of behaviours and garbage
 
+  // API mode (set api_url): accounts `<account_prefix>_<i>`, characters `<account_prefix>c<i>`
+  // (an existing account and its first character are reused, so a restarted run resumes).
+  std::string api_url;              // http://HOST:PORT
+  std::string account_prefix = "bot";
+  std::string play_zone;            // zone of the first /v1/play ("" = the character's own)
+  size_t party_size = 0;            // > 1: bots 0..k-1, k..2k-1, ... form parties of k
+  double replay_timeout_s = 30.0;   // after a lost zone, retry /v1/play this long
+  size_t api_threads = 4;           // blocking API calls in flight at once
+  std::vector<std::string> character_classes{"warrior", "ranger", "mage"};  // bot i: i mod n
+
+  // Travel (both modes): walk through the portals of these zones in order (a first zone
+  // equal to the starting one is skipped), staying `route_dwell_s` in each.
+  std::vector<std::string> route;
+  double route_dwell_s = 0.0;
+  // Demo trips: a bot in a hub, every ~trip_every_s (±50 %), walks to a field through the
+  // hub's portal, stays trip_every_s / 2 doing its behaviour, and walks back.
+  double trip_every_s = 0.0;
+  std::string content_dir = "content";  // zone maps for travel
+
   std::function<void(const SnapshotObservation&)> on_snapshot;  // optional, io thread
+  // Optional, io thread: every GameEvent a bot receives (bot index, own entity, event).
+  std::function<void(size_t, uint32_t, const protocol::GameEvent&)> on_event;
   std::atomic<bool>* stop_flag = nullptr;  // optional: set to end the run early (signals)
 };
 
@@ -105,6 +137,18 @@ struct BotResult {
   std::string decode_error;    // set when a zone message failed to decode
   // Fastest own displacement over any span of ≥ 1 s of server ticks, tiles per second.
   double max_speed_tiles_per_s = 0.0;
+
+  // API mode and travel.
+  std::string username;
+  uint64_t character_id = 0;
+  uint64_t party_id = 0;
+  std::vector<std::string> visits;  // "zone/instance" of every Welcome, in order
+  uint32_t transfers = 0;           // Transfer messages followed
+  uint32_t replays = 0;             // POST /v1/play after a lost zone that led to a Welcome
+  double max_replay_s = 0.0;        // longest time from a lost zone to the next Welcome
+  std::string api_error;            // the last API refusal, "play: 409 zone_full"
+  bool route_done = false;          // every stop of the route was reached
+  int64_t gold_earned = 0;          // loot events of gold to the bot's own entity
 };
 
 struct SwarmReport {

@@ -60,6 +60,13 @@ std::string report_json(const SwarmReport& r, bool per_bot) {
   j["decode_errors"] = r.decode_errors;
   j["reconnects"] = {{"attempted", reconnects}, {"same_entity", same_entity}};
   j["max_speed_tiles_per_s"] = round3(max_speed);
+  uint64_t transfers = 0, replays = 0;
+  for (const BotResult& b : r.per_bot) {
+    transfers += b.transfers;
+    replays += b.replays;
+  }
+  j["transfers"] = transfers;
+  j["replays"] = replays;
   if (per_bot) {
     nlohmann::json bots = nlohmann::json::array();
     for (size_t i = 0; i < r.per_bot.size(); ++i) {
@@ -72,7 +79,17 @@ std::string report_json(const SwarmReport& r, bool per_bot) {
                       {"disconnect", b.disconnect},
                       {"reconnected", b.reconnected},
                       {"same_entity_after_reconnect", b.same_entity_after_reconnect},
-                      {"max_speed_tiles_per_s", round3(b.max_speed_tiles_per_s)}});
+                      {"max_speed_tiles_per_s", round3(b.max_speed_tiles_per_s)},
+                      {"username", b.username},
+                      {"character_id", b.character_id},
+                      {"party_id", b.party_id},
+                      {"visits", b.visits},
+                      {"transfers", b.transfers},
+                      {"replays", b.replays},
+                      {"max_replay_s", round3(b.max_replay_s)},
+                      {"route_done", b.route_done},
+                      {"gold_earned", b.gold_earned},
+                      {"api_error", b.api_error}});
     }
     j["per_bot"] = std::move(bots);
   }
