@@ -36,6 +36,8 @@ constexpr uint64_t kMaxResponseBytes = 1 << 20;
 // Requests queued beyond this are answered "unavailable" at once instead of growing memory
 // while the API is down (the simulation retries checkpoints itself).
 constexpr size_t kMaxQueuedRequests = 4096;
+// Records per checkpoint body: half the API's limit of 1,000 (an answer covers one body).
+constexpr size_t kMaxRecordsPerRequest = 500;
 
 struct Reply {
   int status = 0;  // 0 = no answer (connect, write, read or timeout failure)
@@ -273,6 +275,14 @@ void ApiClient::claim(uint32_t instance, ClaimRequest request) {
 }
 
 void ApiClient::checkpoint(uint32_t instance, CheckpointBatch batch) {
+  // The API takes at most 1,000 records per body; the worker sends the parts in order.
+  while (batch.records.size() > kMaxRecordsPerRequest) {
+    CheckpointBatch part{batch.reason, {}};
+    part.records.assign(std::make_move_iterator(batch.records.begin()),
+                        std::make_move_iterator(batch.records.begin() + kMaxRecordsPerRequest));
+    batch.records.erase(batch.records.begin(), batch.records.begin() + kMaxRecordsPerRequest);
+    impl_->push(CheckpointJob{instance, std::move(part)});
+  }
   impl_->push(CheckpointJob{instance, std::move(batch)});
 }
 

@@ -44,7 +44,42 @@ InstanceHost::InstanceHost(const ZoneConfig& config, WorldTopology topology, Mes
   for (const auto& [zone, instance] : config_.startup_instances()) add(zone);
 }
 
-InstanceHost::~InstanceHost() = default;
+InstanceHost::~InstanceHost() {
+  {
+    std::lock_guard lock(builder_mutex_);
+    builder_stopping_ = true;
+    builder_wake_.notify_all();
+  }
+  if (builder_.joinable()) builder_.join();
+}
+
+void InstanceHost::builder_loop() {
+  std::unique_lock lock(builder_mutex_);
+  for (;;) {
+    builder_wake_.wait(lock, [this] { return builder_stopping_ || !builds_.empty(); });
+    if (builder_stopping_) return;
+    std::function<void()> job = std::move(builds_.front());
+    builds_.pop_front();
+    lock.unlock();
+    job();
+    lock.lock();
+  }
+}
+
+void InstanceHost::open_async(const std::string& zone, uint32_t instance,
+                              std::optional<uint64_t> party_id, OpenDone done) {
+  std::lock_guard lock(builder_mutex_);
+  if (!builder_.joinable()) builder_ = std::thread([this] { builder_loop(); });
+  builds_.push_back([this, zone, instance, party_id, done = std::move(done)] {
+    std::shared_ptr<Instance> built = build(zone, instance, party_id);
+    post([built, done](InstanceHost& host, const Now& now) {
+      OpenStatus status = OpenStatus::not_hosted;
+      if (built) status = host.insert(std::unique_ptr<Instance>(new Instance(std::move(*built))), now);
+      done(status, host, now);
+    });
+  });
+  builder_wake_.notify_all();
+}
 
 bool InstanceHost::load_maps(std::string& error) {
   for (const std::string& zone : hosted_) {
@@ -64,7 +99,7 @@ bool InstanceHost::load_maps(std::string& error) {
   return true;
 }
 
-const game::TileMap* InstanceHost::map_for(const std::string& zone) {
+const game::TileMap* InstanceHost::map_for(const std::string& zone) const {
   auto it = maps_.find(zone);
   return it == maps_.end() ? nullptr : it->second.get();
 }
@@ -78,13 +113,11 @@ ZoneConfig InstanceHost::config_for(const std::string& zone, uint32_t instance) 
   return c;
 }
 
-InstanceHost::OpenStatus InstanceHost::open(const std::string& zone, uint32_t instance,
-                                            std::optional<uint64_t> party_id, const Now& now) {
+std::unique_ptr<InstanceHost::Instance> InstanceHost::build(
+    const std::string& zone, uint32_t instance, std::optional<uint64_t> party_id) const {
   const game::TileMap* map = map_for(zone);
-  if (map == nullptr) return OpenStatus::not_hosted;
-  if (directory_.find(zone, instance) != InstanceDirectory::kNone) return OpenStatus::already_open;
+  if (map == nullptr) return nullptr;
   auto entry = std::make_unique<Instance>();
-  entry->handle = next_handle_++;
   entry->zone = zone;
   entry->number = instance;
   entry->topology = topology_.zone(zone, game::zone_kind_name(map->kind()));
@@ -93,11 +126,27 @@ InstanceHost::OpenStatus InstanceHost::open(const std::string& zone, uint32_t in
   entry->party_id = party_id;
   entry->server =
       std::make_unique<ZoneServer>(entry->config, *map, pool_, metrics_, checkpoints_);
+  entry->server->world().warm_up();
+  return entry;
+}
+
+InstanceHost::OpenStatus InstanceHost::open(const std::string& zone, uint32_t instance,
+                                            std::optional<uint64_t> party_id, const Now& now) {
+  if (map_for(zone) == nullptr) return OpenStatus::not_hosted;
+  if (directory_.find(zone, instance) != InstanceDirectory::kNone) return OpenStatus::already_open;
+  return insert(build(zone, instance, party_id), now);
+}
+
+InstanceHost::OpenStatus InstanceHost::insert(std::unique_ptr<Instance> entry, const Now& now) {
+  if (directory_.find(entry->zone, entry->number) != InstanceDirectory::kNone)
+    return OpenStatus::already_open;
+  entry->handle = next_handle_++;
   if (service_ != nullptr) entry->server->attach_service(service_, entry->handle);
   entry->close_timer = EmptyCloseTimer(entry->topology.close_after_empty_s, now.steady_ns);
-  directory_.add(zone, instance, entry->handle);
-  spdlog::info("instance {}:{} open ({}, capacity {}, map {}x{})", zone, instance,
-               entry->topology.kind, entry->topology.capacity, map->width(), map->height());
+  directory_.add(entry->zone, entry->number, entry->handle);
+  const game::TileMap& map = entry->server->world().map();
+  spdlog::info("instance {}:{} open ({}, capacity {}, map {}x{})", entry->zone, entry->number,
+               entry->topology.kind, entry->topology.capacity, map.width(), map.height());
   instances_.emplace(entry->handle, std::move(entry));
   publish(now);
   if (on_change_) on_change_();

@@ -3,17 +3,25 @@
 // loaded once and shared read-only by all its instances. Instances open and close at runtime
 // (the control endpoints post commands; a rift closes itself when it stayed empty).
 //
-// Thread safety: post() and summaries() may be called from any thread; everything else runs
-// on the simulation thread (TickLoop).
+// Building an instance (combat content, monsters, navmesh) takes tens to hundreds of
+// milliseconds, so instances opened at runtime are built on the host's builder thread
+// (open_async) and only inserted on the simulation thread: the tick of the other instances
+// never waits for it.
+//
+// Thread safety: post(), open_async() and summaries() may be called from any thread; the rest
+// runs on the simulation thread (TickLoop), or before it starts (load_maps, open).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "game/tile_map.hpp"
@@ -69,6 +77,11 @@ class InstanceHost {
   enum class OpenStatus : uint8_t { opened, already_open, not_hosted };
   OpenStatus open(const std::string& zone, uint32_t instance, std::optional<uint64_t> party_id,
                   const Now& now);
+  // Builds the instance on the builder thread, then opens it on the simulation thread and calls
+  // `done` there with the outcome.
+  using OpenDone = std::function<void(OpenStatus, InstanceHost&, const Now&)>;
+  void open_async(const std::string& zone, uint32_t instance, std::optional<uint64_t> party_id,
+                  OpenDone done);
   // Kicks the players (shutting_down) after checkpointing them and unregisters the instance.
   bool close(const std::string& zone, uint32_t instance, const Now& now);
 
@@ -91,7 +104,12 @@ class InstanceHost {
 
  private:
   struct Instance;
-  const game::TileMap* map_for(const std::string& zone);
+  // Thread-safe: reads only what the constructor and load_maps() set. nullptr = not hosted.
+  std::unique_ptr<Instance> build(const std::string& zone, uint32_t instance,
+                                  std::optional<uint64_t> party_id) const;
+  OpenStatus insert(std::unique_ptr<Instance> instance, const Now& now);
+  void builder_loop();
+  const game::TileMap* map_for(const std::string& zone) const;
   ZoneConfig config_for(const std::string& zone, uint32_t instance) const;
   void collect(ZoneServer& server);
   void route(ServiceResult& result, const Now& now);
@@ -121,6 +139,12 @@ class InstanceHost {
   std::vector<Command> commands_;
   mutable std::mutex summaries_mutex_;
   std::vector<InstanceSummary> summaries_;
+
+  std::mutex builder_mutex_;
+  std::condition_variable builder_wake_;
+  std::deque<std::function<void()>> builds_;
+  bool builder_stopping_ = false;
+  std::thread builder_;
 };
 
 }  // namespace omega::zone

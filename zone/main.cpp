@@ -57,35 +57,40 @@ ControlHandler make_control_handler(const ZoneConfig& config, InstanceHost& host
       reply(parsed.error);
       return true;
     }
-    host.post([command = *parsed.command, reply = std::move(reply), registry, ws_base](
-                  InstanceHost& h, const Now& now) {
-      HttpReply answer;
-      if (command.kind == ControlCommand::Kind::open) {
-        switch (h.open(command.zone, command.instance, command.party_id, now)) {
-          case InstanceHost::OpenStatus::opened:
-            answer = json_reply(201, "{\"zone\":\"" + command.zone + "\",\"instance\":" +
-                                         std::to_string(command.instance) + ",\"ws_url\":\"" +
-                                         ws_base + "/z/" + command.zone + "/" +
-                                         std::to_string(command.instance) + "\"}");
-            break;
-          case InstanceHost::OpenStatus::already_open:
-            answer = json_reply(409, "{\"error\":{\"code\":\"already_open\"}}");
-            break;
-          case InstanceHost::OpenStatus::not_hosted:
-            answer = json_reply(404, "{\"error\":{\"code\":\"zone_not_hosted\"}}");
-            break;
-        }
-      } else if (h.close(command.zone, command.instance, now)) {
-        answer = {204, "application/json", ""};
-      } else {
-        answer = json_reply(404, "{\"error\":{\"code\":\"not_found\"}}");
-      }
+    const ControlCommand command = *parsed.command;
+    // Answered after the registry write, so the API finds the instance once it has the 201.
+    auto answer = [registry, reply = std::move(reply)](HttpReply answer) {
       if (registry != nullptr && answer.status < 300) {
         registry->wake([reply, answer] { reply(answer); });
       } else {
         reply(answer);
       }
-    });
+    };
+    if (command.kind == ControlCommand::Kind::open) {
+      host.open_async(command.zone, command.instance, command.party_id,
+                      [command, answer, ws_base](InstanceHost::OpenStatus status, InstanceHost&,
+                                                 const Now&) {
+                        switch (status) {
+                          case InstanceHost::OpenStatus::opened:
+                            return answer(json_reply(
+                                201, "{\"zone\":\"" + command.zone + "\",\"instance\":" +
+                                         std::to_string(command.instance) + ",\"ws_url\":\"" +
+                                         ws_base + "/z/" + command.zone + "/" +
+                                         std::to_string(command.instance) + "\"}"));
+                          case InstanceHost::OpenStatus::already_open:
+                            return answer(json_reply(409, "{\"error\":{\"code\":\"already_open\"}}"));
+                          case InstanceHost::OpenStatus::not_hosted:
+                            return answer(
+                                json_reply(404, "{\"error\":{\"code\":\"zone_not_hosted\"}}"));
+                        }
+                      });
+    } else {
+      host.post([command, answer](InstanceHost& h, const Now& now) {
+        answer(h.close(command.zone, command.instance, now)
+                   ? HttpReply{204, "application/json", ""}
+                   : json_reply(404, "{\"error\":{\"code\":\"not_found\"}}"));
+      });
+    }
     return true;
   };
 }

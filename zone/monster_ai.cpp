@@ -41,7 +41,7 @@ float distance(game::Vec2 a, game::Vec2 b) { return std::hypot(a.x - b.x, a.y - 
 
 }  // namespace
 
-void World::wake_monsters() {
+void World::warm_up() {
   if (monsters_.empty()) return;
   if (homes_dirty_) {
     home_grid_.rebuild(homes_, homes_active_);
@@ -52,6 +52,11 @@ void World::wake_monsters() {
     std::string error;
     if (!navmesh_.build(map_, error)) navmesh_error_ = error;  // direct steering only
   }
+}
+
+void World::wake_monsters() {
+  if (monsters_.empty()) return;
+  warm_up();
   path_budget_ = kPathQueriesPerTick;
   for (uint32_t slot = 0; slot < active_.size(); ++slot)
     player_mask_[slot] = active_[slot] && monster_of_[slot] == kNoSlot && !combatants_[slot].dead();

@@ -132,6 +132,10 @@ class World {
   std::span<const WorldEvent> events() const { return events_; }
   void clear_events() { events_.clear(); }
 
+  // Builds now what the first tick would build (monster home grid, navmesh: up to ~100 ms),
+  // so an instance can be prepared off the simulation thread.
+  void warm_up();
+
   // One fixed step of 1/tick_hz seconds: moves every entity and refreshes replicated state.
   void advance(uint32_t tick);
 

@@ -4,6 +4,9 @@
 // stale epochs, portals → transfers, market pushes).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "protocol/ticket.hpp"
@@ -516,6 +519,50 @@ TEST_F(LeasedZone, MarketDeltasChangeTheLiveInventoryButNotTheCheckpointDeltas) 
   live(10.1);
   ASSERT_EQ(service.batches.size(), 1u);
   EXPECT_EQ(service.batches[0].records[0].gold_delta, 0);
+}
+
+}  // namespace
+}  // namespace omega::zone
+
+namespace omega::zone {
+namespace {
+
+TEST(InstanceHostTest, OpensInstancesOffTheTickAndClosesThem) {
+  const protocol::TicketSigningKey key = protocol::ticket_key_from_seed({42});
+  ZoneConfig config;
+  config.ticket_public_key = key.public_key;
+  config.map = "open:32";
+  MessagePool pool;
+  ZoneMetrics metrics;
+  NullCheckpoints checkpoints;
+  InstanceDirectory directory;
+  InstanceHost host(config, {}, pool, metrics, checkpoints, directory, nullptr, nullptr);
+  std::string error;
+  ASSERT_TRUE(host.load_maps(error)) << error;
+  Now now{1'000'000'000, kUnixNow};
+  ASSERT_EQ(host.open("open", 1, std::nullopt, now), InstanceHost::OpenStatus::opened);
+  EXPECT_EQ(host.open("open", 1, std::nullopt, now), InstanceHost::OpenStatus::already_open);
+  EXPECT_EQ(host.open("forest", 1, std::nullopt, now), InstanceHost::OpenStatus::not_hosted);
+
+  std::optional<InstanceHost::OpenStatus> outcome;
+  host.open_async("open", 2, 7, [&](InstanceHost::OpenStatus s, InstanceHost&, const Now&) {
+    outcome = s;
+  });
+  for (uint32_t tick = 1; !outcome && tick < 3000; ++tick) {
+    now.steady_ns += kTickNs;
+    host.advance(tick, now);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(outcome, InstanceHost::OpenStatus::opened);
+  EXPECT_NE(directory.resolve("/z/open/2"), InstanceDirectory::kNone);
+  EXPECT_EQ(directory.resolve("/"), directory.resolve("/z/open/1"));
+  const auto summaries = host.summaries();
+  ASSERT_EQ(summaries.size(), 2u);
+  EXPECT_EQ(summaries[1].party_id, std::optional<uint64_t>(7));
+  EXPECT_TRUE(host.close("open", 2, now));
+  EXPECT_FALSE(host.close("open", 2, now));
+  EXPECT_EQ(directory.resolve("/z/open/2"), InstanceDirectory::kNone);
+  EXPECT_EQ(host.instance_count(), 1u);
 }
 
 }  // namespace
