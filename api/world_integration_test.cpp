@@ -464,11 +464,13 @@ TEST_F(ApiWorldIT, AZoneAtItsSoftCapMakesPlayOpenANewInstance) {
 TEST_F(ApiWorldIT, AtTheHardCapWithMaxInstancesOpenPlayIsRefusedZoneFull) {
   registry_->process("p1", "http://127.0.0.1:1", {"forest"});
   for (std::uint32_t i = 1; i <= 5; ++i) registry_->instance("forest", i, 95);
-  const auto refused = play(player("Hero"), "forest");
+  const auto hero = player("Hero");
+  const auto refused = play(hero, "forest");
   EXPECT_EQ(refused.status, 409);
   EXPECT_EQ(refused.json()["error"]["code"], "zone_full");
   const std::string message = refused.json()["error"]["message"];
   EXPECT_NE(message.find("95% hard cap"), std::string::npos) << message;
+  EXPECT_EQ(column(hero, "(zone = 'hub_city_1')::int"), 1);  // a refused zone is not saved
 
   registry_->instance("forest", 3, 94);  // one seat left below the hard cap
   const auto seated = play(player("Second"), "forest");

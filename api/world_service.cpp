@@ -20,10 +20,13 @@ ApiError stale_epoch() {
   return ApiError(409, "stale_epoch", "the character's lease moved on: another session holds it");
 }
 
+// A string field that may be missing, null or empty (all three mean "not given").
 std::optional<std::string> optional_string(const nlohmann::json& body, const char* field, std::size_t max_bytes) {
   const auto it = body.find(field);
   if (it == body.end() || it->is_null()) return std::nullopt;
-  return require_string(body, field, 1, max_bytes);
+  auto text = require_string(body, field, 0, max_bytes);
+  if (text.empty()) return std::nullopt;
+  return text;
 }
 
 template <class T>
@@ -86,17 +89,21 @@ HttpResponse WorldService::play(const HttpRequest& request) {
   const auto character_id = require_integer(body, "character_id", 1, INT64_MAX);
   const auto zone = optional_string(body, "zone", 32);
   const auto seat = context_.database.run([&](pqxx::connection& connection) {
+    pqxx::read_transaction read(connection);
+    return seat_request(read, character_id, account_id, zone);
+  });
+  auto answer = directory_.seat(seat);
+  // Entering another zone than the saved one starts at its default spawn point. Only once
+  // seated: a refused zone must not become the character's saved zone.
+  context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
-    auto seat = seat_request(transaction, character_id, account_id, zone);
-    // Entering another zone than the saved one starts at its default spawn point.
     transaction.exec_params(
         "UPDATE characters SET zone = $2, position_x = NULL, position_y = NULL, spawn = NULL "
         "WHERE id = $1 AND zone <> $2",
         character_id, seat.zone);
     transaction.commit();
-    return seat;
   });
-  return json_response(200, directory_.seat(seat));
+  return json_response(200, answer);
 }
 
 HttpResponse WorldService::claim(const HttpRequest& request) {
