@@ -197,7 +197,8 @@ struct ApiClient::Impl {
     result.request_failed = !answered;
     size_t next = 0;
     for (const CheckpointRecord& record : job.batch.records) {
-      CheckpointResult::Entry entry{record.character_id, record.seq, ServiceStatus::unavailable};
+      CheckpointResult::Entry entry{record.character_id, record.seq, record.lease_epoch,
+                                    ServiceStatus::unavailable};
       for (size_t i = next; answered && i < parsed.entries.size(); ++i) {
         if (parsed.entries[i].character_id != record.character_id) continue;
         entry.status = parsed.entries[i].status;
@@ -236,7 +237,8 @@ struct ApiClient::Impl {
       CheckpointResult r;
       r.request_failed = true;
       for (const CheckpointRecord& record : batch->batch.records)
-        r.entries.push_back({record.character_id, record.seq, ServiceStatus::unavailable});
+        r.entries.push_back(
+            {record.character_id, record.seq, record.lease_epoch, ServiceStatus::unavailable});
       results.push({batch->instance, std::move(r)});
     } else if (auto* transfer = std::get_if<TransferJob>(&job)) {
       TransferResult r;

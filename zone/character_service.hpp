@@ -66,7 +66,8 @@ struct CheckpointResult {
   bool request_failed = false;
   struct Entry {
     uint64_t character_id = 0;
-    uint64_t seq = 0;
+    uint64_t seq = 0;          // of the record answered (0 = unknown)
+    uint64_t lease_epoch = 0;  // of the record answered (0 = unknown)
     ServiceStatus status = ServiceStatus::ok;  // ok covers "duplicate" (applied already)
   };
   std::vector<Entry> entries;

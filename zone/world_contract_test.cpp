@@ -397,14 +397,14 @@ TEST_F(LeasedZone, PeriodicCheckpointsCarrySeqEpochAndGoldDeltas) {
   // No answer: the same record goes again (same seq), no new one meanwhile.
   CheckpointResult failed;
   failed.request_failed = true;
-  failed.entries.push_back({7, 1, ServiceStatus::unavailable});
+  failed.entries.push_back({7, 1, 0, ServiceStatus::unavailable});
   server->on_checkpoints(failed, now());
   live(3);
   ASSERT_EQ(service.batches.size(), 2u);
   EXPECT_EQ(service.batches[1].records[0].seq, 1u);
   EXPECT_EQ(service.batches[1].records[0].gold_delta, 25);
   CheckpointResult ok;
-  ok.entries.push_back({7, 1, ServiceStatus::ok});
+  ok.entries.push_back({7, 1, 0, ServiceStatus::ok});
   server->on_checkpoints(ok, now());
   live(10);
   ASSERT_EQ(service.batches.size(), 3u);
@@ -419,7 +419,7 @@ TEST_F(LeasedZone, StaleEpochKicksWithLeaseConflictAndDropsTheCharacter) {
   ASSERT_EQ(service.batches.size(), 1u);
   clear_outbox();
   CheckpointResult stale;
-  stale.entries.push_back({7, 1, ServiceStatus::stale_epoch});
+  stale.entries.push_back({7, 1, 0, ServiceStatus::stale_epoch});
   server->on_checkpoints(stale, now());
   ASSERT_EQ(taken<protocol::Kick>(1).size(), 1u);
   EXPECT_EQ(taken<protocol::Kick>(1)[0].reason, KickReason::lease_conflict);
@@ -438,7 +438,7 @@ TEST_F(LeasedZone, LeavingReleasesAfterTheResumeWindow) {
   EXPECT_EQ(service.batches[0].reason, CheckpointReason::periodic);
   EXPECT_EQ(server->player_count(), 0u);
   CheckpointResult periodic;
-  periodic.entries.push_back({7, 1, ServiceStatus::ok});
+  periodic.entries.push_back({7, 1, 0, ServiceStatus::ok});
   server->on_checkpoints(periodic, now());
   ASSERT_EQ(service.batches.size(), 2u);
   const CheckpointBatch& leave = service.batches.back();
@@ -448,9 +448,29 @@ TEST_F(LeasedZone, LeavingReleasesAfterTheResumeWindow) {
   EXPECT_EQ(server->player_count(), 0u);
   EXPECT_EQ(server->departed_count(), 1u);
   CheckpointResult ok;
-  ok.entries.push_back({7, leave.records[0].seq, ServiceStatus::ok});
+  ok.entries.push_back({7, leave.records[0].seq, 0, ServiceStatus::ok});
   server->on_checkpoints(ok, now());
   EXPECT_EQ(server->departed_count(), 0u);
+}
+
+TEST_F(LeasedZone, AStaleAnswerForALeftCharacterSparesItsNewSession) {
+  join(1, 7);
+  server->on_claim(granted(7, 5), now());
+  event(InboundEvent::Kind::disconnected, 1);
+  advance(static_cast<int>(config.resume_window_s * 30) + 2);
+  CheckpointResult periodic;
+  periodic.entries.push_back({7, 1, 5, ServiceStatus::ok});
+  server->on_checkpoints(periodic, now());
+  ASSERT_EQ(server->departed_count(), 1u);  // its release (epoch 5) is out
+  join(2, 7);                                // back at once: a new claim, epoch 6
+  server->on_claim(granted(7, 6), now());
+  ASSERT_EQ(server->player_count(), 1u);
+  CheckpointResult stale;
+  stale.entries.push_back({7, service.batches.back().records[0].seq, 5, ServiceStatus::stale_epoch});
+  server->on_checkpoints(stale, now());
+  EXPECT_EQ(server->departed_count(), 0u);
+  EXPECT_EQ(server->player_count(), 1u);
+  EXPECT_TRUE(taken<protocol::Kick>(2).empty());
 }
 
 TEST_F(LeasedZone, ShutdownReleasesEveryone) {
@@ -502,7 +522,7 @@ TEST_F(LeasedZone, ARefusedTransferKeepsThePlayerAndBacksOff) {
   ASSERT_EQ(service.batches.size(), 1u);
   EXPECT_EQ(service.batches[0].records[0].seq, 1u);
   CheckpointResult ok;
-  ok.entries.push_back({7, 1, ServiceStatus::ok});
+  ok.entries.push_back({7, 1, 0, ServiceStatus::ok});
   server->on_checkpoints(ok, now());
   live(3);
   ASSERT_EQ(service.transfers.size(), 2u);  // tried again after the backoff

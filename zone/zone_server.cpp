@@ -232,6 +232,7 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello, const 
   player.account_id = ticket.account_id;
   if (service_ == nullptr) player.lease_epoch = ticket.lease_epoch;
   welcome(session, ticket.character_id, player, version);
+  session.frozen = player.transfer_pending;  // resumed while the API places the character
   session.next_ping_ns = now.steady_ns;
 }
 

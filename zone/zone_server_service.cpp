@@ -164,9 +164,8 @@ void ZoneServer::depart(uint64_t character_id, Player& player, CheckpointReason 
   departed_.insert_or_assign(character_id, std::move(d));
 }
 
-// The lease moved on (stale_epoch): the character leaves this world at once, unsaved.
+// The lease moved on (stale_epoch): the live character leaves this world at once, unsaved.
 void ZoneServer::drop_conflicted(uint64_t character_id, const Now& now) {
-  departed_.erase(character_id);
   auto it = players_.find(character_id);
   if (it == players_.end()) return;
   spdlog::warn("character {}: lease epoch {} is stale; dropped", character_id,
@@ -180,35 +179,40 @@ void ZoneServer::drop_conflicted(uint64_t character_id, const Now& now) {
 
 void ZoneServer::on_checkpoints(const CheckpointResult& result, const Now& now) {
   for (const CheckpointResult::Entry& entry : result.entries) {
-    CharacterLedger* ledger = nullptr;
+    // The answer belongs to the ledger whose record it answers: a character that left and
+    // came back (a new claim, a new epoch) has two, the departed one and the live one.
+    auto answers = [&entry](const CharacterLedger& ledger) {
+      const CheckpointRecord* record = ledger.in_flight();
+      return record != nullptr && (entry.seq == 0 || record->seq == entry.seq) &&
+             (entry.lease_epoch == 0 || record->lease_epoch == entry.lease_epoch);
+    };
     auto live = players_.find(entry.character_id);
     auto gone = departed_.find(entry.character_id);
-    if (live != players_.end()) ledger = &live->second.ledger;
-    else if (gone != departed_.end()) ledger = &gone->second.ledger;
-    if (ledger == nullptr || ledger->in_flight() == nullptr) continue;
-    if (entry.seq != 0 && ledger->in_flight()->seq != entry.seq) continue;  // an older answer
+    const bool is_live = live != players_.end() && answers(live->second.ledger);
+    if (!is_live && (gone == departed_.end() || !answers(gone->second.ledger))) continue;
+    CharacterLedger& ledger = is_live ? live->second.ledger : gone->second.ledger;
     switch (entry.status) {
       case ServiceStatus::stale_epoch:
       case ServiceStatus::refused:
-        drop_conflicted(entry.character_id, now);
+        if (is_live) drop_conflicted(entry.character_id, now);
+        else departed_.erase(gone);
         continue;
       case ServiceStatus::unavailable:
-        ledger->failed();
+        ledger.failed();
         if (next_retry_ns_ == 0) next_retry_ns_ = now.steady_ns + kCheckpointRetryNs;
         continue;
       case ServiceStatus::ok:
-        ledger->accepted();
+        ledger.accepted();
         break;
     }
-    if (live == players_.end()) {
-      Departed& d = gone->second;
-      if (!d.release_queued) {
-        departed_.erase(gone);  // the release was accepted
-      } else {
-        d.release_queued = false;
-        CheckpointBatch batch{CheckpointReason::leave, {d.ledger.begin(d.state, d.holdings)}};
-        service_->checkpoint(service_handle_, std::move(batch));
-      }
+    if (is_live) continue;
+    Departed& d = gone->second;
+    if (!d.release_queued) {
+      departed_.erase(gone);  // the release was accepted
+    } else {
+      d.release_queued = false;
+      CheckpointBatch batch{CheckpointReason::leave, {d.ledger.begin(d.state, d.holdings)}};
+      service_->checkpoint(service_handle_, std::move(batch));
     }
   }
 }
