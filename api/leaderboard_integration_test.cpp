@@ -95,7 +95,7 @@ TEST_F(ApiLeaderboardsIT, TopNTiesAggregatesPeriodsAndAroundMe) {
   EXPECT_EQ(api_->get("/v1/leaderboards/nonexistent").status, 404);
   EXPECT_EQ(api_->get("/v1/leaderboards/level?limit=0").status, 400);
   EXPECT_EQ(api_->get("/v1/leaderboards/level?limit=101").status, 400);
-  EXPECT_EQ(api_->get("/v1/leaderboards").json()["boards"].size(), 3u);
+  EXPECT_EQ(api_->get("/v1/leaderboards").json()["boards"].size(), 4u);
 }
 
 TEST_F(ApiLeaderboardsIT, CorrectAfterRedisFlushAllAndAfterApiRestart) {

@@ -11,7 +11,8 @@ CPython 3 versions).
 
 Topology (issue 5): three hub cities; four open zones (forest, desert, mountain, volcanic),
 each reachable from every hub; two private dungeon rifts, rift_d1 entered from forest and
-desert, rift_d2 from mountain and volcanic. Every portal has a portal back, and arriving
+desert, rift_d2 from mountain and volcanic; one tournament arena (arena_1, issue 7) with no
+portals, entered only with a match ticket. Every portal has a portal back, and arriving
 players appear at a spawn named "from_<zone they came from>" a few tiles from the portal
 that leads back, never on it.
 """
@@ -460,6 +461,26 @@ def make_rift(name, seed, entries):
     return grid
 
 
+# ---------------------------------------------------------------------------------------
+# Arena: a small walled square with four pillars for line-of-sight play, two team starts
+# facing each other across the middle, and no portals (players arrive with a match ticket
+# and go back to their saved zone afterwards).
+
+
+def make_arena(size):
+    grid = Grid(size, size, FLOOR)
+    grid.border(2)
+    quarter, pillar = size // 4, 2
+    for px in (quarter, size - quarter - pillar):
+        for py in (quarter, size - quarter - pillar):
+            grid.rect(px, py, pillar, pillar, WALL)
+    middle = size // 2
+    grid.add_spawn("center", middle, middle)
+    grid.add_spawn("team_1", 4, middle)
+    grid.add_spawn("team_2", size - 5, middle)
+    return grid
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
@@ -476,6 +497,7 @@ def main():
                "entrance", out_dir, args.check)
     write_zone(make_rift("rift_d2", 7002, ["mountain", "volcanic"]), "rift_d2", "dungeon",
                "entrance", out_dir, args.check)
+    write_zone(make_arena(32), "arena_1", "arena", "center", out_dir, args.check)
 
 
 if __name__ == "__main__":
