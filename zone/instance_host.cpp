@@ -191,8 +191,16 @@ void InstanceHost::collect(ZoneServer& server) {
 
 void InstanceHost::handle(InboundEvent& event, const Now& now) {
   auto it = instances_.find(event.instance);
-  if (it == instances_.end()) return;  // closed meanwhile; the transport was told to close
-  it->second->server->handle(event, now);
+  if (it != instances_.end()) return it->second->server->handle(event, now);
+  // The instance closed between the upgrade and now: that connection is told so and closed
+  // (the others were kicked when it closed).
+  if (event.kind == InboundEvent::Kind::connected) {
+    constexpr auto kReason = protocol::KickReason::shutting_down;
+    MessageRef ref = pool_.acquire();
+    protocol::encode_message(protocol::Kick{kReason, protocol::to_string(kReason)}, ref->bytes);
+    outbox_.push_back({event.connection, std::move(ref), kReason});
+    metrics_.count_kick(kReason);
+  }
 }
 
 void InstanceHost::route(ServiceResult& result, const Now& now) {

@@ -579,7 +579,16 @@ TEST(InstanceHostTest, OpensInstancesOffTheTickAndClosesThem) {
   const auto summaries = host.summaries();
   ASSERT_EQ(summaries.size(), 2u);
   EXPECT_EQ(summaries[1].party_id, std::optional<uint64_t>(7));
+  const uint32_t closing = directory.resolve("/z/open/2");
   EXPECT_TRUE(host.close("open", 2, now));
+  host.outbox().clear();
+  // A connection routed to it just before it closed is told so.
+  InboundEvent late = testing_support::inbound(InboundEvent::Kind::connected, 99, now.steady_ns);
+  late.instance = closing;
+  host.handle(late, now);
+  ASSERT_EQ(host.outbox().size(), 1u);
+  EXPECT_EQ(host.outbox()[0].connection, 99u);
+  EXPECT_EQ(host.outbox()[0].close, KickReason::shutting_down);
   EXPECT_FALSE(host.close("open", 2, now));
   EXPECT_EQ(directory.resolve("/z/open/2"), InstanceDirectory::kNone);
   EXPECT_EQ(host.instance_count(), 1u);
