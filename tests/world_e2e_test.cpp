@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -322,6 +323,10 @@ TEST(WorldE2e, ZoneKilledMidPlayPlayersRejoinWithoutDuplicates) {
         matched = s.t;
     EXPECT_GE(matched, 0.0) << "bot " << bot << " came back somewhere it never was\n" << detail;
     EXPECT_LE(killed_at - matched, 11.0) << "bot " << bot << " lost more than 10 s\n" << detail;
+    std::printf("bot %zu: back %.2f s after the restart (%.2f s after the kill), %.1f s of "
+                "progress lost, %u replays\n",
+                bot, back_at - restarted_at, back_at - killed_at, killed_at - matched,
+                result.replays);
   }
   // One entity per character in the restarted zone (no ghost of the old session).
   const auto stats_json = nlohmann::json::parse(stats, nullptr, false);
@@ -345,6 +350,8 @@ TEST(WorldE2e, ZoneKilledMidPlayPlayersRejoinWithoutDuplicates) {
     const std::string gold = stack.sql("SELECT gold FROM characters WHERE id = " + id);
     ASSERT_FALSE(gold.empty()) << "no character " << id;
     EXPECT_LE(std::stoll(gold), result.gold_earned) << "bot " << bot << " gold duplicated";
+    std::printf("bot %zu: gold %s in the database, %lld earned in play\n", bot, gold.c_str(),
+                static_cast<long long>(result.gold_earned));
     const std::string cls = stack.sql("SELECT class FROM characters WHERE id = " + id);
     const std::string items =
         stack.sql("SELECT COALESCE(SUM(quantity), 0) FROM inventory_items WHERE character_id = " + id);
