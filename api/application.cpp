@@ -52,6 +52,7 @@ Application::Application(Config config)
       parties_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, world_, registry_,
                      directory_),
+      market_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
   auth_.register_routes(router_);
@@ -59,11 +60,14 @@ Application::Application(Config config)
   leaderboards_.register_routes(router_);
   parties_.register_routes(router_);
   world_service_.register_routes(router_);
+  market_.register_routes(router_);
   router_.add(Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
               [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); });
   metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.", [this] { return in_flight_.load(); });
   metrics_.add_gauge("omega_api_worker_queue", "Requests waiting for a worker thread.",
                      [this] { return static_cast<double>(workers_.queued()); });
+  metrics_.add_gauge("omega_api_market_retries", "Market transactions retried after a deadlock or serialization failure.",
+                     [this] { return static_cast<double>(market_.retries()); });
   metrics_.add_gauge("omega_api_database_connections", "Open PostgreSQL connections.",
                      [this] { return database_.open_connections(); });
 }

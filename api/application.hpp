@@ -15,6 +15,7 @@
 #include "api/directory_service.hpp"
 #include "api/instance_registry.hpp"
 #include "api/leaderboard_service.hpp"
+#include "api/market_service.hpp"
 #include "api/metrics.hpp"
 #include "api/party_service.hpp"
 #include "api/router.hpp"
@@ -67,6 +68,7 @@ class Application {
   DirectoryService directory_;
   PartyService parties_;
   WorldService world_service_;
+  MarketService market_;
   Metrics metrics_;
   Router router_;
   std::atomic<int> in_flight_{0};

@@ -103,6 +103,23 @@ const std::vector<OptionBinding>& bindings() {
        &Config::leaderboard_cache_ms},
       {{"leaderboards.max_limit", "OMEGA_LEADERBOARD_MAX_LIMIT", "largest limit= accepted"},
        &Config::leaderboard_max_limit},
+      {{"market.listing_ttl_s", "OMEGA_MARKET_LISTING_TTL_S",
+        "time a listing stays up before its items go back to the seller"},
+       &Config::market_listing_ttl_s},
+      {{"market.fee_basis_points", "OMEGA_MARKET_FEE_BP",
+        "sale fee in 1/100 %, fixed per listing when it is created (500 = 5 %)"},
+       &Config::market_fee_basis_points},
+      {{"market.max_listings_per_character", "OMEGA_MARKET_MAX_LISTINGS",
+        "active listings one character may have"},
+       &Config::market_max_listings_per_character},
+      {{"market.max_page_size", "OMEGA_MARKET_MAX_PAGE", "largest limit= of a listing search"},
+       &Config::market_max_page_size},
+      {{"market.sweep_interval_s", "OMEGA_MARKET_SWEEP_INTERVAL_S",
+        "period of the expiry sweeper (0 disables it; expired listings stay hidden)"},
+       &Config::market_sweep_interval_s},
+      {{"market.idempotency_ttl_h", "OMEGA_MARKET_IDEMPOTENCY_TTL_H",
+        "hours a stored Idempotency-Key response is kept"},
+       &Config::market_idempotency_ttl_h},
       {{"content.dir", "OMEGA_CONTENT_DIR", "content definitions folder"}, &Config::content_dir},
       {{"tickets.signing_seed", "OMEGA_API_TICKET_SEED",
         "Ed25519 seed of join tickets, 64 hex chars (required for /v1/play; zones get its public key)"},
@@ -206,6 +223,12 @@ std::string validate(const Config& config) {
   if (config.database_pool_size < 1 || config.redis_pool_size < 1) return "pool sizes must be >= 1";
   if (config.body_limit_bytes < 1024) return "server.body_limit_bytes must be >= 1024";
   if (config.access_token_ttl_s < 1 || config.refresh_token_ttl_s < 1) return "token TTLs must be >= 1";
+  if (config.market_listing_ttl_s < 1 || config.market_max_page_size < 1 ||
+      config.market_max_listings_per_character < 1 || config.market_sweep_interval_s < 0 ||
+      config.market_idempotency_ttl_h < 1)
+    return "market settings out of range";
+  if (config.market_fee_basis_points < 0 || config.market_fee_basis_points > 10'000)
+    return "market.fee_basis_points must be 0-10000";
   if (config.ticket_ttl_s < 5 || config.ticket_ttl_s > 3600) return "tickets.ttl_s must be in [5, 3600]";
   if (!config.ticket_signing_seed.empty() && !protocol::from_hex<32>(config.ticket_signing_seed))
     return "tickets.signing_seed (OMEGA_API_TICKET_SEED) must be 64 hex characters";

@@ -51,6 +51,13 @@ struct Config {
   // [leaderboards]
   int leaderboard_cache_ms = 1000;
   int leaderboard_max_limit = 100;
+  // [market]
+  int market_listing_ttl_s = 48 * 3600;
+  int market_fee_basis_points = 500;
+  int market_max_listings_per_character = 50;
+  int market_max_page_size = 100;
+  int market_sweep_interval_s = 30;
+  int market_idempotency_ttl_h = 24;
   // [content]
   std::string content_dir = "content";
   // [tickets]

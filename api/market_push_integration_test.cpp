@@ -1,0 +1,135 @@
+// The trading post and the zones (world contract, "Market pushes"): a trade on a character
+// held by a zone is pushed on Redis as deltas, and the zone's later checkpoints — which carry
+// deltas too — can never bring a sold item back. Uses the real lease-claim and checkpoint
+// endpoints of the world API.
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <pqxx/pqxx>
+
+#include "api/integration_test_support.hpp"
+
+namespace omega::api::testing {
+namespace {
+
+// A blocking Redis subscriber for one channel (hiredis, a reply timeout per read).
+class Subscriber {
+ public:
+  Subscriber(const std::string& redis_url, const std::string& channel) {
+    // redis://host:port/db
+    const auto host_start = redis_url.find("//") + 2;
+    const auto colon = redis_url.find(':', host_start);
+    const auto slash = redis_url.find('/', colon);
+    const auto host = redis_url.substr(host_start, colon - host_start);
+    const int port = std::stoi(redis_url.substr(colon + 1, slash - colon - 1));
+    context_ = redisConnect(host.c_str(), port);
+    if (!context_ || context_->err) throw std::runtime_error("redis connect failed");
+    const timeval timeout{2, 0};
+    redisSetTimeout(context_, timeout);
+    freeReplyObject(redisCommand(context_, "SUBSCRIBE %s", channel.c_str()));
+  }
+  ~Subscriber() { redisFree(context_); }
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+
+  // The next message's payload, or null after the timeout.
+  nlohmann::json next() {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK || !raw) return nullptr;
+    auto* reply = static_cast<redisReply*>(raw);
+    nlohmann::json payload;
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
+      payload = nlohmann::json::parse(std::string(reply->element[2]->str, reply->element[2]->len));
+    freeReplyObject(reply);
+    return payload;
+  }
+
+ private:
+  redisContext* context_ = nullptr;
+};
+
+class ApiMarketPushIT : public FreshDatabaseTest {
+ protected:
+  HttpResult mutate(const std::string& method, const std::string& target, const nlohmann::json& body,
+                    const std::string& token) {
+    static int next_key = 0;
+    return http_request(api_->port(), method, target, body.dump(),
+                        {{"Content-Type", "application/json"},
+                         {"Authorization", "Bearer " + token},
+                         {"Idempotency-Key", "push-" + std::to_string(++next_key)}});
+  }
+  std::int64_t character(const std::string& token, const std::string& name) {
+    const auto created = api_->post("/v1/characters", {{"name", name}, {"class", "ranger"}}, token);
+    return created.json()["character"]["id"].get<std::int64_t>();
+  }
+  long long pelts(std::int64_t id) {
+    return count("SELECT coalesce(sum(quantity), 0) FROM inventory_items WHERE item_id = 'wolf_pelt' AND "
+                 "character_id = " + std::to_string(id));
+  }
+  void sql_exec(const std::string& statements) {
+    pqxx::connection connection(database_url_);
+    pqxx::nontransaction run(connection);
+    run.exec(statements);
+  }
+  nlohmann::json checkpoint(std::int64_t id, std::int64_t epoch, std::int64_t seq, const nlohmann::json& items_delta) {
+    const nlohmann::json record = {{"character_id", id}, {"lease_epoch", epoch}, {"seq", seq},
+                                   {"zone", "hub_city_1"}, {"x", 3.0}, {"y", 4.0}, {"hp", 50}, {"mana", 10},
+                                   {"level", 1}, {"experience", 0}, {"kills", 0}, {"gold_delta", 0},
+                                   {"items_delta", items_delta}, {"release", false}};
+    return api_->post("/internal/v1/checkpoints", {{"reason", "periodic"}, {"characters", {record}}},
+                      TestApi::kServiceToken).json();
+  }
+
+  std::unique_ptr<TestApi> api_;
+};
+
+TEST_F(ApiMarketPushIT, TradesOnALeasedCharacterArePushedAndALateCheckpointCannotUndoThem) {
+  api_ = start_api();
+  const auto login = api_->register_and_login("market_push");
+  const std::string token = login["access_token"];
+  const auto account_id = count("SELECT id FROM accounts WHERE username = 'market_push'");
+  const auto seller = character(token, "Pusher"), buyer = character(token, "Puller");
+  sql_exec("INSERT INTO inventory_items (character_id, slot, item_id, quantity) VALUES (" + std::to_string(seller) +
+           ", 9, 'wolf_pelt', 5); UPDATE characters SET gold = 1000 WHERE id = " + std::to_string(buyer));
+
+  // The seller enters a zone: the zone claims its lease (epoch 0 → 1, released = false).
+  const auto claimed = api_->post("/internal/v1/leases/claim",
+                                  {{"character_id", seller}, {"account_id", account_id}, {"zone", "hub_city_1"},
+                                   {"instance", 1}, {"ticket_epoch", 0}},
+                                  TestApi::kServiceToken);
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  const auto epoch = claimed.json()["lease_epoch"].get<std::int64_t>();
+
+  Subscriber events(shared_services().redis_url, api_->config().redis_prefix + "character_events");
+  const auto listed = mutate("POST", "/v1/market/listings",
+                             {{"character_id", seller}, {"item_id", "wolf_pelt"}, {"quantity", 5}, {"price", 100}},
+                             token);
+  ASSERT_EQ(listed.status, 201) << listed.body;
+  const auto listing = listed.json()["listing"]["id"].get<std::int64_t>();
+  const auto on_listing = events.next();
+  EXPECT_EQ(on_listing, (nlohmann::json{{"character_id", seller}, {"gold_delta", 0},
+                                        {"items_delta", {{{"item_id", "wolf_pelt"}, {"delta", -5}}}}}));
+  ASSERT_EQ(mutate("POST", "/v1/market/listings/" + std::to_string(listing) + "/buy", {{"character_id", buyer}},
+                   token).status,
+            200);
+  // The buyer holds no lease: only the seller's proceeds are pushed.
+  EXPECT_EQ(events.next(),
+            (nlohmann::json{{"character_id", seller}, {"gold_delta", 95}, {"items_delta", nlohmann::json::array()}}));
+
+  // The zone's checkpoint, built before it saw the pushes: the pelts were in its inventory,
+  // but it sends only what changed in the zone (one more pelt looted) — the sale stands.
+  const auto result = checkpoint(seller, epoch, 1, {{{"item_id", "wolf_pelt"}, {"delta", 1}}});
+  EXPECT_EQ(result["results"][0]["status"], "ok") << result;
+  EXPECT_EQ(pelts(seller), 1);
+  EXPECT_EQ(pelts(buyer), 5);
+  EXPECT_EQ(count("SELECT gold FROM characters WHERE id = " + std::to_string(seller)), 95);
+  // Even a zone that consumed the pelts in its own view cannot take them from the buyer.
+  const auto late = checkpoint(seller, epoch, 2, {{{"item_id", "wolf_pelt"}, {"delta", -5}}});
+  EXPECT_EQ(late["results"][0]["status"], "ok") << late;
+  EXPECT_EQ(pelts(seller), 0) << "removal clamped at zero";
+  EXPECT_EQ(pelts(buyer), 5);
+}
+
+}  // namespace
+}  // namespace omega::api::testing

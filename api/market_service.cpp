@@ -1,0 +1,268 @@
+#include "api/market_service.hpp"
+
+#include <sodium.h>
+
+#include <spdlog/spdlog.h>
+
+#include "api/errors.hpp"
+#include "api/request_body.hpp"
+
+namespace omega::api {
+
+namespace {
+
+// A trade touches two rows that everyone else contends for too; a few retries absorb a
+// deadlock victim or a serialization failure, beyond that the client should back off (503).
+constexpr int kMaxAttempts = 8;
+// Full-jitter exponential backoff: attempt n sleeps uniform(0, min(cap, base · 2^n)).
+constexpr int kBackoffBaseMs = 2;
+constexpr int kBackoffCapMs = 200;
+// Expired listings handled per sweeper query; the pass repeats until none is left.
+constexpr int kSweepBatch = 200;
+constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
+
+std::int64_t path_id(const HttpRequest& request) {
+  const auto it = request.path_params.find("id");
+  const auto id = it == request.path_params.end() ? std::nullopt : parse_id(it->second);
+  if (!id) throw ApiError(404, "not_found", "no such listing");
+  return *id;
+}
+
+HttpResponse stored_response(int status, std::string body, bool replayed) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  if (replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
+  return response;
+}
+
+void backoff(int attempt) {
+  const int ceiling = std::min(kBackoffCapMs, kBackoffBaseMs << std::min(attempt, 16));
+  std::this_thread::sleep_for(std::chrono::microseconds(randombytes_uniform(ceiling * 1000 + 1)));
+}
+
+// The character a DELETE acts for: from the JSON body, or ?character_id= for clients that
+// cannot send a body with DELETE.
+std::int64_t cancelling_character(const HttpRequest& request) {
+  if (!request.body.empty())
+    return require_integer(parse_object_body(request), "character_id", 1, kMaxId);
+  const auto text = request.query_param("character_id");
+  const auto id = text ? parse_id(*text) : std::nullopt;
+  if (!id) throw ApiError(422, "missing_field", "character_id is required");
+  return *id;
+}
+
+}  // namespace
+
+MarketService::MarketService(ServiceContext context, AuthService& auth)
+    : context_(context), auth_(auth) {
+  if (context_.config.market_sweep_interval_s > 0) sweeper_ = std::thread([this] { sweeper_loop(); });
+}
+
+MarketService::~MarketService() {
+  {
+    std::lock_guard lock(sweeper_mutex_);
+    stopping_ = true;
+  }
+  sweeper_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+void MarketService::register_routes(Router& router) {
+  router.add(Method::post, "/v1/market/listings", [this](const HttpRequest& r) { return create(r); });
+  router.add(Method::get, "/v1/market/listings", [this](const HttpRequest& r) { return search(r); });
+  router.add(Method::post, "/v1/market/listings/{id}/buy", [this](const HttpRequest& r) { return buy(r); });
+  router.add(Method::del, "/v1/market/listings/{id}", [this](const HttpRequest& r) { return cancel(r); });
+}
+
+HttpResponse MarketService::create(const HttpRequest& request) {
+  const auto account_id = auth_.authenticate(request);
+  const auto key = require_idempotency_key(request);
+  const auto body = parse_object_body(request);
+  NewListing listing;
+  listing.account_id = account_id;
+  listing.seller_id = require_integer(body, "character_id", 1, kMaxId);
+  listing.quantity = require_integer(body, "quantity", 1, kMaxListingQuantity);
+  listing.price = require_integer(body, "price", 1, kMaxListingPrice);
+  nlohmann::json parameters = {{"character_id", listing.seller_id}, {"quantity", listing.quantity},
+                               {"price", listing.price}};
+  const bool has_item = body.contains("item_id"), has_slot = body.contains("slot");
+  if (has_item == has_slot)
+    throw ApiError(422, "invalid_field", "give exactly one of item_id and slot");
+  if (has_item) {
+    listing.item_id = require_string(body, "item_id", 1, 64);
+    if (!context_.content.has_item(*listing.item_id))
+      throw ApiError(422, "unknown_item", "no such item: " + *listing.item_id);
+    parameters["item_id"] = *listing.item_id;
+  } else {
+    listing.slot = static_cast<int>(require_integer(body, "slot", 0, std::numeric_limits<int>::max()));
+    parameters["slot"] = *listing.slot;
+  }
+  const MarketRules rules{context_.config.market_listing_ttl_s, context_.config.market_fee_basis_points,
+                          context_.config.market_max_listings_per_character};
+  return run_idempotent(account_id, key, request_digest("create", parameters),
+                        [&](pqxx::work& transaction, const std::string& operation_id) {
+                          return create_listing(transaction, listing, rules, operation_id);
+                        });
+}
+
+HttpResponse MarketService::search(const HttpRequest& request) {
+  auth_.authenticate(request);
+  const auto query = parse_listing_query(request, context_.config.market_max_page_size);
+  const auto page = context_.database.run([&](pqxx::connection& connection) {
+    pqxx::read_transaction read(connection);
+    return search_listings(read, query);
+  });
+  return json_response(200, page);
+}
+
+HttpResponse MarketService::buy(const HttpRequest& request) {
+  const auto account_id = auth_.authenticate(request);
+  const auto listing_id = path_id(request);
+  const auto key = require_idempotency_key(request);
+  const auto buyer_id = require_integer(parse_object_body(request), "character_id", 1, kMaxId);
+  const nlohmann::json parameters = {{"listing_id", listing_id}, {"character_id", buyer_id}};
+  return run_idempotent(account_id, key, request_digest("buy", parameters),
+                        [&](pqxx::work& transaction, const std::string& operation_id) {
+                          return buy_listing(transaction, account_id, listing_id, buyer_id, operation_id);
+                        });
+}
+
+HttpResponse MarketService::cancel(const HttpRequest& request) {
+  const auto account_id = auth_.authenticate(request);
+  const auto listing_id = path_id(request);
+  const auto key = require_idempotency_key(request);
+  const auto seller_id = cancelling_character(request);
+  const nlohmann::json parameters = {{"listing_id", listing_id}, {"character_id", seller_id}};
+  return run_idempotent(account_id, key, request_digest("cancel", parameters),
+                        [&](pqxx::work& transaction, const std::string& operation_id) {
+                          return cancel_listing(transaction, account_id, listing_id, seller_id, operation_id);
+                        });
+}
+
+template <class Attempt>
+auto MarketService::with_retries(Attempt&& attempt) {
+  for (int number = 1;; ++number) {
+    try {
+      return attempt();
+    } catch (const pqxx::serialization_failure& error) {
+      if (number >= kMaxAttempts) throw ServiceUnavailable(std::string("market contention: ") + error.what());
+    } catch (const pqxx::deadlock_detected& error) {
+      if (number >= kMaxAttempts) throw ServiceUnavailable(std::string("market contention: ") + error.what());
+    }
+    ++retries_;
+    backoff(number);
+  }
+}
+
+HttpResponse MarketService::run_idempotent(std::int64_t account_id, const std::string& key,
+                                           const std::string& digest, const Operation& operation) {
+  std::vector<CharacterChange> changes;
+  auto response = with_retries([&] {
+    return context_.database.run([&](pqxx::connection& connection) {
+      pqxx::work transaction(connection);
+      // A concurrent request with the same key waits here on the unique index until the
+      // first commits (then sees its row) or rolls back (then inserts its own).
+      const auto claimed = transaction.exec_params(
+          "INSERT INTO market_operations (account_id, idempotency_key, request_digest, "
+          "response_status, response_body) VALUES ($1, $2, $3, 0, '') "
+          "ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id",
+          account_id, key, digest);
+      if (claimed.empty()) {
+        const auto stored = transaction.exec_params(
+            "SELECT request_digest, response_status, response_body FROM market_operations "
+            "WHERE account_id = $1 AND idempotency_key = $2",
+            account_id, key);
+        if (stored.empty()) throw pqxx::serialization_failure("idempotency row vanished");
+        if (stored[0][0].as<std::string>() != digest)
+          throw ApiError(422, "idempotency_key_reused",
+                         "this Idempotency-Key was used for a different request");
+        return stored_response(stored[0][1].as<int>(), stored[0][2].as<std::string>(), true);
+      }
+      const auto operation_id = "op:" + claimed[0][0].as<std::string>();
+      auto outcome = operation(transaction, operation_id);
+      auto body = outcome.body.dump();
+      transaction.exec_params(
+          "UPDATE market_operations SET response_status = $2, response_body = $3 WHERE id = $1",
+          claimed[0][0].as<std::int64_t>(), outcome.status, body);
+      transaction.commit();
+      changes = std::move(outcome.changes);
+      return stored_response(outcome.status, std::move(body), false);
+    });
+  });
+  publish(changes);
+  return response;
+}
+
+void MarketService::publish(const std::vector<CharacterChange>& changes) {
+  const auto channel = context_.redis_key("character_events");
+  for (const auto& change : changes) {
+    if (!change.lease_held) continue;
+    auto items = nlohmann::json::array();
+    for (const auto& item : change.items) items.push_back({{"item_id", item.item_id}, {"delta", item.delta}});
+    const nlohmann::json event = {
+        {"character_id", change.character_id}, {"gold_delta", change.gold_delta}, {"items_delta", items}};
+    try {
+      context_.redis.command({"PUBLISH", channel, event.dump()});
+    } catch (const ServiceUnavailable& error) {
+      // PostgreSQL has the truth and checkpoints carry deltas, so nothing is lost for good:
+      // the zone's view is off until the character's next claim reloads it.
+      spdlog::warn("market: push for character {} lost: {}", change.character_id, error.what());
+    }
+  }
+}
+
+int MarketService::sweep_expired() {
+  int expired = 0;
+  for (;;) {
+    const auto due = context_.database.run([&](pqxx::connection& connection) {
+      pqxx::read_transaction read(connection);
+      std::vector<std::int64_t> ids;
+      for (const auto& row : read.exec_params(
+               "SELECT id FROM market_listings WHERE status = 'active' AND expires_at <= now() "
+               "ORDER BY expires_at LIMIT $1",
+               kSweepBatch))
+        ids.push_back(row[0].as<std::int64_t>());
+      return ids;
+    });
+    for (const auto listing_id : due) {
+      const auto change = with_retries([&] {
+        return context_.database.run([&](pqxx::connection& connection) {
+          pqxx::work transaction(connection);
+          auto returned = expire_listing(transaction, listing_id);
+          transaction.commit();
+          return returned;
+        });
+      });
+      if (change) {
+        ++expired;
+        publish({*change});
+      }
+    }
+    if (static_cast<int>(due.size()) < kSweepBatch) return expired;
+  }
+}
+
+void MarketService::sweeper_loop() {
+  const auto interval = std::chrono::seconds(context_.config.market_sweep_interval_s);
+  std::unique_lock lock(sweeper_mutex_);
+  while (!sweeper_wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+    lock.unlock();
+    try {
+      if (const int expired = sweep_expired(); expired > 0)
+        spdlog::info("market: {} expired listings returned to their sellers", expired);
+      context_.database.run([&](pqxx::connection& connection) {
+        pqxx::work transaction(connection);
+        transaction.exec_params(
+            "DELETE FROM market_operations WHERE created_at < now() - make_interval(hours => $1)",
+            context_.config.market_idempotency_ttl_h);
+        transaction.commit();
+      });
+    } catch (const std::exception& error) {
+      spdlog::warn("market sweeper: {}", error.what());
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace omega::api

@@ -1,0 +1,64 @@
+// The trading post's HTTP side (issue 7): list an item, search listings, buy, cancel, and the
+// expiry sweeper. Every mutation needs an Idempotency-Key: the key, the request's digest and
+// the response are stored in the operation's own transaction, so a retried request gets the
+// first response back and never a second effect. Serialization failures and deadlocks are
+// retried with jittered backoff. After a commit, characters held by a zone get their gold and
+// item deltas pushed on Redis ({prefix}character_events). Thread-safe; owns one sweeper thread.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "api/auth_service.hpp"
+#include "api/market_store.hpp"
+#include "api/router.hpp"
+#include "api/service_context.hpp"
+
+namespace omega::api {
+
+class MarketService {
+ public:
+  // Starts the sweeper (unless market.sweep_interval_s is 0); its first pass runs one
+  // interval after construction, so constructing opens no connection.
+  MarketService(ServiceContext context, AuthService& auth);
+  ~MarketService();
+  MarketService(const MarketService&) = delete;
+  MarketService& operator=(const MarketService&) = delete;
+
+  void register_routes(Router& router);
+
+  // Expires every active listing past its expiry; returns how many. Blocking.
+  int sweep_expired();
+
+  // Transactions retried after a serialization failure or deadlock since start.
+  long long retries() const { return retries_.load(); }
+
+ private:
+  using Operation = std::function<MarketOutcome(pqxx::work&, const std::string& operation_id)>;
+
+  HttpResponse create(const HttpRequest& request);
+  HttpResponse search(const HttpRequest& request);
+  HttpResponse buy(const HttpRequest& request);
+  HttpResponse cancel(const HttpRequest& request);
+
+  // Claims the key, runs `operation`, stores its response, commits, pushes the changes.
+  HttpResponse run_idempotent(std::int64_t account_id, const std::string& key,
+                              const std::string& digest, const Operation& operation);
+  // Runs `attempt` until it does not fail with 40001/40P01, at most a few times.
+  template <class Attempt>
+  auto with_retries(Attempt&& attempt);
+  void publish(const std::vector<CharacterChange>& changes);
+  void sweeper_loop();
+
+  ServiceContext context_;
+  AuthService& auth_;
+  std::atomic<long long> retries_{0};
+  std::mutex sweeper_mutex_;
+  std::condition_variable sweeper_wake_;
+  bool stopping_ = false;
+  std::thread sweeper_;  // last: started once every other member exists
+};
+
+}  // namespace omega::api

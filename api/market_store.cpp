@@ -1,0 +1,343 @@
+#include "api/market_store.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace omega::api {
+
+namespace {
+
+constexpr const char* kListingColumns =
+    "l.id, l.seller_id, l.item_id, l.quantity, l.price, l.fee, l.status, l.buyer_id, "
+    "to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "to_char(l.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "l.expires_at <= now()";
+
+struct ListingRow {
+  std::int64_t id = 0;
+  std::int64_t seller_id = 0;
+  std::string item_id;
+  std::int64_t quantity = 0;
+  std::int64_t price = 0;
+  std::int64_t fee = 0;
+  std::string status;
+  bool expired = false;
+  nlohmann::json json;
+};
+
+ListingRow listing_of(const pqxx::row& row) {
+  ListingRow listing;
+  listing.id = row[0].as<std::int64_t>();
+  listing.seller_id = row[1].as<std::int64_t>();
+  listing.item_id = row[2].as<std::string>();
+  listing.quantity = row[3].as<std::int64_t>();
+  listing.price = row[4].as<std::int64_t>();
+  listing.fee = row[5].as<std::int64_t>();
+  listing.status = row[6].as<std::string>();
+  listing.expired = row[10].as<bool>();
+  listing.json = {{"id", listing.id},           {"seller_id", listing.seller_id},
+                  {"item_id", listing.item_id}, {"quantity", listing.quantity},
+                  {"price", listing.price},     {"fee", listing.fee},
+                  {"status", listing.status},   {"buyer_id", nullptr},
+                  {"created_at", row[8].as<std::string>()},
+                  {"expires_at", row[9].as<std::string>()}};
+  if (!row[7].is_null()) listing.json["buyer_id"] = row[7].as<std::int64_t>();
+  return listing;
+}
+
+struct LockedCharacter {
+  std::int64_t id = 0;
+  std::int64_t account_id = 0;
+  std::int64_t gold = 0;
+  bool lease_held = false;
+};
+
+// Locks the characters in ascending id order (the sort runs below the row locks).
+std::vector<LockedCharacter> lock_characters(pqxx::work& transaction, std::int64_t first,
+                                             std::int64_t second) {
+  std::vector<LockedCharacter> locked;
+  for (const auto& row : transaction.exec_params(
+           "SELECT id, account_id, gold, NOT lease_released FROM characters "
+           "WHERE id = $1 OR id = $2 ORDER BY id FOR UPDATE",
+           first, second))
+    locked.push_back({row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
+                      row[2].as<std::int64_t>(), row[3].as<bool>()});
+  return locked;
+}
+
+const LockedCharacter* find_character(const std::vector<LockedCharacter>& locked, std::int64_t id) {
+  for (const auto& character : locked)
+    if (character.id == id) return &character;
+  return nullptr;
+}
+
+std::optional<ListingRow> lock_listing(pqxx::work& transaction, std::int64_t listing_id) {
+  const auto rows = transaction.exec_params(
+      std::string("SELECT ") + kListingColumns + " FROM market_listings l WHERE l.id = $1 FOR UPDATE",
+      listing_id);
+  if (rows.empty()) return std::nullopt;
+  return listing_of(rows[0]);
+}
+
+std::optional<std::int64_t> seller_of(pqxx::work& transaction, std::int64_t listing_id) {
+  const auto rows =
+      transaction.exec_params("SELECT seller_id FROM market_listings WHERE id = $1", listing_id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::int64_t>();
+}
+
+struct Place {
+  const char* kind;
+  std::optional<std::int64_t> id;
+};
+
+void append_ledger(pqxx::work& transaction, const std::string& operation_id,
+                   std::int64_t listing_id, const std::optional<std::string>& item_id,
+                   std::int64_t amount, const Place& from, const Place& to) {
+  if (amount <= 0) return;
+  transaction.exec_params(
+      "INSERT INTO market_ledger (operation_id, listing_id, asset, item_id, amount, from_kind, "
+      "from_id, to_kind, to_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      operation_id, listing_id, item_id ? "item" : "gold", item_id, amount, from.kind, from.id,
+      to.kind, to.id);
+}
+
+// Adds to the character's first unequipped stack of the item, else to its lowest free slot.
+void give_items(pqxx::work& transaction, std::int64_t character_id, const std::string& item_id,
+                std::int64_t quantity) {
+  const auto merged = transaction.exec_params(
+      "UPDATE inventory_items SET quantity = quantity + $3 WHERE character_id = $1 AND slot = "
+      "(SELECT min(slot) FROM inventory_items WHERE character_id = $1 AND item_id = $2 "
+      " AND NOT equipped AND quantity <= 2147483647 - $3) RETURNING slot",
+      character_id, item_id, quantity);
+  if (!merged.empty()) return;
+  transaction.exec_params(
+      "INSERT INTO inventory_items (character_id, slot, item_id, quantity) "
+      "SELECT $1, min(s), $2, $3 FROM generate_series(0, "
+      " (SELECT count(*) FROM inventory_items WHERE character_id = $1)::integer) AS s "
+      "WHERE NOT EXISTS (SELECT 1 FROM inventory_items i WHERE i.character_id = $1 AND i.slot = s)",
+      character_id, item_id, quantity);
+}
+
+// The stacks a new listing takes its items from: (slot, quantity taken, quantity held).
+struct Take {
+  int slot;
+  std::int64_t taken;
+  std::int64_t held;
+};
+
+// Plans which stacks supply the listing; a refusal when the inventory cannot.
+std::optional<MarketOutcome> plan_takes(pqxx::work& transaction, const NewListing& listing,
+                                        std::string& item_id, std::vector<Take>& takes) {
+  if (listing.slot) {
+    const auto rows = transaction.exec_params(
+        "SELECT item_id, quantity, equipped FROM inventory_items WHERE character_id = $1 AND slot = $2",
+        listing.seller_id, *listing.slot);
+    if (rows.empty()) return MarketOutcome::refusal(404, "item_not_found", "that inventory slot is empty");
+    if (rows[0][2].as<bool>()) return MarketOutcome::refusal(409, "item_equipped", "unequip the item first");
+    item_id = rows[0][0].as<std::string>();
+    const auto held = rows[0][1].as<std::int64_t>();
+    if (held < listing.quantity)
+      return MarketOutcome::refusal(409, "insufficient_items", "the slot holds fewer items than listed");
+    takes.push_back({*listing.slot, listing.quantity, held});
+    return std::nullopt;
+  }
+  item_id = *listing.item_id;
+  std::int64_t needed = listing.quantity;
+  for (const auto& row : transaction.exec_params(
+           "SELECT slot, quantity FROM inventory_items WHERE character_id = $1 AND item_id = $2 "
+           "AND NOT equipped ORDER BY slot DESC",
+           listing.seller_id, item_id)) {
+    if (needed == 0) break;
+    const auto held = row[1].as<std::int64_t>();
+    const auto taken = std::min(held, needed);
+    takes.push_back({row[0].as<int>(), taken, held});
+    needed -= taken;
+  }
+  if (needed > 0)
+    return MarketOutcome::refusal(409, "insufficient_items", "not enough unequipped items of that kind");
+  return std::nullopt;
+}
+
+void remove_takes(pqxx::work& transaction, std::int64_t character_id, const std::vector<Take>& takes) {
+  for (const auto& take : takes) {
+    if (take.taken == take.held)
+      transaction.exec_params("DELETE FROM inventory_items WHERE character_id = $1 AND slot = $2",
+                              character_id, take.slot);
+    else
+      transaction.exec_params(
+          "UPDATE inventory_items SET quantity = quantity - $3 WHERE character_id = $1 AND slot = $2",
+          character_id, take.slot, take.taken);
+  }
+}
+
+// Closes an active listing and returns its escrow to the seller (cancel and expiry).
+CharacterChange return_to_seller(pqxx::work& transaction, const ListingRow& listing,
+                                 const LockedCharacter& seller, const char* status,
+                                 const std::string& operation_id) {
+  transaction.exec_params(
+      "UPDATE market_listings SET status = $2, closed_at = now() WHERE id = $1", listing.id, status);
+  give_items(transaction, seller.id, listing.item_id, listing.quantity);
+  append_ledger(transaction, operation_id, listing.id, listing.item_id, listing.quantity,
+                {"escrow", listing.id}, {"character", seller.id});
+  return {seller.id, seller.lease_held, 0, {{listing.item_id, listing.quantity}}};
+}
+
+MarketOutcome not_found(const std::string& code, const std::string& what) {
+  return MarketOutcome::refusal(404, code, "no such " + what);
+}
+
+MarketOutcome listing_closed(const ListingRow& listing) {
+  return MarketOutcome::refusal(409, "listing_closed", "the listing is " + listing.status);
+}
+
+// A listing found expired by a buy or cancel is expired there and then; the refusal says so.
+MarketOutcome expired_on_touch(pqxx::work& transaction, const ListingRow& listing,
+                               const LockedCharacter& seller) {
+  auto outcome = MarketOutcome::refusal(
+      409, "listing_expired", "the listing has expired; its items went back to the seller");
+  outcome.changes.push_back(
+      return_to_seller(transaction, listing, seller, "expired", "expire:" + std::to_string(listing.id)));
+  return outcome;
+}
+
+}  // namespace
+
+MarketOutcome MarketOutcome::refusal(int status, const std::string& code, const std::string& message) {
+  return {status, {{"error", {{"code", code}, {"message", message}}}}, {}};
+}
+
+MarketOutcome create_listing(pqxx::work& transaction, const NewListing& listing,
+                             const MarketRules& rules, const std::string& operation_id) {
+  const auto locked = lock_characters(transaction, listing.seller_id, listing.seller_id);
+  const auto* seller = find_character(locked, listing.seller_id);
+  if (!seller || seller->account_id != listing.account_id) return not_found("not_found", "character");
+  const auto active = transaction.exec_params(
+      "SELECT count(*) FROM market_listings WHERE seller_id = $1 AND status = 'active'", seller->id);
+  if (active[0][0].as<int>() >= rules.max_listings_per_character)
+    return MarketOutcome::refusal(409, "listing_limit", "this character has the maximum number of listings");
+  std::string item_id;
+  std::vector<Take> takes;
+  if (auto refused = plan_takes(transaction, listing, item_id, takes)) return std::move(*refused);
+  remove_takes(transaction, seller->id, takes);
+  const std::int64_t fee = listing.price * rules.fee_basis_points / 10'000;
+  const auto inserted = transaction.exec_params(
+      "INSERT INTO market_listings AS l (seller_id, item_id, quantity, price, fee, expires_at) "
+      "VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) RETURNING " +
+          std::string(kListingColumns),
+      seller->id, item_id, listing.quantity, listing.price, fee, rules.listing_ttl_s);
+  auto created = listing_of(inserted[0]);
+  append_ledger(transaction, operation_id, created.id, item_id, listing.quantity,
+                {"character", seller->id}, {"escrow", created.id});
+  MarketOutcome outcome{201, {{"listing", created.json}}, {}};
+  outcome.changes.push_back({seller->id, seller->lease_held, 0, {{item_id, -listing.quantity}}});
+  return outcome;
+}
+
+MarketOutcome buy_listing(pqxx::work& transaction, std::int64_t account_id, std::int64_t listing_id,
+                          std::int64_t buyer_id, const std::string& operation_id) {
+  const auto seller_id = seller_of(transaction, listing_id);
+  if (!seller_id) return not_found("not_found", "listing");
+  const auto locked = lock_characters(transaction, buyer_id, *seller_id);
+  const auto* buyer = find_character(locked, buyer_id);
+  const auto* seller = find_character(locked, *seller_id);
+  if (!buyer || buyer->account_id != account_id) return not_found("not_found", "character");
+  const auto listing = lock_listing(transaction, listing_id);
+  if (!listing || !seller) return not_found("not_found", "listing");  // seller deleted meanwhile
+  if (listing->status != "active") return listing_closed(*listing);
+  if (listing->expired) return expired_on_touch(transaction, *listing, *seller);
+  if (buyer->id == seller->id)
+    return MarketOutcome::refusal(409, "own_listing", "a character cannot buy its own listing");
+  if (buyer->gold < listing->price)
+    return MarketOutcome::refusal(409, "insufficient_gold", "not enough gold");
+
+  const auto proceeds = listing->price - listing->fee;
+  transaction.exec_params("UPDATE characters SET gold = gold - $2 WHERE id = $1", buyer->id,
+                          listing->price);
+  transaction.exec_params("UPDATE characters SET gold = gold + $2 WHERE id = $1", seller->id, proceeds);
+  transaction.exec_params(
+      "UPDATE market_listings SET status = 'sold', closed_at = now(), buyer_id = $2 WHERE id = $1",
+      listing->id, buyer->id);
+  give_items(transaction, buyer->id, listing->item_id, listing->quantity);
+  append_ledger(transaction, operation_id, listing->id, std::nullopt, proceeds,
+                {"character", buyer->id}, {"character", seller->id});
+  append_ledger(transaction, operation_id, listing->id, std::nullopt, listing->fee,
+                {"character", buyer->id}, {"fee", std::nullopt});
+  append_ledger(transaction, operation_id, listing->id, listing->item_id, listing->quantity,
+                {"escrow", listing->id}, {"character", buyer->id});
+
+  auto sold = listing->json;
+  sold["status"] = "sold";
+  sold["buyer_id"] = buyer->id;
+  MarketOutcome outcome{
+      200, {{"listing", sold}, {"buyer", {{"id", buyer->id}, {"gold", buyer->gold - listing->price}}}}, {}};
+  outcome.changes.push_back(
+      {buyer->id, buyer->lease_held, -listing->price, {{listing->item_id, listing->quantity}}});
+  outcome.changes.push_back({seller->id, seller->lease_held, proceeds, {}});
+  return outcome;
+}
+
+MarketOutcome cancel_listing(pqxx::work& transaction, std::int64_t account_id,
+                             std::int64_t listing_id, std::int64_t seller_id,
+                             const std::string& operation_id) {
+  const auto locked = lock_characters(transaction, seller_id, seller_id);
+  const auto* seller = find_character(locked, seller_id);
+  if (!seller || seller->account_id != account_id) return not_found("not_found", "character");
+  const auto listing = lock_listing(transaction, listing_id);
+  if (!listing) return not_found("not_found", "listing");
+  if (listing->seller_id != seller->id)
+    return MarketOutcome::refusal(403, "not_seller", "only the seller can cancel a listing");
+  if (listing->status != "active") return listing_closed(*listing);
+  if (listing->expired) return expired_on_touch(transaction, *listing, *seller);
+  auto change = return_to_seller(transaction, *listing, *seller, "cancelled", operation_id);
+  auto cancelled = listing->json;
+  cancelled["status"] = "cancelled";
+  return {200, {{"listing", cancelled}}, {std::move(change)}};
+}
+
+std::optional<CharacterChange> expire_listing(pqxx::work& transaction, std::int64_t listing_id) {
+  const auto seller_id = seller_of(transaction, listing_id);
+  if (!seller_id) return std::nullopt;
+  const auto locked = lock_characters(transaction, *seller_id, *seller_id);
+  const auto listing = lock_listing(transaction, listing_id);
+  if (locked.empty() || !listing || listing->status != "active" || !listing->expired)
+    return std::nullopt;
+  return return_to_seller(transaction, *listing, locked.front(), "expired",
+                          "expire:" + std::to_string(listing_id));
+}
+
+nlohmann::json search_listings(pqxx::transaction_base& transaction, const ListingQuery& query) {
+  const bool by_price = query.sort == ListingSort::price;
+  std::optional<std::int64_t> after_price, after_id;
+  if (query.after) {
+    if (by_price) after_price = query.after->price;
+    after_id = query.after->id;
+  }
+  // Keyset pagination: the page starts after the cursor's row in the sort order. Newest has
+  // no price in its cursor; $5 is NULL then, but must still appear with a type.
+  const std::string keyset =
+      by_price ? "($6::bigint IS NULL OR (l.price, l.id) > ($5::bigint, $6::bigint)) ORDER BY l.price, l.id"
+               : "$5::bigint IS NULL AND ($6::bigint IS NULL OR l.id < $6) ORDER BY l.id DESC";
+  const auto rows = transaction.exec_params(
+      std::string("SELECT ") + kListingColumns +
+          " FROM market_listings l WHERE l.status = 'active' AND l.expires_at > now() "
+          "AND ($1::text IS NULL OR l.item_id = $1) AND ($2::bigint IS NULL OR l.price >= $2) "
+          "AND ($3::bigint IS NULL OR l.price <= $3) AND ($4::bigint IS NULL OR l.seller_id = $4) "
+          "AND " + keyset + " LIMIT $7",
+      query.item_id, query.min_price, query.max_price, query.seller_id, after_price, after_id,
+      query.limit + 1);
+  auto listings = nlohmann::json::array();
+  nlohmann::json next_cursor = nullptr;
+  for (const auto& row : rows) {
+    auto listing = listing_of(row);
+    if (static_cast<int>(listings.size()) == query.limit) {
+      const auto& last = listings.back();
+      next_cursor = encode_cursor({query.sort, last["price"].get<std::int64_t>(), last["id"].get<std::int64_t>()});
+      break;
+    }
+    listings.push_back(std::move(listing.json));
+  }
+  return {{"listings", std::move(listings)}, {"next_cursor", std::move(next_cursor)}};
+}
+
+}  // namespace omega::api
