@@ -50,6 +50,8 @@ Application::Application(Config config)
       registry_(make_context(config_, database_, redis_, passwords_, tokens_, content_)),
       directory_(config_, world_, registry_, tickets_),
       parties_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
+      tournaments_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, leaderboards_,
+                   registry_, tickets_),
       world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, world_, registry_,
                      directory_),
       market_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
@@ -59,6 +61,7 @@ Application::Application(Config config)
   characters_.register_routes(router_);
   leaderboards_.register_routes(router_);
   parties_.register_routes(router_);
+  tournaments_.register_routes(router_);
   world_service_.register_routes(router_);
   market_.register_routes(router_);
   router_.add(Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },

@@ -20,6 +20,7 @@
 #include "api/party_service.hpp"
 #include "api/router.hpp"
 #include "api/ticket_minter.hpp"
+#include "api/tournament_service.hpp"
 #include "api/worker_pool.hpp"
 #include "api/world.hpp"
 #include "api/world_service.hpp"
@@ -67,6 +68,7 @@ class Application {
   InstanceRegistry registry_;
   DirectoryService directory_;
   PartyService parties_;
+  TournamentService tournaments_;
   WorldService world_service_;
   MarketService market_;
   Metrics metrics_;

@@ -127,6 +127,18 @@ const std::vector<OptionBinding>& bindings() {
       {{"tickets.ttl_s", "OMEGA_API_TICKET_TTL_S", "join ticket lifetime (also how long a seat stays reserved)"},
        &Config::ticket_ttl_s},
       {{"world.file", "OMEGA_API_WORLD_FILE", "world topology (zones, capacities, caps)"}, &Config::world_file},
+      {{"tournaments.matchmaker_interval_ms", "OMEGA_TOURNAMENT_INTERVAL_MS",
+        "period of the matchmaker pass (0: this replica does not match)"},
+       &Config::tournament_interval_ms},
+      {{"tournaments.window_base", "OMEGA_TOURNAMENT_WINDOW_BASE", "rating difference accepted at once"},
+       &Config::tournament_window_base},
+      {{"tournaments.window_step", "OMEGA_TOURNAMENT_WINDOW_STEP", "rating difference added per step waited"},
+       &Config::tournament_window_step},
+      {{"tournaments.window_step_ms", "OMEGA_TOURNAMENT_WINDOW_STEP_MS", "waiting time per widening step"},
+       &Config::tournament_window_step_ms},
+      {{"tournaments.match_grace_s", "OMEGA_TOURNAMENT_MATCH_GRACE_S",
+        "time after a match's time limit before a match without a result is abandoned"},
+       &Config::tournament_match_grace_s},
       {{"log.level", "OMEGA_LOG_LEVEL", "trace, debug, info, warn, error"}, &Config::log_level},
   };
   return all;
@@ -232,6 +244,9 @@ std::string validate(const Config& config) {
   if (config.ticket_ttl_s < 5 || config.ticket_ttl_s > 3600) return "tickets.ttl_s must be in [5, 3600]";
   if (!config.ticket_signing_seed.empty() && !protocol::from_hex<32>(config.ticket_signing_seed))
     return "tickets.signing_seed (OMEGA_API_TICKET_SEED) must be 64 hex characters";
+  if (config.tournament_interval_ms < 0 || config.tournament_window_base < 0 || config.tournament_window_step < 0 ||
+      config.tournament_window_step_ms < 1 || config.tournament_match_grace_s < 1)
+    return "tournament settings out of range";
   return {};
 }
 

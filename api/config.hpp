@@ -65,6 +65,12 @@ struct Config {
   int ticket_ttl_s = 60;
   // [world]
   std::string world_file = "content/world.json";
+  // [tournaments]
+  int tournament_interval_ms = 1000;  // 0: no matchmaker in this replica
+  int tournament_window_base = 100;
+  int tournament_window_step = 50;
+  int tournament_window_step_ms = 5000;
+  int tournament_match_grace_s = 120;
   // [log]
   std::string log_level = "info";
 };

@@ -315,20 +315,34 @@ HttpResponse LeaderboardService::submit(const HttpRequest& request) {
         transaction.exec_params("INSERT INTO leaderboard_submissions (idempotency_key) VALUES ($1) "
                                 "ON CONFLICT DO NOTHING RETURNING 1", *submission.idempotency_key).empty())
       return true;
-    const auto commands = apply_submission(transaction, submission);
-    // The cache is updated while the rows are still locked, so concurrent submissions for one
-    // character reach Redis in the same order as PostgreSQL.
-    try {
-      context_.redis.pipeline(commands);
-    } catch (const ServiceUnavailable& error) {
-      // PostgreSQL has the scores; the ready mark's expiry bounds how long the cache lags.
-      spdlog::warn("leaderboard cache update skipped: {}", error.what());
-    }
+    write_and_mirror(transaction, submission);
     transaction.commit();
     return false;
   });
   pages_.clear();
   return json_response(200, {{"accepted", duplicate ? 0 : submission.scores.size()}, {"duplicate", duplicate}});
+}
+
+void LeaderboardService::record_scores(pqxx::transaction_base& transaction, const std::string& board,
+                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& scores) {
+  Submission submission;
+  submission.board = context_.content.find_board(board);
+  if (!submission.board) throw std::invalid_argument("no leaderboard " + board);
+  for (const auto& [character_id, score] : scores) submission.scores.push_back({character_id, score});
+  write_and_mirror(transaction, submission);
+  pages_.clear();
+}
+
+void LeaderboardService::write_and_mirror(pqxx::transaction_base& transaction, const Submission& submission) const {
+  const auto commands = apply_submission(transaction, submission);
+  // The cache is updated while the rows are still locked, so concurrent submissions for one
+  // character reach Redis in the same order as PostgreSQL.
+  try {
+    context_.redis.pipeline(commands);
+  } catch (const ServiceUnavailable& error) {
+    // PostgreSQL has the scores; the ready mark's expiry bounds how long the cache lags.
+    spdlog::warn("leaderboard cache update skipped: {}", error.what());
+  }
 }
 
 std::function<void()> LeaderboardService::prepare_character_removal(pqxx::transaction_base& transaction,

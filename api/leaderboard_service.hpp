@@ -34,6 +34,12 @@ class LeaderboardService {
   std::function<void()> prepare_character_removal(pqxx::transaction_base& transaction,
                                                   std::int64_t character_id);
 
+  // For tournaments: writes (character id, score) pairs to `board` inside the caller's
+  // transaction and mirrors them to Redis as a submission does; the caller commits.
+  // Throws std::invalid_argument for an unknown board.
+  void record_scores(pqxx::transaction_base& transaction, const std::string& board,
+                     const std::vector<std::pair<std::int64_t, std::int64_t>>& scores);
+
  private:
   struct Entry {
     BoardMember member;
@@ -61,6 +67,8 @@ class LeaderboardService {
   // Writes the scores inside `transaction` and returns the Redis commands mirroring them.
   std::vector<RedisCommand> apply_submission(pqxx::transaction_base& transaction,
                                              const Submission& submission) const;
+  // apply_submission, then the returned commands sent to Redis (skipped if Redis is down).
+  void write_and_mirror(pqxx::transaction_base& transaction, const Submission& submission) const;
 
   Page resolve(const HttpRequest& request) const;
   int limit_of(const HttpRequest& request) const;
