@@ -64,9 +64,9 @@ void InstanceRegistry::release_reservation(const std::string& zone, std::uint32_
 std::uint32_t InstanceRegistry::next_rift_instance() {
   const auto reply = context_.redis.command({"INCR", context_.redis_key("rift_seq")});
   expect_no_error(reply);
-  // Instance ids are uint32 on the wire; wrap past 2^32 - 1 (skipping 0), long after old
-  // rifts have closed.
-  return static_cast<std::uint32_t>((static_cast<unsigned long long>(reply.integer) - 1) % 0xffffffffULL) + 1;
+  // Instance ids are uint32 on the wire but lease_instance is an SQL integer: wrap past
+  // 2^31 - 1 (skipping 0), long after old rifts have closed.
+  return static_cast<std::uint32_t>((static_cast<unsigned long long>(reply.integer) - 1) % 0x7fffffffULL) + 1;
 }
 
 bool InstanceRegistry::try_lock(const std::string& name, const std::string& owner, std::int64_t ttl_ms) {

@@ -112,7 +112,7 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
   const auto character_id = require_integer(body, "character_id", 1, INT64_MAX);
   const auto account_id = require_integer(body, "account_id", 1, INT64_MAX);
   const auto zone = require_string(body, "zone", 1, 32);
-  const auto instance = static_cast<std::uint32_t>(require_integer(body, "instance", 0, 0xffffffffLL));
+  const auto instance = static_cast<std::uint32_t>(require_integer(body, "instance", 0, INT32_MAX));
   const auto ticket_epoch = require_integer(body, "ticket_epoch", 0, INT64_MAX);
   const auto character = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
