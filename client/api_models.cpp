@@ -136,6 +136,23 @@ std::optional<PlayGrant> parse_play_grant(std::string_view body) {
   return grant;
 }
 
+std::optional<Party> parse_party(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  Party party;
+  party.id = value_or<int64_t>(*document, "id", 0);
+  party.leader = value_or<int64_t>(*document, "leader", 0);
+  if (party.id <= 0) return std::nullopt;
+  if (const auto it = document->find("members"); it != document->end() && it->is_array())
+    for (const auto& member : *it)
+      if (member.is_object())
+        party.members.push_back({value_or<int64_t>(member, "character_id", 0), value_or<std::string>(member, "name", "")});
+  if (const auto it = document->find("invites"); it != document->end() && it->is_array())
+    for (const auto& invite : *it)
+      if (invite.is_number_integer()) party.invites.push_back(invite.get<int64_t>());
+  return party;
+}
+
 std::string credentials_body(std::string_view username, std::string_view password) {
   return json{{"username", username}, {"password", password}}.dump();
 }
@@ -146,6 +163,10 @@ std::string create_character_body(std::string_view name, std::string_view class_
   return json{{"name", name}, {"class", class_id}}.dump();
 }
 std::string play_body(int64_t character_id) { return json{{"character_id", character_id}}.dump(); }
+std::string party_member_body(int64_t character_id) { return json{{"character_id", character_id}}.dump(); }
+std::string party_invite_body(int64_t leader_character_id, int64_t invitee_character_id) {
+  return json{{"character_id", leader_character_id}, {"invitee", invitee_character_id}}.dump();
+}
 
 std::optional<std::string> decode_ticket_text(std::string_view text) {
   bool all_hex = !text.empty() && text.size() % 2 == 0;

@@ -38,6 +38,18 @@ struct LeaderboardRow {
   int64_t score = 0;
 };
 
+// A party (GET/POST /v1/parties...): its members, and the characters invited but not joined.
+struct PartyMember {
+  int64_t character_id = 0;
+  std::string name;
+};
+struct Party {
+  int64_t id = 0;
+  int64_t leader = 0;  // character id
+  std::vector<PartyMember> members;
+  std::vector<int64_t> invites;
+};
+
 // POST /v1/play: where to play and the join ticket to present in Hello.
 struct PlayGrant {
   std::string ws_url;
@@ -56,11 +68,16 @@ std::optional<std::vector<CharacterSummary>> parse_character_list(std::string_vi
 std::optional<CharacterSummary> parse_created_character(std::string_view body);
 std::optional<std::vector<LeaderboardRow>> parse_leaderboard(std::string_view body);
 std::optional<PlayGrant> parse_play_grant(std::string_view body);
+std::optional<Party> parse_party(std::string_view body);
 
 std::string credentials_body(std::string_view username, std::string_view password);
 std::string refresh_body(std::string_view refresh_token);
 std::string create_character_body(std::string_view name, std::string_view class_id);
 std::string play_body(int64_t character_id);
+// Party calls name the acting character: {"character_id"} (create, join, leave) and
+// {"character_id","invitee"} (invite).
+std::string party_member_body(int64_t character_id);
+std::string party_invite_body(int64_t leader_character_id, int64_t invitee_character_id);
 
 // Ticket bytes from text: hex (even length, all hex digits) or base64 (standard or URL-safe,
 // padding optional). nullopt for anything else.

@@ -55,5 +55,20 @@ TEST(ApiModels, BodiesAreJson) {
   EXPECT_EQ(play_body(12), R"({"character_id":12})");
 }
 
+TEST(ApiModels, Party) {
+  const auto party = parse_party(
+      R"({"id":7,"leader":11,"members":[{"character_id":11,"name":"Ann"},{"character_id":12,"name":"Bo"}],"invites":[13]})");
+  ASSERT_TRUE(party);
+  EXPECT_EQ(party->id, 7);
+  EXPECT_EQ(party->leader, 11);
+  ASSERT_EQ(party->members.size(), 2u);
+  EXPECT_EQ(party->members[1].name, "Bo");
+  EXPECT_EQ(party->invites, (std::vector<int64_t>{13}));
+  EXPECT_FALSE(parse_party(R"({"leader":11})"));
+  EXPECT_FALSE(parse_party("[]"));
+  EXPECT_EQ(party_invite_body(11, 13), R"({"character_id":11,"invitee":13})");
+  EXPECT_EQ(party_member_body(12), R"({"character_id":12})");
+}
+
 }  // namespace
 }  // namespace omega::client

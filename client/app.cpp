@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "client/delayed_transport.hpp"
@@ -17,6 +18,9 @@ namespace {
 // Dev tickets live as long as a real one would: long enough to connect, short enough that a
 // leaked one is soon useless.
 constexpr uint64_t kDevTicketSeconds = 300;
+// A portal's loading screen stays at least this long: a fast hop between two zones of one
+// process takes a few frames, and a screen that flickers by reads as a glitch.
+constexpr double kMinTravelScreenSeconds = 1.0;
 
 std::string find_content_root(const std::string& configured) {
   if (!configured.empty()) return configured;
@@ -36,6 +40,11 @@ App::App(SDL_Renderer* renderer, ClientOptions options)
     : renderer_(renderer), options_(std::move(options)) {
   options_.content_root = find_content_root(options_.content_root);
   content_ = ContentCatalog::load(options_.content_root);
+  game::CombatContent combat;
+  std::string combat_error;
+  // Without it the XP bar has no curve and shows the XP alone; the game still plays.
+  if (combat.load(options_.content_root, 30, combat_error)) progression_ = std::move(combat.progression);
+  else std::fprintf(stderr, "omega-client: no progression curve: %s\n", combat_error.c_str());
   http_ = std::make_unique<HttpClient>(options_.api_url);
   std::snprintf(login_user_, sizeof login_user_, "%s", options_.username.c_str());
   std::snprintf(login_password_, sizeof login_password_, "%s", options_.password.c_str());
@@ -225,6 +234,23 @@ void App::on_response(Pending pending, const HttpResult& result) {
         leaderboard_error_ = failure;
       }
       return;
+    case Call::party:
+      if (ok) {
+        party_error_.clear();
+        if (auto party = parse_party(result.body)) party_ = std::move(*party);
+        else refresh_party();  // an answer without the party (invite): read it back
+      } else {
+        party_error_ = failure;
+      }
+      return;
+    case Call::party_left:
+      if (ok || result.status == 404) {
+        party_.reset();
+        party_error_.clear();
+      } else {
+        party_error_ = failure;
+      }
+      return;
     case Call::play: {
       ticket_request_in_flight_ = false;
       if (ok) {
@@ -232,28 +258,20 @@ void App::on_response(Pending pending, const HttpResult& result) {
         if (!grant) {
           error_ = "the API's play answer is not understood";
         } else if (pending.reconnect && session_) {
-          session_->provide_ticket(grant->ticket, now_);
+          // The directory decides where the character plays now: not always where it was.
+          session_->provide_ticket({grant->ws_url, grant->zone, grant->instance}, grant->ticket, now_);
         } else {
           using_api_tickets_ = true;
           start_session({grant->ws_url, grant->zone, grant->instance}, grant->ticket);
         }
         return;
       }
-      // POST /v1/play is a later issue: until the API has it, fall back to the dev path.
-      if (result.status == 404 && !options_.dev_zone_url.empty()) {
-        std::string mint_error;
-        const std::string zone = pending.reconnect && session_ ? session_->target().zone : options_.dev_zone_name;
-        if (auto ticket = mint_dev_ticket(zone, options_.dev_instance, mint_error)) {
-          if (pending.reconnect && session_) session_->provide_ticket(*ticket, now_);
-          else start_session({options_.dev_zone_url, zone, options_.dev_instance}, *ticket);
-          return;
-        }
-        error_ = mint_error;
-        return;
-      }
-      const std::string why = result.status == 404
-                                  ? "the API cannot hand out join tickets yet (POST /v1/play); start the "
-                                    "client with --dev-zone URL --dev-key-seed HEX to join a zone directly"
+      // An API character plays only through the directory: a locally minted dev ticket would
+      // skip the lease, and a world-mode zone refuses it anyway (lease_conflict). The dev path
+      // is the `dev_character` / "Play offline dev character" one, for a standalone zone.
+      const std::string why = result.status == 404 && api_error_code(result.body).empty()
+                                  ? "this API has no POST /v1/play (an older omega-api?); for a standalone "
+                                    "zone use --dev-zone URL --dev-key-seed HEX and the offline dev character"
                                   : failure;
       if (pending.reconnect && session_) session_->ticket_unavailable(why, now_);
       else error_ = "Cannot enter the world: " + why;
@@ -322,6 +340,11 @@ void App::start_session(const ZoneTarget& target, const std::string& ticket) {
   session_ = std::make_unique<ZoneSession>(std::move(transport), settings);
   session_->connect(target, ticket, now_);
   target_ = 0;
+  const CharacterSummary* character = selected();
+  level_progress_ = {character ? static_cast<uint32_t>(std::max(1, character->level)) : 1u,
+                     character ? static_cast<uint64_t>(std::max<int64_t>(0, character->experience)) : 0u};
+  experience_counted_ = 0;
+  transfers_seen_ = 0;
   screen_ = Screen::world;
 }
 
@@ -342,7 +365,24 @@ void App::provide_reconnect_ticket() {
     session_->ticket_unavailable(mint_error, now_);
 }
 
+void App::track_travel(double now) {
+  const SessionState state = session_->state();
+  // The Transfer and the close it causes can be handled in one update(): count transfers
+  // rather than hope to see the transferring state.
+  if (state == SessionState::transferring || session_->transfers() != transfers_seen_) {
+    transfers_seen_ = session_->transfers();
+    travel_zone_ = session_->travel_destination();
+    travel_screen_until_ = now + kMinTravelScreenSeconds;
+    return;
+  }
+  if (travel_zone_.empty() || state != SessionState::in_world || now < travel_screen_until_) return;
+  if (session_->zone_name() == travel_zone_)
+    std::fprintf(stderr, "omega-client: arrived in %s (instance %u)\n", travel_zone_.c_str(), session_->instance_id());
+  travel_zone_.clear();
+}
+
 void App::leave_world() {
+  travel_zone_.clear();
   if (session_) session_->leave();
   session_.reset();
   screen_ = tokens_ || dev_character_ ? Screen::characters : Screen::login;
@@ -359,6 +399,7 @@ void App::frame(double now) {
     session_->set_intent(intent);
     session_->update(now);
     provide_reconnect_ticket();
+    track_travel(now);
   }
   switch (screen_) {
     case Screen::login: draw_login(); break;
@@ -366,6 +407,7 @@ void App::frame(double now) {
     case Screen::world: draw_world(now); break;
   }
   if (show_leaderboard_) draw_leaderboard_window();
+  if (show_party_) draw_party_window();
 }
 
 void App::draw_loading(const std::string& title, const std::string& detail) {
@@ -457,6 +499,8 @@ void App::draw_characters() {
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Leaderboards")) open_leaderboard(leaderboard_board_);
+  ImGui::SameLine();
+  if (!dev_character_ && ImGui::Button("Party")) show_party_ = !show_party_;
   ImGui::SameLine();
   if (ImGui::Button("Log out")) {
     tokens_.reset();

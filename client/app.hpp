@@ -23,6 +23,7 @@
 #include "client/command_line.hpp"
 #include "client/content_catalog.hpp"
 #include "client/http_client.hpp"
+#include "client/level_progress.hpp"
 #include "client/zone_session.hpp"
 
 namespace omega::client {
@@ -54,6 +55,12 @@ class App {
   void enter_world();
   void leave_world();
   void open_leaderboard(const std::string& board);
+  // Parties (POST/GET /v1/parties...), acting as the selected character.
+  void create_party();
+  void invite_to_party(int64_t character_id);
+  void join_party(int64_t party_id);
+  void leave_party();
+  void refresh_party();
   // Autoplay's hands on the controls (otherwise the keyboard and mouse decide).
   void set_scripted_intent(std::optional<InputIntent> intent) { scripted_intent_ = intent; }
   void use_hotbar(int slot, double now);
@@ -71,11 +78,14 @@ class App {
   uint32_t target() const { return target_; }
   bool leaderboard_loaded() const { return leaderboard_loaded_; }
   const std::vector<LeaderboardRow>& leaderboard() const { return leaderboard_rows_; }
+  const std::optional<Party>& party() const { return party_; }
   const ContentCatalog& content() const { return content_; }
+  // True while the "Travelling to …" screen shows (a portal transfer, and a moment after).
+  bool travelling() const { return !travel_zone_.empty(); }
 
  private:
   enum class Call { login, register_account, refresh, list_characters, create_character,
-                    delete_character, play, leaderboard };
+                    delete_character, play, leaderboard, party, party_left };
   struct Pending {
     Call call;
     HttpRequestSpec request;
@@ -89,6 +99,7 @@ class App {
   void start_session(const ZoneTarget& target, const std::string& ticket);
   std::optional<std::string> mint_dev_ticket(const std::string& zone, uint32_t instance, std::string& error);
   void provide_reconnect_ticket();
+  void track_travel(double now);
   const CharacterSummary* selected() const;
   std::string class_of_selected() const;
   double ability_cooldown(int slot) const;
@@ -101,12 +112,14 @@ class App {
   void draw_world_hud(double now);      // world_screen.cpp
   void draw_loading(const std::string& title, const std::string& detail);
   void draw_leaderboard_window();
+  void draw_party_window();             // party_window.cpp
   void build_minimap();                 // world_screen.cpp
   InputIntent keyboard_intent() const;  // world_screen.cpp
 
   SDL_Renderer* renderer_;
   ClientOptions options_;
   ContentCatalog content_;
+  game::Progression progression_;  // the XP curve (content/progression.json)
   std::unique_ptr<HttpClient> http_;
   std::map<uint64_t, Pending> pending_;
   std::map<uint64_t, Call> refresh_replays_;  // refresh request id → the call to replay after it
@@ -135,6 +148,11 @@ class App {
   bool using_api_tickets_ = false;  // POST /v1/play worked: reconnect through it too
   bool ticket_request_in_flight_ = false;
   uint32_t target_ = 0;
+  LevelProgress level_progress_;     // the XP bar: stored XP plus this session's events
+  uint64_t experience_counted_ = 0;  // session experience already added to level_progress_
+  std::string travel_zone_;  // where the portal takes us; empty when not travelling
+  double travel_screen_until_ = 0.0;
+  uint64_t transfers_seen_ = 0;  // session transfers already shown
   std::optional<InputIntent> scripted_intent_;
   bool show_leaderboard_ = false;
   bool show_network_ = true;
@@ -142,6 +160,11 @@ class App {
   std::vector<LeaderboardRow> leaderboard_rows_;
   bool leaderboard_loaded_ = false;
   std::string leaderboard_error_;
+  bool show_party_ = false;
+  std::optional<Party> party_;
+  std::string party_error_;
+  char party_invitee_[24] = "";
+  char party_join_id_[24] = "";
   SDL_Texture* minimap_ = nullptr;
   std::string minimap_zone_;
   mutable float facing_ = 0.0f;  // last facing the keyboard/mouse chose

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "client/app.hpp"
+#include "client/tile_route.hpp"
 
 namespace omega::client {
 
@@ -155,12 +156,75 @@ void AutoplayRunner::update(App& app, double now) {
       }
       if (elapsed > step.seconds) return fail("the session did not resume");
       return;
+    case ScriptCommand::travel:
+      return update_travel(app, now);
     case ScriptCommand::screenshot:
-      if (++settle_frames_ >= kSettleFrames) screenshot_ = step.words[0] + ".bmp";
+      if (++settle_frames_ >= kSettleFrames) {
+        screenshot_ = step.words[0] + ".bmp";
+        screenshot_ends_step_ = true;
+      }
       return;
     case ScriptCommand::quit:
       finished_ = true;
       return;
+  }
+}
+
+// Phases: 0 plan the route, 1 walk it, 2 let the loading screen settle and save it, 3 wait
+// for the destination's Welcome.
+void AutoplayRunner::update_travel(App& app, double now) {
+  const ScriptStep& step = steps_[index_];
+  const std::string& zone = step.words[0];
+  ZoneSession* session = app.session();
+  if (now - step_started_ > step.seconds)
+    return fail("not in " + zone + " after " + std::to_string(step.seconds) + " s (phase " + std::to_string(phase_) +
+                (session ? ", " + std::string(to_string(session->state())) + ": " + session->status_text() : "") + ")");
+  if (!session) return fail("not in the world");
+  const bool in_world = session->state() == SessionState::in_world && session->own_state();
+  if (phase_ <= 1 && app.travelling()) {
+    app.set_scripted_intent(InputIntent{});
+    phase_ = 2;
+    settle_frames_ = 0;
+  }
+  switch (phase_) {
+    case 0: {
+      if (!in_world) return;  // a reconnect in progress: plan once back
+      if (!session->map()) return fail("no tile map for " + session->zone_name() + ": " + session->map_error());
+      const game::Vec2 here = session->draw_position(session->own_entity(), now);
+      route_ = route_to_portal(*session->map(), here, zone);
+      if (route_.empty() && !session->map()->portal_at(here.x, here.y))
+        return fail("no walkable route from " + session->zone_name() + " to a portal to " + zone);
+      std::fprintf(stderr, "autoplay: route of %zu tiles to the portal to %s\n", route_.size(), zone.c_str());
+      phase_ = 1;
+      return;
+    }
+    case 1: {
+      if (!in_world) return app.set_scripted_intent(InputIntent{});
+      const game::Vec2 here = session->draw_position(session->own_entity(), now);
+      // Close enough to a tile centre to turn towards the next without touching a corner.
+      constexpr float kWaypointReached = 0.2f;
+      while (route_.size() > 1 && std::hypot(route_.front().x - here.x, route_.front().y - here.y) < kWaypointReached)
+        route_.erase(route_.begin());
+      if (route_.empty()) return;  // on the portal already: the Transfer is on its way
+      const float direction = std::atan2(route_.front().y - here.y, route_.front().x - here.x);
+      app.set_scripted_intent(InputIntent{true, direction, direction});
+      return;
+    }
+    case 2:
+      if (!app.travelling()) return fail("the loading screen ended before its screenshot");
+      if (++settle_frames_ >= kSettleFrames) {
+        screenshot_ = step.words[1] + ".bmp";
+        screenshot_ends_step_ = false;
+        phase_ = 3;
+      }
+      return;
+    default:
+      if (!in_world || app.travelling()) return;
+      if (session->zone_name() != zone)
+        return fail("arrived in " + session->zone_name() + " instead of " + zone);
+      std::fprintf(stderr, "autoplay: arrived in %s (instance %u, %llu transfer(s))\n", zone.c_str(),
+                   session->instance_id(), static_cast<unsigned long long>(session->transfers()));
+      return advance();
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "client/autoplay_script.hpp"
+#include "game/vec2.hpp"
 
 namespace omega::client {
 
@@ -30,7 +31,10 @@ class AutoplayRunner {
   void update(App& app, double now);
   // The screenshot file name (without directory) to save after this frame's drawing.
   std::optional<std::string> screenshot_wanted() const { return screenshot_; }
-  void screenshot_taken() { screenshot_.reset(); advance(); }
+  void screenshot_taken() {
+    screenshot_.reset();
+    if (screenshot_ends_step_) advance();
+  }
   void screenshot_failed(const std::string& error) { fail(error); }
 
   bool finished() const { return finished_; }
@@ -43,6 +47,7 @@ class AutoplayRunner {
   void begin_step(App& app, double now);
   void advance();
   void fail(const std::string& message);
+  void update_travel(App& app, double now);
 
   std::vector<ScriptStep> steps_;
   size_t index_ = 0;
@@ -53,6 +58,8 @@ class AutoplayRunner {
   uint32_t remembered_entity_ = 0;
   uint64_t remembered_count_ = 0;
   std::optional<std::string> screenshot_;
+  bool screenshot_ends_step_ = true;  // false for a screenshot taken in the middle of a step
+  std::vector<game::Vec2> route_;     // travel: tile centres still to walk through
   bool finished_ = false;
   std::string error_;
 };

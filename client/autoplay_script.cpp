@@ -31,6 +31,7 @@ constexpr CommandSpec kCommands[] = {
     {"expect_entities", ScriptCommand::expect_entities, 1, 2},
     {"leaderboard", ScriptCommand::leaderboard, 1, 1},
     {"drop_connection", ScriptCommand::drop_connection, 0, 1},
+    {"travel", ScriptCommand::travel, 2, 3},
     {"screenshot", ScriptCommand::screenshot, 1, 1},
     {"quit", ScriptCommand::quit, 0, 0},
 };
@@ -149,6 +150,14 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
         const auto timeout = seconds_at(2, kDefaultScriptTimeoutSeconds);
         if (!timeout) return fail("bad timeout '" + words[2] + "'");
         step.number = *count;
+        step.seconds = *timeout;
+        break;
+      }
+      case ScriptCommand::travel: {
+        if (!valid_file_name(words[2])) return fail("screenshot name must be 1-64 of A-Z a-z 0-9 _ -");
+        const auto timeout = seconds_at(3, kDefaultTravelTimeoutSeconds);
+        if (!timeout) return fail("bad timeout '" + words[3] + "'");
+        step.words = {words[1], words[2]};
         step.seconds = *timeout;
         break;
       }

@@ -14,6 +14,9 @@
 //   expect_entities N [TIMEOUT]  wait until at least N other entities are in view
 //   leaderboard BOARD            open the leaderboard window on BOARD (needs the API)
 //   drop_connection [TIMEOUT]    cut the zone connection; wait until the session resumed
+//   travel ZONE SHOT [TIMEOUT]   walk (shortest tile route) onto the nearest portal to ZONE, save
+//                                the loading screen as SHOT.bmp, wait until in the world in ZONE
+//                                (default TIMEOUT: 60)
 //   screenshot NAME              save the current frame as NAME.bmp in --screenshot-dir
 //   quit                         exit with status 0 (also implied at the end of the script)
 // Timeouts and durations are seconds (decimals allowed). Default TIMEOUT: 15.
@@ -40,6 +43,7 @@ enum class ScriptCommand {
   expect_entities,
   leaderboard,
   drop_connection,
+  travel,
   screenshot,
   quit,
 };
@@ -48,6 +52,8 @@ const char* to_string(ScriptCommand command);
 
 // Default wait for commands with an optional TIMEOUT.
 inline constexpr double kDefaultScriptTimeoutSeconds = 15.0;
+// Default for `travel`: the walk to a portal across a hub takes most of it.
+inline constexpr double kDefaultTravelTimeoutSeconds = 60.0;
 // Longest duration or timeout a script may ask for: a typo like "wait 6000" should fail the
 // parse, not hang a test run for hours.
 inline constexpr double kMaxScriptSeconds = 600.0;
@@ -55,7 +61,7 @@ inline constexpr double kMaxScriptSeconds = 600.0;
 struct ScriptStep {
   ScriptCommand command = ScriptCommand::quit;
   int line = 0;                    // 1-based line in the script, for messages
-  std::vector<std::string> words;  // string arguments (user, password, names, class, board)
+  std::vector<std::string> words;  // string arguments (user, password, names, class, board, zone)
   double seconds = 0.0;            // duration or timeout
   double number = 0.0;             // walk: direction in degrees; expect_entities / dev_character: count / id
 };

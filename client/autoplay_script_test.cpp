@@ -57,6 +57,19 @@ TEST(AutoplayScript, ErrorsNameTheLine) {
   EXPECT_FALSE(parse_autoplay_script("# nothing\n\n", "s").ok());
 }
 
+TEST(AutoplayScript, Travel) {
+  auto result = parse_autoplay_script("travel forest loading\ntravel hub_city_1 back 90\n", "s");
+  ASSERT_TRUE(result.ok()) << result.error;
+  ASSERT_EQ(result.steps.size(), 2u);
+  EXPECT_EQ(result.steps[0].command, ScriptCommand::travel);
+  EXPECT_EQ(result.steps[0].words, (std::vector<std::string>{"forest", "loading"}));
+  EXPECT_EQ(result.steps[0].seconds, kDefaultTravelTimeoutSeconds);
+  EXPECT_EQ(result.steps[1].seconds, 90.0);
+  EXPECT_FALSE(parse_autoplay_script("travel forest", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("travel forest ../x", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("travel forest shot soon", "s").ok());
+}
+
 TEST(AutoplayScript, Directions) {
   EXPECT_EQ(parse_direction_degrees("south"), 90.0);
   EXPECT_EQ(parse_direction_degrees("northwest"), 225.0);

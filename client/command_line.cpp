@@ -10,8 +10,9 @@ std::string usage_text() {
   return R"(usage: omega-client [options]
   --api URL                 REST API (default http://127.0.0.1:8080; env OMEGA_CLIENT_API_URL)
   --content DIR             content directory (default ./content; env OMEGA_CLIENT_CONTENT_DIR)
-  --dev-zone URL            dev path: join this zone with a locally minted ticket (ws://127.0.0.1:8081/;
-                            env OMEGA_CLIENT_DEV_ZONE)
+  --dev-zone URL            dev path, standalone zone only: the login screen's offline dev character
+                            joins this zone with a locally minted ticket (ws://127.0.0.1:8081/;
+                            env OMEGA_CLIENT_DEV_ZONE); API characters always go through POST /v1/play
   --dev-key-seed HEX        64 hex chars: the zone's ticket key seed (env OMEGA_CLIENT_DEV_KEY_SEED)
   --dev-zone-name NAME      zone name in dev tickets (default hub_city_1)
   --dev-instance N          instance id in dev tickets (default 1)

@@ -144,6 +144,7 @@ void App::handle_event(const SDL_Event& event) {
     else if (key == SDLK_SPACE) use_hotbar(1, now_);
     else if (key == SDLK_TAB) target_nearest();
     else if (key == SDLK_l) show_leaderboard_ ? (void)(show_leaderboard_ = false) : open_leaderboard(leaderboard_board_);
+    else if (key == SDLK_p) show_party_ = !show_party_;
     else if (key == SDLK_n) show_network_ = !show_network_;
     else if (key == SDLK_ESCAPE) leave_world();
   }
@@ -191,13 +192,15 @@ void App::draw_world(double now) {
   }
   const SessionState state = session_->state();
   const protocol::EntityState* own = session_->own_state();
-  if (state != SessionState::in_world || !own) {
+  if (state != SessionState::in_world || !own || travelling()) {
     std::string title;
     switch (state) {
-      case SessionState::transferring: title = "Travelling…"; break;
-      case SessionState::reconnecting: title = "Connection lost — reconnecting…"; break;
       case SessionState::failed: title = "Disconnected"; break;
-      default: title = "Entering the world…"; break;
+      case SessionState::reconnecting: title = "Connection lost — reconnecting…"; break;
+      default:
+        if (travelling()) title = "Travelling to " + travel_zone_ + "…";
+        else title = "Entering the world…";
+        break;
     }
     std::string detail = session_->status_text();
     if (!error_.empty()) detail += "\n" + error_;
@@ -290,13 +293,17 @@ void App::draw_world_hud(double now) {
   ImGui::Text("%s  (level %u)", own->name.length ? std::string(own->name.view()).c_str() : "You", own->level);
   stat_bar("HP", own->hp, own->max_hp, {0.8f, 0.15f, 0.15f, 1.0f});
   stat_bar("MP", own->mana, own->max_mana, {0.2f, 0.35f, 0.9f, 1.0f});
-  // The zone does not replicate XP: the character's stored XP plus what this session gained,
-  // against a 100-per-level scale until content defines the curve.
-  const CharacterSummary* character = selected();
-  const uint64_t xp = (character ? static_cast<uint64_t>(std::max<int64_t>(0, character->experience)) : 0) +
-                      session_->experience_gained();
-  const uint32_t per_level = 100u * own->level;
-  stat_bar("XP", static_cast<uint32_t>(xp % per_level), per_level, {0.6f, 0.3f, 0.85f, 1.0f});
+  // The zone replicates the level, not the XP: level_progress.hpp.
+  const uint64_t gained = session_->experience_gained();
+  level_progress_.add(gained - experience_counted_, progression_);
+  experience_counted_ = gained;
+  if (own->level != level_progress_.level) level_progress_ = {own->level, 0};  // the zone knows best
+  const uint64_t needed = level_progress_.needed(progression_);
+  if (needed > 0)
+    stat_bar("XP", static_cast<uint32_t>(level_progress_.experience), static_cast<uint32_t>(needed),
+             {0.6f, 0.3f, 0.85f, 1.0f});
+  else
+    stat_bar("XP", 1, 1, {0.6f, 0.3f, 0.85f, 1.0f});  // maximum level (or no curve): full
   ImGui::End();
 
   // Target frame.
@@ -398,7 +405,7 @@ void App::draw_world_hud(double now) {
   ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y - 80}, ImGuiCond_Always, {0.5f, 1.0f});
   ImGui::SetNextWindowBgAlpha(0.0f);
   ImGui::Begin("##help", nullptr, hud | ImGuiWindowFlags_NoInputs);
-  ImGui::TextDisabled("WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  N network  ·  Esc leave", slots);
+  ImGui::TextDisabled("WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  N network  ·  Esc leave", slots);
   ImGui::End();
 }
 

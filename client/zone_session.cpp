@@ -94,10 +94,14 @@ std::optional<ZoneTarget> ZoneSession::wants_ticket() const {
 }
 
 void ZoneSession::provide_ticket(std::string ticket, double now) {
+  provide_ticket(target_, std::move(ticket), now);
+}
+
+void ZoneSession::provide_ticket(const ZoneTarget& target, std::string ticket, double now) {
   if (!awaiting_ticket_) return;
   ++reconnect_attempts_;
   const std::string status = status_;
-  connect(target_, std::move(ticket), now);
+  connect(target, std::move(ticket), now);
   status_ = status + " — reconnecting (attempt " + std::to_string(backoff_.attempts()) + ")";
 }
 
@@ -255,6 +259,7 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
   }
   if (auto* transfer = std::get_if<protocol::Transfer>(&message)) {
     pending_transfer_ = *transfer;
+    travel_destination_ = transfer->zone;
     state_ = SessionState::transferring;
     status_ = "travelling to " + (transfer->zone.empty() ? transfer->address : transfer->zone);
     transport_->close();

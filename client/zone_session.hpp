@@ -97,8 +97,11 @@ class ZoneSession {
 
   // Starts (or restarts) a session: connects and presents `ticket`.
   void connect(const ZoneTarget& target, std::string ticket, double now);
-  // A fresh ticket the session asked for through wants_ticket().
+  // A fresh ticket the session asked for through wants_ticket(), for the zone it wanted.
   void provide_ticket(std::string ticket, double now);
+  // A fresh ticket for another place: the API's directory may seat the character elsewhere
+  // (its zone restarted on another process, or a transfer had saved a new zone).
+  void provide_ticket(const ZoneTarget& target, std::string ticket, double now);
   // The ticket could not be had (API error): counts as a failed attempt.
   void ticket_unavailable(const std::string& reason, double now);
   // The zone the session needs a fresh ticket for, when it is ready to reconnect.
@@ -137,6 +140,8 @@ class ZoneSession {
   double cooldown_duration(uint8_t slot) const;
   uint64_t resumes() const { return resumes_; }      // reconnects that got our entity back
   uint64_t transfers() const { return transfers_; }  // portal travels completed
+  // The zone of the last Transfer (portal travel), empty before any.
+  const std::string& travel_destination() const { return travel_destination_; }
   uint64_t reconnect_attempts() const { return reconnect_attempts_; }
   uint16_t last_input_seq() const { return input_seq_; }
   uint64_t inputs_sent() const { return inputs_sent_; }
@@ -167,6 +172,7 @@ class ZoneSession {
   ZoneTarget target_;
   std::string ticket_;
   std::optional<protocol::Transfer> pending_transfer_;
+  std::string travel_destination_;
   std::optional<protocol::Kick> kick_;
   bool fatal_kick_ = false;
   std::string failure_reason_;    // why we closed the connection ourselves (protocol error, ...)

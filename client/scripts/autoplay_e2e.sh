@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# End-to-end test of omega-client (CTest client_autoplay_e2e, label e2e): runs the client
-# headless (SDL_VIDEODRIVER=offscreen, software renderer) with --autoplay against a real
-# omega-zone crowded with omega-bots — and a real omega-api on throwaway PostgreSQL and Redis
-# when the API is built — then checks that the screenshots of login, character select and the
-# world are non-trivial and differ from one another (pixel statistics).
-# Exit 77 (CTest: skipped) when a binary it needs is not built.
+# End-to-end test of omega-client (CTest client_autoplay_e2e, label e2e) against the real
+# local stack, configured as scripts/run-local configures it: throwaway PostgreSQL and Redis
+# (scripts/lib/services.sh), omega-api with the DEV-ONLY ticket seed, one omega-zone process
+# in world mode hosting hub_city_1 and forest, and a few omega-bots in API mode standing in
+# the hub. The client runs headless (SDL_VIDEODRIVER=offscreen, software renderer) with
+# --autoplay client/scripts/full_stack.autoplay: it registers, creates a character, enters the
+# world through POST /v1/play, fights, survives a cut connection (re-play and resume), walks
+# to the hub's portal and follows the zone's Transfer to forest. The test passes when the
+# client exits 0 having logged "arrived in forest", and the screenshots of login, character
+# select, the world, the loading screen and forest are non-trivial and differ from one another.
+# Exit 77 (CTest: skipped) when a binary or service it needs is missing (e.g. the asan preset,
+# which does not build the client).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${OMEGA_BUILD_DIR:-build/release}
@@ -12,83 +18,97 @@ client=$build/client/omega-client
 zone=$build/zone/omega-zone
 bots=$build/bots/omega-bots
 api=$build/api/omega-api
-for bin in "$client" "$zone" "$bots"; do
+for bin in "$client" "$zone" "$bots" "$api"; do
   if [[ ! -x $bin ]]; then
     echo "autoplay_e2e: SKIPPED: $bin is not built" >&2
     exit 77
   fi
 done
-# DEV ONLY seed (the same public one scripts/run-local uses).
+for tool in pg_ctl redis-server; do
+  if ! command -v "$tool" >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/"$tool" >/dev/null 2>&1; then
+    echo "autoplay_e2e: SKIPPED: $tool is not installed (scripts/install-deps)" >&2
+    exit 77
+  fi
+done
+# DEV ONLY values (the same public ones scripts/run-local uses).
 seed=0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d
+service_token=client-e2e-DEV-ONLY-service-token
+jwt_secret=client-e2e-DEV-ONLY-jwt-secret-0123456789abcdef
 work=$(mktemp -d /tmp/omega-client-e2e.XXXXXX)
 pids=()
 services_started=0
+# shellcheck source=../../scripts/lib/services.sh
+source scripts/lib/services.sh
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $services_started == 1 ]]; then omega_services_stop "$work/services" || true; fi
+  local i
+  # Bots first, then the zone (it releases its leases to the API), then the API.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
+  if [[ $services_started == 1 ]]; then omega_services_stop "$work/services" >/dev/null 2>&1 || true; fi
   if [[ ${OMEGA_KEEP_E2E:-0} == 1 ]]; then echo "autoplay_e2e: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+die() {
+  echo "autoplay_e2e: $1" >&2
+  shift
+  for log in "$@"; do [[ -f $log ]] && { echo "--- $log" >&2; tail -n 30 "$log" >&2; }; done
+  exit 1
+}
 
-public_key=$("$bots" --print-public-key --dev-key-seed "$seed")
-OMEGA_ZONE_PORT=0 OMEGA_ZONE_HTTP_PORT=0 OMEGA_ZONE_TICKET_PUBLIC_KEY=$public_key \
-OMEGA_ZONE_MAP=hub_city_1 OMEGA_ZONE_INSTANCE_ID=1 \
-  "$zone" >"$work/zone.out" 2>"$work/zone.log" &
+mkdir -p "$work/services"
+services_started=1
+omega_services_start "$work/services" >/dev/null
+# shellcheck disable=SC1091
+source "$work/services/services.env"
+
+api_port=$(omega_free_port)
+DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL OMEGA_REDIS_PREFIX=omega: \
+OMEGA_API_PORT=$api_port OMEGA_API_LISTEN=127.0.0.1 OMEGA_JWT_SECRET=$jwt_secret \
+OMEGA_SERVICE_TOKEN=$service_token OMEGA_API_TICKET_SEED=$seed OMEGA_API_WORLD_FILE=content/world.json \
+OMEGA_MIGRATE_ON_START=true \
+  "$api" >"$work/api.out" 2>"$work/api.log" &
 pids+=($!)
-for _ in $(seq 100); do
-  grep -q '"listening"' "$work/zone.out" 2>/dev/null && break
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "autoplay_e2e: omega-zone exited" >&2; cat "$work/zone.log" >&2; exit 1; }
+for _ in $(seq 300); do
+  python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+    "http://127.0.0.1:$api_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "${pids[-1]}" 2>/dev/null || die "omega-api exited" "$work/api.log"
   sleep 0.1
 done
-ws_port=$(sed -n 's/.*"ws_port":\([0-9]*\).*/\1/p' "$work/zone.out" | head -n1)
-[[ -n $ws_port ]] || { echo "autoplay_e2e: omega-zone did not report its port" >&2; exit 1; }
-zone_url="ws://127.0.0.1:$ws_port/"
 
-# Other players in view: a few bots standing around the spawn.
-"$bots" --url "$zone_url" --count 4 --zone hub_city_1 --instance 1 --dev-key-seed "$seed" \
-  --first-character-id 5000 --behaviour idle --seconds 300 >"$work/bots.out" 2>"$work/bots.log" &
+public_key=$("$bots" --print-public-key --dev-key-seed "$seed")
+ws_port=$(omega_free_port)
+http_port=$(omega_free_port)
+OMEGA_ZONE_HOST=127.0.0.1 OMEGA_ZONE_PORT=$ws_port OMEGA_ZONE_HTTP_PORT=$http_port \
+OMEGA_ZONE_TICKET_PUBLIC_KEY=$public_key OMEGA_ZONE_API_URL="http://127.0.0.1:$api_port" \
+OMEGA_ZONE_SERVICE_TOKEN=$service_token OMEGA_ZONE_REDIS_URL=$REDIS_URL OMEGA_ZONE_REDIS_PREFIX=omega: \
+OMEGA_ZONE_PROCESS_ID=client-e2e-zone OMEGA_ZONE_PUBLIC_WS_URL="ws://127.0.0.1:$ws_port" \
+OMEGA_ZONE_HOSTS=hub_city_1,forest OMEGA_ZONE_OPEN=hub_city_1:1,forest:1 \
+OMEGA_ZONE_WORLD_FILE=content/world.json \
+  "$zone" >"$work/zone.out" 2>"$work/zone.log" &
 pids+=($!)
+for _ in $(seq 300); do
+  grep -q '"listening"' "$work/zone.out" "$work/zone.log" 2>/dev/null && break
+  kill -0 "${pids[-1]}" 2>/dev/null || die "omega-zone exited" "$work/zone.log"
+  sleep 0.1
+done
 
-script=client/scripts/dev_zone.autoplay
-api_args=()
-if [[ -x $api && -f scripts/lib/services.sh ]]; then
-  # shellcheck source=../../scripts/lib/services.sh
-  source scripts/lib/services.sh
-  mkdir -p "$work/services"
-  services_started=1
-  omega_services_start "$work/services" >/dev/null
-  # shellcheck disable=SC1091
-  source "$work/services/services.env"
-  api_port=$(omega_free_port)
-  DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL OMEGA_API_PORT=$api_port OMEGA_API_LISTEN=127.0.0.1 \
-  OMEGA_JWT_SECRET=client-e2e-secret-client-e2e-secret-0123456789 OMEGA_MIGRATE_ON_START=true \
-    "$api" >"$work/api.out" 2>"$work/api.log" &
-  pids+=($!)
-  for _ in $(seq 150); do
-    python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
-      "http://127.0.0.1:$api_port/healthz" >/dev/null 2>&1 && break
-    kill -0 "${pids[-1]}" 2>/dev/null || { echo "autoplay_e2e: omega-api exited" >&2; cat "$work/api.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  script=client/scripts/full_stack.autoplay
-  api_args=(--api "http://127.0.0.1:$api_port")
-else
-  echo "autoplay_e2e: omega-api not built: zone-only script (dev path)" >&2
-fi
+# Other players in view: bots in API mode (their own accounts and characters), standing in
+# the hub where a new character starts.
+"$bots" --api "http://127.0.0.1:$api_port" --count 4 --account-prefix e2ebot --behaviour idle \
+  --replay-timeout 60 --join-timeout 60 --seconds 300 >"$work/bots.out" 2>"$work/bots.log" &
+pids+=($!)
 
 shots=$work/shots
 status=0
-SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy timeout 240 "$client" --software --size 1280x720 \
-  "${api_args[@]}" --dev-zone "$zone_url" --dev-key-seed "$seed" --dev-zone-name hub_city_1 \
-  --autoplay "$script" --screenshot-dir "$shots" >"$work/client.out" 2>"$work/client.log" || status=$?
-if [[ $status != 0 ]]; then
-  echo "autoplay_e2e: omega-client exited with $status" >&2
-  tail -n 40 "$work/client.log" >&2
-  tail -n 20 "$work/zone.log" >&2
-  exit 1
-fi
-grep '^autoplay' "$work/client.log" >&2 || true
+SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy timeout 150 "$client" --software --size 1280x720 \
+  --api "http://127.0.0.1:$api_port" \
+  --autoplay client/scripts/full_stack.autoplay --screenshot-dir "$shots" \
+  >"$work/client.out" 2>"$work/client.log" || status=$?
+grep -E '^(autoplay|omega-client):' "$work/client.log" >&2 || true
+[[ $status == 0 ]] || die "omega-client exited with $status" "$work/client.log" "$work/zone.log" "$work/api.log"
+grep -q 'autoplay: arrived in forest' "$work/client.log" || die "the client never logged its arrival in forest" "$work/client.log"
 
 python3 - "$shots" <<'PY'
 import itertools, struct, sys
@@ -112,7 +132,7 @@ def load(path):
     return width, abs(height), rows
 
 shots = Path(sys.argv[1])
-names = ["login", "characters", "world", "world_resumed"]
+names = ["login", "characters", "world", "world_resumed", "travel_loading", "forest"]
 images = {}
 for name in names:
     path = shots / f"{name}.bmp"
@@ -128,10 +148,12 @@ for name in names:
     if std < 8 or colors < 40:
         sys.exit(f"autoplay_e2e: {name} looks blank (std {std:.1f}, {colors} colours)")
     images[name] = flat
-for a, b in itertools.combinations(names[:3], 2):
+# world_resumed is the world a moment later: alike by design, so it is not compared.
+for a, b in itertools.combinations(["login", "characters", "world", "travel_loading", "forest"], 2):
     diff = sum(abs(x - y) for p, q in zip(images[a], images[b]) for x, y in zip(p, q)) / (3 * len(images[a]))
     print(f"{a} vs {b}: mean abs difference {diff:.1f}")
     if diff < 5:
         sys.exit(f"autoplay_e2e: {a} and {b} look the same")
 print("autoplay_e2e: OK")
 PY
+if [[ -n ${OMEGA_E2E_SCREENSHOTS:-} ]]; then mkdir -p "$OMEGA_E2E_SCREENSHOTS" && cp "$shots"/*.bmp "$OMEGA_E2E_SCREENSHOTS"/; fi
