@@ -153,6 +153,46 @@ std::optional<Party> parse_party(std::string_view body) {
   return party;
 }
 
+std::optional<std::vector<MarketListing>> parse_market_listings(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  const auto it = document->find("listings");
+  if (it == document->end() || !it->is_array()) return std::nullopt;
+  std::vector<MarketListing> listings;
+  for (const auto& entry : *it) {
+    if (!entry.is_object()) continue;
+    listings.push_back({value_or<int64_t>(entry, "id", 0), value_or<int64_t>(entry, "seller_id", 0),
+                        value_or<std::string>(entry, "item_id", ""), value_or<int64_t>(entry, "quantity", 0),
+                        value_or<int64_t>(entry, "price", 0), value_or<std::string>(entry, "status", "")});
+  }
+  return listings;
+}
+
+std::optional<std::vector<TournamentInfo>> parse_tournaments(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  const auto it = document->find("tournaments");
+  if (it == document->end() || !it->is_array()) return std::nullopt;
+  std::vector<TournamentInfo> tournaments;
+  for (const auto& entry : *it)
+    if (entry.is_object())
+      tournaments.push_back({value_or<std::string>(entry, "id", ""), value_or<std::string>(entry, "name", ""),
+                             value_or<int>(entry, "team_size", 1)});
+  return tournaments;
+}
+
+std::optional<TournamentStatus> parse_tournament_status(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  TournamentStatus status;
+  status.tournament = value_or<std::string>(*document, "tournament", "");
+  status.status = value_or<std::string>(*document, "status", "");
+  status.rating = value_or<int64_t>(*document, "rating", 0);
+  status.waited_seconds = value_or<double>(*document, "waited_s", 0.0);
+  if (status.status.empty()) return std::nullopt;
+  return status;
+}
+
 std::string credentials_body(std::string_view username, std::string_view password) {
   return json{{"username", username}, {"password", password}}.dump();
 }

@@ -50,6 +50,29 @@ struct Party {
   std::vector<int64_t> invites;
 };
 
+// A trading-post listing (GET /v1/market/listings).
+struct MarketListing {
+  int64_t id = 0;
+  int64_t seller_id = 0;
+  std::string item_id;
+  int64_t quantity = 0;
+  int64_t price = 0;
+  std::string status;
+};
+
+// A tournament on offer (GET /v1/tournaments) and a character's place in its queue.
+struct TournamentInfo {
+  std::string id;
+  std::string name;
+  int team_size = 1;
+};
+struct TournamentStatus {
+  std::string tournament;
+  std::string status;  // queued, matching, matched, none
+  int64_t rating = 0;
+  double waited_seconds = 0.0;
+};
+
 // POST /v1/play: where to play and the join ticket to present in Hello.
 struct PlayGrant {
   std::string ws_url;
@@ -69,6 +92,9 @@ std::optional<CharacterSummary> parse_created_character(std::string_view body);
 std::optional<std::vector<LeaderboardRow>> parse_leaderboard(std::string_view body);
 std::optional<PlayGrant> parse_play_grant(std::string_view body);
 std::optional<Party> parse_party(std::string_view body);
+std::optional<std::vector<MarketListing>> parse_market_listings(std::string_view body);
+std::optional<std::vector<TournamentInfo>> parse_tournaments(std::string_view body);
+std::optional<TournamentStatus> parse_tournament_status(std::string_view body);
 
 std::string credentials_body(std::string_view username, std::string_view password);
 std::string refresh_body(std::string_view refresh_token);

@@ -70,5 +70,26 @@ TEST(ApiModels, Party) {
   EXPECT_EQ(party_member_body(12), R"({"character_id":12})");
 }
 
+TEST(ApiModels, MarketAndTournaments) {
+  const auto listings = parse_market_listings(
+      R"({"listings":[{"id":3,"seller_id":9,"item_id":"wolf_pelt","quantity":2,"price":40,"fee":2,"status":"active"}],"next_cursor":null})");
+  ASSERT_TRUE(listings);
+  ASSERT_EQ(listings->size(), 1u);
+  EXPECT_EQ((*listings)[0].item_id, "wolf_pelt");
+  EXPECT_EQ((*listings)[0].price, 40);
+  EXPECT_FALSE(parse_market_listings(R"({"entries":[]})"));
+  const auto tournaments = parse_tournaments(R"({"tournaments":[{"id":"arena_2v2","name":"2v2","team_size":2}]})");
+  ASSERT_TRUE(tournaments);
+  ASSERT_EQ(tournaments->size(), 1u);
+  EXPECT_EQ((*tournaments)[0].team_size, 2);
+  const auto status = parse_tournament_status(
+      R"({"tournament":"arena_1v1","character_id":4,"rating":1500,"status":"queued","waited_s":2.5})");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status, "queued");
+  EXPECT_EQ(status->rating, 1500);
+  EXPECT_DOUBLE_EQ(status->waited_seconds, 2.5);
+  EXPECT_FALSE(parse_tournament_status(R"({"tournament":"arena_1v1"})"));
+}
+
 }  // namespace
 }  // namespace omega::client

@@ -251,6 +251,46 @@ void App::on_response(Pending pending, const HttpResult& result) {
         party_error_ = failure;
       }
       return;
+    case Call::market_search:
+      if (ok) {
+        if (auto listings = parse_market_listings(result.body)) {
+          market_listings_ = std::move(*listings);
+          market_loaded_ = true;
+          market_error_.clear();
+        } else {
+          market_error_ = "the market's answer is not understood";
+        }
+      } else {
+        market_error_ = failure;
+      }
+      return;
+    case Call::market_buy:
+      if (ok) {
+        market_info_ = "Bought: the items are in your inventory.";
+        search_market(market_query_);
+      } else {
+        market_error_ = "Cannot buy: " + failure;
+      }
+      return;
+    case Call::tournaments:
+      if (ok) {
+        if (auto list = parse_tournaments(result.body)) {
+          tournaments_ = std::move(*list);
+          tournaments_loaded_ = true;
+        } else tournament_error_ = "the tournament list is not understood";
+      } else {
+        tournament_error_ = failure;
+      }
+      return;
+    case Call::tournament_status:
+      if (ok) {
+        tournament_error_.clear();
+        // DELETE .../queue may answer without a body: out of the queue.
+        tournament_status_ = parse_tournament_status(result.body);
+      } else {
+        tournament_error_ = failure;
+      }
+      return;
     case Call::play: {
       ticket_request_in_flight_ = false;
       if (ok) {
@@ -408,6 +448,8 @@ void App::frame(double now) {
   }
   if (show_leaderboard_) draw_leaderboard_window();
   if (show_party_) draw_party_window();
+  if (show_market_) draw_market_window();
+  if (show_tournaments_) draw_tournament_window();
 }
 
 void App::draw_loading(const std::string& title, const std::string& detail) {
@@ -501,6 +543,10 @@ void App::draw_characters() {
   if (ImGui::Button("Leaderboards")) open_leaderboard(leaderboard_board_);
   ImGui::SameLine();
   if (!dev_character_ && ImGui::Button("Party")) show_party_ = !show_party_;
+  ImGui::SameLine();
+  if (!dev_character_ && ImGui::Button("Market")) show_market_ = !show_market_;
+  ImGui::SameLine();
+  if (!dev_character_ && ImGui::Button("Tournaments")) show_tournaments_ = !show_tournaments_;
   ImGui::SameLine();
   if (ImGui::Button("Log out")) {
     tokens_.reset();

@@ -61,6 +61,13 @@ class App {
   void join_party(int64_t party_id);
   void leave_party();
   void refresh_party();
+  // Trading post (GET /v1/market/listings, POST .../buy) and tournaments (/v1/tournaments...).
+  void search_market(const std::string& item_id);
+  void buy_listing(int64_t listing_id);
+  void refresh_tournaments();
+  void queue_for_tournament(const std::string& id);
+  void leave_tournament_queue();
+  void poll_tournament_status();
   // Autoplay's hands on the controls (otherwise the keyboard and mouse decide).
   void set_scripted_intent(std::optional<InputIntent> intent) { scripted_intent_ = intent; }
   void use_hotbar(int slot, double now);
@@ -85,7 +92,8 @@ class App {
 
  private:
   enum class Call { login, register_account, refresh, list_characters, create_character,
-                    delete_character, play, leaderboard, party, party_left };
+                    delete_character, play, leaderboard, party, party_left, market_search, market_buy,
+                    tournaments, tournament_status };
   struct Pending {
     Call call;
     HttpRequestSpec request;
@@ -113,6 +121,8 @@ class App {
   void draw_loading(const std::string& title, const std::string& detail);
   void draw_leaderboard_window();
   void draw_party_window();             // party_window.cpp
+  void draw_market_window();            // market_window.cpp
+  void draw_tournament_window();        // tournament_window.cpp
   void build_minimap();                 // world_screen.cpp
   InputIntent keyboard_intent() const;  // world_screen.cpp
 
@@ -165,6 +175,18 @@ class App {
   std::string party_error_;
   char party_invitee_[24] = "";
   char party_join_id_[24] = "";
+  bool show_market_ = false;
+  std::vector<MarketListing> market_listings_;
+  bool market_loaded_ = false;
+  std::string market_error_, market_info_;
+  std::string market_query_;  // item id of the last search, empty for all
+  char market_filter_[48] = "";
+  bool show_tournaments_ = false;
+  std::vector<TournamentInfo> tournaments_;
+  bool tournaments_loaded_ = false;
+  std::optional<TournamentStatus> tournament_status_;
+  std::string tournament_error_;
+  double tournament_poll_at_ = 0.0;
   SDL_Texture* minimap_ = nullptr;
   std::string minimap_zone_;
   mutable float facing_ = 0.0f;  // last facing the keyboard/mouse chose

@@ -92,6 +92,7 @@ HttpResult HttpClient::perform(uint64_t id, const HttpRequestSpec& spec) {
     request.set(http::field::user_agent, "omega-client");
     request.set(http::field::accept, "application/json");
     if (!spec.bearer.empty()) request.set(http::field::authorization, "Bearer " + spec.bearer);
+    if (!spec.idempotency_key.empty()) request.set("Idempotency-Key", spec.idempotency_key);
     if (!spec.body.empty() || verb == http::verb::post) {
       request.set(http::field::content_type, "application/json");
       request.body() = spec.body;

@@ -9,6 +9,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <thread>
 
 namespace omega::client {
@@ -20,10 +21,17 @@ inline constexpr double kHttpTimeoutSeconds = 10.0;
 inline constexpr size_t kMaxHttpResponseBytes = 8 << 20;
 
 struct HttpRequestSpec {
-  std::string method = "GET";  // GET, POST, DELETE
-  std::string target;          // "/v1/characters"
-  std::string body;            // JSON, empty for none
-  std::string bearer;          // access token, empty for none
+  HttpRequestSpec() = default;
+  HttpRequestSpec(std::string method_, std::string target_, std::string body_, std::string bearer_,
+                  std::string idempotency_key_ = {})
+      : method(std::move(method_)), target(std::move(target_)), body(std::move(body_)),
+        bearer(std::move(bearer_)), idempotency_key(std::move(idempotency_key_)) {}
+
+  std::string method = "GET";   // GET, POST, DELETE
+  std::string target;           // "/v1/characters"
+  std::string body;             // JSON, empty for none
+  std::string bearer;           // access token, empty for none
+  std::string idempotency_key;  // Idempotency-Key header (market writes), empty for none
 };
 
 struct HttpResult {

@@ -145,6 +145,8 @@ void App::handle_event(const SDL_Event& event) {
     else if (key == SDLK_TAB) target_nearest();
     else if (key == SDLK_l) show_leaderboard_ ? (void)(show_leaderboard_ = false) : open_leaderboard(leaderboard_board_);
     else if (key == SDLK_p) show_party_ = !show_party_;
+    else if (key == SDLK_m) show_market_ = !show_market_;
+    else if (key == SDLK_t) show_tournaments_ = !show_tournaments_;
     else if (key == SDLK_n) show_network_ = !show_network_;
     else if (key == SDLK_ESCAPE) leave_world();
   }
@@ -405,7 +407,7 @@ void App::draw_world_hud(double now) {
   ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y - 80}, ImGuiCond_Always, {0.5f, 1.0f});
   ImGui::SetNextWindowBgAlpha(0.0f);
   ImGui::Begin("##help", nullptr, hud | ImGuiWindowFlags_NoInputs);
-  ImGui::TextDisabled("WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  N network  ·  Esc leave", slots);
+  ImGui::TextDisabled("WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  M market  ·  T tournaments  ·  N network  ·  Esc leave", slots);
   ImGui::End();
 }
 

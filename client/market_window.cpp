@@ -1,0 +1,94 @@
+// The trading-post window: search the active listings by item id (cheapest first) and buy one
+// as the selected character (GET /v1/market/listings, POST /v1/market/listings/{id}/buy).
+// Listing items for sale needs the inventory, which the client does not show yet.
+#include <imgui.h>
+
+#include <random>
+
+#include "client/app.hpp"
+
+namespace omega::client {
+
+namespace {
+
+// One key per click: a retried request (refreshed token) reuses it, so the API applies the
+// purchase at most once; a second click is a second purchase.
+std::string new_idempotency_key(int64_t listing_id) {
+  static std::mt19937_64 generator{std::random_device{}()};
+  return "client-buy-" + std::to_string(listing_id) + "-" + std::to_string(generator());
+}
+
+}  // namespace
+
+void App::search_market(const std::string& item_id) {
+  market_query_ = item_id;
+  market_error_.clear();
+  std::string target = "/v1/market/listings?limit=20&sort=price";
+  if (!item_id.empty()) target += "&item_id=" + item_id;
+  submit(Call::market_search, {"GET", target, "", ""});
+}
+
+void App::buy_listing(int64_t listing_id) {
+  market_error_.clear();
+  market_info_.clear();
+  HttpRequestSpec request{"POST", "/v1/market/listings/" + std::to_string(listing_id) + "/buy",
+                          party_member_body(selected_character_), ""};
+  request.idempotency_key = new_idempotency_key(listing_id);
+  submit(Call::market_buy, std::move(request));
+}
+
+void App::draw_market_window() {
+  ImGui::SetNextWindowSize({420, 340}, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos({760, 120}, ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Market", &show_market_)) {
+    ImGui::End();
+    return;
+  }
+  if (!tokens_ || dev_character_) {
+    ImGui::TextDisabled("The market needs an account (the API).");
+    ImGui::End();
+    return;
+  }
+  if (!market_loaded_ && market_error_.empty() && !busy()) search_market("");
+  // Item ids are [a-z0-9_]: anything else would need URL escaping, and matches nothing anyway.
+  ImGui::InputText("Item id", market_filter_, sizeof market_filter_,
+                   ImGuiInputTextFlags_CharsNoBlank);
+  ImGui::SameLine();
+  if (ImGui::Button("Search")) {
+    std::string filter;
+    for (const char* c = market_filter_; *c; ++c)
+      if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_') filter += *c;
+    search_market(filter);
+  }
+  if (ImGui::BeginTable("listings", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, {0, 220})) {
+    ImGui::TableSetupColumn("Item");
+    ImGui::TableSetupColumn("Qty");
+    ImGui::TableSetupColumn("Price");
+    ImGui::TableSetupColumn("");
+    ImGui::TableHeadersRow();
+    for (const auto& listing : market_listings_) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(listing.item_id.c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%lld", static_cast<long long>(listing.quantity));
+      ImGui::TableNextColumn();
+      ImGui::Text("%lld g", static_cast<long long>(listing.price));
+      ImGui::TableNextColumn();
+      ImGui::PushID(static_cast<int>(listing.id));
+      ImGui::BeginDisabled(listing.seller_id == selected_character_);
+      if (ImGui::SmallButton("Buy")) buy_listing(listing.id);
+      ImGui::EndDisabled();
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+  if (market_loaded_ && market_listings_.empty()) ImGui::TextDisabled("Nothing for sale.");
+  if (!market_info_.empty())
+    ImGui::TextColored({0.6f, 1.0f, 0.6f, 1.0f}, "%s", market_info_.c_str());
+  if (!market_error_.empty())
+    ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "%s", market_error_.c_str());
+  ImGui::End();
+}
+
+}  // namespace omega::client

@@ -1,0 +1,92 @@
+// The tournament window: the tournaments on offer, queueing the selected character for one,
+// leaving the queue, and the queue status polled while queued (/v1/tournaments...).
+// A "matched" status names an arena instance; joining it from the client is not done yet.
+#include <imgui.h>
+
+#include "client/app.hpp"
+
+namespace omega::client {
+
+namespace {
+
+// While queued the API widens the rating window with the wait; every 2 s is fresh enough to
+// show it and costs the API one cheap read per queued player.
+constexpr double kTournamentPollSeconds = 2.0;
+
+}  // namespace
+
+void App::refresh_tournaments() {
+  tournament_error_.clear();
+  submit(Call::tournaments, {"GET", "/v1/tournaments", "", ""});
+}
+
+void App::queue_for_tournament(const std::string& id) {
+  tournament_error_.clear();
+  submit(Call::tournament_status,
+         {"POST", "/v1/tournaments/" + id + "/queue", party_member_body(selected_character_), ""});
+}
+
+void App::leave_tournament_queue() {
+  if (!tournament_status_) return;
+  // 204 without a body: parse_tournament_status gives nullopt, i.e. not queued.
+  submit(Call::tournament_status, {"DELETE",
+                                   "/v1/tournaments/" + tournament_status_->tournament +
+                                       "/queue?character_id=" + std::to_string(selected_character_),
+                                   "", ""});
+}
+
+void App::poll_tournament_status() {
+  if (!tournament_status_ || tournament_status_->tournament.empty()) return;
+  submit(Call::tournament_status, {"GET",
+                                   "/v1/tournaments/" + tournament_status_->tournament +
+                                       "/queue?character_id=" + std::to_string(selected_character_),
+                                   "", ""});
+}
+
+void App::draw_tournament_window() {
+  ImGui::SetNextWindowSize({360, 260}, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos({760, 480}, ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Tournaments", &show_tournaments_)) {
+    ImGui::End();
+    return;
+  }
+  if (!tokens_ || dev_character_) {
+    ImGui::TextDisabled("Tournaments need an account (the API).");
+    ImGui::End();
+    return;
+  }
+  if (!tournaments_loaded_ && tournament_error_.empty() && !busy()) refresh_tournaments();
+  const bool waiting = tournament_status_ && (tournament_status_->status == "queued" ||
+                                              tournament_status_->status == "matching");
+  if (waiting && now_ >= tournament_poll_at_ && !busy()) {
+    tournament_poll_at_ = now_ + kTournamentPollSeconds;
+    poll_tournament_status();
+  }
+  for (const auto& tournament : tournaments_) {
+    ImGui::PushID(tournament.id.c_str());
+    ImGui::Text("%s  (%d v %d)",
+                tournament.name.empty() ? tournament.id.c_str() : tournament.name.c_str(),
+                tournament.team_size, tournament.team_size);
+    ImGui::SameLine();
+    ImGui::BeginDisabled(waiting);
+    if (ImGui::SmallButton("Queue")) queue_for_tournament(tournament.id);
+    ImGui::EndDisabled();
+    ImGui::PopID();
+  }
+  if (tournament_status_ && tournament_status_->status != "none") {
+    ImGui::Separator();
+    ImGui::Text("%s: %s (rating %lld)", tournament_status_->tournament.c_str(),
+                tournament_status_->status.c_str(),
+                static_cast<long long>(tournament_status_->rating));
+    if (tournament_status_->status == "queued")
+      ImGui::Text("waiting %.0f s", tournament_status_->waited_seconds);
+    if (tournament_status_->status == "matched")
+      ImGui::TextWrapped("Your arena is ready; this client does not join arenas yet.");
+    if (waiting && ImGui::Button("Leave the queue")) leave_tournament_queue();
+  }
+  if (!tournament_error_.empty())
+    ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "%s", tournament_error_.c_str());
+  ImGui::End();
+}
+
+}  // namespace omega::client
