@@ -578,6 +578,31 @@ void App::draw_characters() {
   ImGui::End();
 }
 
+bool App::open_window(const std::string& name) {
+  if (name == "leaderboard") open_leaderboard(leaderboard_board_);
+  else if (name == "party") show_party_ = true;
+  else if (name == "market") show_market_ = true;
+  else if (name == "tournaments") show_tournaments_ = true;
+  else if (name == "network") show_network_ = true;
+  else return false;
+  return true;
+}
+
+bool App::begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position, const char* needs) {
+  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(position, ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin(title, open)) {
+    ImGui::End();
+    return false;
+  }
+  if (!tokens_ || dev_character_) {
+    ImGui::TextDisabled("%s", needs);
+    ImGui::End();
+    return false;
+  }
+  return true;
+}
+
 void App::draw_leaderboard_window() {
   ImGui::SetNextWindowSize({340, 320}, ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowPos({40, 120}, ImGuiCond_FirstUseEver);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <SDL.h>
+#include <imgui.h>
 
 #include <cstdint>
 #include <map>
@@ -55,6 +56,8 @@ class App {
   void enter_world();
   void leave_world();
   void open_leaderboard(const std::string& board);
+  // Opens a window by name: leaderboard, party, market, tournaments, network; false if unknown.
+  bool open_window(const std::string& name);
   // Parties (POST/GET /v1/parties...), acting as the selected character.
   void create_party();
   void invite_to_party(int64_t character_id);
@@ -120,6 +123,9 @@ class App {
   void draw_world_hud(double now);      // world_screen.cpp
   void draw_loading(const std::string& title, const std::string& detail);
   void draw_leaderboard_window();
+  // Begins an account window (party, market, tournaments) at its first-use size and place;
+  // false (window ended) when it is collapsed, or without an account, where it says `needs`.
+  bool begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position, const char* needs);
   void draw_party_window();             // party_window.cpp
   void draw_market_window();            // market_window.cpp
   void draw_tournament_window();        // tournament_window.cpp

@@ -52,6 +52,9 @@ void AutoplayRunner::begin_step(App& app, double now) {
     case ScriptCommand::leaderboard:
       app.open_leaderboard(step.words[0]);
       break;
+    case ScriptCommand::open_window:
+      if (!app.open_window(step.words[0])) fail("no window named " + step.words[0]);
+      break;
     case ScriptCommand::drop_connection:
       if (ZoneSession* session = app.session()) {
         remembered_entity_ = session->own_entity();
@@ -108,6 +111,7 @@ void AutoplayRunner::update(App& app, double now) {
       return advance();
     }
     case ScriptCommand::dev_character:
+    case ScriptCommand::open_window:
       return advance();
     case ScriptCommand::enter_world:
       if (in_world && session->predictor().initialized()) return advance();

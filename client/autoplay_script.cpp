@@ -30,6 +30,7 @@ constexpr CommandSpec kCommands[] = {
     {"attack", ScriptCommand::attack, 1, 1},
     {"expect_entities", ScriptCommand::expect_entities, 1, 2},
     {"leaderboard", ScriptCommand::leaderboard, 1, 1},
+    {"open_window", ScriptCommand::open_window, 1, 1},
     {"drop_connection", ScriptCommand::drop_connection, 0, 1},
     {"travel", ScriptCommand::travel, 2, 3},
     {"screenshot", ScriptCommand::screenshot, 1, 1},
@@ -112,6 +113,7 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
       case ScriptCommand::character:
       case ScriptCommand::delete_character:
       case ScriptCommand::leaderboard:
+      case ScriptCommand::open_window:
         step.words.assign(words.begin() + 1, words.end());
         break;
       case ScriptCommand::dev_character: {

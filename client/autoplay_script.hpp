@@ -13,6 +13,7 @@
 //   attack SECONDS               target the nearest other entity and attack it repeatedly
 //   expect_entities N [TIMEOUT]  wait until at least N other entities are in view
 //   leaderboard BOARD            open the leaderboard window on BOARD (needs the API)
+//   open_window NAME             open party | market | tournaments | network | leaderboard
 //   drop_connection [TIMEOUT]    cut the zone connection; wait until the session resumed
 //   travel ZONE SHOT [TIMEOUT]   walk (shortest tile route) onto the nearest portal to ZONE, save
 //                                the loading screen as SHOT.bmp, wait until in the world in ZONE
@@ -42,6 +43,7 @@ enum class ScriptCommand {
   attack,
   expect_entities,
   leaderboard,
+  open_window,
   drop_connection,
   travel,
   screenshot,

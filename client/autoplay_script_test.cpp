@@ -68,6 +68,7 @@ TEST(AutoplayScript, Travel) {
   EXPECT_FALSE(parse_autoplay_script("travel forest", "s").ok());
   EXPECT_FALSE(parse_autoplay_script("travel forest ../x", "s").ok());
   EXPECT_FALSE(parse_autoplay_script("travel forest shot soon", "s").ok());
+  EXPECT_EQ(parse_autoplay_script("open_window market", "s").steps.at(0).command, ScriptCommand::open_window);
 }
 
 TEST(AutoplayScript, Directions) {

@@ -38,17 +38,9 @@ void App::buy_listing(int64_t listing_id) {
 }
 
 void App::draw_market_window() {
-  ImGui::SetNextWindowSize({420, 340}, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({760, 120}, ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Market", &show_market_)) {
-    ImGui::End();
+  if (!begin_account_window("Market", &show_market_, {420, 340}, {760, 120},
+                            "The market needs an account (the API)."))
     return;
-  }
-  if (!tokens_ || dev_character_) {
-    ImGui::TextDisabled("The market needs an account (the API).");
-    ImGui::End();
-    return;
-  }
   if (!market_loaded_ && market_error_.empty() && !busy()) search_market("");
   // Item ids are [a-z0-9_]: anything else would need URL escaping, and matches nothing anyway.
   ImGui::InputText("Item id", market_filter_, sizeof market_filter_,

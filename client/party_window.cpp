@@ -52,17 +52,9 @@ void App::refresh_party() {
 }
 
 void App::draw_party_window() {
-  ImGui::SetNextWindowSize({320, 300}, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({400, 120}, ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Party", &show_party_)) {
-    ImGui::End();
+  if (!begin_account_window("Party", &show_party_, {320, 300}, {400, 120},
+                            "Parties need an account (the API)."))
     return;
-  }
-  if (!tokens_ || dev_character_) {
-    ImGui::TextDisabled("Parties need an account (the API).");
-    ImGui::End();
-    return;
-  }
   ImGui::TextDisabled("Playing as character #%lld", static_cast<long long>(selected_character_));
   if (!party_) {
     ImGui::TextUnformatted("You are not in a party.");

@@ -44,17 +44,9 @@ void App::poll_tournament_status() {
 }
 
 void App::draw_tournament_window() {
-  ImGui::SetNextWindowSize({360, 260}, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({760, 480}, ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Tournaments", &show_tournaments_)) {
-    ImGui::End();
+  if (!begin_account_window("Tournaments", &show_tournaments_, {360, 260}, {760, 480},
+                            "Tournaments need an account (the API)."))
     return;
-  }
-  if (!tokens_ || dev_character_) {
-    ImGui::TextDisabled("Tournaments need an account (the API).");
-    ImGui::End();
-    return;
-  }
   if (!tournaments_loaded_ && tournament_error_.empty() && !busy()) refresh_tournaments();
   const bool waiting = tournament_status_ && (tournament_status_->status == "queued" ||
                                               tournament_status_->status == "matching");
