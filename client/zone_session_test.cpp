@@ -336,6 +336,24 @@ TEST(ZoneSession, FatalKickDoesNotReconnect) {
   EXPECT_FALSE(h.session->wants_ticket());
 }
 
+TEST(ZoneSession, LeaseConflictAsksForATicketAndGoesWhereTheDirectorySays) {
+  Harness h(5.0f);
+  h.run(0.3);
+  ASSERT_EQ(h.session->state(), SessionState::in_world);
+  // The zone lost the character's lease (world contract): not fatal, play again.
+  h.zone->kick(protocol::KickReason::lease_conflict);
+  for (int i = 0; i < 240 && !h.session->wants_ticket(); ++i) h.frame();
+  ASSERT_TRUE(h.session->wants_ticket()) << h.session->status_text();
+  EXPECT_NE(h.session->status_text().find(protocol::to_string(protocol::KickReason::lease_conflict)),
+            std::string::npos);
+  h.session->provide_ticket({"ws://elsewhere:9001/z/hub_city_1/2", "hub_city_1", 2}, "replayed", h.now);
+  h.run(0.3);
+  EXPECT_EQ(h.zone->urls.back(), "ws://elsewhere:9001/z/hub_city_1/2");
+  EXPECT_EQ(h.zone->tickets.back(), "replayed");
+  EXPECT_EQ(h.session->target().instance, 2u);
+  EXPECT_EQ(h.session->state(), SessionState::in_world);
+}
+
 TEST(ZoneSession, TransferConnectsToTheNewZoneWithItsTicket) {
   Harness h(5.0f);
   h.run(0.3);
