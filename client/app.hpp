@@ -1,7 +1,9 @@
 // The desktop client's screens and flows: login / register, character select (list, create,
-// delete), entering the world (POST /v1/play, or the dev path's local ticket), the world
-// view with its HUD, and the leaderboard window. Drawn with Dear ImGui each frame; the world
-// itself is drawn on ImGui's background draw list (world_screen.cpp).
+// delete), entering the world (POST /v1/play for API characters; the dev path's local ticket
+// only for the offline dev character on a standalone zone), portal travel with its loading
+// screen, the world view with its HUD, and the leaderboard, party, market and tournament
+// windows (*_window.cpp). Drawn with Dear ImGui each frame; the world itself is drawn on
+// ImGui's background draw list (world_screen.cpp).
 //
 // The App never blocks: HTTP runs on HttpClient's worker, the zone connection on its own
 // I/O thread, and frame() only polls both. The autoplay runner drives the same public
