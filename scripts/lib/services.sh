@@ -37,11 +37,24 @@ _omega_env_set() {  # DIR KEY VALUE
   mv "$file.tmp" "$file"
 }
 
-omega_pg_init() {  # DIR
-  local dir=$1 data
-  data=$(mktemp -d /tmp/omega-pg.XXXXXX)
-  chmod 755 "$data"
-  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data"; fi
+omega_pg_init() {  # DIR — OMEGA_PG_DATA_IN_DIR=1: data in DIR/pg when postgres can write there
+  local dir=$1 data=""
+  if [ "${OMEGA_PG_DATA_IN_DIR:-0}" = 1 ]; then
+    mkdir -p "$dir/pg"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir/pg"; fi
+    if _omega_as_pg test -w "$dir/pg"; then
+      data="$dir/pg"
+    else
+      echo "services: user postgres cannot reach $dir/pg (a parent directory is closed to it);" \
+        "keeping the PostgreSQL data in /tmp instead" >&2
+      rmdir "$dir/pg" 2>/dev/null || true
+    fi
+  fi
+  if [ -z "$data" ]; then
+    data=$(mktemp -d /tmp/omega-pg.XXXXXX)
+    chmod 755 "$data"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data"; fi
+  fi
   _omega_as_pg "$OMEGA_PG_BIN/initdb" -D "$data/data" -U omega --auth=trust -E UTF8 --no-locale \
     --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
   _omega_env_set "$dir" OMEGA_PG_DATA "$data/data"
@@ -135,6 +148,6 @@ omega_services_stop() {  # DIR
   omega_redis_stop "$dir"
   omega_pg_stop "$dir"
   root=$(_omega_env_get "$dir" OMEGA_PG_ROOT)
-  case "$root" in /tmp/omega-pg.*) rm -rf "$root" ;; esac
+  case "$root" in /tmp/omega-pg.* | "$dir/pg") rm -rf "$root" ;; esac
   rm -f "$dir/services.env"
 }
