@@ -53,7 +53,7 @@ Application::Application(Config config)
       tournaments_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, leaderboards_,
                    registry_, tickets_),
       world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, world_, registry_,
-                     directory_),
+                     directory_, leaderboards_),
       market_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();

@@ -17,6 +17,7 @@ constexpr std::int64_t kMaxGoldDelta = 1'000'000'000;
 constexpr int kMaxItemDelta = 1'000'000;
 constexpr std::size_t kMaxItemDeltas = 64;
 constexpr int kMaxLevel = 1000;
+constexpr std::int64_t kMaxKillsDelta = 1'000'000;
 // Positions are tile coordinates of maps far smaller than this.
 constexpr double kMaxCoordinate = 1'000'000.0;
 
@@ -115,11 +116,13 @@ CheckpointRecord parse_checkpoint_record(const nlohmann::json& object, const Wor
     if (!release->is_boolean()) throw ApiError(422, "invalid_field", "release must be a boolean");
     record.release = release->get<bool>();
   }
-  // "kills" is accepted and not stored: kill counts reach the leaderboards by their own route.
+  if (const auto kills = object.find("kills"); kills != object.end() && !kills->is_null())
+    record.kills = require_integer(object, "kills", 0, kMaxKillsDelta);
   return record;
 }
 
-CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction, const CheckpointRecord& record) {
+CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction, const CheckpointRecord& record,
+                                  LeaderboardService& leaderboards) {
   const auto rows = transaction.exec_params(
       "SELECT lease_epoch, lease_released, checkpoint_seq, gold FROM characters WHERE id = $1 FOR UPDATE",
       record.character_id);
@@ -143,6 +146,9 @@ CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction, const Che
     if (item.delta > 0) add_items(transaction, record.character_id, item);
     else remove_items(transaction, record.character_id, item);
   }
+  // Same transaction as the seq above: a retried or fenced record never counts twice.
+  if (record.kills > 0) leaderboards.record_scores(transaction, "monster_kills", {{record.character_id, record.kills}});
+  leaderboards.record_scores(transaction, "level", {{record.character_id, record.level}});
   return CheckpointStatus::ok;
 }
 

@@ -1,8 +1,10 @@
 // Character checkpoints from zone servers (world contract): parsing one record and applying
 // it inside a transaction with the lease fencing rules. Absolute fields (zone, position, hp,
-// mana, level, experience) overwrite; gold and items are deltas since the previous accepted
-// checkpoint, so changes made outside the zone (the market) are never undone. Stateless
-// functions.
+// mana, level, experience) overwrite; gold, items and kills are deltas since the previous
+// accepted checkpoint, so changes made outside the zone (the market) are never undone. An
+// applied checkpoint also feeds the monster_kills (sum of the kills deltas) and level (max)
+// leaderboards in the same transaction, so a duplicate or stale record adds nothing there
+// either. Stateless functions.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <pqxx/pqxx>
 
 #include "api/content.hpp"
+#include "api/leaderboard_service.hpp"
 #include "api/world.hpp"
 
 namespace omega::api {
@@ -34,6 +37,7 @@ struct CheckpointRecord {
   int level = 1;
   std::int64_t experience = 0;
   std::int64_t gold_delta = 0;
+  std::int64_t kills = 0;  // monsters killed since the previous accepted checkpoint
   std::vector<CheckpointItemDelta> items_delta;
   bool release = false;
 };
@@ -45,8 +49,10 @@ std::string_view checkpoint_status_name(CheckpointStatus status);
 CheckpointRecord parse_checkpoint_record(const nlohmann::json& object, const WorldTopology& world,
                                          const ContentCatalog& content);
 
-// Applies `record` if its epoch is the character's current one and its seq is new. Locks the
-// character row; writes nothing unless the status is ok. The caller commits.
-CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction, const CheckpointRecord& record);
+// Applies `record` if its epoch is the character's current one and its seq is new, including
+// its leaderboard scores (through `leaderboards`). Locks the character row; writes nothing
+// unless the status is ok. The caller commits.
+CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction, const CheckpointRecord& record,
+                                  LeaderboardService& leaderboards);
 
 }  // namespace omega::api

@@ -204,6 +204,51 @@ TEST_F(ApiWorldIT, ARepeatedSeqIsADuplicateWithNoSecondEffect) {
   EXPECT_EQ(checkpoint({record(hero, epoch, 0)}).status, 422);
 }
 
+TEST_F(ApiWorldIT, CheckpointKillsAddUpOnMonsterKillsAndTheLevelBoardShowsTheLevel) {
+  registry_->instance("hub_city_1", 1, 10);
+  const auto hero = player("Hero");
+  const auto old_epoch = enter(hero);
+  const auto epoch = enter(hero);
+  const auto score = [&](const std::string& board) {
+    return count("SELECT coalesce(sum(score), 0) FROM leaderboard_scores WHERE period = 'all' AND board = '" + board +
+                 "' AND character_id = " + std::to_string(hero.character_id));
+  };
+  const auto top = [&](const std::string& board) {
+    const auto page = api_->get("/v1/leaderboards/" + board);
+    if (page.status != 200) throw std::runtime_error(page.body);
+    const auto entries = page.json()["entries"];
+    return entries.empty() ? std::int64_t{-1} : entries[0]["score"].get<std::int64_t>();
+  };
+
+  auto first = record(hero, epoch, 1);
+  first["kills"] = 3;
+  ASSERT_EQ(checkpoint({first}).json()["results"][0]["status"], "ok");
+  EXPECT_EQ(checkpoint({first}).json()["results"][0]["status"], "duplicate");  // a retry adds nothing
+  auto stale = record(hero, old_epoch, 2);
+  stale["kills"] = 100;
+  stale["level"] = 9;
+  EXPECT_EQ(checkpoint({stale}).status, 409);  // a fenced-off zone adds nothing
+  auto second = record(hero, epoch, 2);
+  second["kills"] = 4;
+  second["level"] = 3;
+  ASSERT_EQ(checkpoint({second}).json()["results"][0]["status"], "ok");
+  auto third = record(hero, epoch, 3);
+  third["kills"] = 0;
+  third["level"] = 3;
+  ASSERT_EQ(checkpoint({third}).json()["results"][0]["status"], "ok");
+
+  EXPECT_EQ(score("monster_kills"), 7);
+  EXPECT_EQ(score("level"), 3);
+  // The public boards (served from the Redis mirror) agree.
+  EXPECT_EQ(top("monster_kills"), 7);
+  EXPECT_EQ(top("level"), 3);
+
+  auto negative = record(hero, epoch, 4);
+  negative["kills"] = -1;
+  EXPECT_EQ(checkpoint({negative}).status, 422);
+  EXPECT_EQ(score("monster_kills"), 7);
+}
+
 TEST_F(ApiWorldIT, ATransferReleasesTheLeaseAndReturnsATicketForTheTarget) {
   registry_->process("p1", "http://127.0.0.1:1", {"hub_city_1", "forest"});
   registry_->instance("hub_city_1", 1, 10);

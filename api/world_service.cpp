@@ -50,8 +50,14 @@ nlohmann::json claimed_character(const pqxx::row& row, const pqxx::result& items
 }  // namespace
 
 WorldService::WorldService(ServiceContext context, AuthService& auth, const WorldTopology& world,
-                           InstanceRegistry& registry, DirectoryService& directory)
-    : context_(context), auth_(auth), world_(world), registry_(registry), directory_(directory) {}
+                           InstanceRegistry& registry, DirectoryService& directory,
+                           LeaderboardService& leaderboards)
+    : context_(context),
+      auth_(auth),
+      world_(world),
+      registry_(registry),
+      directory_(directory),
+      leaderboards_(leaderboards) {}
 
 void WorldService::register_routes(Router& router) {
   router.add(Method::post, "/v1/play", [this](const HttpRequest& r) { return play(r); });
@@ -162,7 +168,7 @@ HttpResponse WorldService::checkpoints(const HttpRequest& request) {
     // One transaction per character: one stale session must not block the others' progress.
     const auto status = context_.database.run([&](pqxx::connection& connection) {
       pqxx::work transaction(connection);
-      const auto outcome = apply_checkpoint(transaction, record);
+      const auto outcome = apply_checkpoint(transaction, record, leaderboards_);
       transaction.commit();
       return outcome;
     });
@@ -185,7 +191,7 @@ HttpResponse WorldService::transfer(const HttpRequest& request) {
   // 1. The checkpoint commits on its own: whatever happens next, the progress is kept.
   const auto seat = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
-    if (apply_checkpoint(transaction, record) == CheckpointStatus::stale_epoch) throw stale_epoch();
+    if (apply_checkpoint(transaction, record, leaderboards_) == CheckpointStatus::stale_epoch) throw stale_epoch();
     auto seat = seat_request(transaction, record.character_id, std::nullopt, target_zone);
     transaction.commit();
     return seat;

@@ -10,6 +10,7 @@
 #include "api/checkpoints.hpp"
 #include "api/directory_service.hpp"
 #include "api/instance_registry.hpp"
+#include "api/leaderboard_service.hpp"
 #include "api/router.hpp"
 #include "api/service_context.hpp"
 #include "api/world.hpp"
@@ -19,7 +20,7 @@ namespace omega::api {
 class WorldService {
  public:
   WorldService(ServiceContext context, AuthService& auth, const WorldTopology& world, InstanceRegistry& registry,
-               DirectoryService& directory);
+               DirectoryService& directory, LeaderboardService& leaderboards);
   WorldService(const WorldService&) = delete;
   WorldService& operator=(const WorldService&) = delete;
 
@@ -41,6 +42,7 @@ class WorldService {
   const WorldTopology& world_;
   InstanceRegistry& registry_;
   DirectoryService& directory_;
+  LeaderboardService& leaderboards_;  // checkpoints feed monster_kills and level
 };
 
 }  // namespace omega::api
