@@ -9,6 +9,13 @@
 // Pathing: with a clear line to the goal a monster steers straight (step_movement collision);
 // otherwise it follows a Recast/Detour path, queried under a per-tick budget and kept until
 // its goal moves more than kRepathTiles. A leash that still stalls snaps home.
+//
+// Crowd separation: after thinking, awake monsters closer than kSeparationTiles push apart
+// (each takes half of the overlap, at most kSeparationStepTiles a tick, through
+// step_movement so walls still hold), so a pack chasing one player spreads around it instead
+// of stacking on one point. Neighbours come from a per-tick sort of the awake monsters by
+// cell (cell = kSeparationTiles): cost grows with the awake count only, never the map size
+// or the sleeping monsters.
 #include <algorithm>
 #include <cmath>
 
@@ -37,7 +44,25 @@ constexpr float kRepathTiles = 1.5f;
 // A corner counts as reached this close (tiles).
 constexpr float kCornerReached = 0.25f;
 
+// Awake monsters keep at least this far apart, centre to centre (2.67 collision radii).
+constexpr float kSeparationTiles = 0.8f;
+// The most one monster is pushed in a tick (3 tiles/s at 30 Hz, under every chase speed).
+constexpr float kSeparationStepTiles = 0.1f;
+
 float distance(game::Vec2 a, game::Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+uint64_t separation_cell(int64_t cx, int64_t cy) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(cy)) << 32) | static_cast<uint32_t>(cx);
+}
+
+// A fixed direction for two monsters on exactly the same point (pair order decides the sign).
+game::Vec2 tie_break(uint32_t a, uint32_t b) {
+  const uint32_t low = std::min(a, b), high = std::max(a, b);
+  const uint32_t hash = (low * 0x9e3779b9u) ^ (high * 0x85ebca6bu);
+  const float angle = static_cast<float>(hash >> 8) * (6.2831853f / 16777216.0f);
+  const float sign = a < b ? 1.0f : -1.0f;
+  return {sign * std::cos(angle), sign * std::sin(angle)};
+}
 
 }  // namespace
 
@@ -238,6 +263,58 @@ void World::think(Monster& monster) {
     case AiState::dead: break;
   }
   refresh_state(slot, moved);
+}
+
+void World::separate_monsters() {
+  std::vector<SeparationEntry>& entries = separation_;
+  entries.clear();
+  for (const uint32_t index : awake_) {
+    const Monster& monster = monsters_[index];
+    if (monster.state == AiState::dead) continue;
+    const game::Vec2 at = positions_[monster.slot];
+    const auto cx = static_cast<int64_t>(std::floor(at.x / kSeparationTiles));
+    const auto cy = static_cast<int64_t>(std::floor(at.y / kSeparationTiles));
+    entries.push_back({separation_cell(cx, cy), index, at, {}});
+  }
+  if (entries.size() < 2) return;
+  // By cell, then by monster index: the pushes depend on positions only, not on wake order.
+  std::sort(entries.begin(), entries.end(), [](const SeparationEntry& a, const SeparationEntry& b) {
+    return a.cell != b.cell ? a.cell < b.cell : a.monster < b.monster;
+  });
+  for (SeparationEntry& self : entries) {
+    const auto cx = static_cast<int64_t>(std::floor(self.at.x / kSeparationTiles));
+    const auto cy = static_cast<int64_t>(std::floor(self.at.y / kSeparationTiles));
+    for (int64_t y = cy - 1; y <= cy + 1; ++y) {
+      for (int64_t x = cx - 1; x <= cx + 1; ++x) {
+        const uint64_t cell = separation_cell(x, y);
+        auto it = std::lower_bound(entries.begin(), entries.end(), cell,
+                                   [](const SeparationEntry& e, uint64_t c) { return e.cell < c; });
+        for (; it != entries.end() && it->cell == cell; ++it) {
+          if (it->monster == self.monster) continue;
+          const float dx = self.at.x - it->at.x, dy = self.at.y - it->at.y;
+          const float d = std::hypot(dx, dy);
+          if (d >= kSeparationTiles) continue;
+          const float share = 0.5f * (kSeparationTiles - d);
+          const game::Vec2 away = d > 1e-4f ? game::Vec2{dx / d, dy / d} : tie_break(self.monster, it->monster);
+          self.push.x += away.x * share;
+          self.push.y += away.y * share;
+        }
+      }
+    }
+  }
+  const float dt = 1.0f / static_cast<float>(settings_.tick_hz);
+  for (const SeparationEntry& entry : entries) {
+    const Monster& monster = monsters_[entry.monster];
+    const float length = std::hypot(entry.push.x, entry.push.y);
+    // A leashing monster walks home through the pack; it resets there anyway.
+    if (length < 1e-4f || monster.state == AiState::leash) continue;
+    const float step = std::min(length, kSeparationStepTiles);
+    const game::Vec2 next =
+        game::step_movement(map_, entry.at, std::atan2(entry.push.y, entry.push.x), step / dt, dt);
+    if (next == entry.at) continue;
+    positions_[monster.slot] = next;
+    refresh_state(monster.slot, true);
+  }
 }
 
 }  // namespace omega::zone

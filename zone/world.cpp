@@ -1,6 +1,7 @@
 #include "zone/world.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "game/movement.hpp"
@@ -207,6 +208,8 @@ void World::advance(uint32_t tick) {
   const float dt = 1.0f / static_cast<float>(settings_.tick_hz);
   if (content_ != nullptr) {
     combat_upkeep();
+    // Wall time of the AI step (a measurement only: nothing simulated depends on it).
+    const auto ai_started = std::chrono::steady_clock::now();
     wake_monsters();
     for (size_t i = 0; i < awake_.size();) {
       Monster& monster = monsters_[awake_[i]];
@@ -218,6 +221,10 @@ void World::advance(uint32_t tick) {
         awake_.pop_back();
       }
     }
+    separate_monsters();
+    last_ai_ns_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::steady_clock::now() - ai_started)
+                                            .count());
   }
   for (uint32_t slot = 0; slot < active_.size(); ++slot) {
     if (!active_[slot] || monster_of_[slot] != kNoSlot) continue;

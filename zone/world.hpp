@@ -161,6 +161,8 @@ class World {
   std::span<const Monster> monsters() const { return monsters_; }
   uint32_t awake_monster_count() const { return static_cast<uint32_t>(awake_.size()); }
   uint64_t path_queries() const { return path_queries_; }
+  // Wall time the last advance() spent in monster AI (wake, think, separation), nanoseconds.
+  uint64_t last_ai_ns() const { return last_ai_ns_; }
   const NavMesh& navmesh() const { return navmesh_; }
   // A monster of content index `definition` at `home` (tests and spawn tables).
   uint32_t spawn_monster(uint16_t definition, game::Vec2 home);
@@ -191,6 +193,8 @@ class World {
   bool steer(uint32_t slot, game::Vec2 goal, float speed_factor, float stop_distance);
   // Steers along a navmesh path to `goal` (direct when the way is clear).
   bool travel(Monster& monster, game::Vec2 goal, float speed_factor, float stop_distance);
+  // Crowd separation: pushes apart awake monsters standing too close (after thinking).
+  void separate_monsters();
 
   const game::TileMap& map_;
   WorldSettings settings_;
@@ -226,6 +230,14 @@ class World {
   bool navmesh_tried_ = false;
   std::string navmesh_error_;
   uint32_t path_budget_ = 0;              // path queries left this tick
+  struct SeparationEntry {
+    uint64_t cell;      // (row << 32) | column of a kSeparationTiles grid
+    uint32_t monster;   // index into monsters_
+    game::Vec2 at;      // position before this tick's separation
+    game::Vec2 push;    // accumulated push away from neighbours
+  };
+  std::vector<SeparationEntry> separation_;  // scratch, reused every tick
+  uint64_t last_ai_ns_ = 0;
   uint64_t path_queries_ = 0;};
 
 }  // namespace omega::zone

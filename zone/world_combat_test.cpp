@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include "game/movement.hpp"
 
 namespace omega::zone {
 namespace {
@@ -157,6 +161,30 @@ TEST_F(CombatWorld, AggroChaseAttackLeashAndReset) {
   run(200);
   EXPECT_EQ(world->monsters()[0].state, AiState::idle);
   EXPECT_EQ(world->combatant(wolf).hp, world->combatant(wolf).max_hp);  // reset
+}
+
+// Crowd separation: a pack that starts on one point and chases one player spreads around it
+// (no two closer than two collision radii) instead of stacking, and still reaches it.
+TEST_F(CombatWorld, APackChasingOnePlayerDoesNotStack) {
+  constexpr int kPack = 8;
+  const uint32_t player = world->spawn_player("p", 0);
+  world->teleport(player, {64.5f, 64.5f});
+  world->combatant(player).max_hp = world->combatant(player).hp = 1'000'000;  // outlives the pack
+  std::vector<uint32_t> pack;
+  for (int i = 0; i < kPack; ++i) pack.push_back(world->spawn_monster(monster("wolf"), {64.5f, 58.5f}));
+  float closest = 0.0f;
+  for (int second = 0; second < 6; ++second) {
+    run(30);
+    closest = 1e9f;
+    for (size_t a = 0; a < pack.size(); ++a)
+      for (size_t b = a + 1; b < pack.size(); ++b) closest = std::min(closest, distance(pack[a], pack[b]));
+  }
+  EXPECT_GE(closest, 2.0f * game::kEntityRadius);
+  const float reach = content().find_monster("wolf")->attack.range * 1.15f;
+  for (const uint32_t wolf : pack) EXPECT_LE(distance(wolf, player), reach + 0.8f);
+  for (const Monster& wolf : world->monsters())
+    EXPECT_TRUE(wolf.state == AiState::chase || wolf.state == AiState::attack);
+  EXPECT_LT(world->combatant(player).hp, world->combatant(player).max_hp);  // they do attack
 }
 
 TEST_F(CombatWorld, MonstersRespawnAndPlayersRespawnAtTheZoneSpawn) {
