@@ -43,6 +43,46 @@ bool stuck(BehaviourState& state, const protocol::EntityState* self, double now_
   return now_s - state.last_progress_s >= kStuckSeconds;
 }
 
+int64_t distance_squared(const protocol::EntityState& a, const protocol::EntityState& b) {
+  const int64_t dx = int64_t{a.x} - b.x, dy = int64_t{a.y} - b.y;
+  return dx * dx + dy * dy;
+}
+
+// Fighters spread over the monsters: only the killing blow earns XP and loot, so bots piling
+// on one monster starve the weakest of them. A monster is taken when another live player is
+// engaged with it (within kTakenTiles) and nearer to it than we are (ties: the lower id); we
+// go for the nearest monster not taken, or `nearest` when all are. `best` is its distance².
+const protocol::EntityState* untaken_monster(const protocol::WorldView& view, const protocol::EntityState& self,
+                                             const protocol::EntityState* nearest, int64_t& best) {
+  constexpr float kTakenTiles = 2.0f;
+  const double taken_units = kTakenTiles * protocol::kPositionUnitsPerTile;
+  const protocol::EntityState* choice = nullptr;
+  int64_t choice_d2 = std::numeric_limits<int64_t>::max();
+  for (const protocol::EntityBaseline& monster : view.entities().entries()) {
+    if (monster.state.kind != protocol::EntityKind::monster || monster.state.hp == 0) continue;
+    const int64_t mine = distance_squared(self, monster.state);
+    if (mine >= choice_d2) continue;
+    bool taken = false;
+    for (const protocol::EntityBaseline& player : view.entities().entries()) {
+      if (player.state.kind != protocol::EntityKind::player || player.state.hp == 0 || player.state.id == self.id)
+        continue;
+      const int64_t theirs = distance_squared(player.state, monster.state);
+      if (double(theirs) <= taken_units * taken_units &&
+          (theirs < mine || (theirs == mine && player.state.id < self.id))) {
+        taken = true;
+        break;
+      }
+    }
+    if (!taken) {
+      choice = &monster.state;
+      choice_d2 = mine;
+    }
+  }
+  if (choice == nullptr) return nearest;
+  best = choice_d2;
+  return choice;
+}
+
 MoveIntent wander(BehaviourState& state, const protocol::EntityState* self, double now_s,
                   std::mt19937& rng) {
   const bool turn = state.next_turn_s < 0.0 || now_s >= state.next_turn_s;
@@ -70,6 +110,7 @@ MoveIntent fight(BehaviourState& state, const protocol::WorldView& view,
     }
   }
   if (prey == nullptr) return wander(state, self, now_s, rng);
+  if (prey->kind == protocol::EntityKind::monster) prey = untaken_monster(view, *self, prey, best);
   const float dx = float(int32_t{prey->x} - int32_t{self->x});
   const float dy = float(int32_t{prey->y} - int32_t{self->y});
   MoveIntent intent{true, std::atan2(dy, dx)};

@@ -34,10 +34,11 @@ inline constexpr double kWanderMaxSeconds = 2.5;
 inline constexpr double kStuckSeconds = 0.4;
 // A follower stops this close (tiles) to its target instead of pushing into it.
 inline constexpr float kFollowStopTiles = 1.5f;
-// A fighter closes to this distance (inside every class's attack range) and attacks about
-// once a second (the slowest class attack cooldown is 1.3 s; a refusal costs nothing).
+// A fighter closes to this distance (inside every class's attack range) and tries to attack
+// every 0.3 s: it does not know its class's cooldown (1.0-1.3 s), a refusal (ActionReject
+// cooldown) costs nothing, and trying only once a second made a 1.3 s cooldown a 2 s one.
 inline constexpr float kFightRangeTiles = 1.2f;
-inline constexpr double kAttackIntervalSeconds = 1.0;
+inline constexpr double kAttackIntervalSeconds = 0.3;
 
 struct BehaviourState {
   float direction = 0.0f;         // radians, 0 = +x, pi/2 = +y (south)

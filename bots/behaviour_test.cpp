@@ -103,6 +103,28 @@ TEST(Behaviour, FollowAloneWanders) {
   EXPECT_TRUE(decide(Behaviour::follow, state, view, 2, 0.0, rng).moving);
 }
 
+TEST(Behaviour, FightersLeaveAMonsterAnotherPlayerIsNearerTo) {
+  std::mt19937 rng(1);
+  BehaviourState state;
+  const EntityState self = entity(5, 10, 10);
+  EntityState wolf = entity(2, 11, 10);  // 1 tile from us, but another player stands at it
+  wolf.kind = protocol::EntityKind::monster;
+  EntityState boar = entity(3, 10, 15);  // 5 tiles from us, nobody at it
+  boar.kind = protocol::EntityKind::monster;
+  const EntityState other = entity(4, 11.5f, 10);
+  MoveIntent intent = decide(Behaviour::fight, state, view_of({wolf, boar, other, self}), 5, 0.0, rng);
+  EXPECT_TRUE(intent.moving);
+  EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);  // +y, towards the boar
+  // Same spot, same distance: the lower id keeps the wolf, we (id 5) go on.
+  const EntityState twin = entity(4, 10, 10);
+  intent = decide(Behaviour::fight, state, view_of({wolf, boar, twin, self}), 5, 0.0, rng);
+  EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);
+  // With every monster taken, the nearest one after all.
+  intent = decide(Behaviour::fight, state, view_of({wolf, other, self}), 5, 0.0, rng);
+  EXPECT_FALSE(intent.moving);
+  EXPECT_EQ(intent.target, 2u);
+}
+
 TEST(Behaviour, FightWalksToTheNearestLiveMonsterAndAttacks) {
   std::mt19937 rng(1);
   BehaviourState state;
@@ -123,7 +145,7 @@ TEST(Behaviour, FightWalksToTheNearestLiveMonsterAndAttacks) {
   EXPECT_FALSE(intent.moving);
   EXPECT_EQ(intent.action, 1);
   EXPECT_EQ(intent.target, 3u);
-  intent = decide(Behaviour::fight, state, view_of({self, corpse, wolf, player}), 1, 1.5, rng);
+  intent = decide(Behaviour::fight, state, view_of({self, corpse, wolf, player}), 1, 1.2, rng);
   EXPECT_EQ(intent.action, 0);  // not before the attack interval
 }
 

@@ -63,6 +63,7 @@ class BotRun {
         const auto& e = event.events[i];
         if (e.type == protocol::GameEventType::loot && e.target == self && e.detail != 0xffff)
           items_looted_[bot] += e.amount;
+        if (e.type == protocol::GameEventType::experience && e.target == self) ++kills_[bot];
       }
     };
     thread_ = std::thread([this] { report_ = bots::run_swarm(config_); });
@@ -83,6 +84,11 @@ class BotRun {
     std::lock_guard lock(mutex_);
     return items_looted_[bot];
   }
+  // Monsters the bot killed (one experience event each).
+  int64_t kills(size_t bot) {
+    std::lock_guard lock(mutex_);
+    return kills_[bot];
+  }
   bool wait(double timeout_s, const std::function<bool()>& done) {
     return wait_until(timeout_s, done);
   }
@@ -94,6 +100,7 @@ class BotRun {
   std::mutex mutex_;
   std::map<size_t, std::vector<Sighting>> tracks_;  // guarded by mutex_
   std::map<size_t, int64_t> items_looted_;          // guarded by mutex_
+  std::map<size_t, int64_t> kills_;                 // guarded by mutex_
   SwarmReport report_;
   std::thread thread_;
 };
@@ -358,6 +365,74 @@ TEST(WorldE2e, ZoneKilledMidPlayPlayersRejoinWithoutDuplicates) {
     EXPECT_LE(std::stoll(items), starting_items[cls] + run.items_looted(bot))
         << "bot " << bot << " items duplicated";
   }
+}
+
+// Issue 6: bots fight in the forest, kill monsters, and gain XP and loot — persisted through
+// the zone's checkpoints (experience, gold, items) and fed to the monster_kills and level
+// leaderboards by the API.
+TEST(WorldE2e, BotsFightInTheForestAndKeepXpLootAndKills) {
+  SKIP_UNDER_SANITIZERS();
+  WorldStack stack;
+  ASSERT_EQ(stack.start_all({{"zone-f", "forest", "forest:1", {}}}), "") << stack.logs();
+  constexpr size_t kBots = 3;  // one of each class
+  SwarmConfig config = api_swarm(stack, "hunter", kBots, bots::Behaviour::fight);
+  config.play_zone = "forest";
+  BotRun run(config);
+  constexpr int64_t kKillsEach = 1;
+  const bool hunted = run.wait(60.0, [&] {
+    for (size_t bot = 0; bot < kBots; ++bot)
+      if (run.kills(bot) < kKillsEach) return false;
+    return true;
+  });
+  const SwarmReport& report = run.stop();  // the zone checkpoints and releases each leaver
+  std::string detail = bots::report_json(report, true) + "\n" + stack.logs();
+  ASSERT_TRUE(hunted) << "kills: " << run.kills(0) << ", " << run.kills(1) << ", " << run.kills(2) << "\n"
+                      << detail;
+  detail = bots::report_json(report, true) + "\n" + stack.logs();
+  stack.stop_zone("zone-f");  // and anything left is flushed at shutdown
+
+  nlohmann::json classes;
+  std::ifstream("content/classes.json") >> classes;
+  std::map<std::string, int64_t> starting_items;
+  for (const auto& c : classes["classes"])
+    for (const auto& item : c["starting_items"])
+      starting_items[c["id"].get<std::string>()] += item.value("quantity", 0);
+  for (size_t bot = 0; bot < kBots; ++bot) {
+    const std::string id = std::to_string(report.per_bot[bot].character_id);
+    const auto value = [&](const std::string& query) {
+      const std::string text = stack.sql(query);
+      return text.empty() ? int64_t{-1} : std::stoll(text);
+    };
+    const int64_t seen = run.kills(bot);
+    EXPECT_GT(value("SELECT experience FROM characters WHERE id = " + id), 0) << "bot " << bot << "\n" << detail;
+    const int64_t level = value("SELECT level FROM characters WHERE id = " + id);
+    // The all-time boards ("all" sorts after ISO weeks; no quotes: WorldStack::sql's rule).
+    const std::string boards = stack.sql(
+        "SELECT string_agg(board || chr(61) || score, chr(44) ORDER BY board) FROM leaderboard_scores "
+        "WHERE period = (SELECT max(period) FROM leaderboard_scores) AND character_id = " + id);
+    const auto score = [&](const std::string& board) {
+      const auto at = ("," + boards).find("," + board + "=");
+      return at == std::string::npos ? int64_t{-1} : std::stoll(boards.substr(at + board.size() + 1));
+    };
+    // Every kill the bot saw reached the board (a kill whose event was still in flight when
+    // the bot left counts too, so at least).
+    EXPECT_GE(score("monster_kills"), seen) << "bot " << bot << ": " << boards << "\n" << detail;
+    EXPECT_EQ(score("level"), level) << "bot " << bot << ": " << boards;
+    const int64_t gold = value("SELECT gold FROM characters WHERE id = " + id);
+    const std::string cls = stack.sql("SELECT class FROM characters WHERE id = " + id);
+    const int64_t items =
+        value("SELECT COALESCE(SUM(quantity), 0) FROM inventory_items WHERE character_id = " + id);
+    EXPECT_TRUE(gold > 0 || items > starting_items[cls])
+        << "bot " << bot << " kept no loot: gold " << gold << ", items " << items << "\n" << detail;
+    std::printf("bot %zu (%s): %lld kills, level %lld, gold %lld, %lld items\n", bot, cls.c_str(),
+                static_cast<long long>(seen), static_cast<long long>(level), static_cast<long long>(gold),
+                static_cast<long long>(items));
+  }
+  // The public board (through Redis) lists the fighters.
+  const auto board = bots::http_get(*bots::parse_http_url(stack.api_url()), "/v1/leaderboards/monster_kills");
+  const auto json = nlohmann::json::parse(board.body, nullptr, false);
+  ASSERT_TRUE(json.is_object() && json.contains("entries")) << board.body;
+  EXPECT_EQ(json["entries"].size(), kBots) << board.body;
 }
 
 // A checkpoint carrying an old lease epoch is refused and writes nothing (fencing).
