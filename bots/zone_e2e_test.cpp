@@ -248,6 +248,9 @@ TEST(ZoneEndToEnd, MisbehavingClientsAreKickedWithTheirReasonAndOthersCarryOn) {
   SwarmConfig config = swarm_config(*zone, "open", 25, 6.0);
   config.bots[0].misbehaviour = Misbehaviour::garbage;
   config.bots[1].misbehaviour = Misbehaviour::oversized;
+  // 1 MiB: far above the zone's 1 KiB limit, and above the 64 KiB Beast cap the zone once
+  // had (beyond which Beast closed with 1009 and no Kick); still answered with the Kick.
+  config.oversized_bytes = 1024 * 1024;
   config.bots[2].misbehaviour = Misbehaviour::text;
   config.bots[3].misbehaviour = Misbehaviour::flood;
   config.misbehave_after_s = 1.0;

@@ -6,6 +6,7 @@
 // belongs to one connection on the network thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <span>
@@ -42,10 +43,17 @@ class Inbox {
  public:
   static constexpr size_t kCapacity = 1 << 18;
 
+  // `dropped` (optional, e.g. ZoneMetrics::inbound_dropped) counts the refused message events.
+  explicit Inbox(std::atomic<uint64_t>* dropped = nullptr, size_t capacity = kCapacity)
+      : dropped_(dropped), capacity_(capacity) {}
+
   // False when a message event was dropped.
   bool push(InboundEvent&& event) {
     std::lock_guard lock(mutex_);
-    if (event.kind == InboundEvent::Kind::message && events_.size() >= kCapacity) return false;
+    if (event.kind == InboundEvent::Kind::message && events_.size() >= capacity_) {
+      if (dropped_) dropped_->fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
     events_.push_back(std::move(event));
     return true;
   }
@@ -56,6 +64,8 @@ class Inbox {
   }
 
  private:
+  std::atomic<uint64_t>* dropped_;
+  size_t capacity_;
   std::mutex mutex_;
   std::vector<InboundEvent> events_;
 };

@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
   MessagePool pool;
   ZoneMetrics metrics;
   LogCheckpointHook checkpoints;
-  Inbox inbox;
+  Inbox inbox(&metrics.inbound_dropped);
   InstanceDirectory directory;
   ServiceResults results;
   std::unique_ptr<ApiClient> api;

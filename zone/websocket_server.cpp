@@ -32,11 +32,11 @@ using protocol::KickReason;
 
 namespace {
 
-// Beast's own cap on a message, above the protocol limit so that an oversized message up to
-// this size can still be answered with Kick{message_too_large}; beyond it Beast closes the
-// connection itself (close code 1009) and we only count the kick. Bounds what one connection
-// can make us buffer.
-constexpr size_t kTransportMessageCap = 64 * 1024;
+// Messages are read piecewise (read_some with a limit), so Beast itself has no message cap
+// (read_message_max 0: it would close with 1009 before we could send a Kick). We stop
+// buffering one byte past the protocol limit and answer Kick{message_too_large}; the rest of
+// an oversized message, and anything after a Kick, is read into this much scratch and dropped.
+constexpr size_t kDrainChunkBytes = 4096;
 constexpr auto kHandshakeTimeout = std::chrono::seconds(5);
 // An upgrade request is a few headers; more is not a client of ours.
 constexpr uint32_t kMaxUpgradeRequestBytes = 8 * 1024;
@@ -153,7 +153,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.handshake_timeout = kHandshakeTimeout;
     ws_.set_option(timeouts);
-    ws_.read_message_max(std::max<size_t>(kTransportMessageCap, server_->config.max_message_bytes));
+    ws_.read_message_max(0);  // our own limit, in on_read_some
     ws_.auto_fragment(false);
     ws_.binary(true);
     ws_.async_accept(request,
@@ -183,34 +183,45 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void read_next() {
     buffer_.clear();
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code e, size_t n) {
-      self->on_read(e, n);
-    });
+    read_more();
   }
 
-  void on_read(beast::error_code ec, size_t bytes) {
-    if (ec) {
-      if (ec == websocket::error::message_too_big && close_reason_ == KickReason::none)
-        server_->metrics.count_kick(KickReason::message_too_large);
-      return end(true);
-    }
+  // Reads the current message at most one byte past the protocol limit (after a Kick: in
+  // scratch-sized pieces that are dropped).
+  void read_more() {
+    const size_t limit = close_reason_ != KickReason::none
+                             ? kDrainChunkBytes
+                             : server_->config.max_message_bytes + 1 - buffer_.size();
+    ws_.async_read_some(buffer_, limit,
+                        [self = shared_from_this()](beast::error_code e, size_t n) {
+                          self->on_read_some(e, n);
+                        });
+  }
+
+  void on_read_some(beast::error_code ec, size_t) {
+    if (ec) return end(true);
     if (close_reason_ != KickReason::none) return read_next();  // draining until closed
-    server_->metrics.bytes_in.fetch_add(bytes, std::memory_order_relaxed);
-    server_->metrics.messages_in.fetch_add(1, std::memory_order_relaxed);
-    const int64_t now_ns = steady_now_ns();
-    if (bytes > server_->config.max_message_bytes) {
+    if (buffer_.size() > server_->config.max_message_bytes) {
+      server_->metrics.bytes_in.fetch_add(buffer_.size(), std::memory_order_relaxed);
+      server_->metrics.messages_in.fetch_add(1, std::memory_order_relaxed);
       kick(KickReason::message_too_large);
       return read_next();
     }
+    if (!ws_.is_message_done()) return read_more();
+    on_message(buffer_.size());
+    read_next();
+  }
+
+  void on_message(size_t bytes) {
+    server_->metrics.bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+    server_->metrics.messages_in.fetch_add(1, std::memory_order_relaxed);
+    const int64_t now_ns = steady_now_ns();
     const auto data = buffer_.cdata();
     std::span<const uint8_t> message(static_cast<const uint8_t*>(data.data()), data.size());
     InboundEvent event;
     const auto verdict = policy_.check(ws_.got_text(), message, double(now_ns) * 1e-9,
                                        event.message);
-    if (verdict.kick != KickReason::none) {
-      kick(verdict.kick);
-      return read_next();
-    }
+    if (verdict.kick != KickReason::none) return kick(verdict.kick);
     if (verdict.answer_ping) {
       MessageRef pong = server_->pool.acquire();
       protocol::encode_message(protocol::Heartbeat{true, verdict.ping_timestamp_ms}, pong->bytes);
@@ -224,7 +235,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       event.arrival_ns = now_ns;
       server_->inbox.push(std::move(event));
     }
-    read_next();
   }
 
   void push(MessageRef message) {

@@ -141,6 +141,9 @@ std::string ZoneMetrics::prometheus() const {
   append_metric(out, "omega_zone_ticks_overrun_total",
                 "Ticks that started late because the previous ones took too long.", "counter",
                 static_cast<double>(ticks_overrun.load()));
+  append_metric(out, "omega_zone_inbound_dropped_total",
+                "Client messages dropped because the simulation's inbound queue was full.",
+                "counter", static_cast<double>(inbound_dropped.load()));
   out += "# HELP omega_zone_kicks_total Connections closed by the zone, by reason.\n";
   out += "# TYPE omega_zone_kicks_total counter\n";
   for (size_t i = 1; i < kKickSlots; ++i)

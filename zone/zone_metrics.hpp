@@ -71,6 +71,8 @@ class ZoneMetrics {
   std::atomic<uint64_t> ticks{0}, ticks_overrun{0};
   std::atomic<uint32_t> monsters{0}, monsters_awake{0};
   std::atomic<uint64_t> path_queries{0};  // navmesh path queries since start
+  // Client messages the network thread could not hand to the simulation (Inbox full).
+  std::atomic<uint64_t> inbound_dropped{0};
 
   void count_kick(protocol::KickReason reason);
   void record_tick(double ms);
