@@ -5,6 +5,7 @@
 #include <utility>  // Boost 1.74's Asio misses this include
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <optional>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -40,6 +42,40 @@ constexpr size_t kDrainChunkBytes = 4096;
 constexpr auto kHandshakeTimeout = std::chrono::seconds(5);
 // An upgrade request is a few headers; more is not a client of ours.
 constexpr uint32_t kMaxUpgradeRequestBytes = 8 * 1024;
+
+// Messages per gather write: two buffers each (frame header, payload), and Linux Asio hands
+// at most 64 buffers to one sendmsg.
+constexpr size_t kMaxMessagesPerWrite = 32;
+constexpr size_t kMaxFrameHeaderBytes = 10;
+
+// The header of one unfragmented, unmasked binary frame (RFC 6455 §5.2; a server never masks
+// and this server negotiates no extension); returns its length.
+size_t frame_header(size_t payload, uint8_t* out) {
+  out[0] = 0x82;  // FIN, opcode 2 (binary)
+  if (payload < 126) {
+    out[1] = static_cast<uint8_t>(payload);
+    return 2;
+  }
+  if (payload <= 0xffff) {
+    out[1] = 126;
+    out[2] = static_cast<uint8_t>(payload >> 8);
+    out[3] = static_cast<uint8_t>(payload);
+    return 4;
+  }
+  out[1] = 127;
+  for (int i = 0; i < 8; ++i) out[2 + i] = static_cast<uint8_t>(uint64_t{payload} >> (56 - 8 * i));
+  return kMaxFrameHeaderBytes;
+}
+
+// A view of the first buffers of a fixed array, as an Asio buffer sequence (no copy, no
+// allocation per write).
+struct GatherView {
+  using value_type = asio::const_buffer;
+  using const_iterator = const asio::const_buffer*;
+  const_iterator first, last;
+  const_iterator begin() const { return first; }
+  const_iterator end() const { return last; }
+};
 
 int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -76,6 +112,7 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
   std::mutex pending_mutex;
   std::vector<Outgoing> pending;  // from the simulation thread
   std::vector<Outgoing> flushing;  // network thread scratch
+  std::vector<std::shared_ptr<WsSession>> touched;  // sessions with messages from this flush
   bool flush_posted = false;
 };
 
@@ -106,7 +143,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
                      });
   }
 
-  // Called on the network thread for each message the simulation sends.
+  // Called on the network thread for each message the simulation sends. The write starts in
+  // start_writing(), after the whole batch of the tick is queued, so that all of this client's
+  // messages of one tick leave in one gather write.
   void enqueue(Outgoing&& out) {
     if (ended_ || close_reason_ != KickReason::none) return;  // already closing
     const size_t size = out.message.bytes().size();
@@ -118,8 +157,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     }
     push(std::move(out.message));
     if (out.close != KickReason::none) begin_close(out.close);
-    write_next();
   }
+
+  void start_writing() { write_next(); }
 
   // Forceful close (shutdown deadline).
   void close_socket() {
@@ -152,6 +192,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts from here
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.handshake_timeout = kHandshakeTimeout;
+    // No Beast idle timer: it is re-armed (cancel + wait) on every read, a cost per message;
+    // the simulation's idle_timeout and hello_timeout close silent connections instead.
+    timeouts.idle_timeout = websocket::stream_base::none();
     ws_.set_option(timeouts);
     ws_.read_message_max(0);  // our own limit, in on_read_some
     ws_.auto_fragment(false);
@@ -243,9 +286,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     ++count_;
   }
 
-  // Keeps only the message being written (if any): what a slow client has not taken is lost.
+  // Keeps only the messages being written (if any): what a slow client has not taken is lost.
   void drop_queue_behind_write() {
-    const size_t keep = writing_ ? 1 : 0;
+    const size_t keep = writing_ ? in_flight_ : 0;
     while (count_ > keep) {
       MessageRef& last = queue_[(head_ + count_ - 1) % queue_.size()];
       queued_bytes_ -= last.bytes().size();
@@ -273,6 +316,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     });
   }
 
+  // Outgoing messages bypass Beast's writer: all of a client's queued messages (up to
+  // kMaxMessagesPerWrite) go out as ready-made WebSocket frames in one gather write on the
+  // socket, i.e. one sendmsg instead of one Beast write (and syscall) per message. Only the
+  // closing handshake goes through Beast (async_close, once nothing is queued or in flight).
+  // Beast's read side still writes on its own when a peer pings or starts a close; our clients
+  // do neither while messages flow, and a peer that does can only garble its own stream.
   void write_next() {
     if (writing_ || ended_) return;
     if (count_ == 0) {
@@ -287,30 +336,43 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       return;
     }
     writing_ = true;
-    const MessageRef& front = queue_[head_];
-    if (front->ack_arrival_ns != 0) {
-      server_->metrics.record_server_latency(double(steady_now_ns() - front->ack_arrival_ns) *
-                                             1e-6);
+    in_flight_ = std::min(count_, kMaxMessagesPerWrite);
+    int64_t now_ns = 0;
+    for (size_t i = 0; i < in_flight_; ++i) {
+      const MessageRef& message = queue_[(head_ + i) % queue_.size()];
+      if (message->ack_arrival_ns != 0) {
+        if (now_ns == 0) now_ns = steady_now_ns();
+        server_->metrics.record_server_latency(double(now_ns - message->ack_arrival_ns) * 1e-6);
+      }
+      uint8_t* header = frame_headers_[i].data();
+      gather_[2 * i] = asio::const_buffer(header, frame_header(message.bytes().size(), header));
+      gather_[2 * i + 1] = asio::buffer(message.bytes());
     }
-    ws_.async_write(asio::buffer(front.bytes()),
-                    [self = shared_from_this()](beast::error_code e, size_t n) {
-                      self->on_write(e, n);
-                    });
+    asio::async_write(beast::get_lowest_layer(ws_).socket(),
+                      GatherView{gather_.data(), gather_.data() + 2 * in_flight_},
+                      [self = shared_from_this()](beast::error_code e, size_t) {
+                        self->on_write(e);
+                      });
   }
 
-  void on_write(beast::error_code ec, size_t bytes) {
+  void on_write(beast::error_code ec) {
     writing_ = false;
-    MessageRef& front = queue_[head_];
-    queued_bytes_ -= front.bytes().size();
-    front.reset();
-    head_ = (head_ + 1) % queue_.size();
-    --count_;
+    size_t payload = 0;
+    const size_t written = std::exchange(in_flight_, 0);
+    for (size_t i = 0; i < written; ++i) {
+      MessageRef& front = queue_[head_];
+      payload += front.bytes().size();
+      front.reset();
+      head_ = (head_ + 1) % queue_.size();
+    }
+    queued_bytes_ -= payload;
+    count_ -= written;
     if (ec) {
       close_socket();
       return;
     }
-    server_->metrics.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-    server_->metrics.messages_out.fetch_add(1, std::memory_order_relaxed);
+    server_->metrics.bytes_out.fetch_add(payload, std::memory_order_relaxed);
+    server_->metrics.messages_out.fetch_add(written, std::memory_order_relaxed);
     write_next();
   }
 
@@ -351,6 +413,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::vector<MessageRef> queue_;  // ring buffer of outgoing messages
   size_t head_ = 0, count_ = 0, queued_bytes_ = 0;
   bool writing_ = false;
+  size_t in_flight_ = 0;  // messages of the write in progress (at the queue's head)
+  std::array<std::array<uint8_t, kMaxFrameHeaderBytes>, kMaxMessagesPerWrite> frame_headers_;
+  std::array<asio::const_buffer, 2 * kMaxMessagesPerWrite> gather_;
   bool close_sent_ = false;
   bool ended_ = false;
   bool reported_ = false;             // the simulation knows this connection
@@ -382,9 +447,14 @@ void WebSocketServer::Impl::flush() {
   for (Outgoing& out : flushing) {
     auto it = sessions.find(out.connection);
     if (it == sessions.end()) continue;
-    if (auto session = it->second.lock()) session->enqueue(std::move(out));
+    auto session = it->second.lock();
+    if (!session) continue;
+    session->enqueue(std::move(out));
+    if (touched.empty() || touched.back() != session) touched.push_back(std::move(session));
   }
   flushing.clear();
+  for (auto& session : touched) session->start_writing();  // a repeated session: no-op
+  touched.clear();
 }
 
 WebSocketServer::WebSocketServer(asio::io_context& io, const ZoneConfig& config, Inbox& inbox,
