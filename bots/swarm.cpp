@@ -1018,3 +1018,4 @@ const char* kick_reason_name(protocol::KickReason reason) {
 SwarmReport run_swarm(const SwarmConfig& config) { return Swarm(config).run(); }
 
 }  // namespace omega::bots
+    case KickReason::match_over: return "match_over";

@@ -23,6 +23,7 @@ const char* to_string(KickReason reason) {
     case KickReason::hello_timeout: return "no Hello in time";
     case KickReason::lease_conflict: return "the character is in play elsewhere";
     case KickReason::service_unavailable: return "character service unavailable";
+    case KickReason::match_over: return "match over";
   }
   return "unknown";
 }

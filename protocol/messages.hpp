@@ -52,8 +52,9 @@ enum class KickReason : uint8_t {
   hello_timeout = 16,        // connected but never sent Hello
   lease_conflict = 17,       // the character's lease moved on (a newer session holds it)
   service_unavailable = 18,  // the zone could not reach the character service (API)
+  match_over = 19,           // the arena match ended: play on through POST /v1/play
 };
-inline constexpr KickReason kMaxKickReason = KickReason::service_unavailable;
+inline constexpr KickReason kMaxKickReason = KickReason::match_over;
 // The wire range of Kick.reason: wider than today's reasons so that adding one does not
 // change the encoding (5 bits); a reason above kMaxKickReason is refused on read.
 inline constexpr KickReason kMaxWireKickReason = static_cast<KickReason>(31);

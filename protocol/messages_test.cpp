@@ -162,7 +162,8 @@ std::vector<uint8_t> encoded_input() {
 }
 
 TEST(Messages, KickReasonsOfTheWorldContractRoundTrip) {
-  for (KickReason reason : {KickReason::lease_conflict, KickReason::service_unavailable}) {
+  for (KickReason reason : {KickReason::lease_conflict, KickReason::service_unavailable,
+                            KickReason::match_over}) {
     std::vector<uint8_t> bytes;
     encode_message(Kick{reason, to_string(reason)}, bytes);
     ServerMessage out;
@@ -171,12 +172,13 @@ TEST(Messages, KickReasonsOfTheWorldContractRoundTrip) {
   }
   EXPECT_EQ(golden(Kick{KickReason::lease_conflict, ""}), "0a 10 00");
   EXPECT_EQ(golden(Kick{KickReason::service_unavailable, ""}), "0a 11 00");
+  EXPECT_EQ(golden(Kick{KickReason::match_over, ""}), "0a 12 00");
   EXPECT_STREQ(to_string(KickReason::lease_conflict), "the character is in play elsewhere");
 }
 
 TEST(Messages, RefusesKickReasonsBeyondTheKnownOnes) {
-  // 5 bits of reason 19 (raw 18) and an empty detail: inside the wire range, not a reason.
-  const std::vector<uint8_t> bytes{0x0a, 0x12, 0x00};
+  // 5 bits of reason 20 (raw 19) and an empty detail: inside the wire range, not a reason.
+  const std::vector<uint8_t> bytes{0x0a, 0x13, 0x00};
   ServerMessage out;
   EXPECT_EQ(decode_server_message(bytes, out), DecodeError::out_of_range);
 }

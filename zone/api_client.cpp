@@ -56,7 +56,11 @@ struct TransferJob {
   uint32_t instance;
   TransferRequest request;
 };
-using Job = std::variant<ClaimJob, CheckpointJob, TransferJob>;
+struct ReportJob {
+  uint32_t instance;
+  MatchReport report;
+};
+using Job = std::variant<ClaimJob, CheckpointJob, TransferJob, ReportJob>;
 
 }  // namespace
 
@@ -228,6 +232,20 @@ struct ApiClient::Impl {
     results.push({job.instance, std::move(result)});
   }
 
+  // 200 = recorded (or the stored answer of an earlier report: the API is exactly once);
+  // 409 result_conflict / match_not_open and other 4xx = refused; else unavailable (resent).
+  void execute(ReportJob& job) {
+    MatchReportResult result{job.report.match_id, ServiceStatus::unavailable};
+    const Reply reply = post("/internal/v1/matches/" + std::to_string(job.report.match_id) + "/result",
+                             match_result_body(job.report));
+    if (reply.status == 200) result.status = ServiceStatus::ok;
+    else if (reply.status >= 400 && reply.status < 500) result.status = ServiceStatus::refused;
+    if (result.status != ServiceStatus::ok)
+      spdlog::warn("result of match {} (winner_team {}): HTTP {} {}", job.report.match_id,
+                   job.report.winner_team, reply.status, reply.body.substr(0, 200));
+    results.push({job.instance, std::move(result)});
+  }
+
   void answer_unavailable(Job& job) {
     if (auto* claim = std::get_if<ClaimJob>(&job)) {
       ClaimResult r;
@@ -244,6 +262,8 @@ struct ApiClient::Impl {
       TransferResult r;
       r.character_id = transfer->request.checkpoint.character_id;
       results.push({transfer->instance, std::move(r)});
+    } else if (auto* report = std::get_if<ReportJob>(&job)) {
+      results.push({report->instance, MatchReportResult{report->report.match_id, ServiceStatus::unavailable}});
     }
   }
 
@@ -290,6 +310,10 @@ void ApiClient::checkpoint(uint32_t instance, CheckpointBatch batch) {
 
 void ApiClient::transfer(uint32_t instance, TransferRequest request) {
   impl_->push(TransferJob{instance, std::move(request)});
+}
+
+void ApiClient::report_match(uint32_t instance, MatchReport report) {
+  impl_->push(ReportJob{instance, report});
 }
 
 bool ApiClient::drain(double timeout_s) {

@@ -5,7 +5,7 @@
 //
 // Beast lives in api_client.cpp only (the one extra Beast translation unit of the zone).
 //
-// Thread safety: claim/checkpoint/transfer and drain() from any thread; start/stop from the
+// Thread safety: claim/checkpoint/transfer/report_match and drain() from any thread; start/stop from the
 // owner.
 #pragma once
 
@@ -28,6 +28,7 @@ class ApiClient : public CharacterService {
   void claim(uint32_t instance, ClaimRequest request) override;
   void checkpoint(uint32_t instance, CheckpointBatch batch) override;
   void transfer(uint32_t instance, TransferRequest request) override;
+  void report_match(uint32_t instance, MatchReport report) override;
   // Waits until every queued request has been answered, or `timeout_s` passed (shutdown:
   // the final releases must leave before the process exits). True when drained.
   bool drain(double timeout_s);

@@ -13,8 +13,9 @@ using nlohmann::json;
 json record_json(const CheckpointRecord& r) {
   json items = json::array();
   for (const ItemDelta& d : r.items_delta) items.push_back({{"item_id", d.item_id}, {"delta", d.delta}});
+  const json x = r.has_position ? json(r.x) : json(), y = r.has_position ? json(r.y) : json();
   return {{"character_id", r.character_id}, {"lease_epoch", r.lease_epoch}, {"seq", r.seq},
-          {"zone", r.zone},                 {"x", r.x},                     {"y", r.y},
+          {"zone", r.zone},                 {"x", x},                       {"y", y},
           {"hp", r.hp},                     {"mana", r.mana},               {"level", r.level},
           {"experience", r.experience},     {"kills", r.kills},             {"gold_delta", r.gold_delta},
           {"items_delta", items},           {"release", r.release}};
@@ -78,6 +79,7 @@ bool parse_claim(std::string_view body, ClaimResult& out) {
   ClaimedCharacter& ch = out.character;
   if (auto it = c->find("name"); it != c->end() && it->is_string()) ch.name = it->get<std::string>();
   if (auto it = c->find("class"); it != c->end() && it->is_string()) ch.class_id = it->get<std::string>();
+  if (auto it = c->find("zone"); it != c->end() && it->is_string()) ch.zone = it->get<std::string>();
   get_number(*c, "level", ch.level);
   get_number(*c, "experience", ch.experience);
   float x = 0, y = 0;
@@ -136,6 +138,34 @@ bool parse_transfer_grant(std::string_view body, TransferResult& out) {
     return false;
   out.status = ServiceStatus::ok;
   return true;
+}
+
+std::string match_result_body(const MatchReport& report) {
+  return json{{"winner_team", report.winner_team}}.dump();
+}
+
+std::optional<MatchSpec> parse_match(std::string_view text) {
+  auto value = parse(text);
+  if (!value || !value->is_object()) return std::nullopt;
+  const json& match = *value;
+  MatchSpec spec;
+  if (!get_number(match, "id", spec.id) || spec.id == 0) return std::nullopt;
+  if (auto it = match.find("tournament"); it != match.end() && it->is_string())
+    spec.tournament = it->get<std::string>();
+  get_number(match, "team_size", spec.team_size);
+  if (!get_number(match, "time_limit_s", spec.time_limit_s) || spec.time_limit_s == 0)
+    return std::nullopt;
+  auto teams = match.find("teams");
+  if (teams == match.end() || !teams->is_array() || teams->size() != 2) return std::nullopt;
+  for (size_t t = 0; t < 2; ++t) {
+    const json& team = (*teams)[t];
+    if (!team.is_array() || team.empty() || team.size() > 64) return std::nullopt;
+    for (const json& member : team) {
+      if (!member.is_number_unsigned() || member.get<uint64_t>() == 0) return std::nullopt;
+      spec.teams[t].push_back(member.get<uint64_t>());
+    }
+  }
+  return spec;
 }
 
 std::string error_code(std::string_view body) {

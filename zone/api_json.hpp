@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "zone/arena_match.hpp"
 #include "zone/character_service.hpp"
 
 namespace omega::zone {
@@ -21,6 +22,11 @@ bool parse_claim(std::string_view body, ClaimResult& out);
 bool parse_checkpoint_results(std::string_view body, CheckpointResult& out);
 // 200 body of a transfer (the /v1/play grant). False when malformed.
 bool parse_transfer_grant(std::string_view body, TransferResult& out);
+// POST /internal/v1/matches/{id}/result body.
+std::string match_result_body(const MatchReport& report);
+// The "match" object of POST /instances ({"id","tournament","team_size","time_limit_s",
+// "teams":[[ids],[ids]]}); nullopt when malformed.
+std::optional<MatchSpec> parse_match(std::string_view match_json);
 // The "error.code" of an error body, or "".
 std::string error_code(std::string_view body);
 // A {prefix}character_events message.

@@ -39,6 +39,7 @@ struct CheckpointRecord {
   uint64_t seq = 0;
   std::string zone;
   float x = 0, y = 0;
+  bool has_position = true;  // false: x/y go as null (the saved zone's spawn is kept)
   uint32_t hp = 0, mana = 0;
   uint32_t level = 1;
   uint32_t experience = 0;

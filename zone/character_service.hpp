@@ -35,6 +35,7 @@ struct ClaimRequest {
 struct ClaimedCharacter {
   std::string name;
   std::string class_id;
+  std::string zone;  // the saved zone (an arena checkpoints it back unchanged)
   uint32_t level = 1;
   uint32_t experience = 0;
   std::optional<float> x, y;
@@ -87,6 +88,20 @@ struct TransferResult {
   std::string ticket;  // raw ticket bytes (the API sends hex), as Hello carries them
 };
 
+// POST /internal/v1/matches/{id}/result: an arena's outcome (winner_team 1|2, 0 = draw).
+struct MatchReport {
+  uint64_t match_id = 0;
+  uint8_t winner_team = 0;
+};
+
+// ok = the API answered 200 (recorded now, or the stored answer of an earlier report);
+// refused = 409 result_conflict / match_not_open or another 4xx (do not retry);
+// unavailable = no answer (send again).
+struct MatchReportResult {
+  uint64_t match_id = 0;
+  ServiceStatus status = ServiceStatus::unavailable;
+};
+
 // A market change pushed on {prefix}character_events.
 struct MarketDelta {
   uint64_t character_id = 0;
@@ -98,7 +113,7 @@ struct MarketDelta {
 // routes by character).
 struct ServiceResult {
   uint32_t instance = 0;
-  std::variant<ClaimResult, CheckpointResult, TransferResult, MarketDelta> payload;
+  std::variant<ClaimResult, CheckpointResult, TransferResult, MarketDelta, MatchReportResult> payload;
 };
 
 class CharacterService {
@@ -107,6 +122,7 @@ class CharacterService {
   virtual void claim(uint32_t instance, ClaimRequest request) = 0;
   virtual void checkpoint(uint32_t instance, CheckpointBatch batch) = 0;
   virtual void transfer(uint32_t instance, TransferRequest request) = 0;
+  virtual void report_match(uint32_t instance, MatchReport report) = 0;
 };
 
 // Background threads → simulation thread.

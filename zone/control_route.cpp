@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zone/api_json.hpp"
 #include "zone/instance_directory.hpp"
 #include "zone/network.hpp"
 
@@ -57,6 +58,10 @@ ControlParse parse_control_request(const HttpRequestView& request,
     command.instance = static_cast<uint32_t>(instance);
     if (auto party = body.find("party_id"); party != body.end() && party->is_number_unsigned())
       command.party_id = party->get<uint64_t>();
+    if (auto match = body.find("match"); match != body.end() && !match->is_null()) {
+      command.match = parse_match(match->dump());
+      if (!command.match) return refuse(400, "bad_request");
+    }
     // The zone name must also be valid in a URL path.
     if (!parse_instance_path("/z/" + command.zone + "/1")) return refuse(400, "bad_request");
     return {command, {}};

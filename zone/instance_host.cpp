@@ -21,6 +21,7 @@ struct InstanceHost::Instance {
   ZoneTopology topology;
   ZoneConfig config;
   std::optional<uint64_t> party_id;
+  std::optional<MatchSpec> match;
   std::unique_ptr<ZoneServer> server;
   EmptyCloseTimer close_timer{0, 0};
 };
@@ -67,11 +68,13 @@ void InstanceHost::builder_loop() {
 }
 
 void InstanceHost::open_async(const std::string& zone, uint32_t instance,
-                              std::optional<uint64_t> party_id, OpenDone done) {
+                              std::optional<uint64_t> party_id, OpenDone done,
+                              std::optional<MatchSpec> match) {
   std::lock_guard lock(builder_mutex_);
   if (!builder_.joinable()) builder_ = std::thread([this] { builder_loop(); });
-  builds_.push_back([this, zone, instance, party_id, done = std::move(done)] {
-    std::shared_ptr<Instance> built = build(zone, instance, party_id);
+  builds_.push_back([this, zone, instance, party_id, match = std::move(match),
+                     done = std::move(done)] {
+    std::shared_ptr<Instance> built = build(zone, instance, party_id, match);
     post([built, done](InstanceHost& host, const Now& now) {
       OpenStatus status = OpenStatus::not_hosted;
       if (built) status = host.insert(std::unique_ptr<Instance>(new Instance(std::move(*built))), now);
@@ -114,7 +117,8 @@ ZoneConfig InstanceHost::config_for(const std::string& zone, uint32_t instance) 
 }
 
 std::unique_ptr<InstanceHost::Instance> InstanceHost::build(
-    const std::string& zone, uint32_t instance, std::optional<uint64_t> party_id) const {
+    const std::string& zone, uint32_t instance, std::optional<uint64_t> party_id,
+    std::optional<MatchSpec> match) const {
   const game::TileMap* map = map_for(zone);
   if (map == nullptr) return nullptr;
   auto entry = std::make_unique<Instance>();
@@ -124,6 +128,7 @@ std::unique_ptr<InstanceHost::Instance> InstanceHost::build(
   if (entry->topology.capacity == 0) entry->topology.capacity = config_.max_players;
   entry->config = config_for(zone, instance);
   entry->party_id = party_id;
+  entry->match = std::move(match);
   entry->server =
       std::make_unique<ZoneServer>(entry->config, *map, pool_, metrics_, checkpoints_);
   entry->server->world().warm_up();
@@ -131,10 +136,11 @@ std::unique_ptr<InstanceHost::Instance> InstanceHost::build(
 }
 
 InstanceHost::OpenStatus InstanceHost::open(const std::string& zone, uint32_t instance,
-                                            std::optional<uint64_t> party_id, const Now& now) {
+                                            std::optional<uint64_t> party_id, const Now& now,
+                                            std::optional<MatchSpec> match) {
   if (map_for(zone) == nullptr) return OpenStatus::not_hosted;
   if (directory_.find(zone, instance) != InstanceDirectory::kNone) return OpenStatus::already_open;
-  return insert(build(zone, instance, party_id), now);
+  return insert(build(zone, instance, party_id, std::move(match)), now);
 }
 
 InstanceHost::OpenStatus InstanceHost::insert(std::unique_ptr<Instance> entry, const Now& now) {
@@ -143,6 +149,7 @@ InstanceHost::OpenStatus InstanceHost::insert(std::unique_ptr<Instance> entry, c
   entry->handle = next_handle_++;
   if (service_ != nullptr) entry->server->attach_service(service_, entry->handle);
   entry->close_timer = EmptyCloseTimer(entry->topology.close_after_empty_s, now.steady_ns);
+  if (entry->match) entry->server->set_match(*entry->match, now);
   directory_.add(entry->zone, entry->number, entry->handle);
   const game::TileMap& map = entry->server->world().map();
   spdlog::info("instance {}:{} open ({}, capacity {}, map {}x{})", entry->zone, entry->number,
@@ -215,6 +222,7 @@ void InstanceHost::route(ServiceResult& result, const Now& now) {
   if (auto* claim = std::get_if<ClaimResult>(&result.payload)) server.on_claim(*claim, now);
   else if (auto* batch = std::get_if<CheckpointResult>(&result.payload)) server.on_checkpoints(*batch, now);
   else if (auto* transfer = std::get_if<TransferResult>(&result.payload)) server.on_transfer(*transfer, now);
+  else if (auto* report = std::get_if<MatchReportResult>(&result.payload)) server.on_match_report(*report, now);
 }
 
 void InstanceHost::post(Command command) {

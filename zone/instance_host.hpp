@@ -75,13 +75,14 @@ class InstanceHost {
   const std::vector<std::string>& hosted_zones() const { return hosted_; }
 
   enum class OpenStatus : uint8_t { opened, already_open, not_hosted };
+  // `match`: an arena instance's match (POST /instances "match"; ZoneServer::set_match).
   OpenStatus open(const std::string& zone, uint32_t instance, std::optional<uint64_t> party_id,
-                  const Now& now);
+                  const Now& now, std::optional<MatchSpec> match = std::nullopt);
   // Builds the instance on the builder thread, then opens it on the simulation thread and calls
   // `done` there with the outcome.
   using OpenDone = std::function<void(OpenStatus, InstanceHost&, const Now&)>;
   void open_async(const std::string& zone, uint32_t instance, std::optional<uint64_t> party_id,
-                  OpenDone done);
+                  OpenDone done, std::optional<MatchSpec> match = std::nullopt);
   // Kicks the players (shutting_down) after checkpointing them and unregisters the instance.
   bool close(const std::string& zone, uint32_t instance, const Now& now);
 
@@ -106,7 +107,8 @@ class InstanceHost {
   struct Instance;
   // Thread-safe: reads only what the constructor and load_maps() set. nullptr = not hosted.
   std::unique_ptr<Instance> build(const std::string& zone, uint32_t instance,
-                                  std::optional<uint64_t> party_id) const;
+                                  std::optional<uint64_t> party_id,
+                                  std::optional<MatchSpec> match) const;
   OpenStatus insert(std::unique_ptr<Instance> instance, const Now& now);
   void builder_loop();
   const game::TileMap* map_for(const std::string& zone) const;

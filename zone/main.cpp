@@ -83,7 +83,8 @@ ControlHandler make_control_handler(const ZoneConfig& config, InstanceHost& host
                             return answer(
                                 json_reply(404, "{\"error\":{\"code\":\"zone_not_hosted\"}}"));
                         }
-                      });
+                      },
+                      command.match);
     } else {
       host.post([command, answer](InstanceHost& h, const Now& now) {
         answer(h.close(command.zone, command.instance, now)

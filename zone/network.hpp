@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "zone/arena_match.hpp"
 #include "zone/config.hpp"
 #include "zone/connection.hpp"
 #include "zone/zone_metrics.hpp"
@@ -96,6 +97,7 @@ struct ControlCommand {
   std::string zone;
   uint32_t instance = 0;
   std::optional<uint64_t> party_id;
+  std::optional<MatchSpec> match;  // an arena's match (POST /instances "match")
 };
 struct ControlParse {
   std::optional<ControlCommand> command;  // set when the request is valid
@@ -103,7 +105,7 @@ struct ControlParse {
 };
 // True for /instances and /instances/...
 bool is_control_target(std::string_view target);
-// POST /instances {"zone","instance","kind"?,"party_id"?}; DELETE /instances/{zone}/{instance};
+// POST /instances {"zone","instance","kind"?,"party_id"?,"match"?}; DELETE /instances/{zone}/{instance};
 // `authorization` must be "Bearer <service_token>" (an empty token refuses everything).
 ControlParse parse_control_request(const HttpRequestView& request, std::string_view service_token);
 HttpReply json_reply(int status, std::string body);

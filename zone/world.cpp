@@ -80,6 +80,7 @@ uint32_t World::allocate_slot() {
     class_of_.push_back(0);
     monster_of_.push_back(kNoSlot);
     respawn_tick_.push_back(0);
+    team_.push_back(0);
     inventories_.emplace_back();
     kills_.push_back(0);
     player_mask_.push_back(0);
@@ -90,6 +91,7 @@ uint32_t World::allocate_slot() {
   states_[slot].id = next_id_++;
   monster_of_[slot] = kNoSlot;
   respawn_tick_[slot] = 0;
+  team_[slot] = 0;
   inventories_[slot] = {};
   kills_[slot] = 0;
   slot_by_id_[states_[slot].id] = slot;

@@ -153,6 +153,12 @@ class World {
   void teleport(uint32_t slot, game::Vec2 position);
 
   bool has_combat() const { return content_ != nullptr; }
+  // Arenas: players of two different teams (1, 2) are hostile to each other; team 0 (the
+  // default) is no team, so outside a running match players never fight players.
+  void set_team(uint32_t slot, uint8_t team) { team_[slot] = team; }
+  uint8_t team(uint32_t slot) const { return team_[slot]; }
+  // Arenas: a player who dies stays dead (no respawn) while this is off.
+  void set_player_respawn(bool on) { player_respawn_ = on; }
   const game::Combatant& combatant(uint32_t slot) const { return combatants_[slot]; }
   game::Combatant& combatant(uint32_t slot) { return combatants_[slot]; }
   const Inventory& inventory(uint32_t slot) const { return inventories_[slot]; }
@@ -214,6 +220,8 @@ class World {
   std::vector<uint16_t> class_of_;       // players: class index
   std::vector<uint32_t> monster_of_;     // monster index, or kNoSlot for players
   std::vector<uint32_t> respawn_tick_;   // dead players: when they respawn
+  std::vector<uint8_t> team_;            // players: arena team (0 = none)
+  bool player_respawn_ = true;
   std::vector<Inventory> inventories_;
   std::vector<uint32_t> kills_;          // players: monsters killed (leaderboard feed)
   std::unordered_map<uint32_t, uint32_t> slot_by_id_;

@@ -32,8 +32,10 @@ void World::emit(GameEventType type, uint32_t source_slot, uint32_t target_slot,
 }
 
 bool World::hostile(uint32_t a, uint32_t b) const {
-  // PvE: players fight monsters; no player-versus-player outside arenas.
-  return (monster_of_[a] == kNoSlot) != (monster_of_[b] == kNoSlot);
+  // PvE: players fight monsters; players fight players only of the other arena team.
+  const bool a_player = monster_of_[a] == kNoSlot, b_player = monster_of_[b] == kNoSlot;
+  if (a_player && b_player) return team_[a] != 0 && team_[b] != 0 && team_[a] != team_[b];
+  return a_player != b_player;
 }
 
 RejectReason World::use_action(uint32_t slot, uint8_t action, uint32_t target_id) {
@@ -131,7 +133,7 @@ void World::on_death(uint32_t killer, uint32_t victim) {
     monster.state = AiState::dead;
     monster.respawn_tick = tick_ + definition.respawn_ticks;
     if (monster_of_[killer] == kNoSlot) reward(killer, definition);
-  } else {
+  } else if (player_respawn_) {
     respawn_tick_[victim] = tick_ + content_->progression.player_respawn_ticks;
   }
 }

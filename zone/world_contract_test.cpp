@@ -249,6 +249,8 @@ class FakeService : public CharacterService {
   void claim(uint32_t, ClaimRequest request) override { claims.push_back(request); }
   void checkpoint(uint32_t, CheckpointBatch batch) override { batches.push_back(batch); }
   void transfer(uint32_t, TransferRequest request) override { transfers.push_back(request); }
+  void report_match(uint32_t, MatchReport report) override { reports.push_back(report); }
+  std::vector<MatchReport> reports;
   std::vector<ClaimRequest> claims;
   std::vector<CheckpointBatch> batches;
   std::vector<TransferRequest> transfers;
@@ -539,6 +541,222 @@ TEST_F(LeasedZone, MarketDeltasChangeTheLiveInventoryButNotTheCheckpointDeltas) 
   live(10.1);
   ASSERT_EQ(service.batches.size(), 1u);
   EXPECT_EQ(service.batches[0].records[0].gold_delta, 0);
+}
+
+// ---- arena: the match of an arena instance ---------------------------------------------------
+
+// Team 1 = characters 7 (and 9 in a 2v2), team 2 = 8; their team spawns stand one tile apart
+// (inside melee range), the saved zone of everyone is forest at (10.5, 12.5).
+struct ArenaZone : LeasedZone {
+  ArenaZone() {
+    map.add_spawn({"team_1", 20, 32});
+    map.add_spawn({"team_2", 21, 32});
+  }
+  void open_match(std::vector<uint64_t> team_1, uint32_t time_limit_s = 60) {
+    MatchSpec spec{41, "arena_1v1", static_cast<uint32_t>(team_1.size()), time_limit_s,
+                   {std::move(team_1), {8}}};
+    server->set_match(std::move(spec), now(), /*start_grace_s=*/30);
+  }
+  ClaimResult home(uint64_t character) {
+    ClaimResult r = granted(character);
+    r.character.zone = "forest";
+    r.character.hp = 40;
+    return r;
+  }
+  void enter(ConnectionId c, uint64_t character) {
+    join(c, character);
+    server->on_claim(home(character), now());
+  }
+  // `ticks` with every connection answering pings.
+  void play(int ticks) {
+    for (int i = 0; i < ticks; ++i) {
+      for (ConnectionId c : {1, 2, 3}) heartbeat(c);
+      advance();
+    }
+  }
+  uint32_t slot(ConnectionId c) const { return server->slot_of_connection(c); }
+  uint32_t id(ConnectionId c) const { return server->world().state(slot(c)).id; }
+  protocol::RejectReason attack(ConnectionId from, ConnectionId to) {
+    return server->world().use_action(slot(from), 1, id(to));
+  }
+  std::vector<CheckpointRecord> released() const {
+    std::vector<CheckpointRecord> out;
+    for (const CheckpointBatch& b : service.batches)
+      for (const CheckpointRecord& r : b.records)
+        if (r.release) out.push_back(r);
+    return out;
+  }
+};
+
+TEST_F(ArenaZone, OnlyTheMatchsCharactersJoinAtTheirTeamsSpawn) {
+  open_match({7});
+  join(3, 99);
+  ASSERT_EQ(taken<protocol::Kick>(3).size(), 1u);
+  EXPECT_EQ(taken<protocol::Kick>(3)[0].reason, KickReason::ticket_wrong_instance);
+  EXPECT_TRUE(service.claims.empty());
+  enter(1, 7);
+  enter(2, 8);
+  EXPECT_EQ(service.claims.size(), 2u);
+  EXPECT_FLOAT_EQ(server->world().position(slot(1)).x, 20.5f);  // team_1, not the saved x/y
+  EXPECT_FLOAT_EQ(server->world().position(slot(2)).x, 21.5f);  // team_2
+  // Saved with 40 hp, the fight starts at full hp.
+  EXPECT_EQ(server->world().combatant(slot(1)).hp, server->world().combatant(slot(1)).max_hp);
+}
+
+TEST_F(ArenaZone, PvpIsOnOnlyBetweenTheTwoTeamsWhileTheMatchRuns) {
+  open_match({7, 9});
+  enter(1, 7);
+  enter(2, 8);
+  play(2);  // waiting for character 9: no fighting yet
+  EXPECT_EQ(server->match()->phase(), ArenaMatch::Phase::waiting);
+  EXPECT_EQ(attack(1, 2), protocol::RejectReason::invalid_target);
+  enter(3, 9);
+  play(2);
+  ASSERT_TRUE(server->match()->running());
+  EXPECT_EQ(attack(1, 3), protocol::RejectReason::invalid_target);  // a teammate
+  EXPECT_EQ(attack(1, 2), protocol::RejectReason::none);            // the enemy
+  // Through the session too: an action on the enemy is confirmed, on a teammate rejected.
+  clear_outbox();
+  play(60);
+  event(InboundEvent::Kind::message, 3,
+        protocol::PlayerInput{1, false, 0, 0, 1, static_cast<uint32_t>(id(1))});
+  play(1);
+  ASSERT_EQ(taken<protocol::ActionReject>(3).size(), 1u);
+  EXPECT_EQ(taken<protocol::ActionReject>(3)[0].reason, protocol::RejectReason::invalid_target);
+}
+
+TEST_F(LeasedZone, WorldInstancesKeepPvpOff) {
+  join(1, 7);
+  server->on_claim(granted(7), now());
+  join(2, 8);
+  server->on_claim(granted(8), now());
+  const uint32_t a = server->slot_of_connection(1), b = server->slot_of_connection(2);
+  server->world().teleport(b, server->world().position(a));
+  EXPECT_EQ(server->world().use_action(a, 1, server->world().state(b).id),
+            protocol::RejectReason::invalid_target);
+}
+
+TEST_F(ArenaZone, ATeamDownEndsTheMatchReportsOnceAndSendsEveryoneHome) {
+  open_match({7});
+  enter(1, 7);
+  enter(2, 8);
+  play(2);
+  ASSERT_TRUE(server->match()->running());
+  server->world().combatant(slot(2)).hp = 1;
+  ASSERT_EQ(attack(1, 2), protocol::RejectReason::none);
+  EXPECT_TRUE(server->world().combatant(slot(2)).dead());
+  clear_outbox();
+  play(1);
+  ASSERT_TRUE(server->match()->ended());
+  EXPECT_EQ(server->match()->winner(), std::optional<uint8_t>(1));
+  ASSERT_EQ(service.reports.size(), 1u);
+  EXPECT_EQ(service.reports[0].match_id, 41u);
+  EXPECT_EQ(service.reports[0].winner_team, 1);
+  for (ConnectionId c : {1, 2}) {
+    ASSERT_EQ(taken<protocol::Kick>(c).size(), 1u) << c;
+    EXPECT_EQ(taken<protocol::Kick>(c)[0].reason, KickReason::match_over);
+  }
+  EXPECT_EQ(server->player_count(), 0u);
+  // Released into the saved zone and position, with the hp they came with.
+  const auto records = released();
+  ASSERT_EQ(records.size(), 2u);
+  for (const CheckpointRecord& r : records) {
+    EXPECT_EQ(r.zone, "forest");
+    EXPECT_TRUE(r.has_position);
+    EXPECT_FLOAT_EQ(r.x, 10.5f);
+    EXPECT_FLOAT_EQ(r.y, 12.5f);
+    EXPECT_EQ(r.hp, 40u);
+  }
+  // No answer: sent again after 2 s, with the same result; answered: never again.
+  play(30);
+  EXPECT_EQ(service.reports.size(), 1u);  // still in flight
+  server->on_match_report({41, ServiceStatus::unavailable}, now());
+  play(2 * 30 + 2);
+  ASSERT_EQ(service.reports.size(), 2u);
+  EXPECT_EQ(service.reports[1].winner_team, 1);
+  EXPECT_GT(server->occupants(), 0u);  // an unanswered report keeps the instance open
+  server->on_match_report({41, ServiceStatus::ok}, now());
+  play(10 * 30);
+  EXPECT_EQ(service.reports.size(), 2u);
+  for (ConnectionId c : {1, 2}) event(InboundEvent::Kind::disconnected, c);  // the kicks close
+  EXPECT_EQ(server->occupants(), 0u);
+  // The dead did not respawn, and nobody gets back in.
+  join(3, 7);
+  EXPECT_EQ(taken<protocol::Kick>(3)[0].reason, KickReason::match_over);
+}
+
+TEST_F(ArenaZone, ARefusedReportIsNotSentAgain) {
+  open_match({7});
+  enter(1, 7);
+  enter(2, 8);
+  play(2);
+  server->world().combatant(slot(1)).hp = 1;
+  ASSERT_EQ(attack(2, 1), protocol::RejectReason::none);
+  play(1);
+  ASSERT_EQ(service.reports.size(), 1u);
+  EXPECT_EQ(service.reports[0].winner_team, 2);
+  server->on_match_report({41, ServiceStatus::refused}, now());  // 409 result_conflict
+  play(10 * 30);
+  EXPECT_EQ(service.reports.size(), 1u);
+}
+
+TEST_F(ArenaZone, TheTimeLimitEndsTheMatchForTheHealthierTeam) {
+  open_match({7}, /*time_limit_s=*/3);
+  enter(1, 7);
+  enter(2, 8);
+  play(2);
+  ASSERT_TRUE(server->match()->running());
+  ASSERT_EQ(attack(1, 2), protocol::RejectReason::none);
+  EXPECT_LT(server->world().combatant(slot(2)).hp, server->world().combatant(slot(2)).max_hp);
+  play(2 * 30);
+  EXPECT_TRUE(server->match()->running());
+  play(30 + 2);
+  ASSERT_TRUE(server->match()->ended());
+  ASSERT_EQ(service.reports.size(), 1u);
+  EXPECT_EQ(service.reports[0].winner_team, 1);
+}
+
+TEST_F(ArenaZone, SavedPositionUnsetStaysUnsetInTheCheckpoint) {
+  open_match({7}, /*time_limit_s=*/1);
+  join(1, 7);
+  ClaimResult r = home(7);
+  r.character.x.reset();
+  r.character.y.reset();
+  r.character.hp.reset();
+  server->on_claim(r, now());
+  enter(2, 8);
+  play(2 * 30);  // time limit, both unhurt: a draw
+  ASSERT_TRUE(server->match()->ended());
+  ASSERT_EQ(service.reports.size(), 1u);
+  EXPECT_EQ(service.reports[0].winner_team, 0);
+  for (const CheckpointRecord& record : released()) {
+    if (record.character_id != 7) continue;
+    EXPECT_EQ(record.zone, "forest");
+    EXPECT_FALSE(record.has_position);
+    const auto body = nlohmann::json::parse(checkpoint_body({CheckpointReason::leave, {record}}));
+    EXPECT_TRUE(body["characters"][0]["x"].is_null());
+    EXPECT_GT(record.hp, 0u);  // unset = full
+  }
+}
+
+TEST(ControlRoute, ReadsTheMatchOfAnArenaOpen) {
+  HttpRequestView request;
+  request.method = "POST";
+  request.target = "/instances";
+  request.authorization = "Bearer tok";
+  const std::string body =
+      R"({"zone":"arena_1","instance":3,"kind":"arena","party_id":null,"match":{"id":12,)"
+      R"("tournament":"arena_1v1","team_size":1,"time_limit_s":180,"teams":[[5],[6]]}})";
+  request.body = body;
+  ControlParse parsed = parse_control_request(request, "tok");
+  ASSERT_TRUE(parsed.command);
+  ASSERT_TRUE(parsed.command->match);
+  EXPECT_EQ(parsed.command->match->id, 12u);
+  EXPECT_EQ(parsed.command->match->time_limit_s, 180u);
+  EXPECT_EQ(parsed.command->match->team_of(6), 2);
+  const std::string bad = R"({"zone":"arena_1","instance":3,"match":{"id":12,"teams":[[5]]}})";
+  request.body = bad;
+  EXPECT_EQ(parse_control_request(request, "tok").error.status, 400);
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ const char* kick_label(size_t reason) {
       "input_rate",     "too_many_connections", "ticket_invalid",    "ticket_expired",
       "ticket_wrong_instance", "ticket_replayed", "version_unsupported", "slow_client",
       "idle_timeout",   "shutting_down",    "session_replaced",      "server_full",
-      "hello_timeout",  "lease_conflict",   "service_unavailable"};
+      "hello_timeout",  "lease_conflict",   "service_unavailable",   "match_over"};
   static_assert(std::size(kNames) == static_cast<size_t>(protocol::kMaxKickReason) + 1);
   return reason < std::size(kNames) ? kNames[reason] : "unknown";
 }

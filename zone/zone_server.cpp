@@ -208,6 +208,7 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello, const 
   protocol::JoinTicket ticket;
   const KickReason refused = tickets_.check(hello.ticket, now.unix_seconds, ticket);
   if (refused != KickReason::none) return kick(session, refused, now);
+  if (match_ && !arena_admits(session, ticket.character_id, now)) return;
 
   auto it = players_.find(ticket.character_id);
   if (it == players_.end()) {
@@ -285,14 +286,7 @@ void ZoneServer::expire(const Now& now) {
     if (player.connection == 0 && now.steady_ns - player.disconnected_ns >= resume_window)
       expired_scratch_.push_back(character);
   for (uint64_t character : expired_scratch_) {
-    Player& player = players_[character];
-    if (service_ != nullptr) {
-      depart(character, player, CheckpointReason::leave);
-    } else {
-      const CharacterCheckpoint checkpoint = checkpoint_of(character, player);
-      checkpoints_.checkpoint({&checkpoint, 1}, CheckpointReason::leave);
-    }
-    world_.despawn(player.slot);
+    leave_world(character, players_[character]);
     players_.erase(character);
   }
   if (now.steady_ns >= next_prune_ns_) {
@@ -440,6 +434,7 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
   expire(now);
   apply_inputs();
   world_.advance(tick);
+  if (match_) advance_match(now);
   if (service_ != nullptr) {
     check_portals(now);
     send_checkpoints(now);
@@ -453,6 +448,16 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
   send_events(tick);
   send_pings(now);
   write_debug_state(tick);
+}
+
+void ZoneServer::leave_world(uint64_t character_id, Player& player) {
+  if (service_ != nullptr) {
+    depart(character_id, player, CheckpointReason::leave);
+  } else {
+    const CharacterCheckpoint checkpoint = checkpoint_of(character_id, player);
+    checkpoints_.checkpoint({&checkpoint, 1}, CheckpointReason::leave);
+  }
+  world_.despawn(player.slot);
 }
 
 CharacterCheckpoint ZoneServer::checkpoint_of(uint64_t character_id, const Player& player) const {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "game/tile_map.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/snapshot.hpp"
+#include "zone/arena_match.hpp"
 #include "zone/character_ledger.hpp"
 #include "zone/character_service.hpp"
 #include "zone/checkpoint.hpp"
@@ -71,7 +73,17 @@ class ZoneServer {
   void on_transfer(const TransferResult& result, const Now& now);
   // A market change for a character; false when the character is not live here.
   bool apply_market(const MarketDelta& delta);
+
+  // Arena (zone_server_arena.cpp): this instance hosts `spec`'s match from now on — only its
+  // characters may join, each at its team's spawn point (team_1 / team_2), players of the two
+  // teams fight each other once it runs, the dead stay dead, and at the end the result goes
+  // to the API (retried until answered) and every character leaves with Kick match_over,
+  // checkpointed back into its saved zone and position.
+  void set_match(MatchSpec spec, const Now& now, double start_grace_s = ArenaMatch::kDefaultStartGraceSeconds);
+  const ArenaMatch* match() const { return match_ ? &*match_ : nullptr; }
+  void on_match_report(const MatchReportResult& result, const Now& now);
   // Players, waiting claims and sessions: an instance with none of them is empty.
+  // A result report not answered yet counts as one (the instance does not close under it).
   uint32_t occupants() const;
   // Characters whose final checkpoint has not been accepted yet (left, or transferred).
   size_t departed_count() const { return departed_.size(); }
@@ -99,6 +111,13 @@ class ZoneServer {
     CharacterLedger ledger;
     bool transfer_pending = false;  // stood on a portal; the API is placing the character
     int64_t next_portal_ns = 0;     // no transfer attempt before (backoff after a refusal)
+    // Arena: where the character was saved (the claim answer); its checkpoints carry these.
+    struct Home {
+      std::string zone;
+      std::optional<float> x, y;
+      std::optional<uint32_t> hp, mana;
+    };
+    std::optional<Home> home;
   };
   // A leased character that left the world and whose releasing checkpoint is not accepted yet.
   struct Departed {
@@ -124,6 +143,9 @@ class ZoneServer {
   void send_pings(const Now& now);
   void write_debug_state(uint32_t tick);
   CharacterCheckpoint checkpoint_of(uint64_t character_id, const Player& player) const;
+  // The character leaves this instance: its last checkpoint (a release with an API) goes out
+  // and the entity is despawned; the caller erases it from players_.
+  void leave_world(uint64_t character_id, Player& player);
   Player* spawn_character(uint64_t character_id, uint16_t class_index);
   void welcome(Session& session, uint64_t character_id, Player& player, uint16_t version);
 
@@ -139,6 +161,17 @@ class ZoneServer {
   void send_checkpoints(const Now& now);
   void release_all();
   int item_index(const std::string& item_id) const;
+
+  // Arena (zone_server_arena.cpp).
+  bool arena_admits(Session& session, uint64_t character_id, const Now& now);
+  void arena_spawn(const ClaimResult& result, Player& player);
+  void advance_match(const Now& now);
+  void end_match(const Now& now);
+  void send_match_report(const Now& now);
+  std::optional<ArenaMatch> match_;
+  bool report_due_ = false;        // a result to report that the API has not answered yet
+  bool report_in_flight_ = false;
+  int64_t next_report_ns_ = 0;
 
   CharacterService* service_ = nullptr;
   uint32_t service_handle_ = 0;

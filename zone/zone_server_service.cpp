@@ -32,7 +32,8 @@ void ZoneServer::attach_service(CharacterService* service, uint32_t handle) {
 }
 
 uint32_t ZoneServer::occupants() const {
-  return static_cast<uint32_t>(players_.size() + claims_pending_.size() + sessions_.size());
+  return static_cast<uint32_t>(players_.size() + claims_pending_.size() + sessions_.size() +
+                               (report_due_ ? 1 : 0));
 }
 
 void ZoneServer::request_claim(Session& session, const protocol::JoinTicket& ticket,
@@ -86,6 +87,13 @@ void ZoneServer::on_claim(const ClaimResult& result, const Now& now) {
     return;
   }
   spawn_claimed(result, *player);
+  if (match_ && match_->ended()) {
+    // Claimed after the match ended: straight back out (released into its saved zone).
+    if (session != nullptr) kick(*session, KickReason::match_over, now);
+    leave_world(result.character_id, *player);
+    players_.erase(result.character_id);
+    return;
+  }
   if (session != nullptr) {
     welcome(*session, result.character_id, *player, session->version);
     session->next_ping_ns = now.steady_ns;
@@ -100,13 +108,19 @@ void ZoneServer::spawn_claimed(const ClaimResult& result, Player& player) {
   const ClaimedCharacter& c = result.character;
   const game::TileMap& map = world_.map();
   std::optional<game::Vec2> at;
-  if (c.x && c.y && game::circle_is_clear(map, {*c.x, *c.y})) at = game::Vec2{*c.x, *c.y};
-  if (!at && !c.spawn.empty())
-    if (const game::SpawnPoint* spawn = map.find_spawn(c.spawn)) at = spawn->position();
-  if (at) world_.teleport(player.slot, *at);
+  if (match_) {
+    arena_spawn(result, player);  // the saved x/y belong to another zone's map
+  } else {
+    if (c.x && c.y && game::circle_is_clear(map, {*c.x, *c.y})) at = game::Vec2{*c.x, *c.y};
+    if (!at && !c.spawn.empty())
+      if (const game::SpawnPoint* spawn = map.find_spawn(c.spawn)) at = spawn->position();
+    if (at) world_.teleport(player.slot, *at);
+  }
+  // An arena fight starts at full hp and mana (the saved ones go home unchanged).
   world_.restore_progress(
       player.slot, RestoredProgress{static_cast<uint8_t>(std::clamp<uint32_t>(c.level, 1, 255)),
-                                    c.experience, c.hp, c.mana});
+                                    c.experience, match_ ? std::optional<uint32_t>{} : c.hp,
+                                    match_ ? std::optional<uint32_t>{} : c.mana});
   Inventory& bag = world_.inventory(player.slot);
   bag.gold = static_cast<uint32_t>(std::clamp<int64_t>(c.gold, 0, 0xffffffff));
   for (const auto& [id, quantity] : c.items) {
@@ -137,6 +151,16 @@ CheckpointRecord ZoneServer::state_of(const Player& player) const {
   const game::Combatant& combatant = world_.combatant(player.slot);
   r.level = combatant.level;
   r.experience = combatant.xp;
+  if (player.home) {
+    // Arena: the character stays saved where it came from (a record naming the arena zone
+    // is 422 unknown_zone), with the hp and mana it came with — the match costs nothing.
+    r.zone = player.home->zone;
+    r.has_position = player.home->x && player.home->y;
+    r.x = player.home->x.value_or(0.0f);
+    r.y = player.home->y.value_or(0.0f);
+    r.hp = player.home->hp.value_or(combatant.max_hp);  // unset = full
+    r.mana = player.home->mana.value_or(combatant.max_mana);
+  }
   return r;
 }
 
