@@ -1,5 +1,8 @@
 #include "bots/api_session.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 
@@ -65,6 +68,19 @@ std::string ticket_bytes(const std::string& hex) {
     bytes.push_back(static_cast<char>(hi * 16 + lo));
   }
   return bytes;
+}
+
+// The ws_url, ticket, zone, instance and epoch of a /v1/play grant or a matched queue status.
+bool grant_of(const json& body, PlayGrant& grant) {
+  if (!body.is_object() || !body.contains("ws_url") || !body.contains("ticket") ||
+      !body["ws_url"].is_string() || !body["ticket"].is_string())
+    return false;
+  grant.ws_url = body["ws_url"].get<std::string>();
+  grant.ticket = ticket_bytes(body["ticket"].get<std::string>());
+  grant.zone = body.value("zone", "");
+  grant.instance = body.value("instance", 0u);
+  grant.lease_epoch = body.value("lease_epoch", uint64_t{0});
+  return true;
 }
 
 }  // namespace
@@ -135,15 +151,40 @@ ApiOutcome play(const HttpEndpoint& api, ApiAccount& account, const std::string&
   }
   ApiOutcome outcome = outcome_of(response, {200});
   if (!outcome.ok) return outcome;
-  const json body = parse_or_null(response.body);
-  if (!body.is_object() || !body.contains("ws_url") || !body.contains("ticket"))
-    return {false, 200, "bad_play_body"};
-  grant.ws_url = body["ws_url"].get<std::string>();
-  grant.ticket = ticket_bytes(body["ticket"].get<std::string>());
-  grant.zone = body.value("zone", "");
-  grant.instance = body.value("instance", 0u);
-  grant.lease_epoch = body.value("lease_epoch", uint64_t{0});
+  if (!grant_of(parse_or_null(response.body), grant)) return {false, 200, "bad_play_body"};
   return outcome;
+}
+
+ApiOutcome queue_for_match(const HttpEndpoint& api, ApiAccount& account,
+                           const std::string& tournament, double timeout_s, double poll_s,
+                           PlayGrant& grant) {
+  const std::string target = "/v1/tournaments/" + tournament + "/queue";
+  const json request = {{"character_id", account.character_id}};
+  HttpResponse response = http_post(api, target, request.dump(), account.access_token);
+  if (response.status == 401) {  // the access token expired (15 min): log in again
+    if (ApiOutcome relogin = login(api, account); !relogin.ok) return relogin;
+    response = http_post(api, target, request.dump(), account.access_token);
+  }
+  ApiOutcome outcome = outcome_of(response, {200, 201});
+  if (!outcome.ok) return outcome;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  const std::string status_target = target + "?character_id=" + std::to_string(account.character_id);
+  for (;;) {
+    const json body = parse_or_null(response.body);
+    if (body.is_object() && body.value("status", "") == "matched") {
+      if (!grant_of(body, grant)) return {false, 200, "bad_match_body"};
+      return outcome;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return {false, response.status, "not_matched"};
+    std::this_thread::sleep_for(std::chrono::duration<double>(poll_s));
+    response = http_get(api, status_target, account.access_token);
+    if (response.status == 401) {
+      if (ApiOutcome relogin = login(api, account); !relogin.ok) return relogin;
+      response = http_get(api, status_target, account.access_token);
+    }
+    outcome = outcome_of(response, {200});
+    if (!outcome.ok) return outcome;
+  }
 }
 
 ApiWorkers::ApiWorkers(size_t threads) {

@@ -64,6 +64,13 @@ struct PlayGrant {
 ApiOutcome play(const HttpEndpoint& api, ApiAccount& account, const std::string& zone,
                 PlayGrant& grant);
 
+// Tournaments: POST /v1/tournaments/{tournament}/queue for the account's character, then
+// GET it every `poll_s` until the status is "matched" (`grant` = the arena's ws_url, ticket,
+// zone and instance) or `timeout_s` passed (ok = false, code "not_matched").
+ApiOutcome queue_for_match(const HttpEndpoint& api, ApiAccount& account,
+                           const std::string& tournament, double timeout_s, double poll_s,
+                           PlayGrant& grant);
+
 // A few threads that run blocking API calls; the swarm posts results back to its own thread.
 class ApiWorkers {
  public:

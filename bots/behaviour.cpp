@@ -96,12 +96,13 @@ MoveIntent wander(BehaviourState& state, const protocol::EntityState* self, doub
 }
 
 MoveIntent fight(BehaviourState& state, const protocol::WorldView& view,
-                 const protocol::EntityState* self, double now_s, std::mt19937& rng) {
+                 const protocol::EntityState* self, double now_s, std::mt19937& rng, bool pvp) {
   if (self == nullptr || self->hp == 0) return {};
   const protocol::EntityState* prey = nullptr;
   int64_t best = std::numeric_limits<int64_t>::max();
+  const protocol::EntityKind enemy = pvp ? protocol::EntityKind::player : protocol::EntityKind::monster;
   for (const protocol::EntityBaseline& other : view.entities().entries()) {
-    if (other.state.kind != protocol::EntityKind::monster || other.state.hp == 0) continue;
+    if (other.state.kind != enemy || other.state.hp == 0 || other.state.id == self->id) continue;
     const int64_t dx = int64_t{other.state.x} - self->x;
     const int64_t dy = int64_t{other.state.y} - self->y;
     if (dx * dx + dy * dy < best) {
@@ -129,7 +130,7 @@ MoveIntent fight(BehaviourState& state, const protocol::WorldView& view,
 }  // namespace
 
 MoveIntent decide(Behaviour behaviour, BehaviourState& state, const protocol::WorldView& view,
-                  uint32_t self_id, double now_s, std::mt19937& rng) {
+                  uint32_t self_id, double now_s, std::mt19937& rng, bool pvp) {
   const protocol::EntityState* self = self_id ? view.find(self_id) : nullptr;
   switch (behaviour) {
     case Behaviour::idle:
@@ -137,7 +138,7 @@ MoveIntent decide(Behaviour behaviour, BehaviourState& state, const protocol::Wo
     case Behaviour::wander:
       return wander(state, self, now_s, rng);
     case Behaviour::fight:
-      return fight(state, view, self, now_s, rng);
+      return fight(state, view, self, now_s, rng, pvp);
     case Behaviour::follow: {
       if (self == nullptr) return wander(state, self, now_s, rng);
       const protocol::EntityBaseline* nearest = nullptr;

@@ -20,6 +20,7 @@ enum class Behaviour : uint8_t {
   idle,    // stand still, send "not moving" inputs
   follow,  // walk towards the nearest other entity in view; wander when alone
   fight,   // walk to the nearest live monster in view and auto-attack it; wander when none
+           // (in an arena, `pvp`: the nearest live other player instead)
 };
 
 // Parses "wander" / "idle" / "follow" / "fight"; false on anything else.
@@ -55,8 +56,10 @@ struct MoveIntent {
   uint32_t target = 0;     // entity the action is aimed at
 };
 
-// The bot's next intention. `self` is the bot's own entity id (0 before Welcome).
+// The bot's next intention. `self` is the bot's own entity id (0 before Welcome). `pvp`: the
+// bot is in an arena match, where its enemies are the other players (snapshots do not carry
+// teams: in a 2v2 the zone refuses attacks on a teammate, and the bot tries again).
 MoveIntent decide(Behaviour behaviour, BehaviourState& state, const protocol::WorldView& view,
-                  uint32_t self, double now_s, std::mt19937& rng);
+                  uint32_t self, double now_s, std::mt19937& rng, bool pvp = false);
 
 }  // namespace omega::bots

@@ -149,5 +149,22 @@ TEST(Behaviour, FightWalksToTheNearestLiveMonsterAndAttacks) {
   EXPECT_EQ(intent.action, 0);  // not before the attack interval
 }
 
+TEST(Behaviour, FightInAnArenaGoesForTheNearestLivePlayer) {
+  std::mt19937 rng(1);
+  BehaviourState state;
+  const EntityState self = entity(1, 10, 10);
+  EntityState dead = entity(2, 10.5f, 10);
+  dead.hp = 0;
+  const EntityState enemy = entity(3, 11, 10);
+  MoveIntent intent = decide(Behaviour::fight, state, view_of({self, dead, enemy}), 1, 0.0, rng, true);
+  EXPECT_FALSE(intent.moving);
+  EXPECT_EQ(intent.action, 1);
+  EXPECT_EQ(intent.target, 3u);
+  // Outside an arena players are not prey: with no monster the bot wanders.
+  BehaviourState calm;
+  intent = decide(Behaviour::fight, calm, view_of({self, dead, enemy}), 1, 0.0, rng);
+  EXPECT_EQ(intent.action, 0);
+}
+
 }  // namespace
 }  // namespace omega::bots

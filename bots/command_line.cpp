@@ -94,6 +94,16 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
                  "demo: a bot in a hub walks to a field and back about every S seconds "
                  "(0 = never)")
       ->capture_default_str();
+  app.add_option("--tournament", c.tournament,
+                 "API mode: each bot queues once for this tournament (e.g. arena_1v1) "
+                 "--tournament-after seconds after its first Welcome, joins the arena when "
+                 "matched, fights, and plays on through /v1/play after the match");
+  app.add_option("--tournament-after", c.tournament_after_s,
+                 "API mode: seconds in the world before queueing for --tournament")
+      ->capture_default_str();
+  app.add_option("--tournament-wait", c.tournament_wait_s,
+                 "API mode: how long a queued bot waits for its match")
+      ->capture_default_str();
   app.add_option("--content-dir", c.content_dir, "content root (zone maps for travel)")
       ->capture_default_str();
   app.add_option("--first-character-id", c.first_character_id,
@@ -164,8 +174,11 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
   if (!classes.empty()) {
     if (!parse_route(classes, c.character_classes)) return "--classes: expected a comma list";
   }
-  if (c.replay_timeout_s < 0.0 || c.trip_every_s < 0.0 || c.route_dwell_s < 0.0)
-    return "--replay-timeout, --trip-every, --route-dwell: must be >= 0";
+  if (c.replay_timeout_s < 0.0 || c.trip_every_s < 0.0 || c.route_dwell_s < 0.0 ||
+      c.tournament_after_s < 0.0 || c.tournament_wait_s < 0.0)
+    return "--replay-timeout, --trip-every, --route-dwell, --tournament-after, "
+           "--tournament-wait: must be >= 0";
+  if (!c.tournament.empty() && c.api_url.empty()) return "--tournament: needs --api";
   BotOptions defaults;
   if (!parse_behaviour(behaviour, defaults.behaviour)) return "--behaviour: unknown " + behaviour;
   if (input_hz < 0.0) return "--input-hz: must be ≥ 0";

@@ -58,6 +58,20 @@ TEST(CommandLine, MisbehaveWithoutCountMeansEveryBot) {
   for (const BotOptions& b : cl.swarm.bots) EXPECT_EQ(b.misbehaviour, Misbehaviour::speedhack);
 }
 
+TEST(CommandLine, TournamentFlags) {
+  CommandLine cl;
+  ASSERT_EQ(parse({"--api", "http://127.0.0.1:8080", "--tournament", "arena_1v1",
+                   "--tournament-after", "2", "--tournament-wait", "40"},
+                  cl),
+            "");
+  EXPECT_EQ(cl.swarm.tournament, "arena_1v1");
+  EXPECT_DOUBLE_EQ(cl.swarm.tournament_after_s, 2.0);
+  EXPECT_DOUBLE_EQ(cl.swarm.tournament_wait_s, 40.0);
+  CommandLine dev;
+  EXPECT_NE(parse({"--dev-key-seed", kSeed, "--tournament", "arena_1v1"}, dev), "")
+      << "--tournament needs --api";
+}
+
 TEST(CommandLine, RefusesBadInput) {
   CommandLine cl;
   EXPECT_NE(parse({"--dev-key-seed", "abc"}, cl), "");

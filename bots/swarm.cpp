@@ -182,6 +182,8 @@ struct Bot {
   double lost_at_s = -1.0;        // API mode: when the zone was lost; < 0 = not lost
   double replay_deadline_s = 0.0;
   double replay_backoff_s = 0.0;
+  bool tournament_started = false;  // queued (once per bot)
+  std::string arena_zone;           // the matched arena's zone: fight players there
 };
 
 using Clock = std::chrono::steady_clock;
@@ -348,6 +350,9 @@ class Swarm {
         bot.next_input_s += 1.0 / hz;
       }
     }
+    if (api_mode() && !config_.tournament.empty() && !bot.tournament_started &&
+        now >= bot.welcome_s + config_.tournament_after_s)
+      start_queue(bot);
     if (now >= bot.next_ping_s && bot.conn) {
       bot.next_ping_s = now + config_.ping_interval_s;
       bot.ping_timestamp_ms = now_ms();
@@ -367,7 +372,8 @@ class Swarm {
     if (bot.options.misbehaviour == Misbehaviour::speedhack) behaviour = Behaviour::wander;
     MoveIntent intent;
     if (!travel_intent(bot, now, intent))
-      intent = decide(behaviour, bot.behaviour, bot.view, bot.result.entity, now, rng_);
+      intent = decide(behaviour, bot.behaviour, bot.view, bot.result.entity, now, rng_,
+                      in_arena(bot));
     protocol::PlayerInput input;
     input.seq = ++bot.input_seq;
     input.moving = intent.moving;
@@ -383,7 +389,7 @@ class Swarm {
 
   // Travel along the route (or a demo trip) when one is due; false = behave as usual.
   bool travel_intent(Bot& bot, double now, MoveIntent& intent) {
-    if (bot.options.misbehaviour != Misbehaviour::none) return false;
+    if (bot.options.misbehaviour != Misbehaviour::none || in_arena(bot)) return false;
     const protocol::EntityState* self = bot.view.find(bot.result.entity);
     if (self == nullptr || self->hp == 0) return false;
     const game::TileMap* map = maps_.get(bot.zone);
@@ -582,6 +588,43 @@ class Swarm {
         });
   }
 
+  static bool in_arena(const Bot& bot) { return !bot.arena_zone.empty() && bot.zone == bot.arena_zone; }
+
+  // Queue for the tournament and wait for the match on a worker; the bot plays on meanwhile.
+  void start_queue(Bot& bot) {
+    bot.tournament_started = true;
+    bot.result.tournament = "queued";
+    on_worker<PlayResult>(
+        [api = *api_, account = bot.account, tournament = config_.tournament,
+         wait = config_.tournament_wait_s]() mutable {
+          PlayResult r;
+          r.outcome = queue_for_match(api, account, tournament, wait, 0.25, r.grant);
+          r.account = std::move(account);
+          return r;
+        },
+        [this, b = &bot](PlayResult& r) {
+          if (shutting_down_ || b->phase == Phase::finished) return;
+          b->account = r.account;
+          if (!r.outcome.ok) {
+            b->result.tournament = "error: " + describe(r.outcome);
+            return;
+          }
+          const auto address = parse_ws_url(r.grant.ws_url);
+          if (!address) {
+            b->result.tournament = "error: bad ws_url " + r.grant.ws_url;
+            return;
+          }
+          // Leave the world instance and go: the arena claims the lease with the ticket's epoch.
+          b->result.tournament = "matched";
+          b->arena_zone = r.grant.zone;
+          leave_window(*b, now_s());
+          if (b->conn) close_connection(*b);
+          b->target = *address;
+          b->ticket = r.grant.ticket;
+          start_connect(*b);
+        });
+  }
+
   void on_play_result(Bot& bot, const ApiOutcome& outcome, const PlayGrant& grant) {
     const double now = now_s();
     if (shutting_down_) return;
@@ -701,6 +744,10 @@ class Swarm {
     leave_window(bot, now);
     ++report_.disconnects[reason];
     const bool replaced = bot.result.kick == protocol::KickReason::session_replaced;
+    if (bot.result.kick == protocol::KickReason::match_over) {
+      bot.result.tournament = "played";  // back to the saved zone through /v1/play
+      bot.arena_zone.clear();
+    }
     if (bot.result.disconnect.empty()) bot.result.disconnect = std::move(reason);
     if (bot.conn) {
       error_code ignored;
@@ -872,6 +919,8 @@ class Swarm {
       if (e.type == protocol::GameEventType::loot && e.detail == kGoldDetail &&
           e.target == bot.result.entity)
         bot.result.gold_earned += e.amount;
+      if (e.type == protocol::GameEventType::damage && e.source == bot.result.entity && in_arena(bot))
+        bot.result.arena_damage_dealt += e.amount;
     }
     if (config_.on_event) config_.on_event(bot.index, bot.result.entity, event);
   }
@@ -1011,6 +1060,7 @@ const char* kick_reason_name(protocol::KickReason reason) {
     case KickReason::hello_timeout: return "hello_timeout";
     case KickReason::lease_conflict: return "lease_conflict";
     case KickReason::service_unavailable: return "service_unavailable";
+    case KickReason::match_over: return "match_over";
   }
   return "unknown";
 }
@@ -1018,4 +1068,3 @@ const char* kick_reason_name(protocol::KickReason reason) {
 SwarmReport run_swarm(const SwarmConfig& config) { return Swarm(config).run(); }
 
 }  // namespace omega::bots
-    case KickReason::match_over: return "match_over";

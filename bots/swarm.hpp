@@ -114,6 +114,15 @@ struct SwarmConfig {
   double trip_every_s = 0.0;
   std::string content_dir = "content";  // zone maps for travel
 
+  // Tournaments (API mode): `tournament_after_s` after its first Welcome, a bot queues for
+  // `tournament` (POST /v1/tournaments/{id}/queue) and keeps playing while it waits (up to
+  // `tournament_wait_s`) for "matched"; then it leaves its world instance (closes the
+  // connection), joins the arena with the match's ticket, fights the other players there
+  // (Behaviour::fight with pvp), and after Kick match_over plays on through /v1/play. Once.
+  std::string tournament;
+  double tournament_after_s = 5.0;
+  double tournament_wait_s = 120.0;
+
   std::function<void(const SnapshotObservation&)> on_snapshot;  // optional, io thread
   // Optional, io thread: every GameEvent a bot receives (bot index, own entity, event).
   std::function<void(size_t, uint32_t, const protocol::GameEvent&)> on_event;
@@ -149,6 +158,10 @@ struct BotResult {
   std::string api_error;            // the last API refusal, "play: 409 zone_full"
   bool route_done = false;          // every stop of the route was reached
   int64_t gold_earned = 0;          // loot events of gold to the bot's own entity
+  // Tournaments: "" (none), "queued", "matched" (in the arena), "played" (Kick match_over
+  // received), or "error: <what the API said>".
+  std::string tournament;
+  uint64_t arena_damage_dealt = 0;  // damage events by the bot's own entity in the arena
 };
 
 struct SwarmReport {

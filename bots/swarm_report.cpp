@@ -89,6 +89,8 @@ std::string report_json(const SwarmReport& r, bool per_bot) {
                       {"max_replay_s", round3(b.max_replay_s)},
                       {"route_done", b.route_done},
                       {"gold_earned", b.gold_earned},
+                      {"tournament", b.tournament},
+                      {"arena_damage_dealt", b.arena_damage_dealt},
                       {"api_error", b.api_error}});
     }
     j["per_bot"] = std::move(bots);
