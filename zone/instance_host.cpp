@@ -243,11 +243,12 @@ void InstanceHost::advance(uint32_t tick, const Now& now) {
     results_scratch_.clear();
   }
   uint32_t players = 0, entities = 0, monsters = 0, awake = 0;
-  uint64_t paths = 0;
+  uint64_t paths = 0, ai_ns = 0;
   for (auto it = instances_.begin(); it != instances_.end();) {
     Instance& instance = *it->second;
     ZoneServer& server = *instance.server;
     server.advance(tick, now);
+    ai_ns += server.world().last_ai_ns();
     collect(server);
     if (instance.close_timer.due(server.occupants(), now.steady_ns)) {
       close_instance(it++, now);
@@ -265,6 +266,7 @@ void InstanceHost::advance(uint32_t tick, const Now& now) {
   metrics_.monsters.store(monsters);
   metrics_.monsters_awake.store(awake);
   metrics_.path_queries.store(paths + closed_path_queries_);  // a counter: closed ones count
+  metrics_.record_ai(static_cast<double>(ai_ns) / 1e6);
   if (now.steady_ns >= next_publish_ns_) publish(now);
 }
 

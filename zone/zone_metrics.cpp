@@ -80,6 +80,8 @@ ZoneMetrics::ZoneMetrics()
       rtt_ms_({1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}),
       server_latency_ms_({1, 5, 10, 20, 34, 50, 67, 100, 200}),
       tick_samples_(kTickSampleCapacity),
+      ai_ms_({0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 33}),
+      ai_samples_(kTickSampleCapacity),
       latency_samples_(kLatencySampleCapacity) {}
 
 void ZoneMetrics::count_kick(protocol::KickReason reason) {
@@ -92,6 +94,12 @@ void ZoneMetrics::record_tick(double ms) {
   std::lock_guard lock(mutex_);
   tick_ms_.observe(ms);
   tick_samples_.add(ms);
+}
+
+void ZoneMetrics::record_ai(double ms) {
+  std::lock_guard lock(mutex_);
+  ai_ms_.observe(ms);
+  ai_samples_.add(ms);
 }
 
 void ZoneMetrics::record_server_latency(double ms) {
@@ -153,6 +161,9 @@ std::string ZoneMetrics::prometheus() const {
   out += "# HELP omega_zone_tick_duration_ms Simulation tick duration.\n";
   out += "# TYPE omega_zone_tick_duration_ms histogram\n";
   tick_ms_.render("omega_zone_tick_duration_ms", out);
+  out += "# HELP omega_zone_ai_duration_ms Monster AI time per tick (all instances).\n";
+  out += "# TYPE omega_zone_ai_duration_ms histogram\n";
+  ai_ms_.render("omega_zone_ai_duration_ms", out);
   out += "# HELP omega_zone_rtt_ms Round-trip time of zone pings, per session sample.\n";
   out += "# TYPE omega_zone_rtt_ms histogram\n";
   rtt_ms_.render("omega_zone_rtt_ms", out);
@@ -204,7 +215,8 @@ std::string ZoneMetrics::stats_json(bool reset) {
   }
   json += "},\"monsters\":" + std::to_string(monsters.load()) +
           ",\"monsters_awake\":" + std::to_string(monsters_awake.load()) +
-          ",\"path_queries\":" + std::to_string(paths - window_.path_queries) + ",\"instances\":[";
+          ",\"path_queries\":" + std::to_string(paths - window_.path_queries) +
+          ",\"ai_ms_p99\":" + std::to_string(ai_samples_.percentile(99, scratch_)) + ",\"instances\":[";
   for (size_t i = 0; i < instances_.size(); ++i) {
     const InstanceStat& s = instances_[i];
     // Zone names are [a-z0-9_] (content and path validation), so they need no escaping.
@@ -216,6 +228,7 @@ std::string ZoneMetrics::stats_json(bool reset) {
   if (reset) {
     window_ = {in, out_bytes, min, mout, t, kicks, paths};
     tick_samples_.clear();
+    ai_samples_.clear();
     latency_samples_.clear();
   }
   return json;

@@ -76,6 +76,8 @@ class ZoneMetrics {
 
   void count_kick(protocol::KickReason reason);
   void record_tick(double ms);
+  // Monster AI time of one tick, all instances (World::last_ai_ns): /stats ai_ms_p99.
+  void record_ai(double ms);
   void record_server_latency(double ms);
   void record_rtt(double ms);
 
@@ -95,6 +97,8 @@ class ZoneMetrics {
   Histogram rtt_ms_;
   Histogram server_latency_ms_;
   SampleRing tick_samples_;
+  Histogram ai_ms_;
+  SampleRing ai_samples_;
   SampleRing latency_samples_;
   mutable std::vector<double> scratch_;
   std::vector<InstanceStat> instances_;
