@@ -151,6 +151,8 @@ TEST(TournamentE2e, BotsFromTwoZonesAreMatchedFightAndTheResultCountsOnce) {
             "hub_city_1");
   EXPECT_EQ(stack.sql("SELECT zone FROM characters WHERE id = " + std::to_string(b.character_id)),
             "forest");
+  // Nobody comes home dead: the arena checkpoints the hp the character came with.
+  EXPECT_EQ(stack.sql("SELECT count(*) FROM characters WHERE hp = 0 AND id IN (" + ids + ")"), "0");
 }
 
 }  // namespace
