@@ -38,6 +38,7 @@ struct Sighting {
   std::string zone;
   uint32_t instance = 0;
   float x = 0.0f, y = 0.0f;  // tiles
+  uint16_t archetype = 0;    // class index (players)
 };
 
 // A swarm running on its own thread until stop(); snapshots recorded per bot.
@@ -50,7 +51,7 @@ class BotRun {
       if (self == nullptr) return;
       Sighting s{seconds_since(start_), *o.zone, o.instance,
                  float(self->x) / protocol::kPositionUnitsPerTile,
-                 float(self->y) / protocol::kPositionUnitsPerTile};
+                 float(self->y) / protocol::kPositionUnitsPerTile, self->archetype};
       std::lock_guard lock(mutex_);
       auto& track = tracks_[o.bot];
       if (track.empty() || s.t - track.back().t >= 0.2 || track.back().zone != s.zone ||
@@ -369,7 +370,7 @@ TEST(WorldE2e, ZoneKilledMidPlayPlayersRejoinWithoutDuplicates) {
 
 // Issue 6: bots fight in the forest, kill monsters, and gain XP and loot — persisted through
 // the zone's checkpoints (experience, gold, items) and fed to the monster_kills and level
-// leaderboards by the API.
+// leaderboards by the API. Each plays its own class (the claim answer's, not a stand-in).
 TEST(WorldE2e, BotsFightInTheForestAndKeepXpLootAndKills) {
   SKIP_UNDER_SANITIZERS();
   WorldStack stack;
@@ -394,9 +395,12 @@ TEST(WorldE2e, BotsFightInTheForestAndKeepXpLootAndKills) {
   nlohmann::json classes;
   std::ifstream("content/classes.json") >> classes;
   std::map<std::string, int64_t> starting_items;
-  for (const auto& c : classes["classes"])
+  std::map<std::string, uint16_t> class_index;  // content order = the replicated archetype
+  for (const auto& c : classes["classes"]) {
+    class_index.emplace(c["id"].get<std::string>(), static_cast<uint16_t>(class_index.size()));
     for (const auto& item : c["starting_items"])
       starting_items[c["id"].get<std::string>()] += item.value("quantity", 0);
+  }
   for (size_t bot = 0; bot < kBots; ++bot) {
     const std::string id = std::to_string(report.per_bot[bot].character_id);
     const auto value = [&](const std::string& query) {
@@ -422,6 +426,9 @@ TEST(WorldE2e, BotsFightInTheForestAndKeepXpLootAndKills) {
     const std::string cls = stack.sql("SELECT class FROM characters WHERE id = " + id);
     const int64_t items =
         value("SELECT COALESCE(SUM(quantity), 0) FROM inventory_items WHERE character_id = " + id);
+    // The zone played the character's own class (from the lease claim answer).
+    ASSERT_FALSE(run.track(bot).empty());
+    EXPECT_EQ(run.track(bot).back().archetype, class_index[cls]) << "bot " << bot << " (" << cls << ")";
     EXPECT_TRUE(gold > 0 || items > starting_items[cls])
         << "bot " << bot << " kept no loot: gold " << gold << ", items " << items << "\n" << detail;
     std::printf("bot %zu (%s): %lld kills, level %lld, gold %lld, %lld items\n", bot, cls.c_str(),
