@@ -407,11 +407,17 @@ void ZoneServer::send_snapshots(uint32_t tick) {
   }
 }
 
-void ZoneServer::send_pings(const Now& now) {
+// A due ping waits for the session's own snapshot tick (at most one snapshot interval), so it
+// leaves in the same socket write as that snapshot (the transport gathers a client's messages
+// of a tick) instead of costing a write of its own.
+void ZoneServer::send_pings(uint32_t tick, const Now& now) {
   const int64_t interval = seconds_to_ns(config_.heartbeat_interval_s);
+  const uint32_t phase = tick % snapshot_interval_ticks_;
   for (auto& s : sessions_) {
     Session& session = *s;
-    if (!session.welcomed || session.closing || now.steady_ns < session.next_ping_ns) continue;
+    if (!session.welcomed || session.closing || now.steady_ns < session.next_ping_ns ||
+        session.snapshot_phase != phase)
+      continue;
     send(session, protocol::Heartbeat{false, steady_ms(now.steady_ns)});
     session.next_ping_ns = now.steady_ns + interval;
   }
@@ -446,7 +452,7 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
   send_snapshots(tick);
   // After the snapshot: a client has then been sent every entity its events speak about.
   send_events(tick);
-  send_pings(now);
+  send_pings(tick, now);
   write_debug_state(tick);
 }
 

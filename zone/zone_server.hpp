@@ -140,7 +140,7 @@ class ZoneServer {
   void apply_action(Session& session, const protocol::PlayerInput& input);
   void send_events(uint32_t tick);
   void send_snapshots(uint32_t tick);
-  void send_pings(const Now& now);
+  void send_pings(uint32_t tick, const Now& now);
   void write_debug_state(uint32_t tick);
   CharacterCheckpoint checkpoint_of(uint64_t character_id, const Player& player) const;
   // The character leaves this instance: its last checkpoint (a release with an API) goes out
