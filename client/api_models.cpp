@@ -189,7 +189,9 @@ std::optional<TournamentStatus> parse_tournament_status(std::string_view body) {
   status.status = value_or<std::string>(*document, "status", "");
   status.rating = value_or<int64_t>(*document, "rating", 0);
   status.waited_seconds = value_or<double>(*document, "waited_s", 0.0);
+  status.match_id = value_or<int64_t>(*document, "match_id", 0);
   if (status.status.empty()) return std::nullopt;
+  if (status.status == "matched") status.arena = parse_play_grant(body);
   return status;
 }
 

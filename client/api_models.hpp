@@ -60,6 +60,15 @@ struct MarketListing {
   std::string status;
 };
 
+// POST /v1/play (and a matched tournament status): where to play and the join ticket to
+// present in Hello.
+struct PlayGrant {
+  std::string ws_url;
+  std::string ticket;  // raw ticket bytes (decoded from the JSON's hex or base64)
+  std::string zone;
+  uint32_t instance = 0;
+};
+
 // A tournament on offer (GET /v1/tournaments) and a character's place in its queue.
 struct TournamentInfo {
   std::string id;
@@ -71,14 +80,8 @@ struct TournamentStatus {
   std::string status;  // queued, matching, matched, none
   int64_t rating = 0;
   double waited_seconds = 0.0;
-};
-
-// POST /v1/play: where to play and the join ticket to present in Hello.
-struct PlayGrant {
-  std::string ws_url;
-  std::string ticket;  // raw ticket bytes (decoded from the JSON's hex or base64)
-  std::string zone;
-  uint32_t instance = 0;
+  int64_t match_id = 0;              // matching, matched
+  std::optional<PlayGrant> arena;    // matched: the arena's ws_url, zone, instance and ticket
 };
 
 // "code: message" from {"error": {"code", "message"}}, or a generic text for the status.

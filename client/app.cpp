@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "client/arena_flow.hpp"
 #include "client/delayed_transport.hpp"
 #include "client/websocket_transport.hpp"
 #include "protocol/ticket.hpp"
@@ -287,8 +288,28 @@ void App::on_response(Pending pending, const HttpResult& result) {
         tournament_error_.clear();
         // DELETE .../queue may answer without a body: out of the queue.
         tournament_status_ = parse_tournament_status(result.body);
+        if (pending.reconnect) {
+          // A lost arena connection: the running match's fresh ticket, or (match gone) the world.
+          ticket_request_in_flight_ = false;
+          if (session_ && tournament_status_ && tournament_status_->arena) {
+            const PlayGrant& arena = *tournament_status_->arena;
+            session_->provide_ticket({arena.ws_url, arena.zone, arena.instance}, arena.ticket, now_);
+          } else {
+            ticket_request_in_flight_ = true;
+            submit(Call::play, {"POST", "/v1/play", play_body(selected_character_), ""}, true);
+          }
+          return;
+        }
+        if (const auto arena = arena_to_join(tournament_status_, joined_match_id_)) {
+          joined_match_id_ = tournament_status_->match_id;
+          join_arena(*arena);
+        }
       } else {
         tournament_error_ = failure;
+        if (pending.reconnect) {
+          ticket_request_in_flight_ = false;
+          if (session_) session_->ticket_unavailable(failure, now_);  // retried after the backoff
+        }
       }
       return;
     case Call::play: {
@@ -394,7 +415,15 @@ void App::provide_reconnect_ticket() {
   if (!wanted) return;
   if (using_api_tickets_ && tokens_) {
     ticket_request_in_flight_ = true;
-    submit(Call::play, {"POST", "/v1/play", play_body(selected_character_), ""}, true);
+    const bool tournament = tournament_status_ && !tournament_status_->tournament.empty();
+    if (reconnect_through_tournament(session_->in_arena(), session_->last_kick(), tournament))
+      submit(Call::tournament_status, {"GET",
+                                       "/v1/tournaments/" + tournament_status_->tournament +
+                                           "/queue?character_id=" + std::to_string(selected_character_),
+                                       "", ""},
+             true);
+    else
+      submit(Call::play, {"POST", "/v1/play", play_body(selected_character_), ""}, true);
     return;
   }
   std::string mint_error;
@@ -421,6 +450,15 @@ void App::track_travel(double now) {
   travel_zone_.clear();
 }
 
+void App::join_arena(const PlayGrant& arena) {
+  const ZoneTarget target{arena.ws_url, arena.zone, arena.instance};
+  std::fprintf(stderr, "omega-client: entering the arena %s (instance %u)\n", arena.zone.c_str(), arena.instance);
+  using_api_tickets_ = true;  // after the match: back through POST /v1/play
+  if (!session_) return start_session(target, arena.ticket);
+  target_ = 0;
+  session_->join(target, arena.ticket, now_);
+}
+
 void App::leave_world() {
   travel_zone_.clear();
   if (session_) session_->leave();
@@ -438,6 +476,11 @@ void App::frame(double now) {
     InputIntent intent = scripted_intent_ ? *scripted_intent_ : keyboard_intent();
     session_->set_intent(intent);
     session_->update(now);
+    // The arena ended: the queue status is history (the next queue starts afresh).
+    if (session_->last_kick() == protocol::KickReason::match_over && tournament_status_) {
+      tournament_status_.reset();
+      target_ = 0;
+    }
     provide_reconnect_ticket();
     track_travel(now);
   }

@@ -73,6 +73,8 @@ class App {
   void queue_for_tournament(const std::string& id);
   void leave_tournament_queue();
   void poll_tournament_status();
+  // A matched status: leave the world instance cleanly and enter the arena with its ticket.
+  void join_arena(const PlayGrant& arena);
   // Autoplay's hands on the controls (otherwise the keyboard and mouse decide).
   void set_scripted_intent(std::optional<InputIntent> intent) { scripted_intent_ = intent; }
   void use_hotbar(int slot, double now);
@@ -195,6 +197,7 @@ class App {
   std::optional<TournamentStatus> tournament_status_;
   std::string tournament_error_;
   double tournament_poll_at_ = 0.0;
+  int64_t joined_match_id_ = -1;  // the match whose arena we joined (once per match)
   SDL_Texture* minimap_ = nullptr;
   std::string minimap_zone_;
   mutable float facing_ = 0.0f;  // last facing the keyboard/mouse chose

@@ -1,6 +1,8 @@
 // The tournament window: the tournaments on offer, queueing the selected character for one,
 // leaving the queue, and the queue status polled while queued (/v1/tournaments...).
-// A "matched" status names an arena instance; joining it from the client is not done yet.
+// A "matched" status carries the arena's ws_url and ticket: the client leaves its world
+// instance and enters the arena (App::join_arena, once per match); after Kick match_over it
+// re-plays through POST /v1/play into its saved zone.
 #include <imgui.h>
 
 #include "client/app.hpp"
@@ -73,7 +75,8 @@ void App::draw_tournament_window() {
     if (tournament_status_->status == "queued")
       ImGui::Text("waiting %.0f s", tournament_status_->waited_seconds);
     if (tournament_status_->status == "matched")
-      ImGui::TextWrapped("Your arena is ready; this client does not join arenas yet.");
+      ImGui::TextWrapped(session_ && session_->in_arena() ? "In the arena: fight the other team."
+                                                          : "Your arena is ready: entering it…");
     if (waiting && ImGui::Button("Leave the queue")) leave_tournament_queue();
   }
   if (!tournament_error_.empty())

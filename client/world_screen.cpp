@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 #include "client/app.hpp"
+#include "client/arena_flow.hpp"
 #include "protocol/quantize.hpp"
 
 namespace omega::client {
@@ -118,20 +120,15 @@ void App::target_nearest() {
   if (!session_) return;
   const uint32_t own = session_->own_entity();
   const game::Vec2 me = session_->draw_position(own, now_);
-  float best = 1e9f;
-  uint32_t best_id = 0;
+  std::vector<TargetCandidate> candidates;
   for (const auto& entry : session_->world().entities().entries()) {
     const auto& e = entry.state;
-    if (e.id == own || e.move_state == protocol::MoveState::dead) continue;
+    if (e.id == own) continue;
     const game::Vec2 p = session_->draw_position(e.id, now_);
-    // Monsters first: they are what a player targets most.
-    const float d = std::hypot(p.x - me.x, p.y - me.y) + (e.kind == protocol::EntityKind::monster ? 0.0f : 1000.0f);
-    if (d < best) {
-      best = d;
-      best_id = e.id;
-    }
+    candidates.push_back({e.id, e.kind, e.move_state == protocol::MoveState::dead, std::hypot(p.x - me.x, p.y - me.y)});
   }
-  target_ = best_id;
+  // Monsters first in the world; in an arena the enemy players (PvP runs only there).
+  target_ = choose_target(candidates, session_->in_arena());
 }
 
 void App::handle_event(const SDL_Event& event) {
@@ -198,9 +195,15 @@ void App::draw_world(double now) {
     std::string title;
     switch (state) {
       case SessionState::failed: title = "Disconnected"; break;
-      case SessionState::reconnecting: title = "Connection lost — reconnecting…"; break;
+      case SessionState::reconnecting:
+        // A match that ended says so; anything else is a lost connection.
+        if (const auto kick = session_->last_kick(); kick && !kick_outcome_text(*kick).empty())
+          title = kick_outcome_text(*kick) + " — returning to the world…";
+        else title = "Connection lost — reconnecting…";
+        break;
       default:
-        if (travelling()) title = "Travelling to " + travel_zone_ + "…";
+        if (travelling() && is_arena(travel_zone_, "")) title = "Entering the arena " + travel_zone_ + "…";
+        else if (travelling()) title = "Travelling to " + travel_zone_ + "…";
         else title = "Entering the world…";
         break;
     }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <variant>
 
+#include "client/arena_flow.hpp"
 #include "game/tile_map_loader.hpp"
 #include "protocol/quantize.hpp"
 
@@ -110,6 +111,25 @@ void ZoneSession::ticket_unavailable(const std::string& reason, double now) {
   awaiting_ticket_ = false;
   schedule_reconnect("cannot get a join ticket: " + reason, now);
 }
+
+void ZoneSession::join(const ZoneTarget& target, std::string ticket, double now) {
+  travel_destination_ = target.zone;
+  if (state_ == SessionState::in_world || state_ == SessionState::handshaking ||
+      state_ == SessionState::connecting || state_ == SessionState::transferring) {
+    pending_transfer_ = protocol::Transfer{target.url, target.zone, std::move(ticket)};
+    pending_instance_ = target.instance;
+    state_ = SessionState::transferring;
+    status_ = "leaving " + (zone_name_.empty() ? target_.zone : zone_name_) + " for " + target.zone;
+    transport_->close();  // on_closed connects to the target
+    return;
+  }
+  // Not connected (reconnecting, failed, idle): nothing to leave.
+  ++transfers_;
+  previous_entity_ = 0;
+  connect(target, std::move(ticket), now);
+}
+
+bool ZoneSession::in_arena() const { return is_arena(zone_name_, target_.url); }
 
 void ZoneSession::leave() {
   state_ = SessionState::closed;
@@ -240,6 +260,7 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
   }
   if (auto* kick = std::get_if<protocol::Kick>(&message)) {
     kick_ = *kick;
+    last_kick_ = kick->reason;
     fatal_kick_ = kick_is_fatal(kick->reason);
     status_ = std::string("the zone closed the session: ") + protocol::to_string(kick->reason) +
               (kick->detail.empty() ? "" : " (" + kick->detail + ")");
@@ -259,6 +280,7 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
   }
   if (auto* transfer = std::get_if<protocol::Transfer>(&message)) {
     pending_transfer_ = *transfer;
+    pending_instance_ = 0;
     travel_destination_ = transfer->zone;
     state_ = SessionState::transferring;
     status_ = "travelling to " + (transfer->zone.empty() ? transfer->address : transfer->zone);
@@ -284,6 +306,7 @@ void ZoneSession::on_welcome(const protocol::Welcome& welcome, double now) {
   pending_action_ = 0;
   next_input_at_ = now;
   backoff_.reset();
+  last_kick_.reset();
   state_ = SessionState::in_world;
   status_ = resumed ? "session resumed" : "in " + welcome.zone;
 }
@@ -442,7 +465,7 @@ void ZoneSession::on_closed(const std::string& reason, double now) {
     protocol::Transfer transfer = std::move(*pending_transfer_);
     ++transfers_;
     previous_entity_ = 0;  // a new zone: a new entity
-    ZoneTarget next{transfer.address, transfer.zone, 0};
+    ZoneTarget next{transfer.address, transfer.zone, pending_instance_};
     const std::string status = status_;
     connect(next, std::move(transfer.ticket), now);
     state_ = SessionState::connecting;
@@ -451,6 +474,17 @@ void ZoneSession::on_closed(const std::string& reason, double now) {
   }
   if (kick_ && fatal_kick_) {
     state_ = SessionState::failed;
+    return;
+  }
+  if (kick_ && kick_replays_at_once(kick_->reason)) {
+    // The normal end of the place (an arena match): no backoff, ask for a ticket right away
+    // (the App re-plays through POST /v1/play, which seats the character in its saved zone).
+    status_ = kick_outcome_text(kick_->reason) + " — returning to the world";
+    kick_.reset();
+    previous_entity_ = 0;
+    state_ = SessionState::reconnecting;
+    retry_at_ = now;
+    awaiting_ticket_ = true;
     return;
   }
   std::string why = kick_ ? status_ : !failure_reason_.empty() ? failure_reason_ : reason;

@@ -106,6 +106,11 @@ class ZoneSession {
   void ticket_unavailable(const std::string& reason, double now);
   // The zone the session needs a fresh ticket for, when it is ready to reconnect.
   std::optional<ZoneTarget> wants_ticket() const;
+  // Goes to another place the API named (a matched tournament's arena): leaves the current
+  // instance cleanly (the zone releases the character, lease epoch unchanged), then connects
+  // there with `ticket`, as a portal transfer does (transfers() counts it, travel_destination()
+  // names it). Not connected: connects at once.
+  void join(const ZoneTarget& target, std::string ticket, double now);
   // The player leaves the world.
   void leave();
   // Cuts the connection as a network failure would (tests, the autoplay's drop_connection).
@@ -140,7 +145,11 @@ class ZoneSession {
   double cooldown_duration(uint8_t slot) const;
   uint64_t resumes() const { return resumes_; }      // reconnects that got our entity back
   uint64_t transfers() const { return transfers_; }  // portal travels completed
-  // The zone of the last Transfer (portal travel), empty before any.
+  // The last Kick of this place (cleared by the next Welcome), e.g. match_over.
+  std::optional<protocol::KickReason> last_kick() const { return last_kick_; }
+  // In an arena instance (zone arena_… or ws path /z/arena_…/): other players are targets.
+  bool in_arena() const;
+  // The zone of the last Transfer (portal travel or join()), empty before any.
   const std::string& travel_destination() const { return travel_destination_; }
   uint64_t reconnect_attempts() const { return reconnect_attempts_; }
   uint16_t last_input_seq() const { return input_seq_; }
@@ -172,6 +181,8 @@ class ZoneSession {
   ZoneTarget target_;
   std::string ticket_;
   std::optional<protocol::Transfer> pending_transfer_;
+  uint32_t pending_instance_ = 0;  // the instance of a join(); a zone's Transfer names none
+  std::optional<protocol::KickReason> last_kick_;
   std::string travel_destination_;
   std::optional<protocol::Kick> kick_;
   bool fatal_kick_ = false;

@@ -366,6 +366,46 @@ TEST(ZoneSession, TransferConnectsToTheNewZoneWithItsTicket) {
   EXPECT_EQ(h.session->state(), SessionState::in_world);
 }
 
+TEST(ZoneSession, JoinLeavesTheWorldInstanceAndEntersTheArenaWithItsTicket) {
+  Harness h(5.0f);
+  h.run(0.3);
+  ASSERT_EQ(h.session->state(), SessionState::in_world);
+  EXPECT_FALSE(h.session->in_arena());
+  h.session->join({"ws://arena:9000/z/arena_1/7", "arena_1", 7}, "arena-ticket", h.now);
+  EXPECT_EQ(h.session->state(), SessionState::transferring);  // the world connection closes first
+  h.run(0.3);
+  ASSERT_EQ(h.zone->urls.size(), 2u);
+  EXPECT_EQ(h.zone->urls[1], "ws://arena:9000/z/arena_1/7");
+  EXPECT_EQ(h.zone->tickets.back(), "arena-ticket");
+  EXPECT_EQ(h.session->transfers(), 1u);  // the App's loading screen counts it
+  EXPECT_EQ(h.session->travel_destination(), "arena_1");
+  EXPECT_EQ(h.session->target().instance, 7u);
+  EXPECT_EQ(h.session->state(), SessionState::in_world);
+  EXPECT_TRUE(h.session->in_arena());
+}
+
+TEST(ZoneSession, MatchOverAsksForATicketAtOnceAndPlaysOnWhereTheDirectorySays) {
+  Harness h(5.0f);
+  h.run(0.3);
+  h.session->join({"ws://arena:9000/z/arena_1/7", "arena_1", 7}, "arena-ticket", h.now);
+  h.run(0.3);
+  ASSERT_TRUE(h.session->in_arena());
+  h.zone->kick(protocol::KickReason::match_over);
+  h.frame();
+  h.frame();
+  // No reconnect backoff: the match ended on purpose, the App re-plays through POST /v1/play.
+  ASSERT_TRUE(h.session->wants_ticket()) << h.session->status_text();
+  EXPECT_EQ(h.session->last_kick(), protocol::KickReason::match_over);
+  EXPECT_NE(h.session->status_text().find("Match over"), std::string::npos) << h.session->status_text();
+  h.session->provide_ticket({"ws://hub:9000/z/hub_city_1/1", "hub_city_1", 1}, "replayed", h.now);
+  h.run(0.3);
+  EXPECT_EQ(h.zone->urls.back(), "ws://hub:9000/z/hub_city_1/1");
+  EXPECT_EQ(h.zone->tickets.back(), "replayed");
+  EXPECT_EQ(h.session->state(), SessionState::in_world);
+  EXPECT_FALSE(h.session->in_arena());
+  EXPECT_FALSE(h.session->last_kick());
+}
+
 TEST(ZoneSession, GameEventsFeedTheCombatLogAndFloatingNumbers) {
   Harness h(5.0f);
   h.run(0.3);
