@@ -55,6 +55,11 @@ void AutoplayRunner::begin_step(App& app, double now) {
     case ScriptCommand::open_window:
       if (!app.open_window(step.words[0])) fail("no window named " + step.words[0]);
       break;
+    case ScriptCommand::tournament:
+      app.open_window("tournaments");  // the window polls the queue status while queued
+      app.queue_for_tournament(step.words[0]);
+      phase_ = 0;
+      break;
     case ScriptCommand::drop_connection:
       if (ZoneSession* session = app.session()) {
         remembered_entity_ = session->own_entity();
@@ -162,6 +167,32 @@ void AutoplayRunner::update(App& app, double now) {
       return;
     case ScriptCommand::travel:
       return update_travel(app, now);
+    case ScriptCommand::tournament: {
+      // Phases: 0 queued, waiting for the arena; 1 fighting there; 2 match over, going back.
+      static constexpr const char* kPhases[] = {"not in an arena", "the match did not end", "not back in the world"};
+      if (elapsed > step.seconds)
+        return fail(std::string(kPhases[phase_]) + " after " + std::to_string(step.seconds) + " s" +
+                    (session ? " (" + std::string(to_string(session->state())) + ": " + session->status_text() + ")" : ""));
+      if (!session) return;
+      if (phase_ == 0 && in_world && session->in_arena()) {
+        std::fprintf(stderr, "autoplay: in the arena %s (instance %u)\n", session->zone_name().c_str(), session->instance_id());
+        phase_ = 1;
+      }
+      if (phase_ == 1) {
+        if (session->last_kick() == protocol::KickReason::match_over || (in_world && !session->in_arena())) {
+          std::fprintf(stderr, "autoplay: match over\n");
+          phase_ = 2;
+        } else if (in_world) {
+          if (app.target() == 0) app.target_nearest();
+          app.use_hotbar(1, now);
+        }
+      }
+      if (phase_ == 2 && in_world && !session->in_arena() && session->predictor().initialized()) {
+        std::fprintf(stderr, "autoplay: back in %s after the match\n", session->zone_name().c_str());
+        return advance();
+      }
+      return;
+    }
     case ScriptCommand::screenshot:
       if (++settle_frames_ >= kSettleFrames) {
         screenshot_ = step.words[0] + ".bmp";

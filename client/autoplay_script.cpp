@@ -33,6 +33,7 @@ constexpr CommandSpec kCommands[] = {
     {"open_window", ScriptCommand::open_window, 1, 1},
     {"drop_connection", ScriptCommand::drop_connection, 0, 1},
     {"travel", ScriptCommand::travel, 2, 3},
+    {"tournament", ScriptCommand::tournament, 1, 2},
     {"screenshot", ScriptCommand::screenshot, 1, 1},
     {"quit", ScriptCommand::quit, 0, 0},
 };
@@ -121,6 +122,13 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
         if (!id || *id < 1 || *id != std::floor(*id)) return fail("dev_character ID must be a positive integer");
         step.number = *id;
         step.words = {words[2]};
+        break;
+      }
+      case ScriptCommand::tournament: {
+        const auto timeout = seconds_at(2, kDefaultTournamentTimeoutSeconds);
+        if (!timeout) return fail("bad timeout '" + words[2] + "'");
+        step.words = {words[1]};
+        step.seconds = *timeout;
         break;
       }
       case ScriptCommand::enter_world:

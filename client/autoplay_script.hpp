@@ -18,6 +18,9 @@
 //   travel ZONE SHOT [TIMEOUT]   walk (shortest tile route) onto the nearest portal to ZONE, save
 //                                the loading screen as SHOT.bmp, wait until in the world in ZONE
 //                                (default TIMEOUT: 60)
+//   tournament ID [TIMEOUT]      queue for tournament ID (tournament window), wait until in its
+//                                arena, attack the nearest other player until the match is
+//                                over, wait until back in the world (default TIMEOUT: 120)
 //   screenshot NAME              save the current frame as NAME.bmp in --screenshot-dir
 //   quit                         exit with status 0 (also implied at the end of the script)
 // Timeouts and durations are seconds (decimals allowed). Default TIMEOUT: 15.
@@ -46,6 +49,7 @@ enum class ScriptCommand {
   open_window,
   drop_connection,
   travel,
+  tournament,
   screenshot,
   quit,
 };
@@ -56,6 +60,8 @@ const char* to_string(ScriptCommand command);
 inline constexpr double kDefaultScriptTimeoutSeconds = 15.0;
 // Default for `travel`: the walk to a portal across a hub takes most of it.
 inline constexpr double kDefaultTravelTimeoutSeconds = 60.0;
+// Default for `tournament`: matchmaking, the arena's start and a fight to the end.
+inline constexpr double kDefaultTournamentTimeoutSeconds = 120.0;
 // Longest duration or timeout a script may ask for: a typo like "wait 6000" should fail the
 // parse, not hang a test run for hours.
 inline constexpr double kMaxScriptSeconds = 600.0;

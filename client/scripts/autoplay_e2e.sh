@@ -9,9 +9,14 @@
 # to the hub's portal and follows the zone's Transfer to forest. The test passes when the
 # client exits 0 having logged "arrived in forest", and the screenshots of login, character
 # select, the world, the loading screen and forest are non-trivial and differ from one another.
+# `autoplay_e2e.sh arena` (CTest client_arena_e2e) instead hosts arena_1 too, runs one bot that
+# queues arena_1v1 with --behaviour fight, and the client plays client/scripts/arena.autoplay:
+# queue, get matched with the bot, enter the arena, fight until Kick match_over, back in the
+# hub through POST /v1/play; it passes when the client says so and the match is finished.
 # Exit 77 (CTest: skipped) when a binary or service it needs is missing (e.g. the asan preset,
 # which does not build the client).
 set -euo pipefail
+mode=${1:-world}
 cd "$(dirname "$0")/../.."
 build=${OMEGA_BUILD_DIR:-build/release}
 client=$build/client/omega-client
@@ -84,7 +89,7 @@ OMEGA_ZONE_HOST=127.0.0.1 OMEGA_ZONE_PORT=$ws_port OMEGA_ZONE_HTTP_PORT=$http_po
 OMEGA_ZONE_TICKET_PUBLIC_KEY=$public_key OMEGA_ZONE_API_URL="http://127.0.0.1:$api_port" \
 OMEGA_ZONE_SERVICE_TOKEN=$service_token OMEGA_ZONE_REDIS_URL=$REDIS_URL OMEGA_ZONE_REDIS_PREFIX=omega: \
 OMEGA_ZONE_PROCESS_ID=client-e2e-zone OMEGA_ZONE_PUBLIC_WS_URL="ws://127.0.0.1:$ws_port" \
-OMEGA_ZONE_HOSTS=hub_city_1,forest OMEGA_ZONE_OPEN=hub_city_1:1,forest:1 \
+OMEGA_ZONE_HOSTS=hub_city_1,forest$([[ $mode == arena ]] && echo ,arena_1) OMEGA_ZONE_OPEN=hub_city_1:1,forest:1 \
 OMEGA_ZONE_WORLD_FILE=content/world.json \
   "$zone" >"$work/zone.out" 2>"$work/zone.log" &
 pids+=($!)
@@ -93,6 +98,27 @@ for _ in $(seq 300); do
   kill -0 "${pids[-1]}" 2>/dev/null || die "omega-zone exited" "$work/zone.log"
   sleep 0.1
 done
+
+if [[ $mode == arena ]]; then
+  # The opponent: one bot that queues arena_1v1 and fights the nearest player in the arena.
+  "$bots" --api "http://127.0.0.1:$api_port" --count 1 --account-prefix arenabot --behaviour fight \
+    --tournament arena_1v1 --tournament-after 2 --tournament-wait 90 \
+    --replay-timeout 60 --join-timeout 60 --seconds 150 >"$work/bots.out" 2>"$work/bots.log" &
+  pids+=($!)
+  status=0
+  SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy timeout 170 "$client" --software --size 1280x720 \
+    --api "http://127.0.0.1:$api_port" --autoplay client/scripts/arena.autoplay --screenshot-dir "$work/shots" \
+    >"$work/client.out" 2>"$work/client.log" || status=$?
+  grep -E '^(autoplay|omega-client):' "$work/client.log" >&2 || true
+  [[ $status == 0 ]] || die "omega-client exited with $status" "$work/client.log" "$work/zone.log" "$work/api.log"
+  grep -q 'autoplay: back in hub_city_1 after the match' "$work/client.log" ||
+    die "the client never came back to the hub after the match" "$work/client.log"
+  matches=$(psql "$DATABASE_URL" -Atc "SELECT state || ' ' || winner_team FROM tournament_matches")
+  echo "autoplay_e2e: matches: $matches" >&2
+  [[ $matches =~ ^finished\ [012]$ ]] || die "expected one finished match, got: $matches" "$work/zone.log"
+  echo "autoplay_e2e: arena OK"
+  exit 0
+fi
 
 # Other players in view: bots in API mode (their own accounts and characters), standing in
 # the hub where a new character starts.
