@@ -31,6 +31,12 @@ TEST(ZoneConfig, DefaultsNeedOnlyTheKey) {
   EXPECT_EQ(c.view_radius, 24.0f);
   EXPECT_EQ(c.full_rate_radius, 24.0f);  // defaults to the view radius
   EXPECT_EQ(c.ticket_public_key[0], 0xaa);
+  // Limits fit for a public address (issue 13), not for 10,000 bots on one IP.
+  EXPECT_EQ(c.max_connections_per_ip, 32u);
+  EXPECT_EQ(c.max_pending_per_ip, 8u);
+  EXPECT_EQ(c.max_pending_connections, 1024u);
+  EXPECT_EQ(c.max_connections, 0u);
+  EXPECT_EQ(c.slow_client_timeout_s, 5.0);
 
   auto missing = load_zone_config("", env_of({}));
   EXPECT_FALSE(missing.ok());
@@ -39,13 +45,16 @@ TEST(ZoneConfig, DefaultsNeedOnlyTheKey) {
 
 TEST(ZoneConfig, EnvironmentOverridesTheFile) {
   const std::string toml = R"(
-ticket_public_key = ")" + kKey + R"("
+ticket_public_key = ")" + kKey +
+                           R"("
 port = 7000
 map = "open:300"
 view_radius = 30.5
 spawn = "random"
 fast_ack = false
 max_connections_per_ip = 4
+max_pending_per_ip = 2
+slow_client_timeout_s = 2.5
 )";
   auto result = load_zone_config(
       "", env_of({{"OMEGA_ZONE_PORT", "0"}, {"OMEGA_ZONE_VIEW_RADIUS", "inf"}}), toml);
@@ -59,6 +68,8 @@ max_connections_per_ip = 4
   EXPECT_EQ(c.spawn, SpawnMode::random);
   EXPECT_FALSE(c.fast_ack);
   EXPECT_EQ(c.max_connections_per_ip, 4u);
+  EXPECT_EQ(c.max_pending_per_ip, 2u);
+  EXPECT_EQ(c.slow_client_timeout_s, 2.5);
 }
 
 TEST(ZoneConfig, BadValuesGiveClearErrors) {
@@ -73,8 +84,8 @@ TEST(ZoneConfig, BadValuesGiveClearErrors) {
   for (const char* needle : {"OMEGA_ZONE_TICKET_PUBLIC_KEY: expected 64 hex",
                              "OMEGA_ZONE_PORT: must be in [0, 65535], got 70000",
                              "OMEGA_ZONE_TICK_HZ: expected an integer, got 'fast'",
-                             "OMEGA_ZONE_SPAWN: expected point or random", "OMEGA_ZONE_MAP:",
-                             "view_margin: must be in", "bogus: unknown option"})
+                             "OMEGA_ZONE_SPAWN: expected point or random",
+                             "OMEGA_ZONE_MAP:", "view_margin: must be in", "bogus: unknown option"})
     EXPECT_NE(result.error.find(needle), std::string::npos) << needle << "\n" << result.error;
 }
 

@@ -30,8 +30,8 @@ struct ZoneFixture : testing::Test {
   ZoneMetrics metrics;
   NullCheckpoints checkpoints;
   ZoneConfig config = make_config();
-  std::unique_ptr<ZoneServer> server = std::make_unique<ZoneServer>(config, map, pool, metrics,
-                                                                    checkpoints);
+  std::unique_ptr<ZoneServer> server =
+      std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
   uint32_t tick = 0;
   int64_t now_ns = 1'000'000'000;
   uint8_t next_nonce = 1;
@@ -171,13 +171,13 @@ TEST_F(ZoneFixture, ProtocolOrderViolations) {
   EXPECT_EQ(kick_of(2), KickReason::protocol_error);
 }
 
-TEST_F(ZoneFixture, HelloAndIdleTimeouts) {
+// The hello timeout belongs to the transport (it can tell our own delay from the client's);
+// the simulation closes welcomed sessions that went silent.
+TEST_F(ZoneFixture, IdleTimeout) {
   connect(1);
   EXPECT_NE(join(2, 5), 0u);
-  advance(30);  // 1 s
-  EXPECT_EQ(take()[1].closed, KickReason::none);
-  advance(static_cast<int>(config.hello_timeout_s * 30));
-  EXPECT_EQ(kick_of(1), KickReason::hello_timeout);
+  advance(static_cast<int>(config.hello_timeout_s * 30) + 30);
+  EXPECT_EQ(take()[1].closed, KickReason::none) << "a connection without Hello is the transport's";
   // Session 2 sends nothing: idle after idle_timeout_s.
   advance(static_cast<int>(config.idle_timeout_s * 30) + 2);
   EXPECT_EQ(kick_of(2), KickReason::idle_timeout);
@@ -251,7 +251,8 @@ TEST_F(ZoneFixture, InputsAreAckedAndActionsRejected) {
 }
 
 // The replies to this client's actions, by input seq.
-std::map<uint16_t, protocol::RejectReason> replies(const std::vector<protocol::ServerMessage>& messages) {
+std::map<uint16_t, protocol::RejectReason> replies(
+    const std::vector<protocol::ServerMessage>& messages) {
   std::map<uint16_t, protocol::RejectReason> out;
   for (const auto& m : messages) {
     if (const auto* r = std::get_if<protocol::ActionReject>(&m)) out[r->input_seq] = r->reason;
@@ -281,10 +282,10 @@ TEST_F(ZoneFixture, CheatingClientGainsNothing) {
   };
   const uint32_t near_id = world.state(near_wolf).id;
   const uint32_t hidden_id = world.state(hidden_wolf).id;
-  send_action(10, 1, near_id);       // 5 tiles: out of melee range
-  send_action(11, 1, hidden_id);     // never sent to this client
-  send_action(12, 1, 999'999);       // an id that does not exist
-  send_action(13, 15, near_id);      // a slot warriors do not have
+  send_action(10, 1, near_id);    // 5 tiles: out of melee range
+  send_action(11, 1, hidden_id);  // never sent to this client
+  send_action(12, 1, 999'999);    // an id that does not exist
+  send_action(13, 15, near_id);   // a slot warriors do not have
   advance();
   auto r = replies(take()[1].messages);
   EXPECT_EQ(r[10], protocol::RejectReason::out_of_range);
@@ -346,7 +347,8 @@ TEST_F(ZoneFixture, EventsGoOnlyToClientsThatSeeTheEntity) {
     int n = 0;
     for (const auto& m : messages)
       if (const auto* e = std::get_if<protocol::GameEvent>(&m))
-        for (uint32_t i = 0; i < e->count; ++i) n += e->events[i].type == protocol::GameEventType::damage;
+        for (uint32_t i = 0; i < e->count; ++i)
+          n += e->events[i].type == protocol::GameEventType::damage;
     return n;
   };
   EXPECT_EQ(damage_events(sent[1].messages), 1);
