@@ -65,12 +65,13 @@ bool RawWsClient::connect(uint16_t port, const std::string& source_ip, int recei
   return ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
 }
 
-bool RawWsClient::upgrade(const std::string& path) {
+bool RawWsClient::upgrade(const std::string& path, const std::string& extra_headers) {
   const std::string request =
       "GET " + path +
       " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
       "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-      "Sec-WebSocket-Version: 13\r\n\r\n";
+      "Sec-WebSocket-Version: 13\r\n" +
+      extra_headers + "\r\n";
   if (!write_all(fd_, reinterpret_cast<const uint8_t*>(request.data()), request.size()))
     return false;
   // Byte by byte up to the blank line, so no frame after the head is swallowed.

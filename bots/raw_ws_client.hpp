@@ -34,8 +34,9 @@ class RawWsClient {
   // server's kernel queue fill at fewer bytes, as it does for real clients). False on failure.
   bool connect(uint16_t port, const std::string& source_ip = "127.0.0.1", int receive_buffer = 0,
                int segment_bytes = 0);
-  // Sends the upgrade request for `path` and reads the response head: true on 101.
-  bool upgrade(const std::string& path = "/");
+  // Sends the upgrade request for `path` (plus `extra_headers`, each line ending in CRLF) and
+  // reads the response head: true on 101.
+  bool upgrade(const std::string& path = "/", const std::string& extra_headers = "");
   // One masked frame; `fin` false starts a fragmented message. False when the write fails.
   bool send_frame(uint8_t opcode, const std::vector<uint8_t>& payload, bool fin = true);
   bool send_message(const protocol::ClientMessage& message);

@@ -222,6 +222,41 @@ TEST(ZoneHardening, TheDefaultSessionLimitPerAddressIsForThePublicInternet) {
   EXPECT_EQ(zone->terminate(10 * kSlowdown), 0) << zone->stderr_text();
 }
 
+// Behind a trusted reverse proxy every connection comes from the proxy: the per-address
+// limits apply to the client X-Forwarded-For names, and the proxy is never capped itself.
+TEST(ZoneHardening, BehindATrustedProxyTheLimitsApplyToTheForwardedClient) {
+  auto env = zone_env("open:32");
+  env["OMEGA_ZONE_TRUSTED_PROXIES"] = "127.0.0.9/32";
+  env["OMEGA_ZONE_MAX_CONNECTIONS_PER_IP"] = "2";
+  env["OMEGA_ZONE_MAX_PENDING_PER_IP"] = "1";
+  auto zone = start_zone(env);
+  ASSERT_NE(zone, nullptr);
+  auto through_proxy = [&](const char* source, const char* client) {
+    auto c = std::make_unique<RawWsClient>();
+    const std::string header = std::string("X-Forwarded-For: ") + client + "\r\n";
+    EXPECT_TRUE(c->connect(zone->ws_port(), source) && c->upgrade("/", header)) << client;
+    return c;
+  };
+  // Three players of 198.51.100.7 through the proxy: the third is one too many.
+  auto a1 = through_proxy("127.0.0.9", "198.51.100.7");
+  auto a2 = through_proxy("127.0.0.9", "198.51.100.7");
+  auto a3 = through_proxy("127.0.0.9", "198.51.100.7");
+  EXPECT_TRUE(a3->read_until_closed(5 * kSlowdown));
+  EXPECT_EQ(a3->kick(), KickReason::too_many_connections);
+  // Others through the same proxy are not: the proxy itself is neither capped nor counted.
+  auto b1 = through_proxy("127.0.0.9", "198.51.100.8");
+  auto b2 = through_proxy("127.0.0.9", "198.51.100.8");
+  EXPECT_FALSE(a1->closed_within(0.3));
+  EXPECT_FALSE(b2->closed_within(0.3));
+  // A peer that is not a trusted proxy cannot claim to be someone else.
+  auto forger1 = through_proxy("127.0.0.10", "203.0.113.1");
+  auto forger2 = through_proxy("127.0.0.10", "203.0.113.2");
+  auto forger3 = through_proxy("127.0.0.10", "203.0.113.3");
+  EXPECT_TRUE(forger3->read_until_closed(5 * kSlowdown));
+  EXPECT_EQ(forger3->kick(), KickReason::too_many_connections);
+  EXPECT_EQ(zone->terminate(10 * kSlowdown), 0) << zone->stderr_text();
+}
+
 // CPU seconds (user + system) the process has used.
 double cpu_seconds(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");

@@ -12,6 +12,7 @@
 
 #include <toml++/toml.h>
 
+#include "common/client_address.hpp"
 #include "protocol/quantize.hpp"
 #include "protocol/ticket.hpp"
 
@@ -224,6 +225,13 @@ const std::vector<Option>& options() {
        [](ZoneConfig& c, const std::string& v) {
          return parse_unsigned(v, c.max_connections, 0, 10000000);
        }},
+      {"trusted_proxies",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         std::string error;
+         if (!common::CidrList::parse(v, error)) return error;
+         c.trusted_proxies = v;
+         return "";
+       }},
       {"socket_send_buffer_bytes",
        [](ZoneConfig& c, const std::string& v) {
          return parse_unsigned(v, c.socket_send_buffer_bytes, 0, 1u << 30);
@@ -253,13 +261,11 @@ const std::vector<Option>& options() {
          return parse_double(v, c.slow_client_timeout_s, 0.05, 3600);
        }},
       {"heartbeat_interval_s",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_double(v, c.heartbeat_interval_s, 0.05, 3600);
-       }},
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.heartbeat_interval_s, 0.05, 3600); }},
       {"resume_window_s",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_double(v, c.resume_window_s, 0, 86400);
-       }},
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.resume_window_s, 0, 86400); }},
       {"shutdown_grace_s",
        [](ZoneConfig& c,
           const std::string& v) { return parse_double(v, c.shutdown_grace_s, 0, 60); }},

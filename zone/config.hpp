@@ -49,6 +49,9 @@ struct ZoneConfig {
   uint32_t max_pending_connections = kDefaultMaxPendingConnections;
   // Connections of every kind at once; 0 = RLIMIT_NOFILE - kReservedFileDescriptors.
   uint32_t max_connections = 0;
+  // Reverse proxies whose X-Forwarded-For names the client (comma list of CIDRs; validated
+  // on load): per-address limits then apply to the client, not to the proxy.
+  std::string trusted_proxies;
   // SO_SNDBUF of each client socket; 0 = the kernel's default (autotuned).
   uint32_t socket_send_buffer_bytes = 0;
   uint32_t max_players = kDefaultMaxPlayers;

@@ -78,14 +78,16 @@ TEST(ZoneConfig, BadValuesGiveClearErrors) {
                                          {"OMEGA_ZONE_PORT", "70000"},
                                          {"OMEGA_ZONE_TICK_HZ", "fast"},
                                          {"OMEGA_ZONE_SPAWN", "everywhere"},
-                                         {"OMEGA_ZONE_MAP", "open:3"}}),
+                                         {"OMEGA_ZONE_MAP", "open:3"},
+                                         {"OMEGA_ZONE_TRUSTED_PROXIES", "10.0.0.0/99"}}),
                                  std::string("view_margin = -1\nbogus = 1\n"));
   ASSERT_FALSE(result.ok());
-  for (const char* needle : {"OMEGA_ZONE_TICKET_PUBLIC_KEY: expected 64 hex",
-                             "OMEGA_ZONE_PORT: must be in [0, 65535], got 70000",
-                             "OMEGA_ZONE_TICK_HZ: expected an integer, got 'fast'",
-                             "OMEGA_ZONE_SPAWN: expected point or random",
-                             "OMEGA_ZONE_MAP:", "view_margin: must be in", "bogus: unknown option"})
+  for (const char* needle :
+       {"OMEGA_ZONE_TICKET_PUBLIC_KEY: expected 64 hex",
+        "OMEGA_ZONE_PORT: must be in [0, 65535], got 70000",
+        "OMEGA_ZONE_TICK_HZ: expected an integer, got 'fast'",
+        "OMEGA_ZONE_SPAWN: expected point or random", "OMEGA_ZONE_MAP:", "view_margin: must be in",
+        "bogus: unknown option", "OMEGA_ZONE_TRUSTED_PROXIES: bad prefix length in '10.0.0.0/99'"})
     EXPECT_NE(result.error.find(needle), std::string::npos) << needle << "\n" << result.error;
 }
 

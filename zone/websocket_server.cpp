@@ -19,6 +19,7 @@
 #include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/client_address.hpp"
 #include "zone/instance_directory.hpp"
 #include "zone/limits.hpp"
 #include "zone/listen_acceptor.hpp"
@@ -111,14 +112,20 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
         inbox(in),
         metrics(m),
         pool(p),
-        directory(d) {}
+        directory(d) {
+    std::string error;  // validated when the configuration was loaded
+    trusted_proxies =
+        common::CidrList::parse(config.trusted_proxies, error).value_or(common::CidrList{});
+  }
 
   void accept();
   void on_accepted(tcp::socket socket);
   void flush();  // network thread: hands pending outgoing messages to their sessions
   // Bookkeeping of one connection's life (network thread).
-  void connection_upgraded(const std::string& ip);
-  void connection_ended(const std::string& ip, bool upgraded);
+  // `peer`: the socket's remote address (pending connections are counted under it);
+  // `client`: who it is for the session limit (X-Forwarded-For behind a trusted proxy).
+  void connection_upgraded(const std::string& peer, const std::string& client);
+  void connection_ended(const std::string& peer, const std::string& client, bool upgraded);
 
   asio::io_context& io;
   tcp::acceptor acceptor;
@@ -128,6 +135,7 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
   ZoneMetrics& metrics;
   MessagePool& pool;
   const InstanceDirectory& directory;
+  common::CidrList trusted_proxies;
   ConnectionId next_id = 1;
   bool accepting = true;
   std::unordered_map<ConnectionId, std::weak_ptr<WsSession>> sessions;
@@ -236,6 +244,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     const auto& request = upgrade_->get();
     const auto target = request.target();
     instance_ = server_->directory.resolve({target.data(), target.size()});
+    const auto forwarded = request["X-Forwarded-For"];
+    client_ip_ =
+        common::client_address(ip_, {forwarded.data(), forwarded.size()}, server_->trusted_proxies);
     if (instance_ == InstanceDirectory::kNone || !websocket::is_upgrade(request)) {
       reply_.emplace();
       reply_->result(instance_ == InstanceDirectory::kNone ? http::status::not_found
@@ -279,10 +290,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void on_accept(beast::error_code ec) {
     if (ec) return end();
     upgraded_ = true;
-    server_->connection_upgraded(ip_);
+    server_->connection_upgraded(ip_, client_ip_);
     server_->metrics.connections.fetch_add(1);
     server_->open.fetch_add(1);
-    if (server_->per_ip[ip_].sessions > server_->config.max_connections_per_ip) {
+    if (server_->per_ip[client_ip_].sessions > server_->config.max_connections_per_ip) {
       kick(KickReason::too_many_connections);
     } else {
       reported_ = true;
@@ -507,7 +518,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     queue_.drop_unsent();  // a write in flight still owns its buffers until on_write
     close_socket();
     server_->sessions.erase(id_);
-    server_->connection_ended(ip_, upgraded_);
+    server_->connection_ended(ip_, client_ip_, upgraded_);
     if (upgraded_) {
       server_->metrics.connections.fetch_sub(1);
       server_->open.fetch_sub(1);
@@ -533,7 +544,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::optional<http::request_parser<http::empty_body>> upgrade_;
   std::optional<http::response<http::string_body>> reply_;
   uint32_t instance_ = InstanceDirectory::kNone;
-  std::string ip_;
+  std::string ip_;         // the socket's peer
+  std::string client_ip_;  // the client: ip_, or X-Forwarded-For behind a trusted proxy
   OutgoingQueue queue_;
   PingTracker pings_;
   int64_t slow_client_timeout_ns_ = seconds_to_ns(server_->config.slow_client_timeout_s);
@@ -580,7 +592,8 @@ void WebSocketServer::Impl::on_accepted(tcp::socket socket) {
     refused = &metrics.refused_max_connections;
   else if (pending_total >= config.max_pending_connections)
     refused = &metrics.refused_pending_total;
-  else if (count.pending >= config.max_pending_per_ip)
+  // A trusted proxy carries many clients' handshakes: only the total cap applies to it.
+  else if (count.pending >= config.max_pending_per_ip && !trusted_proxies.contains(ip))
     refused = &metrics.refused_pending_per_ip;
   if (refused != nullptr) {
     refused->fetch_add(1, std::memory_order_relaxed);
@@ -598,15 +611,19 @@ void WebSocketServer::Impl::on_accepted(tcp::socket socket) {
   session->start();
 }
 
-void WebSocketServer::Impl::connection_upgraded(const std::string& ip) {
-  AddressCount& count = per_ip[ip];
-  --count.pending;
+void WebSocketServer::Impl::connection_upgraded(const std::string& peer,
+                                                const std::string& client) {
+  --per_ip[peer].pending;
   --pending_total;
-  ++count.sessions;
+  ++per_ip[client].sessions;
+  auto it = per_ip.find(peer);
+  if (it->second.pending == 0 && it->second.sessions == 0) per_ip.erase(it);
 }
 
-void WebSocketServer::Impl::connection_ended(const std::string& ip, bool upgraded) {
-  auto it = per_ip.find(ip);
+void WebSocketServer::Impl::connection_ended(const std::string& peer, const std::string& client,
+                                             bool upgraded) {
+  const std::string& key = upgraded ? client : peer;
+  auto it = per_ip.find(key);
   if (it == per_ip.end()) return;
   if (upgraded) {
     --it->second.sessions;
