@@ -20,7 +20,8 @@ ServiceContext make_context(const Config& config, DbPool& database, RedisPool& r
 
 HttpResponse from_api_error(const ApiError& error) {
   auto response = error_response(error.status(), error.code(), error.what());
-  if (!error.header_name.empty()) response.headers.emplace_back(error.header_name, error.header_value);
+  if (!error.header_name.empty())
+    response.headers.emplace_back(error.header_name, error.header_value);
   return response;
 }
 
@@ -36,11 +37,13 @@ Application::Application(Config config)
       content_(ContentCatalog::load(config_.content_dir)),
       world_(load_world(config_.world_file)),
       tickets_(config_.ticket_signing_seed, std::chrono::seconds(config_.ticket_ttl_s)),
-      database_(config_.database_url, config_.database_pool_size,
+      database_(database_connection_string(config_), config_.database_pool_size,
                 std::chrono::milliseconds(config_.database_acquire_timeout_ms)),
-      redis_(config_.redis_url, config_.redis_pool_size, std::chrono::milliseconds(config_.redis_timeout_ms)),
+      redis_(config_.redis_url, config_.redis_pool_size,
+             std::chrono::milliseconds(config_.redis_timeout_ms)),
       passwords_(config_.argon2_ops_limit, config_.argon2_memory_kib, config_.hash_concurrency),
-      tokens_(config_.jwt_secret, config_.jwt_issuer, std::chrono::seconds(config_.access_token_ttl_s)),
+      tokens_(config_.jwt_secret, config_.jwt_issuer,
+              std::chrono::seconds(config_.access_token_ttl_s)),
       auth_(make_context(config_, database_, redis_, passwords_, tokens_, content_)),
       leaderboards_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       characters_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
@@ -50,10 +53,10 @@ Application::Application(Config config)
       registry_(make_context(config_, database_, redis_, passwords_, tokens_, content_)),
       directory_(config_, world_, registry_, tickets_),
       parties_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
-      tournaments_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, leaderboards_,
-                   registry_, tickets_),
-      world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, world_, registry_,
-                     directory_, leaderboards_),
+      tournaments_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
+                   leaderboards_, registry_, tickets_),
+      world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
+                     world_, registry_, directory_, leaderboards_),
       market_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
@@ -64,12 +67,15 @@ Application::Application(Config config)
   tournaments_.register_routes(router_);
   world_service_.register_routes(router_);
   market_.register_routes(router_);
-  router_.add(Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
-              [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); });
-  metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.", [this] { return in_flight_.load(); });
+  router_.add(
+      Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
+      [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); });
+  metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.",
+                     [this] { return in_flight_.load(); });
   metrics_.add_gauge("omega_api_worker_queue", "Requests waiting for a worker thread.",
                      [this] { return static_cast<double>(workers_.queued()); });
-  metrics_.add_gauge("omega_api_market_retries", "Market transactions retried after a deadlock or serialization failure.",
+  metrics_.add_gauge("omega_api_market_retries",
+                     "Market transactions retried after a deadlock or serialization failure.",
                      [this] { return static_cast<double>(market_.retries()); });
   metrics_.add_gauge("omega_api_database_connections", "Open PostgreSQL connections.",
                      [this] { return database_.open_connections(); });
@@ -77,11 +83,19 @@ Application::Application(Config config)
 
 Application::~Application() = default;
 
-int Application::migrate() { return apply_migrations(database_, config_.migrations_dir); }
+int Application::migrate() {
+  return apply_migrations(database_, config_.migrations_dir);
+}
 
 void Application::register_health_routes() {
-  router_.add(Method::get, "/healthz", [](const HttpRequest&) { return json_response(200, {{"status", "ok"}}); },
-              [](const HttpRequest&) { return std::optional<HttpResponse>(json_response(200, {{"status", "ok"}})); });
+  router_.add(
+      Method::get, "/healthz",
+      [](const HttpRequest&) {
+        return json_response(200, {{"status", "ok"}});
+      },
+      [](const HttpRequest&) {
+        return std::optional<HttpResponse>(json_response(200, {{"status", "ok"}}));
+      });
   router_.add(Method::get, "/readyz", [this](const HttpRequest&) { return readiness(); });
   router_.add(Method::get, "/metrics", [this](const HttpRequest&) {
     HttpResponse response;
@@ -113,8 +127,10 @@ HttpResponse Application::readiness() {
     ready = false;
   }
   if (!ready) {
-    auto response = json_response(503, {{"status", "unavailable"}, {"checks", checks},
-                                        {"error", {{"code", "unavailable"}, {"message", "a dependency is unreachable"}}}});
+    auto response = json_response(
+        503, {{"status", "unavailable"},
+              {"checks", checks},
+              {"error", {{"code", "unavailable"}, {"message", "a dependency is unreachable"}}}});
     response.headers.emplace_back("Retry-After", "1");
     return response;
   }
@@ -125,7 +141,8 @@ HttpResponse Application::content(const HttpRequest& request) const {
   HttpResponse response;
   response.headers.emplace_back("ETag", content_.etag());
   response.headers.emplace_back("Cache-Control", "public, max-age=60");
-  if (const auto tag = request.header("if-none-match"); tag && etag_matches(*tag, content_.etag())) {
+  if (const auto tag = request.header("if-none-match");
+      tag && etag_matches(*tag, content_.etag())) {
     response.status = 304;
     response.content_type.clear();
     return response;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -25,13 +26,43 @@ jwt_secret = "toml-secret-that-is-long-enough-123"
   EXPECT_EQ(config.port, 9000);
   EXPECT_TRUE(config.trust_forwarded_for);
   EXPECT_EQ(config.database_url, "postgresql://from-toml/omega");
-  ASSERT_EQ(apply_environment(config, {{"OMEGA_API_PORT", "9100"}, {"DATABASE_URL", "postgresql://env/omega"},
-                                       {"OMEGA_MIGRATE_ON_START", "false"}, {"UNRELATED", "x"}}),
+  ASSERT_EQ(apply_environment(config, {{"OMEGA_API_PORT", "9100"},
+                                       {"DATABASE_URL", "postgresql://env/omega"},
+                                       {"OMEGA_MIGRATE_ON_START", "false"},
+                                       {"UNRELATED", "x"}}),
             "");
   EXPECT_EQ(config.port, 9100);
   EXPECT_EQ(config.database_url, "postgresql://env/omega");
   EXPECT_FALSE(config.migrate_on_start);
   EXPECT_EQ(validate(config), "");
+}
+
+TEST(ApiConfig, SecretsComeFromFilesNamedByTheFileVariables) {
+  const std::string path = testing::TempDir() + "omega-api-jwt-secret";
+  std::ofstream(path) << "a-jwt-secret-from-a-docker-secret-file\n";
+  Config config;
+  ASSERT_EQ(apply_environment(
+                config, {{"OMEGA_JWT_SECRET_FILE", path}, {"OMEGA_DATABASE_PASSWORD_FILE", path}}),
+            "");
+  EXPECT_EQ(config.jwt_secret, "a-jwt-secret-from-a-docker-secret-file");
+  EXPECT_EQ(config.database_password, config.jwt_secret);
+  EXPECT_NE(apply_environment(config, {{"OMEGA_JWT_SECRET", "x"}, {"OMEGA_JWT_SECRET_FILE", path}}),
+            "")
+      << "both set";
+  EXPECT_NE(apply_environment(config, {{"OMEGA_SERVICE_TOKEN_FILE", "/nonexistent/token"}}), "");
+  std::remove(path.c_str());
+}
+
+TEST(ApiConfig, TheDatabasePasswordIsAddedToTheUrlEncoded) {
+  Config config;
+  config.database_url = "postgresql://omega@db:5432/omega";
+  EXPECT_EQ(database_connection_string(config), config.database_url);
+  config.database_password = "p@ss word/&%";
+  EXPECT_EQ(database_connection_string(config),
+            "postgresql://omega@db:5432/omega?password=p%40ss%20word%2F%26%25");
+  config.database_url = "postgresql://omega@db/omega?sslmode=require";
+  EXPECT_EQ(database_connection_string(config),
+            "postgresql://omega@db/omega?sslmode=require&password=p%40ss%20word%2F%26%25");
 }
 
 TEST(ApiConfig, BadValuesAreReported) {
