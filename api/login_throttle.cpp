@@ -79,9 +79,10 @@ LoginThrottle::LoginThrottle(RedisPool& redis, std::string key_prefix, LoginThro
 
 LoginThrottle::Attempt LoginThrottle::begin(const std::string& account, const std::string& client) {
   Attempt attempt;
-  // '|' cannot occur in a client key (an address), so no two pairs share a key.
-  attempt.account_key = key_prefix_ + "pair:" + client + "|" + account;
-  attempt.client_key = key_prefix_ + "client:" + client;
+  // '|' cannot occur in a client key (an address), so no two pairs share a key. The braces
+  // are a Redis Cluster hash tag: the script's two keys live in one slot.
+  attempt.account_key = key_prefix_ + "pair:{" + client + "}|" + account;
+  attempt.client_key = key_prefix_ + "client:{" + client + "}";
   const auto reply = redis_.command(
       {"EVAL", std::string(kNow) + kBegin, "2", attempt.account_key, attempt.client_key,
        std::to_string(policy_.free_failures), milliseconds(policy_.delay_base),
