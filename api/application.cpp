@@ -64,8 +64,10 @@ Application::Application(Config config)
   tournaments_.register_routes(router_);
   world_service_.register_routes(router_);
   market_.register_routes(router_);
-  router_.add(Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
-              [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); });
+  router_.add(
+      Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
+      [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); },
+      Access::anonymous);
   metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.", [this] { return in_flight_.load(); });
   metrics_.add_gauge("omega_api_worker_queue", "Requests waiting for a worker thread.",
                      [this] { return static_cast<double>(workers_.queued()); });
@@ -80,15 +82,27 @@ Application::~Application() = default;
 int Application::migrate() { return apply_migrations(database_, config_.migrations_dir); }
 
 void Application::register_health_routes() {
-  router_.add(Method::get, "/healthz", [](const HttpRequest&) { return json_response(200, {{"status", "ok"}}); },
-              [](const HttpRequest&) { return std::optional<HttpResponse>(json_response(200, {{"status", "ok"}})); });
-  router_.add(Method::get, "/readyz", [this](const HttpRequest&) { return readiness(); });
-  router_.add(Method::get, "/metrics", [this](const HttpRequest&) {
-    HttpResponse response;
-    response.content_type = "text/plain; version=0.0.4";
-    response.body = metrics_.render();
-    return response;
-  });
+  router_.add(
+      Method::get, "/healthz",
+      [](const HttpRequest&) {
+        return json_response(200, {{"status", "ok"}});
+      },
+      [](const HttpRequest&) {
+        return std::optional<HttpResponse>(json_response(200, {{"status", "ok"}}));
+      },
+      Access::anonymous);
+  router_.add(
+      Method::get, "/readyz", [this](const HttpRequest&) { return readiness(); }, {},
+      Access::anonymous);
+  router_.add(
+      Method::get, "/metrics",
+      [this](const HttpRequest&) {
+        HttpResponse response;
+        response.content_type = "text/plain; version=0.0.4";
+        response.body = metrics_.render();
+        return response;
+      },
+      {}, Access::anonymous);
 }
 
 HttpResponse Application::readiness() {
@@ -143,6 +157,11 @@ void Application::handle(HttpRequest request, std::function<void(HttpResponse)> 
     return;
   }
   const Route* route = match.route;
+  if (auto refusal = check_access(*route, request)) {
+    finish(route, request, *refusal, started);
+    respond(std::move(*refusal));
+    return;
+  }
   if (route->fast) {
     std::optional<HttpResponse> fast;
     try {
@@ -174,6 +193,25 @@ void Application::handle(HttpRequest request, std::function<void(HttpResponse)> 
     finish(route, *shared_request, response, started);
     (*shared_respond)(std::move(response));
   }
+}
+
+std::optional<HttpResponse> Application::check_access(const Route& route,
+                                                      const HttpRequest& request) const {
+  try {
+    switch (route.access) {
+      case Access::account:
+        auth_.verify_bearer(request);
+        break;
+      case Access::service:
+        auth_.require_service(request);
+        break;
+      case Access::anonymous:
+        break;
+    }
+  } catch (const ApiError& error) {
+    return from_api_error(error);
+  }
+  return std::nullopt;
 }
 
 HttpResponse Application::run_handler(const Route& route, const HttpRequest& request) {

@@ -47,6 +47,9 @@ class Application {
   Metrics& metrics() { return metrics_; }
 
  private:
+  // The 401 for a request without the credential its route needs; nullopt when it has it.
+  // No I/O: runs on the I/O thread before any handler reads the request.
+  std::optional<HttpResponse> check_access(const Route& route, const HttpRequest& request) const;
   HttpResponse run_handler(const Route& route, const HttpRequest& request);
   void finish(const Route* route, const HttpRequest& request, HttpResponse& response,
               std::chrono::steady_clock::time_point started);
