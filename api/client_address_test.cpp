@@ -20,39 +20,6 @@ HttpRequest from(std::string peer, std::vector<std::string> forwarded_for = {}) 
   return request;
 }
 
-TEST(ApiClientAddress, AddressesAreParsedAndNormalised) {
-  EXPECT_EQ(IpAddress::parse("203.0.113.7")->to_string(), "203.0.113.7");
-  EXPECT_EQ(IpAddress::parse("::ffff:203.0.113.7")->to_string(), "203.0.113.7")
-      << "dual-stack sockets";
-  EXPECT_EQ(IpAddress::parse("2001:DB8:0::1")->to_string(), "2001:db8::1");
-  for (const char* bad :
-       {"", "localhost", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.4 ", "2001:db8::1%eth0", "::g"})
-    EXPECT_FALSE(IpAddress::parse(bad)) << bad;
-  EXPECT_EQ(IpAddress::parse("203.0.113.7")->subscriber(), "203.0.113.7");
-  EXPECT_EQ(IpAddress::parse("2001:db8:1:2:aaaa:bbbb:cccc:dddd")->subscriber(),
-            "2001:db8:1:2::/64");
-  EXPECT_EQ(IpAddress::parse("2001:db8:1:2::9")->subscriber(),
-            IpAddress::parse("2001:db8:1:2:ffff::1")->subscriber());
-}
-
-TEST(ApiClientAddress, TrustedProxyListsAreParsedStrictly) {
-  const auto list = proxies(" 10.0.0.0/8, 192.0.2.10 ,fd00::/8,, 127.0.0.1/32");
-  EXPECT_TRUE(list.contains(*IpAddress::parse("10.200.3.4")));
-  EXPECT_TRUE(list.contains(*IpAddress::parse("192.0.2.10")));
-  EXPECT_FALSE(list.contains(*IpAddress::parse("192.0.2.11")));
-  EXPECT_TRUE(list.contains(*IpAddress::parse("fd12::1")));
-  EXPECT_FALSE(list.contains(*IpAddress::parse("fe80::1")));
-  EXPECT_FALSE(list.contains(*IpAddress::parse("11.0.0.1")));
-  EXPECT_TRUE(proxies("").empty());
-  EXPECT_TRUE(proxies("0.0.0.0/0").contains(*IpAddress::parse("8.8.8.8")));
-  EXPECT_TRUE(proxies("10.1.2.3/31").contains(*IpAddress::parse("10.1.2.2")));
-  EXPECT_FALSE(proxies("10.1.2.3/31").contains(*IpAddress::parse("10.1.2.4")));
-  std::string error;
-  for (const char* bad :
-       {"10.0.0.0/33", "fd00::/129", "10.0.0.0/", "10.0.0.0/x", "proxy.internal", "10.0.0.0/8;"})
-    EXPECT_FALSE(TrustedProxies::parse(bad, error)) << bad;
-}
-
 TEST(ApiClientAddress, ForwardedForIsIgnoredUnlessThePeerIsATrustedProxy) {
   EXPECT_EQ(client_address(from("198.51.100.4", {"203.0.113.7"}), proxies("")), "198.51.100.4");
   EXPECT_EQ(client_address(from("198.51.100.4", {"203.0.113.7"}), proxies("10.0.0.0/8")),
