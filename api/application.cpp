@@ -5,6 +5,7 @@
 
 #include "api/errors.hpp"
 #include "api/migrations.hpp"
+#include "common/process_metrics.hpp"
 
 namespace omega::api {
 
@@ -75,6 +76,11 @@ Application::Application(Config config)
                      [this] { return static_cast<double>(market_.retries()); });
   metrics_.add_gauge("omega_api_database_connections", "Open PostgreSQL connections.",
                      [this] { return database_.open_connections(); });
+  // Probed at each scrape (what /readyz checks): 1 reachable, 0 not — for alerts.
+  metrics_.add_gauge("omega_api_postgresql_up", "PostgreSQL answers SELECT 1 (1) or not (0).",
+                     [this] { return probe_postgresql() == "ok" ? 1.0 : 0.0; });
+  metrics_.add_gauge("omega_api_redis_up", "Redis answers PING (1) or not (0).",
+                     [this] { return probe_redis() == "ok" ? 1.0 : 0.0; });
 }
 
 Application::~Application() = default;
@@ -94,38 +100,43 @@ void Application::register_health_routes() {
   router_.add(
       Method::get, "/readyz", [this](const HttpRequest&) { return readiness(); }, {},
       Access::anonymous);
+  // Scraped with the service credential (Prometheus: authorization.credentials_file): route
+  // names, error rates and the dependencies' state are not for players.
   router_.add(
       Method::get, "/metrics",
       [this](const HttpRequest&) {
         HttpResponse response;
         response.content_type = "text/plain; version=0.0.4";
-        response.body = metrics_.render();
+        response.body = metrics_.render() + common::process_metrics();
         return response;
       },
-      {}, Access::anonymous);
+      {}, Access::service);
 }
 
-HttpResponse Application::readiness() {
-  nlohmann::json checks;
-  bool ready = true;
+std::string Application::probe_postgresql() {
   try {
     database_.run([](pqxx::connection& connection) {
       pqxx::nontransaction probe(connection);
       probe.exec("SELECT 1");
     });
-    checks["postgresql"] = "ok";
+    return "ok";
   } catch (const std::exception& error) {
-    checks["postgresql"] = error.what();
-    ready = false;
+    return error.what();
   }
+}
+
+std::string Application::probe_redis() {
   try {
     const auto pong = redis_.command({"PING"});
-    checks["redis"] = pong.type == RedisValue::Type::status ? "ok" : pong.text;
-    ready = ready && pong.type == RedisValue::Type::status;
+    return pong.type == RedisValue::Type::status ? "ok" : (pong.text.empty() ? "no PONG" : pong.text);
   } catch (const std::exception& error) {
-    checks["redis"] = error.what();
-    ready = false;
+    return error.what();
   }
+}
+
+HttpResponse Application::readiness() {
+  const nlohmann::json checks = {{"postgresql", probe_postgresql()}, {"redis", probe_redis()}};
+  const bool ready = checks["postgresql"] == "ok" && checks["redis"] == "ok";
   if (!ready) {
     auto response = json_response(503, {{"status", "unavailable"}, {"checks", checks},
                                         {"error", {{"code", "unavailable"}, {"message", "a dependency is unreachable"}}}});

@@ -55,6 +55,9 @@ class Application {
               std::chrono::steady_clock::time_point started);
   void register_health_routes();
   HttpResponse readiness();
+  // "ok", or why the dependency did not answer.
+  std::string probe_postgresql();
+  std::string probe_redis();
   HttpResponse content(const HttpRequest& request) const;
 
   Config config_;

@@ -99,7 +99,7 @@ TEST(ApiApplication, OnlyTheseRoutesAreOpenToAnonymousCallers) {
     }
   }
   const std::set<std::string> expected = {"GET /healthz",           "GET /readyz",
-                                          "GET /metrics",           "GET /v1/content",
+                                          "GET /v1/content",
                                           "POST /v1/auth/register", "POST /v1/auth/login",
                                           "POST /v1/auth/refresh",  "POST /v1/auth/logout",
                                           "GET /v1/leaderboards",   "GET /v1/leaderboards/{board}",

@@ -30,6 +30,10 @@ TEST(ApiResilienceIT, PostgresRestartGives503ThenRecoversWithoutApiRestart) {
   EXPECT_EQ(api.get("/readyz").status, 503);
   EXPECT_EQ(api.post("/v1/characters", {{"name", "Another"}, {"class", "mage"}}, token).status, 503);
   EXPECT_EQ(api.get("/healthz").status, 200) << "the process itself is alive";
+  // What the PostgreSQL-unreachable alert reads (deployment/prometheus/alerts.yml).
+  const std::string metrics = api.get("/metrics", TestApi::kServiceToken).body;
+  EXPECT_NE(metrics.find("\nomega_api_postgresql_up 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nomega_api_redis_up 1\n"), std::string::npos) << metrics;
 
   services.start_postgres();
   int status = 0;
@@ -39,6 +43,8 @@ TEST(ApiResilienceIT, PostgresRestartGives503ThenRecoversWithoutApiRestart) {
   }
   EXPECT_EQ(status, 200);
   EXPECT_EQ(api.get("/readyz").status, 200);
+  EXPECT_NE(api.get("/metrics", TestApi::kServiceToken).body.find("\nomega_api_postgresql_up 1\n"),
+            std::string::npos);
   EXPECT_EQ(api.post("/v1/characters", {{"name", "Another"}, {"class", "mage"}}, token).status, 201);
   EXPECT_EQ(api.get("/v1/characters", token).json()["characters"].size(), 2u);
 }
