@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "api/client_address.hpp"
 #include "common/setting_file.hpp"
 #include "protocol/ticket.hpp"
 
@@ -47,9 +48,10 @@ const std::vector<OptionBinding>& bindings() {
       {{"server.shutdown_grace_s", "OMEGA_API_SHUTDOWN_GRACE",
         "time in-flight requests get after SIGTERM"},
        &Config::shutdown_grace_s},
-      {{"server.trust_forwarded_for", "OMEGA_API_TRUST_FORWARDED_FOR",
-        "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
-       &Config::trust_forwarded_for},
+      {{"server.trusted_proxies", "OMEGA_API_TRUSTED_PROXIES",
+        "addresses/CIDRs of proxies whose X-Forwarded-For names the client (empty: the socket peer "
+        "is the client)"},
+       &Config::trusted_proxies},
       {{"database.url", "DATABASE_URL", "PostgreSQL connection URL"}, &Config::database_url},
       {{"database.password", "OMEGA_DATABASE_PASSWORD",
         "PostgreSQL password, added to database.url (empty: the URL's own)"},
@@ -87,16 +89,29 @@ const std::vector<OptionBinding>& bindings() {
       {{"auth.hash_concurrency", "OMEGA_HASH_CONCURRENCY",
         "password hashes computed at once (0: hardware threads)"},
        &Config::hash_concurrency},
-      {{"auth.login_failures_per_account", "OMEGA_LOGIN_FAILURES_PER_ACCOUNT",
-        "failed logins per account per window before 429"},
-       &Config::login_failures_per_account},
-      {{"auth.login_failures_per_ip", "OMEGA_LOGIN_FAILURES_PER_IP",
-        "failed logins per client IP per window before 429"},
-       &Config::login_failures_per_ip},
-      {{"auth.login_window_s", "OMEGA_LOGIN_WINDOW", "failed-login counting window"},
-       &Config::login_window_s},
+      {{"auth.login_free_failures", "OMEGA_LOGIN_FREE_FAILURES",
+        "failed logins to one account from one client before that client waits (429) for that "
+        "account"},
+       &Config::login_free_failures},
+      {{"auth.login_delay_base_s", "OMEGA_LOGIN_DELAY_BASE_S",
+        "first wait after the free failures; it doubles with each further failure"},
+       &Config::login_delay_base_s},
+      {{"auth.login_delay_cap_s", "OMEGA_LOGIN_DELAY_CAP_S", "longest wait between two attempts"},
+       &Config::login_delay_cap_s},
+      {{"auth.login_failure_memory_s", "OMEGA_LOGIN_FAILURE_MEMORY_S",
+        "time after its last failure that an (account, client) failure count is forgotten (> delay "
+        "cap)"},
+       &Config::login_failure_memory_s},
+      {{"auth.login_client_burst", "OMEGA_LOGIN_CLIENT_BURST",
+        "failed logins one client address may make at once, over all accounts"},
+       &Config::login_client_burst},
+      {{"auth.login_client_failures_per_hour", "OMEGA_LOGIN_CLIENT_FAILURES_PER_HOUR",
+        "rate at which a client address's failure budget refills"},
+       &Config::login_client_failures_per_hour},
       {{"auth.token_version_cache_ms", "OMEGA_TOKEN_VERSION_CACHE_MS",
-        "how long a replica trusts a cached token version (other replicas' logout-all delay)"},
+        "how long a replica trusts a cached token version or session state (how late other "
+        "replicas "
+        "see a logout-all, logout or refresh-token reuse)"},
        &Config::token_version_cache_ms},
       {{"characters.max_per_account", "OMEGA_MAX_CHARACTERS", "characters per account"},
        &Config::max_characters_per_account},
@@ -154,6 +169,27 @@ const std::vector<OptionBinding>& bindings() {
   return all;
 }
 
+// Options that were removed because their meaning would silently change: a deployment
+// still setting one refuses to start instead of running with a weaker setting.
+struct RetiredOption {
+  const char* key;
+  const char* env;
+  const char* replacement;
+};
+constexpr RetiredOption kRetiredOptions[] = {
+    {"server.trust_forwarded_for", "OMEGA_API_TRUST_FORWARDED_FOR",
+     "server.trusted_proxies (OMEGA_API_TRUSTED_PROXIES): list the proxies' addresses"},
+    {"auth.login_failures_per_account", "OMEGA_LOGIN_FAILURES_PER_ACCOUNT",
+     "auth.login_free_failures (per account and client address; accounts are no longer locked)"},
+    {"auth.login_failures_per_ip", "OMEGA_LOGIN_FAILURES_PER_IP",
+     "auth.login_client_burst and auth.login_client_failures_per_hour"},
+    {"auth.login_window_s", "OMEGA_LOGIN_WINDOW", "auth.login_failure_memory_s"},
+};
+
+std::string retired_message(const RetiredOption& option, const std::string& name) {
+  return name + " is no longer supported; use " + option.replacement + " (docs/OPERATIONS.md)";
+}
+
 std::string set_from_string(Config& config, const OptionBinding& binding, const std::string& text) {
   auto bad = [&] { return binding.option.key + ": cannot use '" + text + "'"; };
   return std::visit(
@@ -209,6 +245,8 @@ std::string apply_toml(Config& config, const std::string& toml_text) {
   } catch (const toml::parse_error& error) {
     return std::string("TOML: ") + std::string(error.description());
   }
+  for (const auto& retired : kRetiredOptions)
+    if (table.at_path(retired.key)) return retired_message(retired, retired.key);
   for (const auto& binding : bindings()) {
     const auto node = table.at_path(binding.option.key);
     if (!node) continue;
@@ -223,6 +261,9 @@ std::string apply_environment(Config& config, const std::map<std::string, std::s
     if (it == env.end()) return std::nullopt;
     return it->second;
   };
+  for (const auto& retired : kRetiredOptions)
+    if (lookup(retired.env) || lookup(std::string(retired.env) + "_FILE"))
+      return retired_message(retired, retired.env);
   for (const auto& binding : bindings()) {
     std::string error;
     const auto value = common::setting_from_environment(binding.option.env, lookup, error);
@@ -284,9 +325,18 @@ std::string validate(const Config& config) {
     return "tickets.ttl_s must be in [5, 3600]";
   if (!config.ticket_signing_seed.empty() && !protocol::from_hex<32>(config.ticket_signing_seed))
     return "tickets.signing_seed (OMEGA_API_TICKET_SEED) must be 64 hex characters";
-  if (config.tournament_interval_ms < 0 || config.tournament_window_base < 0 ||
-      config.tournament_window_step < 0 || config.tournament_window_step_ms < 1 ||
-      config.tournament_match_grace_s < 1)
+  if (std::string error; !TrustedProxies::parse(config.trusted_proxies, error))
+    return "server.trusted_proxies (OMEGA_API_TRUSTED_PROXIES): " + error;
+  if (config.login_free_failures < 1 || config.login_delay_base_s < 1 ||
+      config.login_delay_cap_s < config.login_delay_base_s || config.login_client_burst < 1 ||
+      config.login_client_failures_per_hour < 1 ||
+      config.login_client_failures_per_hour > 3'600'000)
+    return "login throttling settings out of range";
+  // A count forgotten before its wait is over would hand out fresh free attempts.
+  if (config.login_failure_memory_s <= config.login_delay_cap_s)
+    return "auth.login_failure_memory_s must be longer than auth.login_delay_cap_s";
+  if (config.tournament_interval_ms < 0 || config.tournament_window_base < 0 || config.tournament_window_step < 0 ||
+      config.tournament_window_step_ms < 1 || config.tournament_match_grace_s < 1)
     return "tournament settings out of range";
   return {};
 }

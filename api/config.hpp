@@ -22,7 +22,8 @@ struct Config {
   int request_timeout_s = 15;
   int idle_timeout_s = 60;
   int shutdown_grace_s = 10;
-  bool trust_forwarded_for = false;
+  // Comma-separated addresses/CIDRs of load balancers whose X-Forwarded-For is believed.
+  std::string trusted_proxies;
   // [database]
   std::string database_url = "postgresql://omega@127.0.0.1:5432/omega";
   std::string database_password;  // "" = the URL's own (or none); see database_connection_string
@@ -44,9 +45,14 @@ struct Config {
   int argon2_ops_limit = 2;
   int argon2_memory_kib = 19 * 1024;
   int hash_concurrency = 0;  // 0: one per hardware thread
-  int login_failures_per_account = 5;
-  int login_failures_per_ip = 50;
-  int login_window_s = 900;
+  // Login throttling (docs/OPERATIONS.md "Login throttling"): per account and client address,
+  // exponential delays after a few failures; per client address, a looser failure budget.
+  int login_free_failures = 5;
+  int login_delay_base_s = 1;
+  int login_delay_cap_s = 900;
+  int login_failure_memory_s = 24 * 3600;
+  int login_client_burst = 50;
+  int login_client_failures_per_hour = 60;
   int token_version_cache_ms = 1000;
   // [characters]
   int max_characters_per_account = 8;

@@ -16,7 +16,7 @@ TEST(ApiConfig, TomlThenEnvironmentOverrideDefaults) {
   ASSERT_EQ(apply_toml(config, R"(
 [server]
 port = 9000
-trust_forwarded_for = true
+trusted_proxies = "10.0.0.0/8, 192.0.2.10"
 [database]
 url = "postgresql://from-toml/omega"
 [auth]
@@ -24,7 +24,7 @@ jwt_secret = "toml-secret-that-is-long-enough-123"
 )"),
             "");
   EXPECT_EQ(config.port, 9000);
-  EXPECT_TRUE(config.trust_forwarded_for);
+  EXPECT_EQ(config.trusted_proxies, "10.0.0.0/8, 192.0.2.10");
   EXPECT_EQ(config.database_url, "postgresql://from-toml/omega");
   ASSERT_EQ(apply_environment(config, {{"OMEGA_API_PORT", "9100"},
                                        {"DATABASE_URL", "postgresql://env/omega"},
@@ -82,6 +82,38 @@ TEST(ApiConfig, ValidationRefusesUnsafeSettings) {
   EXPECT_EQ(validate(config), "");
   config.argon2_memory_kib = 1024;
   EXPECT_NE(validate(config), "") << "below OWASP";
+}
+
+TEST(ApiConfig, RetiredOptionsStopTheStartInsteadOfBeingIgnored) {
+  Config config;
+  const auto toml_error = apply_toml(config, "[server]\ntrust_forwarded_for = true\n");
+  EXPECT_NE(toml_error.find("server.trusted_proxies"), std::string::npos) << toml_error;
+  const auto env_error = apply_environment(config, {{"OMEGA_LOGIN_FAILURES_PER_IP", "1000"}});
+  EXPECT_NE(env_error.find("auth.login_client_burst"), std::string::npos) << env_error;
+  EXPECT_NE(apply_environment(config, {{"OMEGA_LOGIN_WINDOW", "60"}}), "");
+}
+
+TEST(ApiConfig, LoginThrottlingAndTrustedProxiesAreValidated) {
+  Config config;
+  config.jwt_secret = std::string(32, 'k');
+  ASSERT_EQ(validate(config), "");
+  ASSERT_EQ(apply_environment(config, {{"OMEGA_API_TRUSTED_PROXIES", "10.0.0.0/8,fd00::/8"},
+                                       {"OMEGA_LOGIN_FREE_FAILURES", "3"},
+                                       {"OMEGA_LOGIN_CLIENT_FAILURES_PER_HOUR", "120"}}),
+            "");
+  EXPECT_EQ(validate(config), "");
+  EXPECT_EQ(config.login_free_failures, 3);
+  EXPECT_EQ(config.login_client_failures_per_hour, 120);
+  config.trusted_proxies = "10.0.0.0/40";
+  EXPECT_NE(validate(config), "");
+  config.trusted_proxies = "load-balancer.internal";
+  EXPECT_NE(validate(config), "");
+  config.trusted_proxies = "";
+  config.login_delay_cap_s = config.login_failure_memory_s;
+  EXPECT_NE(validate(config), "") << "counts must outlive the longest wait";
+  config.login_delay_cap_s = 900;
+  config.login_free_failures = 0;
+  EXPECT_NE(validate(config), "");
 }
 
 TEST(ApiConfig, EveryOptionHasUniqueKeyAndVariable) {

@@ -201,20 +201,23 @@ TEST(DeploySwarm, BotsRegisterPlayFightAndTravelHubFieldHubOverTls) {
 
 TEST(DeploySwarm, PrometheusScrapesEveryApiReplicaAndZoneProcess) {
   REQUIRE_DEPLOYMENT();
-  const auto count_up = [](const std::string& job) {
-    const std::string out = script("prometheus " + g_deployment.env_file + " " +
-                                   quoted("count(up{job=\"" + job + "\"} == 1)"));
+  const auto count = [](const std::string& query) {
+    const std::string out =
+        script("prometheus " + g_deployment.env_file + " " + quoted("count(" + query + ")"));
     const size_t arrow = out.find("=> ");
     return arrow == std::string::npos ? -1 : std::atoi(out.c_str() + arrow + 3);
   };
-  int api = -1, zones = -1;
+  int api = -1, zones = -1, databases = -1;
   wait_until(60.0, [&] {
-    api = count_up("omega-api");
-    zones = count_up("omega-zone");
-    return api == 2 && zones == 2;
+    api = count("up{job=\"omega-api\"} == 1");
+    zones = count("up{job=\"omega-zone\"} == 1");
+    // Scraped with the service token: the API's /metrics answers nobody else.
+    databases = count("omega_api_postgresql_up == 1 and omega_api_redis_up == 1");
+    return api == 2 && zones == 2 && databases == 2;
   });
   EXPECT_EQ(api, 2) << "API replicas scraped and up";
   EXPECT_EQ(zones, 2) << "zone processes scraped and up";
+  EXPECT_EQ(databases, 2) << "each API replica reports PostgreSQL and Redis up";
 }
 
 TEST(DeploySwarm, AKilledZoneTaskIsRestartedAndItsPlayersRejoinWithin10s) {

@@ -229,7 +229,7 @@ const std::vector<Option>& options() {
       {"trusted_proxies",
        [](ZoneConfig& c, const std::string& v) -> std::string {
          std::string error;
-         if (!common::CidrList::parse(v, error)) return error;
+         if (!common::TrustedProxies::parse(v, error)) return error;
          c.trusted_proxies = v;
          return "";
        }},

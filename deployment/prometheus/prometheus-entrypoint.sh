@@ -9,8 +9,12 @@ cat >/tmp/prometheus.yml <<CONF
 global:
   scrape_interval: 5s
   evaluation_interval: 15s
+rule_files:
+  - /etc/omega/alerts.yml
 scrape_configs:
   - job_name: omega-api
+    authorization:
+      credentials_file: ${OMEGA_PROMETHEUS_API_TOKEN_FILE:-/run/secrets/service_token}
     dns_sd_configs:
       - names: ['$api']
         type: A
