@@ -16,43 +16,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bots/swarm.hpp"
-#include "bots/zone_process.hpp"
-#include "protocol/ticket.hpp"
+#include "bots/zone_e2e_support.hpp"
 
 namespace omega::bots {
 namespace {
 
+using testing::kSlowdown;
+using testing::start_zone;
+using testing::swarm_config;
+using testing::zone_env;
 using testing::ZoneProcess;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlowdown = 4.0;  // sanitizer builds: scale timeouts, never bot counts
-#else
-constexpr double kSlowdown = 1.0;
-#endif
-
-const char* kSeedHex = "0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e";
 constexpr double kTiles = protocol::kPositionUnitsPerTile;
-
-protocol::TicketSigningKey dev_key() {
-  return protocol::ticket_key_from_seed(*protocol::from_hex<32>(kSeedHex));
-}
-
-std::map<std::string, std::string> zone_env(const std::string& map) {
-  return {{"OMEGA_ZONE_HOST", "127.0.0.1"},
-          {"OMEGA_ZONE_PORT", "0"},
-          {"OMEGA_ZONE_HTTP_PORT", "0"},
-          {"OMEGA_ZONE_TICKET_PUBLIC_KEY", protocol::to_hex(dev_key().public_key)},
-          {"OMEGA_ZONE_MAP", map},
-          {"OMEGA_ZONE_INSTANCE_ID", "1"}};
-}
-
-std::unique_ptr<ZoneProcess> start_zone(const std::map<std::string, std::string>& env) {
-  std::string error;
-  auto zone = ZoneProcess::start(env, 10.0 * kSlowdown, error);
-  EXPECT_NE(zone, nullptr) << error;
-  return zone;
-}
 
 // Players the zone counts (GET /stats), or -1.
 long http_get_players(const ZoneProcess& zone) {
@@ -61,21 +36,6 @@ long http_get_players(const ZoneProcess& zone) {
   } catch (const std::exception&) {
     return -1;
   }
-}
-
-SwarmConfig swarm_config(const ZoneProcess& zone, const std::string& zone_name, size_t bots,
-                         double seconds) {
-  SwarmConfig c;
-  c.port = zone.ws_port();
-  c.zone = zone_name;
-  c.instance_id = 1;
-  c.key = dev_key();
-  c.bots.assign(bots, BotOptions{});
-  c.seconds = seconds;
-  c.join_timeout_s = 10.0 * kSlowdown;
-  c.connect_rate = 200.0;
-  c.stop_grace_s = 2.0;
-  return c;
 }
 
 std::string temp_path(const std::string& stem) {
@@ -154,8 +114,8 @@ TEST(ZoneEndToEnd, SixtyBotsSeeTheServerStateWithinTheirRadius) {
   std::stable_sort(seen.begin(), seen.end(), [](const SeenSnapshot& a, const SeenSnapshot& b) {
     return a.bot != b.bot ? a.bot < b.bot : a.tick < b.tick;
   });
-  size_t checked = 0, full_rate_checked = 0, entered = 0, mismatches = 0, beyond = 0,
-         missing = 0, unknown_tick = 0;
+  size_t checked = 0, full_rate_checked = 0, entered = 0, mismatches = 0, beyond = 0, missing = 0,
+         unknown_tick = 0;
   std::string first_problem;
   auto problem = [&](const std::string& text) {
     if (first_problem.empty()) first_problem = text;
@@ -192,8 +152,9 @@ TEST(ZoneEndToEnd, SixtyBotsSeeTheServerStateWithinTheirRadius) {
       // The zone picks the band from float positions, the log holds quantised ones: near a
       // band border, allow the slower band.
       const double band_d = d + 2.0 / kTiles;
-      const uint32_t lag =
-          band_d <= kFullRate ? 0 : band_d <= 2 * kFullRate ? kPeriod : 3 * kPeriod;
+      const uint32_t lag = band_d <= kFullRate       ? 0
+                           : band_d <= 2 * kFullRate ? kPeriod
+                                                     : 3 * kPeriod;
       if (lag == 0) ++full_rate_checked;
       bool match = false;
       for (uint32_t back = 0; back <= lag && !match && back <= s.tick; ++back) {
@@ -323,7 +284,8 @@ TEST(ZoneEndToEnd, ReconnectingBotResumesItsEntity) {
   }
   for (uint32_t id : ids_seen) EXPECT_TRUE(welcomed.count(id)) << "unexpected entity " << id;
   size_t most = 0;
-  for (const auto& [tick, entities] : read_state_log(log_path)) most = std::max(most, entities.size());
+  for (const auto& [tick, entities] : read_state_log(log_path))
+    most = std::max(most, entities.size());
   std::remove(log_path.c_str());
   EXPECT_EQ(most, 10u) << "the zone held more entities than bots at some tick";
 }
@@ -336,9 +298,9 @@ TEST(ZoneEndToEnd, SigtermKicksEveryoneWithShuttingDownAndExitsZero) {
   SwarmReport report;
   std::thread bots([&] { report = run_swarm(config); });
   // Wait until the zone counts every player, then stop it.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(10 * kSlowdown);
-  while (std::chrono::steady_clock::now() < deadline &&
-         http_get_players(*zone) < 8)
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(10 * kSlowdown);
+  while (std::chrono::steady_clock::now() < deadline && http_get_players(*zone) < 8)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const int status = zone->terminate(10.0 * kSlowdown);

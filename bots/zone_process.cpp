@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,7 +26,8 @@ std::string build_dir() {
 }
 
 std::unique_ptr<ZoneProcess> ZoneProcess::start(const std::map<std::string, std::string>& env,
-                                                double timeout_s, std::string& error) {
+                                                double timeout_s, std::string& error,
+                                                unsigned open_files_limit) {
   const std::string binary = build_dir() + "/zone/omega-zone";
   std::unique_ptr<ZoneProcess> zone(new ZoneProcess());
   char pattern[] = "/tmp/omega-zone-e2e-XXXXXX";
@@ -47,6 +49,10 @@ std::unique_ptr<ZoneProcess> ZoneProcess::start(const std::map<std::string, std:
     close(out[0]);
     close(out[1]);
     for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+    if (open_files_limit > 0) {
+      const rlimit limit{open_files_limit, open_files_limit};
+      if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(126);
+    }
     execl(binary.c_str(), binary.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -91,6 +97,17 @@ std::string ZoneProcess::stderr_text() const {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+bool ZoneProcess::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  pid_ = -1;
+  exit_description_ = WIFSIGNALED(status)
+                          ? "killed by signal " + std::to_string(WTERMSIG(status))
+                          : "exited with status " + std::to_string(WEXITSTATUS(status));
+  return false;
 }
 
 int ZoneProcess::terminate(double timeout_s) {

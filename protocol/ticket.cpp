@@ -38,10 +38,14 @@ bool serialize_ticket_payload(Stream& s, JoinTicket& t) {
 
 const char* to_string(TicketError error) {
   switch (error) {
-    case TicketError::none: return "none";
-    case TicketError::malformed: return "malformed ticket";
-    case TicketError::bad_signature: return "ticket signature does not verify";
-    case TicketError::expired: return "ticket expired";
+    case TicketError::none:
+      return "none";
+    case TicketError::malformed:
+      return "malformed ticket";
+    case TicketError::bad_signature:
+      return "ticket signature does not verify";
+    case TicketError::expired:
+      return "ticket expired";
   }
   return "unknown";
 }
@@ -79,8 +83,7 @@ std::string sign_ticket(const JoinTicket& ticket, const TicketSigningKey& key) {
   return bytes;
 }
 
-TicketError verify_ticket(std::string_view bytes, const TicketPublicKey& key, uint64_t now_unix,
-                          JoinTicket& out) {
+TicketError verify_ticket_signature(std::string_view bytes, const TicketPublicKey& key) {
   ensure_sodium();
   if (bytes.size() <= kTicketSignatureBytes) return TicketError::malformed;
   const size_t payload_size = bytes.size() - kTicketSignatureBytes;
@@ -88,13 +91,26 @@ TicketError verify_ticket(std::string_view bytes, const TicketPublicKey& key, ui
   if (crypto_sign_ed25519_verify_detached(payload + payload_size, payload, payload_size,
                                           key.data()) != 0)
     return TicketError::bad_signature;
-  ReadStream stream(std::span<const uint8_t>(payload, payload_size));
+  return TicketError::none;
+}
+
+TicketError read_verified_ticket(std::string_view bytes, uint64_t now_unix, JoinTicket& out) {
+  if (bytes.size() <= kTicketSignatureBytes) return TicketError::malformed;
+  const auto* payload = reinterpret_cast<const uint8_t*>(bytes.data());
+  ReadStream stream(std::span<const uint8_t>(payload, bytes.size() - kTicketSignatureBytes));
   JoinTicket ticket;
   if (!serialize_ticket_payload(stream, ticket) || !stream.at_end_of_message())
     return TicketError::malformed;
   if (ticket.expires_at_unix <= now_unix) return TicketError::expired;
   out = std::move(ticket);
   return TicketError::none;
+}
+
+TicketError verify_ticket(std::string_view bytes, const TicketPublicKey& key, uint64_t now_unix,
+                          JoinTicket& out) {
+  const TicketError signature = verify_ticket_signature(bytes, key);
+  if (signature != TicketError::none) return signature;
+  return read_verified_ticket(bytes, now_unix, out);
 }
 
 std::string to_hex(const uint8_t* data, size_t size) {

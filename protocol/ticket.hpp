@@ -23,7 +23,7 @@ inline constexpr size_t kTicketNonceBytes = 16;
 struct JoinTicket {
   uint64_t account_id = 0;
   uint64_t character_id = 0;
-  std::string zone;              // e.g. "hub_city_1"
+  std::string zone;  // e.g. "hub_city_1"
   uint32_t instance_id = 0;
   uint64_t lease_epoch = 0;      // fencing token for the character's session lease
   uint64_t expires_at_unix = 0;  // seconds since the epoch
@@ -55,6 +55,11 @@ std::string sign_ticket(const JoinTicket& ticket, const TicketSigningKey& key);
 // Verifies the signature and the expiry (`now_unix` passed in, never read here).
 TicketError verify_ticket(std::string_view bytes, const TicketPublicKey& key, uint64_t now_unix,
                           JoinTicket& out);
+// The two halves of verify_ticket, for a zone that checks signatures on its network thread
+// and reads the payload on its simulation thread: the signature alone (none, malformed or
+// bad_signature), and the payload and expiry of bytes whose signature was verified.
+TicketError verify_ticket_signature(std::string_view bytes, const TicketPublicKey& key);
+TicketError read_verified_ticket(std::string_view bytes, uint64_t now_unix, JoinTicket& out);
 
 // Hex text for keys in config files and environment variables.
 std::string to_hex(const uint8_t* data, size_t size);

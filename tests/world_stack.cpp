@@ -112,7 +112,9 @@ bool sanitizer_build() {
 
 ChildProcess::ChildProcess(std::string name, std::string binary,
                            std::map<std::string, std::string> env, std::string log_path)
-    : name_(std::move(name)), binary_(std::move(binary)), log_path_(std::move(log_path)),
+    : name_(std::move(name)),
+      binary_(std::move(binary)),
+      log_path_(std::move(log_path)),
       env_(std::move(env)) {}
 
 ChildProcess::~ChildProcess() {
@@ -227,16 +229,11 @@ void WorldStack::stop_services() {
 std::string WorldStack::start_api() {
   if (api_port_ == 0) api_port_ = free_port();
   std::map<std::string, std::string> env = {
-      {"OMEGA_API_LISTEN", "127.0.0.1"},
-      {"OMEGA_API_PORT", std::to_string(api_port_)},
-      {"DATABASE_URL", database_url_},
-      {"REDIS_URL", redis_url_},
-      {"OMEGA_REDIS_PREFIX", "omega:"},
-      {"OMEGA_JWT_SECRET", kJwtSecret},
-      {"OMEGA_SERVICE_TOKEN", kServiceToken},
-      {"OMEGA_API_TICKET_SEED", kDevTicketSeed},
-      {"OMEGA_API_WORLD_FILE", world_file_},
-      {"OMEGA_API_WORKER_THREADS", "8"},
+      {"OMEGA_API_LISTEN", "127.0.0.1"},      {"OMEGA_API_PORT", std::to_string(api_port_)},
+      {"DATABASE_URL", database_url_},        {"REDIS_URL", redis_url_},
+      {"OMEGA_REDIS_PREFIX", "omega:"},       {"OMEGA_JWT_SECRET", kJwtSecret},
+      {"OMEGA_SERVICE_TOKEN", kServiceToken}, {"OMEGA_API_TICKET_SEED", kDevTicketSeed},
+      {"OMEGA_API_WORLD_FILE", world_file_},  {"OMEGA_API_WORKER_THREADS", "8"},
   };
   api_ = std::make_unique<ChildProcess>("omega-api", build_dir() + "/api/omega-api", env,
                                         directory_ + "/api.log");
@@ -275,16 +272,20 @@ std::string WorldStack::start_zone(const ZoneSpec& spec) {
       {"OMEGA_ZONE_HOSTS", spec.hosts},
       {"OMEGA_ZONE_OPEN", spec.open},
       {"OMEGA_ZONE_WORLD_FILE", world_file_},
+      // Every bot connects from 127.0.0.1: the per-address limits are for the Internet.
+      {"OMEGA_ZONE_MAX_CONNECTIONS_PER_IP", "100000"},
+      {"OMEGA_ZONE_MAX_PENDING_PER_IP", "100000"},
   };
   for (const auto& [key, value] : spec.extra_env) env[key] = value;
   const std::string log_path = directory_ + "/" + spec.id + ".log";
   std::filesystem::remove(log_path);  // the listening line of this start, not the last one
-  zone.process = std::make_unique<ChildProcess>(spec.id, build_dir() + "/zone/omega-zone", env,
-                                                log_path);
+  zone.process =
+      std::make_unique<ChildProcess>(spec.id, build_dir() + "/zone/omega-zone", env, log_path);
   std::string error;
   if (!zone.process->start(error)) return error;
   const bool up = wait_until(30.0, [&] {
-    return !zone.process->running() || zone.process->log().find("\"listening\"") != std::string::npos;
+    return !zone.process->running() ||
+           zone.process->log().find("\"listening\"") != std::string::npos;
   });
   if (!up || !zone.process->running())
     return spec.id + " did not come up:\n" + tail(zone.process->log(), 30);

@@ -12,6 +12,8 @@
 
 #include <toml++/toml.h>
 
+#include "common/client_address.hpp"
+#include "common/setting_file.hpp"
 #include "protocol/quantize.hpp"
 #include "protocol/ticket.hpp"
 
@@ -115,9 +117,10 @@ const std::vector<Option>& options() {
          c.host = v;
          return "";
        }},
-      {"port", [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.port, 0, 65535); }},
-      {"http_port",
-       [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.http_port, 0, 65535); }},
+      {"port",
+       [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.port, 0, 65535); }},
+      {"http_port", [](ZoneConfig& c,
+                       const std::string& v) { return parse_unsigned(v, c.http_port, 0, 65535); }},
       {"ticket_public_key",
        [](ZoneConfig& c, const std::string& v) -> std::string {
          auto key = protocol::from_hex<32>(v);
@@ -146,9 +149,12 @@ const std::vector<Option>& options() {
        [](ZoneConfig& c, const std::string& v) {
          return parse_unsigned(v, c.instance_id, 0, 0xffffffffu);
        }},
-      {"tick_hz", [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.tick_hz, 1, 255); }},
+      {"tick_hz",
+       [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.tick_hz, 1, 255); }},
       {"snapshot_hz",
-       [](ZoneConfig& c, const std::string& v) { return parse_unsigned(v, c.snapshot_hz, 1, 255); }},
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.snapshot_hz, 1, 255);
+       }},
       {"view_radius",
        [](ZoneConfig& c, const std::string& v) -> std::string {
          if (v == "inf") {
@@ -179,9 +185,12 @@ const std::vector<Option>& options() {
        [](ZoneConfig& c, const std::string& v) { return parse_float(v, c.player_speed, 0, 100); }},
       {"spawn",
        [](ZoneConfig& c, const std::string& v) -> std::string {
-         if (v == "point") c.spawn = SpawnMode::point;
-         else if (v == "random") c.spawn = SpawnMode::random;
-         else return "expected point or random, got '" + v + "'";
+         if (v == "point")
+           c.spawn = SpawnMode::point;
+         else if (v == "random")
+           c.spawn = SpawnMode::random;
+         else
+           return "expected point or random, got '" + v + "'";
          return "";
        }},
       {"debug_state_log",
@@ -198,10 +207,35 @@ const std::vector<Option>& options() {
          return parse_double(v, c.max_inputs_per_second, 1, 10000);
        }},
       {"input_burst",
-       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.input_burst, 1, 10000); }},
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_double(v, c.input_burst, 1, 10000);
+       }},
       {"max_connections_per_ip",
        [](ZoneConfig& c, const std::string& v) {
          return parse_unsigned(v, c.max_connections_per_ip, 1, 1000000);
+       }},
+      {"max_pending_per_ip",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.max_pending_per_ip, 1, 1000000);
+       }},
+      {"max_pending_connections",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.max_pending_connections, 1, 1000000);
+       }},
+      {"max_connections",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.max_connections, 0, 10000000);
+       }},
+      {"trusted_proxies",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         std::string error;
+         if (!common::TrustedProxies::parse(v, error)) return error;
+         c.trusted_proxies = v;
+         return "";
+       }},
+      {"socket_send_buffer_bytes",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.socket_send_buffer_bytes, 0, 1u << 30);
        }},
       {"max_players",
        [](ZoneConfig& c, const std::string& v) {
@@ -216,93 +250,122 @@ const std::vector<Option>& options() {
          return parse_unsigned(v, c.outgoing_queue_bytes, 4096, 1u << 30);
        }},
       {"hello_timeout_s",
-       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.hello_timeout_s, 0.05, 3600); }},
-      {"idle_timeout_s",
-       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.idle_timeout_s, 0.05, 3600); }},
-      {"heartbeat_interval_s",
        [](ZoneConfig& c, const std::string& v) {
-         return parse_double(v, c.heartbeat_interval_s, 0.05, 3600);
+         return parse_double(v, c.hello_timeout_s, 0.05, 3600);
        }},
+      {"idle_timeout_s",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_double(v, c.idle_timeout_s, 0.05, 3600);
+       }},
+      {"slow_client_timeout_s",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_double(v, c.slow_client_timeout_s, 0.05, 3600);
+       }},
+      {"heartbeat_interval_s",
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.heartbeat_interval_s, 0.05, 3600); }},
       {"resume_window_s",
-       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.resume_window_s, 0, 86400); }},
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.resume_window_s, 0, 86400); }},
       {"shutdown_grace_s",
-       [](ZoneConfig& c, const std::string& v) { return parse_double(v, c.shutdown_grace_s, 0, 60); }},
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.shutdown_grace_s, 0, 60); }},
       {"fast_ack", [](ZoneConfig& c, const std::string& v) { return parse_bool(v, c.fast_ack); }},
       {"world_seed",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_unsigned(v, c.world_seed, 0, std::numeric_limits<uint64_t>::max());
-       }},
+       [](ZoneConfig& c,
+          const std::string&
+              v) { return parse_unsigned(v, c.world_seed, 0, std::numeric_limits<uint64_t>::max()); }},
       {"spawn_table",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         if (v.size() > 32) return "expected a zone name (at most 32 characters)";
-         c.spawn_table = v;
-         return "";
-       }},
+       [](ZoneConfig& c,
+          const std::string& v) -> std::
+                                    string {
+                                      if (v.size() > 32)
+                                        return "expected a zone name (at most 32 characters)";
+                                      c.spawn_table = v;
+                                      return "";
+                                    }},
       {"monster_count",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_unsigned(v, c.monster_count, 0, protocol::kMaxEntityId / 2);
-       }},
+       [](ZoneConfig& c,
+          const std::string&
+              v) { return parse_unsigned(v, c.monster_count, 0, protocol::kMaxEntityId / 2); }},
       {"api_url",
        [](ZoneConfig& c, const std::string& v) { return parse_url(v, "http://", c.api_url); }},
       {"service_token",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         if (v.size() > 4096) return "longer than 4096 characters";
-         c.service_token = v;
-         return "";
-       }},
+       [](ZoneConfig& c, const std::string& v) -> std::
+                                                   string {
+                                                     if (v.size() > 4096)
+                                                       return "longer than 4096 characters";
+                                                     c.service_token = v;
+                                                     return "";
+                                                   }},
       {"redis_url",
        [](ZoneConfig& c, const std::string& v) { return parse_url(v, "redis://", c.redis_url); }},
       {"redis_prefix",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         if (v.size() > 64) return "longer than 64 characters";
-         c.redis_prefix = v;
-         return "";
-       }},
+       [](ZoneConfig& c, const std::string& v) -> std::
+                                                   string {
+                                                     if (v.size() > 64)
+                                                       return "longer than 64 characters";
+                                                     c.redis_prefix = v;
+                                                     return "";
+                                                   }},
       {"process_id",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         if (v.size() > 128) return "longer than 128 characters";
-         c.process_id = v;
-         return "";
-       }},
+       [](ZoneConfig& c, const std::string& v) -> std::
+                                                   string {
+                                                     if (v.size() > 128)
+                                                       return "longer than 128 characters";
+                                                     c.process_id = v;
+                                                     return "";
+                                                   }},
       {"public_ws_url",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         std::string error = parse_url(v, "ws://", c.public_ws_url);
-         if (!error.empty()) error = parse_url(v, "wss://", c.public_ws_url);
-         return error.empty() ? "" : "expected a ws:// or wss:// URL, got '" + v + "'";
-       }},
+       [](ZoneConfig& c, const std::string& v)
+           -> std::
+               string {
+                 std::string error = parse_url(v, "ws://", c.public_ws_url);
+                 if (!error.empty()) error = parse_url(v, "wss://", c.public_ws_url);
+                 return error.empty() ? "" : "expected a ws:// or wss:// URL, got '" + v + "'";
+               }},
+      {"control_url",
+       [](ZoneConfig& c, const std::string& v) { return parse_url(v, "http://", c.control_url); }},
       {"hosts",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         c.hosts.clear();
-         for (const std::string& zone : split_list(v)) {
-           if (!is_zone_name(zone)) return "'" + zone + "' is not a zone name ([a-z0-9_]{1,32})";
-           c.hosts.push_back(zone);
-         }
-         return "";
-       }},
+       [](ZoneConfig& c,
+          const std::string& v) -> std::
+                                    string {
+                                      c.hosts.clear();
+                                      for (const std::string& zone : split_list(v)) {
+                                        if (!is_zone_name(zone))
+                                          return "'" + zone +
+                                                 "' is not a zone name ([a-z0-9_]{1,32})";
+                                        c.hosts.push_back(zone);
+                                      }
+                                      return "";
+                                    }},
       {"open",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         c.open.clear();
-         for (const std::string& item : split_list(v)) {
-           const size_t colon = item.find(':');
-           uint32_t instance = 0;
-           if (colon == std::string::npos || !is_zone_name(item.substr(0, colon)) ||
-               !parse_unsigned(item.substr(colon + 1), instance, 1, 0xffffffffu).empty())
-             return "expected zone:instance (instance 1..2^32-1), got '" + item + "'";
-           c.open.emplace_back(item.substr(0, colon), instance);
-         }
-         return "";
-       }},
+       [](ZoneConfig& c, const std::string& v)
+           -> std::
+               string {
+                 c.open.clear();
+                 for (const std::string& item : split_list(v)) {
+                   const size_t colon = item.find(':');
+                   uint32_t instance = 0;
+                   if (colon == std::string::npos || !is_zone_name(item.substr(0, colon)) ||
+                       !parse_unsigned(item.substr(colon + 1), instance, 1, 0xffffffffu).empty())
+                     return "expected zone:instance (instance 1..2^32-1), got '" + item + "'";
+                   c.open.emplace_back(item.substr(0, colon), instance);
+                 }
+                 return "";
+               }},
       {"checkpoint_interval_s",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_double(v, c.checkpoint_interval_s, 0.1, 3600);
-       }},
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.checkpoint_interval_s, 0.1, 3600); }},
       {"world_file",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         c.world_file = v;
-         return "";
-       }},
+       [](ZoneConfig& c, const std::string& v) -> std::
+                                                   string {
+                                                     c.world_file = v;
+                                                     return "";
+                                                   }},
       {"activation_radius",
-       [](ZoneConfig& c, const std::string& v) { return parse_float(v, c.activation_radius, 1, 1024); }},
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_float(v, c.activation_radius, 1, 1024); }},
   };
   return kOptions;
 }
@@ -349,14 +412,18 @@ std::vector<std::pair<std::string, uint32_t>> ZoneConfig::startup_instances() co
   return {{zone_name(), instance_id}};
 }
 
-std::string ZoneConfig::zone_name() const { return open_field_width() > 0 ? "open" : map; }
+std::string ZoneConfig::zone_name() const {
+  return open_field_width() > 0 ? "open" : map;
+}
 
 int32_t ZoneConfig::open_field_width() const {
   if (map.rfind("open:", 0) != 0) return 0;
   return std::atoi(map.c_str() + 5);
 }
 
-bool ZoneConfig::view_is_infinite() const { return std::isinf(view_radius); }
+bool ZoneConfig::view_is_infinite() const {
+  return std::isinf(view_radius);
+}
 
 EnvLookup process_environment() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -397,7 +464,9 @@ ZoneConfigResult load_zone_config(const std::string& toml_path, const EnvLookup&
 
   for (const Option& option : options()) {
     const std::string name = env_name(option.key);
-    std::optional<std::string> value = env(name);
+    std::string file_error;  // OMEGA_ZONE_<KEY>_FILE: the value is that file's content
+    std::optional<std::string> value = common::setting_from_environment(name, env, file_error);
+    if (!file_error.empty()) errors.push_back(file_error);
     if (!value) continue;
     std::string error = option.apply(config, *value);
     if (!error.empty()) errors.push_back(name + ": " + error);

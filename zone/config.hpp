@@ -24,8 +24,8 @@ enum class SpawnMode : uint8_t { point, random };
 
 struct ZoneConfig {
   std::string host = "127.0.0.1";
-  uint16_t port = 8081;       // WebSocket; 0 = any free port
-  uint16_t http_port = 9081;  // /metrics, /healthz, /stats; 0 = any free port
+  uint16_t port = 8081;                         // WebSocket; 0 = any free port
+  uint16_t http_port = 9081;                    // /metrics, /healthz, /stats; 0 = any free port
   std::array<uint8_t, 32> ticket_public_key{};  // required
   std::string map = "hub_city_1";               // content zone name, or "open:W"
   std::string content_dir = "content";
@@ -45,11 +45,21 @@ struct ZoneConfig {
   double max_inputs_per_second = kDefaultMaxInputsPerSecond;
   double input_burst = kDefaultInputBurst;
   uint32_t max_connections_per_ip = kDefaultMaxConnectionsPerIp;
+  uint32_t max_pending_per_ip = kDefaultMaxPendingPerIp;
+  uint32_t max_pending_connections = kDefaultMaxPendingConnections;
+  // Connections of every kind at once; 0 = RLIMIT_NOFILE - kReservedFileDescriptors.
+  uint32_t max_connections = 0;
+  // Reverse proxies whose X-Forwarded-For names the client (comma list of CIDRs; validated
+  // on load): per-address limits then apply to the client, not to the proxy.
+  std::string trusted_proxies;
+  // SO_SNDBUF of each client socket; 0 = the kernel's default (autotuned).
+  uint32_t socket_send_buffer_bytes = 0;
   uint32_t max_players = kDefaultMaxPlayers;
   uint32_t outgoing_queue_messages = kDefaultOutgoingQueueMessages;
   uint32_t outgoing_queue_bytes = static_cast<uint32_t>(kDefaultOutgoingQueueBytes);
   double hello_timeout_s = kDefaultHelloTimeoutSeconds;
   double idle_timeout_s = kDefaultIdleTimeoutSeconds;
+  double slow_client_timeout_s = kDefaultSlowClientTimeoutSeconds;
   double heartbeat_interval_s = kDefaultHeartbeatIntervalSeconds;
   double resume_window_s = kDefaultResumeWindowSeconds;
   double shutdown_grace_s = kDefaultShutdownGraceSeconds;
@@ -66,12 +76,15 @@ struct ZoneConfig {
 
   // World topology (docs/ARCHITECTURE.md "World topology"). No api_url = standalone mode:
   // no leases, checkpoints only logged, as before the world contract.
-  std::string api_url;             // http://host:port of omega-api
-  std::string service_token;       // bearer token of the internal API and of /instances
-  std::string redis_url;           // redis://[:password@]host:port[/db]; "" = no registry
+  std::string api_url;        // http://host:port of omega-api
+  std::string service_token;  // bearer token of the internal API and of /instances
+  std::string redis_url;      // redis://[:password@]host:port[/db]; "" = no registry
   std::string redis_prefix = "omega:";
-  std::string process_id;          // registry field; "" = "zone-<host>-<ws port>"
-  std::string public_ws_url;       // advertised base URL; "" = ws://<host>:<bound ws port>
+  std::string process_id;     // registry field; "" = "zone-<host>-<ws port>"
+  std::string public_ws_url;  // advertised base URL; "" = ws://<host>:<bound ws port>
+  // Advertised control base URL (the API opens instances there); "" = http://<host>:<bound
+  // http port>. Set it when `host` is a wildcard address (containers).
+  std::string control_url;
   std::vector<std::string> hosts;  // zones this process may open (plus those in `open`)
   std::vector<std::pair<std::string, uint32_t>> open;  // instances opened at start
   double checkpoint_interval_s = 10.0;

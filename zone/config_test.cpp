@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <map>
 
 namespace omega::zone {
@@ -31,6 +33,12 @@ TEST(ZoneConfig, DefaultsNeedOnlyTheKey) {
   EXPECT_EQ(c.view_radius, 24.0f);
   EXPECT_EQ(c.full_rate_radius, 24.0f);  // defaults to the view radius
   EXPECT_EQ(c.ticket_public_key[0], 0xaa);
+  // Limits fit for a public address (issue 13), not for 10,000 bots on one IP.
+  EXPECT_EQ(c.max_connections_per_ip, 32u);
+  EXPECT_EQ(c.max_pending_per_ip, 8u);
+  EXPECT_EQ(c.max_pending_connections, 1024u);
+  EXPECT_EQ(c.max_connections, 0u);
+  EXPECT_EQ(c.slow_client_timeout_s, 5.0);
 
   auto missing = load_zone_config("", env_of({}));
   EXPECT_FALSE(missing.ok());
@@ -39,13 +47,16 @@ TEST(ZoneConfig, DefaultsNeedOnlyTheKey) {
 
 TEST(ZoneConfig, EnvironmentOverridesTheFile) {
   const std::string toml = R"(
-ticket_public_key = ")" + kKey + R"("
+ticket_public_key = ")" + kKey +
+                           R"("
 port = 7000
 map = "open:300"
 view_radius = 30.5
 spawn = "random"
 fast_ack = false
 max_connections_per_ip = 4
+max_pending_per_ip = 2
+slow_client_timeout_s = 2.5
 )";
   auto result = load_zone_config(
       "", env_of({{"OMEGA_ZONE_PORT", "0"}, {"OMEGA_ZONE_VIEW_RADIUS", "inf"}}), toml);
@@ -59,6 +70,8 @@ max_connections_per_ip = 4
   EXPECT_EQ(c.spawn, SpawnMode::random);
   EXPECT_FALSE(c.fast_ack);
   EXPECT_EQ(c.max_connections_per_ip, 4u);
+  EXPECT_EQ(c.max_pending_per_ip, 2u);
+  EXPECT_EQ(c.slow_client_timeout_s, 2.5);
 }
 
 TEST(ZoneConfig, BadValuesGiveClearErrors) {
@@ -67,15 +80,50 @@ TEST(ZoneConfig, BadValuesGiveClearErrors) {
                                          {"OMEGA_ZONE_PORT", "70000"},
                                          {"OMEGA_ZONE_TICK_HZ", "fast"},
                                          {"OMEGA_ZONE_SPAWN", "everywhere"},
-                                         {"OMEGA_ZONE_MAP", "open:3"}}),
+                                         {"OMEGA_ZONE_MAP", "open:3"},
+                                         {"OMEGA_ZONE_TRUSTED_PROXIES", "10.0.0.0/99"}}),
                                  std::string("view_margin = -1\nbogus = 1\n"));
   ASSERT_FALSE(result.ok());
-  for (const char* needle : {"OMEGA_ZONE_TICKET_PUBLIC_KEY: expected 64 hex",
-                             "OMEGA_ZONE_PORT: must be in [0, 65535], got 70000",
-                             "OMEGA_ZONE_TICK_HZ: expected an integer, got 'fast'",
-                             "OMEGA_ZONE_SPAWN: expected point or random", "OMEGA_ZONE_MAP:",
-                             "view_margin: must be in", "bogus: unknown option"})
+  for (const char* needle :
+       {"OMEGA_ZONE_TICKET_PUBLIC_KEY: expected 64 hex",
+        "OMEGA_ZONE_PORT: must be in [0, 65535], got 70000",
+        "OMEGA_ZONE_TICK_HZ: expected an integer, got 'fast'",
+        "OMEGA_ZONE_SPAWN: expected point or random", "OMEGA_ZONE_MAP:", "view_margin: must be in",
+        "bogus: unknown option", "OMEGA_ZONE_TRUSTED_PROXIES: bad prefix length in '10.0.0.0/99'"})
     EXPECT_NE(result.error.find(needle), std::string::npos) << needle << "\n" << result.error;
+}
+
+TEST(ZoneConfig, SecretsAndAdvertisedUrlsForContainers) {
+  const std::string token_path = testing::TempDir() + "omega-zone-service-token";
+  std::ofstream(token_path) << "token-from-a-docker-secret\n";
+  auto result =
+      load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                   {"OMEGA_ZONE_API_URL", "http://api:8080"},
+                                   {"OMEGA_ZONE_SERVICE_TOKEN_FILE", token_path},
+                                   {"OMEGA_ZONE_HOST", "0.0.0.0"},
+                                   {"OMEGA_ZONE_PUBLIC_WS_URL", "wss://play.example.com/zp/zone-a"},
+                                   {"OMEGA_ZONE_CONTROL_URL", "http://zone-a:9081/"}}));
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config->service_token, "token-from-a-docker-secret");
+  EXPECT_EQ(result.config->public_ws_url, "wss://play.example.com/zp/zone-a");
+  EXPECT_EQ(result.config->control_url, "http://zone-a:9081");
+
+  auto both = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                           {"OMEGA_ZONE_SERVICE_TOKEN", "x"},
+                                           {"OMEGA_ZONE_SERVICE_TOKEN_FILE", token_path}}));
+  EXPECT_FALSE(both.ok());
+  EXPECT_NE(both.error.find("OMEGA_ZONE_SERVICE_TOKEN_FILE are both set"), std::string::npos)
+      << both.error;
+  auto unreadable =
+      load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY_FILE", "/nonexistent/key"}}));
+  EXPECT_FALSE(unreadable.ok());
+  EXPECT_NE(unreadable.error.find("OMEGA_ZONE_TICKET_PUBLIC_KEY_FILE: /nonexistent/key"),
+            std::string::npos)
+      << unreadable.error;
+  auto not_http = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                               {"OMEGA_ZONE_CONTROL_URL", "zone-a:9081"}}));
+  EXPECT_FALSE(not_http.ok());
+  std::remove(token_path.c_str());
 }
 
 TEST(ZoneConfig, TomlSyntaxErrorNamesTheLine) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "protocol/messages.hpp"
+#include "protocol/ticket.hpp"
 #include "zone/outgoing_message.hpp"
 #include "zone/token_bucket.hpp"
 
@@ -26,6 +27,9 @@ struct InboundEvent {
   ConnectionId connection = 0;
   uint32_t instance = 0;   // the InstanceHost handle the upgrade path routed to
   int64_t arrival_ns = 0;  // steady clock when the network thread received it
+  // A Hello whose ticket signature the network thread verified (ConnectionPolicy): the
+  // simulation reads the ticket without checking the signature again.
+  bool ticket_signature_verified = false;
   protocol::ClientMessage message;
 };
 
@@ -70,24 +74,35 @@ class Inbox {
   std::vector<InboundEvent> events_;
 };
 
-// The network thread's checks on each received WebSocket message.
+// The network thread's checks on each received WebSocket message, before anything reaches
+// the simulation: decoding, rate limits, one Hello per connection and that Hello's ticket
+// signature (a forged ticket costs the network thread one signature check and the forger its
+// connection; the simulation thread never sees it).
 class ConnectionPolicy {
  public:
-  ConnectionPolicy(double inputs_per_second, double input_burst);
+  ConnectionPolicy(double inputs_per_second, double input_burst,
+                   const protocol::TicketPublicKey& ticket_key);
 
   struct Verdict {
     protocol::KickReason kick = protocol::KickReason::none;  // != none: close with it
     bool answer_ping = false;  // a client ping: answer at once with this timestamp
     uint32_t ping_timestamp_ms = 0;
+    bool ticket_signature_verified = false;  // `out` is a Hello with a genuine ticket
   };
-  // Decodes `bytes` into `out`. Text frames, malformed messages and rate violations give a kick
-  // reason; `now_s` is any monotonic clock in seconds.
+  // Decodes `bytes` into `out`. Text frames, malformed messages, rate violations, a second
+  // Hello (protocol_error) and a Hello whose ticket is not signed by `ticket_key`
+  // (ticket_invalid) give a kick reason; `now_s` is any monotonic clock in seconds.
   Verdict check(bool is_text, std::span<const uint8_t> bytes, double now_s,
                 protocol::ClientMessage& out);
+  // A WebSocket ping frame arrived: it shares the heartbeat budget. False = over the limit
+  // (kick input_rate).
+  bool allow_ping_frame(double now_s) { return heartbeats_.take(now_s); }
 
  private:
   TokenBucket inputs_;
   TokenBucket heartbeats_;
+  protocol::TicketPublicKey ticket_key_;
+  bool hello_seen_ = false;
 };
 
 }  // namespace omega::zone

@@ -72,11 +72,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     response_.keep_alive(false);
     response_.body() = reply.body;
     response_.prepare_payload();
-    http::async_write(stream_, response_,
-                      [self = shared_from_this()](beast::error_code, size_t) {
-                        beast::error_code ignored;
-                        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                      });
+    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code, size_t) {
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    });
   }
 
   beast::tcp_stream stream_;
@@ -91,15 +90,25 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io, ZoneMetrics& m, ControlHandler c)
-      : acceptor(io), metrics(m), control(std::move(c)) {}
+      : acceptor(io),
+        backoff(io, "http side port", m.accept_errors),
+        metrics(m),
+        control(std::move(c)) {}
   void accept() {
     acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
-      if (!ec) std::make_shared<HttpSession>(std::move(socket), self->metrics, self->control)->start();
+      if (AcceptBackoff::is_resource_error(ec))
+        return self->backoff.wait(ec, [self] {
+          if (self->acceptor.is_open()) self->accept();
+        });
+      self->backoff.reset();
+      if (!ec)
+        std::make_shared<HttpSession>(std::move(socket), self->metrics, self->control)->start();
       self->accept();
     });
   }
   tcp::acceptor acceptor;
+  AcceptBackoff backoff;
   ZoneMetrics& metrics;
   ControlHandler control;
 };
@@ -119,6 +128,7 @@ void HttpServer::stop() {
   asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
     beast::error_code ec;
     impl->acceptor.close(ec);
+    impl->backoff.cancel();
   });
 }
 

@@ -9,11 +9,14 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +25,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "common/http_client.hpp"
 #include "zone/api_client.hpp"
 #include "zone/checkpoint.hpp"
 #include "zone/config.hpp"
@@ -67,24 +71,22 @@ ControlHandler make_control_handler(const ZoneConfig& config, InstanceHost& host
       }
     };
     if (command.kind == ControlCommand::Kind::open) {
-      host.open_async(command.zone, command.instance, command.party_id,
-                      [command, answer, ws_base](InstanceHost::OpenStatus status, InstanceHost&,
-                                                 const Now&) {
-                        switch (status) {
-                          case InstanceHost::OpenStatus::opened:
-                            return answer(json_reply(
-                                201, "{\"zone\":\"" + command.zone + "\",\"instance\":" +
-                                         std::to_string(command.instance) + ",\"ws_url\":\"" +
-                                         ws_base + "/z/" + command.zone + "/" +
-                                         std::to_string(command.instance) + "\"}"));
-                          case InstanceHost::OpenStatus::already_open:
-                            return answer(json_reply(409, "{\"error\":{\"code\":\"already_open\"}}"));
-                          case InstanceHost::OpenStatus::not_hosted:
-                            return answer(
-                                json_reply(404, "{\"error\":{\"code\":\"zone_not_hosted\"}}"));
-                        }
-                      },
-                      command.match);
+      host.open_async(
+          command.zone, command.instance, command.party_id,
+          [command, answer, ws_base](InstanceHost::OpenStatus status, InstanceHost&, const Now&) {
+            switch (status) {
+              case InstanceHost::OpenStatus::opened:
+                return answer(json_reply(
+                    201, "{\"zone\":\"" + command.zone + "\",\"instance\":" +
+                             std::to_string(command.instance) + ",\"ws_url\":\"" + ws_base + "/z/" +
+                             command.zone + "/" + std::to_string(command.instance) + "\"}"));
+              case InstanceHost::OpenStatus::already_open:
+                return answer(json_reply(409, "{\"error\":{\"code\":\"already_open\"}}"));
+              case InstanceHost::OpenStatus::not_hosted:
+                return answer(json_reply(404, "{\"error\":{\"code\":\"zone_not_hosted\"}}"));
+            }
+          },
+          command.match);
     } else {
       host.post([command, answer](InstanceHost& h, const Now& now) {
         answer(h.close(command.zone, command.instance, now)
@@ -96,6 +98,39 @@ ControlHandler make_control_handler(const ZoneConfig& config, InstanceHost& host
   };
 }
 
+// Raises the soft open-files limit to the hard one (each connection is a descriptor; Debian's
+// default soft limit of 1,024 would cap a zone far below its player capacity) and returns the
+// connection budget: `configured`, or when 0, the descriptors left after a reserve for
+// everything else. A configured budget above what the limit allows is kept, with a warning:
+// accept() then backs off on EMFILE instead of refusing at the budget.
+uint32_t connection_budget(uint32_t configured) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("getrlimit(RLIMIT_NOFILE) failed; connections limited to {}",
+                 configured ? configured : 1024);
+    return configured ? configured : 1024;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  const uint64_t descriptors =
+      limit.rlim_cur == RLIM_INFINITY ? uint64_t{1} << 20 : uint64_t{limit.rlim_cur};
+  const uint64_t available =
+      descriptors > kReservedFileDescriptors + 16 ? descriptors - kReservedFileDescriptors : 16;
+  const uint32_t budget =
+      configured != 0 ? configured : static_cast<uint32_t>(std::min<uint64_t>(available, 10000000));
+  spdlog::info(
+      "open files limit {} (hard {}): at most {} connections", descriptors,
+      limit.rlim_max == RLIM_INFINITY ? std::string("unlimited") : std::to_string(limit.rlim_max),
+      budget);
+  if (configured != 0 && configured > available)
+    spdlog::warn("max_connections {} exceeds the {} descriptors left for connections", configured,
+                 available);
+  return budget;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,22 +139,31 @@ int main(int argc, char** argv) {
   CLI::App app{"omega-zone: authoritative zone server (options: docs/OPERATIONS.md)"};
   std::string config_path;
   app.add_option("--config", config_path, "TOML configuration file")->check(CLI::ExistingFile);
+  auto* health = app.add_subcommand(
+      "healthcheck", "GET /healthz of the omega-zone on this host; exit 0 when it answers 200");
+  std::string health_url;
+  health->add_option("--url", health_url,
+                     "probe this URL (default http://127.0.0.1:$OMEGA_ZONE_HTTP_PORT/healthz, "
+                     "port 9081)");
+  app.require_subcommand(0, 1);
   CLI11_PARSE(app, argc, argv);
+  if (health->parsed())
+    return omega::common::health_check_command(health_url, "OMEGA_ZONE_HTTP_PORT", 9081);
 
   ZoneConfigResult loaded = load_zone_config(config_path, process_environment());
   if (!loaded.ok()) {
     std::fprintf(stderr, "omega-zone: configuration error:\n%s\n", loaded.error.c_str());
     return 2;
   }
-  const ZoneConfig config = *loaded.config;
+  ZoneConfig config = *loaded.config;
+  config.max_connections = connection_budget(config.max_connections);
   WorldTopologyResult topology = load_world_topology(config.world_file);
   if (!topology.error.empty()) {
     spdlog::critical("{}", topology.error);
     return 2;
   }
   if (!topology.found && !config.standalone())
-    spdlog::warn("no world file at {}: zone kinds and capacities from defaults",
-                 config.world_file);
+    spdlog::warn("no world file at {}: zone kinds and capacities from defaults", config.world_file);
 
   // Signals are taken by sigwait on the main thread only: block them before any thread starts.
   sigset_t signals;
@@ -154,19 +198,19 @@ int main(int argc, char** argv) {
   // The control handler needs the bound ports (for the URLs it answers), so it is installed
   // after listen(); no request is read before the network thread starts.
   std::shared_ptr<ControlHandler> control_impl = std::make_shared<ControlHandler>();
-  HttpServer http(io, metrics, [control_impl](const HttpRequestView& request,
-                                               std::function<void(HttpReply)> reply) {
-    return *control_impl && (*control_impl)(request, std::move(reply));
-  });
+  HttpServer http(
+      io, metrics,
+      [control_impl](const HttpRequestView& request, std::function<void(HttpReply)> reply) {
+        return *control_impl && (*control_impl)(request, std::move(reply));
+      });
   const uint16_t ws_port = websocket.listen(config.host, config.port, error);
   const uint16_t http_port = ws_port ? http.listen(config.host, config.http_port, error) : 0;
   if (ws_port == 0 || http_port == 0) {
     spdlog::critical("{}", error);
     return 1;
   }
-  ws_base = config.public_ws_url.empty()
-                ? "ws://" + config.host + ":" + std::to_string(ws_port)
-                : config.public_ws_url;
+  ws_base = config.public_ws_url.empty() ? "ws://" + config.host + ":" + std::to_string(ws_port)
+                                         : config.public_ws_url;
 
   const Now start = wall_now();
   for (const auto& [zone, instance] : config.startup_instances()) {
@@ -183,10 +227,12 @@ int main(int argc, char** argv) {
                               ? "zone-" + config.host + "-" + std::to_string(ws_port)
                               : config.process_id;
     settings.ws_url = ws_base;
-    settings.control_url = "http://" + config.host + ":" + std::to_string(http_port);
+    settings.control_url = config.control_url.empty()
+                               ? "http://" + config.host + ":" + std::to_string(http_port)
+                               : config.control_url;
     settings.zones = host.hosted_zones();
-    registry = std::make_unique<RedisRegistry>(settings, [&host] { return host.summaries(); },
-                                               api ? &results : nullptr);
+    registry = std::make_unique<RedisRegistry>(
+        settings, [&host] { return host.summaries(); }, api ? &results : nullptr);
     host.set_on_change([r = registry.get()] { r->wake(); });
     registry->start();
   }
@@ -215,8 +261,8 @@ int main(int argc, char** argv) {
   loop.request_stop();
   simulation.join();  // kicks everyone and queues the releasing checkpoints before returning
   const auto grace = std::chrono::duration<double>(config.shutdown_grace_s);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(grace);
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(grace);
   if (api && !api->drain(std::max(config.shutdown_grace_s, 5.0)))
     spdlog::warn("shutdown: some checkpoints did not reach the API in time");
   if (api) api->stop();

@@ -23,6 +23,10 @@ struct OutgoingMessage {
   // When set, the arrival time (steady clock, ns) of the oldest input this snapshot
   // acknowledges: the network thread records server latency when it starts writing it.
   int64_t ack_arrival_ns = 0;
+  // A ping of the zone's (Heartbeat, not a pong) with this timestamp: the network thread
+  // starts timing the client's answer when it writes it (PingTracker).
+  bool is_ping = false;
+  uint32_t ping_ms = 0;
   std::atomic<uint32_t> refs{0};
   MessagePool* pool = nullptr;
 };
@@ -88,6 +92,8 @@ inline MessageRef MessagePool::acquire() {
   }
   m->bytes.clear();
   m->ack_arrival_ns = 0;
+  m->is_ping = false;
+  m->ping_ms = 0;
   return MessageRef(m);
 }
 

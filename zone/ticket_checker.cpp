@@ -16,12 +16,17 @@ TicketChecker::TicketChecker(const protocol::TicketPublicKey& key, std::string z
     : key_(key), zone_(std::move(zone)), instance_id_(instance_id) {}
 
 protocol::KickReason TicketChecker::check(std::string_view bytes, uint64_t now_unix,
-                                          protocol::JoinTicket& out) {
+                                          protocol::JoinTicket& out, bool signature_verified) {
   using protocol::KickReason;
-  switch (protocol::verify_ticket(bytes, key_, now_unix, out)) {
-    case protocol::TicketError::none: break;
-    case protocol::TicketError::expired: return KickReason::ticket_expired;
-    default: return KickReason::ticket_invalid;
+  const auto read = signature_verified ? protocol::read_verified_ticket(bytes, now_unix, out)
+                                       : protocol::verify_ticket(bytes, key_, now_unix, out);
+  switch (read) {
+    case protocol::TicketError::none:
+      break;
+    case protocol::TicketError::expired:
+      return KickReason::ticket_expired;
+    default:
+      return KickReason::ticket_invalid;
   }
   if (out.zone != zone_ || out.instance_id != instance_id_)
     return KickReason::ticket_wrong_instance;
@@ -32,8 +37,10 @@ protocol::KickReason TicketChecker::check(std::string_view bytes, uint64_t now_u
 
 void TicketChecker::prune(uint64_t now_unix) {
   for (auto it = seen_.begin(); it != seen_.end();) {
-    if (it->second < now_unix) it = seen_.erase(it);
-    else ++it;
+    if (it->second < now_unix)
+      it = seen_.erase(it);
+    else
+      ++it;
   }
 }
 

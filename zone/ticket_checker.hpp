@@ -25,8 +25,10 @@ class TicketChecker {
   TicketChecker(const protocol::TicketPublicKey& key, std::string zone, uint32_t instance_id);
 
   // KickReason::none when admitted (the nonce is then remembered); `out` is the ticket.
-  protocol::KickReason check(std::string_view bytes, uint64_t now_unix,
-                             protocol::JoinTicket& out);
+  // `signature_verified`: the network thread has verified the signature already
+  // (ConnectionPolicy), so only the payload is read here.
+  protocol::KickReason check(std::string_view bytes, uint64_t now_unix, protocol::JoinTicket& out,
+                             bool signature_verified = false);
 
   // Forgets nonces whose tickets have expired.
   void prune(uint64_t now_unix);

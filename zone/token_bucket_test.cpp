@@ -35,9 +35,22 @@ TEST(TokenBucket, RefillsAfterAPause) {
   EXPECT_FALSE(bucket.take(0));
   EXPECT_TRUE(bucket.take(0.1));
   EXPECT_FALSE(bucket.take(0.1));
-  EXPECT_TRUE(bucket.take(10));   // capped at the burst depth...
+  EXPECT_TRUE(bucket.take(10));  // capped at the burst depth...
   EXPECT_TRUE(bucket.take(10));
   EXPECT_FALSE(bucket.take(10));  // ...not ten seconds' worth
+}
+
+const protocol::TicketSigningKey kKey = protocol::ticket_key_from_seed({9});
+
+std::vector<uint8_t> encoded_hello(const protocol::TicketSigningKey& key) {
+  protocol::JoinTicket ticket;
+  ticket.character_id = 7;
+  ticket.zone = "open";
+  ticket.instance_id = 1;
+  ticket.expires_at_unix = 2'000'000'000;
+  std::vector<uint8_t> out;
+  protocol::encode_message(protocol::Hello{1, 1, protocol::sign_ticket(ticket, key)}, out);
+  return out;
 }
 
 std::vector<uint8_t> encoded_input(uint16_t seq) {
@@ -48,7 +61,7 @@ std::vector<uint8_t> encoded_input(uint16_t seq) {
 
 TEST(ConnectionPolicy, KicksTextFramesGarbageAndFlooders) {
   using protocol::KickReason;
-  ConnectionPolicy policy(kDefaultMaxInputsPerSecond, kDefaultInputBurst);
+  ConnectionPolicy policy(kDefaultMaxInputsPerSecond, kDefaultInputBurst, kKey.public_key);
   protocol::ClientMessage message;
   const auto input = encoded_input(1);
   EXPECT_EQ(policy.check(true, input, 0, message).kick, KickReason::text_frame);
@@ -63,12 +76,13 @@ TEST(ConnectionPolicy, KicksTextFramesGarbageAndFlooders) {
 
   KickReason verdict = KickReason::none;
   for (int i = 0; i < 1000 && verdict == KickReason::none; ++i)
-    verdict = policy.check(false, encoded_input(static_cast<uint16_t>(i)), i / 1000.0, message).kick;
+    verdict =
+        policy.check(false, encoded_input(static_cast<uint16_t>(i)), i / 1000.0, message).kick;
   EXPECT_EQ(verdict, KickReason::input_rate);
 }
 
 TEST(ConnectionPolicy, AnswersPingsAndLimitsHeartbeatFloods) {
-  ConnectionPolicy policy(kDefaultMaxInputsPerSecond, kDefaultInputBurst);
+  ConnectionPolicy policy(kDefaultMaxInputsPerSecond, kDefaultInputBurst, kKey.public_key);
   protocol::ClientMessage message;
   std::vector<uint8_t> ping;
   protocol::encode_message(protocol::Heartbeat{false, 1234}, ping);
@@ -80,6 +94,38 @@ TEST(ConnectionPolicy, AnswersPingsAndLimitsHeartbeatFloods) {
   for (int i = 0; i < 200 && kick == protocol::KickReason::none; ++i)
     kick = policy.check(false, ping, 0.001 * i, message).kick;
   EXPECT_EQ(kick, protocol::KickReason::input_rate);
+}
+
+// Issue 13: a forged ticket is refused on the network thread (the simulation never pays for
+// its signature check), and a connection gets one Hello.
+TEST(ConnectionPolicy, VerifiesTheHelloTicketSignatureAndAllowsOneHello) {
+  using protocol::KickReason;
+  protocol::ClientMessage message;
+  ConnectionPolicy forged(kDefaultMaxInputsPerSecond, kDefaultInputBurst, kKey.public_key);
+  const auto other_key = protocol::ticket_key_from_seed({10});
+  EXPECT_EQ(forged.check(false, encoded_hello(other_key), 0, message).kick,
+            KickReason::ticket_invalid);
+
+  ConnectionPolicy genuine(kDefaultMaxInputsPerSecond, kDefaultInputBurst, kKey.public_key);
+  const auto verdict = genuine.check(false, encoded_hello(kKey), 0, message);
+  EXPECT_EQ(verdict.kick, KickReason::none);
+  EXPECT_TRUE(verdict.ticket_signature_verified);
+  EXPECT_EQ(genuine.check(false, encoded_hello(kKey), 0.1, message).kick,
+            KickReason::protocol_error);
+}
+
+TEST(ConnectionPolicy, WebSocketPingFramesShareTheHeartbeatBudget) {
+  ConnectionPolicy policy(kDefaultMaxInputsPerSecond, kDefaultInputBurst, kKey.public_key);
+  int allowed = 0;
+  while (allowed < 1000 && policy.allow_ping_frame(0.001 * allowed)) ++allowed;
+  EXPECT_GE(allowed, static_cast<int>(kMaxHeartbeatsPerSecond));
+  EXPECT_LT(allowed, 2 * static_cast<int>(kMaxHeartbeatsPerSecond));
+  // Heartbeat messages draw from the same bucket: it is empty now.
+  protocol::ClientMessage message;
+  std::vector<uint8_t> ping;
+  protocol::encode_message(protocol::Heartbeat{false, 1}, ping);
+  EXPECT_EQ(policy.check(false, ping, 0.001 * allowed, message).kick,
+            protocol::KickReason::input_rate);
 }
 
 }  // namespace

@@ -19,10 +19,13 @@
 #include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/client_address.hpp"
 #include "zone/instance_directory.hpp"
 #include "zone/limits.hpp"
 #include "zone/listen_acceptor.hpp"
 #include "zone/network.hpp"
+#include "zone/outgoing_queue.hpp"
+#include "zone/ping_tracker.hpp"
 
 namespace omega::zone {
 namespace asio = boost::asio;
@@ -39,7 +42,13 @@ namespace {
 // buffering one byte past the protocol limit and answer Kick{message_too_large}; the rest of
 // an oversized message, and anything after a Kick, is read into this much scratch and dropped.
 constexpr size_t kDrainChunkBytes = 4096;
-constexpr auto kHandshakeTimeout = std::chrono::seconds(5);
+// A Hello that arrived but waits unread (we are behind) extends the hello timeout by this
+// much at a time, up to kHelloDeadlineCap seconds after the accept.
+constexpr double kHelloExtensionSeconds = 0.5;
+constexpr double kHelloDeadlineCap = 60.0;
+// A flush that runs this long after the simulation posted it means the network thread is
+// behind: no client is judged slow on that round (its answers may be waiting for us).
+constexpr int64_t kNetworkBehindNs = 250'000'000;
 // An upgrade request is a few headers; more is not a client of ours.
 constexpr uint32_t kMaxUpgradeRequestBytes = 8 * 1024;
 
@@ -77,6 +86,13 @@ struct GatherView {
   const_iterator end() const { return last; }
 };
 
+// The unit per-address limits count: the address, or its /64 for IPv6 (one subscriber
+// usually holds a whole /64, so single IPv6 addresses would limit nothing).
+std::string address_key(const std::string& address) {
+  const auto parsed = common::IpAddress::parse(address);
+  return parsed ? parsed->subscriber() : address;
+}
+
 int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -87,60 +103,94 @@ int64_t steady_now_ns() {
 
 class WsSession;
 
+// Connections of one remote address: accepted and not yet upgraded, and upgraded sessions.
+struct AddressCount {
+  uint32_t pending = 0;
+  uint32_t sessions = 0;
+};
+
 struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Impl> {
-  Impl(asio::io_context& io_context, const ZoneConfig& c, Inbox& in, ZoneMetrics& m,
-       MessagePool& p, const InstanceDirectory& d)
-      : io(io_context), acceptor(io_context), config(c), inbox(in), metrics(m), pool(p),
-        directory(d) {}
+  Impl(asio::io_context& io_context, const ZoneConfig& c, Inbox& in, ZoneMetrics& m, MessagePool& p,
+       const InstanceDirectory& d)
+      : io(io_context),
+        acceptor(io_context),
+        backoff(io_context, "websocket port", m.accept_errors),
+        config(c),
+        inbox(in),
+        metrics(m),
+        pool(p),
+        directory(d) {
+    std::string error;  // validated when the configuration was loaded
+    trusted_proxies =
+        common::TrustedProxies::parse(config.trusted_proxies, error).value_or(common::TrustedProxies{});
+  }
 
   void accept();
+  void on_accepted(tcp::socket socket);
   void flush();  // network thread: hands pending outgoing messages to their sessions
+  // Bookkeeping of one connection's life (network thread).
+  // `peer`: the socket's remote address (pending connections are counted under it);
+  // `client`: who it is for the session limit (X-Forwarded-For behind a trusted proxy).
+  void connection_upgraded(const std::string& peer, const std::string& client);
+  void connection_ended(const std::string& peer, const std::string& client, bool upgraded);
 
   asio::io_context& io;
   tcp::acceptor acceptor;
+  AcceptBackoff backoff;
   ZoneConfig config;
   Inbox& inbox;
   ZoneMetrics& metrics;
   MessagePool& pool;
   const InstanceDirectory& directory;
+  common::TrustedProxies trusted_proxies;
   ConnectionId next_id = 1;
   bool accepting = true;
   std::unordered_map<ConnectionId, std::weak_ptr<WsSession>> sessions;
-  std::unordered_map<std::string, uint32_t> per_ip;
+  std::unordered_map<std::string, AddressCount> per_ip;
+  uint32_t pending_total = 0;  // accepted, WebSocket handshake not finished
   std::atomic<size_t> open{0};
 
   std::mutex pending_mutex;
-  std::vector<Outgoing> pending;  // from the simulation thread
-  std::vector<Outgoing> flushing;  // network thread scratch
+  std::vector<Outgoing> pending;                    // from the simulation thread
+  std::vector<Outgoing> flushing;                   // network thread scratch
   std::vector<std::shared_ptr<WsSession>> touched;  // sessions with messages from this flush
   bool flush_posted = false;
+  int64_t flush_posted_ns = 0;  // when the pending flush was posted (under pending_mutex)
 };
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(tcp::socket socket, std::shared_ptr<WebSocketServer::Impl> server, ConnectionId id)
+  WsSession(tcp::socket socket, std::shared_ptr<WebSocketServer::Impl> server, ConnectionId id,
+            std::string ip)
       : ws_(std::move(socket)),
         server_(std::move(server)),
         id_(id),
-        policy_(server_->config.max_inputs_per_second, server_->config.input_burst),
-        kick_timer_(ws_.get_executor()) {
-    queue_.resize(server_->config.outgoing_queue_messages + 2);
-  }
+        policy_(server_->config.max_inputs_per_second, server_->config.input_burst,
+                server_->config.ticket_public_key),
+        kick_timer_(ws_.get_executor()),
+        hello_timer_(ws_.get_executor()),
+        ip_(std::move(ip)),
+        peer_key_(address_key(ip_)),
+        queue_(server_->config.outgoing_queue_messages, server_->config.outgoing_queue_bytes) {}
 
   void start() {
     beast::error_code ec;
-    const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
-    ip_ = ec ? std::string("?") : endpoint.address().to_string();
-    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
-    // The upgrade request is read here first: its path picks the instance (unknown → 404).
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.set_option(tcp::no_delay(true), ec);
+    if (server_->config.socket_send_buffer_bytes != 0)
+      socket.set_option(asio::socket_base::send_buffer_size(
+                            static_cast<int>(server_->config.socket_send_buffer_bytes)),
+                        ec);
+    hello_deadline_ = steady_now_ns() + seconds_to_ns(kHelloDeadlineCap);
+    arm_hello_timer(server_->config.hello_timeout_s);
+    // The upgrade request is read here first: its path picks the instance (unknown → 404). No
+    // timeout of its own: the hello timer covers everything up to the Hello.
     upgrade_.emplace();
     upgrade_->header_limit(kMaxUpgradeRequestBytes);
     upgrade_->body_limit(0);
-    beast::get_lowest_layer(ws_).expires_after(kHandshakeTimeout);
-    http::async_read(ws_.next_layer(), buffer_, *upgrade_,
-                     [self = shared_from_this()](beast::error_code e, size_t) {
-                       self->on_upgrade_request(e);
-                     });
+    http::async_read(
+        ws_.next_layer(), buffer_, *upgrade_,
+        [self = shared_from_this()](beast::error_code e, size_t) { self->on_upgrade_request(e); });
   }
 
   // Called on the network thread for each message the simulation sends. The write starts in
@@ -148,18 +198,22 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // messages of one tick leave in one gather write.
   void enqueue(Outgoing&& out) {
     if (ended_ || close_reason_ != KickReason::none) return;  // already closing
-    const size_t size = out.message.bytes().size();
-    if (count_ >= server_->config.outgoing_queue_messages ||
-        queued_bytes_ + size > server_->config.outgoing_queue_bytes) {
-      drop_queue_behind_write();
-      kick(KickReason::slow_client);
+    if (out.close != KickReason::none) {
+      // The simulation's last message (a Kick). A slow client's is sent right after the write
+      // in flight: what it has not taken is lost anyway.
+      if (out.close == KickReason::slow_client) queue_.drop_unsent();
+      queue_.push_final(std::move(out.message));
+      begin_close(out.close);
       return;
     }
-    push(std::move(out.message));
-    if (out.close != KickReason::none) begin_close(out.close);
+    if (!queue_.try_push(std::move(out.message))) slow_client();
   }
 
-  void start_writing() { write_next(); }
+  // After a flush: judge the client (unless the network thread is behind), then write.
+  void start_writing(bool judge) {
+    if (judge) check_slow_reader(steady_now_ns());
+    write_next();
+  }
 
   // Forceful close (shutdown deadline).
   void close_socket() {
@@ -168,11 +222,40 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
  private:
+  static int64_t seconds_to_ns(double s) { return static_cast<int64_t>(s * 1e9); }
+
+  void arm_hello_timer(double seconds) {
+    hello_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(seconds)));
+    hello_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
+      if (!e) self->on_hello_timer();
+    });
+  }
+
+  // No Hello yet. Bytes that arrived but that we have not read are our delay, not the
+  // client's (a storm of joins keeps the network thread behind): wait for them, up to a cap.
+  void on_hello_timer() {
+    if (ended_ || hello_received_ || close_reason_ != KickReason::none) return;
+    beast::error_code ec;
+    const size_t unread = beast::get_lowest_layer(ws_).socket().available(ec);
+    if (!ec && unread > 0 && steady_now_ns() < hello_deadline_) {
+      ++server_->metrics.hello_waits_extended;
+      return arm_hello_timer(kHelloExtensionSeconds);
+    }
+    if (upgraded_) return kick(KickReason::hello_timeout);
+    server_->metrics.count_kick(KickReason::hello_timeout);  // no WebSocket yet: just close
+    close_socket();
+  }
+
   void on_upgrade_request(beast::error_code ec) {
-    if (ec) return end(false);
+    if (ec) return end();
     const auto& request = upgrade_->get();
     const auto target = request.target();
     instance_ = server_->directory.resolve({target.data(), target.size()});
+    const auto forwarded = request["X-Forwarded-For"];
+    const auto client = common::resolve_client(ip_, {forwarded.data(), forwarded.size()},
+                                                server_->trusted_proxies);
+    client_key_ = client ? client->subscriber() : peer_key_;
     if (instance_ == InstanceDirectory::kNone || !websocket::is_upgrade(request)) {
       reply_.emplace();
       reply_->result(instance_ == InstanceDirectory::kNone ? http::status::not_found
@@ -184,33 +267,42 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
                                                              : "websocket upgrade expected\n";
       reply_->prepare_payload();
       http::async_write(ws_.next_layer(), *reply_,
-                        [self = shared_from_this()](beast::error_code, size_t) {
-                          self->end(false);
-                        });
+                        [self = shared_from_this()](beast::error_code, size_t) { self->end(); });
       return;
     }
-    beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts from here
-    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-    timeouts.handshake_timeout = kHandshakeTimeout;
-    // No Beast idle timer: it is re-armed (cancel + wait) on every read, a cost per message;
-    // the simulation's idle_timeout and hello_timeout close silent connections instead.
+    // No Beast timers: the handshake is under the hello timer, and Beast's idle timer would be
+    // re-armed (cancel + wait) on every read; the simulation's idle and slow-client timeouts
+    // close connections that go quiet.
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = websocket::stream_base::none();
     timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
     ws_.set_option(timeouts);
     ws_.read_message_max(0);  // our own limit, in on_read_some
     ws_.auto_fragment(false);
     ws_.binary(true);
+    // Beast answers a peer's ping frame by itself; each one is counted against the heartbeat
+    // budget like a Heartbeat message (the session outlives the stream's callbacks).
+    // A peer's close frame starts Beast's closing handshake, whose teardown reads until the
+    // peer closes: it gets the same deadline as a Kick.
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::ping &&
+          !policy_.allow_ping_frame(double(steady_now_ns()) * 1e-9))
+        kick(KickReason::input_rate);
+      else if (kind == websocket::frame_type::close && close_reason_ == KickReason::none)
+        arm_close_deadline();
+    });
     ws_.async_accept(request,
                      [self = shared_from_this()](beast::error_code e) { self->on_accept(e); });
   }
 
   void on_accept(beast::error_code ec) {
-    if (ec) return end(false);
-    welcomed_transport_ = true;
+    if (ec) return end();
+    upgraded_ = true;
+    server_->connection_upgraded(peer_key_, client_key_);
     server_->metrics.connections.fetch_add(1);
     server_->open.fetch_add(1);
-    uint32_t& count = server_->per_ip[ip_];
-    ++count;
-    if (count > server_->config.max_connections_per_ip) {
+    if (server_->per_ip[client_key_].sessions > server_->config.max_connections_per_ip) {
       kick(KickReason::too_many_connections);
     } else {
       reported_ = true;
@@ -226,24 +318,39 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void read_next() {
     buffer_.clear();
-    read_more();
+    if (close_reason_ != KickReason::none) return drain();
+    ws_.async_read_some(
+        buffer_, server_->config.max_message_bytes + 1 - buffer_.size(),
+        [self = shared_from_this()](beast::error_code e, size_t n) { self->on_read_some(e, n); });
   }
 
-  // Reads the current message at most one byte past the protocol limit (after a Kick: in
-  // scratch-sized pieces that are dropped).
+  // Reads the current message at most one byte past the protocol limit.
   void read_more() {
-    const size_t limit = close_reason_ != KickReason::none
-                             ? kDrainChunkBytes
-                             : server_->config.max_message_bytes + 1 - buffer_.size();
-    ws_.async_read_some(buffer_, limit,
-                        [self = shared_from_this()](beast::error_code e, size_t n) {
-                          self->on_read_some(e, n);
-                        });
+    ws_.async_read_some(
+        buffer_, server_->config.max_message_bytes + 1 - buffer_.size(),
+        [self = shared_from_this()](beast::error_code e, size_t n) { self->on_read_some(e, n); });
   }
 
-  void on_read_some(beast::error_code ec, size_t) {
-    if (ec) return end(true);
-    if (close_reason_ != KickReason::none) return read_next();  // draining until closed
+  // After a Kick: read past the WebSocket layer (Beast would answer frames, and its closing
+  // handshake reads without limit) into scratch, until the peer closes or
+  // kMaxBytesReadAfterKick were read. Then nothing more is read; the close deadline ends it.
+  void drain() {
+    if (drained_ >= kMaxBytesReadAfterKick) return;
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.async_read_some(asio::buffer(drain_scratch_.data(), drain_scratch_.size()),
+                           [self = shared_from_this()](beast::error_code e, size_t n) {
+                             if (e) return self->end();
+                             self->drained_ += n;
+                             self->drain();
+                           });
+  }
+
+  void on_read_some(beast::error_code ec, size_t n) {
+    if (ec) return end();
+    if (close_reason_ != KickReason::none) {  // kicked while this read was under way
+      drained_ += n;
+      return read_next();
+    }
     if (buffer_.size() > server_->config.max_message_bytes) {
       server_->metrics.bytes_in.fetch_add(buffer_.size(), std::memory_order_relaxed);
       server_->metrics.messages_in.fetch_add(1, std::memory_order_relaxed);
@@ -262,13 +369,23 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     const auto data = buffer_.cdata();
     std::span<const uint8_t> message(static_cast<const uint8_t*>(data.data()), data.size());
     InboundEvent event;
-    const auto verdict = policy_.check(ws_.got_text(), message, double(now_ns) * 1e-9,
-                                       event.message);
+    const auto verdict =
+        policy_.check(ws_.got_text(), message, double(now_ns) * 1e-9, event.message);
     if (verdict.kick != KickReason::none) return kick(verdict.kick);
+    last_message_ns_ = now_ns;
+    if (const auto* beat = std::get_if<protocol::Heartbeat>(&event.message); beat && beat->pong)
+      pings_.answered(beat->timestamp_ms);
+    if (verdict.ticket_signature_verified) {
+      hello_received_ = true;
+      hello_timer_.cancel();
+      event.ticket_signature_verified = true;
+    }
     if (verdict.answer_ping) {
       MessageRef pong = server_->pool.acquire();
       protocol::encode_message(protocol::Heartbeat{true, verdict.ping_timestamp_ms}, pong->bytes);
-      push(std::move(pong));
+      // The answer counts against the queue like any message: a client that pings but does
+      // not read is a slow client, however fast it pings.
+      if (!queue_.try_push(std::move(pong))) return slow_client();
       write_next();
     }
     if (reported_) {
@@ -280,21 +397,22 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     }
   }
 
-  void push(MessageRef message) {
-    queued_bytes_ += message.bytes().size();
-    queue_[(head_ + count_) % queue_.size()] = std::move(message);
-    ++count_;
+  void slow_client() {
+    queue_.drop_unsent();
+    kick(KickReason::slow_client);
   }
 
-  // Keeps only the messages being written (if any): what a slow client has not taken is lost.
-  void drop_queue_behind_write() {
-    const size_t keep = writing_ ? in_flight_ : 0;
-    while (count_ > keep) {
-      MessageRef& last = queue_[(head_ + count_ - 1) % queue_.size()];
-      queued_bytes_ -= last.bytes().size();
-      last.reset();
-      --count_;
-    }
+  // A client that still sends but has left one of our pings unanswered for
+  // slow_client_timeout_s since we wrote it does not read what we send. One that sends nothing
+  // is the simulation's idle timeout; one whose bytes wait unread in the socket may have
+  // answered (we are behind): neither is judged here.
+  void check_slow_reader(int64_t now_ns) {
+    const int64_t oldest = pings_.oldest_unanswered_ns();
+    if (oldest == 0 || close_reason_ != KickReason::none || ended_) return;
+    if (now_ns - oldest <= slow_client_timeout_ns_ || last_message_ns_ <= oldest) return;
+    beast::error_code ec;
+    if (beast::get_lowest_layer(ws_).socket().available(ec) > 0 || ec) return;
+    slow_client();
   }
 
   void kick(KickReason reason) {
@@ -302,13 +420,21 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     server_->metrics.count_kick(reason);
     MessageRef message = server_->pool.acquire();
     protocol::encode_message(protocol::Kick{reason, protocol::to_string(reason)}, message->bytes);
-    push(std::move(message));
+    queue_.push_final(std::move(message));
     begin_close(reason);
     write_next();
   }
 
   void begin_close(KickReason reason) {
     close_reason_ = reason;
+    hello_timer_.cancel();
+    arm_close_deadline();
+  }
+
+  // The connection is torn down at the latest kKickCloseDeadlineSeconds from now.
+  void arm_close_deadline() {
+    if (close_deadline_armed_) return;
+    close_deadline_armed_ = true;
     kick_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(kKickCloseDeadlineSeconds)));
     kick_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
@@ -318,28 +444,21 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   // Outgoing messages bypass Beast's writer: all of a client's queued messages (up to
   // kMaxMessagesPerWrite) go out as ready-made WebSocket frames in one gather write on the
-  // socket, i.e. one sendmsg instead of one Beast write (and syscall) per message. Only the
-  // closing handshake goes through Beast (async_close, once nothing is queued or in flight).
+  // socket, i.e. one sendmsg instead of one Beast write (and syscall) per message. After the
+  // last one (the Kick), a close frame of ours, then our side of the TCP connection is shut.
   // Beast's read side still writes on its own when a peer pings or starts a close; our clients
   // do neither while messages flow, and a peer that does can only garble its own stream.
   void write_next() {
     if (writing_ || ended_) return;
-    if (count_ == 0) {
-      if (close_reason_ != KickReason::none && !close_sent_) {
-        close_sent_ = true;
-        const auto code = close_reason_ == KickReason::shutting_down
-                              ? websocket::close_code::going_away
-                              : websocket::close_code::policy_error;
-        ws_.async_close(websocket::close_reason(code, protocol::to_string(close_reason_)),
-                        [self = shared_from_this()](beast::error_code) {});
-      }
+    if (queue_.empty()) {
+      if (close_reason_ != KickReason::none && !close_sent_) write_close_frame();
       return;
     }
     writing_ = true;
-    in_flight_ = std::min(count_, kMaxMessagesPerWrite);
+    const size_t count = queue_.begin_write(kMaxMessagesPerWrite);
     int64_t now_ns = 0;
-    for (size_t i = 0; i < in_flight_; ++i) {
-      const MessageRef& message = queue_[(head_ + i) % queue_.size()];
+    for (size_t i = 0; i < count; ++i) {
+      const MessageRef& message = queue_.in_flight_message(i);
       if (message->ack_arrival_ns != 0) {
         if (now_ns == 0) now_ns = steady_now_ns();
         server_->metrics.record_server_latency(double(now_ns - message->ack_arrival_ns) * 1e-6);
@@ -348,25 +467,23 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       gather_[2 * i] = asio::const_buffer(header, frame_header(message.bytes().size(), header));
       gather_[2 * i + 1] = asio::buffer(message.bytes());
     }
-    asio::async_write(beast::get_lowest_layer(ws_).socket(),
-                      GatherView{gather_.data(), gather_.data() + 2 * in_flight_},
-                      [self = shared_from_this()](beast::error_code e, size_t) {
-                        self->on_write(e);
-                      });
+    asio::async_write(
+        beast::get_lowest_layer(ws_).socket(),
+        GatherView{gather_.data(), gather_.data() + 2 * count},
+        [self = shared_from_this()](beast::error_code e, size_t) { self->on_write(e); });
   }
 
   void on_write(beast::error_code ec) {
     writing_ = false;
-    size_t payload = 0;
-    const size_t written = std::exchange(in_flight_, 0);
-    for (size_t i = 0; i < written; ++i) {
-      MessageRef& front = queue_[head_];
-      payload += front.bytes().size();
-      front.reset();
-      head_ = (head_ + 1) % queue_.size();
+    const size_t written = queue_.in_flight();
+    int64_t now_ns = 0;
+    for (size_t i = 0; i < written && !ec; ++i) {
+      const MessageRef& message = queue_.in_flight_message(i);
+      if (!message->is_ping) continue;
+      if (now_ns == 0) now_ns = steady_now_ns();
+      pings_.written(message->ping_ms, now_ns);
     }
-    queued_bytes_ -= payload;
-    count_ -= written;
+    const size_t payload = queue_.finish_write();
     if (ec) {
       close_socket();
       return;
@@ -376,17 +493,42 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     write_next();
   }
 
-  // The read loop ended: the connection is gone. Tell the simulation once.
-  void end(bool was_open) {
+  // The close frame (RFC 6455 §5.5.1: status code, then the reason) — going_away on shutdown,
+  // policy_error for every other Kick; the reason text is the Kick reason's name.
+  void write_close_frame() {
+    close_sent_ = true;
+    writing_ = true;
+    const uint16_t code = close_reason_ == KickReason::shutting_down
+                              ? uint16_t{websocket::close_code::going_away}
+                              : uint16_t{websocket::close_code::policy_error};
+    const std::string_view reason = protocol::to_string(close_reason_);
+    const size_t length = std::min<size_t>(2 + reason.size(), 125);  // control frame limit
+    close_frame_.assign({0x88, static_cast<uint8_t>(length), static_cast<uint8_t>(code >> 8),
+                         static_cast<uint8_t>(code & 0xff)});
+    close_frame_.insert(close_frame_.end(), reason.begin(), reason.begin() + (length - 2));
+    asio::async_write(beast::get_lowest_layer(ws_).socket(), asio::buffer(close_frame_),
+                      [self = shared_from_this()](beast::error_code e, size_t) {
+                        self->writing_ = false;
+                        beast::error_code ignored;
+                        auto& socket = beast::get_lowest_layer(self->ws_).socket();
+                        if (e)
+                          socket.close(ignored);
+                        else
+                          socket.shutdown(tcp::socket::shutdown_send, ignored);
+                      });
+  }
+
+  // The connection is gone (read error or end of stream). Tell the simulation once.
+  void end() {
     if (ended_) return;
     ended_ = true;
     kick_timer_.cancel();
-    drop_queue_behind_write();  // a write in flight still owns its buffer until on_write
+    hello_timer_.cancel();
+    queue_.drop_unsent();  // a write in flight still owns its buffers until on_write
     close_socket();
     server_->sessions.erase(id_);
-    if (was_open && welcomed_transport_) {
-      auto it = server_->per_ip.find(ip_);
-      if (it != server_->per_ip.end() && --it->second == 0) server_->per_ip.erase(it);
+    server_->connection_ended(peer_key_, client_key_, upgraded_);
+    if (upgraded_) {
       server_->metrics.connections.fetch_sub(1);
       server_->open.fetch_sub(1);
     }
@@ -405,45 +547,113 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   ConnectionId id_;
   ConnectionPolicy policy_;
   asio::steady_timer kick_timer_;
+  asio::steady_timer hello_timer_;
+  int64_t hello_deadline_ = 0;  // steady ns: no extension past this
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> upgrade_;
   std::optional<http::response<http::string_body>> reply_;
   uint32_t instance_ = InstanceDirectory::kNone;
-  std::string ip_;
-  std::vector<MessageRef> queue_;  // ring buffer of outgoing messages
-  size_t head_ = 0, count_ = 0, queued_bytes_ = 0;
+  std::string ip_;          // the socket's peer
+  std::string peer_key_;    // its address_key: pending connections are counted under it
+  std::string client_key_;  // the client's: ip_'s, or X-Forwarded-For's behind a trusted proxy
+  OutgoingQueue queue_;
+  PingTracker pings_;
+  int64_t slow_client_timeout_ns_ = seconds_to_ns(server_->config.slow_client_timeout_s);
+  int64_t last_message_ns_ = 0;  // arrival of the client's latest message
   bool writing_ = false;
-  size_t in_flight_ = 0;  // messages of the write in progress (at the queue's head)
   std::array<std::array<uint8_t, kMaxFrameHeaderBytes>, kMaxMessagesPerWrite> frame_headers_;
   std::array<asio::const_buffer, 2 * kMaxMessagesPerWrite> gather_;
+  std::vector<uint8_t> close_frame_;
+  std::array<uint8_t, kDrainChunkBytes> drain_scratch_;
+  size_t drained_ = 0;  // bytes read after the Kick
   bool close_sent_ = false;
+  bool close_deadline_armed_ = false;
   bool ended_ = false;
-  bool reported_ = false;             // the simulation knows this connection
-  bool welcomed_transport_ = false;   // the WebSocket handshake completed
+  bool upgraded_ = false;        // the WebSocket handshake completed
+  bool hello_received_ = false;  // a Hello with a genuine ticket arrived
+  bool reported_ = false;        // the simulation knows this connection
   KickReason close_reason_ = KickReason::none;
 };
 
 void WebSocketServer::Impl::accept() {
-  acceptor.async_accept([self = shared_from_this()](
-                                                   beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
     if (!self->accepting) return;
-    if (!ec) {
-      const ConnectionId id = self->next_id++;
-      auto session = std::make_shared<WsSession>(std::move(socket), self, id);
-      self->sessions[id] = session;
-      self->metrics.connections_accepted.fetch_add(1);
-      session->start();
-    }
+    if (AcceptBackoff::is_resource_error(ec))
+      return self->backoff.wait(ec, [self] {
+        if (self->accepting) self->accept();
+      });
+    self->backoff.reset();
+    // Other errors: the peer gave up before we took it (ECONNABORTED); on to the next one.
+    if (!ec) self->on_accepted(std::move(socket));
     self->accept();
   });
 }
 
+// Limits checked before the connection costs anything (no read buffer, no handshake): the
+// connection budget, pending handshakes in total and per address. A refused socket is closed.
+void WebSocketServer::Impl::on_accepted(tcp::socket socket) {
+  beast::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  std::string ip = endpoint.address().to_string();
+  const std::string key = address_key(ip);
+  AddressCount& count = per_ip[key];
+  std::atomic<uint64_t>* refused = nullptr;
+  if (sessions.size() >= config.max_connections)
+    refused = &metrics.refused_max_connections;
+  else if (pending_total >= config.max_pending_connections)
+    refused = &metrics.refused_pending_total;
+  // A trusted proxy carries many clients' handshakes: only the total cap applies to it.
+  else if (count.pending >= config.max_pending_per_ip && !trusted_proxies.contains(std::string_view(ip)))
+    refused = &metrics.refused_pending_per_ip;
+  if (refused != nullptr) {
+    refused->fetch_add(1, std::memory_order_relaxed);
+    if (count.pending == 0 && count.sessions == 0) per_ip.erase(key);
+    socket.close(ec);
+    return;
+  }
+  ++count.pending;
+  ++pending_total;
+  const ConnectionId id = next_id++;
+  auto session =
+      std::make_shared<WsSession>(std::move(socket), shared_from_this(), id, std::move(ip));
+  sessions[id] = session;
+  metrics.connections_accepted.fetch_add(1);
+  session->start();
+}
+
+void WebSocketServer::Impl::connection_upgraded(const std::string& peer,
+                                                const std::string& client) {
+  --per_ip[peer].pending;
+  --pending_total;
+  ++per_ip[client].sessions;
+  auto it = per_ip.find(peer);
+  if (it->second.pending == 0 && it->second.sessions == 0) per_ip.erase(it);
+}
+
+void WebSocketServer::Impl::connection_ended(const std::string& peer, const std::string& client,
+                                             bool upgraded) {
+  const std::string& key = upgraded ? client : peer;
+  auto it = per_ip.find(key);
+  if (it == per_ip.end()) return;
+  if (upgraded) {
+    --it->second.sessions;
+  } else {
+    --it->second.pending;
+    --pending_total;
+  }
+  if (it->second.pending == 0 && it->second.sessions == 0) per_ip.erase(it);
+}
+
 void WebSocketServer::Impl::flush() {
+  int64_t posted_ns = 0;
   {
     std::lock_guard lock(pending_mutex);
     pending.swap(flushing);
     flush_posted = false;
+    posted_ns = flush_posted_ns;
   }
+  const bool behind = steady_now_ns() - posted_ns > kNetworkBehindNs;
   for (Outgoing& out : flushing) {
     auto it = sessions.find(out.connection);
     if (it == sessions.end()) continue;
@@ -453,7 +663,7 @@ void WebSocketServer::Impl::flush() {
     if (touched.empty() || touched.back() != session) touched.push_back(std::move(session));
   }
   flushing.clear();
-  for (auto& session : touched) session->start_writing();  // a repeated session: no-op
+  for (auto& session : touched) session->start_writing(!behind);  // repeated: a no-op
   touched.clear();
 }
 
@@ -475,6 +685,7 @@ void WebSocketServer::stop_accepting() {
     impl->accepting = false;
     beast::error_code ec;
     impl->acceptor.close(ec);
+    impl->backoff.cancel();
   });
 }
 
@@ -491,6 +702,7 @@ void WebSocketServer::deliver(std::vector<Outgoing>& batch) {
     }
     post = !impl_->flush_posted;
     impl_->flush_posted = true;
+    if (post) impl_->flush_posted_ns = steady_now_ns();
   }
   if (post) asio::post(impl_->io, [impl = impl_] { impl->flush(); });
 }
@@ -502,6 +714,8 @@ void WebSocketServer::close_all() {
   });
 }
 
-size_t WebSocketServer::open_connections() const { return impl_->open.load(); }
+size_t WebSocketServer::open_connections() const {
+  return impl_->open.load();
+}
 
 }  // namespace omega::zone

@@ -36,9 +36,9 @@ TEST(InstancePath, ParsesZoneAndInstanceAndRoot) {
   EXPECT_TRUE(parse_instance_path("/")->root);
   EXPECT_TRUE(parse_instance_path("/?x=1")->root);
   EXPECT_EQ(parse_instance_path("/z/rift_d1/4294967295?t=1")->instance, 4294967295u);
-  for (const char* bad : {"/z/forest", "/z/forest/", "/z//1", "/z/Forest/1", "/z/forest/01",
-                          "/z/forest/-1", "/z/forest/4294967296", "/z/forest/1/x", "/zz/a/1",
-                          "/z/a b/1", "/metrics"})
+  for (const char* bad :
+       {"/z/forest", "/z/forest/", "/z//1", "/z/Forest/1", "/z/forest/01", "/z/forest/-1",
+        "/z/forest/4294967296", "/z/forest/1/x", "/zz/a/1", "/z/a b/1", "/metrics"})
     EXPECT_FALSE(parse_instance_path(bad)) << bad;
 }
 
@@ -158,7 +158,9 @@ TEST(ControlRequest, NeedsTheServiceTokenAndParsesOpenAndClose) {
   EXPECT_EQ(open.command->instance, 2u);
   EXPECT_FALSE(open.command->party_id);
   EXPECT_EQ(parse("POST", "/instances", "Bearer secret", R"({"zone":"forest"})").error.status, 400);
-  EXPECT_EQ(parse("POST", "/instances", "Bearer secret", R"({"zone":"../x","instance":1})").error.status, 400);
+  EXPECT_EQ(
+      parse("POST", "/instances", "Bearer secret", R"({"zone":"../x","instance":1})").error.status,
+      400);
   auto close = parse("DELETE", "/instances/rift_d1/17", "Bearer secret");
   ASSERT_TRUE(close.command);
   EXPECT_EQ(close.command->kind, ControlCommand::Kind::close);
@@ -306,8 +308,10 @@ struct LeasedZone : testing::Test {
     event(InboundEvent::Kind::connected, c);
     event(InboundEvent::Kind::message, c, protocol::Hello{1, 1, ticket(character)});
   }
+  // A pong echoing the current time answers every ping sent so far (zone steady clock, ms).
   void heartbeat(ConnectionId c) {
-    event(InboundEvent::Kind::message, c, protocol::Heartbeat{true, 0});
+    event(InboundEvent::Kind::message, c,
+          protocol::Heartbeat{true, static_cast<uint32_t>(now_ns / 1'000'000)});
   }
   void advance(int ticks = 1) {
     for (int i = 0; i < ticks; ++i) {
@@ -340,7 +344,8 @@ struct LeasedZone : testing::Test {
     for (Outgoing& out : server->outbox()) {
       if (out.connection != c) continue;
       protocol::ServerMessage decoded;
-      if (protocol::decode_server_message(out.message.bytes(), decoded) == protocol::DecodeError::none)
+      if (protocol::decode_server_message(out.message.bytes(), decoded) ==
+          protocol::DecodeError::none)
         if (auto* m = std::get_if<Message>(&decoded)) found.push_back(*m);
     }
     return found;
@@ -366,6 +371,24 @@ TEST_F(LeasedZone, HelloWaitsWithoutAnEntityUntilTheClaimAnswers) {
   EXPECT_FLOAT_EQ(server->world().position(slot).x, 10.5f);
   EXPECT_EQ(server->world().combatant(slot).level, 3);
   EXPECT_EQ(server->world().inventory(slot).gold, 50u);
+}
+
+// A Hello waiting for its claim is still the connection's one Hello: a second one (here for
+// another character) must not start a second claim, and an input before Welcome is refused.
+TEST_F(LeasedZone, SecondHelloOrAnInputWhileTheClaimWaitsIsAProtocolError) {
+  join(1, 7);
+  event(InboundEvent::Kind::message, 1, protocol::Hello{1, 1, ticket(8)});
+  ASSERT_EQ(taken<protocol::Kick>(1).size(), 1u);
+  EXPECT_EQ(taken<protocol::Kick>(1)[0].reason, KickReason::protocol_error);
+  EXPECT_EQ(service.claims.size(), 1u);
+  clear_outbox();
+  server->on_claim(granted(7), now());
+  EXPECT_TRUE(taken<protocol::Welcome>(1).empty());
+
+  join(2, 9);
+  event(InboundEvent::Kind::message, 2, protocol::PlayerInput{1, true, 0, 0, 0, 0});
+  ASSERT_EQ(taken<protocol::Kick>(2).size(), 1u);
+  EXPECT_EQ(taken<protocol::Kick>(2)[0].reason, KickReason::protocol_error);
 }
 
 TEST_F(LeasedZone, RefusedOrUnreachableClaimsKickWithTheNewReasons) {
@@ -464,11 +487,12 @@ TEST_F(LeasedZone, AStaleAnswerForALeftCharacterSparesItsNewSession) {
   periodic.entries.push_back({7, 1, 5, ServiceStatus::ok});
   server->on_checkpoints(periodic, now());
   ASSERT_EQ(server->departed_count(), 1u);  // its release (epoch 5) is out
-  join(2, 7);                                // back at once: a new claim, epoch 6
+  join(2, 7);                               // back at once: a new claim, epoch 6
   server->on_claim(granted(7, 6), now());
   ASSERT_EQ(server->player_count(), 1u);
   CheckpointResult stale;
-  stale.entries.push_back({7, service.batches.back().records[0].seq, 5, ServiceStatus::stale_epoch});
+  stale.entries.push_back(
+      {7, service.batches.back().records[0].seq, 5, ServiceStatus::stale_epoch});
   server->on_checkpoints(stale, now());
   EXPECT_EQ(server->departed_count(), 0u);
   EXPECT_EQ(server->player_count(), 1u);
@@ -519,7 +543,7 @@ TEST_F(LeasedZone, ARefusedTransferKeepsThePlayerAndBacksOff) {
   ASSERT_EQ(service.transfers.size(), 1u);
   server->on_transfer(TransferResult{7, ServiceStatus::unavailable, "", "", ""}, now());
   EXPECT_EQ(server->player_count(), 1u);
-  live(3);  // the checkpoint part is retried as a checkpoint
+  live(3);                                  // the checkpoint part is retried as a checkpoint
   EXPECT_EQ(service.transfers.size(), 1u);  // backing off
   ASSERT_EQ(service.batches.size(), 1u);
   EXPECT_EQ(service.batches[0].records[0].seq, 1u);
@@ -553,7 +577,10 @@ struct ArenaZone : LeasedZone {
     map.add_spawn({"team_2", 21, 32});
   }
   void open_match(std::vector<uint64_t> team_1, uint32_t time_limit_s = 60) {
-    MatchSpec spec{41, "arena_1v1", static_cast<uint32_t>(team_1.size()), time_limit_s,
+    MatchSpec spec{41,
+                   "arena_1v1",
+                   static_cast<uint32_t>(team_1.size()),
+                   time_limit_s,
                    {std::move(team_1), {8}}};
     server->set_match(std::move(spec), now(), /*start_grace_s=*/30);
   }
@@ -783,9 +810,8 @@ TEST(InstanceHostTest, OpensInstancesOffTheTickAndClosesThem) {
   EXPECT_EQ(host.open("forest", 1, std::nullopt, now), InstanceHost::OpenStatus::not_hosted);
 
   std::optional<InstanceHost::OpenStatus> outcome;
-  host.open_async("open", 2, 7, [&](InstanceHost::OpenStatus s, InstanceHost&, const Now&) {
-    outcome = s;
-  });
+  host.open_async("open", 2, 7,
+                  [&](InstanceHost::OpenStatus s, InstanceHost&, const Now&) { outcome = s; });
   for (uint32_t tick = 1; !outcome && tick < 3000; ++tick) {
     now.steady_ns += kTickNs;
     host.advance(tick, now);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/process_metrics.hpp"
 #include "zone/limits.hpp"
 
 namespace omega::zone {
@@ -12,19 +13,33 @@ namespace {
 void append_metric(std::string& out, const char* name, const char* help, const char* type,
                    double value) {
   char line[512];
-  std::snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name,
-                type, name, value);
+  std::snprintf(line, sizeof line, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type,
+                name, value);
   out += line;
 }
 
 // Kick reason names as in docs/PROTOCOL.md (snake_case), for labels and JSON keys.
 const char* kick_label(size_t reason) {
-  static constexpr const char* kNames[] = {
-      "none",           "protocol_error",   "message_too_large",     "text_frame",
-      "input_rate",     "too_many_connections", "ticket_invalid",    "ticket_expired",
-      "ticket_wrong_instance", "ticket_replayed", "version_unsupported", "slow_client",
-      "idle_timeout",   "shutting_down",    "session_replaced",      "server_full",
-      "hello_timeout",  "lease_conflict",   "service_unavailable",   "match_over"};
+  static constexpr const char* kNames[] = {"none",
+                                           "protocol_error",
+                                           "message_too_large",
+                                           "text_frame",
+                                           "input_rate",
+                                           "too_many_connections",
+                                           "ticket_invalid",
+                                           "ticket_expired",
+                                           "ticket_wrong_instance",
+                                           "ticket_replayed",
+                                           "version_unsupported",
+                                           "slow_client",
+                                           "idle_timeout",
+                                           "shutting_down",
+                                           "session_replaced",
+                                           "server_full",
+                                           "hello_timeout",
+                                           "lease_conflict",
+                                           "service_unavailable",
+                                           "match_over"};
   static_assert(std::size(kNames) == static_cast<size_t>(protocol::kMaxKickReason) + 1);
   return reason < std::size(kNames) ? kNames[reason] : "unknown";
 }
@@ -52,8 +67,8 @@ Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)), counts_(bounds_.size() + 1, 0) {}
 
 void Histogram::observe(double value) {
-  const size_t i = static_cast<size_t>(
-      std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
+  const size_t i = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) -
+                                       bounds_.begin());
   ++counts_[i];
   sum_ += value;
   ++count_;
@@ -127,8 +142,7 @@ std::string ZoneMetrics::prometheus() const {
                 connections.load());
   append_metric(out, "omega_zone_instances", "Zone instances hosted by this process.", "gauge",
                 instances.load());
-  append_metric(out, "omega_zone_entities", "Entities in all instances.", "gauge",
-                entities.load());
+  append_metric(out, "omega_zone_entities", "Entities in all instances.", "gauge", entities.load());
   append_metric(out, "omega_zone_monsters", "Monsters in all instances.", "gauge", monsters.load());
   append_metric(out, "omega_zone_monsters_awake", "Monsters awake (a player near).", "gauge",
                 monsters_awake.load());
@@ -152,6 +166,23 @@ std::string ZoneMetrics::prometheus() const {
   append_metric(out, "omega_zone_inbound_dropped_total",
                 "Client messages dropped because the simulation's inbound queue was full.",
                 "counter", static_cast<double>(inbound_dropped.load()));
+  append_metric(out, "omega_zone_accept_errors_total",
+                "accept() failures (out of file descriptors or memory); each backs off accepting.",
+                "counter", static_cast<double>(accept_errors.load()));
+  append_metric(out, "omega_zone_hello_waits_extended_total",
+                "Hello timeouts postponed: the Hello had arrived but was not read yet (a storm of "
+                "joins).",
+                "counter", static_cast<double>(hello_waits_extended.load()));
+  out +=
+      "# HELP omega_zone_connections_refused_total Connections closed at accept, by the "
+      "limit they hit.\n";
+  out += "# TYPE omega_zone_connections_refused_total counter\n";
+  out += "omega_zone_connections_refused_total{limit=\"max_pending_per_ip\"} " +
+         std::to_string(refused_pending_per_ip.load()) + "\n";
+  out += "omega_zone_connections_refused_total{limit=\"max_pending_connections\"} " +
+         std::to_string(refused_pending_total.load()) + "\n";
+  out += "omega_zone_connections_refused_total{limit=\"max_connections\"} " +
+         std::to_string(refused_max_connections.load()) + "\n";
   out += "# HELP omega_zone_kicks_total Connections closed by the zone, by reason.\n";
   out += "# TYPE omega_zone_kicks_total counter\n";
   for (size_t i = 1; i < kKickSlots; ++i)
@@ -167,20 +198,22 @@ std::string ZoneMetrics::prometheus() const {
   out += "# HELP omega_zone_rtt_ms Round-trip time of zone pings, per session sample.\n";
   out += "# TYPE omega_zone_rtt_ms histogram\n";
   rtt_ms_.render("omega_zone_rtt_ms", out);
-  out += "# HELP omega_zone_server_latency_ms Input arrival to departure of its acknowledging "
-         "snapshot.\n";
+  out +=
+      "# HELP omega_zone_server_latency_ms Input arrival to departure of its acknowledging "
+      "snapshot.\n";
   out += "# TYPE omega_zone_server_latency_ms histogram\n";
   server_latency_ms_.render("omega_zone_server_latency_ms", out);
   out += "# HELP omega_zone_instance_players Players in one instance.\n";
   out += "# TYPE omega_zone_instance_players gauge\n";
   for (const InstanceStat& i : instances_)
-    out += "omega_zone_instance_players{zone=\"" + i.zone + "\",instance=\"" +
+    out += "omega_zone_instance_players{zone=\"" + i.zone + "\",instance_id=\"" +
            std::to_string(i.instance) + "\"} " + std::to_string(i.players) + "\n";
   out += "# HELP omega_zone_instance_capacity Player capacity of one instance.\n";
   out += "# TYPE omega_zone_instance_capacity gauge\n";
   for (const InstanceStat& i : instances_)
-    out += "omega_zone_instance_capacity{zone=\"" + i.zone + "\",instance=\"" +
+    out += "omega_zone_instance_capacity{zone=\"" + i.zone + "\",instance_id=\"" +
            std::to_string(i.instance) + "\"} " + std::to_string(i.capacity) + "\n";
+  out += common::process_metrics();
   return out;
 }
 
@@ -216,13 +249,15 @@ std::string ZoneMetrics::stats_json(bool reset) {
   json += "},\"monsters\":" + std::to_string(monsters.load()) +
           ",\"monsters_awake\":" + std::to_string(monsters_awake.load()) +
           ",\"path_queries\":" + std::to_string(paths - window_.path_queries) +
-          ",\"ai_ms_p99\":" + std::to_string(ai_samples_.percentile(99, scratch_)) + ",\"instances\":[";
+          ",\"ai_ms_p99\":" + std::to_string(ai_samples_.percentile(99, scratch_)) +
+          ",\"instances\":[";
   for (size_t i = 0; i < instances_.size(); ++i) {
     const InstanceStat& s = instances_[i];
     // Zone names are [a-z0-9_] (content and path validation), so they need no escaping.
-    json += (i ? ",{\"zone\":\"" : "{\"zone\":\"") + s.zone + "\",\"instance\":" +
-            std::to_string(s.instance) + ",\"kind\":\"" + s.kind + "\",\"players\":" +
-            std::to_string(s.players) + ",\"capacity\":" + std::to_string(s.capacity) + "}";
+    json += (i ? ",{\"zone\":\"" : "{\"zone\":\"") + s.zone +
+            "\",\"instance\":" + std::to_string(s.instance) + ",\"kind\":\"" + s.kind +
+            "\",\"players\":" + std::to_string(s.players) +
+            ",\"capacity\":" + std::to_string(s.capacity) + "}";
   }
   json += "]}";
   if (reset) {

@@ -73,6 +73,13 @@ class ZoneMetrics {
   std::atomic<uint64_t> path_queries{0};  // navmesh path queries since start
   // Client messages the network thread could not hand to the simulation (Inbox full).
   std::atomic<uint64_t> inbound_dropped{0};
+  // accept() failures (EMFILE, ENFILE, ...); each one backs the acceptor off.
+  std::atomic<uint64_t> accept_errors{0};
+  // Hello timeouts postponed because the Hello had arrived but we had not read it yet.
+  std::atomic<uint64_t> hello_waits_extended{0};
+  // Connections closed at accept, before any read, by the limit they hit.
+  std::atomic<uint64_t> refused_pending_per_ip{0}, refused_pending_total{0},
+      refused_max_connections{0};
 
   void count_kick(protocol::KickReason reason);
   void record_tick(double ms);

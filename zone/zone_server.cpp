@@ -18,8 +18,12 @@ constexpr int64_t kNoncePruneIntervalNs = 10 * kNanosPerSecond;
 // A pong claiming a round trip longer than this is stale or forged and not recorded.
 constexpr uint32_t kMaxPlausibleRttMs = 60'000;
 
-int64_t seconds_to_ns(double seconds) { return static_cast<int64_t>(seconds * 1e9); }
-uint32_t steady_ms(int64_t ns) { return static_cast<uint32_t>(ns / 1'000'000); }
+int64_t seconds_to_ns(double seconds) {
+  return static_cast<int64_t>(seconds * 1e9);
+}
+uint32_t steady_ms(int64_t ns) {
+  return static_cast<uint32_t>(ns / 1'000'000);
+}
 
 // Interest cells: half the leave radius, so a view query scans about 5x5 cells.
 float grid_cell_size(const ZoneConfig& c) {
@@ -58,11 +62,11 @@ ZoneServer::ZoneServer(const ZoneConfig& config, const game::TileMap& map, Messa
       metrics_(metrics),
       checkpoints_(checkpoints),
       content_(load_combat_content(config)),
-      world_(map, WorldSettings{config.player_speed, config.tick_hz, config.spawn,
-                                config.world_seed,
-                                content_.classes.empty() ? nullptr : &content_,
-                                config.spawn_table.empty() ? config.zone_name() : config.spawn_table,
-                                config.activation_radius, config.monster_count}),
+      world_(map,
+             WorldSettings{config.player_speed, config.tick_hz, config.spawn, config.world_seed,
+                           content_.classes.empty() ? nullptr : &content_,
+                           config.spawn_table.empty() ? config.zone_name() : config.spawn_table,
+                           config.activation_radius, config.monster_count}),
       grid_(static_cast<float>(map.width()), static_cast<float>(map.height()),
             grid_cell_size(config)),
       planner_(interest_settings(config)),
@@ -102,14 +106,19 @@ uint32_t ZoneServer::slot_of_connection(ConnectionId connection) const {
 
 void ZoneServer::handle(InboundEvent& event, const Now& now) {
   switch (event.kind) {
-    case InboundEvent::Kind::connected: on_connected(event.connection, now); return;
-    case InboundEvent::Kind::disconnected: on_disconnected(event.connection, now); return;
-    case InboundEvent::Kind::message: break;
+    case InboundEvent::Kind::connected:
+      on_connected(event.connection, now);
+      return;
+    case InboundEvent::Kind::disconnected:
+      on_disconnected(event.connection, now);
+      return;
+    case InboundEvent::Kind::message:
+      break;
   }
   Session* session = find_session(event.connection);
   if (session == nullptr || session->closing) return;
   session->last_received_ns = std::max(session->last_received_ns, event.arrival_ns);
-  on_message(*session, event.message, event.arrival_ns, now);
+  on_message(*session, event, now);
 }
 
 void ZoneServer::on_connected(ConnectionId connection, const Now& now) {
@@ -173,40 +182,62 @@ void ZoneServer::kick(Session& session, KickReason reason, const Now& now) {
   if (reason != KickReason::session_replaced) detach_player(session, now);
 }
 
-void ZoneServer::on_message(Session& session, protocol::ClientMessage& message,
-                            int64_t arrival_ns, const Now& now) {
+// The session rules of docs/PROTOCOL.md ("Session rules"): a connection says Hello once, then
+// waits for Welcome before its first PlayerInput; Heartbeats may come at any time (the network
+// thread answered pings already).
+void ZoneServer::on_message(Session& session, InboundEvent& event, const Now& now) {
+  protocol::ClientMessage& message = event.message;
+  const int64_t arrival_ns = event.arrival_ns;
   if (auto* hello = std::get_if<protocol::Hello>(&message)) {
-    if (session.welcomed) return kick(session, KickReason::protocol_error, now);
-    return on_hello(session, *hello, now);
+    // Also while the first Hello waits for its lease claim: a second one would claim again.
+    if (session.hello_received) return kick(session, KickReason::protocol_error, now);
+    session.hello_received = true;
+    return on_hello(session, *hello, event.ticket_signature_verified, now);
   }
-  if (auto* input = std::get_if<protocol::PlayerInput>(&message)) {
-    if (!session.welcomed) return kick(session, KickReason::protocol_error, now);
-    if (session.inputs.size() >= kMaxPendingInputsPerSession) {
-      // Within the rate limit this cannot happen in one tick; keep the newest intent.
-      session.inputs.back() = *input;
-      session.input_arrivals.back() = arrival_ns;
-      return;
-    }
-    session.inputs.push_back(*input);
-    session.input_arrivals.push_back(arrival_ns);
-    return;
-  }
+  if (auto* input = std::get_if<protocol::PlayerInput>(&message))
+    return on_input(session, *input, arrival_ns, now);
   if (auto* heartbeat = std::get_if<protocol::Heartbeat>(&message)) {
-    // Pings were answered by the network thread; a pong measures our RTT.
-    if (heartbeat->pong) {
+    // A pong measures our RTT; the zone pings only welcomed sessions, so an earlier pong
+    // answers nothing of ours.
+    if (heartbeat->pong && session.welcomed) {
       const uint32_t rtt = steady_ms(arrival_ns) - heartbeat->timestamp_ms;
       if (rtt <= kMaxPlausibleRttMs) metrics_.record_rtt(static_cast<double>(rtt));
     }
   }
 }
 
-void ZoneServer::on_hello(Session& session, const protocol::Hello& hello, const Now& now) {
+// An input's seq must be newer (wrapping) than the previous one on this connection. WebSocket
+// over TCP neither reorders nor duplicates, so a seq that does not advance comes from a broken
+// or hostile client; applying it would move the acknowledged seq backwards. The first input
+// may carry any seq: numbering is the client's, and some clients continue it across
+// connections.
+void ZoneServer::on_input(Session& session, const protocol::PlayerInput& input, int64_t arrival_ns,
+                          const Now& now) {
+  if (!session.welcomed) return kick(session, KickReason::protocol_error, now);
+  if (session.any_input_received &&
+      !protocol::sequence_greater_than(input.seq, session.last_received_seq))
+    return kick(session, KickReason::protocol_error, now);
+  session.any_input_received = true;
+  session.last_received_seq = input.seq;
+  if (session.inputs.size() >= kMaxPendingInputsPerSession) {
+    // Within the rate limit this cannot happen in one tick; keep the newest intent.
+    session.inputs.back() = input;
+    session.input_arrivals.back() = arrival_ns;
+    return;
+  }
+  session.inputs.push_back(input);
+  session.input_arrivals.push_back(arrival_ns);
+}
+
+void ZoneServer::on_hello(Session& session, const protocol::Hello& hello,
+                          bool ticket_signature_verified, const Now& now) {
   const uint16_t version = std::min(hello.max_version, protocol::kProtocolVersion);
   if (version < std::max(hello.min_version, protocol::kMinProtocolVersion))
     return kick(session, KickReason::version_unsupported, now);
 
   protocol::JoinTicket ticket;
-  const KickReason refused = tickets_.check(hello.ticket, now.unix_seconds, ticket);
+  const KickReason refused =
+      tickets_.check(hello.ticket, now.unix_seconds, ticket, ticket_signature_verified);
   if (refused != KickReason::none) return kick(session, refused, now);
   if (match_ && !arena_admits(session, ticket.character_id, now)) return;
 
@@ -269,14 +300,12 @@ void ZoneServer::welcome(Session& session, uint64_t character_id, Player& player
 }
 
 void ZoneServer::expire(const Now& now) {
-  const int64_t hello_timeout = seconds_to_ns(config_.hello_timeout_s);
+  // The hello and slow-client timeouts are the transport's (WebSocketServer): it can tell the
+  // client's delay from ours (bytes waiting unread, messages not yet written in a storm).
   const int64_t idle_timeout = seconds_to_ns(config_.idle_timeout_s);
   for (auto& session : sessions_) {
-    if (session->closing) continue;
-    if (!session->welcomed && !session->claim_pending &&
-        now.steady_ns - session->connected_ns > hello_timeout)
-      kick(*session, KickReason::hello_timeout, now);
-    else if (session->welcomed && now.steady_ns - session->last_received_ns > idle_timeout)
+    if (!session->closing && session->welcomed &&
+        now.steady_ns - session->last_received_ns > idle_timeout)
       kick(*session, KickReason::idle_timeout, now);
   }
   // Characters whose resume window ran out leave the world.
@@ -347,7 +376,8 @@ void ZoneServer::apply_action(Session& session, const protocol::PlayerInput& inp
 void ZoneServer::send_events(uint32_t tick) {
   const std::span<const WorldEvent> events = world_.events();
   if (events.empty()) return;
-  if (visible_generation_.size() < world_.slot_count()) visible_generation_.resize(world_.slot_count(), 0);
+  if (visible_generation_.size() < world_.slot_count())
+    visible_generation_.resize(world_.slot_count(), 0);
   MessageRef shared;
   previous_indices_.clear();
   for (auto& s : sessions_) {
@@ -394,9 +424,9 @@ void ZoneServer::send_snapshots(uint32_t tick) {
     // just the own entity: a snapshot at tick T must show every full-rate entity as at T.
     const bool due = session.snapshot_phase == phase || (config_.fast_ack && session.ack_pending);
     if (!due) continue;
-    const protocol::SnapshotFrame frame = planner_.plan(
-        table, grid_, session.slot, tick, session.last_input_seq, session.interest,
-        session.encoder);
+    const protocol::SnapshotFrame frame =
+        planner_.plan(table, grid_, session.slot, tick, session.last_input_seq, session.interest,
+                      session.encoder);
     MessageRef ref = pool_.acquire();
     session.encoder.encode(frame, ref->bytes);
     if (session.ack_pending) {
@@ -418,7 +448,12 @@ void ZoneServer::send_pings(uint32_t tick, const Now& now) {
     if (!session.welcomed || session.closing || now.steady_ns < session.next_ping_ns ||
         session.snapshot_phase != phase)
       continue;
-    send(session, protocol::Heartbeat{false, steady_ms(now.steady_ns)});
+    const uint32_t timestamp = steady_ms(now.steady_ns);
+    MessageRef ping = pool_.acquire();
+    protocol::encode_message(protocol::Heartbeat{false, timestamp}, ping->bytes);
+    ping->ping_ms = timestamp;  // the transport times the answer from its write
+    ping->is_ping = true;
+    outbox_.push_back({session.connection, std::move(ping), KickReason::none});
     session.next_ping_ns = now.steady_ns + interval;
   }
 }
@@ -492,7 +527,8 @@ void ZoneServer::shutdown(const Now& now) {
   if (service_ != nullptr) return release_all();
   std::vector<CharacterCheckpoint> batch;
   batch.reserve(players_.size());
-  for (const auto& [character, player] : players_) batch.push_back(checkpoint_of(character, player));
+  for (const auto& [character, player] : players_)
+    batch.push_back(checkpoint_of(character, player));
   checkpoints_.checkpoint(batch, CheckpointReason::shutdown);
 }
 

@@ -44,8 +44,8 @@ namespace omega::zone {
 
 // Time as the tick loop passes it in.
 struct Now {
-  int64_t steady_ns = 0;       // monotonic clock (timeouts, heartbeats)
-  uint64_t unix_seconds = 0;   // wall clock (ticket expiry only)
+  int64_t steady_ns = 0;      // monotonic clock (timeouts, heartbeats)
+  uint64_t unix_seconds = 0;  // wall clock (ticket expiry only)
 };
 
 class ZoneServer {
@@ -79,7 +79,8 @@ class ZoneServer {
   // teams fight each other once it runs, the dead stay dead, and at the end the result goes
   // to the API (retried until answered) and every character leaves with Kick match_over,
   // checkpointed back into its saved zone and position.
-  void set_match(MatchSpec spec, const Now& now, double start_grace_s = ArenaMatch::kDefaultStartGraceSeconds);
+  void set_match(MatchSpec spec, const Now& now,
+                 double start_grace_s = ArenaMatch::kDefaultStartGraceSeconds);
   const ArenaMatch* match() const { return match_ ? &*match_ : nullptr; }
   void on_match_report(const MatchReportResult& result, const Now& now);
   // Players, waiting claims and sessions: an instance with none of them is empty.
@@ -122,7 +123,7 @@ class ZoneServer {
   // A leased character that left the world and whose releasing checkpoint is not accepted yet.
   struct Departed {
     CharacterLedger ledger;
-    CheckpointRecord state;   // absolute fields at departure (release = true)
+    CheckpointRecord state;  // absolute fields at departure (release = true)
     Holdings holdings;
     bool release_queued = false;  // the release waits for the record in flight
   };
@@ -130,9 +131,11 @@ class ZoneServer {
   Session* find_session(ConnectionId connection);
   void on_connected(ConnectionId connection, const Now& now);
   void on_disconnected(ConnectionId connection, const Now& now);
-  void on_message(Session& session, protocol::ClientMessage& message, int64_t arrival_ns,
-                  const Now& now);
-  void on_hello(Session& session, const protocol::Hello& hello, const Now& now);
+  void on_message(Session& session, InboundEvent& event, const Now& now);
+  void on_hello(Session& session, const protocol::Hello& hello, bool ticket_signature_verified,
+                const Now& now);
+  void on_input(Session& session, const protocol::PlayerInput& input, int64_t arrival_ns,
+                const Now& now);
   void kick(Session& session, protocol::KickReason reason, const Now& now);
   void detach_player(Session& session, const Now& now);
   void expire(const Now& now);
@@ -169,7 +172,7 @@ class ZoneServer {
   void end_match(const Now& now);
   void send_match_report(const Now& now);
   std::optional<ArenaMatch> match_;
-  bool report_due_ = false;        // a result to report that the API has not answered yet
+  bool report_due_ = false;  // a result to report that the API has not answered yet
   bool report_in_flight_ = false;
   int64_t next_report_ns_ = 0;
 

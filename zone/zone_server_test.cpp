@@ -30,8 +30,8 @@ struct ZoneFixture : testing::Test {
   ZoneMetrics metrics;
   NullCheckpoints checkpoints;
   ZoneConfig config = make_config();
-  std::unique_ptr<ZoneServer> server = std::make_unique<ZoneServer>(config, map, pool, metrics,
-                                                                    checkpoints);
+  std::unique_ptr<ZoneServer> server =
+      std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
   uint32_t tick = 0;
   int64_t now_ns = 1'000'000'000;
   uint8_t next_nonce = 1;
@@ -167,17 +167,72 @@ TEST_F(ZoneFixture, ProtocolOrderViolations) {
   input(1, 1, true, 0);  // input before Hello
   EXPECT_EQ(kick_of(1), KickReason::protocol_error);
   EXPECT_NE(join(2, 5), 0u);
-  hello(2, ticket(5));  // a second Hello
+  hello(2, ticket(6));  // a second Hello, for another character
   EXPECT_EQ(kick_of(2), KickReason::protocol_error);
+  EXPECT_EQ(server->player_count(), 1u);
 }
 
-TEST_F(ZoneFixture, HelloAndIdleTimeouts) {
+// Session rules (docs/PROTOCOL.md): before Hello only Heartbeats are allowed, and they do not
+// hold the connection open past the Hello timeout; a pong answers nothing before Welcome.
+TEST_F(ZoneFixture, HeartbeatsBeforeHelloAreAllowedButDoNotDelayTheHelloTimeout) {
+  connect(1);
+  event(InboundEvent::Kind::message, 1, protocol::Heartbeat{false, 5});
+  event(InboundEvent::Kind::message, 1, protocol::Heartbeat{true, 0});  // a pong out of nowhere
+  EXPECT_EQ(take()[1].closed, KickReason::none);
+  EXPECT_NE(metrics.prometheus().find("omega_zone_rtt_ms_count 0"), std::string::npos)
+      << "a pong before Welcome is not an RTT sample";
+  hello(1, ticket(5));
+  EXPECT_NE(welcome_entity(1), 0u);
+
+  // That heartbeats do not delay the hello timeout is the transport's part (it owns that
+  // timeout): ZoneHardening.AJoinStormKicksNoOneWhoseHelloWaitsForTheServer.
+}
+
+// PlayerInput.seq is a wrapping 16-bit sequence that must advance on a connection: a repeat
+// or a step back is a broken or hostile client (TCP neither reorders nor duplicates).
+TEST_F(ZoneFixture, InputSeqThatDoesNotAdvanceIsAProtocolError) {
+  join(1, 5);
+  input(1, 10, true, 0);
+  input(1, 12, true, 0);  // skipping numbers is fine
+  advance();
+  EXPECT_EQ(take()[1].closed, KickReason::none);
+  input(1, 12, true, 0);  // the same seq again
+  EXPECT_EQ(kick_of(1), KickReason::protocol_error);
+
+  join(2, 6);
+  input(2, 40'000, true, 0);  // the first input may carry any seq
+  input(2, 40'001, true, 0);
+  input(2, 39'999, true, 0);  // backwards
+  EXPECT_EQ(kick_of(2), KickReason::protocol_error);
+
+  join(3, 7);
+  input(3, 65'535, true, 0);
+  input(3, 0, true, 0);  // wraps: 0 follows 65535
+  input(3, 1, true, 0);
+  advance();
+  EXPECT_EQ(take()[3].closed, KickReason::none);
+  input(3, 65'535, true, 0);  // two behind after the wrap
+  EXPECT_EQ(kick_of(3), KickReason::protocol_error);
+}
+
+// A new connection is a new numbering: a reconnecting client may start again at 1.
+TEST_F(ZoneFixture, InputSeqStartsAfreshOnEveryConnection) {
+  join(1, 5);
+  input(1, 500, true, 0);
+  disconnect(1);
+  EXPECT_NE(join(2, 5), 0u);  // resumes the character
+  input(2, 1, true, 0);
+  advance();
+  EXPECT_EQ(take()[2].closed, KickReason::none);
+}
+
+// The hello timeout belongs to the transport (it can tell our own delay from the client's);
+// the simulation closes welcomed sessions that went silent.
+TEST_F(ZoneFixture, IdleTimeout) {
   connect(1);
   EXPECT_NE(join(2, 5), 0u);
-  advance(30);  // 1 s
-  EXPECT_EQ(take()[1].closed, KickReason::none);
-  advance(static_cast<int>(config.hello_timeout_s * 30));
-  EXPECT_EQ(kick_of(1), KickReason::hello_timeout);
+  advance(static_cast<int>(config.hello_timeout_s * 30) + 30);
+  EXPECT_EQ(take()[1].closed, KickReason::none) << "a connection without Hello is the transport's";
   // Session 2 sends nothing: idle after idle_timeout_s.
   advance(static_cast<int>(config.idle_timeout_s * 30) + 2);
   EXPECT_EQ(kick_of(2), KickReason::idle_timeout);
@@ -251,7 +306,8 @@ TEST_F(ZoneFixture, InputsAreAckedAndActionsRejected) {
 }
 
 // The replies to this client's actions, by input seq.
-std::map<uint16_t, protocol::RejectReason> replies(const std::vector<protocol::ServerMessage>& messages) {
+std::map<uint16_t, protocol::RejectReason> replies(
+    const std::vector<protocol::ServerMessage>& messages) {
   std::map<uint16_t, protocol::RejectReason> out;
   for (const auto& m : messages) {
     if (const auto* r = std::get_if<protocol::ActionReject>(&m)) out[r->input_seq] = r->reason;
@@ -281,10 +337,10 @@ TEST_F(ZoneFixture, CheatingClientGainsNothing) {
   };
   const uint32_t near_id = world.state(near_wolf).id;
   const uint32_t hidden_id = world.state(hidden_wolf).id;
-  send_action(10, 1, near_id);       // 5 tiles: out of melee range
-  send_action(11, 1, hidden_id);     // never sent to this client
-  send_action(12, 1, 999'999);       // an id that does not exist
-  send_action(13, 15, near_id);      // a slot warriors do not have
+  send_action(10, 1, near_id);    // 5 tiles: out of melee range
+  send_action(11, 1, hidden_id);  // never sent to this client
+  send_action(12, 1, 999'999);    // an id that does not exist
+  send_action(13, 15, near_id);   // a slot warriors do not have
   advance();
   auto r = replies(take()[1].messages);
   EXPECT_EQ(r[10], protocol::RejectReason::out_of_range);
@@ -346,7 +402,8 @@ TEST_F(ZoneFixture, EventsGoOnlyToClientsThatSeeTheEntity) {
     int n = 0;
     for (const auto& m : messages)
       if (const auto* e = std::get_if<protocol::GameEvent>(&m))
-        for (uint32_t i = 0; i < e->count; ++i) n += e->events[i].type == protocol::GameEventType::damage;
+        for (uint32_t i = 0; i < e->count; ++i)
+          n += e->events[i].type == protocol::GameEventType::damage;
     return n;
   };
   EXPECT_EQ(damage_events(sent[1].messages), 1);

@@ -91,6 +91,7 @@ OMEGA_ZONE_SERVICE_TOKEN=$service_token OMEGA_ZONE_REDIS_URL=$REDIS_URL OMEGA_ZO
 OMEGA_ZONE_PROCESS_ID=client-e2e-zone OMEGA_ZONE_PUBLIC_WS_URL="ws://127.0.0.1:$ws_port" \
 OMEGA_ZONE_HOSTS=hub_city_1,forest$([[ $mode == arena ]] && echo ,arena_1) OMEGA_ZONE_OPEN=hub_city_1:1,forest:1 \
 OMEGA_ZONE_WORLD_FILE=content/world.json \
+OMEGA_ZONE_MAX_CONNECTIONS_PER_IP=100000 OMEGA_ZONE_MAX_PENDING_PER_IP=100000 \
   "$zone" >"$work/zone.out" 2>"$work/zone.log" &
 pids+=($!)
 for _ in $(seq 300); do
