@@ -369,7 +369,11 @@ TEST(ZoneHardening, AFloodOfWebSocketPingFramesIsKicked) {
   for (int i = 0; i < 200; ++i)
     if (!pinger.send_frame(0x9, {uint8_t(i)})) break;
   EXPECT_TRUE(pinger.read_until_closed(5 * kSlowdown));
-  EXPECT_EQ(pinger.kick(), KickReason::input_rate);
+  std::string seen;
+  for (const auto& frame : pinger.frames())
+    seen += std::to_string(frame.opcode) + ":" + std::to_string(frame.payload.size()) + " ";
+  EXPECT_EQ(pinger.kick(), KickReason::input_rate) << "frames " << seen;
+  EXPECT_EQ(pinger.close_code(), 1008) << "frames " << seen;
   size_t pongs = 0;
   for (const auto& frame : pinger.frames()) pongs += frame.opcode == 0xA;
   EXPECT_LE(pongs, 40u);

@@ -346,8 +346,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
   void on_read_some(beast::error_code ec, size_t n) {
-    if (ec) return end();
-    if (close_reason_ != KickReason::none) {  // kicked while this read was under way
+    // Kicked while this read was under way: Beast's read fails once it answers a ping after our
+    // close frame shut the sending side. Closing now, with the peer's bytes unread, would reset
+    // the connection, and a reset makes the peer's kernel discard the Kick it has not read yet:
+    // drain instead, until the peer closes or the close deadline.
+    if (ec) return close_reason_ != KickReason::none ? drain() : end();
+    if (close_reason_ != KickReason::none) {
       drained_ += n;
       return read_next();
     }
