@@ -891,50 +891,25 @@ class Swarm {
     }
     protocol::MessageType type;
     protocol::DecodeError error = protocol::peek_type(message, type);
-    const auto body = message.size() > 0 ? message.subspan(1) : message;
-    if (error == protocol::DecodeError::none) {
-      switch (type) {
-        case protocol::MessageType::state_update:
-          error = bot.view.apply(message);
-          if (error == protocol::DecodeError::none) on_snapshot(bot);
-          break;
-        case protocol::MessageType::welcome: {
-          protocol::Welcome welcome;
-          error = protocol::decode_body(body, welcome);
-          if (error == protocol::DecodeError::none) on_welcome(bot, welcome);
-          break;
-        }
-        case protocol::MessageType::heartbeat: {
-          protocol::Heartbeat beat;
-          error = protocol::decode_body(body, beat);
-          if (error == protocol::DecodeError::none) on_heartbeat(bot, beat);
-          break;
-        }
-        case protocol::MessageType::kick: {
-          protocol::Kick kick;
-          error = protocol::decode_body(body, kick);
-          if (error == protocol::DecodeError::none) bot.result.kick = kick.reason;
-          break;
-        }
-        case protocol::MessageType::game_event: {
-          protocol::GameEvent event;
-          error = protocol::decode_body(body, event);
-          if (error == protocol::DecodeError::none) on_game_event(bot, event);
-          break;
-        }
-        case protocol::MessageType::transfer: {
-          protocol::Transfer transfer;
-          error = protocol::decode_body(body, transfer);
-          if (error == protocol::DecodeError::none) return on_transfer(bot, std::move(transfer));
-          break;
-        }
-        case protocol::MessageType::action_confirm:
-        case protocol::MessageType::action_reject:
-          break;  // a refused attack is retried by the behaviour's own pace
-        case protocol::MessageType::hello:
-        case protocol::MessageType::player_input:
-          error = protocol::DecodeError::unexpected_type;
-          break;
+    if (error == protocol::DecodeError::none && type == protocol::MessageType::state_update) {
+      error = bot.view.apply(message);
+      if (error == protocol::DecodeError::none) on_snapshot(bot);
+    } else if (error == protocol::DecodeError::none) {
+      protocol::ServerMessage decoded;
+      error = protocol::decode_server_message(message, decoded);
+      if (error == protocol::DecodeError::none) {
+        std::visit(protocol::Handlers{
+                       [&](const protocol::Welcome& welcome) { on_welcome(bot, welcome); },
+                       [&](const protocol::Heartbeat& beat) { on_heartbeat(bot, beat); },
+                       [&](const protocol::Kick& kick) { bot.result.kick = kick.reason; },
+                       [&](const protocol::GameEvent& event) { on_game_event(bot, event); },
+                       [&](protocol::Transfer& transfer) { on_transfer(bot, std::move(transfer)); },
+                       // A refused attack is retried by the behaviour's own pace.
+                       [](const protocol::ActionConfirm&) {},
+                       [](const protocol::ActionReject&) {},
+                   },
+                   decoded);
+        return;
       }
     }
     if (error != protocol::DecodeError::none) {

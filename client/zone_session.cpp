@@ -247,45 +247,49 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
   protocol::ServerMessage message;
   if (const auto error = protocol::decode_server_message(bytes, message); error != protocol::DecodeError::none)
     return fail_connection(std::string("protocol error: ") + protocol::to_string(error));
-  if (auto* welcome = std::get_if<protocol::Welcome>(&message)) return on_welcome(*welcome, now);
-  if (auto* heartbeat = std::get_if<protocol::Heartbeat>(&message)) {
-    if (heartbeat->pong) {
-      const uint32_t sent = heartbeat->timestamp_ms;
-      const uint32_t received = static_cast<uint32_t>(static_cast<uint64_t>(now * 1000.0));
-      stats_.record_rtt(static_cast<double>(static_cast<uint32_t>(received - sent)));
-    } else {
-      send(protocol::Heartbeat{true, heartbeat->timestamp_ms}, now);
-    }
-    return;
-  }
-  if (auto* kick = std::get_if<protocol::Kick>(&message)) {
-    kick_ = *kick;
-    last_kick_ = kick->reason;
-    fatal_kick_ = kick_is_fatal(kick->reason);
-    status_ = std::string("the zone closed the session: ") + protocol::to_string(kick->reason) +
-              (kick->detail.empty() ? "" : " (" + kick->detail + ")");
-    return;
-  }
-  if (state_ != SessionState::in_world) return;
-  if (auto* event = std::get_if<protocol::GameEvent>(&message)) return on_game_event(*event, now);
-  if (auto* confirm = std::get_if<protocol::ActionConfirm>(&message)) {
-    (void)confirm;  // the cooldown already runs from the moment we pressed the key
-    return;
-  }
-  if (auto* reject = std::get_if<protocol::ActionReject>(&message)) {
-    // The cooldown keeps running: a refused action retried every frame would flood the zone.
-    log(now, GameEventType::status_removed,
-        "Action " + std::to_string(reject->action) + " failed: " + reject_text(reject->reason));
-    return;
-  }
-  if (auto* transfer = std::get_if<protocol::Transfer>(&message)) {
-    pending_transfer_ = *transfer;
-    pending_instance_ = 0;
-    travel_destination_ = transfer->zone;
-    state_ = SessionState::transferring;
-    status_ = "travelling to " + (transfer->zone.empty() ? transfer->address : transfer->zone);
-    transport_->close();
-  }
+  std::visit(
+      protocol::Handlers{
+          [&](const protocol::Welcome& welcome) { on_welcome(welcome, now); },
+          [&](const protocol::Heartbeat& heartbeat) {
+            if (heartbeat.pong) {
+              const uint32_t sent = heartbeat.timestamp_ms;
+              const uint32_t received = static_cast<uint32_t>(static_cast<uint64_t>(now * 1000.0));
+              stats_.record_rtt(static_cast<double>(static_cast<uint32_t>(received - sent)));
+            } else {
+              send(protocol::Heartbeat{true, heartbeat.timestamp_ms}, now);
+            }
+          },
+          [&](const protocol::Kick& kick) {
+            kick_ = kick;
+            last_kick_ = kick.reason;
+            fatal_kick_ = kick_is_fatal(kick.reason);
+            status_ = std::string("the zone closed the session: ") + protocol::to_string(kick.reason) +
+                      (kick.detail.empty() ? "" : " (" + kick.detail + ")");
+          },
+          // The rest only matter in the world (a late one after a transfer began is dropped).
+          [&](const protocol::GameEvent& event) {
+            if (state_ == SessionState::in_world) on_game_event(event, now);
+          },
+          // The cooldown already runs from the moment we pressed the key.
+          [](const protocol::ActionConfirm&) {},
+          [&](const protocol::ActionReject& reject) {
+            // The cooldown keeps running: a refused action retried every frame would flood the
+            // zone.
+            if (state_ != SessionState::in_world) return;
+            log(now, GameEventType::status_removed,
+                "Action " + std::to_string(reject.action) + " failed: " + reject_text(reject.reason));
+          },
+          [&](const protocol::Transfer& transfer) {
+            if (state_ != SessionState::in_world) return;
+            pending_transfer_ = transfer;
+            pending_instance_ = 0;
+            travel_destination_ = transfer.zone;
+            state_ = SessionState::transferring;
+            status_ = "travelling to " + (transfer.zone.empty() ? transfer.address : transfer.zone);
+            transport_->close();
+          },
+      },
+      message);
 }
 
 void ZoneSession::on_welcome(const protocol::Welcome& welcome, double now) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -76,11 +77,20 @@ enum class RejectReason : uint8_t {
 };
 inline constexpr RejectReason kMaxRejectReason = RejectReason::busy_casting;
 
+// How a zone budgets a message a client sends (zone/connection.cpp, ConnectionPolicy): every
+// client message names its class as `kRate`, so a new one does not compile until it has one.
+enum class RateClass : uint8_t {
+  once,       // once per connection; a second one is a protocol error
+  input,      // the input budget (--input-rate, --input-burst)
+  heartbeat,  // the heartbeat budget, which WebSocket ping frames share
+};
+
 // Action slots in PlayerInput: 0 = none, 1 = basic attack, 2..15 = ability slots.
 inline constexpr uint8_t kMaxActionSlot = 15;
 
 struct Hello {
   static constexpr MessageType kType = MessageType::hello;
+  static constexpr RateClass kRate = RateClass::once;
   // The version range this client speaks. These two fields open Hello in every protocol
   // version, so any server can read them and answer with a Kick{version_unsupported}.
   uint16_t min_version = kMinProtocolVersion;
@@ -124,6 +134,7 @@ struct Welcome {
 
 struct PlayerInput {
   static constexpr MessageType kType = MessageType::player_input;
+  static constexpr RateClass kRate = RateClass::input;
   uint16_t seq = 0;             // wraps; the zone acks the last one it applied
   bool moving = false;
   uint8_t move_direction = 0;   // quantize_angle(); only sent when moving
@@ -244,6 +255,7 @@ struct ActionReject {
 // its own clock alone. Both ends ping; both answer.
 struct Heartbeat {
   static constexpr MessageType kType = MessageType::heartbeat;
+  static constexpr RateClass kRate = RateClass::heartbeat;  // when a client sends it
   bool pong = false;
   uint32_t timestamp_ms = 0;
 
@@ -285,11 +297,33 @@ struct Kick {
   bool operator==(const Kick&) const = default;
 };
 
-// What a zone server accepts from a client.
+// What a zone server accepts from a client. Each alternative has a kRate.
 using ClientMessage = std::variant<Hello, PlayerInput, Heartbeat>;
 // What a client accepts from a zone, except StateUpdate (decoded by WorldView, snapshot.hpp).
 using ServerMessage =
     std::variant<Welcome, GameEvent, ActionConfirm, ActionReject, Heartbeat, Transfer, Kick>;
+
+// One handler per message type: std::visit(Handlers{[&](const Hello&) {...}, ...}, message).
+// A variant alternative without a handler does not compile, so a new message type cannot be
+// dropped silently by a side that receives it; handlers take their type by name (no `auto`).
+template <class... Handler>
+struct Handlers : Handler... {
+  using Handler::operator()...;
+};
+template <class... Handler>
+Handlers(Handler...) -> Handlers<Handler...>;
+
+// The type of the message a ClientMessage or ServerMessage holds.
+template <class... Message>
+MessageType message_type(const std::variant<Message...>& message) {
+  return std::visit([](const auto& held) { return std::decay_t<decltype(held)>::kType; }, message);
+}
+
+// The rate class of the message a ClientMessage holds (a type without kRate does not compile).
+template <class... Message>
+RateClass rate_class(const std::variant<Message...>& message) {
+  return std::visit([](const auto& held) { return std::decay_t<decltype(held)>::kRate; }, message);
+}
 
 // Appends the type byte and the body of `message` to `out`.
 template <class Message>

@@ -186,7 +186,7 @@ TEST(Messages, RefusesKickReasonsBeyondTheKnownOnes) {
 TEST(Messages, RejectsEmptyAndUnknownTypes) {
   ClientMessage out;
   EXPECT_EQ(decode_client_message({}, out), DecodeError::empty);
-  for (uint8_t type : {0, 11, 200, 255}) {
+  for (uint8_t type : {0, kMaxMessageType + 1, 200, 255}) {
     const std::vector<uint8_t> bytes{type, 0, 0};
     EXPECT_EQ(decode_client_message(bytes, out), DecodeError::unknown_type);
   }

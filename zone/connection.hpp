@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <bitset>
 #include <cstdint>
 #include <mutex>
 #include <span>
@@ -99,10 +100,13 @@ class ConnectionPolicy {
   bool allow_ping_frame(double now_s) { return heartbeats_.take(now_s); }
 
  private:
+  // Takes from the budget of `rate` (for `once`, marks `type` seen); false = over it.
+  bool allow(protocol::RateClass rate, protocol::MessageType type, double now_s);
+
   TokenBucket inputs_;
   TokenBucket heartbeats_;
   protocol::TicketPublicKey ticket_key_;
-  bool hello_seen_ = false;
+  std::bitset<256> seen_once_;  // by MessageType: the `once` messages this connection sent
 };
 
 }  // namespace omega::zone

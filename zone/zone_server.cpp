@@ -186,24 +186,27 @@ void ZoneServer::kick(Session& session, KickReason reason, const Now& now) {
 // waits for Welcome before its first PlayerInput; Heartbeats may come at any time (the network
 // thread answered pings already).
 void ZoneServer::on_message(Session& session, InboundEvent& event, const Now& now) {
-  protocol::ClientMessage& message = event.message;
   const int64_t arrival_ns = event.arrival_ns;
-  if (auto* hello = std::get_if<protocol::Hello>(&message)) {
-    // Also while the first Hello waits for its lease claim: a second one would claim again.
-    if (session.hello_received) return kick(session, KickReason::protocol_error, now);
-    session.hello_received = true;
-    return on_hello(session, *hello, event.ticket_signature_verified, now);
-  }
-  if (auto* input = std::get_if<protocol::PlayerInput>(&message))
-    return on_input(session, *input, arrival_ns, now);
-  if (auto* heartbeat = std::get_if<protocol::Heartbeat>(&message)) {
-    // A pong measures our RTT; the zone pings only welcomed sessions, so an earlier pong
-    // answers nothing of ours.
-    if (heartbeat->pong && session.welcomed) {
-      const uint32_t rtt = steady_ms(arrival_ns) - heartbeat->timestamp_ms;
-      if (rtt <= kMaxPlausibleRttMs) metrics_.record_rtt(static_cast<double>(rtt));
-    }
-  }
+  std::visit(
+      protocol::Handlers{
+          [&](const protocol::Hello& hello) {
+            // Also while the first Hello waits for its lease claim: a second one would claim
+            // again.
+            if (session.hello_received) return kick(session, KickReason::protocol_error, now);
+            session.hello_received = true;
+            on_hello(session, hello, event.ticket_signature_verified, now);
+          },
+          [&](const protocol::PlayerInput& input) { on_input(session, input, arrival_ns, now); },
+          [&](const protocol::Heartbeat& heartbeat) {
+            // A pong measures our RTT; the zone pings only welcomed sessions, so an earlier
+            // pong answers nothing of ours.
+            if (heartbeat.pong && session.welcomed) {
+              const uint32_t rtt = steady_ms(arrival_ns) - heartbeat.timestamp_ms;
+              if (rtt <= kMaxPlausibleRttMs) metrics_.record_rtt(static_cast<double>(rtt));
+            }
+          },
+      },
+      event.message);
 }
 
 // An input's seq must be newer (wrapping) than the previous one on this connection. WebSocket
