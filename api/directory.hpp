@@ -1,7 +1,7 @@
 // The shard directory's decision: which instance of a zone a character enters. A pure
-// function over a snapshot of the instance registry (DESIGN.md §6, world contract), so every
-// rule is unit-tested without Redis. The snapshot types and their parsing from the registry's
-// JSON values live here too. Plain values: not thread-safe to share mutably.
+// function over a snapshot of the instance registry (docs/ARCHITECTURE.md, "World topology"),
+// so every rule is unit-tested without Redis. The snapshot types and their parsing from the
+// registry's JSON values live here too. Plain values: not thread-safe to share mutably.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 #include <utility>
-// <utility> before Asio: see DESIGN.md §3.
+// <utility> before Asio: see docs/ARCHITECTURE.md, Dependencies.
 #include "api/server.hpp"
 
 #include <boost/asio/dispatch.hpp>

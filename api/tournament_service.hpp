@@ -1,4 +1,4 @@
-// Tournaments over HTTP (DESIGN.md §6): the list of tournaments, joining and leaving a
+// Tournaments over HTTP (docs/ARCHITECTURE.md): the list of tournaments, joining and leaving a
 // tournament's queue, the queue status (queued with the current rating window, matched with
 // a join ticket for the arena, or none), and the arena's result report, which changes Elo
 // ratings exactly once and feeds the tournament's leaderboard. Owns the matchmaker thread

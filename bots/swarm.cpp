@@ -1,5 +1,5 @@
 // The bots' transport and scheduling. The only translation unit that includes Boost.Beast.
-#include <utility>  // before Asio (DESIGN.md §3)
+#include <utility>  // before Asio (docs/ARCHITECTURE.md, Dependencies)
 
 #include "bots/swarm.hpp"
 

@@ -1,4 +1,4 @@
-#include <utility>  // before Asio (DESIGN.md §3)
+#include <utility>  // before Asio (docs/ARCHITECTURE.md, Dependencies)
 
 #include "client/websocket_transport.hpp"
 

@@ -31,7 +31,7 @@ enum class TileKind : uint8_t {
   kWater = 2,  // blocks walking, not sight (you can see and shoot across a river)
 };
 
-// What a zone is for; drives capacity and instancing policy elsewhere (DESIGN.md §6).
+// What a zone is for; drives capacity and instancing policy elsewhere (docs/ARCHITECTURE.md).
 enum class ZoneKind : uint8_t { kHub, kZone, kDungeon, kArena };
 
 // "hub", "zone", "dungeon", "arena" (the spelling used in content files).

@@ -1,4 +1,4 @@
-// The message catalogue (DESIGN.md §4; docs/PROTOCOL.md documents every bit).
+// The message catalogue (docs/PROTOCOL.md documents every bit).
 //
 // A message on the wire is one WebSocket binary message: a type byte, then the bit-packed body
 // written by the message's serialize() (one body for write, read and measure), padded with zero

@@ -1,5 +1,5 @@
-// CheckpointHook: where a zone hands character state to durable storage (DESIGN.md §5,
-// "Persistence") in standalone mode. With an API configured, ZoneServer uses the
+// CheckpointHook: where a zone hands character state to durable storage in standalone mode
+// (docs/ARCHITECTURE.md, "zone/"). With an API configured, ZoneServer uses the
 // CharacterService instead (character_service.hpp: leases, deltas, fencing).
 //
 // Thread safety: called from the simulation thread only; an implementation must not block it

@@ -1,5 +1,5 @@
 // InstanceHost: every zone instance of one omega-zone process, ticked by the one simulation
-// thread (DESIGN.md §5 "Instances"). One ZoneServer per instance; the tile map of a zone is
+// thread (docs/ARCHITECTURE.md, "zone/"). One ZoneServer per instance; the tile map of a zone is
 // loaded once and shared read-only by all its instances. Instances open and close at runtime
 // (the control endpoints post commands; a rift closes itself when it stayed empty).
 //

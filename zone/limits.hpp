@@ -50,7 +50,7 @@ inline constexpr uint32_t kReservedFileDescriptors = 256;  // fixed
 inline constexpr double kAcceptBackoffMinSeconds = 0.05;  // fixed
 inline constexpr double kAcceptBackoffMaxSeconds = 1.0;   // fixed
 // Players (sessions past Hello) per instance: admission control so an overload refuses
-// newcomers with server_full instead of degrading everyone (DESIGN.md §5).
+// newcomers with server_full instead of degrading everyone (docs/ARCHITECTURE.md).
 inline constexpr uint32_t kDefaultMaxPlayers = 12000;
 
 // Messages queued to one client and not yet written to its socket (a memory bound; the

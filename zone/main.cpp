@@ -1,4 +1,4 @@
-// omega-zone: the headless authoritative zone server (DESIGN.md §5).
+// omega-zone: the headless authoritative zone server (docs/ARCHITECTURE.md).
 //
 // Threads: the network thread (WebSocket + HTTP side port on one io_context), the simulation
 // thread (TickLoop over every open instance), with an API configured the API client's worker

@@ -1,7 +1,7 @@
 // The network side of omega-zone: the WebSocket server (the transport of the game protocol;
 // the upgrade path picks the instance) and the HTTP side port (/metrics, /healthz, /stats, and
 // the /instances control endpoints). Both run on one io_context, driven by one
-// network thread (DESIGN.md §5: network I/O on its own thread; one is right for 2 cores).
+// network thread (docs/ARCHITECTURE.md: network I/O on its own thread; one is right for 2 cores).
 //
 // Beast and Asio stay inside websocket_server.cpp and http_server.cpp: this header only
 // forward-declares io_context, so the simulation never compiles them.

@@ -1,5 +1,5 @@
 // SnapshotPlanner: decides what one client's next snapshot carries — interest management and
-// replication priority (DESIGN.md §5).
+// replication priority (docs/ARCHITECTURE.md).
 //
 // For a viewer it
 //   - finds candidates in the InterestGrid (or all entities when the view is infinite): an
