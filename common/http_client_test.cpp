@@ -1,8 +1,8 @@
-#include "bots/http_client.hpp"
+#include "common/http_client.hpp"
 
 #include <gtest/gtest.h>
 
-namespace omega::bots {
+namespace omega::common {
 namespace {
 
 TEST(HttpClient, ParsesHttpUrls) {
@@ -42,4 +42,4 @@ TEST(HttpClient, ReportsAnUnreachableServer) {
 }
 
 }  // namespace
-}  // namespace omega::bots
+}  // namespace omega::common

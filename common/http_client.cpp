@@ -1,4 +1,4 @@
-#include "bots/http_client.hpp"
+#include "common/http_client.hpp"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -11,7 +11,7 @@
 #include <chrono>
 #include <cstring>
 
-namespace omega::bots {
+namespace omega::common {
 
 namespace {
 
@@ -194,16 +194,16 @@ std::optional<WebSocketAddress> parse_ws_url(const std::string& url) {
 
 HttpResponse http_call(const HttpEndpoint& endpoint, const HttpRequest& request) {
   HttpResponse response;
-  const auto deadline =
-      Clock::now() + std::chrono::microseconds(int64_t(request.timeout_s * 1e6));
+  const auto deadline = Clock::now() + std::chrono::microseconds(int64_t(request.timeout_s * 1e6));
   const int fd = connect_to(endpoint, deadline, response.error);
   if (fd < 0) return response;
   std::string wire = request.method + " " + endpoint.prefix + request.target + " HTTP/1.1\r\n";
   wire += "Host: " + endpoint.host + ":" + std::to_string(endpoint.port) + "\r\n";
-  wire += "User-Agent: omega-bots\r\nAccept: application/json\r\nConnection: close\r\n";
+  wire += "User-Agent: omega\r\nAccept: application/json\r\nConnection: close\r\n";
   for (const auto& [name, value] : request.headers) wire += name + ": " + value + "\r\n";
   if (!request.body.empty()) wire += "Content-Type: application/json\r\n";
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT")
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH")
     wire += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
   wire += "\r\n";
   wire += request.body;
@@ -254,4 +254,4 @@ HttpResponse http_post(const HttpEndpoint& endpoint, const std::string& target,
   return http_call(endpoint, request);
 }
 
-}  // namespace omega::bots
+}  // namespace omega::common
