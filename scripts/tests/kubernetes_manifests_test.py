@@ -177,6 +177,10 @@ def check_fleet(label, objects):
         for port in container.get("ports", []):
             check(port["containerPort"] not in SIDECAR_PORTS,
                   f"{label}: container port {port['containerPort']} is an Agones sidecar port")
+    # Agones mounts the pod's service account token into its SDK sidecar (and hides it from the
+    # game server container): without it the sidecar cannot update the GameServer.
+    check(spec["template"]["spec"].get("automountServiceAccountToken", True) is not False,
+          f"{label}: the Fleet's pods take the SDK sidecar's service account token away")
     health = spec.get("health", {})
     check(health.get("disabled") is False and health.get("periodSeconds", 0) > 0 and
           health.get("failureThreshold", 0) > 0, f"{label}: Fleet health checking not set")
