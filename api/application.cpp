@@ -5,6 +5,7 @@
 
 #include "api/errors.hpp"
 #include "api/migrations.hpp"
+#include "common/process_metrics.hpp"
 
 namespace omega::api {
 
@@ -36,7 +37,7 @@ Application::Application(Config config)
       content_(ContentCatalog::load(config_.content_dir)),
       world_(load_world(config_.world_file)),
       tickets_(config_.ticket_signing_seed, std::chrono::seconds(config_.ticket_ttl_s)),
-      database_(config_.database_url, config_.database_pool_size,
+      database_(database_connection_string(config_), config_.database_pool_size,
                 std::chrono::milliseconds(config_.database_acquire_timeout_ms)),
       redis_(config_.redis_url, config_.redis_pool_size, std::chrono::milliseconds(config_.redis_timeout_ms)),
       passwords_(config_.argon2_ops_limit, config_.argon2_memory_kib, config_.hash_concurrency),
@@ -64,8 +65,10 @@ Application::Application(Config config)
   tournaments_.register_routes(router_);
   world_service_.register_routes(router_);
   market_.register_routes(router_);
-  router_.add(Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
-              [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); });
+  router_.add(
+      Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
+      [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); },
+      Access::anonymous);
   metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.", [this] { return in_flight_.load(); });
   metrics_.add_gauge("omega_api_worker_queue", "Requests waiting for a worker thread.",
                      [this] { return static_cast<double>(workers_.queued()); });
@@ -73,6 +76,11 @@ Application::Application(Config config)
                      [this] { return static_cast<double>(market_.retries()); });
   metrics_.add_gauge("omega_api_database_connections", "Open PostgreSQL connections.",
                      [this] { return database_.open_connections(); });
+  // Probed at each scrape (what /readyz checks): 1 reachable, 0 not — for alerts.
+  metrics_.add_gauge("omega_api_postgresql_up", "PostgreSQL answers SELECT 1 (1) or not (0).",
+                     [this] { return probe_postgresql() == "ok" ? 1.0 : 0.0; });
+  metrics_.add_gauge("omega_api_redis_up", "Redis answers PING (1) or not (0).",
+                     [this] { return probe_redis() == "ok" ? 1.0 : 0.0; });
 }
 
 Application::~Application() = default;
@@ -80,38 +88,55 @@ Application::~Application() = default;
 int Application::migrate() { return apply_migrations(database_, config_.migrations_dir); }
 
 void Application::register_health_routes() {
-  router_.add(Method::get, "/healthz", [](const HttpRequest&) { return json_response(200, {{"status", "ok"}}); },
-              [](const HttpRequest&) { return std::optional<HttpResponse>(json_response(200, {{"status", "ok"}})); });
-  router_.add(Method::get, "/readyz", [this](const HttpRequest&) { return readiness(); });
-  router_.add(Method::get, "/metrics", [this](const HttpRequest&) {
-    HttpResponse response;
-    response.content_type = "text/plain; version=0.0.4";
-    response.body = metrics_.render();
-    return response;
-  });
+  router_.add(
+      Method::get, "/healthz",
+      [](const HttpRequest&) {
+        return json_response(200, {{"status", "ok"}});
+      },
+      [](const HttpRequest&) {
+        return std::optional<HttpResponse>(json_response(200, {{"status", "ok"}}));
+      },
+      Access::anonymous);
+  router_.add(
+      Method::get, "/readyz", [this](const HttpRequest&) { return readiness(); }, {},
+      Access::anonymous);
+  // Scraped with the service credential (Prometheus: authorization.credentials_file): route
+  // names, error rates and the dependencies' state are not for players.
+  router_.add(
+      Method::get, "/metrics",
+      [this](const HttpRequest&) {
+        HttpResponse response;
+        response.content_type = "text/plain; version=0.0.4";
+        response.body = metrics_.render() + common::process_metrics();
+        return response;
+      },
+      {}, Access::service);
 }
 
-HttpResponse Application::readiness() {
-  nlohmann::json checks;
-  bool ready = true;
+std::string Application::probe_postgresql() {
   try {
     database_.run([](pqxx::connection& connection) {
       pqxx::nontransaction probe(connection);
       probe.exec("SELECT 1");
     });
-    checks["postgresql"] = "ok";
+    return "ok";
   } catch (const std::exception& error) {
-    checks["postgresql"] = error.what();
-    ready = false;
+    return error.what();
   }
+}
+
+std::string Application::probe_redis() {
   try {
     const auto pong = redis_.command({"PING"});
-    checks["redis"] = pong.type == RedisValue::Type::status ? "ok" : pong.text;
-    ready = ready && pong.type == RedisValue::Type::status;
+    return pong.type == RedisValue::Type::status ? "ok" : (pong.text.empty() ? "no PONG" : pong.text);
   } catch (const std::exception& error) {
-    checks["redis"] = error.what();
-    ready = false;
+    return error.what();
   }
+}
+
+HttpResponse Application::readiness() {
+  const nlohmann::json checks = {{"postgresql", probe_postgresql()}, {"redis", probe_redis()}};
+  const bool ready = checks["postgresql"] == "ok" && checks["redis"] == "ok";
   if (!ready) {
     auto response = json_response(503, {{"status", "unavailable"}, {"checks", checks},
                                         {"error", {{"code", "unavailable"}, {"message", "a dependency is unreachable"}}}});
@@ -143,6 +168,11 @@ void Application::handle(HttpRequest request, std::function<void(HttpResponse)> 
     return;
   }
   const Route* route = match.route;
+  if (auto refusal = check_access(*route, request)) {
+    finish(route, request, *refusal, started);
+    respond(std::move(*refusal));
+    return;
+  }
   if (route->fast) {
     std::optional<HttpResponse> fast;
     try {
@@ -174,6 +204,25 @@ void Application::handle(HttpRequest request, std::function<void(HttpResponse)> 
     finish(route, *shared_request, response, started);
     (*shared_respond)(std::move(response));
   }
+}
+
+std::optional<HttpResponse> Application::check_access(const Route& route,
+                                                      const HttpRequest& request) const {
+  try {
+    switch (route.access) {
+      case Access::account:
+        auth_.verify_bearer(request);
+        break;
+      case Access::service:
+        auth_.require_service(request);
+        break;
+      case Access::anonymous:
+        break;
+    }
+  } catch (const ApiError& error) {
+    return from_api_error(error);
+  }
+  return std::nullopt;
 }
 
 HttpResponse Application::run_handler(const Route& route, const HttpRequest& request) {

@@ -47,11 +47,17 @@ class Application {
   Metrics& metrics() { return metrics_; }
 
  private:
+  // The 401 for a request without the credential its route needs; nullopt when it has it.
+  // No I/O: runs on the I/O thread before any handler reads the request.
+  std::optional<HttpResponse> check_access(const Route& route, const HttpRequest& request) const;
   HttpResponse run_handler(const Route& route, const HttpRequest& request);
   void finish(const Route* route, const HttpRequest& request, HttpResponse& response,
               std::chrono::steady_clock::time_point started);
   void register_health_routes();
   HttpResponse readiness();
+  // "ok", or why the dependency did not answer.
+  std::string probe_postgresql();
+  std::string probe_redis();
   HttpResponse content(const HttpRequest& request) const;
 
   Config config_;

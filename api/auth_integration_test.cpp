@@ -104,29 +104,226 @@ TEST_F(ApiAuthIT, FiftyConcurrentRegistrationsOfOneNameGiveExactlyOneCreated) {
   EXPECT_EQ(count("SELECT count(*) FROM accounts WHERE lower(username) = 'racer_name'"), 1);
 }
 
-TEST_F(ApiAuthIT, FailedLoginsAreLimitedPerAccountAndPerIp) {
-  auto api = start_api([](Config& config) {
-    config.login_failures_per_account = 3;
-    config.login_failures_per_ip = 5;
-    config.trust_forwarded_for = true;
-  });
-  api->register_and_login("victim_01", "right password");
-  auto attempt = [&](const std::string& user, const std::string& password, const std::string& ip) {
-    return http_request(api->port(), "POST", "/v1/auth/login",
-                        nlohmann::json{{"username", user}, {"password", password}}.dump(),
-                        {{"Content-Type", "application/json"}, {"X-Forwarded-For", ip}});
-  };
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt("victim_01", "wrong", "10.0.0." + std::to_string(i)).status, 401);
-  // The account is locked for everyone, even with the right password, until the window ends.
-  const auto limited = attempt("victim_01", "right password", "10.0.0.9");
-  expect_error(limited, 429, "too_many_attempts");
-  ASSERT_TRUE(limited.headers.count("retry-after"));
-  EXPECT_GE(std::stoi(limited.headers.at("retry-after")), 1);
+// A login from `client`, as a load balancer at 127.0.0.1 (a trusted proxy in these tests)
+// would forward it.
+HttpResult login_from(const TestApi& api, const std::string& client, const std::string& user,
+                      const std::string& password) {
+  return http_request(api.port(), "POST", "/v1/auth/login",
+                      nlohmann::json{{"username", user}, {"password", password}}.dump(),
+                      {{"Content-Type", "application/json"}, {"X-Forwarded-For", client}});
+}
 
-  // One IP trying many accounts is stopped too; other IPs are not.
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt("someone_" + std::to_string(i), "x", "192.0.2.7").status, 401);
-  expect_error(attempt("someone_9", "x", "192.0.2.7"), 429, "too_many_attempts");
-  EXPECT_EQ(attempt("someone_9", "x", "192.0.2.8").status, 401);
+int retry_after(const HttpResult& result) {
+  const auto header = result.headers.find("retry-after");
+  return header == result.headers.end() ? -1 : std::stoi(header->second);
+}
+
+void behind_local_proxy(Config& config) {
+  config.trusted_proxies = "127.0.0.1";
+  config.login_free_failures = 3;
+  config.login_delay_base_s = 1;
+  config.login_delay_cap_s = 4;
+  config.login_failure_memory_s = 3600;
+}
+
+TEST_F(ApiAuthIT, AGuesserIsDelayedExponentiallyButTheOwnerLogsInFromAnotherClient) {
+  auto api = start_api(behind_local_proxy);
+  api->register_and_login("victim_01", "right password");
+  const std::string attacker = "203.0.113.5", owner = "198.51.100.7";
+  for (int i = 0; i < 3; ++i)
+    expect_error(login_from(*api, attacker, "victim_01", "wrong"), 401, "invalid_credentials");
+  // Three failures: the attacker's next attempt for this account waits, right password or not.
+  const auto delayed = login_from(*api, attacker, "victim_01", "right password");
+  expect_error(delayed, 429, "too_many_attempts");
+  EXPECT_EQ(retry_after(delayed), 1);
+  // The owner, from their own client, is not locked out; a typo of theirs changes nothing.
+  EXPECT_EQ(login_from(*api, owner, "victim_01", "right password").status, 200);
+  expect_error(login_from(*api, owner, "victim_01", "wrong"), 401, "invalid_credentials");
+  EXPECT_EQ(login_from(*api, owner, "victim_01", "right password").status, 200);
+
+  // Waits are counted from the start of an attempt, and a Retry-After is rounded up, so one
+  // second less than the nominal wait may show. After each wait one more guess is admitted;
+  // the next wait doubles, up to the cap.
+  auto expect_wait = [&](int nominal_seconds) {
+    const auto result = login_from(*api, attacker, "victim_01", "wrong");
+    expect_error(result, 429, "too_many_attempts");
+    EXPECT_GE(retry_after(result), nominal_seconds - 1);
+    EXPECT_LE(retry_after(result), nominal_seconds);
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  expect_error(login_from(*api, attacker, "victim_01", "wrong"), 401, "invalid_credentials");
+  // Delayed again at once: the owner's successes did not reset the attacker's count.
+  expect_wait(2);
+  // A burst while waiting gets nowhere: no attempt is admitted, none is counted.
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(login_from(*api, attacker, "victim_01", "right password").status, 429);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  expect_error(login_from(*api, attacker, "victim_01", "wrong"), 401);
+  expect_wait(4);
+  std::this_thread::sleep_for(std::chrono::milliseconds(4100));
+  expect_error(login_from(*api, attacker, "victim_01", "wrong"), 401);
+  expect_wait(4);  // login_delay_cap_s, not 8
+  // Other accounts are not delayed for that client.
+  api->register_and_login("bystander", "their password");
+  EXPECT_EQ(login_from(*api, attacker, "bystander", "their password").status, 200);
+}
+
+TEST_F(ApiAuthIT, ConcurrentGuessesCannotSlipPastTheDelay) {
+  auto api = start_api(behind_local_proxy);
+  api->register_and_login("victim_02", "right password");
+  std::atomic<int> wrong{0}, delayed{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&] {
+      const auto status = login_from(*api, "203.0.113.77", "victim_02", "wrong").status;
+      if (status == 401)
+        ++wrong;
+      else if (status == 429)
+        ++delayed;
+      else
+        ++other;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong, 3) << "only the free failures are admitted, however many arrive at once";
+  EXPECT_EQ(delayed, 9);
+  EXPECT_EQ(other, 0);
+}
+
+TEST_F(ApiAuthIT, SprayingManyAccountsFromOneAddressSlowsOnlyThatAddress) {
+  auto api = start_api([](Config& config) {
+    behind_local_proxy(config);
+    config.login_client_burst = 5;
+    config.login_client_failures_per_hour = 60;
+  });
+  api->register_and_login("target_01", "right password");
+  for (int i = 0; i < 5; ++i)
+    expect_error(login_from(*api, "192.0.2.7", "someone_" + std::to_string(i), "x"), 401);
+  // The sprayer's budget is spent: it waits a refill (one minute here) for any account.
+  const auto slowed = login_from(*api, "192.0.2.7", "target_01", "right password");
+  expect_error(slowed, 429, "too_many_attempts");
+  EXPECT_GE(retry_after(slowed), 1);
+  EXPECT_LE(retry_after(slowed), 60);
+  // Nobody else is: not another client, not the targeted owner.
+  expect_error(login_from(*api, "192.0.2.8", "someone_9", "x"), 401, "invalid_credentials");
+  EXPECT_EQ(login_from(*api, "192.0.2.8", "target_01", "right password").status, 200);
+  // Good passwords do not spend a client's budget (many players behind one NAT).
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(login_from(*api, "192.0.2.9", "target_01", "right password").status, 200);
+  expect_error(login_from(*api, "192.0.2.9", "someone_0", "x"), 401, "invalid_credentials");
+}
+
+TEST_F(ApiAuthIT, ForwardedForIsHonouredOnlyFromATrustedProxyAndOnlyItsRightmostUntrustedHop) {
+  // No trusted proxy, or only one that is not our loopback peer: X-Forwarded-For is the
+  // client's own claim and changes nothing.
+  for (const std::string proxies : {"", "10.0.0.0/8"}) {
+    SCOPED_TRACE("trusted proxies: '" + proxies + "'");
+    auto api = start_api([&](Config& config) {
+      behind_local_proxy(config);
+      config.trusted_proxies = proxies;
+    });
+    const auto victim = "victim_" + unique_suffix();
+    api->register_and_login(victim, "right password");
+    for (int i = 0; i < 3; ++i)
+      expect_error(login_from(*api, "10.1.1." + std::to_string(i), victim, "wrong"), 401);
+    expect_error(login_from(*api, "10.1.1.9", victim, "right password"), 429, "too_many_attempts");
+  }
+  // Behind a trusted proxy the hop it appended counts: what the client wrote further left
+  // does not let it pose as new clients.
+  auto api = start_api(behind_local_proxy);
+  api->register_and_login("victim_05", "right password");
+  for (int i = 0; i < 3; ++i)
+    expect_error(
+        login_from(*api, "1.1.1." + std::to_string(i) + ", 203.0.113.9", "victim_05", "wrong"),
+        401);
+  expect_error(login_from(*api, "1.1.1.99, 203.0.113.9", "victim_05", "right password"), 429,
+               "too_many_attempts");
+  EXPECT_EQ(login_from(*api, "203.0.113.9, 198.51.100.1", "victim_05", "right password").status,
+            200)
+      << "a different client, whatever it claims further left";
+}
+
+TEST_F(ApiAuthIT, RefreshTokenReuseEndsTheSessionsAccessTokensAtOnceOnEveryReplica) {
+  auto api = start_api();
+  // A second replica: the real binary on the same PostgreSQL, Redis and key prefix.
+  const int port = free_loopback_port();
+  ApiProcess replica(
+      {"DATABASE_URL=" + database_url_, "REDIS_URL=" + shared_services().redis_url,
+       "OMEGA_API_LISTEN=127.0.0.1", "OMEGA_API_PORT=" + std::to_string(port),
+       "OMEGA_JWT_SECRET=" + api->config().jwt_secret,
+       "OMEGA_REDIS_PREFIX=" + api->config().redis_prefix, "OMEGA_TOURNAMENT_INTERVAL_MS=0",
+       "OMEGA_LOG_LEVEL=warn", "PATH=/usr/bin:/bin"},
+      port);
+  ASSERT_TRUE(replica.healthy());
+  auto on_replica = [&](const std::string& token) {
+    return http_request(port, "GET", "/v1/characters", "", {{"Authorization", "Bearer " + token}});
+  };
+  const auto first = api->register_and_login("session_owner");
+  const auto other_session =
+      api->post("/v1/auth/login", {{"username", "session_owner"}, {"password", "correct horse 1"}})
+          .json();
+  const auto rotated =
+      api->post("/v1/auth/refresh", {{"refresh_token", first["refresh_token"]}}).json();
+  ASSERT_TRUE(rotated.contains("access_token")) << rotated;
+  // Both replicas have seen (and cached) both access tokens as valid.
+  for (const auto& token : {first["access_token"], rotated["access_token"]}) {
+    ASSERT_EQ(api->get("/v1/characters", token).status, 200);
+    ASSERT_EQ(on_replica(token).status, 200);
+  }
+  // The rotated-away refresh token comes back: someone holds a copy.
+  expect_error(api->post("/v1/auth/refresh", {{"refresh_token", first["refresh_token"]}}), 401,
+               "refresh_token_reused");
+  const auto reused_at = std::chrono::steady_clock::now();
+  // On the replica that saw the reuse, every access token of the session dies at once...
+  expect_error(api->get("/v1/characters", first["access_token"]), 401, "session_revoked");
+  expect_error(api->get("/v1/characters", rotated["access_token"]), 401, "session_revoked");
+  // ...and on the other replica within its cache time (auth.token_version_cache_ms, 1 s).
+  int replica_status = 0;
+  while (std::chrono::steady_clock::now() - reused_at < std::chrono::seconds(3)) {
+    replica_status = on_replica(rotated["access_token"]).status;
+    if (replica_status == 401) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(replica_status, 401);
+  EXPECT_LE(std::chrono::steady_clock::now() - reused_at, std::chrono::milliseconds(1500));
+  expect_error(on_replica(first["access_token"]), 401, "session_revoked");
+  // The account's other session is untouched, on both replicas.
+  EXPECT_EQ(api->get("/v1/characters", other_session["access_token"]).status, 200);
+  EXPECT_EQ(on_replica(other_session["access_token"]).status, 200);
+  // Logging out ends a session's access tokens the same way.
+  EXPECT_EQ(
+      api->post("/v1/auth/logout", {{"refresh_token", other_session["refresh_token"]}}).status,
+      204);
+  expect_error(api->get("/v1/characters", other_session["access_token"]), 401, "session_revoked");
+  // A fresh replica (cold caches) agrees.
+  api->restart();
+  expect_error(api->get("/v1/characters", rotated["access_token"]), 401, "session_revoked");
+  EXPECT_EQ(
+      api->post("/v1/auth/login", {{"username", "session_owner"}, {"password", "correct horse 1"}})
+          .status,
+      200);
+}
+
+TEST_F(ApiAuthIT, AByteOrderMarkOrADuplicateKeyIsInvalidJson) {
+  auto api = start_api();
+  const auto token = api->register_and_login("json_strict")["access_token"].get<std::string>();
+  auto raw = [&](const std::string& path, const std::string& body, const std::string& bearer = "") {
+    std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
+    if (!bearer.empty()) headers.emplace_back("Authorization", "Bearer " + bearer);
+    return http_request(api->port(), "POST", path, body, headers);
+  };
+  expect_error(raw("/v1/auth/login",
+                   "\xEF\xBB\xBF{\"username\":\"json_strict\",\"password\":\"correct horse 1\"}"),
+               400, "invalid_json");
+  expect_error(
+      raw("/v1/auth/login",
+          R"({"username":"json_strict","password":"wrong one","password":"correct horse 1"})"),
+      400, "invalid_json");
+  expect_error(
+      raw("/v1/characters", R"({"name":"Harmless","class":"warrior","name":"Other"})", token), 400,
+      "invalid_json");
+  EXPECT_EQ(count("SELECT count(*) FROM characters"), 0);
+  EXPECT_EQ(raw("/v1/characters", R"({"name":"Harmless","class":"warrior"})", token).status, 201);
 }
 
 TEST_F(ApiAuthIT, HostileInputGets4xxJsonErrorsAndStoresNothing) {

@@ -1,6 +1,7 @@
 #include "api/auth_service.hpp"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "api/errors.hpp"
 #include "api/request_body.hpp"
@@ -21,12 +22,40 @@ constexpr std::size_t kTokenVersionCacheEntries = 100'000;
 // Verified access tokens kept; a miss costs one signature check (a few microseconds).
 constexpr std::size_t kVerifiedTokenEntries = 100'000;
 constexpr auto kVerifiedTokenTtl = std::chrono::seconds(60);
+// Bounds the session-state cache; a miss costs one Redis round trip.
+constexpr std::size_t kSessionStateEntries = 100'000;
+// An ended session's mark outlives its last access token by this much, covering clock
+// differences between the replica that issued the token and the one checking it.
+constexpr int kSessionMarkSlackSeconds = 60;
 
 ApiError unauthorized(const std::string& code, const std::string& message) {
   ApiError error(401, code, message);
   error.header_name = "WWW-Authenticate";
   error.header_value = "Bearer";
   return error;
+}
+
+ApiError session_ended() {
+  return unauthorized("session_revoked", "the session of this access token has ended");
+}
+
+TrustedProxies trusted_proxies_of(const Config& config) {
+  std::string error;
+  auto proxies = TrustedProxies::parse(config.trusted_proxies, error);
+  if (!proxies)
+    throw std::invalid_argument("server.trusted_proxies: " + error);  // validate() checks first
+  return std::move(*proxies);
+}
+
+LoginThrottlePolicy login_policy_of(const Config& config) {
+  LoginThrottlePolicy policy;
+  policy.free_failures = config.login_free_failures;
+  policy.delay_base = std::chrono::seconds(config.login_delay_base_s);
+  policy.delay_cap = std::chrono::seconds(config.login_delay_cap_s);
+  policy.failure_memory = std::chrono::seconds(config.login_failure_memory_s);
+  policy.client_burst = config.login_client_burst;
+  policy.client_failures_per_hour = config.login_client_failures_per_hour;
+  return policy;
 }
 
 std::string lower_ascii(std::string text) {
@@ -38,15 +67,28 @@ std::string lower_ascii(std::string text) {
 
 AuthService::AuthService(ServiceContext context)
     : context_(context),
+      trusted_proxies_(trusted_proxies_of(context.config)),
+      login_throttle_(context.redis, context.redis_key("login:"), login_policy_of(context.config)),
       token_versions_(std::chrono::milliseconds(context.config.token_version_cache_ms),
                       kTokenVersionCacheEntries),
+      session_states_(std::chrono::milliseconds(context.config.token_version_cache_ms),
+                      kSessionStateEntries),
       verified_tokens_(kVerifiedTokenTtl, kVerifiedTokenEntries) {}
 
 void AuthService::register_routes(Router& router) {
-  router.add(Method::post, "/v1/auth/register", [this](const HttpRequest& r) { return register_account(r); });
-  router.add(Method::post, "/v1/auth/login", [this](const HttpRequest& r) { return login(r); });
-  router.add(Method::post, "/v1/auth/refresh", [this](const HttpRequest& r) { return refresh(r); });
-  router.add(Method::post, "/v1/auth/logout", [this](const HttpRequest& r) { return logout(r); });
+  // Logout needs no access token: the refresh token it revokes is the credential.
+  router.add(
+      Method::post, "/v1/auth/register",
+      [this](const HttpRequest& r) { return register_account(r); }, {}, Access::anonymous);
+  router.add(
+      Method::post, "/v1/auth/login", [this](const HttpRequest& r) { return login(r); }, {},
+      Access::anonymous);
+  router.add(
+      Method::post, "/v1/auth/refresh", [this](const HttpRequest& r) { return refresh(r); }, {},
+      Access::anonymous);
+  router.add(
+      Method::post, "/v1/auth/logout", [this](const HttpRequest& r) { return logout(r); }, {},
+      Access::anonymous);
   router.add(Method::post, "/v1/auth/logout-all", [this](const HttpRequest& r) { return logout_all(r); });
 }
 
@@ -83,17 +125,37 @@ HttpResponse AuthService::login(const HttpRequest& request) {
   const auto body = parse_object_body(request);
   const auto username = require_string(body, "username", 1, 64);
   const auto password = require_string(body, "password", 1, kMaxPasswordBytes);
-  const auto account_key = context_.redis_key("login_fail:account:" + lower_ascii(username));
-  const auto ip_key = context_.redis_key("login_fail:ip:" + client_ip(request));
-  check_login_limits(account_key, ip_key);
+  const auto attempt =
+      login_throttle_.begin(lower_ascii(username), client_subscriber(request, trusted_proxies_));
+  if (!attempt.admitted) {
+    ApiError error(429, "too_many_attempts",
+                   "too many failed logins from this client; try again later");
+    error.header_name = "Retry-After";
+    error.header_value = std::to_string(attempt.retry_after.count());
+    throw error;
+  }
+  std::optional<AccountRow> account;
+  bool password_ok = false;
+  try {
+    account = find_account(username);
+    password_ok = account ? context_.passwords.verify(password, account->password_hash)
+                          : (context_.passwords.burn_equivalent_time(password), false);
+  } catch (...) {
+    login_throttle_.abandoned(attempt);  // undecided: an outage must not count against the owner
+    throw;
+  }
+  // A wrong password stays counted: the throttle recorded it when it admitted the attempt.
+  if (!password_ok) throw unauthorized("invalid_credentials", "wrong username or password");
+  login_throttle_.succeeded(attempt);
+  if (account->banned) throw ApiError(403, "account_banned", "this account is banned");
+  const auto refresh_token = new_refresh_token();
+  const auto session_id = start_session(*account, refresh_token);
+  return json_response(200,
+                       token_pair(account->id, account->token_version, session_id, refresh_token));
+}
 
-  struct AccountRow {
-    std::int64_t id;
-    std::string password_hash;
-    std::int64_t token_version;
-    bool banned;
-  };
-  const auto account = context_.database.run([&](pqxx::connection& connection) -> std::optional<AccountRow> {
+std::optional<AuthService::AccountRow> AuthService::find_account(const std::string& username) {
+  return context_.database.run([&](pqxx::connection& connection) -> std::optional<AccountRow> {
     pqxx::read_transaction read(connection);
     const auto rows = read.exec_params(
         "SELECT id, password_hash, token_version, banned_at IS NOT NULL FROM accounts "
@@ -103,26 +165,21 @@ HttpResponse AuthService::login(const HttpRequest& request) {
     return AccountRow{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
                       rows[0][2].as<std::int64_t>(), rows[0][3].as<bool>()};
   });
-  const bool password_ok = account ? context_.passwords.verify(password, account->password_hash)
-                                   : (context_.passwords.burn_equivalent_time(password), false);
-  if (!password_ok) {
-    record_login_failure(account_key, ip_key);
-    throw unauthorized("invalid_credentials", "wrong username or password");
-  }
-  if (account->banned) throw ApiError(403, "account_banned", "this account is banned");
-  context_.redis.command({"DEL", account_key});
+}
 
-  const auto refresh_token = new_refresh_token();
-  context_.database.run([&](pqxx::connection& connection) {
+std::string AuthService::start_session(const AccountRow& account,
+                                       const std::string& refresh_token) {
+  return context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
-    transaction.exec_params(
+    const auto rows = transaction.exec_params(
         "INSERT INTO refresh_tokens (account_id, family_id, token_hash, token_version, expires_at) "
-        "VALUES ($1, gen_random_uuid(), $2, $3, now() + make_interval(secs => $4))",
-        account->id, token_digest(refresh_token), account->token_version,
+        "VALUES ($1, gen_random_uuid(), $2, $3, now() + make_interval(secs => $4)) RETURNING "
+        "family_id::text",
+        account.id, token_digest(refresh_token), account.token_version,
         context_.config.refresh_token_ttl_s);
     transaction.commit();
+    return rows[0][0].as<std::string>();
   });
-  return json_response(200, token_pair(account->id, account->token_version, refresh_token));
 }
 
 HttpResponse AuthService::refresh(const HttpRequest& request) {
@@ -134,6 +191,7 @@ HttpResponse AuthService::refresh(const HttpRequest& request) {
   struct Outcome {
     std::int64_t account_id = 0;
     std::int64_t version = 0;
+    std::string session_id;
     std::optional<ApiError> refusal;
   };
   const auto outcome = context_.database.run([&](pqxx::connection& connection) {
@@ -152,6 +210,7 @@ HttpResponse AuthService::refresh(const HttpRequest& request) {
     }
     const auto& row = rows[0];
     const auto family = row[1].as<std::string>();
+    result.session_id = family;
     auto revoke_family = [&] {
       transaction.exec_params(
           "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
@@ -183,21 +242,31 @@ HttpResponse AuthService::refresh(const HttpRequest& request) {
     transaction.commit();
     return result;
   });
-  if (outcome.refusal) throw *outcome.refusal;
-  return json_response(200, token_pair(outcome.account_id, outcome.version, successor));
+  if (outcome.refusal) {
+    // The family is revoked in PostgreSQL; its access tokens must stop working too, on every
+    // replica, not only when they expire.
+    if (!outcome.session_id.empty()) revoke_session(outcome.session_id);
+    throw *outcome.refusal;
+  }
+  return json_response(
+      200, token_pair(outcome.account_id, outcome.version, outcome.session_id, successor));
 }
 
 HttpResponse AuthService::logout(const HttpRequest& request) {
   const auto body = parse_object_body(request);
   const auto presented = require_string(body, "refresh_token", 1, kMaxRefreshTokenBytes);
-  context_.database.run([&](pqxx::connection& connection) {
+  const auto session_id = context_.database.run([&](pqxx::connection& connection)
+                                                    -> std::optional<std::string> {
     pqxx::work transaction(connection);
-    transaction.exec_params(
+    const auto rows = transaction.exec_params(
         "UPDATE refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND family_id = "
-        "(SELECT family_id FROM refresh_tokens WHERE token_hash = $1)",
+        "(SELECT family_id FROM refresh_tokens WHERE token_hash = $1) RETURNING family_id::text",
         token_digest(presented));
     transaction.commit();
+    if (rows.empty()) return std::nullopt;
+    return rows[0][0].as<std::string>();
   });
+  if (session_id) revoke_session(*session_id);
   return no_content();
 }
 
@@ -239,6 +308,7 @@ std::int64_t AuthService::authenticate(const HttpRequest& request) {
   const auto claims = verify_bearer(request);
   if (claims.token_version != token_version(claims.account_id))
     throw unauthorized("token_revoked", "access token has been revoked");
+  if (session_revoked(claims.session_id)) throw session_ended();
   return claims.account_id;
 }
 
@@ -247,7 +317,49 @@ std::optional<std::int64_t> AuthService::authenticate_cached(const HttpRequest& 
   const auto version = token_versions_.get(claims.account_id);
   if (!version) return std::nullopt;
   if (claims.token_version != *version) throw unauthorized("token_revoked", "access token has been revoked");
+  if (!claims.session_id.empty()) {
+    const auto revoked = session_states_.get(claims.session_id);
+    if (!revoked) return std::nullopt;
+    if (*revoked) throw session_ended();
+  }
   return claims.account_id;
+}
+
+bool AuthService::session_revoked(const std::string& session_id) {
+  if (session_id.empty()) return false;
+  if (const auto cached = session_states_.get(session_id)) return *cached;
+  bool revoked = false;
+  try {
+    revoked =
+        context_.redis.command({"EXISTS", context_.redis_key("session_revoked:" + session_id)})
+            .integer == 1;
+  } catch (const ServiceUnavailable&) {
+    // Redis only mirrors it: a session ended when its refresh tokens were revoked.
+    revoked = context_.database.run([&](pqxx::connection& connection) {
+      pqxx::read_transaction read(connection);
+      const auto rows = read.exec_params(
+          "SELECT 1 FROM refresh_tokens WHERE family_id = $1::uuid AND revoked_at IS NOT NULL "
+          "LIMIT 1",
+          session_id);
+      return !rows.empty();
+    });
+  }
+  session_states_.put(session_id, revoked);
+  return revoked;
+}
+
+void AuthService::revoke_session(const std::string& session_id) {
+  session_states_.put(session_id, true);
+  try {
+    context_.redis.command(
+        {"SET", context_.redis_key("session_revoked:" + session_id), "1", "EX",
+         std::to_string(context_.config.access_token_ttl_s + kSessionMarkSlackSeconds)});
+  } catch (const ServiceUnavailable& error) {
+    // PostgreSQL has the revocation; replicas that can reach Redis will not see it until
+    // the session's access tokens expire (docs/OPERATIONS.md).
+    spdlog::error("session {} revoked in PostgreSQL but not marked in Redis: {}", session_id,
+                  error.what());
+  }
 }
 
 std::int64_t AuthService::token_version(std::int64_t account_id) {
@@ -285,46 +397,10 @@ void AuthService::publish_token_version(std::int64_t account_id, std::int64_t ve
                           std::to_string(version), "EX", std::to_string(kTokenVersionRedisTtlSeconds)});
 }
 
-void AuthService::check_login_limits(const std::string& account_key, const std::string& ip_key) {
-  const auto replies = context_.redis.pipeline(
-      {{"GET", account_key}, {"PTTL", account_key}, {"GET", ip_key}, {"PTTL", ip_key}});
-  auto over = [](const RedisValue& count, long long limit) {
-    return count.type == RedisValue::Type::string && std::stoll(count.text) >= limit;
-  };
-  long long retry_ms = -1;
-  if (over(replies[0], context_.config.login_failures_per_account)) retry_ms = std::max(retry_ms, replies[1].integer);
-  if (over(replies[2], context_.config.login_failures_per_ip)) retry_ms = std::max(retry_ms, replies[3].integer);
-  if (retry_ms < 0) return;
-  ApiError error(429, "too_many_attempts", "too many failed logins; try again later");
-  error.header_name = "Retry-After";
-  error.header_value = std::to_string(std::max<long long>(1, (retry_ms + 999) / 1000));
-  throw error;
-}
-
-void AuthService::record_login_failure(const std::string& account_key, const std::string& ip_key) {
-  const auto window = std::to_string(context_.config.login_window_s);
-  // SET NX EX starts a fixed window at the first failure; INCR counts within it.
-  context_.redis.pipeline({{"SET", account_key, "0", "EX", window, "NX"},
-                           {"INCR", account_key},
-                           {"SET", ip_key, "0", "EX", window, "NX"},
-                           {"INCR", ip_key}});
-}
-
-std::string AuthService::client_ip(const HttpRequest& request) const {
-  if (context_.config.trust_forwarded_for) {
-    if (const auto forwarded = request.header("x-forwarded-for")) {
-      auto first = forwarded->substr(0, forwarded->find(','));
-      while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
-      while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
-      if (!first.empty() && first.size() <= 64) return std::string(first);
-    }
-  }
-  return request.remote_address;
-}
-
 nlohmann::json AuthService::token_pair(std::int64_t account_id, std::int64_t version,
+                                       const std::string& session_id,
                                        const std::string& refresh_token) const {
-  return {{"access_token", context_.tokens.issue_access(account_id, version)},
+  return {{"access_token", context_.tokens.issue_access(account_id, version, session_id)},
           {"token_type", "Bearer"},
           {"expires_in", context_.tokens.access_ttl().count()},
           {"refresh_token", refresh_token},

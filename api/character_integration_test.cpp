@@ -108,8 +108,13 @@ TEST_F(ApiCharactersIT, ContentHealthAndMetrics) {
   EXPECT_EQ(api->get("/healthz").status, 200);
   const auto ready = api->get("/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
-  const auto metrics = api->get("/metrics");
+  EXPECT_EQ(api->get("/metrics").status, 401) << "metrics are for the service credential";
+  const auto metrics = api->get("/metrics", TestApi::kServiceToken);
   EXPECT_EQ(metrics.status, 200);
+  // What the alerting rules read (deployment/prometheus/alerts.yml).
+  for (const char* series : {"\nomega_api_postgresql_up 1\n", "\nomega_api_redis_up 1\n",
+                             "\nprocess_cpu_seconds_total ", "\nprocess_resident_memory_bytes "})
+    EXPECT_NE(metrics.body.find(series), std::string::npos) << series << metrics.body;
   EXPECT_NE(metrics.body.find("omega_api_requests_total{method=\"GET\",route=\"/v1/content\",status=\"304\"} 1"),
             std::string::npos)
       << metrics.body;

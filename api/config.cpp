@@ -1,6 +1,8 @@
 #include "api/config.hpp"
 
+#include <cctype>
 #include <charconv>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -8,6 +10,8 @@
 
 #include <toml++/toml.h>
 
+#include "api/client_address.hpp"
+#include "common/setting_file.hpp"
 #include "protocol/ticket.hpp"
 
 extern char** environ;
@@ -16,8 +20,8 @@ namespace omega::api {
 
 namespace {
 
-using Field = std::variant<std::string Config::*, int Config::*, std::int64_t Config::*,
-                           bool Config::*>;
+using Field =
+    std::variant<std::string Config::*, int Config::*, std::int64_t Config::*, bool Config::*>;
 
 struct OptionBinding {
   ConfigOption option;
@@ -44,10 +48,14 @@ const std::vector<OptionBinding>& bindings() {
       {{"server.shutdown_grace_s", "OMEGA_API_SHUTDOWN_GRACE",
         "time in-flight requests get after SIGTERM"},
        &Config::shutdown_grace_s},
-      {{"server.trust_forwarded_for", "OMEGA_API_TRUST_FORWARDED_FOR",
-        "take the client IP from X-Forwarded-For (only behind a trusted proxy)"},
-       &Config::trust_forwarded_for},
+      {{"server.trusted_proxies", "OMEGA_API_TRUSTED_PROXIES",
+        "addresses/CIDRs of proxies whose X-Forwarded-For names the client (empty: the socket peer "
+        "is the client)"},
+       &Config::trusted_proxies},
       {{"database.url", "DATABASE_URL", "PostgreSQL connection URL"}, &Config::database_url},
+      {{"database.password", "OMEGA_DATABASE_PASSWORD",
+        "PostgreSQL password, added to database.url (empty: the URL's own)"},
+       &Config::database_password},
       {{"database.pool_size", "OMEGA_DATABASE_POOL_SIZE", "PostgreSQL connections"},
        &Config::database_pool_size},
       {{"database.acquire_timeout_ms", "OMEGA_DATABASE_ACQUIRE_TIMEOUT_MS",
@@ -59,16 +67,14 @@ const std::vector<OptionBinding>& bindings() {
        &Config::migrations_dir},
       {{"redis.url", "REDIS_URL", "Redis URL redis://[:password@]host:port[/db]"},
        &Config::redis_url},
-      {{"redis.pool_size", "OMEGA_REDIS_POOL_SIZE", "Redis connections"},
-       &Config::redis_pool_size},
+      {{"redis.pool_size", "OMEGA_REDIS_POOL_SIZE", "Redis connections"}, &Config::redis_pool_size},
       {{"redis.timeout_ms", "OMEGA_REDIS_TIMEOUT_MS", "connect and command timeout"},
        &Config::redis_timeout_ms},
       {{"redis.key_prefix", "OMEGA_REDIS_PREFIX", "prefix of every Redis key"},
        &Config::redis_prefix},
       {{"auth.jwt_secret", "OMEGA_JWT_SECRET", "HS256 key, at least 32 bytes (required)"},
        &Config::jwt_secret},
-      {{"auth.jwt_issuer", "OMEGA_JWT_ISSUER", "iss claim of access tokens"},
-       &Config::jwt_issuer},
+      {{"auth.jwt_issuer", "OMEGA_JWT_ISSUER", "iss claim of access tokens"}, &Config::jwt_issuer},
       {{"auth.access_token_ttl_s", "OMEGA_ACCESS_TOKEN_TTL", "access token lifetime"},
        &Config::access_token_ttl_s},
       {{"auth.refresh_token_ttl_s", "OMEGA_REFRESH_TOKEN_TTL", "refresh token lifetime"},
@@ -83,16 +89,29 @@ const std::vector<OptionBinding>& bindings() {
       {{"auth.hash_concurrency", "OMEGA_HASH_CONCURRENCY",
         "password hashes computed at once (0: hardware threads)"},
        &Config::hash_concurrency},
-      {{"auth.login_failures_per_account", "OMEGA_LOGIN_FAILURES_PER_ACCOUNT",
-        "failed logins per account per window before 429"},
-       &Config::login_failures_per_account},
-      {{"auth.login_failures_per_ip", "OMEGA_LOGIN_FAILURES_PER_IP",
-        "failed logins per client IP per window before 429"},
-       &Config::login_failures_per_ip},
-      {{"auth.login_window_s", "OMEGA_LOGIN_WINDOW", "failed-login counting window"},
-       &Config::login_window_s},
+      {{"auth.login_free_failures", "OMEGA_LOGIN_FREE_FAILURES",
+        "failed logins to one account from one client before that client waits (429) for that "
+        "account"},
+       &Config::login_free_failures},
+      {{"auth.login_delay_base_s", "OMEGA_LOGIN_DELAY_BASE_S",
+        "first wait after the free failures; it doubles with each further failure"},
+       &Config::login_delay_base_s},
+      {{"auth.login_delay_cap_s", "OMEGA_LOGIN_DELAY_CAP_S", "longest wait between two attempts"},
+       &Config::login_delay_cap_s},
+      {{"auth.login_failure_memory_s", "OMEGA_LOGIN_FAILURE_MEMORY_S",
+        "time after its last failure that an (account, client) failure count is forgotten (> delay "
+        "cap)"},
+       &Config::login_failure_memory_s},
+      {{"auth.login_client_burst", "OMEGA_LOGIN_CLIENT_BURST",
+        "failed logins one client address may make at once, over all accounts"},
+       &Config::login_client_burst},
+      {{"auth.login_client_failures_per_hour", "OMEGA_LOGIN_CLIENT_FAILURES_PER_HOUR",
+        "rate at which a client address's failure budget refills"},
+       &Config::login_client_failures_per_hour},
       {{"auth.token_version_cache_ms", "OMEGA_TOKEN_VERSION_CACHE_MS",
-        "how long a replica trusts a cached token version (other replicas' logout-all delay)"},
+        "how long a replica trusts a cached token version or session state (how late other "
+        "replicas "
+        "see a logout-all, logout or refresh-token reuse)"},
        &Config::token_version_cache_ms},
       {{"characters.max_per_account", "OMEGA_MAX_CHARACTERS", "characters per account"},
        &Config::max_characters_per_account},
@@ -122,19 +141,25 @@ const std::vector<OptionBinding>& bindings() {
        &Config::market_idempotency_ttl_h},
       {{"content.dir", "OMEGA_CONTENT_DIR", "content definitions folder"}, &Config::content_dir},
       {{"tickets.signing_seed", "OMEGA_API_TICKET_SEED",
-        "Ed25519 seed of join tickets, 64 hex chars (required for /v1/play; zones get its public key)"},
+        "Ed25519 seed of join tickets, 64 hex chars (required for /v1/play; zones get its public "
+        "key)"},
        &Config::ticket_signing_seed},
-      {{"tickets.ttl_s", "OMEGA_API_TICKET_TTL_S", "join ticket lifetime (also how long a seat stays reserved)"},
+      {{"tickets.ttl_s", "OMEGA_API_TICKET_TTL_S",
+        "join ticket lifetime (also how long a seat stays reserved)"},
        &Config::ticket_ttl_s},
-      {{"world.file", "OMEGA_API_WORLD_FILE", "world topology (zones, capacities, caps)"}, &Config::world_file},
+      {{"world.file", "OMEGA_API_WORLD_FILE", "world topology (zones, capacities, caps)"},
+       &Config::world_file},
       {{"tournaments.matchmaker_interval_ms", "OMEGA_TOURNAMENT_INTERVAL_MS",
         "period of the matchmaker pass (0: this replica does not match)"},
        &Config::tournament_interval_ms},
-      {{"tournaments.window_base", "OMEGA_TOURNAMENT_WINDOW_BASE", "rating difference accepted at once"},
+      {{"tournaments.window_base", "OMEGA_TOURNAMENT_WINDOW_BASE",
+        "rating difference accepted at once"},
        &Config::tournament_window_base},
-      {{"tournaments.window_step", "OMEGA_TOURNAMENT_WINDOW_STEP", "rating difference added per step waited"},
+      {{"tournaments.window_step", "OMEGA_TOURNAMENT_WINDOW_STEP",
+        "rating difference added per step waited"},
        &Config::tournament_window_step},
-      {{"tournaments.window_step_ms", "OMEGA_TOURNAMENT_WINDOW_STEP_MS", "waiting time per widening step"},
+      {{"tournaments.window_step_ms", "OMEGA_TOURNAMENT_WINDOW_STEP_MS",
+        "waiting time per widening step"},
        &Config::tournament_window_step_ms},
       {{"tournaments.match_grace_s", "OMEGA_TOURNAMENT_MATCH_GRACE_S",
         "time after a match's time limit before a match without a result is abandoned"},
@@ -142,6 +167,27 @@ const std::vector<OptionBinding>& bindings() {
       {{"log.level", "OMEGA_LOG_LEVEL", "trace, debug, info, warn, error"}, &Config::log_level},
   };
   return all;
+}
+
+// Options that were removed because their meaning would silently change: a deployment
+// still setting one refuses to start instead of running with a weaker setting.
+struct RetiredOption {
+  const char* key;
+  const char* env;
+  const char* replacement;
+};
+constexpr RetiredOption kRetiredOptions[] = {
+    {"server.trust_forwarded_for", "OMEGA_API_TRUST_FORWARDED_FOR",
+     "server.trusted_proxies (OMEGA_API_TRUSTED_PROXIES): list the proxies' addresses"},
+    {"auth.login_failures_per_account", "OMEGA_LOGIN_FAILURES_PER_ACCOUNT",
+     "auth.login_free_failures (per account and client address; accounts are no longer locked)"},
+    {"auth.login_failures_per_ip", "OMEGA_LOGIN_FAILURES_PER_IP",
+     "auth.login_client_burst and auth.login_client_failures_per_hour"},
+    {"auth.login_window_s", "OMEGA_LOGIN_WINDOW", "auth.login_failure_memory_s"},
+};
+
+std::string retired_message(const RetiredOption& option, const std::string& name) {
+  return name + " is no longer supported; use " + option.replacement + " (docs/OPERATIONS.md)";
 }
 
 std::string set_from_string(Config& config, const OptionBinding& binding, const std::string& text) {
@@ -152,9 +198,12 @@ std::string set_from_string(Config& config, const OptionBinding& binding, const 
         if constexpr (std::is_same_v<T, std::string>) {
           config.*member = text;
         } else if constexpr (std::is_same_v<T, bool>) {
-          if (text == "1" || text == "true" || text == "yes") config.*member = true;
-          else if (text == "0" || text == "false" || text == "no") config.*member = false;
-          else return bad();
+          if (text == "1" || text == "true" || text == "yes")
+            config.*member = true;
+          else if (text == "0" || text == "false" || text == "no")
+            config.*member = false;
+          else
+            return bad();
         } else {
           T value{};
           const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -196,6 +245,8 @@ std::string apply_toml(Config& config, const std::string& toml_text) {
   } catch (const toml::parse_error& error) {
     return std::string("TOML: ") + std::string(error.description());
   }
+  for (const auto& retired : kRetiredOptions)
+    if (table.at_path(retired.key)) return retired_message(retired, retired.key);
   for (const auto& binding : bindings()) {
     const auto node = table.at_path(binding.option.key);
     if (!node) continue;
@@ -205,13 +256,40 @@ std::string apply_toml(Config& config, const std::string& toml_text) {
 }
 
 std::string apply_environment(Config& config, const std::map<std::string, std::string>& env) {
+  const auto lookup = [&env](const std::string& name) -> std::optional<std::string> {
+    const auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  for (const auto& retired : kRetiredOptions)
+    if (lookup(retired.env) || lookup(std::string(retired.env) + "_FILE"))
+      return retired_message(retired, retired.env);
   for (const auto& binding : bindings()) {
-    const auto it = env.find(binding.option.env);
-    if (it == env.end()) continue;
-    if (auto error = set_from_string(config, binding, it->second); !error.empty())
+    std::string error;
+    const auto value = common::setting_from_environment(binding.option.env, lookup, error);
+    if (!error.empty()) return error;
+    if (!value) continue;
+    if (error = set_from_string(config, binding, *value); !error.empty())
       return binding.option.env + ": " + error;
   }
   return {};
+}
+
+std::string database_connection_string(const Config& config) {
+  if (config.database_password.empty()) return config.database_url;
+  std::string encoded;
+  for (const unsigned char c : config.database_password) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      encoded += char(c);
+    } else {
+      static const char* kHex = "0123456789ABCDEF";
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  const char separator = config.database_url.find('?') == std::string::npos ? '?' : '&';
+  return config.database_url + separator + "password=" + encoded;
 }
 
 std::map<std::string, std::string> process_environment() {
@@ -227,23 +305,36 @@ std::map<std::string, std::string> process_environment() {
 
 std::string validate(const Config& config) {
   // HS256 with a short key is brute-forceable offline from any one token.
-  if (config.jwt_secret.size() < 32) return "auth.jwt_secret (OMEGA_JWT_SECRET) must be >= 32 bytes";
+  if (config.jwt_secret.size() < 32)
+    return "auth.jwt_secret (OMEGA_JWT_SECRET) must be >= 32 bytes";
   if (config.argon2_ops_limit < 2 || config.argon2_memory_kib < 19 * 1024)
     return "Argon2id parameters below the OWASP minimum (t=2, m=19 MiB)";
   if (config.port < 0 || config.port > 65535) return "server.port out of range";
   if (config.io_threads < 1 || config.worker_threads < 1) return "thread counts must be >= 1";
   if (config.database_pool_size < 1 || config.redis_pool_size < 1) return "pool sizes must be >= 1";
   if (config.body_limit_bytes < 1024) return "server.body_limit_bytes must be >= 1024";
-  if (config.access_token_ttl_s < 1 || config.refresh_token_ttl_s < 1) return "token TTLs must be >= 1";
+  if (config.access_token_ttl_s < 1 || config.refresh_token_ttl_s < 1)
+    return "token TTLs must be >= 1";
   if (config.market_listing_ttl_s < 1 || config.market_max_page_size < 1 ||
       config.market_max_listings_per_character < 1 || config.market_sweep_interval_s < 0 ||
       config.market_idempotency_ttl_h < 1)
     return "market settings out of range";
   if (config.market_fee_basis_points < 0 || config.market_fee_basis_points > 10'000)
     return "market.fee_basis_points must be 0-10000";
-  if (config.ticket_ttl_s < 5 || config.ticket_ttl_s > 3600) return "tickets.ttl_s must be in [5, 3600]";
+  if (config.ticket_ttl_s < 5 || config.ticket_ttl_s > 3600)
+    return "tickets.ttl_s must be in [5, 3600]";
   if (!config.ticket_signing_seed.empty() && !protocol::from_hex<32>(config.ticket_signing_seed))
     return "tickets.signing_seed (OMEGA_API_TICKET_SEED) must be 64 hex characters";
+  if (std::string error; !TrustedProxies::parse(config.trusted_proxies, error))
+    return "server.trusted_proxies (OMEGA_API_TRUSTED_PROXIES): " + error;
+  if (config.login_free_failures < 1 || config.login_delay_base_s < 1 ||
+      config.login_delay_cap_s < config.login_delay_base_s || config.login_client_burst < 1 ||
+      config.login_client_failures_per_hour < 1 ||
+      config.login_client_failures_per_hour > 3'600'000)
+    return "login throttling settings out of range";
+  // A count forgotten before its wait is over would hand out fresh free attempts.
+  if (config.login_failure_memory_s <= config.login_delay_cap_s)
+    return "auth.login_failure_memory_s must be longer than auth.login_delay_cap_s";
   if (config.tournament_interval_ms < 0 || config.tournament_window_base < 0 || config.tournament_window_step < 0 ||
       config.tournament_window_step_ms < 1 || config.tournament_match_grace_s < 1)
     return "tournament settings out of range";

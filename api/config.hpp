@@ -1,6 +1,8 @@
 // omega-api configuration: defaults in code, then a TOML file, then environment variables
 // (12-factor). Every option has a TOML key and an environment variable; `config_options()`
-// lists them all and is what docs/OPERATIONS.md documents. A plain value: copy freely.
+// lists them all and is what docs/OPERATIONS.md documents. Every variable X may instead be
+// given as X_FILE, the path of a file holding the value (Docker/Kubernetes secrets). A plain
+// value: copy freely.
 #pragma once
 
 #include <cstdint>
@@ -20,9 +22,11 @@ struct Config {
   int request_timeout_s = 15;
   int idle_timeout_s = 60;
   int shutdown_grace_s = 10;
-  bool trust_forwarded_for = false;
+  // Comma-separated addresses/CIDRs of load balancers whose X-Forwarded-For is believed.
+  std::string trusted_proxies;
   // [database]
   std::string database_url = "postgresql://omega@127.0.0.1:5432/omega";
+  std::string database_password;  // "" = the URL's own (or none); see database_connection_string
   int database_pool_size = 8;
   int database_acquire_timeout_ms = 2000;
   bool migrate_on_start = true;
@@ -41,9 +45,14 @@ struct Config {
   int argon2_ops_limit = 2;
   int argon2_memory_kib = 19 * 1024;
   int hash_concurrency = 0;  // 0: one per hardware thread
-  int login_failures_per_account = 5;
-  int login_failures_per_ip = 50;
-  int login_window_s = 900;
+  // Login throttling (docs/OPERATIONS.md "Login throttling"): per account and client address,
+  // exponential delays after a few failures; per client address, a looser failure budget.
+  int login_free_failures = 5;
+  int login_delay_base_s = 1;
+  int login_delay_cap_s = 900;
+  int login_failure_memory_s = 24 * 3600;
+  int login_client_burst = 50;
+  int login_client_failures_per_hour = 60;
   int token_version_cache_ms = 1000;
   // [characters]
   int max_characters_per_account = 8;
@@ -86,12 +95,17 @@ const std::vector<ConfigOption>& config_options();
 
 // Applies a TOML document (text) over `config`. Returns an error message, empty on success.
 std::string apply_toml(Config& config, const std::string& toml_text);
-// Applies environment variables from `env` (name → value) over `config`.
+// Applies environment variables from `env` (name → value) over `config`; a variable X_FILE
+// names a file whose content (less its trailing line break) is X's value.
 std::string apply_environment(Config& config, const std::map<std::string, std::string>& env);
 // Snapshot of the process environment for apply_environment.
 std::map<std::string, std::string> process_environment();
 // Checks values that have no safe default; empty when the configuration can serve.
 std::string validate(const Config& config);
+// database.url with database.password added (percent-encoded, as the URI's `password`
+// parameter, which libpq prefers over a password inside the URL): the password can then come
+// from a secret file while the URL stays in plain configuration.
+std::string database_connection_string(const Config& config);
 
 // Defaults, then the TOML file at `path` (if not empty), then the process environment.
 // Throws std::runtime_error with a readable message on a bad file or value.

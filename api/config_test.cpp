@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -15,7 +16,7 @@ TEST(ApiConfig, TomlThenEnvironmentOverrideDefaults) {
   ASSERT_EQ(apply_toml(config, R"(
 [server]
 port = 9000
-trust_forwarded_for = true
+trusted_proxies = "10.0.0.0/8, 192.0.2.10"
 [database]
 url = "postgresql://from-toml/omega"
 [auth]
@@ -23,15 +24,45 @@ jwt_secret = "toml-secret-that-is-long-enough-123"
 )"),
             "");
   EXPECT_EQ(config.port, 9000);
-  EXPECT_TRUE(config.trust_forwarded_for);
+  EXPECT_EQ(config.trusted_proxies, "10.0.0.0/8, 192.0.2.10");
   EXPECT_EQ(config.database_url, "postgresql://from-toml/omega");
-  ASSERT_EQ(apply_environment(config, {{"OMEGA_API_PORT", "9100"}, {"DATABASE_URL", "postgresql://env/omega"},
-                                       {"OMEGA_MIGRATE_ON_START", "false"}, {"UNRELATED", "x"}}),
+  ASSERT_EQ(apply_environment(config, {{"OMEGA_API_PORT", "9100"},
+                                       {"DATABASE_URL", "postgresql://env/omega"},
+                                       {"OMEGA_MIGRATE_ON_START", "false"},
+                                       {"UNRELATED", "x"}}),
             "");
   EXPECT_EQ(config.port, 9100);
   EXPECT_EQ(config.database_url, "postgresql://env/omega");
   EXPECT_FALSE(config.migrate_on_start);
   EXPECT_EQ(validate(config), "");
+}
+
+TEST(ApiConfig, SecretsComeFromFilesNamedByTheFileVariables) {
+  const std::string path = testing::TempDir() + "omega-api-jwt-secret";
+  std::ofstream(path) << "a-jwt-secret-from-a-docker-secret-file\n";
+  Config config;
+  ASSERT_EQ(apply_environment(
+                config, {{"OMEGA_JWT_SECRET_FILE", path}, {"OMEGA_DATABASE_PASSWORD_FILE", path}}),
+            "");
+  EXPECT_EQ(config.jwt_secret, "a-jwt-secret-from-a-docker-secret-file");
+  EXPECT_EQ(config.database_password, config.jwt_secret);
+  EXPECT_NE(apply_environment(config, {{"OMEGA_JWT_SECRET", "x"}, {"OMEGA_JWT_SECRET_FILE", path}}),
+            "")
+      << "both set";
+  EXPECT_NE(apply_environment(config, {{"OMEGA_SERVICE_TOKEN_FILE", "/nonexistent/token"}}), "");
+  std::remove(path.c_str());
+}
+
+TEST(ApiConfig, TheDatabasePasswordIsAddedToTheUrlEncoded) {
+  Config config;
+  config.database_url = "postgresql://omega@db:5432/omega";
+  EXPECT_EQ(database_connection_string(config), config.database_url);
+  config.database_password = "p@ss word/&%";
+  EXPECT_EQ(database_connection_string(config),
+            "postgresql://omega@db:5432/omega?password=p%40ss%20word%2F%26%25");
+  config.database_url = "postgresql://omega@db/omega?sslmode=require";
+  EXPECT_EQ(database_connection_string(config),
+            "postgresql://omega@db/omega?sslmode=require&password=p%40ss%20word%2F%26%25");
 }
 
 TEST(ApiConfig, BadValuesAreReported) {
@@ -51,6 +82,38 @@ TEST(ApiConfig, ValidationRefusesUnsafeSettings) {
   EXPECT_EQ(validate(config), "");
   config.argon2_memory_kib = 1024;
   EXPECT_NE(validate(config), "") << "below OWASP";
+}
+
+TEST(ApiConfig, RetiredOptionsStopTheStartInsteadOfBeingIgnored) {
+  Config config;
+  const auto toml_error = apply_toml(config, "[server]\ntrust_forwarded_for = true\n");
+  EXPECT_NE(toml_error.find("server.trusted_proxies"), std::string::npos) << toml_error;
+  const auto env_error = apply_environment(config, {{"OMEGA_LOGIN_FAILURES_PER_IP", "1000"}});
+  EXPECT_NE(env_error.find("auth.login_client_burst"), std::string::npos) << env_error;
+  EXPECT_NE(apply_environment(config, {{"OMEGA_LOGIN_WINDOW", "60"}}), "");
+}
+
+TEST(ApiConfig, LoginThrottlingAndTrustedProxiesAreValidated) {
+  Config config;
+  config.jwt_secret = std::string(32, 'k');
+  ASSERT_EQ(validate(config), "");
+  ASSERT_EQ(apply_environment(config, {{"OMEGA_API_TRUSTED_PROXIES", "10.0.0.0/8,fd00::/8"},
+                                       {"OMEGA_LOGIN_FREE_FAILURES", "3"},
+                                       {"OMEGA_LOGIN_CLIENT_FAILURES_PER_HOUR", "120"}}),
+            "");
+  EXPECT_EQ(validate(config), "");
+  EXPECT_EQ(config.login_free_failures, 3);
+  EXPECT_EQ(config.login_client_failures_per_hour, 120);
+  config.trusted_proxies = "10.0.0.0/40";
+  EXPECT_NE(validate(config), "");
+  config.trusted_proxies = "load-balancer.internal";
+  EXPECT_NE(validate(config), "");
+  config.trusted_proxies = "";
+  config.login_delay_cap_s = config.login_failure_memory_s;
+  EXPECT_NE(validate(config), "") << "counts must outlive the longest wait";
+  config.login_delay_cap_s = 900;
+  config.login_free_failures = 0;
+  EXPECT_NE(validate(config), "");
 }
 
 TEST(ApiConfig, EveryOptionHasUniqueKeyAndVariable) {

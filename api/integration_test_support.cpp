@@ -5,7 +5,10 @@
 #include <poll.h>
 #include <sodium.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +17,7 @@
 #include <mutex>
 #include <pqxx/pqxx>
 #include <stdexcept>
+#include <thread>
 
 namespace omega::api::testing {
 
@@ -247,6 +251,62 @@ nlohmann::json TestApi::register_and_login(const std::string& username, const st
   const auto login = post("/v1/auth/login", {{"username", username}, {"password", password}});
   if (login.status != 200) throw std::runtime_error("login failed: " + login.body);
   return login.json();
+}
+
+int free_loopback_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+ApiProcess::ApiProcess(std::vector<std::string> environment, int port) : port_(port) {
+  const char* binary = OMEGA_API_BINARY;
+  // Everything the child needs is prepared before fork: a forked multi-threaded process
+  // may only call async-signal-safe functions until exec.
+  std::vector<char*> envp;
+  for (auto& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    execle(binary, binary, "serve", static_cast<char*>(nullptr), envp.data());
+    _exit(127);
+  }
+  for (int attempt = 0; attempt < 100 && !healthy_; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    healthy_ = http_request(port_, "GET", "/healthz").status == 200;
+  }
+}
+
+ApiProcess::~ApiProcess() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+std::optional<int> ApiProcess::terminate(std::chrono::milliseconds deadline) {
+  if (pid_ <= 0) return std::nullopt;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return std::nullopt;  // the destructor kills it
 }
 
 void FreshDatabaseTest::SetUp() { database_url_ = create_database(shared_services()); }

@@ -4,6 +4,7 @@
 // Test-only code; not thread-safe unless stated.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -94,6 +95,32 @@ class TestApi {
   std::unique_ptr<Application> application_;
   std::unique_ptr<HttpServer> server_;
   int port_ = 0;
+};
+
+// A loopback TCP port free at the time of the call (for a process that binds it itself).
+int free_loopback_port();
+
+// The real omega-api binary as a child process: a second replica next to a TestApi, or the
+// process's own behaviour (signals, exit status). Not copyable.
+class ApiProcess {
+ public:
+  // Starts `omega-api serve` with exactly `environment` (NAME=value entries; it should set
+  // OMEGA_API_PORT=port) and waits up to 10 s for /healthz on `port`.
+  ApiProcess(std::vector<std::string> environment, int port);
+  ~ApiProcess();  // kills the process if it still runs
+  ApiProcess(const ApiProcess&) = delete;
+  ApiProcess& operator=(const ApiProcess&) = delete;
+
+  int port() const { return port_; }
+  bool healthy() const { return healthy_; }
+  // SIGTERM, then waits up to `deadline`: the waitpid status, or nullopt when the process
+  // had to be killed.
+  std::optional<int> terminate(std::chrono::milliseconds deadline);
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+  bool healthy_ = false;
 };
 
 // A test with its own database in the shared cluster and the API started on demand.

@@ -1,9 +1,11 @@
 // Leaderboards against a real PostgreSQL and a private Redis (these tests FLUSHALL).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <pqxx/pqxx>
 
 #include "api/integration_test_support.hpp"
+#include "api/leaderboard_keys.hpp"
 #include "api/redis_pool.hpp"
 
 namespace omega::api::testing {
@@ -124,6 +126,60 @@ TEST_F(ApiLeaderboardsIT, CorrectAfterRedisFlushAllAndAfterApiRestart) {
   EXPECT_EQ(top("level"), (Ranking{"Bert:40", "Anna:30", "Cleo:30"}));
   const auto around = api_->get("/v1/leaderboards/level?around=me&character=" + std::to_string(c), token_).json();
   EXPECT_EQ(around["me"]["rank"], 3);
+}
+
+// Shares the suite's Redis: keys are counted under this test's own prefix.
+using ApiLeaderboardBoundsIT = FreshDatabaseTest;
+
+TEST_F(ApiLeaderboardBoundsIT, ReadsOfOldWeeksComeFromPostgresAndLeaveNoRedisKeys) {
+  auto api = start_api([](Config& config) { config.leaderboard_cache_ms = 0; });
+  const std::string token = api->register_and_login("historian")["access_token"];
+  const auto created = api->post("/v1/characters", {{"name", "Anna"}, {"class", "warrior"}}, token);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const long long anna = created.json()["character"]["id"];
+  ASSERT_EQ(
+      api->post("/internal/v1/leaderboards/level",
+                {{"entries", {{{"character_id", anna}, {"score", 7}}}}}, TestApi::kServiceToken)
+          .status,
+      200);
+  // An old season, as PostgreSQL keeps it.
+  count(
+      "INSERT INTO leaderboard_scores (board, period, character_id, score, reached_at) VALUES "
+      "('level', '2020-W05', " +
+      std::to_string(anna) + ", 42, now()) RETURNING 1");
+  RedisPool redis(shared_services().redis_url, 1, std::chrono::milliseconds(1000));
+  auto redis_keys = [&] {
+    return redis.command({"KEYS", api->config().redis_prefix + "lb:*"}).elements.size();
+  };
+  ASSERT_EQ(api->get("/v1/leaderboards/level").status, 200);
+  ASSERT_EQ(api->get("/v1/leaderboards/level?period=weekly").status, 200);
+  const auto cached_keys = redis_keys();
+  EXPECT_GT(cached_keys, 0u);
+
+  // 101 anonymous reads of 101 different past weeks.
+  for (int i = 0; i <= 100; ++i) {
+    char week[16];
+    std::snprintf(week, sizeof week, "%04d-W%02d", 2017 + i / 50, 1 + i % 50);
+    const auto result = api->get(std::string("/v1/leaderboards/level?period=") + week +
+                                 "&limit=" + std::to_string(1 + i % 100));
+    ASSERT_EQ(result.status, 200) << week << ": " << result.body;
+  }
+  EXPECT_EQ(redis_keys(), cached_keys) << "old weeks are not cached in Redis";
+
+  // They are still served, from PostgreSQL, including around=me.
+  const auto old = api->get("/v1/leaderboards/level?period=2020-W05").json();
+  ASSERT_EQ(old["entries"].size(), 1u) << old;
+  EXPECT_EQ(old["entries"][0]["name"], "Anna");
+  EXPECT_EQ(old["entries"][0]["score"], 42);
+  const auto mine = api->get("/v1/leaderboards/level?period=2020-W05&around=me", token).json();
+  EXPECT_EQ(mine["me"]["rank"], 1) << mine;
+  EXPECT_EQ(mine["entries"][0]["score"], 42);
+  EXPECT_EQ(redis_keys(), cached_keys);
+
+  // Last week is the one other week kept in Redis: at most its set and its marks.
+  const auto last_week = iso_week(std::chrono::system_clock::now() - std::chrono::hours(24 * 7));
+  ASSERT_EQ(api->get("/v1/leaderboards/level?period=" + last_week).status, 200);
+  EXPECT_LE(redis_keys(), cached_keys + 3);
 }
 
 }  // namespace

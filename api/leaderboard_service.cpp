@@ -56,11 +56,17 @@ LeaderboardService::LeaderboardService(ServiceContext context, AuthService& auth
       pages_(std::chrono::milliseconds(context.config.leaderboard_cache_ms), kPageCacheEntries) {}
 
 void LeaderboardService::register_routes(Router& router) {
-  router.add(Method::get, "/v1/leaderboards", [this](const HttpRequest& r) { return list_boards(r); },
-             [this](const HttpRequest& r) { return std::optional<HttpResponse>(list_boards(r)); });
-  router.add(Method::get, "/v1/leaderboards/{board}", [this](const HttpRequest& r) { return read(r); },
-             [this](const HttpRequest& r) { return read_cached(r); });
-  router.add(Method::post, "/internal/v1/leaderboards/{board}", [this](const HttpRequest& r) { return submit(r); });
+  router.add(
+      Method::get, "/v1/leaderboards", [this](const HttpRequest& r) { return list_boards(r); },
+      [this](const HttpRequest& r) { return std::optional<HttpResponse>(list_boards(r)); },
+      Access::anonymous);
+  // Public; around=me authenticates in the handler.
+  router.add(
+      Method::get, "/v1/leaderboards/{board}", [this](const HttpRequest& r) { return read(r); },
+      [this](const HttpRequest& r) { return read_cached(r); }, Access::anonymous);
+  router.add(
+      Method::post, "/internal/v1/leaderboards/{board}",
+      [this](const HttpRequest& r) { return submit(r); }, {}, Access::service);
 }
 
 HttpResponse LeaderboardService::list_boards(const HttpRequest&) const {
@@ -73,11 +79,17 @@ LeaderboardService::Page LeaderboardService::resolve(const HttpRequest& request)
   const auto* board = context_.content.find_board(board_id);
   if (!board) throw ApiError(404, "not_found", "no such leaderboard");
   const auto period = request.query_param("period").value_or("all");
-  if (period == "all") return {board, "all"};
+  if (period == "all") return {board, "all", true};
   if (!board->weekly) throw ApiError(400, "invalid_period", "this board has no weekly period");
-  if (period == "weekly") return {board, iso_week(std::chrono::system_clock::now())};
-  if (is_iso_week(period)) return {board, period};
-  throw ApiError(400, "invalid_period", "period must be all, weekly or an ISO week like 2025-W07");
+  const auto now = std::chrono::system_clock::now();
+  const auto this_week = iso_week(now);
+  if (period == "weekly") return {board, this_week, true};
+  if (!is_iso_week(period))
+    throw ApiError(400, "invalid_period",
+                   "period must be all, weekly or an ISO week like 2025-W07");
+  // Only this week and the last one live in Redis: any other week is read from PostgreSQL
+  // and leaves no key behind, so asking for many weeks cannot grow the cache.
+  return {board, period, period == this_week || period == iso_week(now - std::chrono::days(7))};
 }
 
 int LeaderboardService::limit_of(const HttpRequest& request) const {
@@ -105,20 +117,10 @@ std::optional<HttpResponse> LeaderboardService::read_cached(const HttpRequest& r
 }
 
 HttpResponse LeaderboardService::read(const HttpRequest& request) {
+  if (const auto around = request.query_param("around")) return around_me(request, *around);
   const auto page = resolve(request);
   const int limit = limit_of(request);
-  if (const auto around = request.query_param("around")) {
-    if (*around != "me") throw ApiError(400, "invalid_around", "around must be me");
-    return around_me(request, page, limit);
-  }
-  std::vector<Entry> entries;
-  try {
-    ensure_cached(page);
-    entries = range_from_cache(page, 0, limit - 1);
-  } catch (const ServiceUnavailable& error) {
-    spdlog::warn("leaderboard {} {} read from PostgreSQL: {}", page.board->id, page.period, error.what());
-    entries = load_from_database(page, limit);
-  }
+  const auto entries = ranked(page, 0, limit);
   auto body = std::make_shared<const std::string>(page_json(page, entries, 1).dump());
   pages_.put(page_cache_key(page, limit), body);
   HttpResponse response;
@@ -126,8 +128,11 @@ HttpResponse LeaderboardService::read(const HttpRequest& request) {
   return response;
 }
 
-HttpResponse LeaderboardService::around_me(const HttpRequest& request, const Page& page, int limit) {
+HttpResponse LeaderboardService::around_me(const HttpRequest& request, const std::string& around) {
   const auto account_id = auth_.authenticate(request);
+  if (around != "me") throw ApiError(400, "invalid_around", "around must be me");
+  const auto page = resolve(request);
+  const int limit = limit_of(request);
   std::optional<std::int64_t> character_id;
   if (const auto text = request.query_param("character")) {
     character_id = parse_id(*text);
@@ -146,19 +151,57 @@ HttpResponse LeaderboardService::around_me(const HttpRequest& request, const Pag
                  rows[0][2].as<std::int64_t>()};
   });
   if (!mine) throw ApiError(404, "not_ranked", "none of your characters is on this board");
-  const auto member = encode_member(mine->member);
-  std::optional<long long> rank;
-  for (int attempt = 0; attempt < 2 && !rank; ++attempt) {
-    ensure_cached(page);
-    const auto reply = context_.redis.command({"ZREVRANK", zset_key(page), member});
-    if (reply.type == RedisValue::Type::integer) rank = reply.integer;
-    else context_.redis.command({"DEL", zset_key(page) + ":ready"});  // cache missed an update
-  }
-  if (!rank) throw ServiceUnavailable("leaderboard cache inconsistent");
-  const long long start = std::max(0LL, *rank - limit / 2);
-  auto body = page_json(page, range_from_cache(page, start, start + limit - 1), start + 1);
-  body["me"] = {{"rank", *rank + 1}, {"character_id", mine->member.character_id}, {"score", mine->score}};
+  const auto rank = rank_of(page, *mine);
+  const long long start = std::max(0LL, rank - limit / 2);
+  auto body = page_json(page, ranked(page, start, limit), start + 1);
+  body["me"] = {
+      {"rank", rank + 1}, {"character_id", mine->member.character_id}, {"score", mine->score}};
   return json_response(200, body);
+}
+
+std::vector<LeaderboardService::Entry> LeaderboardService::ranked(const Page& page, long long start,
+                                                                  int count) {
+  if (page.in_redis) {
+    try {
+      ensure_cached(page);
+      return range_from_cache(page, start, start + count - 1);
+    } catch (const ServiceUnavailable& error) {
+      spdlog::warn("leaderboard {} {} read from PostgreSQL: {}", page.board->id, page.period,
+                   error.what());
+    }
+  }
+  return load_from_database(page, start, count);
+}
+
+long long LeaderboardService::rank_of(const Page& page, const Entry& entry) {
+  if (page.in_redis) {
+    try {
+      const auto member = encode_member(entry.member);
+      for (int attempt = 0; attempt < 2; ++attempt) {
+        ensure_cached(page);
+        const auto reply = context_.redis.command({"ZREVRANK", zset_key(page), member});
+        if (reply.type == RedisValue::Type::integer) return reply.integer;
+        context_.redis.command({"DEL", zset_key(page) + ":ready"});  // the cache missed an update
+      }
+      spdlog::warn("leaderboard {} {}: cache lacks character {}", page.board->id, page.period,
+                   entry.member.character_id);
+    } catch (const ServiceUnavailable& error) {
+      spdlog::warn("leaderboard {} {} ranked in PostgreSQL: {}", page.board->id, page.period,
+                   error.what());
+    }
+  }
+  return context_.database.run([&](pqxx::connection& connection) {
+    pqxx::read_transaction read(connection);
+    // Rows ahead in ORDER BY score DESC, reached_at, character_id.
+    return read
+        .exec_params(
+            "SELECT count(*) FROM leaderboard_scores s JOIN leaderboard_scores m "
+            "ON m.board = s.board AND m.period = s.period AND m.character_id = $3 "
+            "WHERE s.board = $1 AND s.period = $2 AND (s.score > m.score OR (s.score = m.score AND "
+            "(s.reached_at, s.character_id) < (m.reached_at, m.character_id)))",
+            page.board->id, page.period, entry.member.character_id)[0][0]
+        .as<long long>();
+  });
 }
 
 std::string LeaderboardService::zset_key(const Page& page) const {
@@ -173,7 +216,7 @@ void LeaderboardService::ensure_cached(const Page& page) {
 }
 
 void LeaderboardService::rebuild(const Page& page, const std::string& generation_before) {
-  const auto entries = load_from_database(page, 0);
+  const auto entries = load_from_database(page, 0, 0);
   const auto key = zset_key(page);
   const auto staging = key + ":rebuild:" + random_suffix();
   std::vector<RedisCommand> commands;
@@ -198,16 +241,18 @@ void LeaderboardService::rebuild(const Page& page, const std::string& generation
   spdlog::info("leaderboard {} {} rebuilt from PostgreSQL ({} entries)", page.board->id, page.period, entries.size());
 }
 
-std::vector<LeaderboardService::Entry> LeaderboardService::load_from_database(const Page& page, int limit) {
+std::vector<LeaderboardService::Entry> LeaderboardService::load_from_database(const Page& page,
+                                                                              long long start,
+                                                                              int limit) {
   return context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     const auto rows = read.exec_params(
         std::string("SELECT s.character_id, c.name, s.score, ") + kReachedMicros +
             " FROM leaderboard_scores s JOIN characters c ON c.id = s.character_id "
             "WHERE s.board = $1 AND s.period = $2 "
-            "ORDER BY s.score DESC, s.reached_at, s.character_id" +
+            "ORDER BY s.score DESC, s.reached_at, s.character_id OFFSET $3" +
             (limit > 0 ? " LIMIT " + std::to_string(limit) : std::string()),
-        page.board->id, page.period);
+        page.board->id, page.period, start);
     std::vector<Entry> entries;
     entries.reserve(rows.size());
     for (const auto& row : rows)
@@ -268,8 +313,9 @@ std::vector<RedisCommand> LeaderboardService::apply_submission(pqxx::transaction
   std::map<std::int64_t, std::string> names;
   for (const auto& row : transaction.exec_params("SELECT id, name FROM characters WHERE id = ANY($1::bigint[])", ids))
     names[row[0].as<std::int64_t>()] = row[1].as<std::string>();
-  std::vector<Page> pages{{submission.board, "all"}};
-  if (submission.board->weekly) pages.push_back({submission.board, iso_week(std::chrono::system_clock::now())});
+  std::vector<Page> pages{{submission.board, "all", true}};
+  if (submission.board->weekly)
+    pages.push_back({submission.board, iso_week(std::chrono::system_clock::now()), true});
 
   const auto lock = std::string("SELECT score, ") + kReachedMicros +
                     " FROM leaderboard_scores s WHERE board = $1 AND period = $2 AND character_id = $3 FOR UPDATE";
@@ -354,7 +400,7 @@ std::function<void()> LeaderboardService::prepare_character_removal(pqxx::transa
            character_id)) {
     const auto* board = context_.content.find_board(row[0].as<std::string>());
     if (!board) continue;
-    const auto key = zset_key({board, row[1].as<std::string>()});
+    const auto key = zset_key({board, row[1].as<std::string>(), true});
     commands.push_back({"INCR", key + ":gen"});
     commands.push_back({"ZREM", key, encode_member({row[3].as<std::int64_t>(), character_id, row[2].as<std::string>()})});
   }

@@ -48,6 +48,7 @@ class LeaderboardService {
   struct Page {
     const BoardDefinition* board = nullptr;
     std::string period;
+    bool in_redis = false;  // all-time, this week, last week: served from the Redis cache
   };
 
   HttpResponse list_boards(const HttpRequest& request) const;
@@ -73,12 +74,18 @@ class LeaderboardService {
   Page resolve(const HttpRequest& request) const;
   int limit_of(const HttpRequest& request) const;
   std::string page_cache_key(const Page& page, int limit) const;
-  HttpResponse around_me(const HttpRequest& request, const Page& page, int limit);
+  HttpResponse around_me(const HttpRequest& request, const std::string& around);
+  // `count` entries from rank `start` (0-based): from Redis for cached periods (PostgreSQL
+  // while Redis is down), from PostgreSQL for the others.
+  std::vector<Entry> ranked(const Page& page, long long start, int count);
+  // The 0-based rank of an entry known to be on the board.
+  long long rank_of(const Page& page, const Entry& entry);
 
   std::string zset_key(const Page& page) const;
   void ensure_cached(const Page& page);
   void rebuild(const Page& page, const std::string& generation_before);
-  std::vector<Entry> load_from_database(const Page& page, int limit);
+  // `limit` entries from rank `start` (0-based), all of them when limit is 0.
+  std::vector<Entry> load_from_database(const Page& page, long long start, int limit);
   std::vector<Entry> range_from_cache(const Page& page, long long start, long long stop);
   nlohmann::json page_json(const Page& page, const std::vector<Entry>& entries, long long first_rank) const;
 

@@ -1,4 +1,4 @@
-// omega-api: `omega-api [--config FILE] [serve|migrate]`. See docs/OPERATIONS.md.
+// omega-api: `omega-api [--config FILE] [serve|migrate|healthcheck]`. See docs/OPERATIONS.md.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -8,6 +8,7 @@
 #include "api/config.hpp"
 #include "api/errors.hpp"
 #include "api/server.hpp"
+#include "common/http_client.hpp"
 
 namespace {
 
@@ -37,9 +38,17 @@ int main(int argc, char** argv) {
   cli.add_option("-c,--config", config_path, "TOML configuration file");
   auto* serve = cli.add_subcommand("serve", "run the HTTP service (default)");
   auto* migrate = cli.add_subcommand("migrate", "apply database migrations and exit");
+  auto* health = cli.add_subcommand(
+      "healthcheck", "GET /healthz of the omega-api on this host; exit 0 when it answers 200");
+  std::string health_url;
+  health->add_option(
+      "--url", health_url,
+      "probe this URL (default http://127.0.0.1:$OMEGA_API_PORT/healthz, port 8080)");
   cli.require_subcommand(0, 1);
   CLI11_PARSE(cli, argc, argv);
   (void)serve;
+  if (health->parsed())
+    return omega::common::health_check_command(health_url, "OMEGA_API_PORT", 8080);
 
   try {
     const auto config = omega::api::load_config(config_path);

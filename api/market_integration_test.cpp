@@ -368,7 +368,7 @@ TEST_F(ApiMarketIT, ATradeThatLosesADeadlockIsRetriedAndSucceeds) {
   trade.join();
   EXPECT_EQ(bought.status, 200) << bought.body;
   EXPECT_EQ(held(buyer, "iron_sword"), 1);
-  const auto metrics = api_->get("/metrics").body;
+  const auto metrics = api_->get("/metrics", TestApi::kServiceToken).body;
   if (!blocker_was_victim) {  // at least one retry (a retry may itself lose a race again)
     const auto at = metrics.find("\nomega_api_market_retries ");
     ASSERT_NE(at, std::string::npos);

@@ -24,7 +24,7 @@ void Metrics::add_gauge(std::string name, std::string help, std::function<double
 
 std::string Metrics::render() const {
   std::string out;
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   out += "# HELP omega_api_requests_total HTTP requests by route and status.\n";
   out += "# TYPE omega_api_requests_total counter\n";
   for (const auto& [key, count] : requests_) {
@@ -43,7 +43,11 @@ std::string Metrics::render() const {
     out += fmt::format("omega_api_request_duration_seconds_sum{{{}}} {}\n", labels, histogram.sum);
     out += fmt::format("omega_api_request_duration_seconds_count{{{}}} {}\n", labels, histogram.count);
   }
-  for (const auto& [name, gauge] : gauges_) {
+  // Gauges are sampled without the lock: a sample may wait on a dependency (the database
+  // probe), and requests record their metrics meanwhile.
+  const std::map<std::string, Gauge> gauges = gauges_;
+  lock.unlock();
+  for (const auto& [name, gauge] : gauges) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, gauge.help, name, name, gauge.sample());
   }
   return out;

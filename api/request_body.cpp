@@ -1,6 +1,8 @@
 #include "api/request_body.hpp"
 
 #include <charconv>
+#include <unordered_set>
+#include <vector>
 
 #include "api/errors.hpp"
 
@@ -9,6 +11,7 @@ namespace omega::api {
 namespace {
 // Our request bodies are flat objects; deep nesting only serves to exhaust the parser's stack.
 constexpr int kMaxJsonDepth = 8;
+constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
 
 bool is_json_content_type(std::string_view type) {
   const auto semicolon = type.find(';');
@@ -28,26 +31,39 @@ ApiError invalid_field(std::string_view field, std::string_view expectation) {
 nlohmann::json parse_object_body(const HttpRequest& request) {
   if (const auto type = request.header("content-type"); type && !is_json_content_type(*type))
     throw ApiError(415, "unsupported_media_type", "request body must be application/json");
+  // RFC 8259 forbids a byte order mark in JSON on the wire; nlohmann skips one silently.
+  if (request.body.rfind(kUtf8ByteOrderMark, 0) == 0)
+    throw ApiError(400, "invalid_json", "request body must not start with a byte order mark");
   int depth = 0;
   bool too_deep = false;
+  bool duplicate_key = false;
+  // The keys seen in each open object, innermost last. nlohmann keeps the last of duplicate
+  // keys; another parser (a proxy, a log pipeline) may keep the first: refusing them means
+  // every reader agrees on what a body says.
+  std::vector<std::unordered_set<std::string>> open_objects;
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(
-        request.body,
-        [&](int, nlohmann::json::parse_event_t event, nlohmann::json&) {
-          if (event == nlohmann::json::parse_event_t::object_start ||
-              event == nlohmann::json::parse_event_t::array_start) {
+        request.body, [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+          using Event = nlohmann::json::parse_event_t;
+          if (event == Event::object_start || event == Event::array_start) {
             if (++depth > kMaxJsonDepth) too_deep = true;
-          } else if (event == nlohmann::json::parse_event_t::object_end ||
-                     event == nlohmann::json::parse_event_t::array_end) {
+            if (event == Event::object_start) open_objects.emplace_back();
+          } else if (event == Event::object_end || event == Event::array_end) {
             --depth;
+            if (event == Event::object_end && !open_objects.empty()) open_objects.pop_back();
+          } else if (event == Event::key && !open_objects.empty()) {
+            if (!open_objects.back().insert(parsed.get_ref<const std::string&>()).second)
+              duplicate_key = true;
           }
-          return !too_deep;
+          return !too_deep && !duplicate_key;
         });
   } catch (const nlohmann::json::exception&) {
     throw ApiError(400, "invalid_json", "request body is not valid JSON");
   }
   if (too_deep) throw ApiError(400, "invalid_json", "request body is nested too deeply");
+  if (duplicate_key)
+    throw ApiError(400, "invalid_json", "request body repeats a key within one object");
   if (!body.is_object()) throw ApiError(400, "invalid_json", "request body must be a JSON object");
   return body;
 }

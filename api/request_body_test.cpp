@@ -35,6 +35,35 @@ TEST(ApiRequestBody, RejectsMalformedAndNonObjectBodies) {
   EXPECT_EQ(status_of([] { parse_object_body(with_body("{}", "")); }), 0);
 }
 
+std::string error_code_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const ApiError& error) {
+    return error.code();
+  }
+  return {};
+}
+
+TEST(ApiRequestBody, RejectsAByteOrderMark) {
+  EXPECT_EQ(status_of([] { parse_object_body(with_body("\xEF\xBB\xBF{\"a\":1}")); }), 400);
+  EXPECT_EQ(error_code_of([] { parse_object_body(with_body("\xEF\xBB\xBF{}")); }), "invalid_json");
+  // Only a leading BOM is refused; the same character inside a string is ordinary text.
+  EXPECT_EQ(status_of([] { parse_object_body(with_body("{\"a\":\"\xEF\xBB\xBF\"}")); }), 0);
+}
+
+TEST(ApiRequestBody, RejectsDuplicateKeysAtAnyDepth) {
+  auto code = [](std::string body) {
+    return error_code_of([&] { parse_object_body(with_body(std::move(body))); });
+  };
+  EXPECT_EQ(code(R"({"character_id":1,"character_id":2})"), "invalid_json");
+  EXPECT_EQ(code(R"({"a":"x","\u0061":"y"})"), "invalid_json") << "equal after unescaping";
+  EXPECT_EQ(code(R"({"entries":[{"score":1,"score":9}]})"), "invalid_json");
+  EXPECT_EQ(code(R"({"o":{"k":1},"p":{"k":1,"q":{"k":2,"k":3}}})"), "invalid_json");
+  EXPECT_EQ(code(R"({"o":{"k":1},"k":2,"p":[{"k":3},{"k":4}]})"), "")
+      << "same name in different objects";
+  EXPECT_EQ(code(R"({"a":1,"A":2})"), "") << "keys are case-sensitive";
+}
+
 TEST(ApiRequestBody, FieldsAreCheckedForPresenceTypeAndSize) {
   const auto body = nlohmann::json::parse(R"({"name":"Bob","level":3,"big":18446744073709551615,"text":1})");
   EXPECT_EQ(require_string(body, "name", 1, 10), "Bob");

@@ -1,9 +1,7 @@
 // Outages and process lifecycle: PostgreSQL restarts under a running API; SIGTERM.
 #include <gtest/gtest.h>
 
-#include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <string>
 #include <thread>
@@ -32,6 +30,10 @@ TEST(ApiResilienceIT, PostgresRestartGives503ThenRecoversWithoutApiRestart) {
   EXPECT_EQ(api.get("/readyz").status, 503);
   EXPECT_EQ(api.post("/v1/characters", {{"name", "Another"}, {"class", "mage"}}, token).status, 503);
   EXPECT_EQ(api.get("/healthz").status, 200) << "the process itself is alive";
+  // What the PostgreSQL-unreachable alert reads (deployment/prometheus/alerts.yml).
+  const std::string metrics = api.get("/metrics", TestApi::kServiceToken).body;
+  EXPECT_NE(metrics.find("\nomega_api_postgresql_up 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nomega_api_redis_up 1\n"), std::string::npos) << metrics;
 
   services.start_postgres();
   int status = 0;
@@ -41,60 +43,27 @@ TEST(ApiResilienceIT, PostgresRestartGives503ThenRecoversWithoutApiRestart) {
   }
   EXPECT_EQ(status, 200);
   EXPECT_EQ(api.get("/readyz").status, 200);
+  EXPECT_NE(api.get("/metrics", TestApi::kServiceToken).body.find("\nomega_api_postgresql_up 1\n"),
+            std::string::npos);
   EXPECT_EQ(api.post("/v1/characters", {{"name", "Another"}, {"class", "mage"}}, token).status, 201);
   EXPECT_EQ(api.get("/v1/characters", token).json()["characters"].size(), 2u);
 }
 
 TEST(ApiResilienceIT, BinaryMigratesServesAndStopsGracefullyOnSigterm) {
-  const char* binary = OMEGA_API_BINARY;
   const auto database_url = create_database(shared_services());
-  // A port nobody listens on right now; the API binds it itself.
-  int port = 0;
-  {
-    TestApi probe(database_url, shared_services().redis_url);
-    port = probe.port();
-  }
-  // Everything the child needs is prepared before fork: a forked multi-threaded process
-  // may only call async-signal-safe functions until exec.
-  std::vector<std::string> environment = {
-      "DATABASE_URL=" + database_url,
-      "REDIS_URL=" + shared_services().redis_url,
-      "OMEGA_API_LISTEN=127.0.0.1",
-      "OMEGA_API_PORT=" + std::to_string(port),
-      "OMEGA_JWT_SECRET=binary-test-secret-0123456789abcdefgh",
-      "OMEGA_REDIS_PREFIX=" + unique_prefix(),
-      "OMEGA_LOG_LEVEL=warn",
-      "PATH=/usr/bin:/bin"};
-  std::vector<char*> envp;
-  for (auto& entry : environment) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    execle(binary, binary, "serve", static_cast<char*>(nullptr), envp.data());
-    _exit(127);
-  }
-  int health = 0;
-  for (int attempt = 0; attempt < 100 && health != 200; ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    health = http_request(port, "GET", "/healthz").status;
-  }
-  EXPECT_EQ(health, 200);
+  const int port = free_loopback_port();
+  ApiProcess process(
+      {"DATABASE_URL=" + database_url, "REDIS_URL=" + shared_services().redis_url,
+       "OMEGA_API_LISTEN=127.0.0.1", "OMEGA_API_PORT=" + std::to_string(port),
+       "OMEGA_JWT_SECRET=binary-test-secret-0123456789abcdefgh",
+       "OMEGA_REDIS_PREFIX=" + unique_prefix(), "OMEGA_LOG_LEVEL=warn", "PATH=/usr/bin:/bin"},
+      port);
+  EXPECT_TRUE(process.healthy());
   EXPECT_EQ(http_request(port, "GET", "/readyz").status, 200);
-  ASSERT_EQ(kill(child, SIGTERM), 0);
-  int wait_status = 0;
-  pid_t done = 0;
-  for (int attempt = 0; attempt < 100 && done == 0; ++attempt) {
-    done = waitpid(child, &wait_status, WNOHANG);
-    if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  if (done == 0) {
-    kill(child, SIGKILL);
-    waitpid(child, &wait_status, 0);
-    FAIL() << "omega-api did not stop within 10 s of SIGTERM";
-  }
-  ASSERT_TRUE(WIFEXITED(wait_status));
-  EXPECT_EQ(WEXITSTATUS(wait_status), 0);
+  const auto status = process.terminate(std::chrono::seconds(10));
+  ASSERT_TRUE(status) << "omega-api did not stop within 10 s of SIGTERM";
+  ASSERT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
 }
 
 }  // namespace

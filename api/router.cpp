@@ -46,10 +46,11 @@ bool path_matches(std::string_view pattern, std::string_view path,
 
 }  // namespace
 
-void Router::add(Method method, std::string pattern, Handler handler, FastHandler fast) {
+void Router::add(Method method, std::string pattern, Handler handler, FastHandler fast,
+                 Access access) {
   if (pattern.empty() || pattern.front() != '/')
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
-  routes_.push_back(Route{method, std::move(pattern), std::move(handler), std::move(fast)});
+  routes_.push_back(Route{method, std::move(pattern), std::move(handler), std::move(fast), access});
 }
 
 Router::Match Router::match(HttpRequest& request) const {

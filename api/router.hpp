@@ -17,16 +17,28 @@ namespace omega::api {
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 using FastHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
+// Who may call a route. The dispatcher checks the credential before a handler runs, so a
+// caller without one gets 401 before anything of the request is parsed or validated.
+// Handlers still authenticate fully (token revocation needs I/O).
+enum class Access {
+  account,    // a signed, unexpired access token (Authorization: Bearer)
+  service,    // the service credential of zone servers
+  anonymous,  // anyone
+};
+
 struct Route {
   Method method;
   std::string pattern;
   Handler handler;
   FastHandler fast;  // may be empty
+  Access access = Access::account;
 };
 
 class Router {
  public:
-  void add(Method method, std::string pattern, Handler handler, FastHandler fast = {});
+  // Routes need an account unless they say otherwise: forgetting to say fails closed.
+  void add(Method method, std::string pattern, Handler handler, FastHandler fast = {},
+           Access access = Access::account);
 
   // The route for this request with its path parameters written into `request`, or an
   // error response (404 for unknown paths, 405 with Allow for a known path and wrong method).

@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "api/integration_test_support.hpp"
 #include "api/world_test_support.hpp"
@@ -221,6 +223,21 @@ TEST_F(ApiTournamentIT, BadRequestsAreRefused) {
 
   EXPECT_EQ(queue(anna, "no_such_arena").status, 404);
   EXPECT_EQ(api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", anna.character_id}}).status, 401);
+  // Anonymous callers are refused before anything of the request is looked at: no 404 for
+  // the tournament, no 400/422 for the body or query.
+  for (const auto& [method, target, body] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"POST", "/v1/tournaments/arena_1v1/queue", "{}"},
+           {"POST", "/v1/tournaments/arena_1v1/queue", "{\"character_id\":"},
+           {"POST", "/v1/tournaments/no_such_arena/queue", "{\"character_id\":1}"},
+           {"GET", "/v1/tournaments/no_such_arena/queue", ""},
+           {"GET", "/v1/tournaments/arena_1v1/queue?character_id=x", ""},
+           {"DELETE", "/v1/tournaments/arena_1v1/queue", ""}}) {
+    const auto result =
+        http_request(api_->port(), method, target, body, {{"Content-Type", "application/json"}});
+    EXPECT_EQ(result.status, 401) << method << " " << target << ": " << result.body;
+    EXPECT_EQ(result.json()["error"]["code"], "missing_token") << result.body;
+  }
   // Someone else's character, an unknown one, a malformed body.
   EXPECT_EQ(api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", anna.character_id}}, bert.token).status,
             404);

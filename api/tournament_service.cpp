@@ -67,12 +67,16 @@ TournamentService::TournamentService(ServiceContext context, AuthService& auth, 
 }
 
 void TournamentService::register_routes(Router& router) {
-  router.add(Method::get, "/v1/tournaments", [this](const HttpRequest& r) { return list(r); },
-             [this](const HttpRequest& r) { return std::optional<HttpResponse>(list(r)); });
+  router.add(
+      Method::get, "/v1/tournaments", [this](const HttpRequest& r) { return list(r); },
+      [this](const HttpRequest& r) { return std::optional<HttpResponse>(list(r)); },
+      Access::anonymous);
   router.add(Method::post, "/v1/tournaments/{id}/queue", [this](const HttpRequest& r) { return join(r); });
   router.add(Method::del, "/v1/tournaments/{id}/queue", [this](const HttpRequest& r) { return leave(r); });
   router.add(Method::get, "/v1/tournaments/{id}/queue", [this](const HttpRequest& r) { return status(r); });
-  router.add(Method::post, "/internal/v1/matches/{id}/result", [this](const HttpRequest& r) { return report(r); });
+  router.add(
+      Method::post, "/internal/v1/matches/{id}/result",
+      [this](const HttpRequest& r) { return report(r); }, {}, Access::service);
 }
 
 HttpResponse TournamentService::list(const HttpRequest&) const { return json_response(200, arenas_.to_json()); }
@@ -83,8 +87,8 @@ const ArenaDefinition& TournamentService::arena_of(const HttpRequest& request) c
   return *arena;
 }
 
-std::int64_t TournamentService::owned_character(const HttpRequest& request, std::int64_t character_id) {
-  const auto account_id = auth_.authenticate(request);
+std::int64_t TournamentService::owned_character(std::int64_t account_id,
+                                                std::int64_t character_id) {
   const bool owned = context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     const auto rows = read.exec_params("SELECT account_id FROM characters WHERE id = $1", character_id);
@@ -95,9 +99,12 @@ std::int64_t TournamentService::owned_character(const HttpRequest& request, std:
 }
 
 HttpResponse TournamentService::join(const HttpRequest& request) {
+  // Who asks comes first: an anonymous or revoked caller learns nothing from validation.
+  const auto account_id = auth_.authenticate(request);
   const auto& arena = arena_of(request);
   const auto body = parse_object_body(request);
-  const auto character_id = owned_character(request, require_integer(body, "character_id", 1, INT64_MAX));
+  const auto character_id =
+      owned_character(account_id, require_integer(body, "character_id", 1, INT64_MAX));
   const bool queued_now = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     // The character row lock serialises one character's concurrent joins.
@@ -118,8 +125,9 @@ HttpResponse TournamentService::join(const HttpRequest& request) {
 }
 
 HttpResponse TournamentService::leave(const HttpRequest& request) {
+  const auto account_id = auth_.authenticate(request);
   const auto& arena = arena_of(request);
-  const auto character_id = owned_character(request, query_character(request));
+  const auto character_id = owned_character(account_id, query_character(request));
   context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     if (transaction
@@ -138,8 +146,9 @@ HttpResponse TournamentService::leave(const HttpRequest& request) {
 }
 
 HttpResponse TournamentService::status(const HttpRequest& request) {
+  const auto account_id = auth_.authenticate(request);
   const auto& arena = arena_of(request);
-  const auto character_id = owned_character(request, query_character(request));
+  const auto character_id = owned_character(account_id, query_character(request));
   return json_response(200, status_of(arena, character_id));
 }
 

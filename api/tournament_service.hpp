@@ -41,8 +41,9 @@ class TournamentService {
   HttpResponse report(const HttpRequest& request);
 
   const ArenaDefinition& arena_of(const HttpRequest& request) const;
-  // The character of the request (body or query), checked to belong to the caller's account.
-  std::int64_t owned_character(const HttpRequest& request, std::int64_t character_id);
+  // `character_id` (from the body or query) when the caller's account owns it; ApiError 404
+  // otherwise.
+  std::int64_t owned_character(std::int64_t account_id, std::int64_t character_id);
   nlohmann::json status_of(const ArenaDefinition& arena, std::int64_t character_id);
 
   ServiceContext context_;

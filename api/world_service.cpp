@@ -61,9 +61,15 @@ WorldService::WorldService(ServiceContext context, AuthService& auth, const Worl
 
 void WorldService::register_routes(Router& router) {
   router.add(Method::post, "/v1/play", [this](const HttpRequest& r) { return play(r); });
-  router.add(Method::post, "/internal/v1/leases/claim", [this](const HttpRequest& r) { return claim(r); });
-  router.add(Method::post, "/internal/v1/checkpoints", [this](const HttpRequest& r) { return checkpoints(r); });
-  router.add(Method::post, "/internal/v1/transfers", [this](const HttpRequest& r) { return transfer(r); });
+  router.add(
+      Method::post, "/internal/v1/leases/claim", [this](const HttpRequest& r) { return claim(r); },
+      {}, Access::service);
+  router.add(
+      Method::post, "/internal/v1/checkpoints",
+      [this](const HttpRequest& r) { return checkpoints(r); }, {}, Access::service);
+  router.add(
+      Method::post, "/internal/v1/transfers", [this](const HttpRequest& r) { return transfer(r); },
+      {}, Access::service);
 }
 
 SeatRequest WorldService::seat_request(pqxx::transaction_base& transaction, std::int64_t character_id,

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bots/http_client.hpp"
+#include "common/tls_client.hpp"
 
 namespace omega::bots {
 
@@ -28,6 +29,7 @@ bool apply_ws_url(const std::string& url, SwarmConfig& config) {
   config.host = address->host;
   config.port = address->port;
   config.path = address->path;
+  config.tls = address->tls;
   return true;
 }
 
@@ -54,7 +56,15 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
   size_t count = 1;
   double input_hz = 10.0;
   std::vector<std::string> misbehave, reconnect;
-  app.add_option("--url", url, "zone WebSocket address ws://HOST:PORT/PATH")->capture_default_str();
+  app.add_option("--url", url, "zone WebSocket address ws[s]://HOST:PORT/PATH")
+      ->capture_default_str();
+  app.add_option("--ca-file", c.ca_file,
+                 "https:// and wss://: trust this PEM CA file (a private CA) instead of the "
+                 "system CAs; certificates and host names are always verified");
+  app.add_option("--heartbeat-file", c.heartbeat_file,
+                 "rewrite this file every second while running (for --check-heartbeat)");
+  app.add_option("--check-heartbeat", out.check_heartbeat_path,
+                 "health check: exit 0 if this heartbeat file is fresh (10 s), else 1");
   app.add_option("--count", count, "number of bots")->capture_default_str();
   app.add_option("--zone", c.zone, "zone name in tickets (`open` for open:W maps)")
       ->capture_default_str();
@@ -158,15 +168,20 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
     return e.what();
   }
 
+  if (!out.check_heartbeat_path.empty()) return "";
   if (c.api_url.empty() || !seed_hex.empty()) {
     const auto seed = protocol::from_hex<32>(seed_hex);
     if (!seed) return "--dev-key-seed: expected 64 hex characters (or use --api)";
     c.key = protocol::ticket_key_from_seed(*seed);
   }
   if (out.print_public_key) return "";
-  if (!apply_ws_url(url, c)) return "--url: expected ws://HOST:PORT/PATH, got " + url;
+  if (!apply_ws_url(url, c)) return "--url: expected ws[s]://HOST:PORT/PATH, got " + url;
   if (!c.api_url.empty() && !parse_http_url(c.api_url))
-    return "--api: expected http://HOST:PORT, got " + c.api_url;
+    return "--api: expected http[s]://HOST:PORT, got " + c.api_url;
+  if (!c.ca_file.empty()) {
+    std::string error;
+    if (!common::tls_client_context(c.ca_file, error)) return "--ca-file: " + error;
+  }
   if (!valid_account_prefix(c.account_prefix))
     return "--account-prefix: expected a lower-case letter then up to 9 letters or digits";
   if (!route.empty() && !parse_route(route, c.route))

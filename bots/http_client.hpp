@@ -1,5 +1,5 @@
-// The bots' HTTP client is the shared one in common/ (the zone's Agones SDK client uses it too);
-// its names are brought into omega::bots so the bots and the cross-process tests read as before.
+// The bots' blocking HTTP client is common/http_client (plain or TLS, shared with the health
+// probes of omega-api and omega-zone); these names keep the bots' and the tests' spelling.
 #pragma once
 
 #include "common/http_client.hpp"

@@ -1,6 +1,7 @@
 // omega-bots: headless players for load tests and end-to-end tests (docs/OPERATIONS.md).
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "bots/command_line.hpp"
@@ -10,7 +11,27 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_signal(int) { g_stop.store(true); }
+extern "C" void on_signal(int) {
+  g_stop.store(true);
+}
+
+// The container health check: is the run's heartbeat file fresh?
+int check_heartbeat(const std::string& path) {
+  std::error_code ec;
+  const auto written = std::filesystem::last_write_time(path, ec);
+  if (ec) {
+    std::cerr << "omega-bots: no heartbeat at " << path << ": " << ec.message() << "\n";
+    return 1;
+  }
+  const double age =
+      std::chrono::duration<double>(std::filesystem::file_time_type::clock::now() - written)
+          .count();
+  if (age > omega::bots::kHeartbeatMaxAgeSeconds) {
+    std::cerr << "omega-bots: heartbeat " << path << " is " << age << " s old\n";
+    return 1;
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -27,6 +48,7 @@ int main(int argc, char** argv) {
     std::cout << help;
     return 0;
   }
+  if (!cl.check_heartbeat_path.empty()) return check_heartbeat(cl.check_heartbeat_path);
   if (cl.print_public_key) {
     std::cout << omega::protocol::to_hex(cl.swarm.key.public_key) << "\n";
     return 0;

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <random>
 
@@ -15,17 +16,22 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "bots/api_session.hpp"
 #include "bots/http_client.hpp"
+#include "common/tls_client.hpp"
 #include "protocol/quantize.hpp"
 
 namespace omega::bots {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace ssl = asio::ssl;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
@@ -66,12 +72,36 @@ class OutgoingRing {
   size_t head_ = 0, count_ = 0;
 };
 
-// One WebSocket connection. Shared by the handlers in flight, so a connection a bot has let go
-// of (reconnect, shutdown) lives until its last handler has run; handlers compare it with the
-// bot's current connection and ignore it when stale.
+// One WebSocket connection, over plain TCP (ws://) or TLS (wss://). Shared by the handlers in
+// flight, so a connection a bot has let go of (reconnect, shutdown) lives until its last
+// handler has run; handlers compare it with the bot's current connection and ignore it when
+// stale.
 struct Connection {
-  explicit Connection(asio::io_context& io) : ws(io) {}
-  websocket::stream<tcp::socket> ws;
+  using PlainStream = websocket::stream<tcp::socket>;
+  using TlsStream = websocket::stream<beast::ssl_stream<tcp::socket>>;
+
+  Connection(asio::io_context& io, ssl::context* tls) {
+    if (tls != nullptr)
+      secure.emplace(io, *tls);
+    else
+      plain.emplace(io);
+  }
+  // Calls `f` with whichever WebSocket stream this connection has (handlers are generic).
+  template <class F>
+  void with_ws(F&& f) {
+    if (secure)
+      f(*secure);
+    else
+      f(*plain);
+  }
+  tcp::socket& socket() { return secure ? beast::get_lowest_layer(*secure) : plain->next_layer(); }
+  void close_socket() {
+    error_code ignored;
+    socket().close(ignored);
+  }
+
+  std::optional<PlainStream> plain;
+  std::optional<TlsStream> secure;
   beast::flat_buffer buffer;  // reused for every read
   OutgoingRing out;
   bool writing = false;
@@ -113,8 +143,10 @@ class OwnTrack {
   // Adds a sample; returns the speed (tiles/s) over the newest span of ≥ 1 s, or -1.
   double add(uint32_t tick, uint16_t x, uint16_t y, uint32_t tick_hz) {
     slots_[(head_ + count_) % kSlots] = {tick, x, y};
-    if (count_ < kSlots) ++count_;
-    else head_ = (head_ + 1) % kSlots;
+    if (count_ < kSlots)
+      ++count_;
+    else
+      head_ = (head_ + 1) % kSlots;
     for (size_t k = count_ - 1; k-- > 0;) {
       const Sample& s = slots_[(head_ + k) % kSlots];
       const uint32_t span = tick - s.tick;
@@ -171,15 +203,15 @@ struct Bot {
   bool misbehaved = false;
   bool reconnect_done = false;
 
-  WebSocketAddress target;        // where the next connection goes
-  std::string ticket;             // API mode: Hello.ticket from /v1/play or a Transfer
-  ApiAccount account;             // API mode; written on the io thread only
-  std::string zone;               // from the latest Welcome
+  WebSocketAddress target;  // where the next connection goes
+  std::string ticket;       // API mode: Hello.ticket from /v1/play or a Transfer
+  ApiAccount account;       // API mode; written on the io thread only
+  std::string zone;         // from the latest Welcome
   uint32_t instance = 0;
   TravelState travel;
-  double next_trip_s = -1.0;      // demo trips: when the next one may start
+  double next_trip_s = -1.0;  // demo trips: when the next one may start
   double next_api_attempt_s = 0.0;
-  double lost_at_s = -1.0;        // API mode: when the zone was lost; < 0 = not lost
+  double lost_at_s = -1.0;  // API mode: when the zone was lost; < 0 = not lost
   double replay_deadline_s = 0.0;
   double replay_backoff_s = 0.0;
   bool tournament_started = false;  // queued (once per bot)
@@ -194,10 +226,16 @@ constexpr uint16_t kGoldDetail = 0xffff;
 class Swarm {
  public:
   explicit Swarm(const SwarmConfig& config)
-      : config_(config), timer_(io_), rng_(config.seed), start_(Clock::now()),
+      : config_(config),
+        timer_(io_),
+        rng_(config.seed),
+        start_(Clock::now()),
         maps_(config.content_dir) {
+    // wss:// needs no flag: the zone (or the API's ws_url) names the scheme per connection.
+    tls_error_ = common::configure_tls_client_context(tls_.native_handle(), config_.ca_file);
     if (!config_.api_url.empty()) {
       api_ = parse_http_url(config_.api_url);
+      if (api_) api_->ca_file = config_.ca_file;
       workers_ = std::make_unique<ApiWorkers>(config_.api_threads);
     }
     bots_.resize(config_.bots.size());
@@ -205,7 +243,7 @@ class Swarm {
       Bot& bot = bots_[i];
       bot.index = i;
       bot.options = config_.bots[i];
-      bot.target = {config_.host, config_.port, config_.path};
+      bot.target = {config_.host, config_.port, config_.path, config_.tls};
       bot.travel.route.assign(config_.route.begin(), config_.route.end());
       bot.travel.dwell_s = config_.route_dwell_s;
       bot.account.username = config_.account_prefix + "_" + std::to_string(i);
@@ -234,6 +272,13 @@ class Swarm {
   bool api_mode() const { return !config_.api_url.empty(); }
   uint32_t now_ms() const { return static_cast<uint32_t>(now_s() * 1000.0); }
 
+  void write_heartbeat() {
+    if (std::FILE* f = std::fopen(config_.heartbeat_file.c_str(), "w")) {
+      std::fprintf(f, "%.0f\n", now_s());
+      std::fclose(f);
+    }
+  }
+
   void schedule_tick() {
     timer_.expires_after(std::chrono::microseconds(int64_t(1e6 / config_.scheduler_hz)));
     timer_.async_wait([this](error_code ec) {
@@ -247,6 +292,10 @@ class Swarm {
   void on_tick() {
     const double now = now_s();
     const bool stop_requested = config_.stop_flag && config_.stop_flag->load();
+    if (!config_.heartbeat_file.empty() && now >= next_heartbeat_s_) {
+      next_heartbeat_s_ = now + 1.0;
+      write_heartbeat();
+    }
     connect_budget_ = std::min(connect_budget_ + config_.connect_rate / config_.scheduler_hz,
                                std::max(1.0, config_.connect_rate / config_.scheduler_hz));
     size_t settled = 0;
@@ -255,8 +304,10 @@ class Swarm {
         case Phase::waiting:
           if (!shutting_down_ && connect_budget_ >= 1.0 && now >= bot.next_api_attempt_s) {
             connect_budget_ -= 1.0;
-            if (api_mode()) start_enter(bot);
-            else start_connect(bot);
+            if (api_mode())
+              start_enter(bot);
+            else
+              start_connect(bot);
           }
           break;
         case Phase::replay_wait:
@@ -278,9 +329,8 @@ class Swarm {
     if (!window_started_ && !shutting_down_ &&
         (settled == bots_.size() || now >= config_.join_timeout_s || stop_requested))
       start_window(now);
-    const bool all_finished = std::all_of(bots_.begin(), bots_.end(), [](const Bot& b) {
-      return b.phase == Phase::finished;
-    });
+    const bool all_finished = std::all_of(bots_.begin(), bots_.end(),
+                                          [](const Bot& b) { return b.phase == Phase::finished; });
     if (window_started_ && !shutting_down_ &&
         (now >= window_start_s_ + config_.seconds || stop_requested || all_finished))
       begin_shutdown(now);
@@ -291,8 +341,7 @@ class Swarm {
         stopped_ = true;
         for (Bot& bot : bots_)
           if (bot.conn) {
-            error_code ignored;
-            bot.conn->ws.next_layer().close(ignored);
+            bot.conn->close_socket();
           }
         io_.stop();
       }
@@ -372,8 +421,8 @@ class Swarm {
     if (bot.options.misbehaviour == Misbehaviour::speedhack) behaviour = Behaviour::wander;
     MoveIntent intent;
     if (!travel_intent(bot, now, intent))
-      intent = decide(behaviour, bot.behaviour, bot.view, bot.result.entity, now, rng_,
-                      in_arena(bot));
+      intent =
+          decide(behaviour, bot.behaviour, bot.view, bot.result.entity, now, rng_, in_arena(bot));
     protocol::PlayerInput input;
     input.seq = ++bot.input_seq;
     input.moving = intent.moving;
@@ -411,7 +460,8 @@ class Swarm {
     if (hub.kind() != game::ZoneKind::kHub) return;
     std::vector<std::string> fields;
     for (const game::Portal& portal : hub.portals())
-      if (const game::TileMap* m = maps_.get(portal.target_zone); m && m->kind() == game::ZoneKind::kZone)
+      if (const game::TileMap* m = maps_.get(portal.target_zone);
+          m && m->kind() == game::ZoneKind::kZone)
         fields.push_back(portal.target_zone);
     if (fields.empty()) return;
     const size_t pick = std::uniform_int_distribution<size_t>(0, fields.size() - 1)(rng_);
@@ -523,8 +573,10 @@ class Swarm {
       std::vector<Bot*> members;
       bool ready = true;
       for (size_t i = first; i < end; ++i) {
-        if (bots_[i].phase == Phase::party) members.push_back(&bots_[i]);
-        else if (bots_[i].phase != Phase::finished) ready = false;
+        if (bots_[i].phase == Phase::party)
+          members.push_back(&bots_[i]);
+        else if (bots_[i].phase != Phase::finished)
+          ready = false;
       }
       if (!ready || members.empty()) continue;
       std::vector<ApiAccount> accounts;
@@ -588,7 +640,9 @@ class Swarm {
         });
   }
 
-  static bool in_arena(const Bot& bot) { return !bot.arena_zone.empty() && bot.zone == bot.arena_zone; }
+  static bool in_arena(const Bot& bot) {
+    return !bot.arena_zone.empty() && bot.zone == bot.arena_zone;
+  }
 
   // Queue for the tournament and wait for the match on a worker; the bot plays on meanwhile.
   void start_queue(Bot& bot) {
@@ -670,19 +724,39 @@ class Swarm {
 
   void start_connect(Bot& bot) {
     bot.phase = Phase::connecting;
-    auto conn = std::make_shared<Connection>(io_);
+    if (bot.target.tls && !tls_error_.empty()) return lost(bot, "error:tls: " + tls_error_);
+    auto conn = std::make_shared<Connection>(io_, bot.target.tls ? &tls_ : nullptr);
     bot.conn = conn;
     const tcp::endpoint endpoint = resolve(bot.target);
-    conn->ws.next_layer().async_connect(endpoint, [this, b = &bot, conn](error_code ec) {
+    conn->socket().async_connect(endpoint, [this, b = &bot, conn](error_code ec) {
       if (b->conn != conn) return;
       if (ec) return lost(*b, "error:connect: " + ec.message());
       error_code ignored;
-      conn->ws.next_layer().set_option(tcp::no_delay(true), ignored);
-      conn->ws.auto_fragment(false);
-      conn->ws.binary(true);
-      conn->ws.read_message_max(1 << 20);
-      const std::string host = b->target.host + ":" + std::to_string(b->target.port);
-      conn->ws.async_handshake(host, b->target.path, [this, b, conn](error_code ec) {
+      conn->socket().set_option(tcp::no_delay(true), ignored);
+      conn->with_ws([](auto& ws) {
+        ws.auto_fragment(false);
+        ws.binary(true);
+        ws.read_message_max(1 << 20);
+      });
+      if (!conn->secure) return handshake_ws(*b, conn);
+      auto& tls = conn->secure->next_layer();
+      if (auto error = common::prepare_tls_client(tls.native_handle(), b->target.host);
+          !error.empty())
+        return lost(*b, "error:tls: " + error);
+      tls.async_handshake(ssl::stream_base::client, [this, b, conn](error_code ec) {
+        if (b->conn != conn) return;
+        if (ec)
+          return lost(*b, "error:tls: " + common::tls_failure_reason(
+                                              conn->secure->next_layer().native_handle()));
+        handshake_ws(*b, conn);
+      });
+    });
+  }
+
+  void handshake_ws(Bot& bot, const std::shared_ptr<Connection>& conn) {
+    const std::string host = bot.target.host + ":" + std::to_string(bot.target.port);
+    conn->with_ws([&](auto& ws) {
+      ws.async_handshake(host, bot.target.path, [this, b = &bot, conn](error_code ec) {
         if (b->conn != conn) return;
         if (ec) return lost(*b, "error:handshake: " + ec.message());
         send_hello(*b);
@@ -732,9 +806,8 @@ class Swarm {
     std::shared_ptr<Connection> conn = std::move(bot.conn);
     bot.conn = nullptr;
     conn->closing = true;
-    conn->ws.async_close(websocket::close_code::normal, [conn](error_code) {
-      error_code ignored;
-      conn->ws.next_layer().close(ignored);
+    conn->with_ws([&](auto& ws) {
+      ws.async_close(websocket::close_code::normal, [conn](error_code) { conn->close_socket(); });
     });
   }
 
@@ -749,10 +822,7 @@ class Swarm {
       bot.arena_zone.clear();
     }
     if (bot.result.disconnect.empty()) bot.result.disconnect = std::move(reason);
-    if (bot.conn) {
-      error_code ignored;
-      bot.conn->ws.next_layer().close(ignored);
-    }
+    if (bot.conn) bot.conn->close_socket();
     bot.conn = nullptr;
     bot.phase = Phase::finished;
     // API mode: ask /v1/play where to go now (crash recovery), unless another session took
@@ -768,30 +838,39 @@ class Swarm {
   }
 
   void read_next(Bot& bot, const std::shared_ptr<Connection>& conn) {
-    conn->ws.async_read(conn->buffer, [this, b = &bot, conn](error_code ec, size_t bytes) {
-      if (b->conn != conn) return;
-      if (ec) return on_read_error(*b, *conn, ec);
-      if (!conn->ws.got_binary()) {
-        b->result.decode_error = "text frame from the zone";
-        ++report_.decode_errors;
-        return lost(*b, "error:text frame from the zone");
-      }
-      const auto data = conn->buffer.cdata();
-      handle_message(*b, {static_cast<const uint8_t*>(data.data()), bytes});
-      conn->buffer.consume(bytes);
-      if (b->conn == conn) read_next(*b, conn);
+    conn->with_ws([&](auto& ws) {
+      ws.async_read(conn->buffer, [this, b = &bot, conn, &ws](error_code ec, size_t bytes) {
+        on_read(*b, conn, ws.got_binary(), ec, bytes);
+      });
     });
+  }
+
+  void on_read(Bot& bot, const std::shared_ptr<Connection>& conn, bool binary, error_code ec,
+               size_t bytes) {
+    if (bot.conn != conn) return;
+    if (ec) return on_read_error(bot, *conn, ec);
+    if (!binary) {
+      bot.result.decode_error = "text frame from the zone";
+      ++report_.decode_errors;
+      return lost(bot, "error:text frame from the zone");
+    }
+    const auto data = conn->buffer.cdata();
+    handle_message(bot, {static_cast<const uint8_t*>(data.data()), bytes});
+    conn->buffer.consume(bytes);
+    if (bot.conn == conn) read_next(bot, conn);
   }
 
   void on_read_error(Bot& bot, Connection& conn, error_code ec) {
     if (bot.result.kick != protocol::KickReason::none)  // Kick first, then any kind of close
       return lost(bot, std::string("kick:") + kick_reason_name(bot.result.kick));
     if (ec == websocket::error::closed) {
-      const std::string text(conn.ws.reason().reason.c_str());
+      websocket::close_reason reason;
+      conn.with_ws([&](auto& ws) { reason = ws.reason(); });
+      const std::string text(reason.reason.c_str());
       if (bot.result.kick == protocol::KickReason::none) bot.result.kick = kick_from_text(text);
       if (bot.result.kick != protocol::KickReason::none)
         return lost(bot, std::string("kick:") + kick_reason_name(bot.result.kick));
-      return lost(bot, "close:" + (text.empty() ? std::to_string(conn.ws.reason().code) : text));
+      return lost(bot, "close:" + (text.empty() ? std::to_string(reason.code) : text));
     }
     lost(bot, "error:" + ec.message());
   }
@@ -919,7 +998,8 @@ class Swarm {
       if (e.type == protocol::GameEventType::loot && e.detail == kGoldDetail &&
           e.target == bot.result.entity)
         bot.result.gold_earned += e.amount;
-      if (e.type == protocol::GameEventType::damage && e.source == bot.result.entity && in_arena(bot))
+      if (e.type == protocol::GameEventType::damage && e.source == bot.result.entity &&
+          in_arena(bot))
         bot.result.arena_damage_dealt += e.amount;
     }
     if (config_.on_event) config_.on_event(bot.index, bot.result.entity, event);
@@ -987,18 +1067,22 @@ class Swarm {
       report_.bytes_up += bytes.size();
       ++report_.messages_up;
     }
-    conn->ws.text(conn->out.front_is_text());
-    conn->ws.async_write(asio::buffer(bytes), [this, b = &bot, conn](error_code ec, size_t) {
-      conn->writing = false;
-      conn->out.pop();
-      if (b->conn != conn) return;
-      if (ec) return lost(*b, "error:write: " + ec.message());
-      write_next(*b, conn);
+    conn->with_ws([&](auto& ws) {
+      ws.text(conn->out.front_is_text());
+      ws.async_write(asio::buffer(bytes), [this, b = &bot, conn](error_code ec, size_t) {
+        conn->writing = false;
+        conn->out.pop();
+        if (b->conn != conn) return;
+        if (ec) return lost(*b, "error:write: " + ec.message());
+        write_next(*b, conn);
+      });
     });
   }
 
   const SwarmConfig& config_;
   asio::io_context io_{1};
+  ssl::context tls_{ssl::context::tls_client};  // every wss:// connection of the run
+  std::string tls_error_;                       // the CA file could not be loaded
   asio::steady_timer timer_;
   std::vector<Bot> bots_;
   std::mt19937 rng_;
@@ -1006,7 +1090,7 @@ class Swarm {
   SwarmReport report_;
   double connect_budget_ = 0.0;
   bool window_started_ = false, measuring_ = false, shutting_down_ = false, stopped_ = false;
-  double window_start_s_ = 0.0, shutdown_deadline_s_ = 0.0;
+  double window_start_s_ = 0.0, shutdown_deadline_s_ = 0.0, next_heartbeat_s_ = 0.0;
   uint64_t dropped_sends_ = 0;
   ZoneMaps maps_;
   std::optional<HttpEndpoint> api_;
@@ -1028,12 +1112,18 @@ bool parse_misbehaviour(std::string_view text, Misbehaviour& out) {
 
 const char* to_string(Misbehaviour misbehaviour) {
   switch (misbehaviour) {
-    case Misbehaviour::none: return "none";
-    case Misbehaviour::garbage: return "garbage";
-    case Misbehaviour::oversized: return "oversized";
-    case Misbehaviour::text: return "text";
-    case Misbehaviour::flood: return "flood";
-    case Misbehaviour::speedhack: return "speedhack";
+    case Misbehaviour::none:
+      return "none";
+    case Misbehaviour::garbage:
+      return "garbage";
+    case Misbehaviour::oversized:
+      return "oversized";
+    case Misbehaviour::text:
+      return "text";
+    case Misbehaviour::flood:
+      return "flood";
+    case Misbehaviour::speedhack:
+      return "speedhack";
   }
   return "unknown";
 }
@@ -1041,30 +1131,52 @@ const char* to_string(Misbehaviour misbehaviour) {
 const char* kick_reason_name(protocol::KickReason reason) {
   using protocol::KickReason;
   switch (reason) {
-    case KickReason::none: return "none";
-    case KickReason::protocol_error: return "protocol_error";
-    case KickReason::message_too_large: return "message_too_large";
-    case KickReason::text_frame: return "text_frame";
-    case KickReason::input_rate: return "input_rate";
-    case KickReason::too_many_connections: return "too_many_connections";
-    case KickReason::ticket_invalid: return "ticket_invalid";
-    case KickReason::ticket_expired: return "ticket_expired";
-    case KickReason::ticket_wrong_instance: return "ticket_wrong_instance";
-    case KickReason::ticket_replayed: return "ticket_replayed";
-    case KickReason::version_unsupported: return "version_unsupported";
-    case KickReason::slow_client: return "slow_client";
-    case KickReason::idle_timeout: return "idle_timeout";
-    case KickReason::shutting_down: return "shutting_down";
-    case KickReason::session_replaced: return "session_replaced";
-    case KickReason::server_full: return "server_full";
-    case KickReason::hello_timeout: return "hello_timeout";
-    case KickReason::lease_conflict: return "lease_conflict";
-    case KickReason::service_unavailable: return "service_unavailable";
-    case KickReason::match_over: return "match_over";
+    case KickReason::none:
+      return "none";
+    case KickReason::protocol_error:
+      return "protocol_error";
+    case KickReason::message_too_large:
+      return "message_too_large";
+    case KickReason::text_frame:
+      return "text_frame";
+    case KickReason::input_rate:
+      return "input_rate";
+    case KickReason::too_many_connections:
+      return "too_many_connections";
+    case KickReason::ticket_invalid:
+      return "ticket_invalid";
+    case KickReason::ticket_expired:
+      return "ticket_expired";
+    case KickReason::ticket_wrong_instance:
+      return "ticket_wrong_instance";
+    case KickReason::ticket_replayed:
+      return "ticket_replayed";
+    case KickReason::version_unsupported:
+      return "version_unsupported";
+    case KickReason::slow_client:
+      return "slow_client";
+    case KickReason::idle_timeout:
+      return "idle_timeout";
+    case KickReason::shutting_down:
+      return "shutting_down";
+    case KickReason::session_replaced:
+      return "session_replaced";
+    case KickReason::server_full:
+      return "server_full";
+    case KickReason::hello_timeout:
+      return "hello_timeout";
+    case KickReason::lease_conflict:
+      return "lease_conflict";
+    case KickReason::service_unavailable:
+      return "service_unavailable";
+    case KickReason::match_over:
+      return "match_over";
   }
   return "unknown";
 }
 
-SwarmReport run_swarm(const SwarmConfig& config) { return Swarm(config).run(); }
+SwarmReport run_swarm(const SwarmConfig& config) {
+  return Swarm(config).run();
+}
 
 }  // namespace omega::bots

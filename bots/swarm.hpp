@@ -63,46 +63,50 @@ struct BotOptions {
 
 // What one bot saw at one snapshot: handed to SwarmConfig::on_snapshot (tests, --dump-views).
 struct SnapshotObservation {
-  size_t bot = 0;           // index in SwarmConfig::bots
-  uint32_t self = 0;        // the bot's own entity id
+  size_t bot = 0;                             // index in SwarmConfig::bots
+  uint32_t self = 0;                          // the bot's own entity id
   const protocol::WorldView* view = nullptr;  // after applying the snapshot
   const std::string* zone = nullptr;          // from the latest Welcome
   uint32_t instance = 0;
-  uint64_t character_id = 0;                  // API mode; dev mode: the ticket's character
+  uint64_t character_id = 0;  // API mode; dev mode: the ticket's character
 };
 
 struct SwarmConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8081;
   std::string path = "/";
+  bool tls = false;  // wss:// (dev-ticket mode's --url)
+  // TLS (wss:// and https://): trust this PEM CA file instead of the system store. The
+  // certificate and the host name are always verified.
+  std::string ca_file;
   std::string zone = "hub_city_1";  // the zone name in tickets (`open` for open:W maps)
   uint32_t instance_id = 1;
   protocol::TicketSigningKey key;   // dev key: tickets are minted here, not by the API
   uint64_t first_character_id = 1;  // bot i plays character (and account) first + i
   uint64_t lease_epoch = 1;
   uint32_t ticket_ttl_s = 300;
-  std::vector<BotOptions> bots;     // one entry per bot
+  std::vector<BotOptions> bots;  // one entry per bot
 
-  double seconds = 10.0;            // measured window, after all bots joined
-  double join_timeout_s = 60.0;     // start the window anyway after this long
-  double connect_rate = 500.0;      // new connections per second
-  double ping_interval_s = 1.0;     // Heartbeat pings for RTT
+  double seconds = 10.0;         // measured window, after all bots joined
+  double join_timeout_s = 60.0;  // start the window anyway after this long
+  double connect_rate = 500.0;   // new connections per second
+  double ping_interval_s = 1.0;  // Heartbeat pings for RTT
   double misbehave_after_s = 1.0;
   size_t oversized_bytes = 64 * 1024;  // 64 times the zone's default limit (1 KiB)
   double flood_hz = 1000.0;
   double speedhack_hz = 60.0;
-  double stop_grace_s = 2.0;        // how long closing handshakes may take at the end
-  double scheduler_hz = 100.0;      // the shared timer that paces inputs, pings, connects
-  uint32_t seed = 1;                // randomness of behaviours and garbage
+  double stop_grace_s = 2.0;    // how long closing handshakes may take at the end
+  double scheduler_hz = 100.0;  // the shared timer that paces inputs, pings, connects
+  uint32_t seed = 1;            // randomness of behaviours and garbage
 
   // API mode (set api_url): accounts `<account_prefix>_<i>`, characters `<account_prefix>c<i>`
   // (an existing account and its first character are reused, so a restarted run resumes).
-  std::string api_url;              // http://HOST:PORT
+  std::string api_url;  // http[s]://HOST:PORT
   std::string account_prefix = "bot";
-  std::string play_zone;            // zone of the first /v1/play ("" = the character's own)
-  size_t party_size = 0;            // > 1: bots 0..k-1, k..2k-1, ... form parties of k
-  double replay_timeout_s = 30.0;   // after a lost zone, retry /v1/play this long
-  size_t api_threads = 4;           // blocking API calls in flight at once
+  std::string play_zone;           // zone of the first /v1/play ("" = the character's own)
+  size_t party_size = 0;           // > 1: bots 0..k-1, k..2k-1, ... form parties of k
+  double replay_timeout_s = 30.0;  // after a lost zone, retry /v1/play this long
+  size_t api_threads = 4;          // blocking API calls in flight at once
   std::vector<std::string> character_classes{"warrior", "ranger", "mage"};  // bot i: i mod n
 
   // Travel (both modes): walk through the portals of these zones in order (a first zone
@@ -127,6 +131,9 @@ struct SwarmConfig {
   // Optional, io thread: every GameEvent a bot receives (bot index, own entity, event).
   std::function<void(size_t, uint32_t, const protocol::GameEvent&)> on_event;
   std::atomic<bool>* stop_flag = nullptr;  // optional: set to end the run early (signals)
+  // Optional: rewritten every second by the scheduler, so a health check can tell a live run
+  // (`omega-bots --check-heartbeat FILE`) from a stuck one.
+  std::string heartbeat_file;
 };
 
 // How one bot's run went.
@@ -134,16 +141,16 @@ struct BotResult {
   uint32_t first_entity = 0;  // entity id in the first Welcome
   uint32_t entity = 0;        // entity id in the latest Welcome
   bool welcomed = false;
-  bool reconnected = false;    // dropped and came back (reconnect_after_s)
+  bool reconnected = false;  // dropped and came back (reconnect_after_s)
   bool same_entity_after_reconnect = false;
-  uint64_t snapshots = 0;      // whole run
+  uint64_t snapshots = 0;  // whole run
   uint64_t window_snapshots = 0;
   double window_connected_s = 0.0;  // time inside the window this bot was welcomed
   uint64_t inputs_sent = 0;
   // Why the zone ended this bot's connection; empty when it did not (or the bot closed).
-  std::string disconnect;      // "kick:<reason>", "close:<text>", "error:<message>"
+  std::string disconnect;  // "kick:<reason>", "close:<text>", "error:<message>"
   protocol::KickReason kick = protocol::KickReason::none;  // from Kick or the close reason
-  std::string decode_error;    // set when a zone message failed to decode
+  std::string decode_error;  // set when a zone message failed to decode
   // Fastest own displacement over any span of ≥ 1 s of server ticks, tiles per second.
   double max_speed_tiles_per_s = 0.0;
 
@@ -166,15 +173,15 @@ struct BotResult {
 
 struct SwarmReport {
   size_t bots = 0;
-  size_t welcomed = 0;              // bots welcomed at least once
-  double join_seconds = 0.0;        // from start to the start of the window
+  size_t welcomed = 0;        // bots welcomed at least once
+  double join_seconds = 0.0;  // from start to the start of the window
   double window_seconds = 0.0;
-  uint64_t bytes_down = 0, bytes_up = 0;          // in the window, message payloads
+  uint64_t bytes_down = 0, bytes_up = 0;  // in the window, message payloads
   uint64_t messages_down = 0, messages_up = 0;
-  double bot_seconds = 0.0;         // sum over bots of time welcomed inside the window
+  double bot_seconds = 0.0;  // sum over bots of time welcomed inside the window
   uint64_t window_snapshots = 0;
-  LatencyHistogram rtt;             // Heartbeat ping → pong, window
-  LatencyHistogram input_ack;       // PlayerInput sent → first snapshot acknowledging it
+  LatencyHistogram rtt;        // Heartbeat ping → pong, window
+  LatencyHistogram input_ack;  // PlayerInput sent → first snapshot acknowledging it
   std::map<std::string, uint64_t> disconnects;  // reason → count, whole run
   uint64_t decode_errors = 0;
   std::vector<BotResult> per_bot;

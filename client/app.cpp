@@ -31,8 +31,9 @@ std::string find_content_root(const std::string& configured) {
 }
 
 uint64_t unix_now() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
 }
 
 }  // namespace
@@ -44,9 +45,11 @@ App::App(SDL_Renderer* renderer, ClientOptions options)
   game::CombatContent combat;
   std::string combat_error;
   // Without it the XP bar has no curve and shows the XP alone; the game still plays.
-  if (combat.load(options_.content_root, 30, combat_error)) progression_ = std::move(combat.progression);
-  else std::fprintf(stderr, "omega-client: no progression curve: %s\n", combat_error.c_str());
-  http_ = std::make_unique<HttpClient>(options_.api_url);
+  if (combat.load(options_.content_root, 30, combat_error))
+    progression_ = std::move(combat.progression);
+  else
+    std::fprintf(stderr, "omega-client: no progression curve: %s\n", combat_error.c_str());
+  http_ = std::make_unique<HttpClient>(options_.api_url, options_.ca_file);
   std::snprintf(login_user_, sizeof login_user_, "%s", options_.username.c_str());
   std::snprintf(login_password_, sizeof login_password_, "%s", options_.password.c_str());
 }
@@ -75,7 +78,8 @@ void App::poll_http() {
   }
 }
 
-void App::login(const std::string& username, const std::string& password, bool register_if_missing) {
+void App::login(const std::string& username, const std::string& password,
+                bool register_if_missing) {
   username_ = username;
   password_ = password;
   register_if_missing_ = register_if_missing;
@@ -84,11 +88,14 @@ void App::login(const std::string& username, const std::string& password, bool r
   submit(Call::login, {"POST", "/v1/auth/login", credentials_body(username, password), ""});
 }
 
-void App::refresh_characters() { submit(Call::list_characters, {"GET", "/v1/characters", "", ""}); }
+void App::refresh_characters() {
+  submit(Call::list_characters, {"GET", "/v1/characters", "", ""});
+}
 
 void App::create_character(const std::string& name, const std::string& class_id) {
   error_.clear();
-  submit(Call::create_character, {"POST", "/v1/characters", create_character_body(name, class_id), ""});
+  submit(Call::create_character,
+         {"POST", "/v1/characters", create_character_body(name, class_id), ""});
 }
 
 void App::delete_character(int64_t id) {
@@ -130,12 +137,14 @@ void App::open_leaderboard(const std::string& board) {
 
 void App::on_response(Pending pending, const HttpResult& result) {
   const bool ok = result.status >= 200 && result.status < 300;
-  const std::string failure = result.status == 0 ? result.error : describe_api_error(result.status, result.body);
+  const std::string failure =
+      result.status == 0 ? result.error : describe_api_error(result.status, result.body);
   // An expired access token: refresh once, then replay the call.
   if (result.status == 401 && tokens_ && !pending.retried && pending.call != Call::login &&
       pending.call != Call::register_account && pending.call != Call::refresh) {
     pending.retried = true;
-    const uint64_t id = http_->submit({"POST", "/v1/auth/refresh", refresh_body(tokens_->refresh_token), ""});
+    const uint64_t id =
+        http_->submit({"POST", "/v1/auth/refresh", refresh_body(tokens_->refresh_token), ""});
     pending_[id] = {Call::refresh, {}, false, false};
     // Park the original under a synthetic entry replayed when the refresh answers.
     pending_[id].request = pending.request;
@@ -155,10 +164,12 @@ void App::on_response(Pending pending, const HttpResult& result) {
         info_.clear();
         screen_ = Screen::characters;
         refresh_characters();
-      } else if (result.status == 401 && register_if_missing_ && api_error_code(result.body) == "invalid_credentials") {
+      } else if (result.status == 401 && register_if_missing_ &&
+                 api_error_code(result.body) == "invalid_credentials") {
         register_if_missing_ = false;  // once: a wrong password for an existing name stays an error
         info_ = "creating account…";
-        submit(Call::register_account, {"POST", "/v1/auth/register", credentials_body(username_, password_), ""});
+        submit(Call::register_account,
+               {"POST", "/v1/auth/register", credentials_body(username_, password_), ""});
       } else {
         info_.clear();
         error_ = "Login failed: " + failure;
@@ -238,8 +249,10 @@ void App::on_response(Pending pending, const HttpResult& result) {
     case Call::party:
       if (ok) {
         party_error_.clear();
-        if (auto party = parse_party(result.body)) party_ = std::move(*party);
-        else refresh_party();  // an answer without the party (invite): read it back
+        if (auto party = parse_party(result.body))
+          party_ = std::move(*party);
+        else
+          refresh_party();  // an answer without the party (invite): read it back
       } else {
         party_error_ = failure;
       }
@@ -278,7 +291,8 @@ void App::on_response(Pending pending, const HttpResult& result) {
         if (auto list = parse_tournaments(result.body)) {
           tournaments_ = std::move(*list);
           tournaments_loaded_ = true;
-        } else tournament_error_ = "the tournament list is not understood";
+        } else
+          tournament_error_ = "the tournament list is not understood";
       } else {
         tournament_error_ = failure;
       }
@@ -293,7 +307,8 @@ void App::on_response(Pending pending, const HttpResult& result) {
           ticket_request_in_flight_ = false;
           if (session_ && tournament_status_ && tournament_status_->arena) {
             const PlayGrant& arena = *tournament_status_->arena;
-            session_->provide_ticket({arena.ws_url, arena.zone, arena.instance}, arena.ticket, now_);
+            session_->provide_ticket({arena.ws_url, arena.zone, arena.instance}, arena.ticket,
+                                     now_);
           } else {
             ticket_request_in_flight_ = true;
             submit(Call::play, {"POST", "/v1/play", play_body(selected_character_), ""}, true);
@@ -320,7 +335,8 @@ void App::on_response(Pending pending, const HttpResult& result) {
           error_ = "the API's play answer is not understood";
         } else if (pending.reconnect && session_) {
           // The directory decides where the character plays now: not always where it was.
-          session_->provide_ticket({grant->ws_url, grant->zone, grant->instance}, grant->ticket, now_);
+          session_->provide_ticket({grant->ws_url, grant->zone, grant->instance}, grant->ticket,
+                                   now_);
         } else {
           using_api_tickets_ = true;
           start_session({grant->ws_url, grant->zone, grant->instance}, grant->ticket);
@@ -330,12 +346,15 @@ void App::on_response(Pending pending, const HttpResult& result) {
       // An API character plays only through the directory: a locally minted dev ticket would
       // skip the lease, and a world-mode zone refuses it anyway (lease_conflict). The dev path
       // is the `dev_character` / "Play offline dev character" one, for a standalone zone.
-      const std::string why = result.status == 404 && api_error_code(result.body).empty()
-                                  ? "this API has no POST /v1/play (an older omega-api?); for a standalone "
-                                    "zone use --dev-zone URL --dev-key-seed HEX and the offline dev character"
-                                  : failure;
-      if (pending.reconnect && session_) session_->ticket_unavailable(why, now_);
-      else error_ = "Cannot enter the world: " + why;
+      const std::string why =
+          result.status == 404 && api_error_code(result.body).empty()
+              ? "this API has no POST /v1/play (an older omega-api?); for a standalone "
+                "zone use --dev-zone URL --dev-key-seed HEX and the offline dev character"
+              : failure;
+      if (pending.reconnect && session_)
+        session_->ticket_unavailable(why, now_);
+      else
+        error_ = "Cannot enter the world: " + why;
       return;
     }
   }
@@ -343,7 +362,8 @@ void App::on_response(Pending pending, const HttpResult& result) {
 
 // ---- entering the world ----------------------------------------------------------------------
 
-std::optional<std::string> App::mint_dev_ticket(const std::string& zone, uint32_t instance, std::string& error) {
+std::optional<std::string> App::mint_dev_ticket(const std::string& zone, uint32_t instance,
+                                                std::string& error) {
   if (!options_.dev_key_seed) {
     error = "the dev path needs --dev-key-seed";
     return std::nullopt;
@@ -355,8 +375,9 @@ std::optional<std::string> App::mint_dev_ticket(const std::string& zone, uint32_
   }
   const auto key = protocol::ticket_key_from_seed(*options_.dev_key_seed);
   protocol::JoinTicket ticket;
-  ticket.account_id = tokens_ && tokens_->account_id > 0 ? static_cast<uint64_t>(tokens_->account_id)
-                                                          : static_cast<uint64_t>(character->id);
+  ticket.account_id = tokens_ && tokens_->account_id > 0
+                          ? static_cast<uint64_t>(tokens_->account_id)
+                          : static_cast<uint64_t>(character->id);
   ticket.character_id = static_cast<uint64_t>(character->id);
   ticket.zone = zone;
   ticket.instance_id = instance;
@@ -393,17 +414,18 @@ void App::start_session(const ZoneTarget& target, const std::string& ticket) {
   ZoneSessionSettings settings;
   settings.content_root = options_.content_root;
   settings.player_speed = options_.player_speed;
-  std::unique_ptr<Transport> transport = std::make_unique<WebSocketTransport>();
+  std::unique_ptr<Transport> transport = std::make_unique<WebSocketTransport>(options_.ca_file);
   if (options_.simulate_latency_ms > 0 || options_.simulate_jitter_ms > 0)
     transport = std::make_unique<DelayedTransport>(
-        std::move(transport),
-        LatencyProfile{options_.simulate_latency_ms / 1000.0, options_.simulate_jitter_ms / 1000.0, 1});
+        std::move(transport), LatencyProfile{options_.simulate_latency_ms / 1000.0,
+                                             options_.simulate_jitter_ms / 1000.0, 1});
   session_ = std::make_unique<ZoneSession>(std::move(transport), settings);
   session_->connect(target, ticket, now_);
   target_ = 0;
   const CharacterSummary* character = selected();
-  level_progress_ = {character ? static_cast<uint32_t>(std::max(1, character->level)) : 1u,
-                     character ? static_cast<uint64_t>(std::max<int64_t>(0, character->experience)) : 0u};
+  level_progress_ = {
+      character ? static_cast<uint32_t>(std::max(1, character->level)) : 1u,
+      character ? static_cast<uint64_t>(std::max<int64_t>(0, character->experience)) : 0u};
   experience_counted_ = 0;
   transfers_seen_ = 0;
   screen_ = Screen::world;
@@ -417,10 +439,11 @@ void App::provide_reconnect_ticket() {
     ticket_request_in_flight_ = true;
     const bool tournament = tournament_status_ && !tournament_status_->tournament.empty();
     if (reconnect_through_tournament(session_->in_arena(), session_->last_kick(), tournament))
-      submit(Call::tournament_status, {"GET",
-                                       "/v1/tournaments/" + tournament_status_->tournament +
-                                           "/queue?character_id=" + std::to_string(selected_character_),
-                                       "", ""},
+      submit(Call::tournament_status,
+             {"GET",
+              "/v1/tournaments/" + tournament_status_->tournament +
+                  "/queue?character_id=" + std::to_string(selected_character_),
+              "", ""},
              true);
     else
       submit(Call::play, {"POST", "/v1/play", play_body(selected_character_), ""}, true);
@@ -428,7 +451,8 @@ void App::provide_reconnect_ticket() {
   }
   std::string mint_error;
   const uint32_t instance = wanted->instance ? wanted->instance : options_.dev_instance;
-  if (auto ticket = mint_dev_ticket(wanted->zone.empty() ? options_.dev_zone_name : wanted->zone, instance, mint_error))
+  if (auto ticket = mint_dev_ticket(wanted->zone.empty() ? options_.dev_zone_name : wanted->zone,
+                                    instance, mint_error))
     session_->provide_ticket(*ticket, now_);
   else
     session_->ticket_unavailable(mint_error, now_);
@@ -446,13 +470,15 @@ void App::track_travel(double now) {
   }
   if (travel_zone_.empty() || state != SessionState::in_world || now < travel_screen_until_) return;
   if (session_->zone_name() == travel_zone_)
-    std::fprintf(stderr, "omega-client: arrived in %s (instance %u)\n", travel_zone_.c_str(), session_->instance_id());
+    std::fprintf(stderr, "omega-client: arrived in %s (instance %u)\n", travel_zone_.c_str(),
+                 session_->instance_id());
   travel_zone_.clear();
 }
 
 void App::join_arena(const PlayGrant& arena) {
   const ZoneTarget target{arena.ws_url, arena.zone, arena.instance};
-  std::fprintf(stderr, "omega-client: entering the arena %s (instance %u)\n", arena.zone.c_str(), arena.instance);
+  std::fprintf(stderr, "omega-client: entering the arena %s (instance %u)\n", arena.zone.c_str(),
+               arena.instance);
   using_api_tickets_ = true;  // after the match: back through POST /v1/play
   if (!session_) return start_session(target, arena.ticket);
   target_ = 0;
@@ -485,9 +511,15 @@ void App::frame(double now) {
     track_travel(now);
   }
   switch (screen_) {
-    case Screen::login: draw_login(); break;
-    case Screen::characters: draw_characters(); break;
-    case Screen::world: draw_world(now); break;
+    case Screen::login:
+      draw_login();
+      break;
+    case Screen::characters:
+      draw_characters();
+      break;
+    case Screen::world:
+      draw_world(now);
+      break;
   }
   if (show_leaderboard_) draw_leaderboard_window();
   if (show_party_) draw_party_window();
@@ -498,11 +530,13 @@ void App::frame(double now) {
 void App::draw_loading(const std::string& title, const std::string& detail) {
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   ImDrawList* background = ImGui::GetBackgroundDrawList();
-  background->AddRectFilledMultiColor({0, 0}, size, IM_COL32(10, 12, 30, 255), IM_COL32(30, 20, 50, 255),
-                                      IM_COL32(10, 30, 40, 255), IM_COL32(5, 5, 15, 255));
+  background->AddRectFilledMultiColor({0, 0}, size, IM_COL32(10, 12, 30, 255),
+                                      IM_COL32(30, 20, 50, 255), IM_COL32(10, 30, 40, 255),
+                                      IM_COL32(5, 5, 15, 255));
   ImGui::SetNextWindowPos({size.x * 0.5f, size.y * 0.5f}, ImGuiCond_Always, {0.5f, 0.5f});
   ImGui::SetNextWindowSize({420, 0});
-  ImGui::Begin("Loading", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin("Loading", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
   ImGui::TextUnformatted(title.c_str());
   ImGui::Separator();
   ImGui::TextWrapped("%s", detail.c_str());
@@ -521,12 +555,14 @@ void App::draw_login() {
                                           IM_COL32(240, 210, 120, 255), "OMEGA REALM");
   ImGui::SetNextWindowPos({size.x * 0.5f, size.y * 0.55f}, ImGuiCond_Always, {0.5f, 0.5f});
   ImGui::SetNextWindowSize({380, 0});
-  ImGui::Begin("Sign in", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                       ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin("Sign in", nullptr,
+               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings);
   ImGui::TextDisabled("API: %s", options_.api_url.c_str());
   ImGui::InputText("Username", login_user_, sizeof login_user_);
-  const bool enter = ImGui::InputText("Password", login_password_, sizeof login_password_,
-                                      ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool enter =
+      ImGui::InputText("Password", login_password_, sizeof login_password_,
+                       ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::BeginDisabled(busy());
   if (ImGui::Button("Log in") || enter) login(login_user_, login_password_, false);
   ImGui::SameLine();
@@ -535,13 +571,15 @@ void App::draw_login() {
     username_ = login_user_;
     password_ = login_password_;
     info_ = "creating account…";
-    submit(Call::register_account, {"POST", "/v1/auth/register", credentials_body(login_user_, login_password_), ""});
+    submit(Call::register_account,
+           {"POST", "/v1/auth/register", credentials_body(login_user_, login_password_), ""});
   }
   ImGui::EndDisabled();
   if (!options_.dev_zone_url.empty()) {
     ImGui::Separator();
     ImGui::TextDisabled("Dev zone: %s", options_.dev_zone_url.c_str());
-    if (ImGui::Button("Play offline dev character")) select_dev_character(1, login_user_[0] ? login_user_ : "Dev");
+    if (ImGui::Button("Play offline dev character"))
+      select_dev_character(1, login_user_[0] ? login_user_ : "Dev");
   }
   if (!info_.empty()) ImGui::TextColored({0.7f, 0.8f, 1.0f, 1.0f}, "%s", info_.c_str());
   if (!error_.empty()) ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "%s", error_.c_str());
@@ -556,13 +594,16 @@ void App::draw_characters() {
       IM_COL32(40, 40, 20, 255));
   ImGui::SetNextWindowPos({size.x * 0.5f, size.y * 0.5f}, ImGuiCond_Always, {0.5f, 0.5f});
   ImGui::SetNextWindowSize({560, 440});
-  ImGui::Begin("Characters", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                          ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin("Characters", nullptr,
+               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings);
   ImGui::Text("Account: %s", dev_character_ ? "(dev, no API)" : username_.c_str());
   ImGui::Separator();
   ImGui::BeginChild("list", {0, 200}, true);
   if (dev_character_) {
-    ImGui::Selectable((dev_summary_.name + "  (dev character " + std::to_string(dev_summary_.id) + ")").c_str(), true);
+    ImGui::Selectable(
+        (dev_summary_.name + "  (dev character " + std::to_string(dev_summary_.id) + ")").c_str(),
+        true);
   } else if (!characters_loaded_) {
     ImGui::TextDisabled("loading…");
   } else if (characters_.empty()) {
@@ -570,8 +611,8 @@ void App::draw_characters() {
   }
   if (!dev_character_) {
     for (const auto& c : characters_) {
-      const std::string label = c.name + "  —  level " + std::to_string(c.level) + " " + c.class_id + "  (" +
-                                c.zone + ")##" + std::to_string(c.id);
+      const std::string label = c.name + "  —  level " + std::to_string(c.level) + " " +
+                                c.class_id + "  (" + c.zone + ")##" + std::to_string(c.id);
       if (ImGui::Selectable(label.c_str(), c.id == selected_character_)) select_character(c.id);
       if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(0)) enter_world();
     }
@@ -580,7 +621,8 @@ void App::draw_characters() {
   ImGui::BeginDisabled(busy() || !selected());
   if (ImGui::Button("Play", {120, 0})) enter_world();
   ImGui::SameLine();
-  if (!dev_character_ && ImGui::Button("Delete") && selected()) delete_character(selected_character_);
+  if (!dev_character_ && ImGui::Button("Delete") && selected())
+    delete_character(selected_character_);
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Leaderboards")) open_leaderboard(leaderboard_board_);
@@ -607,7 +649,8 @@ void App::draw_characters() {
       new_class_index_ = std::clamp(new_class_index_, 0, static_cast<int>(classes.size()) - 1);
       if (ImGui::BeginCombo("Class", classes[new_class_index_].name.c_str())) {
         for (int i = 0; i < static_cast<int>(classes.size()); ++i)
-          if (ImGui::Selectable(classes[i].name.c_str(), i == new_class_index_)) new_class_index_ = i;
+          if (ImGui::Selectable(classes[i].name.c_str(), i == new_class_index_))
+            new_class_index_ = i;
         ImGui::EndCombo();
       }
       ImGui::TextWrapped("%s", classes[new_class_index_].description.c_str());
@@ -622,16 +665,23 @@ void App::draw_characters() {
 }
 
 bool App::open_window(const std::string& name) {
-  if (name == "leaderboard") open_leaderboard(leaderboard_board_);
-  else if (name == "party") show_party_ = true;
-  else if (name == "market") show_market_ = true;
-  else if (name == "tournaments") show_tournaments_ = true;
-  else if (name == "network") show_network_ = true;
-  else return false;
+  if (name == "leaderboard")
+    open_leaderboard(leaderboard_board_);
+  else if (name == "party")
+    show_party_ = true;
+  else if (name == "market")
+    show_market_ = true;
+  else if (name == "tournaments")
+    show_tournaments_ = true;
+  else if (name == "network")
+    show_network_ = true;
+  else
+    return false;
   return true;
 }
 
-bool App::begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position, const char* needs) {
+bool App::begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position,
+                               const char* needs) {
   ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowPos(position, ImGuiCond_FirstUseEver);
   if (!ImGui::Begin(title, open)) {

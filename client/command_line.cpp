@@ -9,6 +9,8 @@ namespace omega::client {
 std::string usage_text() {
   return R"(usage: omega-client [options]
   --api URL                 REST API (default http://127.0.0.1:8080; env OMEGA_CLIENT_API_URL)
+  --ca-file FILE            https:// and wss://: trust this PEM CA file instead of the system CAs
+                            (a private CA; env OMEGA_CLIENT_CA_FILE)
   --content DIR             content directory (default ./content; env OMEGA_CLIENT_CONTENT_DIR)
   --dev-zone URL            dev path, standalone zone only: the login screen's offline dev character
                             joins this zone with a locally minted ticket (ws://127.0.0.1:8081/;
@@ -36,6 +38,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
   };
   if (auto v = env("OMEGA_CLIENT_API_URL"); !v.empty()) options.api_url = v;
   if (auto v = env("OMEGA_CLIENT_CONTENT_DIR"); !v.empty()) options.content_root = v;
+  if (auto v = env("OMEGA_CLIENT_CA_FILE"); !v.empty()) options.ca_file = v;
   if (auto v = env("OMEGA_CLIENT_DEV_ZONE"); !v.empty()) options.dev_zone_url = v;
   std::string seed_text = env("OMEGA_CLIENT_DEV_KEY_SEED");
 
@@ -66,6 +69,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
       return outcome;
     } else if (arg == "--api") {
       if (!value(options.api_url)) return fail("--api needs a URL");
+    } else if (arg == "--ca-file") {
+      if (!value(options.ca_file)) return fail("--ca-file needs a PEM file");
     } else if (arg == "--content") {
       if (!value(options.content_root)) return fail("--content needs a directory");
     } else if (arg == "--dev-zone") {
@@ -87,15 +92,19 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args) {
       if (!value(options.screenshot_dir)) return fail("--screenshot-dir needs a directory");
     } else if (arg == "--size") {
       std::string text;
-      if (!value(text) || std::sscanf(text.c_str(), "%dx%d", &options.width, &options.height) != 2 ||
-          options.width < 320 || options.height < 240 || options.width > 8192 || options.height > 8192)
+      if (!value(text) ||
+          std::sscanf(text.c_str(), "%dx%d", &options.width, &options.height) != 2 ||
+          options.width < 320 || options.height < 240 || options.width > 8192 ||
+          options.height > 8192)
         return fail("--size needs WxH, at least 320x240");
     } else if (arg == "--software") {
       options.software_renderer = true;
     } else if (arg == "--simulate-latency") {
-      if (!number(options.simulate_latency_ms, 0, 10000)) return fail("--simulate-latency needs milliseconds");
+      if (!number(options.simulate_latency_ms, 0, 10000))
+        return fail("--simulate-latency needs milliseconds");
     } else if (arg == "--simulate-jitter") {
-      if (!number(options.simulate_jitter_ms, 0, 10000)) return fail("--simulate-jitter needs milliseconds");
+      if (!number(options.simulate_jitter_ms, 0, 10000))
+        return fail("--simulate-jitter needs milliseconds");
     } else if (arg == "--player-speed") {
       if (!number(n, 0.1, 100)) return fail("--player-speed needs tiles per second");
       options.player_speed = static_cast<float>(n);

@@ -12,6 +12,9 @@ namespace omega::client {
 
 struct ClientOptions {
   std::string api_url = "http://127.0.0.1:8080";
+  // https:// and wss://: trust this PEM CA file (a private CA) instead of the system CAs.
+  // Certificates and host names are always verified.
+  std::string ca_file;
   std::string content_root;  // empty: ./content, else next to the executable's repository
   // Dev path (until the API mints join tickets): connect here with a locally minted ticket.
   std::string dev_zone_url;

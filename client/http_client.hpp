@@ -1,5 +1,6 @@
 // A small HTTP/1.1 client for the REST API, running requests one at a time on its own worker
-// thread (Boost.Beast, synchronous), so the render loop only ever enqueues and polls.
+// thread (Boost.Beast, synchronous), so the render loop only ever enqueues and polls. https://
+// verifies the server's certificate and host name (common/tls_client) and sends SNI.
 //
 // Thread safety: submit() and poll() from the owning thread; the worker is internal.
 #pragma once
@@ -24,8 +25,11 @@ struct HttpRequestSpec {
   HttpRequestSpec() = default;
   HttpRequestSpec(std::string method_, std::string target_, std::string body_, std::string bearer_,
                   std::string idempotency_key_ = {})
-      : method(std::move(method_)), target(std::move(target_)), body(std::move(body_)),
-        bearer(std::move(bearer_)), idempotency_key(std::move(idempotency_key_)) {}
+      : method(std::move(method_)),
+        target(std::move(target_)),
+        body(std::move(body_)),
+        bearer(std::move(bearer_)),
+        idempotency_key(std::move(idempotency_key_)) {}
 
   std::string method = "GET";   // GET, POST, DELETE
   std::string target;           // "/v1/characters"
@@ -36,15 +40,16 @@ struct HttpRequestSpec {
 
 struct HttpResult {
   uint64_t id = 0;
-  int status = 0;      // 0 when the request never got an answer
-  std::string body;    // response body
-  std::string error;   // transport error text when status == 0
+  int status = 0;     // 0 when the request never got an answer
+  std::string body;   // response body
+  std::string error;  // transport error text when status == 0
 };
 
 class HttpClient {
  public:
-  // `base_url` like "http://127.0.0.1:8080".
-  explicit HttpClient(std::string base_url);
+  // `base_url` like "http://127.0.0.1:8080" or "https://play.example.com"; `ca_file`: trust
+  // this PEM CA instead of the system CAs (https only).
+  explicit HttpClient(std::string base_url, std::string ca_file = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -59,6 +64,7 @@ class HttpClient {
   HttpResult perform(uint64_t id, const HttpRequestSpec& request);
 
   std::string base_url_;
+  std::string ca_file_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -23,8 +23,8 @@ struct TransportEvent {
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Starts connecting to a ws:// URL; a previous connection is closed first. Completion (or
-  // failure) arrives as a connected (or closed) event.
+  // Starts connecting to a ws:// or wss:// URL; a previous connection is closed first. Completion
+  // (or failure) arrives as a connected (or closed) event.
   virtual void connect(const std::string& url) = 0;
   // Queues one binary message; dropped when not connected.
   virtual void send(std::vector<uint8_t> message) = 0;

@@ -1,6 +1,5 @@
-// Splitting http:// and ws:// URLs into host, port and target for the HTTP and WebSocket
-// clients. No TLS: wss:// and https:// are refused with a clear error (deployments terminate
-// TLS at the ingress; the local stack is plain).
+// Splitting http[s]:// and ws[s]:// URLs into host, port and target for the HTTP and WebSocket
+// clients (https and wss: TLS with certificate and host-name verification, common/tls_client).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +10,10 @@
 namespace omega::client {
 
 struct Url {
-  std::string scheme;  // "http" or "ws"
+  bool tls() const { return scheme == "https" || scheme == "wss"; }
+  bool websocket() const { return scheme == "ws" || scheme == "wss"; }
+
+  std::string scheme;  // "http", "https", "ws" or "wss"
   std::string host;
   uint16_t port = 0;
   std::string target;  // path and query, at least "/"

@@ -22,9 +22,25 @@ TEST(Url, ParsesHostPortAndTarget) {
   EXPECT_EQ(url->target, "/v1/x?y=1");
 }
 
+TEST(Url, SecureSchemesDefaultTo443) {
+  auto url = parse_url("wss://play.example.com/zp/zone-a/z/hub_city_1/1");
+  ASSERT_TRUE(url);
+  EXPECT_TRUE(url->tls());
+  EXPECT_TRUE(url->websocket());
+  EXPECT_EQ(url->port, 443);
+  EXPECT_EQ(url->target, "/zp/zone-a/z/hub_city_1/1");
+  url = parse_url("https://[::1]:8443/api");
+  ASSERT_TRUE(url);
+  EXPECT_TRUE(url->tls());
+  EXPECT_FALSE(url->websocket());
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_EQ(url->port, 8443);
+  EXPECT_FALSE(parse_url("ws://127.0.0.1:1/")->tls());
+}
+
 TEST(Url, RefusesWhatItCannotSpeak) {
   std::string error;
-  EXPECT_FALSE(parse_url("wss://x:1/", &error));
+  EXPECT_FALSE(parse_url("ftp://x:1/", &error));
   EXPECT_NE(error.find("unsupported scheme"), std::string::npos);
   EXPECT_FALSE(parse_url("ws://x:99999/"));
   EXPECT_FALSE(parse_url("ws://:80/"));

@@ -6,33 +6,66 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 #include "client/url.hpp"
+#include "common/tls_client.hpp"
 
 namespace omega::client {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace ssl = asio::ssl;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
-// One connection attempt and its I/O thread. Owned jointly by the transport and the handlers
-// in flight; the transport detaches from it on close() and it winds down by itself.
-class WebSocketTransport::Connection : public std::enable_shared_from_this<Connection> {
+namespace detail {
+
+// What the transport needs of a connection, whatever its stream.
+class ZoneConnection {
  public:
-  explicit Connection(Url url) : url_(std::move(url)), resolver_(io_), ws_(io_) {}
+  virtual ~ZoneConnection() = default;
+  virtual void start() = 0;
+  virtual void send(std::vector<uint8_t> message) = 0;
+  virtual void close() = 0;
+  virtual bool poll(TransportEvent& event) = 0;
+  // Stops the I/O thread and runs the cancelled handlers, so they release the connection.
+  virtual void shutdown() = 0;
+};
+
+}  // namespace detail
+
+namespace {
+
+using PlainStream = websocket::stream<beast::tcp_stream>;
+using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+// One connection attempt and its I/O thread over `Stream` (PlainStream or TlsStream). Owned
+// jointly by the transport and the handlers in flight; the transport detaches from it on
+// close() and it winds down by itself.
+template <class Stream>
+class StreamConnection final : public detail::ZoneConnection,
+                               public std::enable_shared_from_this<StreamConnection<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  StreamConnection(Url url, std::shared_ptr<ssl::context> tls)
+      : url_(std::move(url)), tls_(std::move(tls)), resolver_(io_), ws_(make_stream()) {}
 
   // The owner calls shutdown() first, so no handler runs (or holds a reference) by now.
-  ~Connection() = default;
+  ~StreamConnection() override = default;
 
-  void start() {
-    auto self = shared_from_this();
+  void start() override {
+    auto self = this->shared_from_this();
     resolver_.async_resolve(url_.host, std::to_string(url_.port),
                             [self](beast::error_code ec, tcp::resolver::results_type results) {
                               self->on_resolve(ec, results);
@@ -40,8 +73,8 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
     thread_ = std::thread([this] { io_.run(); });
   }
 
-  void send(std::vector<uint8_t> message) {
-    auto self = shared_from_this();
+  void send(std::vector<uint8_t> message) override {
+    auto self = this->shared_from_this();
     asio::post(io_, [self, message = std::move(message)]() mutable {
       if (!self->open_) return;
       self->outgoing_.push_back(std::move(message));
@@ -49,8 +82,8 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
     });
   }
 
-  void close() {
-    auto self = shared_from_this();
+  void close() override {
+    auto self = this->shared_from_this();
     asio::post(io_, [self] {
       if (self->closing_) return;
       self->closing_ = true;
@@ -64,7 +97,7 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
     });
   }
 
-  bool poll(TransportEvent& event) {
+  bool poll(TransportEvent& event) override {
     std::lock_guard lock(mutex_);
     if (events_.empty()) return false;
     event = std::move(events_.front());
@@ -75,7 +108,7 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
   // Stops the I/O thread, then cancels what is in flight and runs the cancelled handlers here,
   // so they release their references to this connection (they would otherwise keep it alive
   // through the io_context it owns).
-  void shutdown() {
+  void shutdown() override {
     io_.stop();
     if (thread_.joinable()) thread_.join();
     io_.restart();
@@ -86,6 +119,13 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
   }
 
  private:
+  Stream make_stream() {
+    if constexpr (kTls)
+      return Stream(io_, *tls_);
+    else
+      return Stream(io_);
+  }
+
   void push(TransportEvent event) {
     std::lock_guard lock(mutex_);
     events_.push_back(std::move(event));
@@ -100,7 +140,7 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
 
   void on_resolve(beast::error_code ec, const tcp::resolver::results_type& results) {
     if (ec) return finish("resolve " + url_.host + ": " + ec.message());
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     beast::get_lowest_layer(ws_).expires_after(
         std::chrono::milliseconds(static_cast<int>(kConnectTimeoutSeconds * 1000)));
     beast::get_lowest_layer(ws_).async_connect(
@@ -108,9 +148,28 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
   }
 
   void on_connect(beast::error_code ec) {
-    if (ec) return finish("connect " + url_.host + ":" + std::to_string(url_.port) + ": " + ec.message());
+    if (ec)
+      return finish("connect " + url_.host + ":" + std::to_string(url_.port) + ": " + ec.message());
     beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true));
-    auto self = shared_from_this();
+    if constexpr (kTls) {
+      auto& tls = ws_.next_layer();
+      if (auto problem = common::prepare_tls_client(tls.native_handle(), url_.host);
+          !problem.empty())
+        return finish("TLS: " + problem);
+      auto self = this->shared_from_this();
+      tls.async_handshake(ssl::stream_base::client, [self](beast::error_code ec) {
+        if (ec)
+          return self->finish("TLS: " +
+                              common::tls_failure_reason(self->ws_.next_layer().native_handle()));
+        self->handshake_websocket();
+      });
+    } else {
+      handshake_websocket();
+    }
+  }
+
+  void handshake_websocket() {
+    auto self = this->shared_from_this();
     ws_.async_handshake(url_.host + ":" + std::to_string(url_.port), url_.target,
                         [self](beast::error_code ec) { self->on_handshake(ec); });
   }
@@ -129,14 +188,14 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
   }
 
   void read_next() {
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     ws_.async_read(buffer_, [self](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
     if (ec) {
-      std::string reason = ec == websocket::error::closed ? std::string(ws_.reason().reason.c_str())
-                                                          : ec.message();
+      std::string reason =
+          ec == websocket::error::closed ? std::string(ws_.reason().reason.c_str()) : ec.message();
       if (reason.empty()) reason = "connection closed by the zone";
       return finish(reason);
     }
@@ -152,7 +211,7 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
   }
 
   void write_next() {
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     ws_.async_write(asio::buffer(outgoing_.front()), [self](beast::error_code ec, size_t) {
       if (ec) return self->finish("write: " + ec.message());
       self->outgoing_.pop_front();
@@ -161,18 +220,21 @@ class WebSocketTransport::Connection : public std::enable_shared_from_this<Conne
   }
 
   Url url_;
+  std::shared_ptr<ssl::context> tls_;  // TLS only; outlives the stream that refers to it
   asio::io_context io_;
   tcp::resolver resolver_;
-  websocket::stream<beast::tcp_stream> ws_;
+  Stream ws_;
   beast::flat_buffer buffer_;
-  std::deque<std::vector<uint8_t>> outgoing_;  // I/O thread only
+  std::deque<std::vector<uint8_t>> outgoing_;               // I/O thread only
   bool open_ = false, closing_ = false, finished_ = false;  // I/O thread only
   std::thread thread_;
   std::mutex mutex_;
   std::deque<TransportEvent> events_;  // guarded by mutex_
 };
 
-WebSocketTransport::WebSocketTransport() = default;
+}  // namespace
+
+WebSocketTransport::WebSocketTransport(std::string ca_file) : ca_file_(std::move(ca_file)) {}
 
 WebSocketTransport::~WebSocketTransport() {
   if (connection_) connection_->shutdown();
@@ -185,11 +247,21 @@ void WebSocketTransport::connect(const std::string& url) {
   }
   std::string error;
   auto parsed = parse_url(url, &error);
-  if (!parsed || parsed->scheme != "ws") {
-    closed_error_ = parsed ? "zone address must be ws://: " + url : error;
+  if (!parsed || !parsed->websocket()) {
+    closed_error_ = parsed ? "zone address must be ws:// or wss://: " + url : error;
     return;
   }
-  connection_ = std::make_shared<Connection>(std::move(*parsed));
+  if (!parsed->tls()) {
+    connection_ = std::make_shared<StreamConnection<PlainStream>>(std::move(*parsed), nullptr);
+  } else {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
+    if (auto problem = common::configure_tls_client_context(context->native_handle(), ca_file_);
+        !problem.empty()) {
+      closed_error_ = "TLS: " + problem;
+      return;
+    }
+    connection_ = std::make_shared<StreamConnection<TlsStream>>(std::move(*parsed), context);
+  }
   connection_->start();
 }
 

@@ -2,10 +2,19 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
 #include <cstring>
 
 namespace omega::common {
+
 namespace {
+
+// X-Forwarded-For hops examined from the right: more trusted proxies than this in front of
+// one service is a misconfiguration, and the bound keeps a crafted header cheap.
+constexpr int kMaxForwardedHops = 16;
+// Bits of an IPv6 address that name a subscriber (RFC 6177: end sites get a /64 or more).
+constexpr int kIpv6SubscriberBits = 64;
+constexpr unsigned char kV4MappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -13,105 +22,131 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// "[2001:db8::1]" (as some proxies write IPv6) → "2001:db8::1".
-std::string_view unbracket(std::string_view text) {
-  text = trim(text);
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
-    text = text.substr(1, text.size() - 2);
-  return text;
+// One X-Forwarded-For hop: an address, optionally with a port as some proxies write it
+// ("203.0.113.7:41234", "[2001:db8::1]:443").
+std::optional<IpAddress> parse_hop(std::string_view hop) {
+  hop = trim(hop);
+  if (!hop.empty() && hop.front() == '[') {
+    const auto close = hop.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    return IpAddress::parse(hop.substr(1, close - 1));
+  }
+  if (const auto colon = hop.find(':');
+      colon != std::string_view::npos && hop.find(':', colon + 1) == std::string_view::npos)
+    hop = hop.substr(0, colon);  // one colon: IPv4 with a port
+  return IpAddress::parse(hop);
 }
 
-bool is_ipv4_mapped(const IpAddress& a) {
-  static constexpr uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  return std::memcmp(a.bytes.data(), kPrefix, 12) == 0;
+bool prefix_matches(const IpAddress& address, const IpAddress& network, int bits) {
+  const int whole_bytes = bits / 8;
+  if (std::memcmp(address.bytes.data(), network.bytes.data(),
+                  static_cast<std::size_t>(whole_bytes)) != 0)
+    return false;
+  const int rest = bits % 8;
+  if (rest == 0) return true;
+  const auto mask = static_cast<unsigned char>(0xff << (8 - rest));
+  return (address.bytes[whole_bytes] & mask) == (network.bytes[whole_bytes] & mask);
 }
 
 }  // namespace
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
-  text = unbracket(text);
-  if (text.empty() || text.size() > 45) return std::nullopt;
-  const std::string copy(text);
+  // inet_pton needs a terminated string; anything longer than an IPv6 text is not one.
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+  char buffer[INET6_ADDRSTRLEN];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
   IpAddress address;
-  in_addr v4{};
-  if (inet_pton(AF_INET, copy.c_str(), &v4) == 1) {
-    address.bytes[10] = address.bytes[11] = 0xff;
-    std::memcpy(address.bytes.data() + 12, &v4, 4);
+  if (inet_pton(AF_INET, buffer, address.bytes.data()) == 1) return address;
+  if (inet_pton(AF_INET6, buffer, address.bytes.data()) != 1) return std::nullopt;
+  if (std::memcmp(address.bytes.data(), kV4MappedPrefix, sizeof kV4MappedPrefix) == 0) {
+    std::memmove(address.bytes.data(), address.bytes.data() + 12, 4);
+    std::memset(address.bytes.data() + 4, 0, 12);
     return address;
   }
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, copy.c_str(), &v6) == 1) {
-    std::memcpy(address.bytes.data(), &v6, 16);
-    return address;
-  }
-  return std::nullopt;
+  address.v6 = true;
+  return address;
 }
 
-std::optional<CidrList> CidrList::parse(std::string_view text, std::string& error) {
-  CidrList list;
-  size_t at = 0;
-  while (at < text.size()) {
-    const size_t end = text.find_first_of(", ", at);
-    const std::string_view entry = text.substr(at, end == std::string_view::npos ? end : end - at);
-    at = end == std::string_view::npos ? text.size() : end + 1;
+std::string IpAddress::to_string() const {
+  char text[INET6_ADDRSTRLEN];
+  if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), text, sizeof text)) return {};
+  return text;
+}
+
+std::string IpAddress::subscriber() const {
+  if (!v6) return to_string();
+  IpAddress network = *this;
+  std::memset(network.bytes.data() + kIpv6SubscriberBits / 8, 0, 16 - kIpv6SubscriberBits / 8);
+  return network.to_string() + "/" + std::to_string(kIpv6SubscriberBits);
+}
+
+std::optional<TrustedProxies> TrustedProxies::parse(std::string_view list, std::string& error) {
+  TrustedProxies proxies;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    const auto entry = trim(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
     if (entry.empty()) continue;
-    const size_t slash = entry.find('/');
-    const auto base = IpAddress::parse(entry.substr(0, slash));
-    if (!base) {
-      error = "not an IP address or network: '" + std::string(entry) + "'";
+    const auto slash = entry.find('/');
+    const auto address = IpAddress::parse(entry.substr(0, slash));
+    if (!address) {
+      error = "not an IP address: '" + std::string(entry) + "'";
       return std::nullopt;
     }
-    Network network{*base, 128};
-    const int offset = is_ipv4_mapped(*base) ? 96 : 0;
+    const int width = address->v6 ? 128 : 32;
+    int bits = width;
     if (slash != std::string_view::npos) {
-      const std::string_view bits = entry.substr(slash + 1);
-      int value = 0;
-      for (char c : bits)
-        value = (c >= '0' && c <= '9' && value <= 128) ? value * 10 + (c - '0') : 999;
-      if (bits.empty() || value > 128 - offset) {
+      const auto text = entry.substr(slash + 1);
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), bits);
+      if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || bits < 0 ||
+          bits > width) {
         error = "bad prefix length in '" + std::string(entry) + "'";
         return std::nullopt;
       }
-      network.prefix_bits = offset + value;
     }
-    list.networks_.push_back(network);
+    proxies.blocks_.push_back({*address, bits});
   }
-  return list;
+  return proxies;
 }
 
-bool CidrList::contains(const IpAddress& address) const {
-  for (const Network& n : networks_) {
-    const int whole = n.prefix_bits / 8, rest = n.prefix_bits % 8;
-    if (std::memcmp(n.base.bytes.data(), address.bytes.data(), size_t(whole)) != 0) continue;
-    if (rest == 0) return true;
-    const uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
-    if ((n.base.bytes[size_t(whole)] & mask) == (address.bytes[size_t(whole)] & mask)) return true;
-  }
+bool TrustedProxies::contains(const IpAddress& address) const {
+  for (const auto& block : blocks_)
+    if (block.network.v6 == address.v6 && prefix_matches(address, block.network, block.prefix_bits))
+      return true;
   return false;
 }
 
-bool CidrList::contains(std::string_view address) const {
+bool TrustedProxies::contains(std::string_view address) const {
   const auto parsed = IpAddress::parse(address);
   return parsed && contains(*parsed);
 }
 
-std::string client_address(std::string_view peer, std::string_view x_forwarded_for,
-                           const CidrList& trusted) {
-  if (trusted.empty() || x_forwarded_for.empty() || !trusted.contains(peer))
-    return std::string(peer);
+std::optional<IpAddress> resolve_client(std::string_view peer_text,
+                                        std::string_view x_forwarded_for,
+                                        const TrustedProxies& proxies) {
+  const auto peer = IpAddress::parse(peer_text);
+  if (!peer || !proxies.contains(*peer)) return peer;
+  // Walk from the right: each trusted proxy appended the address it received from. The
+  // first hop that is not a trusted proxy is the client; a hop we cannot read means the
+  // list is not trustworthy from there on, so the last trusted hop stands for the client.
+  IpAddress client = *peer;
   std::string_view rest = x_forwarded_for;
-  std::string leftmost;
-  while (!rest.empty()) {
-    const size_t comma = rest.rfind(',');
-    const std::string_view hop =
-        trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
-    const auto address = IpAddress::parse(hop);
-    if (!address) return std::string(peer);  // malformed: trust nothing in it
-    if (!trusted.contains(*address)) return std::string(unbracket(hop));
-    leftmost = std::string(unbracket(hop));
+  for (int hops = 0; hops < kMaxForwardedHops && !rest.empty(); ++hops) {
+    const auto comma = rest.rfind(',');
+    const auto hop = parse_hop(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+    if (!hop) break;
+    client = *hop;
+    if (!proxies.contains(client)) break;
   }
-  return leftmost.empty() ? std::string(peer) : leftmost;
+  return client;
+}
+
+std::string client_address(std::string_view peer, std::string_view x_forwarded_for,
+                           const TrustedProxies& proxies) {
+  const auto address = resolve_client(peer, x_forwarded_for, proxies);
+  return address ? address->to_string() : std::string(peer);
 }
 
 }  // namespace omega::common

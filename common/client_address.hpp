@@ -1,16 +1,16 @@
-// Who a connection is from when it may come through a reverse proxy: CIDR lists of trusted
-// proxies, and the client address named by X-Forwarded-For.
+// Who a connection is from when it may come through reverse proxies: IP addresses, lists of
+// trusted proxies (addresses and CIDR blocks), and the client that X-Forwarded-For names.
 //
 // A peer that is not a trusted proxy is the client, whatever headers it sends (they are
-// client-controlled). Behind trusted proxies, X-Forwarded-For is read from the right: each
-// proxy appends the address it received from, so the rightmost address that is not itself a
-// trusted proxy is the client; anything left of it could be forged.
+// client-written). Behind trusted proxies, X-Forwarded-For is read from the right: each proxy
+// appends the address it received from, so the rightmost hop that is not itself a trusted
+// proxy is the client; everything left of it could be forged. Used by omega-api (login
+// throttling) and omega-zone (per-address connection limits).
 //
-// Thread safety: a CidrList is an immutable value after parse(); the functions are pure.
+// Plain values and pure functions: thread-safe.
 #pragma once
 
 #include <array>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,34 +18,48 @@
 
 namespace omega::common {
 
-// An IPv4 or IPv6 address as 16 bytes (IPv4 as ::ffff:a.b.c.d), parsed from text.
+// An IPv4 or IPv6 address. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d, what a dual-stack
+// socket reports for IPv4 peers) are read as the IPv4 address.
 struct IpAddress {
-  std::array<uint8_t, 16> bytes{};
+  bool v6 = false;
+  std::array<unsigned char, 16> bytes{};  // IPv4: the first 4
+
+  // Numeric text only ("203.0.113.7", "2001:db8::1"); no names, ports or zone ids.
   static std::optional<IpAddress> parse(std::string_view text);
+  std::string to_string() const;
+  // The unit per-client limits count: the address for IPv4, its /64 network for IPv6 (one
+  // subscriber usually holds a whole /64, so counting single IPv6 addresses limits nothing).
+  std::string subscriber() const;
 };
 
-class CidrList {
+// A set of addresses and CIDR blocks. Immutable once parsed.
+class TrustedProxies {
  public:
-  // "10.0.0.0/8, 127.0.0.1, fd00::/8": addresses or networks separated by commas and/or
-  // spaces; an empty string is an empty list. nullopt with `error` naming the bad entry.
-  static std::optional<CidrList> parse(std::string_view text, std::string& error);
+  // A comma-separated list like "10.0.0.0/8, 192.0.2.10, fd00::/8"; spaces are ignored, an
+  // empty list trusts nobody. nullopt with `error` filled on a malformed entry.
+  static std::optional<TrustedProxies> parse(std::string_view list, std::string& error);
 
   bool contains(const IpAddress& address) const;
   bool contains(std::string_view address) const;
-  bool empty() const { return networks_.empty(); }
+  bool empty() const { return blocks_.empty(); }
 
  private:
-  struct Network {
-    IpAddress base;
-    int prefix_bits = 128;
+  struct Block {
+    IpAddress network;
+    int prefix_bits = 0;
   };
-  std::vector<Network> networks_;
+  std::vector<Block> blocks_;
 };
 
-// The client's address: `peer` itself unless it is in `trusted`, else the rightmost
-// X-Forwarded-For entry that is not a trusted proxy (or the leftmost entry, when all of them
-// are trusted; or `peer`, when the header is absent or malformed).
+// The client behind `peer` (the socket's remote address, as text): `peer` itself unless it
+// is in `proxies`, else the rightmost hop of `x_forwarded_for` (all header lines joined with
+// commas) that is not a trusted proxy. A hop that is not an address ends the walk: the last
+// trusted hop then stands for the client. nullopt when `peer` is not an address.
+std::optional<IpAddress> resolve_client(std::string_view peer, std::string_view x_forwarded_for,
+                                        const TrustedProxies& proxies);
+
+// resolve_client as text (normalised), or `peer` as given when it is not an address.
 std::string client_address(std::string_view peer, std::string_view x_forwarded_for,
-                           const CidrList& trusted);
+                           const TrustedProxies& proxies);
 
 }  // namespace omega::common

@@ -6,10 +6,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+
+#include <openssl/ssl.h>
+
+#include "common/tls_client.hpp"
 
 namespace omega::common {
 
@@ -26,8 +33,16 @@ bool parse_port(std::string_view text, uint16_t& port) {
   return true;
 }
 
-// "host[:port]" → host and port (default kept when absent).
+// "host[:port]" or "[v6]:port" → host and port (default kept when absent).
 bool split_authority(std::string_view authority, std::string& host, uint16_t& port) {
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return false;
+    host = std::string(authority.substr(1, close - 1));
+    const std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && (rest.front() != ':' || !parse_port(rest.substr(1), port))) return false;
+    return !host.empty();
+  }
   const size_t colon = authority.rfind(':');
   if (colon != std::string_view::npos) {
     if (!parse_port(authority.substr(colon + 1), port)) return false;
@@ -35,6 +50,25 @@ bool split_authority(std::string_view authority, std::string& host, uint16_t& po
   }
   host = std::string(authority);
   return !host.empty();
+}
+
+// `url` = one of the two schemes, authority, optional path: `tls` says which scheme, the port
+// defaults to 80 or 443, `path` is "" when absent.
+bool split_url(std::string_view url, std::string_view plain, std::string_view secure, bool& tls,
+               std::string& host, uint16_t& port, std::string& path) {
+  if (url.substr(0, plain.size()) == plain) {
+    tls = false;
+    url.remove_prefix(plain.size());
+  } else if (url.substr(0, secure.size()) == secure) {
+    tls = true;
+    url.remove_prefix(secure.size());
+  } else {
+    return false;
+  }
+  port = tls ? 443 : 80;
+  const size_t slash = url.find('/');
+  path = slash == std::string_view::npos ? "" : std::string(url.substr(slash));
+  return split_authority(url.substr(0, slash), host, port);
 }
 
 int remaining_ms(Clock::time_point deadline) {
@@ -85,24 +119,127 @@ int connect_to(const HttpEndpoint& endpoint, Clock::time_point deadline, std::st
   return fd;
 }
 
-bool send_all(int fd, const std::string& data, Clock::time_point deadline, std::string& error) {
-  size_t sent = 0;
-  while (sent < data.size()) {
-    const ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n > 0) {
-      sent += size_t(n);
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!wait_for(fd, POLLOUT, deadline)) {
-        error = "timeout while sending";
-        return false;
-      }
-    } else {
-      error = std::string("send: ") + std::strerror(errno);
+// A connected socket, plain or with a TLS session on top. Both directions are non-blocking
+// and bounded by the request's deadline.
+class Channel {
+ public:
+  explicit Channel(int fd) : fd_(fd) {}
+  ~Channel() {
+    if (ssl_ != nullptr) SSL_free(ssl_);
+    close(fd_);
+  }
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+
+  // TLS client handshake with certificate and host-name verification.
+  bool start_tls(const HttpEndpoint& endpoint, Clock::time_point deadline, std::string& error) {
+    const auto context = tls_client_context(endpoint.ca_file, error);
+    if (!context) return false;
+    ssl_ = SSL_new(context.get());
+    if (ssl_ == nullptr || SSL_set_fd(ssl_, fd_) != 1) {
+      error = "TLS: " + tls_failure_reason(ssl_);
       return false;
     }
+    if (error = prepare_tls_client(ssl_, endpoint.host); !error.empty()) return false;
+    for (;;) {
+      const int rc = SSL_connect(ssl_);
+      if (rc == 1) return true;
+      if (!wait_tls(rc, deadline)) {
+        error = "TLS handshake with " + endpoint.host + ": " +
+                (timed_out_ ? std::string("timeout") : tls_failure_reason(ssl_));
+        return false;
+      }
+    }
   }
-  return true;
-}
+
+  bool send_all(const std::string& data, Clock::time_point deadline, std::string& error) {
+    size_t sent = 0;
+    while (sent < data.size()) {
+      if (ssl_ != nullptr) {
+        const int n = SSL_write(ssl_, data.data() + sent, int(data.size() - sent));
+        if (n > 0) {
+          sent += size_t(n);
+        } else if (!wait_tls(n, deadline)) {
+          error = timed_out_ ? "timeout while sending" : "TLS send: " + tls_failure_reason(ssl_);
+          return false;
+        }
+        continue;
+      }
+      const ssize_t n = send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += size_t(n);
+      } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        if (!wait_for(fd_, POLLOUT, deadline)) {
+          error = "timeout while sending";
+          return false;
+        }
+      } else {
+        error = std::string("send: ") + std::strerror(errno);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Reads to the end of the stream into `raw`; false with `error` on failure.
+  bool read_all(std::string& raw, Clock::time_point deadline, std::string& error) {
+    char buffer[16 * 1024];
+    for (;;) {
+      ssize_t n = 0;
+      if (ssl_ != nullptr) {
+        n = SSL_read(ssl_, buffer, sizeof buffer);
+        if (n <= 0) {
+          if (SSL_get_error(ssl_, int(n)) == SSL_ERROR_ZERO_RETURN) return true;
+          if (!wait_tls(int(n), deadline)) {
+            error = timed_out_ ? "timeout while reading the response"
+                               : "TLS read: " + tls_failure_reason(ssl_);
+            return false;
+          }
+          continue;
+        }
+      } else {
+        n = recv(fd_, buffer, sizeof buffer, 0);
+        if (n == 0) return true;
+        if (n < 0) {
+          if (errno != EAGAIN && errno != EINTR) {
+            error = std::string("recv: ") + std::strerror(errno);
+            return false;
+          }
+          if (!wait_for(fd_, POLLIN, deadline)) {
+            error = "timeout while reading the response";
+            return false;
+          }
+          continue;
+        }
+      }
+      raw.append(buffer, size_t(n));
+      if (raw.size() > kMaxHttpResponseBytes) {
+        error = "response larger than the limit";
+        return false;
+      }
+    }
+  }
+
+ private:
+  // After an SSL call returned `rc` <= 0: waits for the socket when OpenSSL asks to; false when
+  // the call failed for good or the deadline passed (timed_out_ says which).
+  bool wait_tls(int rc, Clock::time_point deadline) {
+    const int code = SSL_get_error(ssl_, rc);
+    short events = 0;
+    if (code == SSL_ERROR_WANT_READ)
+      events = POLLIN;
+    else if (code == SSL_ERROR_WANT_WRITE)
+      events = POLLOUT;
+    else
+      return false;
+    timed_out_ = !wait_for(fd_, events, deadline);
+    return !timed_out_;
+  }
+
+  int fd_;
+  SSL* ssl_ = nullptr;
+  bool timed_out_ = false;
+};
 
 std::string lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -166,29 +303,20 @@ void parse_response(const std::string& raw, HttpResponse& out) {
 }  // namespace
 
 std::optional<HttpEndpoint> parse_http_url(const std::string& url) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) return std::nullopt;
-  std::string_view rest(url);
-  rest.remove_prefix(scheme.size());
-  const size_t slash = rest.find('/');
   HttpEndpoint endpoint;
-  if (!split_authority(rest.substr(0, slash), endpoint.host, endpoint.port)) return std::nullopt;
-  if (slash != std::string_view::npos) endpoint.prefix = std::string(rest.substr(slash));
+  if (!split_url(url, "http://", "https://", endpoint.tls, endpoint.host, endpoint.port,
+                 endpoint.prefix))
+    return std::nullopt;
   while (!endpoint.prefix.empty() && endpoint.prefix.back() == '/') endpoint.prefix.pop_back();
   return endpoint;
 }
 
 std::optional<WebSocketAddress> parse_ws_url(const std::string& url) {
-  const std::string scheme = "ws://";
-  if (url.rfind(scheme, 0) != 0) return std::nullopt;
-  std::string_view rest(url);
-  rest.remove_prefix(scheme.size());
-  const size_t slash = rest.find('/');
   WebSocketAddress address;
-  address.port = 0;
-  if (!split_authority(rest.substr(0, slash), address.host, address.port) || address.port == 0)
+  std::string path;
+  if (!split_url(url, "ws://", "wss://", address.tls, address.host, address.port, path))
     return std::nullopt;
-  if (slash != std::string_view::npos) address.path = std::string(rest.substr(slash));
+  if (!path.empty()) address.path = path;
   return address;
 }
 
@@ -197,8 +325,13 @@ HttpResponse http_call(const HttpEndpoint& endpoint, const HttpRequest& request)
   const auto deadline = Clock::now() + std::chrono::microseconds(int64_t(request.timeout_s * 1e6));
   const int fd = connect_to(endpoint, deadline, response.error);
   if (fd < 0) return response;
+  Channel channel(fd);
+  if (endpoint.tls && !channel.start_tls(endpoint, deadline, response.error)) return response;
+  const bool default_port = endpoint.port == (endpoint.tls ? 443 : 80);
+  const bool v6 = endpoint.host.find(':') != std::string::npos;
   std::string wire = request.method + " " + endpoint.prefix + request.target + " HTTP/1.1\r\n";
-  wire += "Host: " + endpoint.host + ":" + std::to_string(endpoint.port) + "\r\n";
+  wire += "Host: " + (v6 ? "[" + endpoint.host + "]" : endpoint.host) +
+          (default_port ? "" : ":" + std::to_string(endpoint.port)) + "\r\n";
   wire += "User-Agent: omega\r\nAccept: application/json\r\nConnection: close\r\n";
   for (const auto& [name, value] : request.headers) wire += name + ": " + value + "\r\n";
   if (!request.body.empty()) wire += "Content-Type: application/json\r\n";
@@ -207,33 +340,44 @@ HttpResponse http_call(const HttpEndpoint& endpoint, const HttpRequest& request)
     wire += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
   wire += "\r\n";
   wire += request.body;
-  if (send_all(fd, wire, deadline, response.error)) {
-    std::string raw;
-    char buffer[16 * 1024];
-    for (;;) {
-      const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-      if (n > 0) {
-        raw.append(buffer, size_t(n));
-        if (raw.size() > kMaxHttpResponseBytes) {
-          response.error = "response larger than the limit";
-          break;
-        }
-      } else if (n == 0) {
-        parse_response(raw, response);
-        break;
-      } else if (errno == EAGAIN || errno == EINTR) {
-        if (!wait_for(fd, POLLIN, deadline)) {
-          response.error = "timeout while reading the response";
-          break;
-        }
-      } else {
-        response.error = std::string("recv: ") + std::strerror(errno);
-        break;
-      }
-    }
-  }
-  close(fd);
+  std::string raw;
+  if (channel.send_all(wire, deadline, response.error) &&
+      channel.read_all(raw, deadline, response.error))
+    parse_response(raw, response);
   return response;
+}
+
+bool check_health(const std::string& url, std::string& message) {
+  std::optional<HttpEndpoint> endpoint = parse_http_url(url);
+  if (!endpoint) {
+    message = "not an http[s]:// URL: " + url;
+    return false;
+  }
+  // The whole URL is the target: the prefix is the path itself.
+  HttpRequest request;
+  request.target = endpoint->prefix.empty() ? "/" : endpoint->prefix;
+  request.timeout_s = kHealthCheckTimeoutSeconds;
+  endpoint->prefix.clear();
+  const HttpResponse response = http_call(*endpoint, request);
+  if (response.status == 0) {
+    message = url + ": " + response.error;
+    return false;
+  }
+  message = url + ": " + std::to_string(response.status);
+  return response.status == 200;
+}
+
+int health_check_command(std::string url, const char* port_variable, int default_port) {
+  if (url.empty()) {
+    const char* port = std::getenv(port_variable);
+    url = "http://127.0.0.1:" +
+          (port != nullptr && *port ? std::string(port) : std::to_string(default_port)) +
+          "/healthz";
+  }
+  std::string message;
+  const bool healthy = check_health(url, message);
+  std::printf("%s %s\n", healthy ? "healthy:" : "unhealthy:", message.c_str());
+  return healthy ? 0 : 1;
 }
 
 HttpResponse http_get(const HttpEndpoint& endpoint, const std::string& target,

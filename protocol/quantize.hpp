@@ -57,7 +57,7 @@ inline constexpr uint32_t kMaxSnapshotEntries = 1024;
 // broken or hostile, and the view refuses rather than growing without end.
 inline constexpr uint32_t kMaxEntitiesInView = 2048;
 inline constexpr uint32_t kMaxEventsPerMessage = 32;  // GameEvents batched per message
-inline constexpr uint32_t kMaxTicketBytes = 512;      // a signed join ticket is ~170 bytes
+inline constexpr uint32_t kMaxTicketBytes = 512;      // a v1 ticket is at most 149 bytes
 inline constexpr uint32_t kMaxAddressBytes = 255;     // ws://host:port/path for Transfer
 inline constexpr uint32_t kMaxZoneNameBytes = 32;
 inline constexpr uint32_t kMaxKickDetailBytes = 128;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <chrono>
@@ -19,108 +20,18 @@
 #include "bots/http_client.hpp"
 #include "bots/swarm.hpp"
 #include "protocol/quantize.hpp"
+#include "tests/bot_run.hpp"
 #include "tests/world_stack.hpp"
 
 namespace omega::e2e {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using bots::SwarmConfig;
 using bots::SwarmReport;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// What the test sees of one bot, from its snapshots (io thread → test thread).
-struct Sighting {
-  double t = 0.0;  // seconds since the run started
-  std::string zone;
-  uint32_t instance = 0;
-  float x = 0.0f, y = 0.0f;  // tiles
-  uint16_t archetype = 0;    // class index (players)
-};
-
-// A swarm running on its own thread until stop(); snapshots recorded per bot.
-class BotRun {
- public:
-  explicit BotRun(SwarmConfig config) : config_(std::move(config)), start_(Clock::now()) {
-    config_.stop_flag = &stop_;
-    config_.on_snapshot = [this](const bots::SnapshotObservation& o) {
-      const protocol::EntityState* self = o.view->find(o.self);
-      if (self == nullptr) return;
-      Sighting s{seconds_since(start_), *o.zone, o.instance,
-                 float(self->x) / protocol::kPositionUnitsPerTile,
-                 float(self->y) / protocol::kPositionUnitsPerTile, self->archetype};
-      std::lock_guard lock(mutex_);
-      auto& track = tracks_[o.bot];
-      if (track.empty() || s.t - track.back().t >= 0.2 || track.back().zone != s.zone ||
-          track.back().instance != s.instance)
-        track.push_back(std::move(s));
-    };
-    config_.on_event = [this](size_t bot, uint32_t self, const protocol::GameEvent& event) {
-      std::lock_guard lock(mutex_);
-      for (uint32_t i = 0; i < event.count; ++i) {
-        const auto& e = event.events[i];
-        if (e.type == protocol::GameEventType::loot && e.target == self && e.detail != 0xffff)
-          items_looted_[bot] += e.amount;
-        if (e.type == protocol::GameEventType::experience && e.target == self) ++kills_[bot];
-      }
-    };
-    thread_ = std::thread([this] { report_ = bots::run_swarm(config_); });
-  }
-  ~BotRun() { stop(); }
-
-  const SwarmReport& stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    return report_;
-  }
-  double now() const { return seconds_since(start_); }
-  std::vector<Sighting> track(size_t bot) {
-    std::lock_guard lock(mutex_);
-    return tracks_[bot];
-  }
-  int64_t items_looted(size_t bot) {
-    std::lock_guard lock(mutex_);
-    return items_looted_[bot];
-  }
-  // Monsters the bot killed (one experience event each).
-  int64_t kills(size_t bot) {
-    std::lock_guard lock(mutex_);
-    return kills_[bot];
-  }
-  bool wait(double timeout_s, const std::function<bool()>& done) {
-    return wait_until(timeout_s, done);
-  }
-
- private:
-  SwarmConfig config_;
-  Clock::time_point start_;
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::map<size_t, std::vector<Sighting>> tracks_;  // guarded by mutex_
-  std::map<size_t, int64_t> items_looted_;          // guarded by mutex_
-  std::map<size_t, int64_t> kills_;                 // guarded by mutex_
-  SwarmReport report_;
-  std::thread thread_;
-};
-
 SwarmConfig api_swarm(const WorldStack& stack, const std::string& prefix, size_t count,
                       bots::Behaviour behaviour = bots::Behaviour::wander) {
-  SwarmConfig c;
-  c.api_url = stack.api_url();
-  c.account_prefix = prefix;
-  bots::BotOptions options;
-  options.behaviour = behaviour;
-  options.input_hz = 10.0;
-  c.bots.assign(count, options);
-  c.seconds = 300.0;  // the tests stop the swarm themselves
-  c.join_timeout_s = 60.0;
-  c.connect_rate = 20.0;
-  c.api_threads = 2;
-  c.stop_grace_s = 1.0;
-  return c;
+  return api_swarm_config(stack.api_url(), prefix, count, behaviour);
 }
 
 // Faster walking keeps the travel test well under its time budget.
@@ -136,9 +47,9 @@ constexpr const char* kSanitizerSkip =
     "the zones' navmesh builds and every process start are several times slower, so the "
     "timing contracts they check (rejoin within 5 s, at most 10 s of progress lost) would "
     "measure the sanitizer, not the system";
-#define SKIP_UNDER_SANITIZERS()                              \
-  do {                                                       \
-    if (sanitizer_build()) GTEST_SKIP() << kSanitizerSkip;   \
+#define SKIP_UNDER_SANITIZERS()                            \
+  do {                                                     \
+    if (sanitizer_build()) GTEST_SKIP() << kSanitizerSkip; \
   } while (false)
 
 // Register, log in, play; hub → portal → forest; a party of three into one private rift
@@ -161,8 +72,9 @@ TEST(WorldE2e, PartyTravelsHubForestRiftAndBack) {
     return true;
   });
   const SwarmReport& report = run.stop();
-  ASSERT_TRUE(done) << "the party did not finish its route\n" << bots::report_json(report, true)
-                    << "\n" << stack.logs();
+  ASSERT_TRUE(done) << "the party did not finish its route\n"
+                    << bots::report_json(report, true) << "\n"
+                    << stack.logs();
   std::set<std::string> rift_instances;
   for (const bots::BotResult& bot : report.per_bot) {
     ASSERT_EQ(bot.visits.size(), 5u) << bots::report_json(report, true);
@@ -212,9 +124,9 @@ TEST(WorldE2e, PositionAndZoneSurviveARestartOfEverything) {
   stack.stop_all();
   ASSERT_EQ(stack.start_all(two_zone_processes()), "") << stack.logs();
   for (size_t bot = 0; bot < 2; ++bot)
-    EXPECT_EQ(stack.sql("SELECT zone FROM characters WHERE id = " +
-                        std::to_string(characters[bot])),
-              "forest");
+    EXPECT_EQ(
+        stack.sql("SELECT zone FROM characters WHERE id = " + std::to_string(characters[bot])),
+        "forest");
   SwarmConfig config = api_swarm(stack, "keep", 2, bots::Behaviour::idle);
   BotRun run(config);
   const bool back = run.wait(30.0, [&] { return !run.track(0).empty() && !run.track(1).empty(); });
@@ -238,16 +150,16 @@ TEST(WorldE2e, SoftCapOpensAnInstanceAndHardCapRefuses) {
   std::ifstream("content/world.json") >> world;
   world["zones"]["forest"]["capacity"] = 5;
   world["zones"]["forest"]["max_instances"] = 2;
-  const std::string world_path =
-      (std::filesystem::temp_directory_path() / ("omega-e2e-world-" + std::to_string(getpid()) + ".json"))
-          .string();
+  const std::string world_path = (std::filesystem::temp_directory_path() /
+                                  ("omega-e2e-world-" + std::to_string(getpid()) + ".json"))
+                                     .string();
   std::ofstream(world_path) << world.dump(2);
   WorldStack stack(world_path);
   ASSERT_EQ(stack.start_all(two_zone_processes()), "") << stack.logs();
   SwarmConfig config = api_swarm(stack, "cap", 12, bots::Behaviour::idle);
   config.play_zone = "forest";
-  config.replay_timeout_s = 0.0;  // a refusal is the answer, not something to wait out
-  config.api_threads = 1;         // one /v1/play at a time: the order is the fill order
+  config.replay_timeout_s = 0.0;    // a refusal is the answer, not something to wait out
+  config.api_threads = 1;           // one /v1/play at a time: the order is the fill order
   config.connect_rate = 1.0 / 3.0;  // the registry refreshes player counts every 2 s
   BotRun run(config);
   run.wait(45.0, [] { return false; });  // let all twelve try
@@ -325,16 +237,14 @@ TEST(WorldE2e, ZoneKilledMidPlayPlayersRejoinWithoutDuplicates) {
       }
     EXPECT_LE(back_at - restarted_at, 5.0) << "bot " << bot << "\n" << detail;
     // Progress lost: the latest moment before the kill the bot stood where it came back.
-    double matched = -1.0;
-    for (const Sighting& s : track)
-      if (s.t <= killed_at && s.zone == after.zone && std::hypot(s.x - after.x, s.y - after.y) < 1.0f)
-        matched = s.t;
-    EXPECT_GE(matched, 0.0) << "bot " << bot << " came back somewhere it never was\n" << detail;
-    EXPECT_LE(killed_at - matched, 11.0) << "bot " << bot << " lost more than 10 s\n" << detail;
-    std::printf("bot %zu: back %.2f s after the restart (%.2f s after the kill), %.1f s of "
-                "progress lost, %u replays\n",
-                bot, back_at - restarted_at, back_at - killed_at, killed_at - matched,
-                result.replays);
+    const double lost = progress_lost_s(track, killed_at, after);
+    EXPECT_GE(lost, 0.0) << "bot " << bot << " came back somewhere it never was: (" << after.x
+                        << ", " << after.y << ")\n" << detail;
+    EXPECT_LE(lost, 11.0) << "bot " << bot << " lost more than 10 s\n" << detail;
+    std::printf(
+        "bot %zu: back %.2f s after the restart (%.2f s after the kill), %.1f s of "
+        "progress lost, %u replays\n",
+        bot, back_at - restarted_at, back_at - killed_at, lost, result.replays);
   }
   // One entity per character in the restarted zone (no ghost of the old session).
   const auto stats_json = nlohmann::json::parse(stats, nullptr, false);
@@ -344,14 +254,7 @@ TEST(WorldE2e, ZoneKilledMidPlayPlayersRejoinWithoutDuplicates) {
   // Everything checkpointed and released; then the database holds at most what was earned.
   stack.stop_zone("zone-a");
   stack.stop_zone("zone-b");
-  nlohmann::json classes;
-  std::ifstream("content/classes.json") >> classes;
-  std::map<std::string, int64_t> starting_items;
-  for (const auto& c : classes["classes"]) {
-    int64_t total = 0;
-    for (const auto& item : c["starting_items"]) total += item.value("quantity", 0);
-    starting_items[c["id"].get<std::string>()] = total;
-  }
+  const std::map<std::string, int64_t> starting_items = starting_items_by_class();
   for (size_t bot = 0; bot < kBots; ++bot) {
     const bots::BotResult& result = report.per_bot[bot];
     const std::string id = std::to_string(result.character_id);
@@ -361,9 +264,9 @@ TEST(WorldE2e, ZoneKilledMidPlayPlayersRejoinWithoutDuplicates) {
     std::printf("bot %zu: gold %s in the database, %lld earned in play\n", bot, gold.c_str(),
                 static_cast<long long>(result.gold_earned));
     const std::string cls = stack.sql("SELECT class FROM characters WHERE id = " + id);
-    const std::string items =
-        stack.sql("SELECT COALESCE(SUM(quantity), 0) FROM inventory_items WHERE character_id = " + id);
-    EXPECT_LE(std::stoll(items), starting_items[cls] + run.items_looted(bot))
+    const std::string items = stack.sql(
+        "SELECT COALESCE(SUM(quantity), 0) FROM inventory_items WHERE character_id = " + id);
+    EXPECT_LE(std::stoll(items), starting_items.at(cls) + run.items_looted(bot))
         << "bot " << bot << " items duplicated";
   }
 }
@@ -387,7 +290,8 @@ TEST(WorldE2e, BotsFightInTheForestAndKeepXpLootAndKills) {
   });
   const SwarmReport& report = run.stop();  // the zone checkpoints and releases each leaver
   std::string detail = bots::report_json(report, true) + "\n" + stack.logs();
-  ASSERT_TRUE(hunted) << "kills: " << run.kills(0) << ", " << run.kills(1) << ", " << run.kills(2) << "\n"
+  ASSERT_TRUE(hunted) << "kills: " << run.kills(0) << ", " << run.kills(1) << ", " << run.kills(2)
+                      << "\n"
                       << detail;
   detail = bots::report_json(report, true) + "\n" + stack.logs();
   stack.stop_zone("zone-f");  // and anything left is flushed at shutdown
@@ -408,15 +312,20 @@ TEST(WorldE2e, BotsFightInTheForestAndKeepXpLootAndKills) {
       return text.empty() ? int64_t{-1} : std::stoll(text);
     };
     const int64_t seen = run.kills(bot);
-    EXPECT_GT(value("SELECT experience FROM characters WHERE id = " + id), 0) << "bot " << bot << "\n" << detail;
+    EXPECT_GT(value("SELECT experience FROM characters WHERE id = " + id), 0)
+        << "bot " << bot << "\n"
+        << detail;
     const int64_t level = value("SELECT level FROM characters WHERE id = " + id);
     // The all-time boards ("all" sorts after ISO weeks; no quotes: WorldStack::sql's rule).
     const std::string boards = stack.sql(
-        "SELECT string_agg(board || chr(61) || score, chr(44) ORDER BY board) FROM leaderboard_scores "
-        "WHERE period = (SELECT max(period) FROM leaderboard_scores) AND character_id = " + id);
+        "SELECT string_agg(board || chr(61) || score, chr(44) ORDER BY board) FROM "
+        "leaderboard_scores "
+        "WHERE period = (SELECT max(period) FROM leaderboard_scores) AND character_id = " +
+        id);
     const auto score = [&](const std::string& board) {
       const auto at = ("," + boards).find("," + board + "=");
-      return at == std::string::npos ? int64_t{-1} : std::stoll(boards.substr(at + board.size() + 1));
+      return at == std::string::npos ? int64_t{-1}
+                                     : std::stoll(boards.substr(at + board.size() + 1));
     };
     // Every kill the bot saw reached the board (a kill whose event was still in flight when
     // the bot left counts too, so at least).
@@ -428,15 +337,18 @@ TEST(WorldE2e, BotsFightInTheForestAndKeepXpLootAndKills) {
         value("SELECT COALESCE(SUM(quantity), 0) FROM inventory_items WHERE character_id = " + id);
     // The zone played the character's own class (from the lease claim answer).
     ASSERT_FALSE(run.track(bot).empty());
-    EXPECT_EQ(run.track(bot).back().archetype, class_index[cls]) << "bot " << bot << " (" << cls << ")";
-    EXPECT_TRUE(gold > 0 || items > starting_items[cls])
-        << "bot " << bot << " kept no loot: gold " << gold << ", items " << items << "\n" << detail;
+    EXPECT_EQ(run.track(bot).back().archetype, class_index[cls])
+        << "bot " << bot << " (" << cls << ")";
+    EXPECT_TRUE(gold > 0 || items > starting_items.at(cls))
+        << "bot " << bot << " kept no loot: gold " << gold << ", items " << items << "\n"
+        << detail;
     std::printf("bot %zu (%s): %lld kills, level %lld, gold %lld, %lld items\n", bot, cls.c_str(),
-                static_cast<long long>(seen), static_cast<long long>(level), static_cast<long long>(gold),
-                static_cast<long long>(items));
+                static_cast<long long>(seen), static_cast<long long>(level),
+                static_cast<long long>(gold), static_cast<long long>(items));
   }
   // The public board (through Redis) lists the fighters.
-  const auto board = bots::http_get(*bots::parse_http_url(stack.api_url()), "/v1/leaderboards/monster_kills");
+  const auto board =
+      bots::http_get(*bots::parse_http_url(stack.api_url()), "/v1/leaderboards/monster_kills");
   const auto json = nlohmann::json::parse(board.body, nullptr, false);
   ASSERT_TRUE(json.is_object() && json.contains("entries")) << board.body;
   EXPECT_EQ(json["entries"].size(), kBots) << board.body;
@@ -459,13 +371,22 @@ TEST(WorldE2e, StaleEpochCheckpointIsRefused) {
   const int64_t epoch = std::stoll(epoch_text);
   ASSERT_GE(epoch, 1) << "the zone never claimed the lease";
   const std::string gold_before = stack.sql("SELECT gold FROM characters WHERE id = " + id);
-  const nlohmann::json body = {
-      {"reason", "periodic"},
-      {"characters",
-       {{{"character_id", character}, {"lease_epoch", epoch - 1}, {"seq", 1000000},
-         {"zone", "hub_city_1"}, {"x", 10.5}, {"y", 10.5}, {"hp", 1}, {"mana", 1}, {"level", 1},
-         {"experience", 0}, {"kills", 0}, {"gold_delta", 1000}, {"items_delta", nlohmann::json::array()},
-         {"release", false}}}}};
+  const nlohmann::json body = {{"reason", "periodic"},
+                               {"characters",
+                                {{{"character_id", character},
+                                  {"lease_epoch", epoch - 1},
+                                  {"seq", 1000000},
+                                  {"zone", "hub_city_1"},
+                                  {"x", 10.5},
+                                  {"y", 10.5},
+                                  {"hp", 1},
+                                  {"mana", 1},
+                                  {"level", 1},
+                                  {"experience", 0},
+                                  {"kills", 0},
+                                  {"gold_delta", 1000},
+                                  {"items_delta", nlohmann::json::array()},
+                                  {"release", false}}}}};
   const auto [status, response] = stack.internal_post("/internal/v1/checkpoints", body.dump());
   EXPECT_EQ(status, 409) << response;
   const auto json = nlohmann::json::parse(response, nullptr, false);

@@ -14,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "common/client_address.hpp"
+#include "common/setting_file.hpp"
 #include "protocol/quantize.hpp"
 #include "protocol/ticket.hpp"
 
@@ -229,7 +230,7 @@ const std::vector<Option>& options() {
       {"trusted_proxies",
        [](ZoneConfig& c, const std::string& v) -> std::string {
          std::string error;
-         if (!common::CidrList::parse(v, error)) return error;
+         if (!common::TrustedProxies::parse(v, error)) return error;
          c.trusted_proxies = v;
          return "";
        }},
@@ -324,6 +325,8 @@ const std::vector<Option>& options() {
                  if (!error.empty()) error = parse_url(v, "wss://", c.public_ws_url);
                  return error.empty() ? "" : "expected a ws:// or wss:// URL, got '" + v + "'";
                }},
+      {"control_url",
+       [](ZoneConfig& c, const std::string& v) { return parse_url(v, "http://", c.control_url); }},
       {"hosts",
        [](ZoneConfig& c,
           const std::string& v) -> std::
@@ -363,8 +366,6 @@ const std::vector<Option>& options() {
                                                      c.world_file = v;
                                                      return "";
                                                    }},
-      {"control_url",
-       [](ZoneConfig& c, const std::string& v) { return parse_url(v, "http://", c.control_url); }},
       {"agones_sdk_http_port",
        [](ZoneConfig& c,
           const std::string& v) { return parse_unsigned(v, c.agones_sdk_http_port, 0, 65535); }},
@@ -501,7 +502,9 @@ ZoneConfigResult load_zone_config(const std::string& toml_path, const EnvLookup&
 
   for (const Option& option : options()) {
     const std::string name = env_name(option.key);
-    std::optional<std::string> value = env(name);
+    std::string file_error;  // OMEGA_ZONE_<KEY>_FILE: the value is that file's content
+    std::optional<std::string> value = common::setting_from_environment(name, env, file_error);
+    if (!file_error.empty()) errors.push_back(file_error);
     if (!value) continue;
     std::string error = option.apply(config, *value);
     if (!error.empty()) errors.push_back(name + ": " + error);

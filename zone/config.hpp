@@ -87,12 +87,14 @@ struct ZoneConfig {
   std::string service_token;  // bearer token of the internal API and of /instances
   std::string redis_url;      // redis://[:password@]host:port[/db]; "" = no registry
   std::string redis_prefix = "omega:";
-  std::string process_id;          // registry field; "" = "zone-<host>-<ws port>"
-  std::string public_ws_url;       // advertised base URL; "" = ws://<host>:<bound ws port>
+  std::string process_id;     // registry field; "" = "zone-<host>-<ws port>"
+  std::string public_ws_url;  // advertised base URL; "" = ws://<host>:<bound ws port>
+  // Advertised control base URL (the API opens instances there); "" = http://<host>:<bound
+  // http port>. Set it when `host` is a wildcard address (containers).
+  std::string control_url;
   std::vector<std::string> hosts;  // zones this process may open (plus those in `open`)
   std::vector<std::pair<std::string, uint32_t>> open;  // instances opened at start
-  bool open_none = false;   // `open = none`: nothing at start (fleets: all on demand)
-  std::string control_url;  // advertised control URL; "" = http://<host>:<bound http port>
+  bool open_none = false;  // `open = none`: nothing at start (fleets: all on demand)
   double checkpoint_interval_s = 10.0;
   std::string world_file = "content/world.json";
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <map>
 
 namespace omega::zone {
@@ -89,6 +91,39 @@ TEST(ZoneConfig, BadValuesGiveClearErrors) {
         "OMEGA_ZONE_SPAWN: expected point or random", "OMEGA_ZONE_MAP:", "view_margin: must be in",
         "bogus: unknown option", "OMEGA_ZONE_TRUSTED_PROXIES: bad prefix length in '10.0.0.0/99'"})
     EXPECT_NE(result.error.find(needle), std::string::npos) << needle << "\n" << result.error;
+}
+
+TEST(ZoneConfig, SecretsAndAdvertisedUrlsForContainers) {
+  const std::string token_path = testing::TempDir() + "omega-zone-service-token";
+  std::ofstream(token_path) << "token-from-a-docker-secret\n";
+  auto result =
+      load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                   {"OMEGA_ZONE_API_URL", "http://api:8080"},
+                                   {"OMEGA_ZONE_SERVICE_TOKEN_FILE", token_path},
+                                   {"OMEGA_ZONE_HOST", "0.0.0.0"},
+                                   {"OMEGA_ZONE_PUBLIC_WS_URL", "wss://play.example.com/zp/zone-a"},
+                                   {"OMEGA_ZONE_CONTROL_URL", "http://zone-a:9081/"}}));
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.config->service_token, "token-from-a-docker-secret");
+  EXPECT_EQ(result.config->public_ws_url, "wss://play.example.com/zp/zone-a");
+  EXPECT_EQ(result.config->control_url, "http://zone-a:9081");
+
+  auto both = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                           {"OMEGA_ZONE_SERVICE_TOKEN", "x"},
+                                           {"OMEGA_ZONE_SERVICE_TOKEN_FILE", token_path}}));
+  EXPECT_FALSE(both.ok());
+  EXPECT_NE(both.error.find("OMEGA_ZONE_SERVICE_TOKEN_FILE are both set"), std::string::npos)
+      << both.error;
+  auto unreadable =
+      load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY_FILE", "/nonexistent/key"}}));
+  EXPECT_FALSE(unreadable.ok());
+  EXPECT_NE(unreadable.error.find("OMEGA_ZONE_TICKET_PUBLIC_KEY_FILE: /nonexistent/key"),
+            std::string::npos)
+      << unreadable.error;
+  auto not_http = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                               {"OMEGA_ZONE_CONTROL_URL", "zone-a:9081"}}));
+  EXPECT_FALSE(not_http.ok());
+  std::remove(token_path.c_str());
 }
 
 TEST(ZoneConfig, TomlSyntaxErrorNamesTheLine) {

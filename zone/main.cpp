@@ -27,6 +27,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "common/http_client.hpp"
 #include "zone/agones_sdk.hpp"
 #include "zone/api_client.hpp"
 #include "zone/checkpoint.hpp"
@@ -169,7 +170,16 @@ int main(int argc, char** argv) {
   CLI::App app{"omega-zone: authoritative zone server (options: docs/OPERATIONS.md)"};
   std::string config_path;
   app.add_option("--config", config_path, "TOML configuration file")->check(CLI::ExistingFile);
+  auto* health = app.add_subcommand(
+      "healthcheck", "GET /healthz of the omega-zone on this host; exit 0 when it answers 200");
+  std::string health_url;
+  health->add_option("--url", health_url,
+                     "probe this URL (default http://127.0.0.1:$OMEGA_ZONE_HTTP_PORT/healthz, "
+                     "port 9081)");
+  app.require_subcommand(0, 1);
   CLI11_PARSE(app, argc, argv);
+  if (health->parsed())
+    return omega::common::health_check_command(health_url, "OMEGA_ZONE_HTTP_PORT", 9081);
 
   ZoneConfigResult loaded = load_zone_config(config_path, process_environment());
   if (!loaded.ok()) {

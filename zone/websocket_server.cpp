@@ -86,6 +86,13 @@ struct GatherView {
   const_iterator end() const { return last; }
 };
 
+// The unit per-address limits count: the address, or its /64 for IPv6 (one subscriber
+// usually holds a whole /64, so single IPv6 addresses would limit nothing).
+std::string address_key(const std::string& address) {
+  const auto parsed = common::IpAddress::parse(address);
+  return parsed ? parsed->subscriber() : address;
+}
+
 int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -115,7 +122,7 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
         directory(d) {
     std::string error;  // validated when the configuration was loaded
     trusted_proxies =
-        common::CidrList::parse(config.trusted_proxies, error).value_or(common::CidrList{});
+        common::TrustedProxies::parse(config.trusted_proxies, error).value_or(common::TrustedProxies{});
   }
 
   void accept();
@@ -135,7 +142,7 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
   ZoneMetrics& metrics;
   MessagePool& pool;
   const InstanceDirectory& directory;
-  common::CidrList trusted_proxies;
+  common::TrustedProxies trusted_proxies;
   ConnectionId next_id = 1;
   bool accepting = true;
   std::unordered_map<ConnectionId, std::weak_ptr<WsSession>> sessions;
@@ -163,6 +170,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
         kick_timer_(ws_.get_executor()),
         hello_timer_(ws_.get_executor()),
         ip_(std::move(ip)),
+        peer_key_(address_key(ip_)),
         queue_(server_->config.outgoing_queue_messages, server_->config.outgoing_queue_bytes) {}
 
   void start() {
@@ -245,8 +253,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     const auto target = request.target();
     instance_ = server_->directory.resolve({target.data(), target.size()});
     const auto forwarded = request["X-Forwarded-For"];
-    client_ip_ =
-        common::client_address(ip_, {forwarded.data(), forwarded.size()}, server_->trusted_proxies);
+    const auto client = common::resolve_client(ip_, {forwarded.data(), forwarded.size()},
+                                                server_->trusted_proxies);
+    client_key_ = client ? client->subscriber() : peer_key_;
     if (instance_ == InstanceDirectory::kNone || !websocket::is_upgrade(request)) {
       reply_.emplace();
       reply_->result(instance_ == InstanceDirectory::kNone ? http::status::not_found
@@ -290,10 +299,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void on_accept(beast::error_code ec) {
     if (ec) return end();
     upgraded_ = true;
-    server_->connection_upgraded(ip_, client_ip_);
+    server_->connection_upgraded(peer_key_, client_key_);
     server_->metrics.connections.fetch_add(1);
     server_->open.fetch_add(1);
-    if (server_->per_ip[client_ip_].sessions > server_->config.max_connections_per_ip) {
+    if (server_->per_ip[client_key_].sessions > server_->config.max_connections_per_ip) {
       kick(KickReason::too_many_connections);
     } else {
       reported_ = true;
@@ -337,8 +346,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
   void on_read_some(beast::error_code ec, size_t n) {
-    if (ec) return end();
-    if (close_reason_ != KickReason::none) {  // kicked while this read was under way
+    // Kicked while this read was under way: Beast's read fails once it answers a ping after our
+    // close frame shut the sending side. Closing now, with the peer's bytes unread, would reset
+    // the connection, and a reset makes the peer's kernel discard the Kick it has not read yet:
+    // drain instead, until the peer closes or the close deadline.
+    if (ec) return close_reason_ != KickReason::none ? drain() : end();
+    if (close_reason_ != KickReason::none) {
       drained_ += n;
       return read_next();
     }
@@ -518,7 +531,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     queue_.drop_unsent();  // a write in flight still owns its buffers until on_write
     close_socket();
     server_->sessions.erase(id_);
-    server_->connection_ended(ip_, client_ip_, upgraded_);
+    server_->connection_ended(peer_key_, client_key_, upgraded_);
     if (upgraded_) {
       server_->metrics.connections.fetch_sub(1);
       server_->open.fetch_sub(1);
@@ -544,8 +557,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::optional<http::request_parser<http::empty_body>> upgrade_;
   std::optional<http::response<http::string_body>> reply_;
   uint32_t instance_ = InstanceDirectory::kNone;
-  std::string ip_;         // the socket's peer
-  std::string client_ip_;  // the client: ip_, or X-Forwarded-For behind a trusted proxy
+  std::string ip_;          // the socket's peer
+  std::string peer_key_;    // its address_key: pending connections are counted under it
+  std::string client_key_;  // the client's: ip_'s, or X-Forwarded-For's behind a trusted proxy
   OutgoingQueue queue_;
   PingTracker pings_;
   int64_t slow_client_timeout_ns_ = seconds_to_ns(server_->config.slow_client_timeout_s);
@@ -586,18 +600,19 @@ void WebSocketServer::Impl::on_accepted(tcp::socket socket) {
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return;  // already gone
   std::string ip = endpoint.address().to_string();
-  AddressCount& count = per_ip[ip];
+  const std::string key = address_key(ip);
+  AddressCount& count = per_ip[key];
   std::atomic<uint64_t>* refused = nullptr;
   if (sessions.size() >= config.max_connections)
     refused = &metrics.refused_max_connections;
   else if (pending_total >= config.max_pending_connections)
     refused = &metrics.refused_pending_total;
   // A trusted proxy carries many clients' handshakes: only the total cap applies to it.
-  else if (count.pending >= config.max_pending_per_ip && !trusted_proxies.contains(ip))
+  else if (count.pending >= config.max_pending_per_ip && !trusted_proxies.contains(std::string_view(ip)))
     refused = &metrics.refused_pending_per_ip;
   if (refused != nullptr) {
     refused->fetch_add(1, std::memory_order_relaxed);
-    if (count.pending == 0 && count.sessions == 0) per_ip.erase(ip);
+    if (count.pending == 0 && count.sessions == 0) per_ip.erase(key);
     socket.close(ec);
     return;
   }

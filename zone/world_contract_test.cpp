@@ -373,6 +373,24 @@ TEST_F(LeasedZone, HelloWaitsWithoutAnEntityUntilTheClaimAnswers) {
   EXPECT_EQ(server->world().inventory(slot).gold, 50u);
 }
 
+// A Hello waiting for its claim is still the connection's one Hello: a second one (here for
+// another character) must not start a second claim, and an input before Welcome is refused.
+TEST_F(LeasedZone, SecondHelloOrAnInputWhileTheClaimWaitsIsAProtocolError) {
+  join(1, 7);
+  event(InboundEvent::Kind::message, 1, protocol::Hello{1, 1, ticket(8)});
+  ASSERT_EQ(taken<protocol::Kick>(1).size(), 1u);
+  EXPECT_EQ(taken<protocol::Kick>(1)[0].reason, KickReason::protocol_error);
+  EXPECT_EQ(service.claims.size(), 1u);
+  clear_outbox();
+  server->on_claim(granted(7), now());
+  EXPECT_TRUE(taken<protocol::Welcome>(1).empty());
+
+  join(2, 9);
+  event(InboundEvent::Kind::message, 2, protocol::PlayerInput{1, true, 0, 0, 0, 0});
+  ASSERT_EQ(taken<protocol::Kick>(2).size(), 1u);
+  EXPECT_EQ(taken<protocol::Kick>(2)[0].reason, KickReason::protocol_error);
+}
+
 TEST_F(LeasedZone, RefusedOrUnreachableClaimsKickWithTheNewReasons) {
   join(1, 7);
   join(2, 8);

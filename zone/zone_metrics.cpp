@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/process_metrics.hpp"
 #include "zone/limits.hpp"
 
 namespace omega::zone {
@@ -205,13 +206,14 @@ std::string ZoneMetrics::prometheus() const {
   out += "# HELP omega_zone_instance_players Players in one instance.\n";
   out += "# TYPE omega_zone_instance_players gauge\n";
   for (const InstanceStat& i : instances_)
-    out += "omega_zone_instance_players{zone=\"" + i.zone + "\",instance=\"" +
+    out += "omega_zone_instance_players{zone=\"" + i.zone + "\",instance_id=\"" +
            std::to_string(i.instance) + "\"} " + std::to_string(i.players) + "\n";
   out += "# HELP omega_zone_instance_capacity Player capacity of one instance.\n";
   out += "# TYPE omega_zone_instance_capacity gauge\n";
   for (const InstanceStat& i : instances_)
-    out += "omega_zone_instance_capacity{zone=\"" + i.zone + "\",instance=\"" +
+    out += "omega_zone_instance_capacity{zone=\"" + i.zone + "\",instance_id=\"" +
            std::to_string(i.instance) + "\"} " + std::to_string(i.capacity) + "\n";
+  out += common::process_metrics();
   return out;
 }
 

@@ -182,32 +182,51 @@ void ZoneServer::kick(Session& session, KickReason reason, const Now& now) {
   if (reason != KickReason::session_replaced) detach_player(session, now);
 }
 
+// The session rules of docs/PROTOCOL.md ("Session rules"): a connection says Hello once, then
+// waits for Welcome before its first PlayerInput; Heartbeats may come at any time (the network
+// thread answered pings already).
 void ZoneServer::on_message(Session& session, InboundEvent& event, const Now& now) {
   protocol::ClientMessage& message = event.message;
   const int64_t arrival_ns = event.arrival_ns;
   if (auto* hello = std::get_if<protocol::Hello>(&message)) {
-    if (session.welcomed) return kick(session, KickReason::protocol_error, now);
+    // Also while the first Hello waits for its lease claim: a second one would claim again.
+    if (session.hello_received) return kick(session, KickReason::protocol_error, now);
+    session.hello_received = true;
     return on_hello(session, *hello, event.ticket_signature_verified, now);
   }
-  if (auto* input = std::get_if<protocol::PlayerInput>(&message)) {
-    if (!session.welcomed) return kick(session, KickReason::protocol_error, now);
-    if (session.inputs.size() >= kMaxPendingInputsPerSession) {
-      // Within the rate limit this cannot happen in one tick; keep the newest intent.
-      session.inputs.back() = *input;
-      session.input_arrivals.back() = arrival_ns;
-      return;
-    }
-    session.inputs.push_back(*input);
-    session.input_arrivals.push_back(arrival_ns);
-    return;
-  }
+  if (auto* input = std::get_if<protocol::PlayerInput>(&message))
+    return on_input(session, *input, arrival_ns, now);
   if (auto* heartbeat = std::get_if<protocol::Heartbeat>(&message)) {
-    // Pings were answered by the network thread; a pong measures our RTT.
-    if (heartbeat->pong) {
+    // A pong measures our RTT; the zone pings only welcomed sessions, so an earlier pong
+    // answers nothing of ours.
+    if (heartbeat->pong && session.welcomed) {
       const uint32_t rtt = steady_ms(arrival_ns) - heartbeat->timestamp_ms;
       if (rtt <= kMaxPlausibleRttMs) metrics_.record_rtt(static_cast<double>(rtt));
     }
   }
+}
+
+// An input's seq must be newer (wrapping) than the previous one on this connection. WebSocket
+// over TCP neither reorders nor duplicates, so a seq that does not advance comes from a broken
+// or hostile client; applying it would move the acknowledged seq backwards. The first input
+// may carry any seq: numbering is the client's, and some clients continue it across
+// connections.
+void ZoneServer::on_input(Session& session, const protocol::PlayerInput& input, int64_t arrival_ns,
+                          const Now& now) {
+  if (!session.welcomed) return kick(session, KickReason::protocol_error, now);
+  if (session.any_input_received &&
+      !protocol::sequence_greater_than(input.seq, session.last_received_seq))
+    return kick(session, KickReason::protocol_error, now);
+  session.any_input_received = true;
+  session.last_received_seq = input.seq;
+  if (session.inputs.size() >= kMaxPendingInputsPerSession) {
+    // Within the rate limit this cannot happen in one tick; keep the newest intent.
+    session.inputs.back() = input;
+    session.input_arrivals.back() = arrival_ns;
+    return;
+  }
+  session.inputs.push_back(input);
+  session.input_arrivals.push_back(arrival_ns);
 }
 
 void ZoneServer::on_hello(Session& session, const protocol::Hello& hello,

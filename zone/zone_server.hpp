@@ -134,6 +134,8 @@ class ZoneServer {
   void on_message(Session& session, InboundEvent& event, const Now& now);
   void on_hello(Session& session, const protocol::Hello& hello, bool ticket_signature_verified,
                 const Now& now);
+  void on_input(Session& session, const protocol::PlayerInput& input, int64_t arrival_ns,
+                const Now& now);
   void kick(Session& session, protocol::KickReason reason, const Now& now);
   void detach_player(Session& session, const Now& now);
   void expire(const Now& now);

@@ -12,6 +12,7 @@ namespace omega::zone {
 
 struct ZoneServer::Session {
   ConnectionId connection = 0;
+  bool hello_received = false;  // a connection carries one Hello (a second is protocol_error)
   bool welcomed = false;
   bool closing = false;  // kicked; waiting for the transport's disconnect
   bool claim_pending = false;  // Hello accepted; waiting for the lease claim (no entity yet)
@@ -25,7 +26,9 @@ struct ZoneServer::Session {
   uint32_t snapshot_phase = 0;
   protocol::SnapshotEncoder encoder;
   ClientInterest interest;
-  uint16_t last_input_seq = 0;
+  uint16_t last_input_seq = 0;  // the last input applied (acknowledged in snapshots)
+  bool any_input_received = false;
+  uint16_t last_received_seq = 0;  // every later input must be newer (sequence_greater_than)
   bool ack_pending = false;       // an input was applied since the last snapshot
   int64_t oldest_unacked_ns = 0;  // arrival of the oldest input not acknowledged yet
   std::vector<protocol::PlayerInput> inputs;
@@ -33,13 +36,15 @@ struct ZoneServer::Session {
 
   void reset(ConnectionId id, int64_t now_ns) {
     connection = id;
-    welcomed = closing = claim_pending = frozen = false;
+    hello_received = welcomed = closing = claim_pending = frozen = false;
     version = 0;
     connected_ns = last_received_ns = next_ping_ns = now_ns;
     character_id = 0;
     slot = World::kNoSlot;
     interest.clear();
     last_input_seq = 0;
+    any_input_received = false;
+    last_received_seq = 0;
     ack_pending = false;
     oldest_unacked_ns = 0;
     inputs.clear();

@@ -167,8 +167,63 @@ TEST_F(ZoneFixture, ProtocolOrderViolations) {
   input(1, 1, true, 0);  // input before Hello
   EXPECT_EQ(kick_of(1), KickReason::protocol_error);
   EXPECT_NE(join(2, 5), 0u);
-  hello(2, ticket(5));  // a second Hello
+  hello(2, ticket(6));  // a second Hello, for another character
   EXPECT_EQ(kick_of(2), KickReason::protocol_error);
+  EXPECT_EQ(server->player_count(), 1u);
+}
+
+// Session rules (docs/PROTOCOL.md): before Hello only Heartbeats are allowed, and they do not
+// hold the connection open past the Hello timeout; a pong answers nothing before Welcome.
+TEST_F(ZoneFixture, HeartbeatsBeforeHelloAreAllowedButDoNotDelayTheHelloTimeout) {
+  connect(1);
+  event(InboundEvent::Kind::message, 1, protocol::Heartbeat{false, 5});
+  event(InboundEvent::Kind::message, 1, protocol::Heartbeat{true, 0});  // a pong out of nowhere
+  EXPECT_EQ(take()[1].closed, KickReason::none);
+  EXPECT_NE(metrics.prometheus().find("omega_zone_rtt_ms_count 0"), std::string::npos)
+      << "a pong before Welcome is not an RTT sample";
+  hello(1, ticket(5));
+  EXPECT_NE(welcome_entity(1), 0u);
+
+  // That heartbeats do not delay the hello timeout is the transport's part (it owns that
+  // timeout): ZoneHardening.AJoinStormKicksNoOneWhoseHelloWaitsForTheServer.
+}
+
+// PlayerInput.seq is a wrapping 16-bit sequence that must advance on a connection: a repeat
+// or a step back is a broken or hostile client (TCP neither reorders nor duplicates).
+TEST_F(ZoneFixture, InputSeqThatDoesNotAdvanceIsAProtocolError) {
+  join(1, 5);
+  input(1, 10, true, 0);
+  input(1, 12, true, 0);  // skipping numbers is fine
+  advance();
+  EXPECT_EQ(take()[1].closed, KickReason::none);
+  input(1, 12, true, 0);  // the same seq again
+  EXPECT_EQ(kick_of(1), KickReason::protocol_error);
+
+  join(2, 6);
+  input(2, 40'000, true, 0);  // the first input may carry any seq
+  input(2, 40'001, true, 0);
+  input(2, 39'999, true, 0);  // backwards
+  EXPECT_EQ(kick_of(2), KickReason::protocol_error);
+
+  join(3, 7);
+  input(3, 65'535, true, 0);
+  input(3, 0, true, 0);  // wraps: 0 follows 65535
+  input(3, 1, true, 0);
+  advance();
+  EXPECT_EQ(take()[3].closed, KickReason::none);
+  input(3, 65'535, true, 0);  // two behind after the wrap
+  EXPECT_EQ(kick_of(3), KickReason::protocol_error);
+}
+
+// A new connection is a new numbering: a reconnecting client may start again at 1.
+TEST_F(ZoneFixture, InputSeqStartsAfreshOnEveryConnection) {
+  join(1, 5);
+  input(1, 500, true, 0);
+  disconnect(1);
+  EXPECT_NE(join(2, 5), 0u);  // resumes the character
+  input(2, 1, true, 0);
+  advance();
+  EXPECT_EQ(take()[2].closed, KickReason::none);
 }
 
 // The hello timeout belongs to the transport (it can tell our own delay from the client's);

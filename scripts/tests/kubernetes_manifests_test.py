@@ -6,9 +6,10 @@ with a pinned tag, never `latest`; the Fleet's ports are TCP and clear of the SD
 API has its readiness/liveness paths, a policy/v1 PodDisruptionBudget and an autoscaling/v2
 HorizontalPodAutoscaler; no Secret is written inline.
 
-Every kubectl found is used: the one on PATH and Debian 12's kubernetes-client (kubectl 1.20,
-kustomize v2.0.3) when scripts/install-deps unpacked it beside a kubectl of another package
-(var/tools/kubernetes-client); both must render the same objects. Runs in about a second.
+Renders with the kubectl on PATH: Debian 12's kubernetes-client (kubectl 1.20, kustomize v2.0.3)
+from scripts/install-deps, or where another package owns /usr/bin/kubectl, that one (the
+manifests are written for kustomize v2.0.3 and render the same with newer ones). Runs in about
+a second.
 
 Debian's interpreter (/usr/bin/python3) on purpose: python3-yaml (install-deps) serves it.
 """
@@ -22,7 +23,6 @@ import yaml
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 KUSTOMIZE = os.path.join(ROOT, "deployment", "kubernetes")
 OVERLAYS = {"dev": "omega-dev", "prod": "omega"}  # overlay -> namespace
-DEBIAN_KUBECTL = os.path.join(ROOT, "var", "tools", "kubernetes-client", "usr", "bin", "kubectl")
 SIDECAR_PORTS = {8080, 9357, 9358}  # the Agones SDK sidecar's health, gRPC and REST ports
 # Environment variables that carry credentials: their values must come from a Secret.
 SENSITIVE_ENV = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|SEED|KEY|DATABASE_URL|REDIS_URL")
@@ -53,18 +53,17 @@ def read_images():
     return ours, dev_only
 
 
-def kubectls():
-    found = []
-    for candidate in ("kubectl", DEBIAN_KUBECTL):
-        try:
-            version = subprocess.run([candidate, "version", "--client"], capture_output=True,
-                                     text=True, timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if version.returncode == 0:
-            number = re.search(r"v(\d+\.\d+)", version.stdout)
-            found.append((candidate, "kubectl " + (number.group(1) if number else "?")))
-    return found
+def kubectl_version():
+    """The version of the kubectl on PATH ("kubectl 1.20"), or None without one."""
+    try:
+        version = subprocess.run(["kubectl", "version", "--client"], capture_output=True,
+                                 text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if version.returncode != 0:
+        return None
+    number = re.search(r"v(\d+\.\d+)", version.stdout)
+    return "kubectl " + (number.group(1) if number else "?")
 
 
 def render(kubectl, overlay):
@@ -235,26 +234,16 @@ def check_overlay(label, overlay, namespace, objects, ours, dev_only):
     check_network(label, objects)
 
 
-def canonical(objects):
-    return sorted(yaml.safe_dump(o, sort_keys=True) for o in objects)
-
-
 def main():
     ours, dev_only = read_images()
     check(ours, "images.txt names no image")
-    tools = kubectls()
-    if not check(tools, "no kubectl (scripts/install-deps installs kubernetes-client)"):
-        tools = []
-    for kubectl, version in tools:
-        print(f"rendering with {kubectl} ({version})")
-    for overlay, namespace in OVERLAYS.items():
-        renders = [(version, render(kubectl, overlay)) for kubectl, version in tools]
-        for version, objects in renders:
+    version = kubectl_version()
+    if check(version, "no kubectl on PATH (scripts/install-deps installs kubernetes-client)"):
+        print(f"rendering with kubectl ({version})")
+        for overlay, namespace in OVERLAYS.items():
+            objects = render("kubectl", overlay)
             if objects:
                 check_overlay(f"{overlay} ({version})", overlay, namespace, objects, ours, dev_only)
-        for version, objects in renders[1:]:
-            check(canonical(objects) == canonical(renders[0][1]),
-                  f"{overlay}: {version} renders other objects than {renders[0][0]}")
     for failure in failures:
         print("FAIL", failure)
     print(f"{passed} passed, {len(failures)} failed")
