@@ -210,7 +210,26 @@ def check_network(label, objects):
                  if closed_port in [q["port"] for q in r.get("ports", [])]]
         check(rules and all(r.get("from") for r in rules),
               f"{label}: {component}:{closed_port} is open to everyone")
-    check(by_kind(objects, "ConfigMap", "omega-prometheus-scrape"), f"{label}: no Prometheus scrape config")
+    check_scrape(label, objects)
+
+
+def check_scrape(label, objects):
+    """The scrape jobs are the ones the alerting rules name (deployment/prometheus/alerts.yml),
+    and the API's carries the service credential from a file (its /metrics refuses others)."""
+    config_maps = by_kind(objects, "ConfigMap", "omega-prometheus-scrape")
+    if not check(config_maps, f"{label}: no Prometheus scrape config"):
+        return
+    jobs = {}
+    for text in config_maps[0].get("data", {}).values():
+        for job in (yaml.safe_load(text) or {}).get("scrape_configs", []):
+            jobs[job["job_name"]] = job
+    check(set(jobs) == {"omega-api", "omega-zone"},
+          f"{label}: scrape jobs {sorted(jobs)}, not omega-api and omega-zone (the alerts' names)")
+    authorization = jobs.get("omega-api", {}).get("authorization", {})
+    check(authorization.get("credentials_file") and "credentials" not in authorization,
+          f"{label}: the omega-api scrape job has no credentials_file (/metrics wants the service token)")
+    check("authorization" not in jobs.get("omega-zone", {}),
+          f"{label}: the omega-zone scrape job sends the service token to the zones")
 
 
 def check_overlay(label, overlay, namespace, objects, ours, dev_only):
