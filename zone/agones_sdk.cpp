@@ -24,6 +24,14 @@ int64_t steady_ns() {
       .count();
 }
 
+// The sidecar's REST gateway: plain HTTP on the pod's loopback (tls stays off).
+common::HttpEndpoint sidecar_endpoint(uint16_t port) {
+  common::HttpEndpoint endpoint;
+  endpoint.host = "127.0.0.1";
+  endpoint.port = port;
+  return endpoint;
+}
+
 }  // namespace
 
 AgonesOccupancy agones_occupancy(const std::vector<InstanceSummary>& instances) {
@@ -38,7 +46,7 @@ AgonesOccupancy agones_occupancy(const std::vector<InstanceSummary>& instances) 
 
 struct AgonesSdk::Impl {
   Impl(uint16_t port, AgonesSettings settings, Snapshot snap, TickCount tick_count)
-      : sidecar{"127.0.0.1", port, ""},
+      : sidecar(sidecar_endpoint(port)),
         lifecycle(std::move(settings)),
         snapshot(std::move(snap)),
         ticks(std::move(tick_count)) {}
