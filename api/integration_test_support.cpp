@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "api/openapi_contract.hpp"
+
 namespace omega::api::testing {
 
 namespace {
@@ -185,7 +187,34 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
     line_start = line_end + 2;
   }
   result.body = response.substr(header_end + 4);
+  expect_conforms_to_spec(method, target, result);
   return result;
+}
+
+void expect_conforms_to_spec(const std::string& method, const std::string& target,
+                             const HttpResult& result) {
+  if (result.status == 0)
+    return;  // no answer at all: the test's own assertions say what it expected
+  // Loaded once; an unreadable spec fails every check rather than passing them.
+  static const std::unique_ptr<const OpenApiContract> contract =
+      []() -> std::unique_ptr<const OpenApiContract> {
+    try {
+      // `new` rather than make_unique: the contract is built in place, never moved.
+      return std::unique_ptr<const OpenApiContract>(
+          new OpenApiContract(OpenApiContract::load("docs/api/openapi.yaml")));
+    } catch (const std::exception& error) {
+      ADD_FAILURE() << "docs/api/openapi.yaml: " << error.what();
+      return nullptr;
+    }
+  }();
+  if (!contract) {
+    ADD_FAILURE() << method << " " << target << ": no spec to check the response against";
+    return;
+  }
+  for (const auto& problem :
+       contract->check(method, target, {result.status, result.headers, result.body}))
+    ADD_FAILURE() << "response differs from docs/api/openapi.yaml: " << problem
+                  << "\n  body: " << result.body.substr(0, 500);
 }
 
 TestApi::TestApi(const std::string& database_url, const std::string& redis_url,

@@ -1,6 +1,7 @@
 // Support for omega-api integration tests: throwaway PostgreSQL/Redis (shared by the suite
 // through the CTest fixture, or private to one test), a fresh database per test, the API
-// running in-process on a free port, and a minimal blocking HTTP client.
+// running in-process on a free port, and a minimal blocking HTTP client whose every answer is
+// checked against docs/api/openapi.yaml.
 // Test-only code; not thread-safe unless stated.
 #pragma once
 
@@ -61,10 +62,17 @@ struct HttpResult {
   nlohmann::json json() const;
 };
 
-// One request per connection (Connection: close). Thread-safe (no shared state).
+// One request per connection (Connection: close). Every answer is checked against
+// docs/api/openapi.yaml (expect_conforms_to_spec). Thread-safe (no shared state).
 HttpResult http_request(int port, const std::string& method, const std::string& target,
                         const std::string& body = "",
                         const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// Fails the running test (ADD_FAILURE, naming method, target, status and the part of the
+// spec) unless the response is one docs/api/openapi.yaml allows for `method target`: a
+// listed status, the headers it requires and a body valid for its schema. Thread-safe.
+void expect_conforms_to_spec(const std::string& method, const std::string& target,
+                             const HttpResult& result);
 
 // The API in-process on a free loopback port, migrated, with test credentials.
 class TestApi {

@@ -7,18 +7,6 @@ namespace omega::api {
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
-  std::size_t start = 1;  // paths start with '/'
-  while (start <= path.size()) {
-    const auto slash = path.find('/', start);
-    const auto end = slash == std::string_view::npos ? path.size() : slash;
-    segments.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
-
 bool is_parameter(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -26,13 +14,13 @@ bool is_parameter(std::string_view segment) {
 // True if `path` fits `pattern`; parameters are written to `params` only on success.
 bool path_matches(std::string_view pattern, std::string_view path,
                   std::map<std::string, std::string, std::less<>>& params) {
-  const auto pattern_segments = split_path(pattern);
-  const auto path_segments = split_path(path);
-  if (pattern_segments.size() != path_segments.size()) return false;
+  const auto pattern_segments = path_segments(pattern);
+  const auto actual_segments = path_segments(path);
+  if (pattern_segments.size() != actual_segments.size()) return false;
   std::map<std::string, std::string, std::less<>> found;
   for (std::size_t i = 0; i < pattern_segments.size(); ++i) {
     const auto expected = pattern_segments[i];
-    const auto actual = path_segments[i];
+    const auto actual = actual_segments[i];
     if (is_parameter(expected)) {
       if (actual.empty()) return false;
       found.emplace(std::string(expected.substr(1, expected.size() - 2)), std::string(actual));
@@ -45,6 +33,18 @@ bool path_matches(std::string_view pattern, std::string_view path,
 }
 
 }  // namespace
+
+std::vector<std::string_view> path_segments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const auto end = slash == std::string_view::npos ? path.size() : slash;
+    segments.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
 
 void Router::add(Method method, std::string pattern, Handler handler, FastHandler fast,
                  Access access) {

@@ -8,11 +8,15 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/http_types.hpp"
 
 namespace omega::api {
+
+// The '/'-separated segments of an absolute path: "/a/b" -> {"a", "b"}, "/a/" -> {"a", ""}.
+std::vector<std::string_view> path_segments(std::string_view path);
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 using FastHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;

@@ -37,10 +37,19 @@ TEST(ProcStat, ALineThatIsNotOneIsRefused) {
   EXPECT_FALSE(parse_proc_stat("1234 (x) S 1 1 1 0 -1 4 1 0 0 0 u 22 0 0 20 0 1 0 33 1 44").has_value());
 }
 
+double process_cpu_seconds() {
+  timespec used{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used);
+  return double(used.tv_sec) + double(used.tv_nsec) * 1e-9;
+}
+
 TEST(ProcessMetrics, ThisProcessIsDescribedInPrometheusTextFormat) {
-  const auto busy_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  // Spin until this process has used 80 ms of CPU by the kernel's own clock (not wall time:
+  // on a busy machine 100 ms of wall time may be a few ms of CPU), at most 30 s.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   volatile uint64_t spin = 0;
-  while (std::chrono::steady_clock::now() < busy_until) spin = spin + 1;
+  while (process_cpu_seconds() < 0.08 && std::chrono::steady_clock::now() < give_up)
+    for (int i = 0; i < 100000; ++i) spin = spin + 1;
   const std::string body = process_metrics();
   EXPECT_NE(body.find("# TYPE process_cpu_seconds_total counter\n"), std::string::npos) << body;
   EXPECT_GE(sample(body, "process_cpu_seconds_total"), 0.05) << body;
