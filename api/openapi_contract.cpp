@@ -126,9 +126,7 @@ std::optional<std::string> OpenApiContract::path_template(std::string_view targe
     int literals = 0;
     bool fits = true;
     for (std::size_t i = 0; i < expected.size() && fits; ++i) {
-      const bool parameter =
-          expected[i].size() > 2 && expected[i].front() == '{' && expected[i].back() == '}';
-      if (parameter) {
+      if (is_path_parameter(expected[i])) {
         fits = !actual[i].empty();
       } else {
         fits = expected[i] == actual[i];

@@ -7,10 +7,6 @@ namespace omega::api {
 
 namespace {
 
-bool is_parameter(std::string_view segment) {
-  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
-}
-
 // True if `path` fits `pattern`; parameters are written to `params` only on success.
 bool path_matches(std::string_view pattern, std::string_view path,
                   std::map<std::string, std::string, std::less<>>& params) {
@@ -21,7 +17,7 @@ bool path_matches(std::string_view pattern, std::string_view path,
   for (std::size_t i = 0; i < pattern_segments.size(); ++i) {
     const auto expected = pattern_segments[i];
     const auto actual = actual_segments[i];
-    if (is_parameter(expected)) {
+    if (is_path_parameter(expected)) {
       if (actual.empty()) return false;
       found.emplace(std::string(expected.substr(1, expected.size() - 2)), std::string(actual));
     } else if (expected != actual) {
@@ -44,6 +40,10 @@ std::vector<std::string_view> path_segments(std::string_view path) {
     start = end + 1;
   }
   return segments;
+}
+
+bool is_path_parameter(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
 void Router::add(Method method, std::string pattern, Handler handler, FastHandler fast,

@@ -18,6 +18,9 @@ namespace omega::api {
 // The '/'-separated segments of an absolute path: "/a/b" -> {"a", "b"}, "/a/" -> {"a", ""}.
 std::vector<std::string_view> path_segments(std::string_view path);
 
+// True for a path template's parameter segment: "{name}".
+bool is_path_parameter(std::string_view segment);
+
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 using FastHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
