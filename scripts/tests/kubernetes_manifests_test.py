@@ -85,13 +85,18 @@ def pod_spec(obj):
     return None
 
 
-def image_parts(image):
+def image_parts(image, allowed):
+    """(the allowed repository the image is, or its whole name; its tag). A registry in front
+    (newName "registry.example.com/omega-realm/api") is still the repository omega-realm/api."""
     name, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "")
-    return name.rsplit("/", 1)[-1], tag
+    for repository in allowed:
+        if name == repository or name.endswith("/" + repository):
+            return repository, tag
+    return name, tag
 
 
 def check_container(where, container, pod, kind, ours, allowed, tags):
-    repository, tag = image_parts(container.get("image", ""))
+    repository, tag = image_parts(container.get("image", ""), allowed)
     check(repository in allowed, f"{where}: image {container.get('image')} is not one of {sorted(allowed)}")
     check(tag and tag != "latest", f"{where}: image {container.get('image')} has no pinned tag")
     if repository in ours:
