@@ -3,9 +3,12 @@
 // Tests only.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -73,5 +76,36 @@ inline double metric(const ZoneProcess& zone, const std::string& series) {
   if (at == std::string::npos) return -1;
   return std::stod(body.substr(at + key.size()));
 }
+
+// Waits until `done()` or `timeout_s`; true when done.
+template <class Done>
+bool wait_for(double timeout_s, Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+// A swarm playing on a thread of its own (its window long) until finish().
+struct BackgroundBots {
+  explicit BackgroundBots(SwarmConfig swarm) : config(std::move(swarm)) {
+    config.stop_flag = &stop;
+    thread = std::thread([this] { report = run_swarm(config); });
+  }
+  ~BackgroundBots() {
+    if (thread.joinable()) finish();
+  }
+  SwarmReport finish() {
+    stop = true;
+    thread.join();
+    return report;
+  }
+  std::atomic<bool> stop{false};
+  SwarmConfig config;
+  SwarmReport report;
+  std::thread thread;
+};
 
 }  // namespace omega::bots::testing

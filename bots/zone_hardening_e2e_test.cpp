@@ -17,28 +17,19 @@ namespace omega::bots {
 namespace {
 
 using protocol::KickReason;
+using testing::BackgroundBots;
 using testing::kSlowdown;
 using testing::metric;
 using testing::RawWsClient;
 using testing::start_zone;
 using testing::swarm_config;
+using testing::wait_for;
 using testing::zone_env;
 using testing::ZoneProcess;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// Waits until `done()` or `timeout_s`; true when done.
-template <class Done>
-bool wait_for(double timeout_s, Done done) {
-  const auto start = Clock::now();
-  while (seconds_since(start) < timeout_s) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
 }
 
 double kicks(const ZoneProcess& zone, const char* reason) {
@@ -69,24 +60,6 @@ bool welcomed(const RawWsClient& client) {
   return false;
 }
 
-// Honest bots wandering beside the attackers until stopped.
-struct BackgroundBots {
-  BackgroundBots(const ZoneProcess& zone, size_t count) {
-    config = swarm_config(zone, "open", count, 600.0);
-    config.stop_flag = &stop;
-    thread = std::thread([this] { report = run_swarm(config); });
-  }
-  SwarmReport finish() {
-    stop = true;
-    thread.join();
-    return report;
-  }
-  std::atomic<bool> stop{false};
-  SwarmConfig config;
-  SwarmReport report;
-  std::thread thread;
-};
-
 // Item 1, the crash: clients that stop reading (tiny receive window) and send bursts of 20
 // Heartbeat pings a second, within the allowed rate. Their pongs once went into the outgoing
 // ring without the size check; the slow_client kick then walked an overrun ring (SIGSEGV) and
@@ -101,7 +74,7 @@ TEST(ZoneHardening, BackedUpClientsSendingPingBurstsAreDroppedAndTheZoneLivesOn)
   auto zone = start_zone(env);
   ASSERT_NE(zone, nullptr);
   constexpr size_t kBots = 100;
-  BackgroundBots bots(*zone, kBots);
+  BackgroundBots bots(swarm_config(*zone, "open", kBots, 600.0));
   ASSERT_TRUE(
       wait_for(10 * kSlowdown, [&] { return metric(*zone, "omega_zone_players") >= kBots; }));
 
@@ -137,7 +110,7 @@ TEST(ZoneHardening, BackedUpClientsSendingPingBurstsAreDroppedAndTheZoneLivesOn)
 TEST(ZoneHardening, AClientThatStopsReadingIsKickedWithinTheSlowClientTimeout) {
   auto zone = start_zone(zone_env("open:32"));
   ASSERT_NE(zone, nullptr);
-  BackgroundBots bots(*zone, 4);
+  BackgroundBots bots(swarm_config(*zone, "open", 4, 600.0));
   RawWsClient reader;  // reads the Welcome, then nothing more
   ASSERT_TRUE(join_raw(reader, *zone, 500));
   ASSERT_TRUE(wait_for(10 * kSlowdown, [&] {

@@ -332,10 +332,11 @@ HttpResponse http_call(const HttpEndpoint& endpoint, const HttpRequest& request)
   std::string wire = request.method + " " + endpoint.prefix + request.target + " HTTP/1.1\r\n";
   wire += "Host: " + (v6 ? "[" + endpoint.host + "]" : endpoint.host) +
           (default_port ? "" : ":" + std::to_string(endpoint.port)) + "\r\n";
-  wire += "User-Agent: omega-bots\r\nAccept: application/json\r\nConnection: close\r\n";
+  wire += "User-Agent: omega\r\nAccept: application/json\r\nConnection: close\r\n";
   for (const auto& [name, value] : request.headers) wire += name + ": " + value + "\r\n";
   if (!request.body.empty()) wire += "Content-Type: application/json\r\n";
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT")
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH")
     wire += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
   wire += "\r\n";
   wire += request.body;

@@ -1,6 +1,14 @@
 #include "common/http_client.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
 
 namespace omega::common {
 namespace {
@@ -72,6 +80,54 @@ TEST(HttpClient, RefusesAnUnreadableCaFile) {
   const HttpResponse r = http_get(endpoint, "/healthz");
   EXPECT_EQ(r.status, 0);
   EXPECT_FALSE(r.error.empty());
+}
+
+// The zone's Agones SDK client sends its Counter updates as PATCH with a JSON body: the
+// request carries the method, the body and its length, and the reply is read.
+TEST(HttpClient, SendsAPatchWithItsBody) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const uint16_t port = ntohs(address.sin_port);
+
+  std::string received;
+  std::thread server([&] {
+    const int peer = ::accept(listener, nullptr, nullptr);
+    if (peer < 0) return;
+    char buffer[4096];
+    // Headers, then the body: the request is complete once Content-Length bytes followed them.
+    for (;;) {
+      const ssize_t n = ::read(peer, buffer, sizeof buffer);
+      if (n <= 0) break;
+      received.append(buffer, size_t(n));
+      const size_t end = received.find("\r\n\r\n");
+      if (end != std::string::npos && received.size() >= end + 4 + 2) break;
+    }
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+    (void)!::write(peer, reply.data(), reply.size());
+    ::close(peer);
+  });
+
+  HttpRequest request;
+  request.method = "PATCH";
+  request.target = "/v1beta1/counters/players";
+  request.body = "{}";
+  request.timeout_s = 5.0;
+  const HttpResponse r =
+      http_call(*parse_http_url("http://127.0.0.1:" + std::to_string(port)), request);
+  server.join();
+  ::close(listener);
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.body, "{}");
+  EXPECT_EQ(received.rfind("PATCH /v1beta1/counters/players HTTP/1.1\r\n", 0), 0u) << received;
+  EXPECT_NE(received.find("Content-Length: 2\r\n"), std::string::npos) << received;
+  EXPECT_NE(received.find("\r\n\r\n{}"), std::string::npos) << received;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "zone/config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -344,6 +345,8 @@ const std::vector<Option>& options() {
            -> std::
                string {
                  c.open.clear();
+                 c.open_none = v == "none";
+                 if (c.open_none) return "";
                  for (const std::string& item : split_list(v)) {
                    const size_t colon = item.find(':');
                    uint32_t instance = 0;
@@ -363,6 +366,27 @@ const std::vector<Option>& options() {
                                                      c.world_file = v;
                                                      return "";
                                                    }},
+      {"agones_sdk_http_port",
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_unsigned(v, c.agones_sdk_http_port, 0, 65535); }},
+      {"agones_health_interval_s",
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.agones_health_interval_s, 0.05, 60); }},
+      {"agones_update_interval_s",
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.agones_update_interval_s, 0.01, 60); }},
+      {"agones_player_capacity",
+       [](ZoneConfig& c,
+          const std::string&
+              v) { return parse_unsigned(v, c.agones_player_capacity, 1, 10000000); }},
+      {"agones_instance_capacity",
+       [](ZoneConfig& c,
+          const std::string&
+              v) { return parse_unsigned(v, c.agones_instance_capacity, 1, 1000000); }},
+      {"agones_ready_after_empty_s",
+       [](ZoneConfig& c,
+          const std::string&
+              v) { return parse_double(v, c.agones_ready_after_empty_s, 0, 86400); }},
       {"activation_radius",
        [](ZoneConfig& c,
           const std::string& v) { return parse_float(v, c.activation_radius, 1, 1024); }},
@@ -403,11 +427,25 @@ void check_consistency(ZoneConfig& c, bool key_set, std::vector<std::string>& er
     errors.push_back("service_token: required when api_url is set (OMEGA_ZONE_SERVICE_TOKEN)");
   if (c.snapshot_hz > c.tick_hz)
     errors.push_back("snapshot_hz: must not exceed tick_hz (" + std::to_string(c.tick_hz) + ")");
+  if (c.open_none && c.hosts.empty())
+    errors.push_back("open: 'none' needs hosts (the zones opened on request)");
+  if (c.on_agones()) {
+    // The Agones sidecar shares the pod's network namespace and listens on these.
+    const uint16_t reserved[] = {kAgonesSidecarHealthPort, kAgonesSdkGrpcPort, kAgonesSdkHttpPort,
+                                 c.agones_sdk_http_port};
+    for (const auto& [key, port] : {std::pair<const char*, uint16_t>{"port", c.port},
+                                    std::pair<const char*, uint16_t>{"http_port", c.http_port}})
+      if (std::find(std::begin(reserved), std::end(reserved), port) != std::end(reserved))
+        errors.push_back(
+            std::string(key) + ": " + std::to_string(port) +
+            " is the Agones SDK sidecar's (8080, 9357, 9358 and the SDK port are taken)");
+  }
 }
 
 }  // namespace
 
 std::vector<std::pair<std::string, uint32_t>> ZoneConfig::startup_instances() const {
+  if (open_none) return {};
   if (!open.empty()) return open;
   return {{zone_name(), instance_id}};
 }
@@ -473,6 +511,11 @@ ZoneConfigResult load_zone_config(const std::string& toml_path, const EnvLookup&
     if (std::string_view(option.key) == "ticket_public_key") key_set = true;
   }
 
+  // Agones sets this one in every game server container; it wins over the file.
+  if (std::optional<std::string> port = env(kAgonesSdkHttpPortVariable)) {
+    std::string error = parse_unsigned(*port, config.agones_sdk_http_port, 1, 65535);
+    if (!error.empty()) errors.push_back(std::string(kAgonesSdkHttpPortVariable) + ": " + error);
+  }
   check_consistency(config, key_set, errors);
   if (!errors.empty()) {
     std::string joined;

@@ -22,6 +22,13 @@ namespace omega::zone {
 
 enum class SpawnMode : uint8_t { point, random };
 
+// Agones: the variable its controller sets in every game server container, and the ports its
+// SDK sidecar takes in the pod (its own health port, gRPC, REST); no zone port may use them.
+inline constexpr const char* kAgonesSdkHttpPortVariable = "AGONES_SDK_HTTP_PORT";
+inline constexpr uint16_t kAgonesSidecarHealthPort = 8080;
+inline constexpr uint16_t kAgonesSdkGrpcPort = 9357;
+inline constexpr uint16_t kAgonesSdkHttpPort = 9358;
+
 struct ZoneConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8081;                         // WebSocket; 0 = any free port
@@ -87,12 +94,26 @@ struct ZoneConfig {
   std::string control_url;
   std::vector<std::string> hosts;  // zones this process may open (plus those in `open`)
   std::vector<std::pair<std::string, uint32_t>> open;  // instances opened at start
+  bool open_none = false;  // `open = none`: nothing at start (fleets: all on demand)
   double checkpoint_interval_s = 10.0;
   std::string world_file = "content/world.json";
 
-  // `open`, or the map's zone and instance_id when `open` is empty (standalone default).
+  // Agones (docs/OPERATIONS.md "Agones"): the SDK sidecar's REST port, from the variable Agones
+  // sets in every game server container (AGONES_SDK_HTTP_PORT); 0 = not on Agones.
+  uint16_t agones_sdk_http_port = 0;
+  double agones_health_interval_s = 2.0;   // POST /health this often (well inside the period)
+  double agones_update_interval_s = 1.0;   // at most one update per counter or label this often
+  uint32_t agones_player_capacity = 2000;  // the `players` Counter's capacity
+  uint32_t agones_instance_capacity = 64;  // the `instances` Counter's capacity
+  // An Allocated server without players this long marks itself Ready again, so the fleet may
+  // scale it down; 0 = it stays Allocated until it shuts down.
+  double agones_ready_after_empty_s = 60.0;
+
+  // `open`, or the map's zone and instance_id when `open` is empty (standalone default), or
+  // nothing with `open = none`.
   std::vector<std::pair<std::string, uint32_t>> startup_instances() const;
   bool standalone() const { return api_url.empty(); }
+  bool on_agones() const { return agones_sdk_http_port != 0; }
 
   // The zone name tickets must carry: the map name, or "open" for an open:W field.
   std::string zone_name() const;

@@ -140,5 +140,53 @@ TEST(ZoneConfig, SnapshotRateCannotExceedTickRate) {
   EXPECT_NE(result.error.find("snapshot_hz"), std::string::npos);
 }
 
+TEST(ZoneConfig, AgonesIsOnWhenItsSdkPortVariableIsSet) {
+  auto off = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey}}));
+  ASSERT_TRUE(off.ok()) << off.error;
+  EXPECT_FALSE(off.config->on_agones());
+
+  auto on = load_zone_config("",
+                             env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                     {"AGONES_SDK_HTTP_PORT", "9358"},
+                                     {"OMEGA_ZONE_AGONES_HEALTH_INTERVAL_S", "0.5"},
+                                     {"OMEGA_ZONE_AGONES_PLAYER_CAPACITY", "800"}}),
+                             std::string("agones_sdk_http_port = 1234\n"));
+  ASSERT_TRUE(on.ok()) << on.error;
+  EXPECT_TRUE(on.config->on_agones());
+  EXPECT_EQ(on.config->agones_sdk_http_port, 9358);  // Agones' own variable wins
+  EXPECT_EQ(on.config->agones_health_interval_s, 0.5);
+  EXPECT_EQ(on.config->agones_player_capacity, 800u);
+  EXPECT_EQ(on.config->agones_instance_capacity, 64u);
+}
+
+TEST(ZoneConfig, GamePortsStayOffTheAgonesSidecarsPorts) {
+  for (const char* port : {"8080", "9357", "9358", "7000"}) {
+    auto result = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                               {"AGONES_SDK_HTTP_PORT", "7000"},
+                                               {"OMEGA_ZONE_HTTP_PORT", port}}));
+    ASSERT_FALSE(result.ok()) << port;
+    EXPECT_NE(result.error.find("http_port: " + std::string(port)), std::string::npos)
+        << result.error;
+  }
+  // Off Agones nothing else listens in the process's network namespace.
+  EXPECT_TRUE(load_zone_config(
+                  "", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey}, {"OMEGA_ZONE_PORT", "8080"}}))
+                  .ok());
+}
+
+TEST(ZoneConfig, OpenNoneStartsWithoutInstancesAndNeedsHosts) {
+  auto result = load_zone_config("", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey},
+                                             {"OMEGA_ZONE_OPEN", "none"},
+                                             {"OMEGA_ZONE_HOSTS", "hub_city_1,forest"},
+                                             {"OMEGA_ZONE_CONTROL_URL", "http://10.0.0.7:9081/"}}));
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_TRUE(result.config->startup_instances().empty());
+  EXPECT_EQ(result.config->control_url, "http://10.0.0.7:9081");
+  auto alone = load_zone_config(
+      "", env_of({{"OMEGA_ZONE_TICKET_PUBLIC_KEY", kKey}, {"OMEGA_ZONE_OPEN", "none"}}));
+  ASSERT_FALSE(alone.ok());
+  EXPECT_NE(alone.error.find("needs hosts"), std::string::npos) << alone.error;
+}
+
 }  // namespace
 }  // namespace omega::zone

@@ -2,9 +2,10 @@
 //
 // Threads: the network thread (WebSocket + HTTP side port on one io_context), the simulation
 // thread (TickLoop over every open instance), with an API configured the API client's worker
-// and the Redis registrar/subscriber, and the main thread, which only waits for SIGTERM/SIGINT
-// and then runs the shutdown sequence: stop accepting, Kick{shutting_down} to everyone,
-// checkpoint (release), let the releases reach the API, unregister, exit 0.
+// and the Redis registrar/subscriber, on Agones the SDK worker, and the main thread, which only
+// waits for SIGTERM/SIGINT and then runs the shutdown sequence: stop accepting,
+// Kick{shutting_down} to everyone, checkpoint (release), let the releases reach the API,
+// unregister, on Agones POST /shutdown, exit 0.
 #include <utility>  // Boost 1.74's Asio misses this include
 
 #include <pthread.h>
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <optional>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -26,6 +28,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/http_client.hpp"
+#include "zone/agones_sdk.hpp"
 #include "zone/api_client.hpp"
 #include "zone/checkpoint.hpp"
 #include "zone/config.hpp"
@@ -131,6 +134,34 @@ uint32_t connection_budget(uint32_t configured) {
   return budget;
 }
 
+// On Agones the SDK sidecar may answer long after the zone is up (it starts beside it, in no
+// set order). Waits for the GameServer while watching for SIGTERM/SIGINT: nullopt = a signal.
+std::optional<GameServerInfo> wait_for_game_server(AgonesSdk& agones, const sigset_t& signals) {
+  for (;;) {
+    if (auto game_server = agones.wait_for_game_server(std::chrono::milliseconds(100)))
+      return game_server;
+    const timespec no_wait{0, 0};
+    if (sigtimedwait(&signals, nullptr, &no_wait) > 0) return std::nullopt;
+  }
+}
+
+std::unique_ptr<AgonesSdk> make_agones(const ZoneConfig& config, const InstanceHost& host,
+                                       const ZoneMetrics& metrics) {
+  AgonesSettings settings;
+  settings.health_interval_s = config.agones_health_interval_s;
+  settings.update_interval_s = config.agones_update_interval_s;
+  settings.player_capacity = config.agones_player_capacity;
+  settings.instance_capacity = config.agones_instance_capacity;
+  settings.ready_after_empty_s = config.agones_ready_after_empty_s;
+  settings.zones = host.hosted_zones();
+  return std::make_unique<AgonesSdk>(
+      config.agones_sdk_http_port, settings, [&host] { return host.summaries(); },
+      [&metrics] { return metrics.ticks.load(); });
+}
+
+// After the drain, the sidecar gets this long to take POST /shutdown.
+constexpr double kAgonesShutdownTimeoutSeconds = 3.0;
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -219,17 +250,38 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // On Agones, players reach the zone at its node's address and host port, which only the
+  // GameServer knows; its name is the process id (unique in the fleet, unlike host:port).
+  std::string process_id = config.process_id;
+  std::unique_ptr<AgonesSdk> agones;
+  if (config.on_agones()) {
+    agones = make_agones(config, host, metrics);
+    agones->start();
+    const std::optional<GameServerInfo> game_server = wait_for_game_server(*agones, signals);
+    if (!game_server) {
+      spdlog::info("signal before the Agones sidecar answered: exiting");
+      agones->shutdown(kAgonesShutdownTimeoutSeconds);
+      return 0;
+    }
+    const std::string advertised = advertised_ws_url(*game_server);
+    if (config.public_ws_url.empty() && !advertised.empty())
+      ws_base = advertised;
+    else if (config.public_ws_url.empty())
+      spdlog::warn("agones: GameServer {} has no address or ports yet: advertising {}",
+                   game_server->name, ws_base);
+    if (process_id.empty()) process_id = game_server->name;
+  }
+  if (process_id.empty()) process_id = "zone-" + config.host + "-" + std::to_string(ws_port);
+  const std::string control_url = config.control_url.empty()
+                                      ? "http://" + config.host + ":" + std::to_string(http_port)
+                                      : config.control_url;
   if (!config.redis_url.empty()) {
     RegistrySettings settings;
     settings.redis_url = config.redis_url;
     settings.prefix = config.redis_prefix;
-    settings.process_id = config.process_id.empty()
-                              ? "zone-" + config.host + "-" + std::to_string(ws_port)
-                              : config.process_id;
+    settings.process_id = process_id;
     settings.ws_url = ws_base;
-    settings.control_url = config.control_url.empty()
-                               ? "http://" + config.host + ":" + std::to_string(http_port)
-                               : config.control_url;
+    settings.control_url = control_url;
     settings.zones = host.hosted_zones();
     registry = std::make_unique<RedisRegistry>(
         settings, [&host] { return host.summaries(); }, api ? &results : nullptr);
@@ -252,10 +304,13 @@ int main(int argc, char** argv) {
                host.instance_count(), config.host, ws_port, http_port, config.tick_hz,
                config.snapshot_hz,
                config.standalone() ? "standalone (no API)" : "API " + config.api_url);
+  spdlog::info("process {}: players at {}, control at {}", process_id, ws_base, control_url);
+  if (agones) agones->allow_ready();
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   spdlog::info("signal {}: shutting down", signal_number);
+  if (agones) agones->begin_drain();
 
   websocket.stop_accepting();
   loop.request_stop();
@@ -270,6 +325,8 @@ int main(int argc, char** argv) {
   while (websocket.open_connections() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   websocket.close_all();
+  // Last: the GameServer goes to Shutdown only once every player has been released.
+  if (agones) agones->shutdown(kAgonesShutdownTimeoutSeconds);
   http.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   work.reset();
