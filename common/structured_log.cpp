@@ -40,20 +40,27 @@ bool is_bare_word(const std::string& text) {
   return true;
 }
 
+bool is_fixed_key(std::string_view key) {
+  return key == "ts" || key == "level" || key == "service" || key == "msg" || key == "request_id";
+}
+
 class JsonFormatter final : public spdlog::formatter {
  public:
   explicit JsonFormatter(std::string service) : service_(std::move(service)) {}
 
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    nlohmann::json line = nlohmann::json::object();
-    if (event_fields != nullptr && event_fields->is_object()) line = *event_fields;
+    // Ordered: the fixed keys first, as a person reading the raw log expects them.
+    nlohmann::ordered_json line = nlohmann::ordered_json::object();
     line["ts"] = utc_timestamp(msg.time);
     const auto level = spdlog::level::to_string_view(msg.level);
     line["level"] = std::string(level.data(), level.size());
     line["service"] = service_;
     line["msg"] = std::string(msg.payload.data(), msg.payload.size());
     if (!request_id_of_thread.empty()) line["request_id"] = request_id_of_thread;
-    const auto text = to_json_text(line);
+    if (event_fields != nullptr && event_fields->is_object())
+      for (const auto& [key, value] : event_fields->items())
+        if (!is_fixed_key(key)) line[key] = value;  // a field cannot forge a fixed key
+    const auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     dest.append(text.data(), text.data() + text.size());
     dest.push_back('\n');
   }
@@ -117,9 +124,13 @@ void configure_logging(const std::string& service, LogFormat format) {
 RequestIdScope::RequestIdScope(std::string request_id)
     : previous_(std::exchange(request_id_of_thread, std::move(request_id))) {}
 
-RequestIdScope::~RequestIdScope() { request_id_of_thread = std::move(previous_); }
+RequestIdScope::~RequestIdScope() {
+  request_id_of_thread = std::move(previous_);
+}
 
-const std::string& current_request_id() { return request_id_of_thread; }
+const std::string& current_request_id() {
+  return request_id_of_thread;
+}
 
 void log_event(spdlog::level::level_enum level, std::string_view event,
                const nlohmann::json& fields) {

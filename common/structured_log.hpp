@@ -50,8 +50,9 @@ class RequestIdScope {
 const std::string& current_request_id();
 
 // Logs `event` as the message with `fields` (a JSON object) as top-level keys of the JSON
-// line, or key=value after the message in text. A field named like a fixed key (ts, level,
-// service, msg, request_id) is overridden by it. Nothing is built when `level` is filtered.
+// line, or key=value after the message in text. A field named like a fixed key of the JSON
+// line (ts, level, service, msg, request_id) is left out of it, even when the line has no
+// request id. Nothing is built when `level` is filtered.
 void log_event(spdlog::level::level_enum level, std::string_view event,
                const nlohmann::json& fields);
 

@@ -99,6 +99,15 @@ TEST(StructuredLog, EventFieldsAreTopLevelKeysAndCannotForgeFixedOnes) {
   EXPECT_EQ(line["level"], "info");
 }
 
+TEST(StructuredLog, JsonKeysStartWithTheFixedOnesAndNoFieldForgesARequestId) {
+  CapturedLog log(LogFormat::json);
+  log_event(spdlog::level::info, "sale", {{"aaa", 1}, {"request_id", "forged"}});
+  const auto text = log.text();
+  EXPECT_EQ(text.rfind("{\"ts\":", 0), 0u) << text;
+  EXPECT_LT(text.find("\"msg\":"), text.find("\"aaa\":")) << text;
+  EXPECT_FALSE(log.only_json_line().contains("request_id"));
+}
+
 TEST(StructuredLog, EventFieldsDoNotLeakIntoTheNextLine) {
   CapturedLog log(LogFormat::json);
   log_event(spdlog::level::info, "trade", {{"price", 10}});
