@@ -1,11 +1,16 @@
 #include "api/application.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include "api/errors.hpp"
 #include "api/migrations.hpp"
 #include "common/process_metrics.hpp"
+#include "common/structured_log.hpp"
 
 namespace omega::api {
 
@@ -23,6 +28,29 @@ HttpResponse from_api_error(const ApiError& error) {
   auto response = error_response(error.status(), error.code(), error.what());
   if (!error.header_name.empty()) response.headers.emplace_back(error.header_name, error.header_value);
   return response;
+}
+
+// A caller's X-Request-Id (a proxy's, a client's retry) is kept when it is one log line can
+// carry safely: bounded, and no characters a log reader or shipper would have to escape.
+constexpr std::size_t kMaxRequestIdLength = 64;
+// 16 random bytes, hex: unique enough to find one request among all replicas' logs.
+constexpr std::size_t kGeneratedRequestIdBytes = 16;
+
+bool is_sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  return std::all_of(id.begin(), id.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+std::string request_id_for(const HttpRequest& request) {
+  if (const auto given = request.header("x-request-id"); given && is_sane_request_id(*given))
+    return std::string(*given);
+  unsigned char bytes[kGeneratedRequestIdBytes];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[2 * kGeneratedRequestIdBytes + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  return hex;
 }
 
 HttpResponse unavailable(const std::string& message) {
@@ -161,6 +189,9 @@ HttpResponse Application::content(const HttpRequest& request) const {
 
 void Application::handle(HttpRequest request, std::function<void(HttpResponse)> respond) {
   const auto started = std::chrono::steady_clock::now();
+  request.request_id = request_id_for(request);
+  // Every line logged while this request is handled carries its id (here and on the worker).
+  const common::RequestIdScope request_scope(request.request_id);
   auto match = router_.match(request);
   if (!match.route) {
     finish(nullptr, request, match.error, started);
@@ -193,6 +224,7 @@ void Application::handle(HttpRequest request, std::function<void(HttpResponse)> 
   auto shared_respond = std::make_shared<std::function<void(HttpResponse)>>(std::move(respond));
   auto shared_request = std::make_shared<HttpRequest>(std::move(request));
   const bool queued = workers_.post([this, route, shared_request, shared_respond, started] {
+    const common::RequestIdScope worker_scope(shared_request->request_id);
     auto response = run_handler(*route, *shared_request);
     finish(route, *shared_request, response, started);
     --in_flight_;
@@ -242,6 +274,7 @@ HttpResponse Application::run_handler(const Route& route, const HttpRequest& req
 void Application::finish(const Route* route, const HttpRequest& request, HttpResponse& response,
                          std::chrono::steady_clock::time_point started) {
   static const std::string kUnmatched = "unmatched";
+  response.headers.emplace_back("X-Request-Id", request.request_id);
   metrics_.record(method_name(request.method), route ? route->pattern : kUnmatched, response.status,
                   std::chrono::steady_clock::now() - started);
 }

@@ -107,5 +107,29 @@ TEST(ApiApplication, OnlyTheseRoutesAreOpenToAnonymousCallers) {
   EXPECT_EQ(anonymous, expected);
 }
 
+std::string request_id_answered(Application& application, const std::string& given) {
+  HttpRequest request;
+  request.path = "/healthz";
+  if (!given.empty()) request.headers = {{"x-request-id", given}};
+  const auto response = dispatch(application, request);
+  for (const auto& [name, value] : response.headers)
+    if (name == "X-Request-Id") return value;
+  return "(none)";
+}
+
+TEST(ApiApplication, ASaneRequestIdIsEchoedAndAnyOtherIsReplacedByAFreshOne) {
+  Application application(offline_config());
+  EXPECT_EQ(request_id_answered(application, "edge-7.a_B-9"), "edge-7.a_B-9");
+  EXPECT_EQ(request_id_answered(application, std::string(64, 'x')), std::string(64, 'x'));
+  for (const std::string& bad : {std::string(), std::string("has space"), std::string("a\nb"),
+                                 std::string("semi;colon"), std::string(65, 'x')}) {
+    const auto made = request_id_answered(application, bad);
+    EXPECT_NE(made, bad);
+    EXPECT_EQ(made.size(), 32u) << made;
+    EXPECT_EQ(made.find_first_not_of("0123456789abcdef"), std::string::npos) << made;
+  }
+  EXPECT_NE(request_id_answered(application, ""), request_id_answered(application, ""));
+}
+
 }  // namespace
 }  // namespace omega::api

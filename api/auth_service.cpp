@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/client_address.hpp"
 #include "api/errors.hpp"
 #include "api/request_body.hpp"
+#include "common/structured_log.hpp"
 
 namespace omega::api {
 
@@ -118,6 +120,10 @@ HttpResponse AuthService::register_account(const HttpRequest& request) {
     return rows[0][0].as<std::int64_t>();
   });
   if (!account_id) throw name_taken();
+  common::log_event(spdlog::level::info, "account_registered",
+                    {{"account_id", *account_id},
+                     {"username", username},
+                     {"client", client_address(request, trusted_proxies_)}});
   return json_response(201, {{"account", {{"id", *account_id}, {"username", username}}}});
 }
 
@@ -125,9 +131,17 @@ HttpResponse AuthService::login(const HttpRequest& request) {
   const auto body = parse_object_body(request);
   const auto username = require_string(body, "username", 1, 64);
   const auto password = require_string(body, "password", 1, kMaxPasswordBytes);
+  const auto client = client_address(request, trusted_proxies_);
+  // Audit trail: who tried which account from where, and why it was refused.
+  auto log_failure = [&](std::string_view reason, std::optional<std::int64_t> account_id) {
+    nlohmann::json fields = {{"username", username}, {"client", client}, {"reason", reason}};
+    if (account_id) fields["account_id"] = *account_id;
+    common::log_event(spdlog::level::info, "login_failed", fields);
+  };
   const auto attempt =
       login_throttle_.begin(lower_ascii(username), client_subscriber(request, trusted_proxies_));
   if (!attempt.admitted) {
+    log_failure("too_many_attempts", std::nullopt);
     ApiError error(429, "too_many_attempts",
                    "too many failed logins from this client; try again later");
     error.header_name = "Retry-After";
@@ -145,11 +159,23 @@ HttpResponse AuthService::login(const HttpRequest& request) {
     throw;
   }
   // A wrong password stays counted: the throttle recorded it when it admitted the attempt.
-  if (!password_ok) throw unauthorized("invalid_credentials", "wrong username or password");
+  if (!password_ok) {
+    log_failure(account ? "wrong_password" : "unknown_username",
+                account ? std::optional(account->id) : std::nullopt);
+    throw unauthorized("invalid_credentials", "wrong username or password");
+  }
   login_throttle_.succeeded(attempt);
-  if (account->banned) throw ApiError(403, "account_banned", "this account is banned");
+  if (account->banned) {
+    log_failure("account_banned", account->id);
+    throw ApiError(403, "account_banned", "this account is banned");
+  }
   const auto refresh_token = new_refresh_token();
   const auto session_id = start_session(*account, refresh_token);
+  common::log_event(spdlog::level::info, "login",
+                    {{"account_id", account->id},
+                     {"username", username},
+                     {"client", client},
+                     {"session_id", session_id}});
   return json_response(200,
                        token_pair(account->id, account->token_version, session_id, refresh_token));
 }
@@ -246,6 +272,10 @@ HttpResponse AuthService::refresh(const HttpRequest& request) {
     // The family is revoked in PostgreSQL; its access tokens must stop working too, on every
     // replica, not only when they expire.
     if (!outcome.session_id.empty()) revoke_session(outcome.session_id);
+    common::log_event(spdlog::level::info, "refresh_refused",
+                      {{"reason", outcome.refusal->code()},
+                       {"session_id", outcome.session_id},
+                       {"client", client_address(request, trusted_proxies_)}});
     throw *outcome.refusal;
   }
   return json_response(
@@ -266,7 +296,10 @@ HttpResponse AuthService::logout(const HttpRequest& request) {
     if (rows.empty()) return std::nullopt;
     return rows[0][0].as<std::string>();
   });
-  if (session_id) revoke_session(*session_id);
+  if (session_id) {
+    revoke_session(*session_id);
+    common::log_event(spdlog::level::info, "logout", {{"session_id", *session_id}});
+  }
   return no_content();
 }
 
@@ -284,6 +317,7 @@ HttpResponse AuthService::logout_all(const HttpRequest& request) {
     return rows[0][0].as<std::int64_t>();
   });
   publish_token_version(account_id, version);
+  common::log_event(spdlog::level::info, "logout_all", {{"account_id", account_id}});
   return no_content();
 }
 

@@ -12,6 +12,7 @@
 
 #include "api/client_address.hpp"
 #include "common/setting_file.hpp"
+#include "common/structured_log.hpp"
 #include "protocol/ticket.hpp"
 
 extern char** environ;
@@ -165,6 +166,9 @@ const std::vector<OptionBinding>& bindings() {
         "time after a match's time limit before a match without a result is abandoned"},
        &Config::tournament_match_grace_s},
       {{"log.level", "OMEGA_LOG_LEVEL", "trace, debug, info, warn, error"}, &Config::log_level},
+      {{"log.format", "OMEGA_LOG_FORMAT",
+        "text (spdlog lines) or json (one object per line, with request_id and event fields)"},
+       &Config::log_format},
   };
   return all;
 }
@@ -338,6 +342,8 @@ std::string validate(const Config& config) {
   if (config.tournament_interval_ms < 0 || config.tournament_window_base < 0 || config.tournament_window_step < 0 ||
       config.tournament_window_step_ms < 1 || config.tournament_match_grace_s < 1)
     return "tournament settings out of range";
+  if (!common::parse_log_format(config.log_format))
+    return "log.format (OMEGA_LOG_FORMAT) must be text or json";
   return {};
 }
 

@@ -82,6 +82,7 @@ struct Config {
   int tournament_match_grace_s = 120;
   // [log]
   std::string log_level = "info";
+  std::string log_format = "text";  // text or json (common/structured_log.hpp)
 };
 
 struct ConfigOption {

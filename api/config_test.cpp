@@ -84,6 +84,17 @@ TEST(ApiConfig, ValidationRefusesUnsafeSettings) {
   EXPECT_NE(validate(config), "") << "below OWASP";
 }
 
+TEST(ApiConfig, LogFormatIsTextByDefaultAndMustBeTextOrJson) {
+  Config config;
+  config.jwt_secret = std::string(32, 'k');
+  EXPECT_EQ(config.log_format, "text");
+  ASSERT_EQ(apply_environment(config, {{"OMEGA_LOG_FORMAT", "json"}}), "");
+  EXPECT_EQ(config.log_format, "json");
+  EXPECT_EQ(validate(config), "");
+  ASSERT_EQ(apply_toml(config, "[log]\nformat = \"xml\"\n"), "");
+  EXPECT_NE(validate(config).find("log.format"), std::string::npos);
+}
+
 TEST(ApiConfig, RetiredOptionsStopTheStartInsteadOfBeingIgnored) {
   Config config;
   const auto toml_error = apply_toml(config, "[server]\ntrust_forwarded_for = true\n");

@@ -28,6 +28,7 @@ struct HttpRequest {
   std::string body;
   std::string remote_address;
   std::map<std::string, std::string, std::less<>> path_params;  // filled by the router
+  std::string request_id;  // X-Request-Id, taken or made by Application::handle
 
   // The first header with this lower-case name, if any.
   std::optional<std::string_view> header(std::string_view lower_name) const;

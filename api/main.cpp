@@ -9,6 +9,7 @@
 #include "api/errors.hpp"
 #include "api/server.hpp"
 #include "common/http_client.hpp"
+#include "common/structured_log.hpp"
 
 namespace {
 
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   try {
     const auto config = omega::api::load_config(config_path);
     spdlog::set_level(spdlog::level::from_str(config.log_level));
+    omega::common::configure_logging("omega-api",
+                                     *omega::common::parse_log_format(config.log_format));
     omega::api::Application application(config);
     if (migrate->parsed()) {
       migrate_with_patience(application);

@@ -6,6 +6,7 @@
 
 #include "api/errors.hpp"
 #include "api/request_body.hpp"
+#include "common/structured_log.hpp"
 
 namespace omega::api {
 
@@ -26,6 +27,16 @@ std::int64_t path_id(const HttpRequest& request) {
   const auto id = it == request.path_params.end() ? std::nullopt : parse_id(it->second);
   if (!id) throw ApiError(404, "not_found", "no such listing");
   return *id;
+}
+
+// Audit trail of a committed market operation: who did it and what changed hands at what price.
+void log_trade(std::string_view event, std::int64_t account_id, const nlohmann::json& listing) {
+  nlohmann::json fields = {{"account_id", account_id}};
+  for (const char* name :
+       {"seller_id", "buyer_id", "item_id", "quantity", "price", "fee", "status"})
+    if (listing.contains(name)) fields[name] = listing[name];
+  fields["listing_id"] = listing.value("id", std::int64_t{0});
+  common::log_event(spdlog::level::info, event, fields);
 }
 
 HttpResponse stored_response(int status, std::string body, bool replayed) {
@@ -101,6 +112,7 @@ HttpResponse MarketService::create(const HttpRequest& request) {
   const MarketRules rules{context_.config.market_listing_ttl_s, context_.config.market_fee_basis_points,
                           context_.config.market_max_listings_per_character};
   return run_idempotent(account_id, key, request_digest("create", parameters),
+                        "market_listing_created",
                         [&](pqxx::work& transaction, const std::string& operation_id) {
                           return create_listing(transaction, listing, rules, operation_id);
                         });
@@ -123,6 +135,7 @@ HttpResponse MarketService::buy(const HttpRequest& request) {
   const auto buyer_id = require_integer(parse_object_body(request), "character_id", 1, kMaxId);
   const nlohmann::json parameters = {{"listing_id", listing_id}, {"character_id", buyer_id}};
   return run_idempotent(account_id, key, request_digest("buy", parameters),
+                        "market_listing_bought",
                         [&](pqxx::work& transaction, const std::string& operation_id) {
                           return buy_listing(transaction, account_id, listing_id, buyer_id, operation_id);
                         });
@@ -135,6 +148,7 @@ HttpResponse MarketService::cancel(const HttpRequest& request) {
   const auto seller_id = cancelling_character(request);
   const nlohmann::json parameters = {{"listing_id", listing_id}, {"character_id", seller_id}};
   return run_idempotent(account_id, key, request_digest("cancel", parameters),
+                        "market_listing_cancelled",
                         [&](pqxx::work& transaction, const std::string& operation_id) {
                           return cancel_listing(transaction, account_id, listing_id, seller_id, operation_id);
                         });
@@ -156,8 +170,10 @@ auto MarketService::with_retries(Attempt&& attempt) {
 }
 
 HttpResponse MarketService::run_idempotent(std::int64_t account_id, const std::string& key,
-                                           const std::string& digest, const Operation& operation) {
+                                           const std::string& digest, std::string_view audit_event,
+                                           const Operation& operation) {
   std::vector<CharacterChange> changes;
+  nlohmann::json committed_listing;  // of the attempt that committed a success
   auto response = with_retries([&] {
     return context_.database.run([&](pqxx::connection& connection) {
       pqxx::work transaction(connection);
@@ -187,10 +203,12 @@ HttpResponse MarketService::run_idempotent(std::int64_t account_id, const std::s
           claimed[0][0].as<std::int64_t>(), outcome.status, body);
       transaction.commit();
       changes = std::move(outcome.changes);
+      if (outcome.status < 300) committed_listing = outcome.body.value("listing", nlohmann::json());
       return stored_response(outcome.status, std::move(body), false);
     });
   });
   publish(changes);
+  if (committed_listing.is_object()) log_trade(audit_event, account_id, committed_listing);
   return response;
 }
 

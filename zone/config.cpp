@@ -11,10 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <toml++/toml.h>
 
 #include "common/client_address.hpp"
 #include "common/setting_file.hpp"
+#include "common/structured_log.hpp"
 #include "protocol/quantize.hpp"
 #include "protocol/ticket.hpp"
 
@@ -197,6 +199,20 @@ const std::vector<Option>& options() {
       {"debug_state_log",
        [](ZoneConfig& c, const std::string& v) -> std::string {
          c.debug_state_log = v;
+         return "";
+       }},
+      {"log_level",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         // from_str answers `off` for any name it does not know.
+         if (v != "off" && spdlog::level::from_str(v) == spdlog::level::off)
+           return "expected trace, debug, info, warn, error, critical or off, got '" + v + "'";
+         c.log_level = v;
+         return "";
+       }},
+      {"log_format",
+       [](ZoneConfig& c, const std::string& v) -> std::string {
+         if (!common::parse_log_format(v)) return "expected text or json, got '" + v + "'";
+         c.log_format = v;
          return "";
        }},
       {"max_message_bytes",

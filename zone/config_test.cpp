@@ -93,6 +93,26 @@ TEST(ZoneConfig, BadValuesGiveClearErrors) {
     EXPECT_NE(result.error.find(needle), std::string::npos) << needle << "\n" << result.error;
 }
 
+TEST(ZoneConfig, LogLevelAndFormat) {
+  const auto load = [](std::map<std::string, std::string> vars) {
+    vars["OMEGA_ZONE_TICKET_PUBLIC_KEY"] = kKey;
+    return load_zone_config("", env_of(std::move(vars)));
+  };
+  const auto defaults = load({});
+  ASSERT_TRUE(defaults.ok()) << defaults.error;
+  EXPECT_EQ(defaults.config->log_level, "info");
+  EXPECT_EQ(defaults.config->log_format, "text");
+  const auto set = load({{"OMEGA_ZONE_LOG_LEVEL", "debug"}, {"OMEGA_ZONE_LOG_FORMAT", "json"}});
+  ASSERT_TRUE(set.ok()) << set.error;
+  EXPECT_EQ(set.config->log_level, "debug");
+  EXPECT_EQ(set.config->log_format, "json");
+  const auto bad = load({{"OMEGA_ZONE_LOG_LEVEL", "loud"}, {"OMEGA_ZONE_LOG_FORMAT", "xml"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error.find("OMEGA_ZONE_LOG_LEVEL: expected trace"), std::string::npos) << bad.error;
+  EXPECT_NE(bad.error.find("OMEGA_ZONE_LOG_FORMAT: expected text or json"), std::string::npos)
+      << bad.error;
+}
+
 TEST(ZoneConfig, SecretsAndAdvertisedUrlsForContainers) {
   const std::string token_path = testing::TempDir() + "omega-zone-service-token";
   std::ofstream(token_path) << "token-from-a-docker-secret\n";

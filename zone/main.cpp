@@ -28,6 +28,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/http_client.hpp"
+#include "common/structured_log.hpp"
 #include "zone/agones_sdk.hpp"
 #include "zone/api_client.hpp"
 #include "zone/checkpoint.hpp"
@@ -187,6 +188,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   ZoneConfig config = *loaded.config;
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  // stdout keeps only the {"event":"listening"} line tests and scripts parse; logs go to stderr.
+  omega::common::configure_logging("omega-zone",
+                                   *omega::common::parse_log_format(config.log_format));
   config.max_connections = connection_budget(config.max_connections);
   WorldTopologyResult topology = load_world_topology(config.world_file);
   if (!topology.error.empty()) {

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/structured_log.hpp"
+
 namespace omega::zone {
 namespace {
 
@@ -379,6 +381,7 @@ void ZoneServer::apply_action(Session& session, const protocol::PlayerInput& inp
 void ZoneServer::send_events(uint32_t tick) {
   const std::span<const WorldEvent> events = world_.events();
   if (events.empty()) return;
+  log_loot(events);
   if (visible_generation_.size() < world_.slot_count())
     visible_generation_.resize(world_.slot_count(), 0);
   MessageRef shared;
@@ -414,6 +417,25 @@ void ZoneServer::send_events(uint32_t tick) {
     if (fits) previous_indices_.swap(event_indices_);
   }
   world_.clear_events();
+}
+
+// Loot is logged at debug, not info: every kill grants some, so a busy zone would write
+// many lines a second and bury what matters; what a character holds is durably recorded by
+// the checkpoints the API stores. log_level=debug traces it when needed.
+void ZoneServer::log_loot(std::span<const WorldEvent> events) const {
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  for (const WorldEvent& event : events) {
+    if (event.entry.type != protocol::GameEventType::loot) continue;
+    const auto owner = std::find_if(players_.begin(), players_.end(), [&event](const auto& entry) {
+      return entry.second.slot == event.subject_slot;
+    });
+    if (owner == players_.end()) continue;
+    const uint16_t item = event.entry.detail;
+    common::log_event(spdlog::level::debug, "loot_granted",
+                      {{"character_id", owner->first},
+                       {"item", item < content_.items.size() ? content_.items[item].id : "gold"},
+                       {"quantity", event.entry.amount}});
+  }
 }
 
 void ZoneServer::send_snapshots(uint32_t tick) {

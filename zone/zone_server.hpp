@@ -142,6 +142,7 @@ class ZoneServer {
   void apply_inputs();
   void apply_action(Session& session, const protocol::PlayerInput& input);
   void send_events(uint32_t tick);
+  void log_loot(std::span<const WorldEvent> events) const;
   void send_snapshots(uint32_t tick);
   void send_pings(uint32_t tick, const Now& now);
   void write_debug_state(uint32_t tick);

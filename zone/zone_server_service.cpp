@@ -192,8 +192,18 @@ void ZoneServer::depart(uint64_t character_id, Player& player, CheckpointReason 
 void ZoneServer::drop_conflicted(uint64_t character_id, const Now& now) {
   auto it = players_.find(character_id);
   if (it == players_.end()) return;
-  spdlog::warn("character {}: lease epoch {} is stale; dropped", character_id,
-               it->second.lease_epoch);
+  if (it->second.connection == 0) {
+    // The expected hand-over: the player closed this connection and joined elsewhere (an
+    // arena entry, a reconnect to another instance) while the character waited here in the
+    // resume window; the new zone's claim took a newer epoch, so this zone's next checkpoint
+    // is refused. Nothing is lost: the newer holder has the character.
+    spdlog::info("character {}: lease epoch {} taken over while in the resume window; dropped",
+                 character_id, it->second.lease_epoch);
+  } else {
+    // Still played here while another holder has the lease: two zones believed they held it.
+    spdlog::warn("character {}: lease epoch {} is stale while connected here; dropped",
+                 character_id, it->second.lease_epoch);
+  }
   const uint32_t slot = it->second.slot;
   if (Session* session = it->second.connection ? find_session(it->second.connection) : nullptr)
     kick(*session, KickReason::lease_conflict, now);

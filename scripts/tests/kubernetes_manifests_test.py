@@ -53,6 +53,19 @@ def read_images():
     return ours, dev_only
 
 
+def built_images():
+    """The repositories deployment/scripts/build-images makes by default for the three
+    programs: its default prefix and its `for target in ...` list."""
+    with open(os.path.join(ROOT, "deployment", "scripts", "build-images")) as f:
+        text = f.read()
+    prefix = re.search(r"^prefix=(\S+)|\bprefix=([\w.-]+)", text, re.M)
+    targets = re.search(r"^for target in ([\w ]+); do\n\s*build \"\$prefix/\$target:", text, re.M)
+    if not prefix or not targets:
+        return set()
+    name = prefix.group(1) or prefix.group(2)
+    return {f"{name}/{target}" for target in targets.group(1).split()}
+
+
 def kubectl_version():
     """The version of the kubectl on PATH ("kubectl 1.20"), or None without one."""
     try:
@@ -261,6 +274,9 @@ def check_overlay(label, overlay, namespace, objects, ours, dev_only):
 def main():
     ours, dev_only = read_images()
     check(ours, "images.txt names no image")
+    built = built_images()
+    check(built, "cannot read the image names of deployment/scripts/build-images")
+    check(ours == built, f"images.txt names {sorted(ours)}, build-images makes {sorted(built)}")
     version = kubectl_version()
     if check(version, "no kubectl on PATH (scripts/install-deps installs kubernetes-client)"):
         print(f"rendering with kubectl ({version})")
