@@ -126,6 +126,10 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
   app.add_option("--input-hz", input_hz, "PlayerInputs per second per bot")->capture_default_str();
   app.add_option("--seconds", c.seconds, "measured window, after every bot joined")
       ->capture_default_str();
+  app.add_option("--connect-timeout", c.connect_timeout_s,
+                 "seconds a connection may take to finish TCP, TLS and the WebSocket upgrade "
+                 "before it counts as lost")
+      ->capture_default_str();
   app.add_option("--join-timeout", c.join_timeout_s,
                  "start the window anyway after this many seconds")
       ->capture_default_str();
@@ -189,6 +193,7 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
   if (!classes.empty()) {
     if (!parse_route(classes, c.character_classes)) return "--classes: expected a comma list";
   }
+  if (c.connect_timeout_s <= 0.0) return "--connect-timeout: must be > 0";
   if (c.replay_timeout_s < 0.0 || c.trip_every_s < 0.0 || c.route_dwell_s < 0.0 ||
       c.tournament_after_s < 0.0 || c.tournament_wait_s < 0.0)
     return "--replay-timeout, --trip-every, --route-dwell, --tournament-after, "

@@ -52,6 +52,14 @@ TEST(CommandLine, GroupsOfMisbehavingAndReconnectingBots) {
   EXPECT_EQ(bots[5].reconnect_after_s, 2.5);
 }
 
+TEST(CommandLine, ConnectTimeout) {
+  CommandLine cl;
+  ASSERT_EQ(parse({"--dev-key-seed", kSeed, "--connect-timeout", "2.5"}, cl), "");
+  EXPECT_DOUBLE_EQ(cl.swarm.connect_timeout_s, 2.5);
+  EXPECT_EQ(parse({"--dev-key-seed", kSeed, "--connect-timeout", "0"}, cl),
+            "--connect-timeout: must be > 0");
+}
+
 TEST(CommandLine, MisbehaveWithoutCountMeansEveryBot) {
   CommandLine cl;
   ASSERT_EQ(parse({"--count", "3", "--dev-key-seed", kSeed, "--misbehave", "speedhack"}, cl), "");

@@ -213,6 +213,7 @@ struct Bot {
   double next_api_attempt_s = 0.0;
   double lost_at_s = -1.0;  // API mode: when the zone was lost; < 0 = not lost
   double replay_deadline_s = 0.0;
+  double connect_deadline_s = 0.0;  // while connecting: lost if not upgraded by then (0: upgraded)
   double replay_backoff_s = 0.0;
   bool tournament_started = false;  // queued (once per bot)
   std::string arena_zone;           // the matched arena's zone: fight players there
@@ -313,9 +314,12 @@ class Swarm {
         case Phase::replay_wait:
           if (!shutting_down_ && now >= bot.next_api_attempt_s) start_play(bot);
           break;
+        case Phase::connecting:
+          if (bot.connect_deadline_s > 0.0 && now >= bot.connect_deadline_s)
+            lost(bot, "error:connect: timed out (no WebSocket upgrade)");
+          break;
         case Phase::api:
         case Phase::party:
-        case Phase::connecting:
           break;
         case Phase::playing:
           drive(bot, now);
@@ -724,6 +728,7 @@ class Swarm {
 
   void start_connect(Bot& bot) {
     bot.phase = Phase::connecting;
+    bot.connect_deadline_s = now_s() + config_.connect_timeout_s;
     if (bot.target.tls && !tls_error_.empty()) return lost(bot, "error:tls: " + tls_error_);
     auto conn = std::make_shared<Connection>(io_, bot.target.tls ? &tls_ : nullptr);
     bot.conn = conn;
@@ -759,6 +764,7 @@ class Swarm {
       ws.async_handshake(host, bot.target.path, [this, b = &bot, conn](error_code ec) {
         if (b->conn != conn) return;
         if (ec) return lost(*b, "error:handshake: " + ec.message());
+        b->connect_deadline_s = 0.0;  // upgraded: the Welcome may take as long as the zone needs
         send_hello(*b);
         read_next(*b, conn);
       });

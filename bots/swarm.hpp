@@ -89,6 +89,9 @@ struct SwarmConfig {
 
   double seconds = 10.0;         // measured window, after all bots joined
   double join_timeout_s = 60.0;  // start the window anyway after this long
+  // A connection that has not finished TCP, TLS and the WebSocket upgrade this long after it
+  // started is dropped as lost (a proxy that holds the upgrade while the zone is away).
+  double connect_timeout_s = 10.0;
   double connect_rate = 500.0;   // new connections per second
   double ping_interval_s = 1.0;  // Heartbeat pings for RTT
   double misbehave_after_s = 1.0;

@@ -33,6 +33,10 @@ for spec in $zones; do
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$remote_addr;
       proxy_set_header X-Forwarded-Proto https;
+      # A zone process that does not accept at once is away (restarting, or its name still
+      # resolves to the dead task): fail fast with 502 so the client asks /v1/play again,
+      # rather than holding the upgrade for nginx's default 60 s.
+      proxy_connect_timeout 2s;
       # The zone closes silent clients itself (idle_timeout_s); this only bounds a dead link.
       proxy_read_timeout 120s;
       proxy_send_timeout 120s;
