@@ -23,7 +23,8 @@ void expect_error(const HttpResult& result, int status, const std::string& code)
 }
 
 std::string admin_login(const TestApi& api, const std::string& username) {
-  const auto login = api.post("/admin/v1/login", {{"username", username}, {"password", kStaffPassword}});
+  const auto login =
+      api.post("/admin/v1/login", {{"username", username}, {"password", kStaffPassword}});
   EXPECT_EQ(login.status, 200) << login.body;
   return login.json().value("access_token", "");
 }
@@ -53,20 +54,23 @@ Scene scene(std::unique_ptr<TestApi> api, AdminRole role, const std::string& pla
 TEST_F(ApiAdminIT, StaffLogInWithTheirRoleAndBadCredentialsAreRefused) {
   auto api = start_api();
   api->create_admin("Mod_1", kStaffPassword, AdminRole::moderator);
-  const auto login = api->post("/admin/v1/login", {{"username", "mod_1"}, {"password", kStaffPassword}});
+  const auto login =
+      api->post("/admin/v1/login", {{"username", "mod_1"}, {"password", kStaffPassword}});
   ASSERT_EQ(login.status, 200) << login.body;
   EXPECT_EQ(login.json()["admin"]["role"], "moderator");
   EXPECT_EQ(login.json()["admin"]["username"], "Mod_1");
   EXPECT_EQ(login.json()["token_type"], "Bearer");
-  expect_error(api->post("/admin/v1/login", {{"username", "Mod_1"}, {"password", "wrong password"}}), 401,
-               "invalid_credentials");
-  expect_error(api->post("/admin/v1/login", {{"username", "nobody"}, {"password", kStaffPassword}}), 401,
-               "invalid_credentials");
+  expect_error(
+      api->post("/admin/v1/login", {{"username", "Mod_1"}, {"password", "wrong password"}}), 401,
+      "invalid_credentials");
+  expect_error(api->post("/admin/v1/login", {{"username", "nobody"}, {"password", kStaffPassword}}),
+               401, "invalid_credentials");
   expect_error(api->post("/admin/v1/login", {{"username", "Mod_1"}}), 422, "missing_field");
   // A player account is no staff account, whatever its name.
   api->register_and_login("Player_1", kPlayerPassword);
-  expect_error(api->post("/admin/v1/login", {{"username", "Player_1"}, {"password", kPlayerPassword}}), 401,
-               "invalid_credentials");
+  expect_error(
+      api->post("/admin/v1/login", {{"username", "Player_1"}, {"password", kPlayerPassword}}), 401,
+      "invalid_credentials");
 
   // Logout ends the token at once; a disabled account's tokens stop too.
   const auto token = login.json()["access_token"].get<std::string>();
@@ -77,8 +81,8 @@ TEST_F(ApiAdminIT, StaffLogInWithTheirRoleAndBadCredentialsAreRefused) {
   EXPECT_EQ(api->get("/admin/v1/audit", second).status, 200);
   EXPECT_EQ(count("UPDATE admin_accounts SET disabled = true RETURNING 1"), 1);
   expect_error(api->get("/admin/v1/audit", second), 401, "invalid_token");
-  expect_error(api->post("/admin/v1/login", {{"username", "Mod_1"}, {"password", kStaffPassword}}), 401,
-               "invalid_credentials");
+  expect_error(api->post("/admin/v1/login", {{"username", "Mod_1"}, {"password", kStaffPassword}}),
+               401, "invalid_credentials");
 }
 
 TEST_F(ApiAdminIT, PlayerTokensAreRefusedOnAdminRoutesAndAdminTokensOnPlayerRoutes) {
@@ -89,13 +93,15 @@ TEST_F(ApiAdminIT, PlayerTokensAreRefusedOnAdminRoutesAndAdminTokensOnPlayerRout
   const auto player_token = player["access_token"].get<std::string>();
   const auto account_id = player["account_id"].get<std::int64_t>();
   expect_error(api->get("/admin/v1/audit", player_token), 401, "invalid_token");
-  expect_error(api->get("/admin/v1/accounts/" + std::to_string(account_id), player_token), 401, "invalid_token");
+  expect_error(api->get("/admin/v1/accounts/" + std::to_string(account_id), player_token), 401,
+               "invalid_token");
   expect_error(api->post("/admin/v1/accounts/" + std::to_string(account_id) + "/ban",
                          {{"reason", "x"}, {"duration_s", 0}}, player_token),
                401, "invalid_token");
   expect_error(api->get("/admin/v1/audit"), 401, "missing_token");
   expect_error(api->get("/v1/characters", staff), 401, "invalid_token");
-  expect_error(api->post("/v1/auth/logout-all", nlohmann::json::object(), staff), 401, "invalid_token");
+  expect_error(api->post("/v1/auth/logout-all", nlohmann::json::object(), staff), 401,
+               "invalid_token");
   EXPECT_EQ(api->get("/v1/characters", player_token).status, 200);
   EXPECT_EQ(api->get("/admin/v1/audit", staff).status, 200);
 }
@@ -114,10 +120,11 @@ TEST_F(ApiAdminIT, AModeratorBansAPlayerWhoCanNoLongerLogInOrRefreshAndTheAuditH
   EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM accounts WHERE banned_at IS NOT NULL"), 0);
 
-  const auto banned = http_request(api->port(), "POST", "/admin/v1/accounts/" + account + "/ban", ban.dump(),
-                                   {{"Content-Type", "application/json"},
-                                    {"Authorization", "Bearer " + moderator},
-                                    {"X-Request-Id", "ban-request-1"}});
+  const auto banned =
+      http_request(api->port(), "POST", "/admin/v1/accounts/" + account + "/ban", ban.dump(),
+                   {{"Content-Type", "application/json"},
+                    {"Authorization", "Bearer " + moderator},
+                    {"X-Request-Id", "ban-request-1"}});
   ASSERT_EQ(banned.status, 200) << banned.body;
   EXPECT_TRUE(banned.json()["account"]["banned"].get<bool>());
   EXPECT_EQ(banned.json()["account"]["ban_reason"], "speed hacking");
@@ -140,23 +147,28 @@ TEST_F(ApiAdminIT, AModeratorBansAPlayerWhoCanNoLongerLogInOrRefreshAndTheAuditH
   EXPECT_EQ(entries[0]["details"]["duration_s"], 0);
   EXPECT_EQ(entries[0]["details"]["sessions_revoked"], 1);
 
-  expect_error(api->post("/admin/v1/accounts/" + account + "/unban", {{"reason", "appeal"}}, viewer), 403,
-               "forbidden");
-  const auto unbanned = api->post("/admin/v1/accounts/" + account + "/unban", {{"reason", "appeal accepted"}},
-                                  moderator);
+  expect_error(
+      api->post("/admin/v1/accounts/" + account + "/unban", {{"reason", "appeal"}}, viewer), 403,
+      "forbidden");
+  const auto unbanned = api->post("/admin/v1/accounts/" + account + "/unban",
+                                  {{"reason", "appeal accepted"}}, moderator);
   ASSERT_EQ(unbanned.status, 200) << unbanned.body;
   EXPECT_FALSE(unbanned.json()["account"]["banned"].get<bool>());
   // The token-version cache may hold "banned" for auth.token_version_cache_ms; login reads
   // the row itself.
   const auto again = player_login(*api, "Cheater_1");
   ASSERT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(count("SELECT count(*) FROM admin_audit WHERE action = 'unban' AND reason = 'appeal accepted'"), 1);
+  EXPECT_EQ(
+      count(
+          "SELECT count(*) FROM admin_audit WHERE action = 'unban' AND reason = 'appeal accepted'"),
+      1);
 }
 
 TEST_F(ApiAdminIT, ABanWithADurationEndsByItself) {
-  const auto [api, moderator, player, account] = scene(start_api(), AdminRole::moderator, "Player_1");
-  const auto banned =
-      api->post("/admin/v1/accounts/" + account + "/ban", {{"reason", "cool down"}, {"duration_s", 2}}, moderator);
+  const auto [api, moderator, player, account] =
+      scene(start_api(), AdminRole::moderator, "Player_1");
+  const auto banned = api->post("/admin/v1/accounts/" + account + "/ban",
+                                {{"reason", "cool down"}, {"duration_s", 2}}, moderator);
   ASSERT_EQ(banned.status, 200) << banned.body;
   EXPECT_TRUE(banned.json()["account"]["banned_until"].is_string());
   expect_error(player_login(*api, "Player_1"), 403, "account_banned");
@@ -168,15 +180,15 @@ TEST_F(ApiAdminIT, ABanWithADurationEndsByItself) {
 
 TEST_F(ApiAdminIT, MuteIsStoredAndAudited) {
   const auto [api, moderator, player, account] = scene(start_api(), AdminRole::moderator, "Loud_1");
-  const auto muted =
-      api->post("/admin/v1/accounts/" + account + "/mute", {{"reason", "spam"}, {"duration_s", 3600}}, moderator);
+  const auto muted = api->post("/admin/v1/accounts/" + account + "/mute",
+                               {{"reason", "spam"}, {"duration_s", 3600}}, moderator);
   ASSERT_EQ(muted.status, 200) << muted.body;
   EXPECT_TRUE(muted.json()["account"]["muted"].get<bool>());
   EXPECT_EQ(muted.json()["account"]["mute_reason"], "spam");
   // A mute is not a ban.
   EXPECT_EQ(player_login(*api, "Loud_1").status, 200);
-  const auto lifted =
-      api->post("/admin/v1/accounts/" + account + "/mute", {{"reason", "served"}, {"duration_s", 0}}, moderator);
+  const auto lifted = api->post("/admin/v1/accounts/" + account + "/mute",
+                                {{"reason", "served"}, {"duration_s", 0}}, moderator);
   ASSERT_EQ(lifted.status, 200) << lifted.body;
   EXPECT_FALSE(lifted.json()["account"]["muted"].get<bool>());
   EXPECT_EQ(count("SELECT count(*) FROM admin_audit WHERE action IN ('mute', 'unmute')"), 2);
@@ -208,14 +220,19 @@ TEST_F(ApiAdminIT, PlayerLookupShowsAccountCharactersAndRecentLogins) {
 }
 
 TEST_F(ApiAdminIT, BadModerationInputGetsClientErrors) {
-  const auto [api, moderator, player, account] = scene(start_api(), AdminRole::moderator, "Player_1");
+  const auto [api, moderator, player, account] =
+      scene(start_api(), AdminRole::moderator, "Player_1");
   const auto target = "/admin/v1/accounts/" + account + "/ban";
   expect_error(api->post(target, {{"duration_s", 0}}, moderator), 422, "missing_field");
-  expect_error(api->post(target, {{"reason", ""}, {"duration_s", 0}}, moderator), 422, "invalid_field");
-  expect_error(api->post(target, {{"reason", "x"}, {"duration_s", -1}}, moderator), 422, "invalid_field");
-  expect_error(api->post(target, {{"reason", "x"}, {"duration_s", "1"}}, moderator), 422, "invalid_field");
-  expect_error(api->post("/admin/v1/accounts/999999/ban", {{"reason", "x"}, {"duration_s", 0}}, moderator), 404,
-               "not_found");
+  expect_error(api->post(target, {{"reason", ""}, {"duration_s", 0}}, moderator), 422,
+               "invalid_field");
+  expect_error(api->post(target, {{"reason", "x"}, {"duration_s", -1}}, moderator), 422,
+               "invalid_field");
+  expect_error(api->post(target, {{"reason", "x"}, {"duration_s", "1"}}, moderator), 422,
+               "invalid_field");
+  expect_error(
+      api->post("/admin/v1/accounts/999999/ban", {{"reason", "x"}, {"duration_s", 0}}, moderator),
+      404, "not_found");
   expect_error(api->get("/admin/v1/audit?limit=0", moderator), 422, "invalid_query");
   expect_error(api->get("/admin/v1/audit?limit=x", moderator), 422, "invalid_query");
   EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), 0);

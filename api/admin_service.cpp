@@ -40,8 +40,8 @@ const char* const kUtcTimestamp = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
 
 // The end of a sanction of `seconds` (a bigint parameter such as "$4") from now; NULL for 0.
 std::string sanction_end(const std::string& seconds) {
-  return "CASE WHEN " + seconds + "::bigint = 0 THEN NULL ELSE now() + make_interval(secs => " + seconds +
-         "::double precision) END";
+  return "CASE WHEN " + seconds + "::bigint = 0 THEN NULL ELSE now() + make_interval(secs => " +
+         seconds + "::double precision) END";
 }
 
 std::string utc(const std::string& column) {
@@ -67,14 +67,16 @@ std::int64_t account_id_of(const HttpRequest& request) {
 
 // Writes one audit row in `transaction` (the transaction of the action's effect) and returns
 // its id. The request id ties the row to the request's log lines.
-std::int64_t write_audit(pqxx::work& transaction, std::int64_t admin_id, const std::string& admin_username,
-                         AdminRole role, std::string_view action, std::int64_t target_id,
-                         const std::string& reason, const nlohmann::json& details) {
+std::int64_t write_audit(pqxx::work& transaction, std::int64_t admin_id,
+                         const std::string& admin_username, AdminRole role, std::string_view action,
+                         std::int64_t target_id, const std::string& reason,
+                         const nlohmann::json& details) {
   const auto rows = transaction.exec_params(
-      "INSERT INTO admin_audit (admin_id, admin_username, role, action, target_type, target_id, reason, "
+      "INSERT INTO admin_audit (admin_id, admin_username, role, action, target_type, target_id, "
+      "reason, "
       "details, request_id) VALUES ($1, $2, $3, $4, 'account', $5, $6, $7::jsonb, $8) RETURNING id",
-      admin_id, admin_username, std::string(admin_role_name(role)), std::string(action), target_id, reason,
-      details.dump(), common::current_request_id());
+      admin_id, admin_username, std::string(admin_role_name(role)), std::string(action), target_id,
+      reason, details.dump(), common::current_request_id());
   return rows[0][0].as<std::int64_t>();
 }
 
@@ -109,8 +111,8 @@ bool looks_like_admin_token(std::string_view token) {
 }
 
 std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHasher& passwords,
-                                                 const std::string& username, const std::string& password,
-                                                 AdminRole role) {
+                                                 const std::string& username,
+                                                 const std::string& password, AdminRole role) {
   if (!valid_username(username))
     throw std::invalid_argument("username must be 3-24 characters of A-Z, a-z, 0-9, _");
   if (password.size() < kMinPasswordBytes || password.size() > kMaxPasswordBytes)
@@ -132,12 +134,16 @@ AdminService::AdminService(ServiceContext context, AuthService& auth)
     : context_(context),
       auth_(auth),
       trusted_proxies_(trusted_proxies_of(context.config)),
-      login_throttle_(context.redis, context.redis_key("admin_login:"), login_policy_of(context.config)) {}
+      login_throttle_(context.redis, context.redis_key("admin_login:"),
+                      login_policy_of(context.config)) {}
 
 void AdminService::register_routes(Router& router) {
-  auto add = [&](Method method, const char* pattern, HttpResponse (AdminService::*handler)(const HttpRequest&),
+  auto add = [&](Method method, const char* pattern,
+                 HttpResponse (AdminService::*handler)(const HttpRequest&),
                  Access access = Access::admin) {
-    router.add(method, pattern, [this, handler](const HttpRequest& r) { return (this->*handler)(r); }, {}, access);
+    router.add(
+        method, pattern, [this, handler](const HttpRequest& r) { return (this->*handler)(r); }, {},
+        access);
   };
   add(Method::post, "/admin/v1/login", &AdminService::login, Access::anonymous);
   add(Method::post, "/admin/v1/logout", &AdminService::logout);
@@ -160,16 +166,19 @@ void AdminService::require_admin_token_shape(const HttpRequest& request) const {
 AdminService::Caller AdminService::authorize(const HttpRequest& request, AdminRole needed) {
   require_admin_token_shape(request);
   const std::string token(*bearer_token(*request.header("authorization")));
-  const auto caller = context_.database.run([&](pqxx::connection& connection) -> std::optional<Caller> {
-    pqxx::read_transaction read(connection);
-    const auto rows = read.exec_params(
-        "SELECT a.id, a.username, a.role FROM admin_sessions s JOIN admin_accounts a ON a.id = s.admin_id "
-        "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT a.disabled",
-        token_digest(token));
-    if (rows.empty()) return std::nullopt;
-    return Caller{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
-                  parse_admin_role(rows[0][2].as<std::string>()).value_or(AdminRole::viewer)};
-  });
+  const auto caller =
+      context_.database.run([&](pqxx::connection& connection) -> std::optional<Caller> {
+        pqxx::read_transaction read(connection);
+        const auto rows = read.exec_params(
+            "SELECT a.id, a.username, a.role FROM admin_sessions s JOIN admin_accounts a ON a.id = "
+            "s.admin_id "
+            "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT "
+            "a.disabled",
+            token_digest(token));
+        if (rows.empty()) return std::nullopt;
+        return Caller{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
+                      parse_admin_role(rows[0][2].as<std::string>()).value_or(AdminRole::viewer)};
+      });
   if (!caller) throw unauthorized("invalid_token", "admin token invalid, expired or revoked");
   if (static_cast<int>(caller->role) < static_cast<int>(needed))
     throw ApiError(403, "forbidden",
@@ -188,10 +197,12 @@ HttpResponse AdminService::login(const HttpRequest& request) {
   };
   std::string throttled_name = username;  // names are unique without regard to case
   for (auto& c : throttled_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const auto attempt = login_throttle_.begin(throttled_name, client_subscriber(request, trusted_proxies_));
+  const auto attempt =
+      login_throttle_.begin(throttled_name, client_subscriber(request, trusted_proxies_));
   if (!attempt.admitted) {
     log_failure("too_many_attempts");
-    ApiError error(429, "too_many_attempts", "too many failed logins from this client; try again later");
+    ApiError error(429, "too_many_attempts",
+                   "too many failed logins from this client; try again later");
     error.header_name = "Retry-After";
     error.header_value = std::to_string(attempt.retry_after.count());
     throw error;
@@ -207,7 +218,8 @@ HttpResponse AdminService::login(const HttpRequest& request) {
     staff = context_.database.run([&](pqxx::connection& connection) -> std::optional<Staff> {
       pqxx::read_transaction read(connection);
       const auto rows = read.exec_params(
-          "SELECT id, username, role, password_hash, disabled FROM admin_accounts WHERE lower(username) = lower($1)",
+          "SELECT id, username, role, password_hash, disabled FROM admin_accounts WHERE "
+          "lower(username) = lower($1)",
           username);
       if (rows.empty()) return std::nullopt;
       return Staff{{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
@@ -259,7 +271,8 @@ HttpResponse AdminService::logout(const HttpRequest& request) {
                             token_digest(token));
     transaction.commit();
   });
-  common::log_event(spdlog::level::info, "admin_logout", {{"admin_id", caller.id}, {"admin", caller.username}});
+  common::log_event(spdlog::level::info, "admin_logout",
+                    {{"admin_id", caller.id}, {"admin", caller.username}});
   return no_content();
 }
 
@@ -272,19 +285,22 @@ AdminService::Moderation AdminService::read_moderation(const HttpRequest& reques
   return moderation;
 }
 
-HttpResponse AdminService::commit_moderation(const Moderation& moderation, const ModerationStep& step) {
-  const auto effect = context_.database.run([&](pqxx::connection& connection) -> std::optional<ModerationEffect> {
-    pqxx::work transaction(connection);
-    auto result = step(transaction);
-    if (!result) return std::nullopt;
-    result->audit_id = write_audit(transaction, moderation.caller.id, moderation.caller.username,
-                                   moderation.caller.role, result->action, moderation.account_id, moderation.reason,
-                                   result->details);
-    transaction.commit();
-    return result;
-  });
+HttpResponse AdminService::commit_moderation(const Moderation& moderation,
+                                             const ModerationStep& step) {
+  const auto effect =
+      context_.database.run([&](pqxx::connection& connection) -> std::optional<ModerationEffect> {
+        pqxx::work transaction(connection);
+        auto result = step(transaction);
+        if (!result) return std::nullopt;
+        result->audit_id = write_audit(
+            transaction, moderation.caller.id, moderation.caller.username, moderation.caller.role,
+            result->action, moderation.account_id, moderation.reason, result->details);
+        transaction.commit();
+        return result;
+      });
   if (!effect) throw ApiError(404, "not_found", "no such account");
-  if (effect->token_version) auth_.end_account_sessions(moderation.account_id, *effect->token_version, effect->sessions);
+  if (effect->token_version)
+    auth_.end_account_sessions(moderation.account_id, *effect->token_version, effect->sessions);
   nlohmann::json fields = {{"admin_id", moderation.caller.id},
                            {"admin", moderation.caller.username},
                            {"account_id", moderation.account_id},
@@ -300,55 +316,63 @@ HttpResponse AdminService::commit_moderation(const Moderation& moderation, const
 HttpResponse AdminService::ban(const HttpRequest& request) {
   const auto moderation = read_moderation(request);
   const auto duration = require_integer(moderation.body, "duration_s", 0, kMaxSanctionSeconds);
-  return commit_moderation(moderation, [&](pqxx::work& transaction) -> std::optional<ModerationEffect> {
-    // Bumping the token version kills every access token of the account (AuthService).
-    const auto rows = transaction.exec_params(
-        "UPDATE accounts SET banned_at = now(), ban_reason = $2, banned_by = $3, banned_until = " +
-            sanction_end("$4") + ", token_version = token_version + 1 WHERE id = $1 RETURNING token_version",
-        moderation.account_id, moderation.reason, moderation.caller.id, duration);
-    if (rows.empty()) return std::nullopt;
-    ModerationEffect effect{"ban"};
-    effect.token_version = rows[0][0].as<std::int64_t>();
-    std::set<std::string> families;
-    for (const auto& row : transaction.exec_params(
-             "UPDATE refresh_tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL "
-             "RETURNING family_id::text",
-             moderation.account_id))
-      families.insert(row[0].as<std::string>());
-    effect.sessions.assign(families.begin(), families.end());
-    effect.details = {{"duration_s", duration}, {"sessions_revoked", effect.sessions.size()}};
-    return effect;
-  });
+  return commit_moderation(
+      moderation, [&](pqxx::work& transaction) -> std::optional<ModerationEffect> {
+        // Bumping the token version kills every access token of the account (AuthService).
+        const auto rows = transaction.exec_params(
+            "UPDATE accounts SET banned_at = now(), ban_reason = $2, banned_by = $3, banned_until "
+            "= " +
+                sanction_end("$4") +
+                ", token_version = token_version + 1 WHERE id = $1 RETURNING token_version",
+            moderation.account_id, moderation.reason, moderation.caller.id, duration);
+        if (rows.empty()) return std::nullopt;
+        ModerationEffect effect{"ban"};
+        effect.token_version = rows[0][0].as<std::int64_t>();
+        std::set<std::string> families;
+        for (const auto& row :
+             transaction.exec_params("UPDATE refresh_tokens SET revoked_at = now() WHERE "
+                                     "account_id = $1 AND revoked_at IS NULL "
+                                     "RETURNING family_id::text",
+                                     moderation.account_id))
+          families.insert(row[0].as<std::string>());
+        effect.sessions.assign(families.begin(), families.end());
+        effect.details = {{"duration_s", duration}, {"sessions_revoked", effect.sessions.size()}};
+        return effect;
+      });
 }
 
 HttpResponse AdminService::unban(const HttpRequest& request) {
   const auto moderation = read_moderation(request);
   // Replicas trust a cached "banned" token version for auth.token_version_cache_ms at most;
   // login reads the row itself.
-  return commit_moderation(moderation, [&](pqxx::work& transaction) -> std::optional<ModerationEffect> {
-    const auto rows = transaction.exec_params(
-        "UPDATE accounts SET banned_at = NULL, banned_until = NULL, ban_reason = NULL, banned_by = NULL "
-        "WHERE id = $1 RETURNING id",
-        moderation.account_id);
-    if (rows.empty()) return std::nullopt;
-    return ModerationEffect{"unban"};
-  });
+  return commit_moderation(moderation,
+                           [&](pqxx::work& transaction) -> std::optional<ModerationEffect> {
+                             const auto rows = transaction.exec_params(
+                                 "UPDATE accounts SET banned_at = NULL, banned_until = NULL, "
+                                 "ban_reason = NULL, banned_by = NULL "
+                                 "WHERE id = $1 RETURNING id",
+                                 moderation.account_id);
+                             if (rows.empty()) return std::nullopt;
+                             return ModerationEffect{"unban"};
+                           });
 }
 
 HttpResponse AdminService::mute(const HttpRequest& request) {
   const auto moderation = read_moderation(request);
   // 0 lifts the mute. Chat does not exist yet: the state is stored for it.
   const auto duration = require_integer(moderation.body, "duration_s", 0, kMaxSanctionSeconds);
-  return commit_moderation(moderation, [&](pqxx::work& transaction) -> std::optional<ModerationEffect> {
-    const auto rows = transaction.exec_params(
-        "UPDATE accounts SET muted_until = " + sanction_end("$2") +
-            ", mute_reason = CASE WHEN $2::bigint = 0 THEN NULL ELSE $3 END WHERE id = $1 RETURNING id",
-        moderation.account_id, duration, moderation.reason);
-    if (rows.empty()) return std::nullopt;
-    ModerationEffect effect{duration == 0 ? "unmute" : "mute"};
-    effect.details = {{"duration_s", duration}};
-    return effect;
-  });
+  return commit_moderation(
+      moderation, [&](pqxx::work& transaction) -> std::optional<ModerationEffect> {
+        const auto rows =
+            transaction.exec_params("UPDATE accounts SET muted_until = " + sanction_end("$2") +
+                                        ", mute_reason = CASE WHEN $2::bigint = 0 THEN NULL ELSE "
+                                        "$3 END WHERE id = $1 RETURNING id",
+                                    moderation.account_id, duration, moderation.reason);
+        if (rows.empty()) return std::nullopt;
+        ModerationEffect effect{duration == 0 ? "unmute" : "mute"};
+        effect.details = {{"duration_s", duration}};
+        return effect;
+      });
 }
 
 HttpResponse AdminService::account(const HttpRequest& request) {
@@ -361,12 +385,14 @@ HttpResponse AdminService::find_player(const HttpRequest& request) {
   const auto username = request.query_param("username");
   if (!username || !valid_username(*username))
     throw ApiError(422, "invalid_username", "username must be 3-24 characters of A-Z, a-z, 0-9, _");
-  const auto account_id = context_.database.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
-    pqxx::read_transaction read(connection);
-    const auto rows = read.exec_params("SELECT id FROM accounts WHERE lower(username) = lower($1)", *username);
-    if (rows.empty()) return std::nullopt;
-    return rows[0][0].as<std::int64_t>();
-  });
+  const auto account_id =
+      context_.database.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
+        pqxx::read_transaction read(connection);
+        const auto rows = read.exec_params(
+            "SELECT id FROM accounts WHERE lower(username) = lower($1)", *username);
+        if (rows.empty()) return std::nullopt;
+        return rows[0][0].as<std::int64_t>();
+      });
   if (!account_id) throw ApiError(404, "not_found", "no such account");
   return json_response(200, player_document(*account_id));
 }
@@ -377,33 +403,35 @@ nlohmann::json AdminService::player_document(std::int64_t account_id) {
     const auto account = read.exec_params(
         "SELECT a.id, a.username, " + utc("a.created_at") +
             ", (a.banned_at IS NOT NULL AND (a.banned_until IS NULL OR a.banned_until > now())), " +
-            utc("a.banned_at") + ", " + utc("a.banned_until") + ", a.ban_reason, " + utc("a.muted_until") +
-            ", a.mute_reason, (a.muted_until IS NOT NULL AND a.muted_until > now()) FROM accounts a WHERE a.id = $1",
+            utc("a.banned_at") + ", " + utc("a.banned_until") + ", a.ban_reason, " +
+            utc("a.muted_until") +
+            ", a.mute_reason, (a.muted_until IS NOT NULL AND a.muted_until > now()) FROM accounts "
+            "a WHERE a.id = $1",
         account_id);
     if (account.empty()) throw ApiError(404, "not_found", "no such account");
     const auto& row = account[0];
-    nlohmann::json document = {
-        {"account",
-         {{"id", row[0].as<std::int64_t>()},
-          {"username", row[1].as<std::string>()},
-          {"created_at", row[2].as<std::string>()},
-          {"banned", row[3].as<bool>()},
-          {"banned_at", nullable_text(row[4])},
-          {"banned_until", nullable_text(row[5])},
-          {"ban_reason", nullable_text(row[6])},
-          {"muted", row[9].as<bool>()},
-          {"muted_until", nullable_text(row[7])},
-          {"mute_reason", nullable_text(row[8])}}},
-        {"characters", nlohmann::json::array()},
-        {"recent_logins", nlohmann::json::array()}};
+    nlohmann::json document = {{"account",
+                                {{"id", row[0].as<std::int64_t>()},
+                                 {"username", row[1].as<std::string>()},
+                                 {"created_at", row[2].as<std::string>()},
+                                 {"banned", row[3].as<bool>()},
+                                 {"banned_at", nullable_text(row[4])},
+                                 {"banned_until", nullable_text(row[5])},
+                                 {"ban_reason", nullable_text(row[6])},
+                                 {"muted", row[9].as<bool>()},
+                                 {"muted_until", nullable_text(row[7])},
+                                 {"mute_reason", nullable_text(row[8])}}},
+                               {"characters", nlohmann::json::array()},
+                               {"recent_logins", nlohmann::json::array()}};
     // Where a character is now: the zone holding its lease, if one does.
-    for (const auto& c : read.exec_params(
-             "SELECT id, name, class, level, gold, zone, NOT lease_released, lease_zone, lease_instance "
-             "FROM characters WHERE account_id = $1 ORDER BY id",
-             account_id)) {
+    for (const auto& c : read.exec_params("SELECT id, name, class, level, gold, zone, NOT "
+                                          "lease_released, lease_zone, lease_instance "
+                                          "FROM characters WHERE account_id = $1 ORDER BY id",
+                                          account_id)) {
       nlohmann::json location;
       if (c[6].as<bool>() && !c[7].is_null())
-        location = {{"zone", c[7].as<std::string>()}, {"instance", c[8].is_null() ? 0 : c[8].as<std::int64_t>()}};
+        location = {{"zone", c[7].as<std::string>()},
+                    {"instance", c[8].is_null() ? 0 : c[8].as<std::int64_t>()}};
       document["characters"].push_back({{"id", c[0].as<std::int64_t>()},
                                         {"name", c[1].as<std::string>()},
                                         {"class", c[2].as<std::string>()},
@@ -412,19 +440,22 @@ nlohmann::json AdminService::player_document(std::int64_t account_id) {
                                         {"zone", c[5].as<std::string>()},
                                         {"online_in", location}});
     }
-    for (const auto& l : read.exec_params("SELECT " + utc("at") +
-                                              ", client, session_id::text FROM login_history WHERE account_id = $1 "
-                                              "ORDER BY at DESC, id DESC LIMIT $2",
-                                          account_id, kRecentLogins))
-      document["recent_logins"].push_back(
-          {{"at", l[0].as<std::string>()}, {"client", l[1].as<std::string>()}, {"session_id", nullable_text(l[2])}});
+    for (const auto& l :
+         read.exec_params("SELECT " + utc("at") +
+                              ", client, session_id::text FROM login_history WHERE account_id = $1 "
+                              "ORDER BY at DESC, id DESC LIMIT $2",
+                          account_id, kRecentLogins))
+      document["recent_logins"].push_back({{"at", l[0].as<std::string>()},
+                                           {"client", l[1].as<std::string>()},
+                                           {"session_id", nullable_text(l[2])}});
     return document;
   });
 }
 
 HttpResponse AdminService::audit(const HttpRequest& request) {
   authorize(request, AdminRole::viewer);
-  auto integer_param = [&](std::string_view name, std::int64_t fallback, std::int64_t min, std::int64_t max) {
+  auto integer_param = [&](std::string_view name, std::int64_t fallback, std::int64_t min,
+                           std::int64_t max) {
     const auto text = request.query_param(name);
     if (!text) return fallback;
     std::int64_t value = 0;
@@ -437,7 +468,8 @@ HttpResponse AdminService::audit(const HttpRequest& request) {
     }
     if (value < min || value > max)
       throw ApiError(422, "invalid_query",
-                     std::string(name) + " must be in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+                     std::string(name) + " must be in [" + std::to_string(min) + ", " +
+                         std::to_string(max) + "]");
     return value;
   };
   const auto limit = integer_param("limit", kDefaultAuditPage, 1, kMaxAuditPage);
@@ -446,24 +478,27 @@ HttpResponse AdminService::audit(const HttpRequest& request) {
   return context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     nlohmann::json entries = nlohmann::json::array();
-    for (const auto& row : read.exec_params(
-             "SELECT id, admin_id, admin_username, role, action, target_type, target_id, reason, details::text, "
-             "request_id, " +
-                 utc("at") +
-                 " FROM admin_audit WHERE ($1 = 0 OR id < $1) AND ($2 = 0 OR (target_type = 'account' AND "
-                 "target_id = $2)) ORDER BY id DESC LIMIT $3",
-             before_id, target_id, limit))
-      entries.push_back({{"id", row[0].as<std::int64_t>()},
-                         {"admin_id", row[1].as<std::int64_t>()},
-                         {"admin_username", row[2].as<std::string>()},
-                         {"role", row[3].as<std::string>()},
-                         {"action", row[4].as<std::string>()},
-                         {"target_type", row[5].as<std::string>()},
-                         {"target_id", row[6].is_null() ? nlohmann::json() : nlohmann::json(row[6].as<std::int64_t>())},
-                         {"reason", row[7].as<std::string>()},
-                         {"details", nlohmann::json::parse(row[8].as<std::string>())},
-                         {"request_id", row[9].as<std::string>()},
-                         {"at", row[10].as<std::string>()}});
+    for (const auto& row : read.exec_params("SELECT id, admin_id, admin_username, role, action, "
+                                            "target_type, target_id, reason, details::text, "
+                                            "request_id, " +
+                                                utc("at") +
+                                                " FROM admin_audit WHERE ($1 = 0 OR id < $1) AND "
+                                                "($2 = 0 OR (target_type = 'account' AND "
+                                                "target_id = $2)) ORDER BY id DESC LIMIT $3",
+                                            before_id, target_id, limit))
+      entries.push_back(
+          {{"id", row[0].as<std::int64_t>()},
+           {"admin_id", row[1].as<std::int64_t>()},
+           {"admin_username", row[2].as<std::string>()},
+           {"role", row[3].as<std::string>()},
+           {"action", row[4].as<std::string>()},
+           {"target_type", row[5].as<std::string>()},
+           {"target_id",
+            row[6].is_null() ? nlohmann::json() : nlohmann::json(row[6].as<std::int64_t>())},
+           {"reason", row[7].as<std::string>()},
+           {"details", nlohmann::json::parse(row[8].as<std::string>())},
+           {"request_id", row[9].as<std::string>()},
+           {"at", row[10].as<std::string>()}});
     return json_response(200, {{"entries", entries}});
   });
 }

@@ -38,8 +38,8 @@ bool looks_like_admin_token(std::string_view token);
 // Creates a staff account (the `omega-api admin create` command). Returns its id, or nullopt
 // when the username is taken. Throws std::invalid_argument for a bad username or password.
 std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHasher& passwords,
-                                                 const std::string& username, const std::string& password,
-                                                 AdminRole role);
+                                                 const std::string& username,
+                                                 const std::string& password, AdminRole role);
 
 class AdminService {
  public:
