@@ -84,6 +84,7 @@ Application::Application(Config config)
       world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, world_, registry_,
                      directory_, leaderboards_),
       market_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
+      admin_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
   auth_.register_routes(router_);
@@ -93,6 +94,7 @@ Application::Application(Config config)
   tournaments_.register_routes(router_);
   world_service_.register_routes(router_);
   market_.register_routes(router_);
+  admin_.register_routes(router_);
   router_.add(
       Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
       [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); },
@@ -114,6 +116,11 @@ Application::Application(Config config)
 Application::~Application() = default;
 
 int Application::migrate() { return apply_migrations(database_, config_.migrations_dir); }
+
+std::optional<std::int64_t> Application::create_admin(const std::string& username, const std::string& password,
+                                                      AdminRole role) {
+  return create_admin_account(database_, passwords_, username, password, role);
+}
 
 void Application::register_health_routes() {
   router_.add(
@@ -247,6 +254,9 @@ std::optional<HttpResponse> Application::check_access(const Route& route,
         break;
       case Access::service:
         auth_.require_service(request);
+        break;
+      case Access::admin:
+        admin_.require_admin_token_shape(request);
         break;
       case Access::anonymous:
         break;

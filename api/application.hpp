@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "api/admin_service.hpp"
 #include "api/auth_service.hpp"
 #include "api/character_service.hpp"
 #include "api/config.hpp"
@@ -37,6 +38,9 @@ class Application {
 
   // Applies pending migrations; returns how many ran. Blocking.
   int migrate();
+  // Creates a staff account (`omega-api admin create`): its id, or nullopt when the name is
+  // taken; std::invalid_argument for a bad name or password.
+  std::optional<std::int64_t> create_admin(const std::string& username, const std::string& password, AdminRole role);
 
   // Answers `request` through `respond`, exactly once, on this thread (fast paths, errors)
   // or on a worker thread.
@@ -77,6 +81,7 @@ class Application {
   TournamentService tournaments_;
   WorldService world_service_;
   MarketService market_;
+  AdminService admin_;
   Metrics metrics_;
   Router router_;
   std::atomic<int> in_flight_{0};

@@ -80,9 +80,11 @@ TEST(ApiApplication, ServiceRoutesRefuseAccessTokensAndAccountRoutesRefuseTheSer
     HttpRequest request;
     request.method = route.method;
     request.path = hostile_path(route.pattern);
-    const bool service = route.access == Access::service;
+    // Service and admin routes get a player's access token, account routes the service
+    // credential: none of them may pass for another.
+    const bool wants_other = route.access == Access::service || route.access == Access::admin;
     request.headers = {
-        {"authorization", "Bearer " + (service ? player : std::string("service-credential"))}};
+        {"authorization", "Bearer " + (wants_other ? player : std::string("service-credential"))}};
     EXPECT_EQ(dispatch(application, request).status, 401) << route.pattern;
   }
 }
@@ -103,7 +105,7 @@ TEST(ApiApplication, OnlyTheseRoutesAreOpenToAnonymousCallers) {
                                           "POST /v1/auth/register", "POST /v1/auth/login",
                                           "POST /v1/auth/refresh",  "POST /v1/auth/logout",
                                           "GET /v1/leaderboards",   "GET /v1/leaderboards/{board}",
-                                          "GET /v1/tournaments"};
+                                          "GET /v1/tournaments",    "POST /admin/v1/login"};
   EXPECT_EQ(anonymous, expected);
 }
 

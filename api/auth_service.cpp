@@ -41,6 +41,8 @@ ApiError session_ended() {
   return unauthorized("session_revoked", "the session of this access token has ended");
 }
 
+}  // namespace
+
 TrustedProxies trusted_proxies_of(const Config& config) {
   std::string error;
   auto proxies = TrustedProxies::parse(config.trusted_proxies, error);
@@ -59,6 +61,12 @@ LoginThrottlePolicy login_policy_of(const Config& config) {
   policy.client_failures_per_hour = config.login_client_failures_per_hour;
   return policy;
 }
+
+namespace {
+
+// Whether the account row `a` is banned now: a ban with a duration ends by itself.
+constexpr std::string_view kBanIsActive =
+    "(a.banned_at IS NOT NULL AND (a.banned_until IS NULL OR a.banned_until > now()))";
 
 std::string lower_ascii(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -170,7 +178,7 @@ HttpResponse AuthService::login(const HttpRequest& request) {
     throw ApiError(403, "account_banned", "this account is banned");
   }
   const auto refresh_token = new_refresh_token();
-  const auto session_id = start_session(*account, refresh_token);
+  const auto session_id = start_session(*account, refresh_token, client);
   common::log_event(spdlog::level::info, "login",
                     {{"account_id", account->id},
                      {"username", username},
@@ -184,8 +192,8 @@ std::optional<AuthService::AccountRow> AuthService::find_account(const std::stri
   return context_.database.run([&](pqxx::connection& connection) -> std::optional<AccountRow> {
     pqxx::read_transaction read(connection);
     const auto rows = read.exec_params(
-        "SELECT id, password_hash, token_version, banned_at IS NOT NULL FROM accounts "
-        "WHERE lower(username) = lower($1)",
+        "SELECT a.id, a.password_hash, a.token_version, " + std::string(kBanIsActive) +
+            " FROM accounts a WHERE lower(a.username) = lower($1)",
         username);
     if (rows.empty()) return std::nullopt;
     return AccountRow{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
@@ -193,8 +201,8 @@ std::optional<AuthService::AccountRow> AuthService::find_account(const std::stri
   });
 }
 
-std::string AuthService::start_session(const AccountRow& account,
-                                       const std::string& refresh_token) {
+std::string AuthService::start_session(const AccountRow& account, const std::string& refresh_token,
+                                       const std::string& client) {
   return context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     const auto rows = transaction.exec_params(
@@ -203,6 +211,10 @@ std::string AuthService::start_session(const AccountRow& account,
         "family_id::text",
         account.id, token_digest(refresh_token), account.token_version,
         context_.config.refresh_token_ttl_s);
+    // For the admin console's player lookup (recent logins).
+    transaction.exec_params(
+        "INSERT INTO login_history (account_id, client, session_id) VALUES ($1, $2, $3::uuid)",
+        account.id, client, rows[0][0].as<std::string>());
     transaction.commit();
     return rows[0][0].as<std::string>();
   });
@@ -225,9 +237,9 @@ HttpResponse AuthService::refresh(const HttpRequest& request) {
     Outcome result;
     const auto rows = transaction.exec_params(
         "SELECT t.account_id, t.family_id, t.token_version, t.expires_at < now(), "
-        "       t.used_at IS NOT NULL, t.revoked_at IS NOT NULL, a.token_version, "
-        "       a.banned_at IS NOT NULL "
-        "FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id "
+        "       t.used_at IS NOT NULL, t.revoked_at IS NOT NULL, a.token_version, " +
+            std::string(kBanIsActive) +
+            " FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id "
         "WHERE t.token_hash = $1 FOR UPDATE OF t",
         token_digest(presented));
     if (rows.empty()) {
@@ -410,7 +422,8 @@ std::int64_t AuthService::token_version(std::int64_t account_id) {
     version = context_.database.run([&](pqxx::connection& connection) -> std::int64_t {
       pqxx::read_transaction read(connection);
       const auto rows = read.exec_params(
-          "SELECT token_version, banned_at IS NOT NULL FROM accounts WHERE id = $1", account_id);
+          "SELECT a.token_version, " + std::string(kBanIsActive) + " FROM accounts a WHERE a.id = $1",
+          account_id);
       // A deleted or banned account has no valid version.
       if (rows.empty() || rows[0][1].as<bool>()) return -1;
       return rows[0][0].as<std::int64_t>();
@@ -423,6 +436,12 @@ std::int64_t AuthService::token_version(std::int64_t account_id) {
   }
   token_versions_.put(account_id, *version);
   return *version;
+}
+
+void AuthService::end_account_sessions(std::int64_t account_id, std::int64_t version,
+                                       const std::vector<std::string>& session_ids) {
+  publish_token_version(account_id, version);
+  for (const auto& session_id : session_ids) revoke_session(session_id);
 }
 
 void AuthService::publish_token_version(std::int64_t account_id, std::int64_t version) {

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -18,6 +20,11 @@
 #include "api/ttl_cache.hpp"
 
 namespace omega::api {
+
+// The configured trusted proxies (server.trusted_proxies, checked by validate()).
+TrustedProxies trusted_proxies_of(const Config& config);
+// The login throttle's policy from the auth.login_* settings.
+LoginThrottlePolicy login_policy_of(const Config& config);
 
 class AuthService {
  public:
@@ -39,6 +46,11 @@ class AuthService {
   AccessClaims verify_bearer(const HttpRequest& request) const;
   // ApiError 401 unless the request carries the service credential (zone servers).
   void require_service(const HttpRequest& request) const;
+  // After a transaction set the account's token version to `version` and revoked the
+  // refresh-token families `session_ids` (a ban): tells every replica, through Redis, that
+  // the account's access tokens and those sessions are dead.
+  void end_account_sessions(std::int64_t account_id, std::int64_t version,
+                            const std::vector<std::string>& session_ids);
 
  private:
   HttpResponse register_account(const HttpRequest& request);
@@ -54,8 +66,10 @@ class AuthService {
     bool banned = false;
   };
   std::optional<AccountRow> find_account(const std::string& username);
-  // Starts a session (refresh-token family) holding `refresh_token`; returns its id.
-  std::string start_session(const AccountRow& account, const std::string& refresh_token);
+  // Starts a session (refresh-token family) holding `refresh_token` and records the login
+  // from `client` in login_history; returns the session id.
+  std::string start_session(const AccountRow& account, const std::string& refresh_token,
+                            const std::string& client);
 
   std::int64_t token_version(std::int64_t account_id);
   void publish_token_version(std::int64_t account_id, std::int64_t version);

@@ -274,6 +274,12 @@ HttpResult TestApi::del(const std::string& target, const std::string& token) con
   return http_request(port_, "DELETE", target, "", auth_headers(token));
 }
 
+std::int64_t TestApi::create_admin(const std::string& username, const std::string& password, AdminRole role) {
+  const auto id = application_->create_admin(username, password, role);
+  if (!id) throw std::runtime_error("admin username taken: " + username);
+  return *id;
+}
+
 nlohmann::json TestApi::register_and_login(const std::string& username, const std::string& password) {
   const auto registered = post("/v1/auth/register", {{"username", username}, {"password", password}});
   if (registered.status != 201) throw std::runtime_error("register failed: " + registered.body);

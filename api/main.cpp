@@ -1,9 +1,13 @@
-// omega-api: `omega-api [--config FILE] [serve|migrate|healthcheck]`. See docs/OPERATIONS.md.
+// omega-api: `omega-api [--config FILE] [serve|migrate|healthcheck|admin create]`. See
+// docs/OPERATIONS.md.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <iostream>
 #include <thread>
 
+#include "api/admin_service.hpp"
 #include "api/application.hpp"
 #include "api/config.hpp"
 #include "api/errors.hpp"
@@ -31,6 +35,32 @@ int migrate_with_patience(omega::api::Application& application) {
   }
 }
 
+// The new staff member's password: OMEGA_ADMIN_PASSWORD when set (scripts), else the first
+// line of stdin, so it is never an argument that `ps` or a shell history would show.
+std::string admin_password() {
+  if (const char* given = std::getenv("OMEGA_ADMIN_PASSWORD"); given && *given) return given;
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int create_admin(omega::api::Application& application, const std::string& username, const std::string& role_name) {
+  const auto role = omega::api::parse_admin_role(role_name);
+  if (!role) {
+    spdlog::critical("omega-api admin create: --role must be viewer, moderator or admin");
+    return 2;
+  }
+  migrate_with_patience(application);
+  const auto id = application.create_admin(username, admin_password(), *role);
+  if (!id) {
+    spdlog::critical("omega-api admin create: the username {} is taken", username);
+    return 1;
+  }
+  spdlog::info("admin account {} ({}) created with id {}", username, role_name, *id);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,6 +75,14 @@ int main(int argc, char** argv) {
   health->add_option(
       "--url", health_url,
       "probe this URL (default http://127.0.0.1:$OMEGA_API_PORT/healthz, port 8080)");
+  auto* admin = cli.add_subcommand("admin", "manage admin-console staff accounts");
+  auto* admin_create = admin->add_subcommand(
+      "create", "create a staff account; the password is read from OMEGA_ADMIN_PASSWORD or stdin");
+  std::string admin_username;
+  std::string admin_role = "viewer";
+  admin_create->add_option("--username", admin_username, "3-24 characters of A-Z, a-z, 0-9, _")->required();
+  admin_create->add_option("--role", admin_role, "viewer, moderator or admin")->required();
+  admin->require_subcommand(1);
   cli.require_subcommand(0, 1);
   CLI11_PARSE(cli, argc, argv);
   (void)serve;
@@ -57,6 +95,7 @@ int main(int argc, char** argv) {
     omega::common::configure_logging("omega-api",
                                      *omega::common::parse_log_format(config.log_format));
     omega::api::Application application(config);
+    if (admin_create->parsed()) return create_admin(application, admin_username, admin_role);
     if (migrate->parsed()) {
       migrate_with_patience(application);
       return 0;

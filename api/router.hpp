@@ -31,6 +31,7 @@ enum class Access {
   account,    // a signed, unexpired access token (Authorization: Bearer)
   service,    // the service credential of zone servers
   anonymous,  // anyone
+  admin,      // an admin token (api/admin_service.hpp); never a player's access token
 };
 
 struct Route {

@@ -1,0 +1,243 @@
+// The admin console's backend against a real PostgreSQL and Redis: staff login, roles,
+// moderation (ban, unban, mute) and its effect on the player's login and sessions, the audit
+// trail, the player lookup, and the separation of staff and player credentials.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "api/integration_test_support.hpp"
+
+namespace omega::api::testing {
+namespace {
+
+using ApiAdminIT = FreshDatabaseTest;
+
+constexpr const char* kStaffPassword = "staff password 1";
+constexpr const char* kPlayerPassword = "correct horse 1";
+
+void expect_error(const HttpResult& result, int status, const std::string& code) {
+  EXPECT_EQ(result.status, status) << result.body;
+  const auto body = result.json();
+  ASSERT_TRUE(body.is_object() && body.contains("error")) << result.body;
+  EXPECT_EQ(body["error"]["code"], code) << result.body;
+}
+
+std::string admin_login(const TestApi& api, const std::string& username) {
+  const auto login =
+      api.post("/admin/v1/login", {{"username", username}, {"password", kStaffPassword}});
+  EXPECT_EQ(login.status, 200) << login.body;
+  return login.json().value("access_token", "");
+}
+
+HttpResult player_login(const TestApi& api, const std::string& username) {
+  return api.post("/v1/auth/login", {{"username", username}, {"password", kPlayerPassword}});
+}
+
+// A running API with one staff member of `role` (Mod_1) logged in and one player.
+struct Scene {
+  std::unique_ptr<TestApi> api;
+  std::string staff_token;
+  nlohmann::json player;  // the player's login answer
+  std::string account;    // the player's account id, as a path segment
+};
+
+Scene scene(std::unique_ptr<TestApi> api, AdminRole role, const std::string& player_name) {
+  Scene result;
+  result.api = std::move(api);
+  result.api->create_admin("Mod_1", kStaffPassword, role);
+  result.staff_token = admin_login(*result.api, "Mod_1");
+  result.player = result.api->register_and_login(player_name, kPlayerPassword);
+  result.account = std::to_string(result.player["account_id"].get<std::int64_t>());
+  return result;
+}
+
+TEST_F(ApiAdminIT, StaffLogInWithTheirRoleAndBadCredentialsAreRefused) {
+  auto api = start_api();
+  api->create_admin("Mod_1", kStaffPassword, AdminRole::moderator);
+  const auto login =
+      api->post("/admin/v1/login", {{"username", "mod_1"}, {"password", kStaffPassword}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_EQ(login.json()["admin"]["role"], "moderator");
+  EXPECT_EQ(login.json()["admin"]["username"], "Mod_1");
+  EXPECT_EQ(login.json()["token_type"], "Bearer");
+  expect_error(
+      api->post("/admin/v1/login", {{"username", "Mod_1"}, {"password", "wrong password"}}), 401,
+      "invalid_credentials");
+  expect_error(api->post("/admin/v1/login", {{"username", "nobody"}, {"password", kStaffPassword}}),
+               401, "invalid_credentials");
+  expect_error(api->post("/admin/v1/login", {{"username", "Mod_1"}}), 422, "missing_field");
+  // A player account is no staff account, whatever its name.
+  api->register_and_login("Player_1", kPlayerPassword);
+  expect_error(
+      api->post("/admin/v1/login", {{"username", "Player_1"}, {"password", kPlayerPassword}}), 401,
+      "invalid_credentials");
+
+  // Logout ends the token at once; a disabled account's tokens stop too.
+  const auto token = login.json()["access_token"].get<std::string>();
+  EXPECT_EQ(api->get("/admin/v1/audit", token).status, 200);
+  EXPECT_EQ(api->post("/admin/v1/logout", nlohmann::json::object(), token).status, 204);
+  expect_error(api->get("/admin/v1/audit", token), 401, "invalid_token");
+  const auto second = admin_login(*api, "Mod_1");
+  EXPECT_EQ(api->get("/admin/v1/audit", second).status, 200);
+  EXPECT_EQ(count("UPDATE admin_accounts SET disabled = true RETURNING 1"), 1);
+  expect_error(api->get("/admin/v1/audit", second), 401, "invalid_token");
+  expect_error(api->post("/admin/v1/login", {{"username", "Mod_1"}, {"password", kStaffPassword}}),
+               401, "invalid_credentials");
+}
+
+TEST_F(ApiAdminIT, PlayerTokensAreRefusedOnAdminRoutesAndAdminTokensOnPlayerRoutes) {
+  auto api = start_api();
+  api->create_admin("Boss_1", kStaffPassword, AdminRole::admin);
+  const auto staff = admin_login(*api, "Boss_1");
+  const auto player = api->register_and_login("Player_1", kPlayerPassword);
+  const auto player_token = player["access_token"].get<std::string>();
+  const auto account_id = player["account_id"].get<std::int64_t>();
+  expect_error(api->get("/admin/v1/audit", player_token), 401, "invalid_token");
+  expect_error(api->get("/admin/v1/accounts/" + std::to_string(account_id), player_token), 401,
+               "invalid_token");
+  expect_error(api->post("/admin/v1/accounts/" + std::to_string(account_id) + "/ban",
+                         {{"reason", "x"}, {"duration_s", 0}}, player_token),
+               401, "invalid_token");
+  expect_error(api->get("/admin/v1/audit"), 401, "missing_token");
+  expect_error(api->get("/v1/characters", staff), 401, "invalid_token");
+  expect_error(api->post("/v1/auth/logout-all", nlohmann::json::object(), staff), 401,
+               "invalid_token");
+  EXPECT_EQ(api->get("/v1/characters", player_token).status, 200);
+  EXPECT_EQ(api->get("/admin/v1/audit", staff).status, 200);
+}
+
+TEST_F(ApiAdminIT, AModeratorBansAPlayerWhoCanNoLongerLogInOrRefreshAndTheAuditHasIt) {
+  auto api = start_api();
+  api->create_admin("View_1", kStaffPassword, AdminRole::viewer);
+  api->create_admin("Mod_1", kStaffPassword, AdminRole::moderator);
+  const auto viewer = admin_login(*api, "View_1");
+  const auto moderator = admin_login(*api, "Mod_1");
+  const auto player = api->register_and_login("Cheater_1", kPlayerPassword);
+  const auto account = std::to_string(player["account_id"].get<std::int64_t>());
+  const nlohmann::json ban = {{"reason", "speed hacking"}, {"duration_s", 0}};
+
+  expect_error(api->post("/admin/v1/accounts/" + account + "/ban", ban, viewer), 403, "forbidden");
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM accounts WHERE banned_at IS NOT NULL"), 0);
+
+  const auto banned =
+      http_request(api->port(), "POST", "/admin/v1/accounts/" + account + "/ban", ban.dump(),
+                   {{"Content-Type", "application/json"},
+                    {"Authorization", "Bearer " + moderator},
+                    {"X-Request-Id", "ban-request-1"}});
+  ASSERT_EQ(banned.status, 200) << banned.body;
+  EXPECT_TRUE(banned.json()["account"]["banned"].get<bool>());
+  EXPECT_EQ(banned.json()["account"]["ban_reason"], "speed hacking");
+  EXPECT_TRUE(banned.json()["account"]["banned_until"].is_null());
+
+  expect_error(player_login(*api, "Cheater_1"), 403, "account_banned");
+  expect_error(api->post("/v1/auth/refresh", {{"refresh_token", player["refresh_token"]}}), 401,
+               "refresh_token_revoked");
+  EXPECT_EQ(api->get("/v1/characters", player["access_token"]).status, 401);
+
+  const auto audit = api->get("/admin/v1/audit?account_id=" + account, viewer);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  const auto entries = audit.json()["entries"];
+  ASSERT_EQ(entries.size(), 1u) << audit.body;
+  EXPECT_EQ(entries[0]["action"], "ban");
+  EXPECT_EQ(entries[0]["reason"], "speed hacking");
+  EXPECT_EQ(entries[0]["request_id"], "ban-request-1");
+  EXPECT_EQ(entries[0]["admin_username"], "Mod_1");
+  EXPECT_EQ(entries[0]["role"], "moderator");
+  EXPECT_EQ(entries[0]["details"]["duration_s"], 0);
+  EXPECT_EQ(entries[0]["details"]["sessions_revoked"], 1);
+
+  expect_error(
+      api->post("/admin/v1/accounts/" + account + "/unban", {{"reason", "appeal"}}, viewer), 403,
+      "forbidden");
+  const auto unbanned = api->post("/admin/v1/accounts/" + account + "/unban",
+                                  {{"reason", "appeal accepted"}}, moderator);
+  ASSERT_EQ(unbanned.status, 200) << unbanned.body;
+  EXPECT_FALSE(unbanned.json()["account"]["banned"].get<bool>());
+  // The token-version cache may hold "banned" for auth.token_version_cache_ms; login reads
+  // the row itself.
+  const auto again = player_login(*api, "Cheater_1");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(
+      count(
+          "SELECT count(*) FROM admin_audit WHERE action = 'unban' AND reason = 'appeal accepted'"),
+      1);
+}
+
+TEST_F(ApiAdminIT, ABanWithADurationEndsByItself) {
+  const auto [api, moderator, player, account] =
+      scene(start_api(), AdminRole::moderator, "Player_1");
+  const auto banned = api->post("/admin/v1/accounts/" + account + "/ban",
+                                {{"reason", "cool down"}, {"duration_s", 2}}, moderator);
+  ASSERT_EQ(banned.status, 200) << banned.body;
+  EXPECT_TRUE(banned.json()["account"]["banned_until"].is_string());
+  expect_error(player_login(*api, "Player_1"), 403, "account_banned");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const auto after = player_login(*api, "Player_1");
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(api->get("/v1/characters", after.json()["access_token"]).status, 200);
+}
+
+TEST_F(ApiAdminIT, MuteIsStoredAndAudited) {
+  const auto [api, moderator, player, account] = scene(start_api(), AdminRole::moderator, "Loud_1");
+  const auto muted = api->post("/admin/v1/accounts/" + account + "/mute",
+                               {{"reason", "spam"}, {"duration_s", 3600}}, moderator);
+  ASSERT_EQ(muted.status, 200) << muted.body;
+  EXPECT_TRUE(muted.json()["account"]["muted"].get<bool>());
+  EXPECT_EQ(muted.json()["account"]["mute_reason"], "spam");
+  // A mute is not a ban.
+  EXPECT_EQ(player_login(*api, "Loud_1").status, 200);
+  const auto lifted = api->post("/admin/v1/accounts/" + account + "/mute",
+                                {{"reason", "served"}, {"duration_s", 0}}, moderator);
+  ASSERT_EQ(lifted.status, 200) << lifted.body;
+  EXPECT_FALSE(lifted.json()["account"]["muted"].get<bool>());
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit WHERE action IN ('mute', 'unmute')"), 2);
+}
+
+TEST_F(ApiAdminIT, PlayerLookupShowsAccountCharactersAndRecentLogins) {
+  const auto [api, viewer, player, account] = scene(start_api(), AdminRole::viewer, "Player_1");
+  const auto created =
+      api->post("/v1/characters", {{"name", "Hero"}, {"class", "warrior"}}, player["access_token"]);
+  ASSERT_EQ(created.status, 201) << created.body;
+
+  const auto by_name = api->get("/admin/v1/players?username=player_1", viewer);
+  ASSERT_EQ(by_name.status, 200) << by_name.body;
+  const auto document = by_name.json();
+  EXPECT_EQ(document["account"]["username"], "Player_1");
+  ASSERT_EQ(document["characters"].size(), 1u);
+  EXPECT_EQ(document["characters"][0]["name"], "Hero");
+  EXPECT_TRUE(document["characters"][0]["online_in"].is_null());
+  ASSERT_EQ(document["recent_logins"].size(), 1u);
+  EXPECT_EQ(document["recent_logins"][0]["client"], "127.0.0.1");
+
+  const auto by_id = api->get("/admin/v1/accounts/" + account, viewer);
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  EXPECT_EQ(by_id.json(), document);
+
+  expect_error(api->get("/admin/v1/players?username=nobody", viewer), 404, "not_found");
+  expect_error(api->get("/admin/v1/players?username=a", viewer), 422, "invalid_username");
+  expect_error(api->get("/admin/v1/accounts/999999", viewer), 404, "not_found");
+}
+
+TEST_F(ApiAdminIT, BadModerationInputGetsClientErrors) {
+  const auto [api, moderator, player, account] =
+      scene(start_api(), AdminRole::moderator, "Player_1");
+  const auto target = "/admin/v1/accounts/" + account + "/ban";
+  expect_error(api->post(target, {{"duration_s", 0}}, moderator), 422, "missing_field");
+  expect_error(api->post(target, {{"reason", ""}, {"duration_s", 0}}, moderator), 422,
+               "invalid_field");
+  expect_error(api->post(target, {{"reason", "x"}, {"duration_s", -1}}, moderator), 422,
+               "invalid_field");
+  expect_error(api->post(target, {{"reason", "x"}, {"duration_s", "1"}}, moderator), 422,
+               "invalid_field");
+  expect_error(
+      api->post("/admin/v1/accounts/999999/ban", {{"reason", "x"}, {"duration_s", 0}}, moderator),
+      404, "not_found");
+  expect_error(api->get("/admin/v1/audit?limit=0", moderator), 422, "invalid_query");
+  expect_error(api->get("/admin/v1/audit?limit=x", moderator), 422, "invalid_query");
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), 0);
+  EXPECT_EQ(player_login(*api, "Player_1").status, 200);
+}
+
+}  // namespace
+}  // namespace omega::api::testing

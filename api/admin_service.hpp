@@ -1,0 +1,106 @@
+// The admin console's backend (issue 17 item 1): staff login with opaque admin tokens, role
+// checks (viewer < moderator < admin), moderation of player accounts (ban, unban, mute), player
+// lookup and the audit log. Staff accounts are `admin_accounts` rows, never player accounts;
+// an admin token is "oa_" + 43 base64url characters and is not a JWT, so it can never pass
+// as a player token on /v1 and a player token can never pass as an admin one on /admin.
+// Every mutating action writes an `admin_audit` row in the transaction of its effect and logs
+// an audit event. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "api/auth_service.hpp"
+#include "api/client_address.hpp"
+#include "api/login_throttle.hpp"
+#include "api/router.hpp"
+#include "api/service_context.hpp"
+
+namespace omega::api {
+
+enum class AdminRole { viewer = 0, moderator = 1, admin = 2 };
+
+// "viewer", "moderator", "admin"; nullopt for anything else.
+std::optional<AdminRole> parse_admin_role(std::string_view name);
+std::string_view admin_role_name(AdminRole role);
+
+// Whether `token` has the shape of an admin token (no I/O: safe on I/O threads).
+bool looks_like_admin_token(std::string_view token);
+
+// Creates a staff account (the `omega-api admin create` command). Returns its id, or nullopt
+// when the username is taken. Throws std::invalid_argument for a bad username or password.
+std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHasher& passwords,
+                                                 const std::string& username,
+                                                 const std::string& password, AdminRole role);
+
+class AdminService {
+ public:
+  AdminService(ServiceContext context, AuthService& auth);
+  AdminService(const AdminService&) = delete;
+  AdminService& operator=(const AdminService&) = delete;
+
+  void register_routes(Router& router);
+
+  // ApiError 401 unless the request carries something shaped like an admin token. No I/O:
+  // the dispatcher calls it on the I/O thread; handlers check the token itself.
+  void require_admin_token_shape(const HttpRequest& request) const;
+
+ private:
+  struct Caller {
+    std::int64_t id = 0;
+    std::string username;
+    AdminRole role = AdminRole::viewer;
+  };
+  // The staff member of the request's live admin token (401) holding at least `needed` (403).
+  Caller authorize(const HttpRequest& request, AdminRole needed);
+
+  HttpResponse login(const HttpRequest& request);
+  HttpResponse logout(const HttpRequest& request);
+  HttpResponse ban(const HttpRequest& request);
+  HttpResponse unban(const HttpRequest& request);
+  HttpResponse mute(const HttpRequest& request);
+  HttpResponse account(const HttpRequest& request);
+  HttpResponse find_player(const HttpRequest& request);
+  HttpResponse audit(const HttpRequest& request);
+
+  // A moderation request: a moderator's, on an existing account id, with a reason.
+  struct Moderation {
+    Caller caller;
+    std::int64_t account_id = 0;
+    nlohmann::json body;
+    std::string reason;
+  };
+  Moderation read_moderation(const HttpRequest& request);
+  // What a moderation step did inside the transaction, for the audit row and the log.
+  struct ModerationEffect {
+    explicit ModerationEffect(std::string action_name) : action(std::move(action_name)) {}
+    std::string action;  // the audit row's action: ban, unban, mute, unmute
+    nlohmann::json details = nlohmann::json::object();
+    std::optional<std::int64_t> token_version;  // set: the account's tokens and `sessions` end
+    std::vector<std::string> sessions;
+    std::int64_t audit_id = 0;
+  };
+  // Changes the account in the transaction; nullopt when it does not exist (404).
+  using ModerationStep = std::function<std::optional<ModerationEffect>(pqxx::work&)>;
+  // Runs `step` and writes its audit row in one transaction, then ends sessions if the step
+  // says so, logs the admin_<action> event and answers the account's lookup document.
+  HttpResponse commit_moderation(const Moderation& moderation, const ModerationStep& step);
+
+  // The player lookup document of one account (404 when there is none).
+  nlohmann::json player_document(std::int64_t account_id);
+
+  ServiceContext context_;
+  AuthService& auth_;
+  TrustedProxies trusted_proxies_;
+  LoginThrottle login_throttle_;  // its own keys: staff and players never share a budget
+};
+
+}  // namespace omega::api
