@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/directory.hpp"
 #include "api/errors.hpp"
+#include "api/http_client.hpp"
 #include "api/request_body.hpp"
 #include "common/structured_log.hpp"
 
@@ -130,9 +132,10 @@ std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHashe
   });
 }
 
-AdminService::AdminService(ServiceContext context, AuthService& auth)
+AdminService::AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry)
     : context_(context),
       auth_(auth),
+      registry_(registry),
       trusted_proxies_(trusted_proxies_of(context.config)),
       login_throttle_(context.redis, context.redis_key("admin_login:"),
                       login_policy_of(context.config)) {}
@@ -152,6 +155,7 @@ void AdminService::register_routes(Router& router) {
   add(Method::post, "/admin/v1/accounts/{id}/ban", &AdminService::ban);
   add(Method::post, "/admin/v1/accounts/{id}/unban", &AdminService::unban);
   add(Method::post, "/admin/v1/accounts/{id}/mute", &AdminService::mute);
+  add(Method::post, "/admin/v1/accounts/{id}/kick", &AdminService::kick);
   add(Method::get, "/admin/v1/audit", &AdminService::audit);
 }
 
@@ -301,16 +305,53 @@ HttpResponse AdminService::commit_moderation(const Moderation& moderation,
   if (!effect) throw ApiError(404, "not_found", "no such account");
   if (effect->token_version)
     auth_.end_account_sessions(moderation.account_id, *effect->token_version, effect->sessions);
+  nlohmann::json kicked;
+  if (effect->kick) kicked = kick_everywhere(moderation.account_id, *effect->kick);
   nlohmann::json fields = {{"admin_id", moderation.caller.id},
                            {"admin", moderation.caller.username},
                            {"account_id", moderation.account_id},
                            {"reason", moderation.reason},
                            {"audit_id", effect->audit_id}};
   fields.update(effect->details);
+  if (!kicked.is_null()) fields["kicked_sessions"] = kicked["sessions"];
   common::log_event(spdlog::level::info, "admin_" + effect->action, fields);
   auto document = player_document(moderation.account_id);
   document["audit_id"] = effect->audit_id;
+  if (!kicked.is_null()) document["kicked"] = kicked;
   return json_response(200, document);
+}
+
+nlohmann::json AdminService::kick_everywhere(std::int64_t account_id, const std::string& reason) {
+  nlohmann::json result = {{"sessions", 0}, {"unreachable", nlohmann::json::array()}};
+  std::vector<ZoneProcessEntry> processes;
+  try {
+    processes = registry_.snapshot("", now_ms()).processes;
+  } catch (const std::exception& error) {
+    // The ban itself is committed (logins and tokens are refused); only the live kick failed.
+    spdlog::warn("admin kick of account {}: the zone registry is unreachable: {}", account_id,
+                 error.what());
+    result["unreachable"].push_back("registry");
+    return result;
+  }
+  const std::string body =
+      nlohmann::json{{"account_id", account_id}, {"reason", reason}}.dump();
+  for (const auto& process : processes) {
+    const auto endpoint = parse_http_url(process.control_url);
+    const auto response =
+        endpoint ? post_json(*endpoint, "/kicks", body, context_.config.service_token,
+                             kZoneControlTimeout)
+                 : OutboundResponse{};
+    const auto answer = nlohmann::json::parse(response.body, nullptr, false);
+    if (response.status != 200 || !answer.is_object() || !answer.contains("kicked") ||
+        !answer["kicked"].is_number_unsigned()) {
+      spdlog::warn("admin kick of account {}: zone process {} answered {} {}", account_id,
+                   process.id, response.status, response.error);
+      result["unreachable"].push_back(process.id);
+      continue;
+    }
+    result["sessions"] = result["sessions"].get<std::uint64_t>() + answer["kicked"].get<std::uint64_t>();
+  }
+  return result;
 }
 
 HttpResponse AdminService::ban(const HttpRequest& request) {
@@ -327,6 +368,7 @@ HttpResponse AdminService::ban(const HttpRequest& request) {
             moderation.account_id, moderation.reason, moderation.caller.id, duration);
         if (rows.empty()) return std::nullopt;
         ModerationEffect effect{"ban"};
+        effect.kick = "banned";
         effect.token_version = rows[0][0].as<std::int64_t>();
         std::set<std::string> families;
         for (const auto& row :
@@ -371,6 +413,21 @@ HttpResponse AdminService::mute(const HttpRequest& request) {
         if (rows.empty()) return std::nullopt;
         ModerationEffect effect{duration == 0 ? "unmute" : "mute"};
         effect.details = {{"duration_s", duration}};
+        return effect;
+      });
+}
+
+HttpResponse AdminService::kick(const HttpRequest& request) {
+  const auto moderation = read_moderation(request);
+  // The player may come back at once (a ban keeps them out): the kick is a warning, or ends a
+  // stuck session.
+  return commit_moderation(
+      moderation, [&](pqxx::work& transaction) -> std::optional<ModerationEffect> {
+        if (transaction.exec_params("SELECT 1 FROM accounts WHERE id = $1", moderation.account_id)
+                .empty())
+          return std::nullopt;
+        ModerationEffect effect{"kick"};
+        effect.kick = "kicked";
         return effect;
       });
 }

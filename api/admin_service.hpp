@@ -20,6 +20,7 @@
 
 #include "api/auth_service.hpp"
 #include "api/client_address.hpp"
+#include "api/instance_registry.hpp"
 #include "api/login_throttle.hpp"
 #include "api/router.hpp"
 #include "api/service_context.hpp"
@@ -43,7 +44,8 @@ std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHashe
 
 class AdminService {
  public:
-  AdminService(ServiceContext context, AuthService& auth);
+  // `registry` lists the live zone processes, whom a ban or kick reaches.
+  AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry);
   AdminService(const AdminService&) = delete;
   AdminService& operator=(const AdminService&) = delete;
 
@@ -67,6 +69,7 @@ class AdminService {
   HttpResponse ban(const HttpRequest& request);
   HttpResponse unban(const HttpRequest& request);
   HttpResponse mute(const HttpRequest& request);
+  HttpResponse kick(const HttpRequest& request);
   HttpResponse account(const HttpRequest& request);
   HttpResponse find_player(const HttpRequest& request);
   HttpResponse audit(const HttpRequest& request);
@@ -86,8 +89,14 @@ class AdminService {
     nlohmann::json details = nlohmann::json::object();
     std::optional<std::int64_t> token_version;  // set: the account's tokens and `sessions` end
     std::vector<std::string> sessions;
+    // Set: every zone process kicks the account's sessions with this reason ("banned",
+    // "kicked") after the commit.
+    std::optional<std::string> kick;
     std::int64_t audit_id = 0;
   };
+  // Asks every live zone process (POST /kicks) to kick the account's sessions with `reason`.
+  // Returns {"sessions": kicked, "unreachable": [process ids that did not answer 200]}.
+  nlohmann::json kick_everywhere(std::int64_t account_id, const std::string& reason);
   // Changes the account in the transaction; nullopt when it does not exist (404).
   using ModerationStep = std::function<std::optional<ModerationEffect>(pqxx::work&)>;
   // Runs `step` and writes its audit row in one transaction, then ends sessions if the step
@@ -99,6 +108,7 @@ class AdminService {
 
   ServiceContext context_;
   AuthService& auth_;
+  InstanceRegistry& registry_;
   TrustedProxies trusted_proxies_;
   LoginThrottle login_throttle_;  // its own keys: staff and players never share a budget
 };

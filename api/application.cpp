@@ -84,7 +84,7 @@ Application::Application(Config config)
       world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, world_, registry_,
                      directory_, leaderboards_),
       market_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
-      admin_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
+      admin_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_, registry_),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
   auth_.register_routes(router_);

@@ -4,6 +4,7 @@
 // registry's JSON values live here too. Plain values: not thread-safe to share mutably.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,14 @@
 #include "api/world.hpp"
 
 namespace omega::api {
+
+// Registry times (expires_ms) are Unix milliseconds: the zone processes and every API replica
+// compare them with their own clocks.
+inline std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // One live instance as its zone process registered it, plus the API's seat reservations.
 struct InstanceEntry {

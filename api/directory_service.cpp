@@ -13,17 +13,11 @@ namespace omega::api {
 namespace {
 // A zone process opens an instance in milliseconds (tile map and navmesh are cached); two
 // seconds means it is in trouble, and the player is better served by a 503 and a retry.
-constexpr auto kZoneControlTimeout = std::chrono::milliseconds(2000);
 // Holding the opening lock longer than the control call may take would only delay others.
 constexpr std::int64_t kOpeningLockMs = 5000;
 // Another replica opening the same zone: wait for it this often, this many times.
 constexpr auto kLockRetryDelay = std::chrono::milliseconds(50);
 constexpr int kMaxAttempts = 60;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 ApiError no_capacity(const std::string& message) {
   ApiError error(503, "no_capacity", message);

@@ -28,6 +28,9 @@ struct OutboundResponse {
   std::string error;   // why no response arrived (connect refused, timeout…)
 };
 
+// How long omega-api waits for a zone process' control endpoint (POST /instances, /kicks).
+inline constexpr std::chrono::milliseconds kZoneControlTimeout{2000};
+
 // POSTs a JSON body to endpoint.base_path + path with `Authorization: Bearer <bearer>`.
 OutboundResponse post_json(const HttpEndpoint& endpoint, std::string_view path, std::string body,
                            std::string_view bearer, std::chrono::milliseconds timeout);

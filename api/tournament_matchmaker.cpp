@@ -14,7 +14,6 @@ namespace omega::api {
 namespace {
 // As for the directory: a zone process opens an instance in milliseconds; two seconds means
 // it is in trouble and the players are better off back in the queue.
-constexpr auto kZoneControlTimeout = std::chrono::milliseconds(2000);
 // A match still allocating after this was left by a replica that died mid-way (the control
 // call itself is bounded by kZoneControlTimeout): its players go back to the queue.
 constexpr int kAllocatingTimeoutSeconds = 30;
@@ -23,11 +22,6 @@ constexpr int kAllocatingTimeoutSeconds = 30;
 constexpr int kMaxQueueScan = 2000;
 
 std::string millis(const char* column) { return std::string("(extract(epoch from ") + column + ") * 1000)::bigint"; }
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 nlohmann::json team_json(const std::vector<QueuedPlayer>& team) {
   auto ids = nlohmann::json::array();

@@ -14,11 +14,6 @@ namespace omega::api {
 
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 ApiError character_not_found() { return ApiError(404, "not_found", "no such character on this account"); }
 
 ApiError in_match() { return ApiError(409, "in_match", "the character is in a match that has not ended"); }

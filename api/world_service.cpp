@@ -141,6 +141,14 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
         throw character_not_found();
       throw ApiError(409, "stale_ticket", "a newer ticket for this character was claimed");
     }
+    // A ticket minted before a ban must not bring the player back (the claim is undone with the
+    // transaction).
+    if (!transaction
+             .exec_params("SELECT 1 FROM accounts WHERE id = $1 AND banned_at IS NOT NULL AND "
+                          "(banned_until IS NULL OR banned_until > now())",
+                          account_id)
+             .empty())
+      throw ApiError(403, "account_banned", "this account is banned");
     const auto items = transaction.exec_params(
         "SELECT item_id, sum(quantity) FROM inventory_items WHERE character_id = $1 GROUP BY item_id ORDER BY item_id",
         character_id);

@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "api/directory.hpp"
 #include "api/integration_test_support.hpp"
 #include "api/redis_pool.hpp"
 #include "protocol/ticket.hpp"
@@ -33,11 +34,6 @@ inline const std::string kSeed = [] {
   for (int i = 0; i < 32; ++i) seed += "0d";  // the dev seed of scripts/run-local
   return seed;
 }();
-
-inline std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 inline int capacity_of(const std::string& zone) {
   if (zone.rfind("rift", 0) == 0) return 5;

@@ -822,7 +822,11 @@ class Swarm {
     const double now = now_s();
     leave_window(bot, now);
     ++report_.disconnects[reason];
-    const bool replaced = bot.result.kick == protocol::KickReason::session_replaced;
+    // Another session took the character over on purpose, or a moderator removed the player:
+    // no retry.
+    const bool replaced = bot.result.kick == protocol::KickReason::session_replaced ||
+                          bot.result.kick == protocol::KickReason::banned ||
+                          bot.result.kick == protocol::KickReason::kicked;
     if (bot.result.kick == protocol::KickReason::match_over) {
       bot.result.tournament = "played";  // back to the saved zone through /v1/play
       bot.arena_zone.clear();
@@ -1152,6 +1156,10 @@ const char* kick_reason_name(protocol::KickReason reason) {
       return "service_unavailable";
     case KickReason::match_over:
       return "match_over";
+    case KickReason::banned:
+      return "banned";
+    case KickReason::kicked:
+      return "kicked";
   }
   return "unknown";
 }

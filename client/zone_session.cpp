@@ -29,6 +29,8 @@ bool kick_is_fatal(KickReason reason) {
     case KickReason::ticket_wrong_instance:
     case KickReason::version_unsupported:
     case KickReason::session_replaced:
+    case KickReason::banned:
+    case KickReason::kicked:
       return true;
     default:
       return false;

@@ -24,6 +24,8 @@ const char* to_string(KickReason reason) {
     case KickReason::lease_conflict: return "the character is in play elsewhere";
     case KickReason::service_unavailable: return "character service unavailable";
     case KickReason::match_over: return "match over";
+    case KickReason::banned: return "banned by a moderator";
+    case KickReason::kicked: return "removed by a moderator";
   }
   return "unknown";
 }

@@ -54,8 +54,10 @@ enum class KickReason : uint8_t {
   lease_conflict = 17,       // the character's lease moved on (a newer session holds it)
   service_unavailable = 18,  // the zone could not reach the character service (API)
   match_over = 19,           // the arena match ended: play on through POST /v1/play
+  banned = 20,               // a moderator banned the account: no retry (logins are refused)
+  kicked = 21,               // a moderator removed the player: no automatic retry
 };
-inline constexpr KickReason kMaxKickReason = KickReason::match_over;
+inline constexpr KickReason kMaxKickReason = KickReason::kicked;
 // The wire range of Kick.reason: wider than today's reasons so that adding one does not
 // change the encoding (5 bits); a reason above kMaxKickReason is refused on read.
 inline constexpr KickReason kMaxWireKickReason = static_cast<KickReason>(31);

@@ -163,7 +163,7 @@ std::vector<uint8_t> encoded_input() {
 
 TEST(Messages, KickReasonsOfTheWorldContractRoundTrip) {
   for (KickReason reason : {KickReason::lease_conflict, KickReason::service_unavailable,
-                            KickReason::match_over}) {
+                            KickReason::match_over, KickReason::banned, KickReason::kicked}) {
     std::vector<uint8_t> bytes;
     encode_message(Kick{reason, to_string(reason)}, bytes);
     ServerMessage out;
@@ -173,12 +173,14 @@ TEST(Messages, KickReasonsOfTheWorldContractRoundTrip) {
   EXPECT_EQ(golden(Kick{KickReason::lease_conflict, ""}), "0a 10 00");
   EXPECT_EQ(golden(Kick{KickReason::service_unavailable, ""}), "0a 11 00");
   EXPECT_EQ(golden(Kick{KickReason::match_over, ""}), "0a 12 00");
+  EXPECT_EQ(golden(Kick{KickReason::banned, ""}), "0a 13 00");
+  EXPECT_EQ(golden(Kick{KickReason::kicked, ""}), "0a 14 00");
   EXPECT_STREQ(to_string(KickReason::lease_conflict), "the character is in play elsewhere");
 }
 
 TEST(Messages, RefusesKickReasonsBeyondTheKnownOnes) {
-  // 5 bits of reason 20 (raw 19) and an empty detail: inside the wire range, not a reason.
-  const std::vector<uint8_t> bytes{0x0a, 0x13, 0x00};
+  // 5 bits of reason 22 (raw 21) and an empty detail: inside the wire range, not a reason.
+  const std::vector<uint8_t> bytes{0x0a, 0x15, 0x00};
   ServerMessage out;
   EXPECT_EQ(decode_server_message(bytes, out), DecodeError::out_of_range);
 }

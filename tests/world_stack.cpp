@@ -226,17 +226,34 @@ void WorldStack::stop_services() {
   services("omega_pg_stop", directory_);
 }
 
-std::string WorldStack::start_api() {
-  if (api_port_ == 0) api_port_ = free_port();
-  std::map<std::string, std::string> env = {
+std::map<std::string, std::string> WorldStack::api_environment() const {
+  return {
       {"OMEGA_API_LISTEN", "127.0.0.1"},      {"OMEGA_API_PORT", std::to_string(api_port_)},
       {"DATABASE_URL", database_url_},        {"REDIS_URL", redis_url_},
       {"OMEGA_REDIS_PREFIX", "omega:"},       {"OMEGA_JWT_SECRET", kJwtSecret},
       {"OMEGA_SERVICE_TOKEN", kServiceToken}, {"OMEGA_API_TICKET_SEED", kDevTicketSeed},
       {"OMEGA_API_WORLD_FILE", world_file_},  {"OMEGA_API_WORKER_THREADS", "8"},
   };
-  api_ = std::make_unique<ChildProcess>("omega-api", build_dir() + "/api/omega-api", env,
-                                        directory_ + "/api.log");
+}
+
+std::string WorldStack::create_admin(const std::string& username, const std::string& password,
+                                     const std::string& role) {
+  // shell() quotes the script in single quotes: values go in double quotes, so they must hold
+  // no quotes, $ or backslashes (the test secrets and URLs do not).
+  std::string command;
+  for (const auto& [name, value] : api_environment()) command += name + "=\"" + value + "\" ";
+  command += "OMEGA_ADMIN_PASSWORD=\"" + password + "\" " + build_dir() +
+             "/api/omega-api admin create --username " + username + " --role " + role +
+             " </dev/null 2>&1";
+  std::string output;
+  if (!shell(command, &output)) return "omega-api admin create failed:\n" + output;
+  return "";
+}
+
+std::string WorldStack::start_api() {
+  if (api_port_ == 0) api_port_ = free_port();
+  api_ = std::make_unique<ChildProcess>("omega-api", build_dir() + "/api/omega-api",
+                                        api_environment(), directory_ + "/api.log");
   std::string error;
   if (!api_->start(error)) return error;
   const auto endpoint = bots::parse_http_url(api_url());

@@ -70,6 +70,9 @@ class WorldStack {
   void stop_services();          // data kept
   std::string start_api();
   void stop_api();
+  // `omega-api admin create` on the stack's database: "" or what went wrong.
+  std::string create_admin(const std::string& username, const std::string& password,
+                           const std::string& role);
   std::string start_zone(const ZoneSpec& spec);  // same ports as before for the same id
   void stop_zone(const std::string& id);
   void kill_zone(const std::string& id);
@@ -87,6 +90,7 @@ class WorldStack {
   std::string logs() const;  // tails of every process log, for failure messages
 
  private:
+  std::map<std::string, std::string> api_environment() const;
   struct Zone {
     ZoneSpec spec;
     uint16_t ws_port = 0, http_port = 0;

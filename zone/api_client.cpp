@@ -179,6 +179,9 @@ struct ApiClient::Impl {
       result.character_id = job.request.character_id;
     } else if (reply.status == 409 || reply.status == 404) {
       result.status = ServiceStatus::refused;
+    } else if (reply.status == 403) {  // account_banned: a ticket minted before the ban
+      result.status = ServiceStatus::refused;
+      result.banned = true;
     } else {
       result.status = ServiceStatus::unavailable;
     }

@@ -55,6 +55,7 @@ struct ClaimResult {
   ServiceStatus status = ServiceStatus::unavailable;
   uint64_t lease_epoch = 0;
   ClaimedCharacter character;
+  bool banned = false;  // refused because a moderator banned the account (HTTP 403)
 };
 
 struct CheckpointBatch {

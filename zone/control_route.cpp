@@ -32,7 +32,7 @@ HttpReply json_reply(int status, std::string body) {
 
 bool is_control_target(std::string_view target) {
   const std::string_view path = target.substr(0, target.find('?'));
-  return path == "/instances" || path.substr(0, 11) == "/instances/";
+  return path == "/instances" || path.substr(0, 11) == "/instances/" || path == "/kicks";
 }
 
 ControlParse parse_control_request(const HttpRequestView& request,
@@ -42,6 +42,26 @@ ControlParse parse_control_request(const HttpRequestView& request,
       !same_secret(request.authorization.substr(kBearer.size()), service_token))
     return refuse(401, "unauthorized");
   const std::string_view path = request.target.substr(0, request.target.find('?'));
+  if (path == "/kicks") {
+    if (request.method != "POST") return refuse(405, "method_not_allowed");
+    using nlohmann::json;
+    const json body = json::parse(request.body.begin(), request.body.end(), nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("account_id") ||
+        !body["account_id"].is_number_unsigned() || body["account_id"].get<uint64_t>() == 0 ||
+        !body.contains("reason") || !body["reason"].is_string())
+      return refuse(400, "bad_request");
+    ControlCommand command;
+    command.kind = ControlCommand::Kind::kick;
+    command.account_id = body["account_id"].get<uint64_t>();
+    const std::string reason = body["reason"].get<std::string>();
+    if (reason == "banned")
+      command.kick_reason = protocol::KickReason::banned;
+    else if (reason == "kicked")
+      command.kick_reason = protocol::KickReason::kicked;
+    else
+      return refuse(400, "bad_request");
+    return {command, {}};
+  }
   if (path == "/instances") {
     if (request.method != "POST") return refuse(405, "method_not_allowed");
     using nlohmann::json;

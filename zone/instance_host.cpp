@@ -181,6 +181,14 @@ bool InstanceHost::close(const std::string& zone, uint32_t instance, const Now& 
   return true;
 }
 
+size_t InstanceHost::kick_account(uint64_t account_id, protocol::KickReason reason,
+                                  const Now& now) {
+  size_t kicked = 0;
+  for (auto& [handle, instance] : instances_)
+    kicked += instance->server->kick_account(account_id, reason, now);
+  return kicked;
+}
+
 ZoneServer* InstanceHost::find(const std::string& zone, uint32_t instance) {
   auto it = instances_.find(directory_.find(zone, instance));
   return it == instances_.end() ? nullptr : it->second->server.get();

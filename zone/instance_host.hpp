@@ -100,6 +100,9 @@ class InstanceHost {
   // Called (simulation thread) after an instance opened or closed.
   void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
 
+  // Kicks every session of `account_id` in every instance (ZoneServer::kick_account).
+  size_t kick_account(uint64_t account_id, protocol::KickReason reason, const Now& now);
+
   size_t instance_count() const { return instances_.size(); }
   ZoneServer* find(const std::string& zone, uint32_t instance);
 

@@ -91,6 +91,11 @@ ControlHandler make_control_handler(const ZoneConfig& config, InstanceHost& host
             }
           },
           command.match);
+    } else if (command.kind == ControlCommand::Kind::kick) {
+      host.post([command, answer](InstanceHost& h, const Now& now) {
+        const size_t kicked = h.kick_account(command.account_id, command.kick_reason, now);
+        answer(json_reply(200, "{\"kicked\":" + std::to_string(kicked) + "}"));
+      });
     } else {
       host.post([command, answer](InstanceHost& h, const Now& now) {
         answer(h.close(command.zone, command.instance, now)

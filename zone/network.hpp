@@ -23,6 +23,7 @@
 #include "zone/config.hpp"
 #include "zone/connection.hpp"
 #include "zone/zone_metrics.hpp"
+#include "protocol/messages.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -93,9 +94,11 @@ HttpReply http_route(std::string_view method, std::string_view target, ZoneMetri
 
 // The control endpoints of the world contract, parsed (control_route.cpp, pure).
 struct ControlCommand {
-  enum class Kind : uint8_t { open, close } kind = Kind::open;
+  enum class Kind : uint8_t { open, close, kick } kind = Kind::open;
   std::string zone;
   uint32_t instance = 0;
+  uint64_t account_id = 0;                                      // kick
+  protocol::KickReason kick_reason = protocol::KickReason::kicked;  // kick: banned or kicked
   std::optional<uint64_t> party_id;
   std::optional<MatchSpec> match;  // an arena's match (POST /instances "match")
 };
@@ -103,9 +106,10 @@ struct ControlParse {
   std::optional<ControlCommand> command;  // set when the request is valid
   HttpReply error;                        // else the answer (401, 400, 404, 405)
 };
-// True for /instances and /instances/...
+// True for /instances, /instances/... and /kicks.
 bool is_control_target(std::string_view target);
 // POST /instances {"zone","instance","kind"?,"party_id"?,"match"?}; DELETE /instances/{zone}/{instance};
+// POST /kicks {"account_id","reason":"banned"|"kicked"} (every session of the account);
 // `authorization` must be "Bearer <service_token>" (an empty token refuses everything).
 ControlParse parse_control_request(const HttpRequestView& request, std::string_view service_token);
 HttpReply json_reply(int status, std::string body);

@@ -170,6 +170,26 @@ TEST(ControlRequest, NeedsTheServiceTokenAndParsesOpenAndClose) {
   EXPECT_FALSE(is_control_target("/stats"));
 }
 
+TEST(ControlRequest, KicksNameAnAccountAndBannedOrKicked) {
+  auto parse = [](std::string_view method, std::string_view body, std::string_view auth) {
+    return parse_control_request({method, "/kicks", auth, body}, "secret");
+  };
+  EXPECT_TRUE(is_control_target("/kicks"));
+  auto ban = parse("POST", R"({"account_id":42,"reason":"banned"})", "Bearer secret");
+  ASSERT_TRUE(ban.command);
+  EXPECT_EQ(ban.command->kind, ControlCommand::Kind::kick);
+  EXPECT_EQ(ban.command->account_id, 42u);
+  EXPECT_EQ(ban.command->kick_reason, protocol::KickReason::banned);
+  auto kick = parse("POST", R"({"account_id":7,"reason":"kicked"})", "Bearer secret");
+  ASSERT_TRUE(kick.command);
+  EXPECT_EQ(kick.command->kick_reason, protocol::KickReason::kicked);
+  EXPECT_EQ(parse("POST", R"({"account_id":7,"reason":"kicked"})", "").error.status, 401);
+  EXPECT_EQ(parse("GET", "", "Bearer secret").error.status, 405);
+  for (const char* bad : {R"({"account_id":7,"reason":"shutting_down"})", R"({"account_id":0,"reason":"kicked"})",
+                          R"({"account_id":-1,"reason":"kicked"})", R"({"reason":"kicked"})", "[]", "{"})
+    EXPECT_EQ(parse("POST", bad, "Bearer secret").error.status, 400) << bad;
+}
+
 TEST(ApiJson, CheckpointBodyAndResponses) {
   CheckpointBatch batch{CheckpointReason::leave, {}};
   CheckpointRecord r;
@@ -394,13 +414,17 @@ TEST_F(LeasedZone, SecondHelloOrAnInputWhileTheClaimWaitsIsAProtocolError) {
 TEST_F(LeasedZone, RefusedOrUnreachableClaimsKickWithTheNewReasons) {
   join(1, 7);
   join(2, 8);
-  ClaimResult conflict{7, ServiceStatus::refused, 0, {}};
-  ClaimResult down{8, ServiceStatus::unavailable, 0, {}};
+  join(3, 9);
+  ClaimResult conflict{7, ServiceStatus::refused, 0, {}, false};
+  ClaimResult down{8, ServiceStatus::unavailable, 0, {}, false};
+  ClaimResult banned{9, ServiceStatus::refused, 0, {}, true};  // a ticket minted before a ban
   server->on_claim(conflict, now());
   server->on_claim(down, now());
+  server->on_claim(banned, now());
   ASSERT_EQ(taken<protocol::Kick>(1).size(), 1u);
   EXPECT_EQ(taken<protocol::Kick>(1)[0].reason, KickReason::lease_conflict);
   EXPECT_EQ(taken<protocol::Kick>(2)[0].reason, KickReason::service_unavailable);
+  EXPECT_EQ(taken<protocol::Kick>(3)[0].reason, KickReason::banned);
   EXPECT_EQ(server->player_count(), 0u);
 }
 

@@ -39,7 +39,9 @@ const char* kick_label(size_t reason) {
                                            "hello_timeout",
                                            "lease_conflict",
                                            "service_unavailable",
-                                           "match_over"};
+                                           "match_over",
+                                           "banned",
+                                           "kicked"};
   static_assert(std::size(kNames) == static_cast<size_t>(protocol::kMaxKickReason) + 1);
   return reason < std::size(kNames) ? kNames[reason] : "unknown";
 }

@@ -173,6 +173,16 @@ void ZoneServer::detach_player(Session& session, const Now& now) {
   session.slot = World::kNoSlot;
 }
 
+size_t ZoneServer::kick_account(uint64_t account_id, KickReason reason, const Now& now) {
+  size_t kicked = 0;
+  for (auto& session : sessions_)
+    if (account_id != 0 && session->account_id == account_id && !session->closing) {
+      kick(*session, reason, now);
+      ++kicked;
+    }
+  return kicked;
+}
+
 void ZoneServer::kick(Session& session, KickReason reason, const Now& now) {
   if (session.closing) return;
   protocol::Kick message{reason, protocol::to_string(reason)};
@@ -244,6 +254,7 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello,
   const KickReason refused =
       tickets_.check(hello.ticket, now.unix_seconds, ticket, ticket_signature_verified);
   if (refused != KickReason::none) return kick(session, refused, now);
+  session.account_id = ticket.account_id;
   if (match_ && !arena_admits(session, ticket.character_id, now)) return;
 
   auto it = players_.find(ticket.character_id);

@@ -64,6 +64,10 @@ class ZoneServer {
 
   // Kicks everyone with shutting_down and checkpoints every character (release with an API).
   void shutdown(const Now& now);
+  // Kicks every session of `account_id` (a moderator's kick or ban) with `reason`; their
+  // characters wait in the resume window and are checkpointed as after any disconnect.
+  // Returns how many sessions were kicked.
+  size_t kick_account(uint64_t account_id, protocol::KickReason reason, const Now& now);
 
   // Leases through `service` from now on; `handle` tags this instance's requests.
   void attach_service(CharacterService* service, uint32_t handle);

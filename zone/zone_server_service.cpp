@@ -71,8 +71,10 @@ void ZoneServer::on_claim(const ClaimResult& result, const Now& now) {
     if (session != nullptr) {
       session->claim_pending = false;
       session->character_id = 0;
-      kick(*session, result.status == ServiceStatus::unavailable ? KickReason::service_unavailable
-                                                                  : KickReason::lease_conflict,
+      kick(*session,
+           result.banned                                 ? KickReason::banned
+           : result.status == ServiceStatus::unavailable ? KickReason::service_unavailable
+                                                         : KickReason::lease_conflict,
            now);
     }
     return;

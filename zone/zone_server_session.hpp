@@ -22,6 +22,7 @@ struct ZoneServer::Session {
   int64_t last_received_ns = 0;
   int64_t next_ping_ns = 0;
   uint64_t character_id = 0;
+  uint64_t account_id = 0;  // from the accepted ticket (kick_account)
   uint32_t slot = World::kNoSlot;
   uint32_t snapshot_phase = 0;
   protocol::SnapshotEncoder encoder;
@@ -39,7 +40,7 @@ struct ZoneServer::Session {
     hello_received = welcomed = closing = claim_pending = frozen = false;
     version = 0;
     connected_ns = last_received_ns = next_ping_ns = now_ns;
-    character_id = 0;
+    character_id = account_id = 0;
     slot = World::kNoSlot;
     interest.clear();
     last_input_seq = 0;

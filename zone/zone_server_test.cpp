@@ -267,6 +267,28 @@ TEST_F(ZoneFixture, ReconnectResumesTheSameEntity) {
   EXPECT_NE(again, entity);
 }
 
+TEST_F(ZoneFixture, AModeratorKickReachesEverySessionOfTheAccountAndNoOther) {
+  auto join_as = [&](ConnectionId c, uint64_t account, uint64_t character) {
+    connect(c);
+    hello(c, testing_support::signed_ticket(
+                 key, {account, character, "open", 1, 0, kUnixNow + 600, next_nonce++}));
+    return welcome_entity(c);
+  };
+  ASSERT_NE(join_as(1, 5, 50), 0u);
+  ASSERT_NE(join_as(2, 6, 60), 0u);
+  connect(3);  // connected, no Hello yet: belongs to nobody
+  EXPECT_EQ(server->kick_account(0, KickReason::banned, now()), 0u);
+  EXPECT_EQ(server->kick_account(5, KickReason::banned, now()), 1u);
+  auto sent = take();
+  EXPECT_EQ(sent[1].closed, KickReason::banned);
+  EXPECT_EQ(sent[2].closed, KickReason::none);
+  EXPECT_EQ(sent[3].closed, KickReason::none);
+  // Kicked once: a second call finds nothing left to kick.
+  EXPECT_EQ(server->kick_account(5, KickReason::banned, now()), 0u);
+  EXPECT_EQ(server->kick_account(6, KickReason::kicked, now()), 1u);
+  EXPECT_EQ(kick_of(2), KickReason::kicked);
+}
+
 TEST_F(ZoneFixture, SpeedHackDoesNotMoveFaster) {
   join(1, 5);
   join(2, 6);
