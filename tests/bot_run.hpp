@@ -1,7 +1,8 @@
 // A swarm of in-process bots for the cross-process tests (world, tournament and deploy e2e):
 // it runs on its own thread until stop() and records, per bot, where its own entity was seen
-// (zone, instance, position, at most every 0.2 s), the items it looted and the monsters it
-// killed — what the tests need to judge progress lost across a crash and duplicated loot.
+// (zone, instance, position, at most every 0.2 s), the items it looted or received and the
+// monsters it killed — what the tests need to judge progress lost across a crash, duplicated
+// loot and what a staff grant gave.
 //
 // Thread safety: the recording callbacks run on the swarm's io thread; the accessors lock.
 #pragma once
@@ -63,8 +64,10 @@ class BotRun {
       std::lock_guard lock(mutex_);
       for (uint32_t i = 0; i < event.count; ++i) {
         const auto& e = event.events[i];
-        if (e.type == protocol::GameEventType::loot && e.target == self && e.detail != 0xffff)
-          items_looted_[bot] += e.amount;
+        if (e.type == protocol::GameEventType::loot && e.target == self) {
+          received_[bot][e.detail] += e.amount;
+          if (e.detail != 0xffff) items_looted_[bot] += e.amount;
+        }
         if (e.type == protocol::GameEventType::experience && e.target == self) ++kills_[bot];
       }
     };
@@ -86,6 +89,12 @@ class BotRun {
     std::lock_guard lock(mutex_);
     return items_looted_[bot];
   }
+  // What loot events told the bot it received of item `detail` (content index; 0xffff =
+  // gold): loot, and what the trading post or a staff grant added to its character.
+  int64_t received(size_t bot, uint16_t detail) {
+    std::lock_guard lock(mutex_);
+    return received_[bot][detail];
+  }
   // Monsters the bot killed (one experience event each).
   int64_t kills(size_t bot) {
     std::lock_guard lock(mutex_);
@@ -103,6 +112,7 @@ class BotRun {
   std::map<size_t, std::vector<Sighting>> tracks_;  // guarded by mutex_
   std::map<size_t, int64_t> items_looted_;          // guarded by mutex_
   std::map<size_t, int64_t> kills_;                 // guarded by mutex_
+  std::map<size_t, std::map<uint16_t, int64_t>> received_;  // guarded by mutex_
   bots::SwarmReport report_;
   std::thread thread_;
 };

@@ -172,6 +172,11 @@ class World {
   const NavMesh& navmesh() const { return navmesh_; }
   // A monster of content index `definition` at `home` (tests and spawn tables).
   uint32_t spawn_monster(uint16_t definition, game::Vec2 home);
+  // The player at `slot` received `amount` of the item of content index `item` (kGoldDetail:
+  // gold) from outside the world — the trading post, a staff grant: a loot event its client
+  // sees with the tick's other events.
+  void announce_received(uint32_t slot, uint32_t amount, uint16_t item);
+  static constexpr uint16_t kGoldDetail = 0xffff;
 
  private:
   game::Vec2 pick_spawn_position();
@@ -217,35 +222,36 @@ class World {
   const game::CombatContent* content_ = nullptr;
   game::CombatRandom random_;
   std::vector<game::Combatant> combatants_;
-  std::vector<uint16_t> class_of_;       // players: class index
-  std::vector<uint32_t> monster_of_;     // monster index, or kNoSlot for players
-  std::vector<uint32_t> respawn_tick_;   // dead players: when they respawn
-  std::vector<uint8_t> team_;            // players: arena team (0 = none)
+  std::vector<uint16_t> class_of_;      // players: class index
+  std::vector<uint32_t> monster_of_;    // monster index, or kNoSlot for players
+  std::vector<uint32_t> respawn_tick_;  // dead players: when they respawn
+  std::vector<uint8_t> team_;           // players: arena team (0 = none)
   bool player_respawn_ = true;
   std::vector<Inventory> inventories_;
-  std::vector<uint32_t> kills_;          // players: monsters killed (leaderboard feed)
+  std::vector<uint32_t> kills_;  // players: monsters killed (leaderboard feed)
   std::unordered_map<uint32_t, uint32_t> slot_by_id_;
   std::vector<WorldEvent> events_;
   std::vector<Monster> monsters_;
-  std::vector<uint32_t> awake_;          // indices into monsters_
-  std::vector<uint8_t> homes_active_;    // all 1: input to home_grid_
+  std::vector<uint32_t> awake_;        // indices into monsters_
+  std::vector<uint8_t> homes_active_;  // all 1: input to home_grid_
   std::vector<game::Vec2> homes_;
-  InterestGrid home_grid_;                // monsters by home (static: built once)
-  InterestGrid player_grid_;              // live players, rebuilt each tick
-  std::vector<uint8_t> player_mask_;      // scratch: live players by slot
-  bool homes_dirty_ = false;              // a monster was added since home_grid_ was built
-  NavMesh navmesh_;                       // built with the first monster
+  InterestGrid home_grid_;            // monsters by home (static: built once)
+  InterestGrid player_grid_;          // live players, rebuilt each tick
+  std::vector<uint8_t> player_mask_;  // scratch: live players by slot
+  bool homes_dirty_ = false;          // a monster was added since home_grid_ was built
+  NavMesh navmesh_;                   // built with the first monster
   bool navmesh_tried_ = false;
   std::string navmesh_error_;
-  uint32_t path_budget_ = 0;              // path queries left this tick
+  uint32_t path_budget_ = 0;  // path queries left this tick
   struct SeparationEntry {
-    uint64_t cell;      // (row << 32) | column of a kSeparationTiles grid
-    uint32_t monster;   // index into monsters_
-    game::Vec2 at;      // position before this tick's separation
-    game::Vec2 push;    // accumulated push away from neighbours
+    uint64_t cell;     // (row << 32) | column of a kSeparationTiles grid
+    uint32_t monster;  // index into monsters_
+    game::Vec2 at;     // position before this tick's separation
+    game::Vec2 push;   // accumulated push away from neighbours
   };
   std::vector<SeparationEntry> separation_;  // scratch, reused every tick
   uint64_t last_ai_ns_ = 0;
-  uint64_t path_queries_ = 0;};
+  uint64_t path_queries_ = 0;
+};
 
 }  // namespace omega::zone

@@ -13,9 +13,10 @@ using protocol::GameEventType;
 using protocol::RejectReason;
 
 // Loot events use this detail for gold (items use their content index).
-constexpr uint16_t kGoldDetail = 0xffff;
 
-float distance(game::Vec2 a, game::Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+float distance(game::Vec2 a, game::Vec2 b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 }  // namespace
 
@@ -29,6 +30,10 @@ void World::emit(GameEventType type, uint32_t source_slot, uint32_t target_slot,
   e.entry.detail = detail;
   e.subject_slot = subject_slot;
   events_.push_back(e);
+}
+
+void World::announce_received(uint32_t slot, uint32_t amount, uint16_t item) {
+  if (amount > 0 && active(slot)) emit(GameEventType::loot, kNoSlot, slot, amount, item, slot);
 }
 
 bool World::hostile(uint32_t a, uint32_t b) const {
@@ -93,7 +98,8 @@ void World::resolve(uint32_t caster, const game::AbilityDefinition& ability, uin
 
 void World::hit(uint32_t attacker, uint32_t target, const game::AbilityDefinition& ability) {
   game::Combatant& victim = combatants_[target];
-  const uint32_t rolled = game::roll_damage(ability, combatants_[attacker].stats, victim.stats, random_);
+  const uint32_t rolled =
+      game::roll_damage(ability, combatants_[attacker].stats, victim.stats, random_);
   const uint32_t dealt = game::apply_damage(victim, rolled);
   emit(GameEventType::damage, attacker, target, dealt, ability.index, target);
   if (const uint32_t m = monster_of_[target]; m != kNoSlot) {
@@ -214,7 +220,8 @@ void World::spawn_from_table() {
     for (uint32_t n = 0; n < settings_.monster_count && !table->spawns.empty(); ++n)
       order.push_back(table->spawns[n % table->spawns.size()].monster);
   } else {
-    for (const game::SpawnEntry& spawn : table->spawns) order.insert(order.end(), spawn.count, spawn.monster);
+    for (const game::SpawnEntry& spawn : table->spawns)
+      order.insert(order.end(), spawn.count, spawn.monster);
   }
   for (const uint16_t definition : order) {
     for (int attempt = 0; attempt < 256; ++attempt) {

@@ -185,8 +185,9 @@ TEST(ControlRequest, KicksNameAnAccountAndBannedOrKicked) {
   EXPECT_EQ(kick.command->kick_reason, protocol::KickReason::kicked);
   EXPECT_EQ(parse("POST", R"({"account_id":7,"reason":"kicked"})", "").error.status, 401);
   EXPECT_EQ(parse("GET", "", "Bearer secret").error.status, 405);
-  for (const char* bad : {R"({"account_id":7,"reason":"shutting_down"})", R"({"account_id":0,"reason":"kicked"})",
-                          R"({"account_id":-1,"reason":"kicked"})", R"({"reason":"kicked"})", "[]", "{"})
+  for (const char* bad :
+       {R"({"account_id":7,"reason":"shutting_down"})", R"({"account_id":0,"reason":"kicked"})",
+        R"({"account_id":-1,"reason":"kicked"})", R"({"reason":"kicked"})", "[]", "{"})
     EXPECT_EQ(parse("POST", bad, "Bearer secret").error.status, 400) << bad;
 }
 
@@ -589,6 +590,26 @@ TEST_F(LeasedZone, MarketDeltasChangeTheLiveInventoryButNotTheCheckpointDeltas) 
   live(10.1);
   ASSERT_EQ(service.batches.size(), 1u);
   EXPECT_EQ(service.batches[0].records[0].gold_delta, 0);
+}
+
+// What the trading post or a staff grant adds reaches the player's client as loot events (gold,
+// then each item by content index); what it takes away is not announced.
+TEST_F(LeasedZone, MarketDeltasThatAddAreAnnouncedToThePlayerAsLoot) {
+  join(1, 7);
+  server->on_claim(granted(7), now());
+  const uint32_t slot = server->slot_of_connection(1);
+  server->world().clear_events();
+  ASSERT_TRUE(
+      server->apply_market(MarketDelta{7, 15, {{"wolf_pelt", 2}, {"minor_health_potion", -1}}}));
+  std::vector<protocol::GameEventEntry> loot;
+  for (const WorldEvent& e : server->world().events())
+    if (e.entry.type == protocol::GameEventType::loot && e.subject_slot == slot)
+      loot.push_back(e.entry);
+  ASSERT_EQ(loot.size(), 2u) << "gold and wolf_pelt (content/items.json) announced";
+  EXPECT_EQ(loot[0].detail, World::kGoldDetail);
+  EXPECT_EQ(loot[0].amount, 15u);
+  EXPECT_EQ(loot[1].amount, 2u);
+  EXPECT_EQ(server->world().inventory(slot).count(loot[1].detail), 2u);
 }
 
 // ---- arena: the match of an arena instance ---------------------------------------------------

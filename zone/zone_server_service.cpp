@@ -16,7 +16,9 @@ namespace {
 
 using protocol::KickReason;
 
-int64_t seconds_to_ns(double seconds) { return static_cast<int64_t>(seconds * 1e9); }
+int64_t seconds_to_ns(double seconds) {
+  return static_cast<int64_t>(seconds * 1e9);
+}
 
 // After a refused or failed transfer the player stays on the portal; the next attempt waits
 // this long, so one player standing there costs the API one request per 5 s, not 30 per second.
@@ -52,9 +54,9 @@ void ZoneServer::request_claim(Session& session, const protocol::JoinTicket& tic
     it->second = session.connection;
     return;
   }
-  service_->claim(service_handle_, ClaimRequest{ticket.character_id, ticket.account_id,
-                                                config_.zone_name(), config_.instance_id,
-                                                ticket.lease_epoch});
+  service_->claim(service_handle_,
+                  ClaimRequest{ticket.character_id, ticket.account_id, config_.zone_name(),
+                               config_.instance_id, ticket.lease_epoch});
 }
 
 void ZoneServer::on_claim(const ClaimResult& result, const Now& now) {
@@ -66,8 +68,9 @@ void ZoneServer::on_claim(const ClaimResult& result, const Now& now) {
   if (session != nullptr && (session->closing || session->character_id != result.character_id))
     session = nullptr;
   if (result.status != ServiceStatus::ok) {
-    spdlog::info("claim of character {} refused ({})", result.character_id,
-                 result.status == ServiceStatus::unavailable ? "API unavailable" : "lease conflict");
+    spdlog::info(
+        "claim of character {} refused ({})", result.character_id,
+        result.status == ServiceStatus::unavailable ? "API unavailable" : "lease conflict");
     if (session != nullptr) {
       session->claim_pending = false;
       session->character_id = 0;
@@ -134,7 +137,8 @@ void ZoneServer::spawn_claimed(const ClaimResult& result, Player& player) {
   player.lease_epoch = result.lease_epoch;
   // The baseline is what the character carries now: items that did not fit (or that this
   // content does not know) stay in the database untouched, as no delta names them.
-  player.ledger = CharacterLedger(result.character_id, result.lease_epoch, holdings_of(player.slot));
+  player.ledger =
+      CharacterLedger(result.character_id, result.lease_epoch, holdings_of(player.slot));
 }
 
 int ZoneServer::item_index(const std::string& item_id) const {
@@ -171,7 +175,8 @@ Holdings ZoneServer::holdings_of(uint32_t slot) const {
   const Inventory& bag = world_.inventory(slot);
   h.gold = bag.gold;
   for (const Inventory::Stack& stack : bag.stacks)
-    if (stack.item < content_.items.size()) h.items[content_.items[stack.item].id] += stack.quantity;
+    if (stack.item < content_.items.size())
+      h.items[content_.items[stack.item].id] += stack.quantity;
   h.kills = world_.kills(slot);
   return h;
 }
@@ -230,8 +235,10 @@ void ZoneServer::on_checkpoints(const CheckpointResult& result, const Now& now) 
     switch (entry.status) {
       case ServiceStatus::stale_epoch:
       case ServiceStatus::refused:
-        if (is_live) drop_conflicted(entry.character_id, now);
-        else departed_.erase(gone);
+        if (is_live)
+          drop_conflicted(entry.character_id, now);
+        else
+          departed_.erase(gone);
         continue;
       case ServiceStatus::unavailable:
         ledger.failed();
@@ -297,7 +304,8 @@ void ZoneServer::release_all() {
       batch.records.push_back(ledger.begin(std::move(state), holdings));
     }
   };
-  for (auto& [id, player] : players_) add(player.ledger, state_of(player), holdings_of(player.slot));
+  for (auto& [id, player] : players_)
+    add(player.ledger, state_of(player), holdings_of(player.slot));
   for (auto& [id, d] : departed_)
     if (d.release_queued || d.ledger.retry_due()) add(d.ledger, d.state, d.holdings);
   if (!batch.records.empty()) service_->checkpoint(service_handle_, std::move(batch));
@@ -307,8 +315,8 @@ void ZoneServer::check_portals(const Now& now) {
   const game::TileMap& map = world_.map();
   if (map.portals().empty()) return;
   for (auto& [id, player] : players_) {
-    if (player.connection == 0 || player.transfer_pending || now.steady_ns < player.next_portal_ns ||
-        player.ledger.busy())
+    if (player.connection == 0 || player.transfer_pending ||
+        now.steady_ns < player.next_portal_ns || player.ledger.busy())
       continue;
     const game::Vec2 at = world_.position(player.slot);
     const game::Portal* portal = map.portal_at(at.x, at.y);
@@ -363,14 +371,18 @@ bool ZoneServer::apply_market(const MarketDelta& delta) {
   Inventory& bag = world_.inventory(player.slot);
   const int64_t gold = std::clamp<int64_t>(int64_t{bag.gold} + delta.gold_delta, 0, 0xffffffff);
   player.ledger.external_gold(gold - int64_t{bag.gold});
+  if (gold > int64_t{bag.gold})
+    world_.announce_received(player.slot, static_cast<uint32_t>(gold - bag.gold),
+                             World::kGoldDetail);
   bag.gold = static_cast<uint32_t>(gold);
   for (const ItemDelta& d : delta.items_delta) {
     const int index = item_index(d.item_id);
     if (index < 0 || d.delta == 0) continue;
     const auto amount = static_cast<uint32_t>(std::min<int64_t>(std::abs(d.delta), 0xffffffff));
     if (d.delta > 0) {
-      player.ledger.external_item(d.item_id,
-                                  bag.add(content_.items[static_cast<size_t>(index)], amount));
+      const uint32_t placed = bag.add(content_.items[static_cast<size_t>(index)], amount);
+      player.ledger.external_item(d.item_id, placed);
+      world_.announce_received(player.slot, placed, static_cast<uint16_t>(index));
     } else {
       player.ledger.external_item(d.item_id,
                                   -int64_t{bag.remove(static_cast<uint16_t>(index), amount)});
