@@ -30,15 +30,19 @@ TEST_F(ApiAuthIT, FullFlowWithRefreshRotationReuseDetectionAndLogoutAll) {
   const auto registered = api->post("/v1/auth/register", credentials);
   ASSERT_EQ(registered.status, 201) << registered.body;
   EXPECT_EQ(registered.json()["account"]["username"], "Alice_1");
-  expect_error(api->post("/v1/auth/register", {{"username", "ALICE_1"}, {"password", "another pw 2"}}), 409,
-               "username_taken");
-  expect_error(api->post("/v1/auth/login", {{"username", "alice_1"}, {"password", "wrong password"}}), 401,
-               "invalid_credentials");
-  expect_error(api->post("/v1/auth/login", {{"username", "nobody_here"}, {"password", "whatever1"}}), 401,
-               "invalid_credentials");
+  expect_error(
+      api->post("/v1/auth/register", {{"username", "ALICE_1"}, {"password", "another pw 2"}}), 409,
+      "username_taken");
+  expect_error(
+      api->post("/v1/auth/login", {{"username", "alice_1"}, {"password", "wrong password"}}), 401,
+      "invalid_credentials");
+  expect_error(
+      api->post("/v1/auth/login", {{"username", "nobody_here"}, {"password", "whatever1"}}), 401,
+      "invalid_credentials");
 
   // Login is case-insensitive on the name.
-  const auto login = api->post("/v1/auth/login", {{"username", "alice_1"}, {"password", "correct horse 1"}});
+  const auto login =
+      api->post("/v1/auth/login", {{"username", "alice_1"}, {"password", "correct horse 1"}});
   ASSERT_EQ(login.status, 200) << login.body;
   const auto first = login.json();
   EXPECT_EQ(first["token_type"], "Bearer");
@@ -59,21 +63,27 @@ TEST_F(ApiAuthIT, FullFlowWithRefreshRotationReuseDetectionAndLogoutAll) {
                "refresh_token_reused");
   expect_error(api->post("/v1/auth/refresh", {{"refresh_token", second["refresh_token"]}}), 401,
                "refresh_token_revoked");
-  expect_error(api->post("/v1/auth/refresh", {{"refresh_token", "made-up"}}), 401, "invalid_refresh_token");
+  expect_error(api->post("/v1/auth/refresh", {{"refresh_token", "made-up"}}), 401,
+               "invalid_refresh_token");
 
   // Logout revokes one session.
   const auto session_a = api->post("/v1/auth/login", credentials).json();
   const auto session_b = api->post("/v1/auth/login", credentials).json();
-  EXPECT_EQ(api->post("/v1/auth/logout", {{"refresh_token", session_a["refresh_token"]}}).status, 204);
+  EXPECT_EQ(api->post("/v1/auth/logout", {{"refresh_token", session_a["refresh_token"]}}).status,
+            204);
   expect_error(api->post("/v1/auth/refresh", {{"refresh_token", session_a["refresh_token"]}}), 401);
-  const auto session_b2 = api->post("/v1/auth/refresh", {{"refresh_token", session_b["refresh_token"]}}).json();
+  const auto session_b2 =
+      api->post("/v1/auth/refresh", {{"refresh_token", session_b["refresh_token"]}}).json();
   ASSERT_TRUE(session_b2.contains("access_token"));
 
   // Logout-all revokes every access and refresh token at once, including in-flight ones.
-  EXPECT_EQ(api->post("/v1/auth/logout-all", nlohmann::json::object(), session_b2["access_token"]).status, 204);
+  EXPECT_EQ(
+      api->post("/v1/auth/logout-all", nlohmann::json::object(), session_b2["access_token"]).status,
+      204);
   expect_error(api->get("/v1/characters", session_b2["access_token"]), 401, "token_revoked");
   expect_error(api->get("/v1/characters", second["access_token"]), 401, "token_revoked");
-  expect_error(api->post("/v1/auth/refresh", {{"refresh_token", session_b2["refresh_token"]}}), 401);
+  expect_error(api->post("/v1/auth/refresh", {{"refresh_token", session_b2["refresh_token"]}}),
+               401);
   // Revocation also holds for a fresh API process (a replica with a cold cache).
   api->restart();
   expect_error(api->get("/v1/characters", session_b2["access_token"]), 401, "token_revoked");
@@ -90,11 +100,15 @@ TEST_F(ApiAuthIT, FiftyConcurrentRegistrationsOfOneNameGiveExactlyOneCreated) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kRequests; ++i) {
     threads.emplace_back([&, i] {
-      const auto result = api->post("/v1/auth/register",
-                                    {{"username", i % 2 ? "racer_name" : "RACER_NAME"}, {"password", "password " + std::to_string(i)}});
-      if (result.status == 201) ++created;
-      else if (result.status == 409) ++conflicts;
-      else ++other;
+      const auto result =
+          api->post("/v1/auth/register", {{"username", i % 2 ? "racer_name" : "RACER_NAME"},
+                                          {"password", "password " + std::to_string(i)}});
+      if (result.status == 201)
+        ++created;
+      else if (result.status == 409)
+        ++conflicts;
+      else
+        ++other;
     });
   }
   for (auto& thread : threads) thread.join();
@@ -328,8 +342,8 @@ TEST_F(ApiAuthIT, AByteOrderMarkOrADuplicateKeyIsInvalidJson) {
 
 TEST_F(ApiAuthIT, HostileInputGets4xxJsonErrorsAndStoresNothing) {
   auto api = start_api([](Config& config) { config.body_limit_bytes = 64 * 1024; });
-  auto raw = [&](const std::string& path, const std::string& body, const std::string& type = "application/json",
-                 const std::string& token = "") {
+  auto raw = [&](const std::string& path, const std::string& body,
+                 const std::string& type = "application/json", const std::string& token = "") {
     std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", type}};
     if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
     return http_request(api->port(), "POST", path, body, headers);
@@ -341,42 +355,64 @@ TEST_F(ApiAuthIT, HostileInputGets4xxJsonErrorsAndStoresNothing) {
     expect_error(raw(path, "{}"), 422, "missing_field");
     expect_error(raw(path, "{\"username\":\"abc\"}", "text/plain"), 415);
   }
-  expect_error(raw("/v1/auth/register", R"({"username": 123, "password": "long enough"})"), 422, "invalid_field");
-  expect_error(raw("/v1/auth/register", R"({"username": "valid_name", "password": ["a"]})"), 422, "invalid_field");
-  expect_error(raw("/v1/auth/register", R"({"username": "valid_name", "password": "short"})"), 422, "invalid_field");
+  expect_error(raw("/v1/auth/register", R"({"username": 123, "password": "long enough"})"), 422,
+               "invalid_field");
+  expect_error(raw("/v1/auth/register", R"({"username": "valid_name", "password": ["a"]})"), 422,
+               "invalid_field");
+  expect_error(raw("/v1/auth/register", R"({"username": "valid_name", "password": "short"})"), 422,
+               "invalid_field");
   expect_error(raw("/v1/auth/register", R"({"username": null, "password": "long enough"})"), 422);
-  expect_error(raw("/v1/auth/register", std::string(10 * 1024 * 1024, ' ')), 413, "payload_too_large");
-  expect_error(raw("/v1/auth/register", "{\"username\":\"" + std::string(10 * 1024 * 1024, 'a') + "\"}"), 413);
-  for (const std::string name : {"x'; DROP TABLE accounts;--", "admin' OR '1'='1", "Robert\"); --", "Ζεύς",
-                                 "名前です", "alice\u200b", "e\u0301mile", "ab", "a b c", "tab\tname"}) {
-    expect_error(raw("/v1/auth/register", nlohmann::json{{"username", name}, {"password", "long enough"}}.dump()),
+  expect_error(raw("/v1/auth/register", std::string(10 * 1024 * 1024, ' ')), 413,
+               "payload_too_large");
+  expect_error(
+      raw("/v1/auth/register", "{\"username\":\"" + std::string(10 * 1024 * 1024, 'a') + "\"}"),
+      413);
+  for (const std::string name :
+       {"x'; DROP TABLE accounts;--", "admin' OR '1'='1", "Robert\"); --", "Ζεύς", "名前です",
+        "alice\u200b", "e\u0301mile", "ab", "a b c", "tab\tname"}) {
+    expect_error(raw("/v1/auth/register",
+                     nlohmann::json{{"username", name}, {"password", "long enough"}}.dump()),
                  422, "invalid_username");
   }
-  expect_error(raw("/v1/auth/register", "{\"username\":\"ok_name\",\"password\":\"\xff\xfe\xfd long\"}"), 400);
+  expect_error(
+      raw("/v1/auth/register", "{\"username\":\"ok_name\",\"password\":\"\xff\xfe\xfd long\"}"),
+      400);
   const auto login = api->register_and_login("legit_user");
   const std::string token = login["access_token"];
-  const std::vector<std::string> character_names = {
-      "Robert'); DROP TABLE characters;--", "1' OR '1'='1", "Ærwyn", "Λέων", "名前", "Zoë",
-      std::string("Bob\0by", 6), "ab", "ThisNameIsWayTooLong"};
+  const std::vector<std::string> character_names = {"Robert'); DROP TABLE characters;--",
+                                                    "1' OR '1'='1",
+                                                    "Ærwyn",
+                                                    "Λέων",
+                                                    "名前",
+                                                    "Zoë",
+                                                    std::string("Bob\0by", 6),
+                                                    "ab",
+                                                    "ThisNameIsWayTooLong"};
   for (const auto& name : character_names) {
     expect_error(raw("/v1/characters", nlohmann::json{{"name", name}, {"class", "warrior"}}.dump(),
                      "application/json", token),
                  422, "invalid_name");
   }
-  expect_error(raw("/v1/characters", R"({"name": "Valid", "class": "warrior'; --"})", "application/json", token),
+  expect_error(raw("/v1/characters", R"({"name": "Valid", "class": "warrior'; --"})",
+                   "application/json", token),
                422, "unknown_class");
-  expect_error(raw("/v1/characters", R"({"name": ["Valid"], "class": "warrior"})", "application/json", token), 422);
+  expect_error(raw("/v1/characters", R"({"name": ["Valid"], "class": "warrior"})",
+                   "application/json", token),
+               422);
   expect_error(api->get("/v1/characters/1%20OR%201=1", token), 404);
   expect_error(api->get("/v1/characters/-1", token), 404);
   expect_error(api->get("/v1/leaderboards/level'%3B--"), 404);
   expect_error(api->get("/v1/leaderboards/level?limit=1;DROP"), 400, "invalid_limit");
   expect_error(api->get("/v1/leaderboards/level?period=1'OR'1"), 400, "invalid_period");
   expect_error(api->get("/v1/nothing/here"), 404, "not_found");
-  expect_error(http_request(api->port(), "PUT", "/v1/characters", "{}", {{"Content-Type", "application/json"}}), 405);
+  expect_error(http_request(api->port(), "PUT", "/v1/characters", "{}",
+                            {{"Content-Type", "application/json"}}),
+               405);
 
   EXPECT_EQ(count("SELECT count(*) FROM accounts"), 1) << "only legit_user";
   EXPECT_EQ(count("SELECT count(*) FROM characters"), 0);
-  EXPECT_EQ(count("SELECT count(*) FROM pg_tables WHERE tablename IN ('accounts', 'characters')"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM pg_tables WHERE tablename IN ('accounts', 'characters')"),
+            2);
 }
 
 TEST_F(ApiAuthIT, InternalRoutesNeedTheServiceCredential) {

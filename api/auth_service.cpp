@@ -99,7 +99,8 @@ void AuthService::register_routes(Router& router) {
   router.add(
       Method::post, "/v1/auth/logout", [this](const HttpRequest& r) { return logout(r); }, {},
       Access::anonymous);
-  router.add(Method::post, "/v1/auth/logout-all", [this](const HttpRequest& r) { return logout_all(r); });
+  router.add(Method::post, "/v1/auth/logout-all",
+             [this](const HttpRequest& r) { return logout_all(r); });
 }
 
 HttpResponse AuthService::register_account(const HttpRequest& request) {
@@ -112,21 +113,23 @@ HttpResponse AuthService::register_account(const HttpRequest& request) {
   // Cheap early answer for the common case; the unique index decides races.
   const bool exists = context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
-    return !read.exec_params("SELECT 1 FROM accounts WHERE lower(username) = lower($1)", username).empty();
+    return !read.exec_params("SELECT 1 FROM accounts WHERE lower(username) = lower($1)", username)
+                .empty();
   });
   if (exists) throw name_taken();
   // Hash with no database connection held: it takes tens of milliseconds.
   const auto password_hash = context_.passwords.hash(password);
-  const auto account_id = context_.database.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
-    pqxx::work transaction(connection);
-    const auto rows = transaction.exec_params(
-        "INSERT INTO accounts (username, password_hash) VALUES ($1, $2) "
-        "ON CONFLICT DO NOTHING RETURNING id",
-        username, password_hash);
-    transaction.commit();
-    if (rows.empty()) return std::nullopt;
-    return rows[0][0].as<std::int64_t>();
-  });
+  const auto account_id =
+      context_.database.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
+        pqxx::work transaction(connection);
+        const auto rows = transaction.exec_params(
+            "INSERT INTO accounts (username, password_hash) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            username, password_hash);
+        transaction.commit();
+        if (rows.empty()) return std::nullopt;
+        return rows[0][0].as<std::int64_t>();
+      });
   if (!account_id) throw name_taken();
   common::log_event(spdlog::level::info, "account_registered",
                     {{"account_id", *account_id},
@@ -191,10 +194,10 @@ HttpResponse AuthService::login(const HttpRequest& request) {
 std::optional<AuthService::AccountRow> AuthService::find_account(const std::string& username) {
   return context_.database.run([&](pqxx::connection& connection) -> std::optional<AccountRow> {
     pqxx::read_transaction read(connection);
-    const auto rows = read.exec_params(
-        "SELECT a.id, a.password_hash, a.token_version, " + std::string(kBanIsActive) +
-            " FROM accounts a WHERE lower(a.username) = lower($1)",
-        username);
+    const auto rows = read.exec_params("SELECT a.id, a.password_hash, a.token_version, " +
+                                           std::string(kBanIsActive) +
+                                           " FROM accounts a WHERE lower(a.username) = lower($1)",
+                                       username);
     if (rows.empty()) return std::nullopt;
     return AccountRow{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
                       rows[0][2].as<std::int64_t>(), rows[0][3].as<bool>()};
@@ -240,7 +243,7 @@ HttpResponse AuthService::refresh(const HttpRequest& request) {
         "       t.used_at IS NOT NULL, t.revoked_at IS NOT NULL, a.token_version, " +
             std::string(kBanIsActive) +
             " FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id "
-        "WHERE t.token_hash = $1 FOR UPDATE OF t",
+            "WHERE t.token_hash = $1 FOR UPDATE OF t",
         token_digest(presented));
     if (rows.empty()) {
       result.refusal = unauthorized("invalid_refresh_token", "unknown refresh token");
@@ -251,18 +254,20 @@ HttpResponse AuthService::refresh(const HttpRequest& request) {
     result.session_id = family;
     auto revoke_family = [&] {
       transaction.exec_params(
-          "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
+          "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS "
+          "NULL",
           family);
     };
     if (row[4].as<bool>()) {
       // A rotated-away token came back: someone holds a copy. End every session it spawned.
       revoke_family();
       transaction.commit();
-      result.refusal = unauthorized("refresh_token_reused", "refresh token already used; session revoked");
+      result.refusal =
+          unauthorized("refresh_token_reused", "refresh token already used; session revoked");
       return result;
     }
-    if (row[5].as<bool>() || row[3].as<bool>() || row[2].as<std::int64_t>() != row[6].as<std::int64_t>() ||
-        row[7].as<bool>()) {
+    if (row[5].as<bool>() || row[3].as<bool>() ||
+        row[2].as<std::int64_t>() != row[6].as<std::int64_t>() || row[7].as<bool>()) {
       revoke_family();
       transaction.commit();
       result.refusal = unauthorized("refresh_token_revoked", "refresh token expired or revoked");
@@ -320,7 +325,8 @@ HttpResponse AuthService::logout_all(const HttpRequest& request) {
   const auto version = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     const auto rows = transaction.exec_params(
-        "UPDATE accounts SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version",
+        "UPDATE accounts SET token_version = token_version + 1 WHERE id = $1 RETURNING "
+        "token_version",
         account_id);
     transaction.exec_params(
         "UPDATE refresh_tokens SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL",
@@ -345,8 +351,10 @@ AccessClaims AuthService::verify_bearer(const HttpRequest& request) const {
     if (claims) verified_tokens_.put(text, *claims);
   }
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
-  if (!claims || claims->expires_at <= now) throw unauthorized("invalid_token", "access token invalid or expired");
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (!claims || claims->expires_at <= now)
+    throw unauthorized("invalid_token", "access token invalid or expired");
   return *claims;
 }
 
@@ -362,7 +370,8 @@ std::optional<std::int64_t> AuthService::authenticate_cached(const HttpRequest& 
   const auto claims = verify_bearer(request);
   const auto version = token_versions_.get(claims.account_id);
   if (!version) return std::nullopt;
-  if (claims.token_version != *version) throw unauthorized("token_revoked", "access token has been revoked");
+  if (claims.token_version != *version)
+    throw unauthorized("token_revoked", "access token has been revoked");
   if (!claims.session_id.empty()) {
     const auto revoked = session_states_.get(claims.session_id);
     if (!revoked) return std::nullopt;
@@ -421,9 +430,9 @@ std::int64_t AuthService::token_version(std::int64_t account_id) {
   if (!version) {
     version = context_.database.run([&](pqxx::connection& connection) -> std::int64_t {
       pqxx::read_transaction read(connection);
-      const auto rows = read.exec_params(
-          "SELECT a.token_version, " + std::string(kBanIsActive) + " FROM accounts a WHERE a.id = $1",
-          account_id);
+      const auto rows = read.exec_params("SELECT a.token_version, " + std::string(kBanIsActive) +
+                                             " FROM accounts a WHERE a.id = $1",
+                                         account_id);
       // A deleted or banned account has no valid version.
       if (rows.empty() || rows[0][1].as<bool>()) return -1;
       return rows[0][0].as<std::int64_t>();
@@ -447,7 +456,8 @@ void AuthService::end_account_sessions(std::int64_t account_id, std::int64_t ver
 void AuthService::publish_token_version(std::int64_t account_id, std::int64_t version) {
   token_versions_.put(account_id, version);
   context_.redis.command({"SET", context_.redis_key("token_version:" + std::to_string(account_id)),
-                          std::to_string(version), "EX", std::to_string(kTokenVersionRedisTtlSeconds)});
+                          std::to_string(version), "EX",
+                          std::to_string(kTokenVersionRedisTtlSeconds)});
 }
 
 nlohmann::json AuthService::token_pair(std::int64_t account_id, std::int64_t version,

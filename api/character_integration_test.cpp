@@ -17,7 +17,8 @@ TEST_F(ApiCharactersIT, CreateListGetDeleteOnlyByTheOwner) {
   const std::string owner = api->register_and_login("owner_one")["access_token"];
   const std::string stranger = api->register_and_login("stranger_two")["access_token"];
 
-  const auto created = api->post("/v1/characters", {{"name", "Brakka"}, {"class", "warrior"}}, owner);
+  const auto created =
+      api->post("/v1/characters", {{"name", "Brakka"}, {"class", "warrior"}}, owner);
   ASSERT_EQ(created.status, 201) << created.body;
   const auto character = created.json()["character"];
   EXPECT_EQ(character["name"], "Brakka");
@@ -47,7 +48,8 @@ TEST_F(ApiCharactersIT, CreateListGetDeleteOnlyByTheOwner) {
   EXPECT_EQ(api->del("/v1/characters/" + id, owner).status, 404);
   EXPECT_EQ(count("SELECT count(*) FROM inventory_items"), 0);
   // The name is free again.
-  EXPECT_EQ(api->post("/v1/characters", {{"name", "brakka"}, {"class", "mage"}}, stranger).status, 201);
+  EXPECT_EQ(api->post("/v1/characters", {{"name", "brakka"}, {"class", "mage"}}, stranger).status,
+            201);
 }
 
 TEST_F(ApiCharactersIT, NamesAreUniqueIgnoringCaseEvenUnderConcurrency) {
@@ -58,7 +60,8 @@ TEST_F(ApiCharactersIT, NamesAreUniqueIgnoringCaseEvenUnderConcurrency) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&, i] {
-      const auto result = api->post("/v1/characters", {{"name", i % 2 ? "Legolas" : "LEGOLAS"}, {"class", "ranger"}},
+      const auto result = api->post("/v1/characters",
+                                    {{"name", i % 2 ? "Legolas" : "LEGOLAS"}, {"class", "ranger"}},
                                     i % 2 ? first : second);
       if (result.status == 201) ++created;
       if (result.status == 409 && result.json()["error"]["code"] == "name_taken") ++taken;
@@ -96,11 +99,15 @@ TEST_F(ApiCharactersIT, ContentHealthAndMetrics) {
   ASSERT_TRUE(content.headers.count("etag"));
   const auto document = content.json();
   EXPECT_EQ(document["classes"].size(), 3u);
-  for (const char* section : {"items", "abilities", "zones", "leaderboards"}) EXPECT_TRUE(document.contains(section));
-  const auto cached = http_request(api->port(), "GET", "/v1/content", "", {{"If-None-Match", content.headers.at("etag")}});
+  for (const char* section : {"items", "abilities", "zones", "leaderboards"})
+    EXPECT_TRUE(document.contains(section));
+  const auto cached = http_request(api->port(), "GET", "/v1/content", "",
+                                   {{"If-None-Match", content.headers.at("etag")}});
   EXPECT_EQ(cached.status, 304);
   EXPECT_TRUE(cached.body.empty());
-  EXPECT_EQ(http_request(api->port(), "GET", "/v1/content", "", {{"If-None-Match", "\"stale\""}}).status, 200);
+  EXPECT_EQ(
+      http_request(api->port(), "GET", "/v1/content", "", {{"If-None-Match", "\"stale\""}}).status,
+      200);
   const auto head = http_request(api->port(), "HEAD", "/v1/content");
   EXPECT_EQ(head.status, 200);
   EXPECT_TRUE(head.body.empty());
@@ -115,7 +122,8 @@ TEST_F(ApiCharactersIT, ContentHealthAndMetrics) {
   for (const char* series : {"\nomega_api_postgresql_up 1\n", "\nomega_api_redis_up 1\n",
                              "\nprocess_cpu_seconds_total ", "\nprocess_resident_memory_bytes "})
     EXPECT_NE(metrics.body.find(series), std::string::npos) << series << metrics.body;
-  EXPECT_NE(metrics.body.find("omega_api_requests_total{method=\"GET\",route=\"/v1/content\",status=\"304\"} 1"),
+  EXPECT_NE(metrics.body.find(
+                "omega_api_requests_total{method=\"GET\",route=\"/v1/content\",status=\"304\"} 1"),
             std::string::npos)
       << metrics.body;
   EXPECT_NE(metrics.body.find("omega_api_request_duration_seconds_bucket"), std::string::npos);

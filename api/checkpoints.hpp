@@ -52,7 +52,7 @@ CheckpointRecord parse_checkpoint_record(const nlohmann::json& object, const Wor
 // Applies `record` if its epoch is the character's current one and its seq is new, including
 // its leaderboard scores (through `leaderboards`). Locks the character row; writes nothing
 // unless the status is ok. The caller commits.
-CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction, const CheckpointRecord& record,
-                                  LeaderboardService& leaderboards);
+CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction,
+                                  const CheckpointRecord& record, LeaderboardService& leaderboards);
 
 }  // namespace omega::api

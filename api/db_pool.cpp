@@ -20,8 +20,8 @@ DbPool::Lease::~Lease() {
 
 DbPool::Lease DbPool::acquire() {
   std::unique_lock lock(mutex_);
-  const bool available = returned_.wait_for(
-      lock, acquire_timeout_, [&] { return !idle_.empty() || open_ < size_; });
+  const bool available =
+      returned_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty() || open_ < size_; });
   if (!available) throw ServiceUnavailable("no database connection free");
   Lease lease;
   lease.pool = this;

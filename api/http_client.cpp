@@ -29,13 +29,15 @@ std::optional<HttpEndpoint> parse_http_url(std::string_view url) {
   const auto slash = url.find('/');
   auto authority = url.substr(0, slash);
   if (slash != std::string_view::npos) endpoint.base_path = std::string(url.substr(slash));
-  while (!endpoint.base_path.empty() && endpoint.base_path.back() == '/') endpoint.base_path.pop_back();
+  while (!endpoint.base_path.empty() && endpoint.base_path.back() == '/')
+    endpoint.base_path.pop_back();
   const auto colon = authority.rfind(':');
   if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
     const auto digits = authority.substr(colon + 1);
     unsigned port = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || port == 0 || port > 65535) return std::nullopt;
+    if (ec != std::errc{} || end != digits.data() + digits.size() || port == 0 || port > 65535)
+      return std::nullopt;
     endpoint.port = static_cast<std::uint16_t>(port);
     authority = authority.substr(0, colon);
   }
@@ -51,7 +53,8 @@ OutboundResponse post_json(const HttpEndpoint& endpoint, std::string_view path, 
   tcp::resolver resolver(io);
   beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
-  http::request<http::string_body> request{http::verb::post, endpoint.base_path + std::string(path), 11};
+  http::request<http::string_body> request{http::verb::post, endpoint.base_path + std::string(path),
+                                           11};
   request.set(http::field::host, endpoint.host);
   request.set(http::field::content_type, "application/json");
   request.set(http::field::authorization, "Bearer " + std::string(bearer));
@@ -69,7 +72,9 @@ OutboundResponse post_json(const HttpEndpoint& endpoint, std::string_view path, 
   }
   // One deadline for connect, write and read: async operations honour it, blocking ones not.
   stream.expires_after(timeout);
-  auto fail = [&](const char* step, beast::error_code error) { out.error = std::string(step) + ": " + error.message(); };
+  auto fail = [&](const char* step, beast::error_code error) {
+    out.error = std::string(step) + ": " + error.message();
+  };
   stream.async_connect(addresses, [&](beast::error_code error, const tcp::endpoint&) {
     if (error) return fail("connect", error);
     http::async_write(stream, request, [&](beast::error_code error, std::size_t) {

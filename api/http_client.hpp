@@ -23,9 +23,9 @@ struct HttpEndpoint {
 std::optional<HttpEndpoint> parse_http_url(std::string_view url);
 
 struct OutboundResponse {
-  int status = 0;      // 0 when no response arrived
+  int status = 0;  // 0 when no response arrived
   std::string body;
-  std::string error;   // why no response arrived (connect refused, timeout…)
+  std::string error;  // why no response arrived (connect refused, timeout…)
 };
 
 // How long omega-api waits for a zone process' control endpoint (POST /instances, /kicks).

@@ -34,7 +34,8 @@ TEST(ApiHttpClient, ParsesHttpUrls) {
   EXPECT_EQ(with_path->host, "zone-3.internal");
   EXPECT_EQ(with_path->port, 80);
   EXPECT_EQ(with_path->base_path, "/control");
-  for (const char* bad : {"https://h:1", "ws://h:1", "http://", "http://:80", "http://h:0", "http://h:99999", "http://h:8x"})
+  for (const char* bad : {"https://h:1", "ws://h:1", "http://", "http://:80", "http://h:0",
+                          "http://h:99999", "http://h:8x"})
     EXPECT_FALSE(parse_http_url(bad)) << bad;
 }
 

@@ -101,8 +101,12 @@ PrivateServices::~PrivateServices() {
   }
 }
 
-void PrivateServices::stop_postgres() { services_call("omega_pg_stop", urls_.directory); }
-void PrivateServices::start_postgres() { services_call("omega_pg_start", urls_.directory); }
+void PrivateServices::stop_postgres() {
+  services_call("omega_pg_stop", urls_.directory);
+}
+void PrivateServices::start_postgres() {
+  services_call("omega_pg_start", urls_.directory);
+}
 
 std::string unique_suffix() {
   unsigned char bytes[6];
@@ -112,7 +116,9 @@ std::string unique_suffix() {
   return out;
 }
 
-std::string unique_prefix() { return "it_" + unique_suffix() + ":"; }
+std::string unique_prefix() {
+  return "it_" + unique_suffix() + ":";
+}
 
 std::string create_database(const ServiceUrls& services) {
   const auto name = "it_" + unique_suffix();
@@ -131,7 +137,8 @@ nlohmann::json HttpResult::json() const {
   }
 }
 
-HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body,
+HttpResult http_request(int port, const std::string& method, const std::string& target,
+                        const std::string& body,
                         const std::vector<std::pair<std::string, std::string>>& headers) {
   HttpResult result;
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -144,9 +151,11 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
     close(fd);
     return result;
   }
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
-  if (!body.empty() || method == "POST") request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!body.empty() || method == "POST")
+    request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   request += "\r\n";
   request += body;
   // Send in pieces and stop as soon as the server answers early (e.g. 413 for a huge body).
@@ -234,7 +243,9 @@ TestApi::TestApi(const std::string& database_url, const std::string& redis_url,
   start();
 }
 
-TestApi::~TestApi() { stop(); }
+TestApi::~TestApi() {
+  stop();
+}
 
 void TestApi::start() {
   application_ = std::make_unique<Application>(config_);
@@ -266,7 +277,8 @@ HttpResult TestApi::get(const std::string& target, const std::string& token) con
   return http_request(port_, "GET", target, "", auth_headers(token));
 }
 
-HttpResult TestApi::post(const std::string& target, const nlohmann::json& body, const std::string& token) const {
+HttpResult TestApi::post(const std::string& target, const nlohmann::json& body,
+                         const std::string& token) const {
   return http_request(port_, "POST", target, body.dump(), auth_headers(token));
 }
 
@@ -274,14 +286,17 @@ HttpResult TestApi::del(const std::string& target, const std::string& token) con
   return http_request(port_, "DELETE", target, "", auth_headers(token));
 }
 
-std::int64_t TestApi::create_admin(const std::string& username, const std::string& password, AdminRole role) {
+std::int64_t TestApi::create_admin(const std::string& username, const std::string& password,
+                                   AdminRole role) {
   const auto id = application_->create_admin(username, password, role);
   if (!id) throw std::runtime_error("admin username taken: " + username);
   return *id;
 }
 
-nlohmann::json TestApi::register_and_login(const std::string& username, const std::string& password) {
-  const auto registered = post("/v1/auth/register", {{"username", username}, {"password", password}});
+nlohmann::json TestApi::register_and_login(const std::string& username,
+                                           const std::string& password) {
+  const auto registered =
+      post("/v1/auth/register", {{"username", username}, {"password", password}});
   if (registered.status != 201) throw std::runtime_error("register failed: " + registered.body);
   const auto login = post("/v1/auth/login", {{"username", username}, {"password", password}});
   if (login.status != 200) throw std::runtime_error("login failed: " + login.body);
@@ -344,7 +359,9 @@ std::optional<int> ApiProcess::terminate(std::chrono::milliseconds deadline) {
   return std::nullopt;  // the destructor kills it
 }
 
-void FreshDatabaseTest::SetUp() { database_url_ = create_database(shared_services()); }
+void FreshDatabaseTest::SetUp() {
+  database_url_ = create_database(shared_services());
+}
 
 std::unique_ptr<TestApi> FreshDatabaseTest::start_api(const std::function<void(Config&)>& adjust) {
   return std::make_unique<TestApi>(database_url_, shared_services().redis_url, adjust);

@@ -89,14 +89,17 @@ class TestApi {
   void restart();
 
   HttpResult get(const std::string& target, const std::string& token = "") const;
-  HttpResult post(const std::string& target, const nlohmann::json& body, const std::string& token = "") const;
+  HttpResult post(const std::string& target, const nlohmann::json& body,
+                  const std::string& token = "") const;
   HttpResult del(const std::string& target, const std::string& token = "") const;
 
   // Creates a staff account as `omega-api admin create` does; returns its id.
-  std::int64_t create_admin(const std::string& username, const std::string& password, AdminRole role);
+  std::int64_t create_admin(const std::string& username, const std::string& password,
+                            AdminRole role);
 
   // Registers and logs in; returns the login response body (access_token, refresh_token…).
-  nlohmann::json register_and_login(const std::string& username, const std::string& password = "correct horse 1");
+  nlohmann::json register_and_login(const std::string& username,
+                                    const std::string& password = "correct horse 1");
 
  private:
   void start();

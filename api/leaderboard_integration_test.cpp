@@ -21,12 +21,14 @@ class ApiLeaderboardsIT : public ::testing::Test {
   }
 
   long long create(const std::string& name) {
-    const auto result = api_->post("/v1/characters", {{"name", name}, {"class", "warrior"}}, token_);
+    const auto result =
+        api_->post("/v1/characters", {{"name", name}, {"class", "warrior"}}, token_);
     EXPECT_EQ(result.status, 201) << result.body;
     return result.json()["character"]["id"];
   }
 
-  HttpResult submit(const std::string& board, long long character, long long score, const std::string& key = "") {
+  HttpResult submit(const std::string& board, long long character, long long score,
+                    const std::string& key = "") {
     nlohmann::json body = {{"entries", {{{"character_id", character}, {"score", score}}}}};
     if (!key.empty()) body["idempotency_key"] = key;
     return api_->post("/internal/v1/leaderboards/" + board, body, TestApi::kServiceToken);
@@ -41,7 +43,8 @@ class ApiLeaderboardsIT : public ::testing::Test {
     const auto body = result.json();
     for (const auto& entry : body["entries"]) {
       EXPECT_EQ(entry["rank"], expected_rank++);
-      out.push_back(entry["name"].get<std::string>() + ":" + std::to_string(entry["score"].get<long long>()));
+      out.push_back(entry["name"].get<std::string>() + ":" +
+                    std::to_string(entry["score"].get<long long>()));
     }
     return out;
   }
@@ -55,7 +58,8 @@ class ApiLeaderboardsIT : public ::testing::Test {
 using Ranking = std::vector<std::string>;
 
 TEST_F(ApiLeaderboardsIT, TopNTiesAggregatesPeriodsAndAroundMe) {
-  const auto a = create("Anna"), b = create("Bert"), c = create("Cleo"), d = create("Dirk"), e = create("Emma");
+  const auto a = create("Anna"), b = create("Bert"), c = create("Cleo"), d = create("Dirk"),
+             e = create("Emma");
   for (auto [id, score] : {std::pair{a, 10LL}, {b, 20LL}, {c, 20LL}, {d, 5LL}, {e, 15LL}})
     ASSERT_EQ(submit("level", id, score).status, 200);
   // Bert reached 20 before Cleo: Bert ranks first.
@@ -82,7 +86,9 @@ TEST_F(ApiLeaderboardsIT, TopNTiesAggregatesPeriodsAndAroundMe) {
   // Around me: my best character (Bert, rank 1), or a chosen one (Dirk, rank 5).
   auto around = api_->get("/v1/leaderboards/level?around=me&limit=3", token_).json();
   EXPECT_EQ(around["me"]["rank"], 1);
-  around = api_->get("/v1/leaderboards/level?around=me&limit=3&character=" + std::to_string(d), token_).json();
+  around =
+      api_->get("/v1/leaderboards/level?around=me&limit=3&character=" + std::to_string(d), token_)
+          .json();
   EXPECT_EQ(around["me"]["rank"], 5);
   ASSERT_EQ(around["entries"].size(), 2u);
   EXPECT_EQ(around["entries"][0]["rank"], 4);
@@ -102,7 +108,8 @@ TEST_F(ApiLeaderboardsIT, TopNTiesAggregatesPeriodsAndAroundMe) {
 
 TEST_F(ApiLeaderboardsIT, CorrectAfterRedisFlushAllAndAfterApiRestart) {
   const auto a = create("Anna"), b = create("Bert"), c = create("Cleo");
-  for (auto [id, score] : {std::pair{a, 30LL}, {b, 10LL}, {c, 30LL}}) ASSERT_EQ(submit("level", id, score).status, 200);
+  for (auto [id, score] : {std::pair{a, 30LL}, {b, 10LL}, {c, 30LL}})
+    ASSERT_EQ(submit("level", id, score).status, 200);
   const Ranking expected = {"Anna:30", "Cleo:30", "Bert:10"};
   ASSERT_EQ(top("level"), expected);
   ASSERT_EQ(top("level?period=weekly"), expected);
@@ -124,7 +131,8 @@ TEST_F(ApiLeaderboardsIT, CorrectAfterRedisFlushAllAndAfterApiRestart) {
   redis.command({"FLUSHALL"});
   api_->restart();
   EXPECT_EQ(top("level"), (Ranking{"Bert:40", "Anna:30", "Cleo:30"}));
-  const auto around = api_->get("/v1/leaderboards/level?around=me&character=" + std::to_string(c), token_).json();
+  const auto around =
+      api_->get("/v1/leaderboards/level?around=me&character=" + std::to_string(c), token_).json();
   EXPECT_EQ(around["me"]["rank"], 3);
 }
 

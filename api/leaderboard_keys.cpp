@@ -44,8 +44,8 @@ bool is_iso_week(std::string_view text) {
 
 std::string encode_member(const BoardMember& member) {
   char prefix[64];
-  std::snprintf(prefix, sizeof prefix, "%016lld:%019lld:",
-                static_cast<long long>(kTimeComplement - member.reached_at_us),
+  std::snprintf(prefix, sizeof prefix,
+                "%016lld:%019lld:", static_cast<long long>(kTimeComplement - member.reached_at_us),
                 static_cast<long long>(kIdComplement - member.character_id));
   return prefix + member.name;
 }

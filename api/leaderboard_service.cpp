@@ -41,9 +41,12 @@ std::int64_t score_of(const RedisValue& value) {
 
 const char* aggregate_sql(ScoreAggregate aggregate) {
   switch (aggregate) {
-    case ScoreAggregate::max: return "GREATEST(s.score, EXCLUDED.score)";
-    case ScoreAggregate::sum: return "s.score + EXCLUDED.score";
-    case ScoreAggregate::latest: return "EXCLUDED.score";
+    case ScoreAggregate::max:
+      return "GREATEST(s.score, EXCLUDED.score)";
+    case ScoreAggregate::sum:
+      return "s.score + EXCLUDED.score";
+    case ScoreAggregate::latest:
+      return "EXCLUDED.score";
   }
   return "EXCLUDED.score";
 }
@@ -138,18 +141,21 @@ HttpResponse LeaderboardService::around_me(const HttpRequest& request, const std
     character_id = parse_id(*text);
     if (!character_id) throw ApiError(400, "invalid_character", "character must be an id");
   }
-  const auto mine = context_.database.run([&](pqxx::connection& connection) -> std::optional<Entry> {
-    pqxx::read_transaction read(connection);
-    const auto rows = read.exec_params(
-        std::string("SELECT s.character_id, c.name, s.score, ") + kReachedMicros +
-            " FROM leaderboard_scores s JOIN characters c ON c.id = s.character_id "
-            "WHERE s.board = $1 AND s.period = $2 AND c.account_id = $3 AND ($4::bigint IS NULL OR c.id = $4) "
-            "ORDER BY s.score DESC, s.reached_at, s.character_id LIMIT 1",
-        page.board->id, page.period, account_id, character_id);
-    if (rows.empty()) return std::nullopt;
-    return Entry{{rows[0][3].as<std::int64_t>(), rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>()},
-                 rows[0][2].as<std::int64_t>()};
-  });
+  const auto mine =
+      context_.database.run([&](pqxx::connection& connection) -> std::optional<Entry> {
+        pqxx::read_transaction read(connection);
+        const auto rows = read.exec_params(
+            std::string("SELECT s.character_id, c.name, s.score, ") + kReachedMicros +
+                " FROM leaderboard_scores s JOIN characters c ON c.id = s.character_id "
+                "WHERE s.board = $1 AND s.period = $2 AND c.account_id = $3 AND ($4::bigint IS "
+                "NULL OR c.id = $4) "
+                "ORDER BY s.score DESC, s.reached_at, s.character_id LIMIT 1",
+            page.board->id, page.period, account_id, character_id);
+        if (rows.empty()) return std::nullopt;
+        return Entry{{rows[0][3].as<std::int64_t>(), rows[0][0].as<std::int64_t>(),
+                      rows[0][1].as<std::string>()},
+                     rows[0][2].as<std::int64_t>()};
+      });
   if (!mine) throw ApiError(404, "not_ranked", "none of your characters is on this board");
   const auto rank = rank_of(page, *mine);
   const long long start = std::max(0LL, rank - limit / 2);
@@ -229,16 +235,20 @@ void LeaderboardService::rebuild(const Page& page, const std::string& generation
     commands.push_back(std::move(add));
   }
   // RENAME swaps the whole set atomically: readers never see a half-built board.
-  commands.push_back(entries.empty() ? RedisCommand{"DEL", key} : RedisCommand{"RENAME", staging, key});
+  commands.push_back(entries.empty() ? RedisCommand{"DEL", key}
+                                     : RedisCommand{"RENAME", staging, key});
   const bool weekly = page.period != "all";
-  commands.push_back({"SET", key + ":ready", "1", "EX", std::to_string(weekly ? std::min(kReadyTtlSeconds, kWeeklyKeyTtlSeconds) : kReadyTtlSeconds)});
+  commands.push_back({"SET", key + ":ready", "1", "EX",
+                      std::to_string(weekly ? std::min(kReadyTtlSeconds, kWeeklyKeyTtlSeconds)
+                                            : kReadyTtlSeconds)});
   if (weekly) commands.push_back({"EXPIRE", key, std::to_string(kWeeklyKeyTtlSeconds)});
   commands.push_back({"GET", key + ":gen"});
   const auto replies = context_.redis.pipeline(commands);
   // A score written while we read PostgreSQL may be missing from the snapshot we installed:
   // drop the ready mark so the next read rebuilds again.
   if (replies.back().text != generation_before) context_.redis.command({"DEL", key + ":ready"});
-  spdlog::info("leaderboard {} {} rebuilt from PostgreSQL ({} entries)", page.board->id, page.period, entries.size());
+  spdlog::info("leaderboard {} {} rebuilt from PostgreSQL ({} entries)", page.board->id,
+               page.period, entries.size());
 }
 
 std::vector<LeaderboardService::Entry> LeaderboardService::load_from_database(const Page& page,
@@ -256,13 +266,15 @@ std::vector<LeaderboardService::Entry> LeaderboardService::load_from_database(co
     std::vector<Entry> entries;
     entries.reserve(rows.size());
     for (const auto& row : rows)
-      entries.push_back({{row[3].as<std::int64_t>(), row[0].as<std::int64_t>(), row[1].as<std::string>()},
-                         row[2].as<std::int64_t>()});
+      entries.push_back(
+          {{row[3].as<std::int64_t>(), row[0].as<std::int64_t>(), row[1].as<std::string>()},
+           row[2].as<std::int64_t>()});
     return entries;
   });
 }
 
-std::vector<LeaderboardService::Entry> LeaderboardService::range_from_cache(const Page& page, long long start,
+std::vector<LeaderboardService::Entry> LeaderboardService::range_from_cache(const Page& page,
+                                                                            long long start,
                                                                             long long stop) {
   const auto reply = context_.redis.command(
       {"ZREVRANGE", zset_key(page), std::to_string(start), std::to_string(stop), "WITHSCORES"});
@@ -287,7 +299,8 @@ nlohmann::json LeaderboardService::page_json(const Page& page, const std::vector
   return {{"board", page.board->id}, {"period", page.period}, {"entries", std::move(rows)}};
 }
 
-LeaderboardService::Submission LeaderboardService::parse_submission(const HttpRequest& request) const {
+LeaderboardService::Submission LeaderboardService::parse_submission(
+    const HttpRequest& request) const {
   Submission submission;
   submission.board = context_.content.find_board(request.path_params.at("board"));
   if (!submission.board) throw ApiError(404, "not_found", "no such leaderboard");
@@ -301,45 +314,55 @@ LeaderboardService::Submission LeaderboardService::parse_submission(const HttpRe
     submission.scores.push_back({require_integer(entry, "character_id", 1, INT64_MAX),
                                  require_integer(entry, "score", -kMaxScore, kMaxScore)});
   }
-  if (body.contains("idempotency_key")) submission.idempotency_key = require_string(body, "idempotency_key", 1, 128);
+  if (body.contains("idempotency_key"))
+    submission.idempotency_key = require_string(body, "idempotency_key", 1, 128);
   return submission;
 }
 
 std::vector<RedisCommand> LeaderboardService::apply_submission(pqxx::transaction_base& transaction,
                                                                const Submission& submission) const {
   std::string ids = "{";
-  for (const auto& score : submission.scores) ids += (ids.size() > 1 ? "," : "") + std::to_string(score.character_id);
+  for (const auto& score : submission.scores)
+    ids += (ids.size() > 1 ? "," : "") + std::to_string(score.character_id);
   ids += "}";
   std::map<std::int64_t, std::string> names;
-  for (const auto& row : transaction.exec_params("SELECT id, name FROM characters WHERE id = ANY($1::bigint[])", ids))
+  for (const auto& row :
+       transaction.exec_params("SELECT id, name FROM characters WHERE id = ANY($1::bigint[])", ids))
     names[row[0].as<std::int64_t>()] = row[1].as<std::string>();
   std::vector<Page> pages{{submission.board, "all", true}};
   if (submission.board->weekly)
     pages.push_back({submission.board, iso_week(std::chrono::system_clock::now()), true});
 
   const auto lock = std::string("SELECT score, ") + kReachedMicros +
-                    " FROM leaderboard_scores s WHERE board = $1 AND period = $2 AND character_id = $3 FOR UPDATE";
+                    " FROM leaderboard_scores s WHERE board = $1 AND period = $2 AND character_id "
+                    "= $3 FOR UPDATE";
   const auto combined = aggregate_sql(submission.board->aggregate);
-  const auto upsert = std::string(
-                          "INSERT INTO leaderboard_scores AS s (board, period, character_id, score, reached_at) "
-                          "VALUES ($1, $2, $3, $4, clock_timestamp()) "
-                          "ON CONFLICT (board, period, character_id) DO UPDATE SET score = ") +
-                      combined + ", reached_at = CASE WHEN " + combined +
-                      " <> s.score THEN EXCLUDED.reached_at ELSE s.reached_at END RETURNING s.score, " +
-                      kReachedMicros + ", s.xmax = 0";
+  const auto upsert =
+      std::string(
+          "INSERT INTO leaderboard_scores AS s (board, period, character_id, score, reached_at) "
+          "VALUES ($1, $2, $3, $4, clock_timestamp()) "
+          "ON CONFLICT (board, period, character_id) DO UPDATE SET score = ") +
+      combined + ", reached_at = CASE WHEN " + combined +
+      " <> s.score THEN EXCLUDED.reached_at ELSE s.reached_at END RETURNING s.score, " +
+      kReachedMicros + ", s.xmax = 0";
   std::vector<RedisCommand> commands;
   for (const auto& score : submission.scores) {
     const auto name = names.find(score.character_id);
     if (name == names.end())
-      throw ApiError(422, "unknown_character", "no character " + std::to_string(score.character_id));
+      throw ApiError(422, "unknown_character",
+                     "no character " + std::to_string(score.character_id));
     for (const auto& page : pages) {
       const auto key = zset_key(page);
-      const auto old = transaction.exec_params(lock, page.board->id, page.period, score.character_id);
-      const auto row = transaction.exec_params(upsert, page.board->id, page.period, score.character_id, score.score)[0];
-      const auto member = encode_member({row[1].as<std::int64_t>(), score.character_id, name->second});
+      const auto old =
+          transaction.exec_params(lock, page.board->id, page.period, score.character_id);
+      const auto row = transaction.exec_params(upsert, page.board->id, page.period,
+                                               score.character_id, score.score)[0];
+      const auto member =
+          encode_member({row[1].as<std::int64_t>(), score.character_id, name->second});
       commands.push_back({"INCR", key + ":gen"});
       if (!old.empty()) {
-        const auto old_member = encode_member({old[0][1].as<std::int64_t>(), score.character_id, name->second});
+        const auto old_member =
+            encode_member({old[0][1].as<std::int64_t>(), score.character_id, name->second});
         if (old_member != member) commands.push_back({"ZREM", key, old_member});
       } else if (!row[2].as<bool>()) {
         // A concurrent first submission inserted the row after our lock query: its member is
@@ -358,28 +381,35 @@ HttpResponse LeaderboardService::submit(const HttpRequest& request) {
   const bool duplicate = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     if (submission.idempotency_key &&
-        transaction.exec_params("INSERT INTO leaderboard_submissions (idempotency_key) VALUES ($1) "
-                                "ON CONFLICT DO NOTHING RETURNING 1", *submission.idempotency_key).empty())
+        transaction
+            .exec_params("INSERT INTO leaderboard_submissions (idempotency_key) VALUES ($1) "
+                         "ON CONFLICT DO NOTHING RETURNING 1",
+                         *submission.idempotency_key)
+            .empty())
       return true;
     write_and_mirror(transaction, submission);
     transaction.commit();
     return false;
   });
   pages_.clear();
-  return json_response(200, {{"accepted", duplicate ? 0 : submission.scores.size()}, {"duplicate", duplicate}});
+  return json_response(
+      200, {{"accepted", duplicate ? 0 : submission.scores.size()}, {"duplicate", duplicate}});
 }
 
-void LeaderboardService::record_scores(pqxx::transaction_base& transaction, const std::string& board,
-                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& scores) {
+void LeaderboardService::record_scores(
+    pqxx::transaction_base& transaction, const std::string& board,
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& scores) {
   Submission submission;
   submission.board = context_.content.find_board(board);
   if (!submission.board) throw std::invalid_argument("no leaderboard " + board);
-  for (const auto& [character_id, score] : scores) submission.scores.push_back({character_id, score});
+  for (const auto& [character_id, score] : scores)
+    submission.scores.push_back({character_id, score});
   write_and_mirror(transaction, submission);
   pages_.clear();
 }
 
-void LeaderboardService::write_and_mirror(pqxx::transaction_base& transaction, const Submission& submission) const {
+void LeaderboardService::write_and_mirror(pqxx::transaction_base& transaction,
+                                          const Submission& submission) const {
   const auto commands = apply_submission(transaction, submission);
   // The cache is updated while the rows are still locked, so concurrent submissions for one
   // character reach Redis in the same order as PostgreSQL.
@@ -391,18 +421,21 @@ void LeaderboardService::write_and_mirror(pqxx::transaction_base& transaction, c
   }
 }
 
-std::function<void()> LeaderboardService::prepare_character_removal(pqxx::transaction_base& transaction,
-                                                                     std::int64_t character_id) {
+std::function<void()> LeaderboardService::prepare_character_removal(
+    pqxx::transaction_base& transaction, std::int64_t character_id) {
   std::vector<RedisCommand> commands;
-  for (const auto& row : transaction.exec_params(
-           std::string("SELECT s.board, s.period, c.name, ") + kReachedMicros +
-               " FROM leaderboard_scores s JOIN characters c ON c.id = s.character_id WHERE s.character_id = $1",
-           character_id)) {
+  for (const auto& row :
+       transaction.exec_params(std::string("SELECT s.board, s.period, c.name, ") + kReachedMicros +
+                                   " FROM leaderboard_scores s JOIN characters c ON c.id = "
+                                   "s.character_id WHERE s.character_id = $1",
+                               character_id)) {
     const auto* board = context_.content.find_board(row[0].as<std::string>());
     if (!board) continue;
     const auto key = zset_key({board, row[1].as<std::string>(), true});
     commands.push_back({"INCR", key + ":gen"});
-    commands.push_back({"ZREM", key, encode_member({row[3].as<std::int64_t>(), character_id, row[2].as<std::string>()})});
+    commands.push_back(
+        {"ZREM", key,
+         encode_member({row[3].as<std::int64_t>(), character_id, row[2].as<std::string>()})});
   }
   return [this, commands = std::move(commands)] {
     pages_.clear();

@@ -87,7 +87,8 @@ class LeaderboardService {
   // `limit` entries from rank `start` (0-based), all of them when limit is 0.
   std::vector<Entry> load_from_database(const Page& page, long long start, int limit);
   std::vector<Entry> range_from_cache(const Page& page, long long start, long long stop);
-  nlohmann::json page_json(const Page& page, const std::vector<Entry>& entries, long long first_rank) const;
+  nlohmann::json page_json(const Page& page, const std::vector<Entry>& entries,
+                           long long first_rank) const;
 
   ServiceContext context_;
   AuthService& auth_;

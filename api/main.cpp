@@ -45,7 +45,8 @@ std::string admin_password() {
   return line;
 }
 
-int create_admin(omega::api::Application& application, const std::string& username, const std::string& role_name) {
+int create_admin(omega::api::Application& application, const std::string& username,
+                 const std::string& role_name) {
   const auto role = omega::api::parse_admin_role(role_name);
   if (!role) {
     spdlog::critical("omega-api admin create: --role must be viewer, moderator or admin");
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
       "create", "create a staff account; the password is read from OMEGA_ADMIN_PASSWORD or stdin");
   std::string admin_username;
   std::string admin_role = "viewer";
-  admin_create->add_option("--username", admin_username, "3-24 characters of A-Z, a-z, 0-9, _")->required();
+  admin_create->add_option("--username", admin_username, "3-24 characters of A-Z, a-z, 0-9, _")
+      ->required();
   admin_create->add_option("--role", admin_role, "viewer, moderator or admin")->required();
   admin->require_subcommand(1);
   cli.require_subcommand(0, 1);

@@ -32,7 +32,8 @@ std::optional<std::int64_t> price_parameter(const HttpRequest& request, const ch
 std::string require_idempotency_key(const HttpRequest& request) {
   const auto header = request.header("idempotency-key");
   if (!header)
-    throw ApiError(400, "idempotency_key_required", "this operation needs an Idempotency-Key header");
+    throw ApiError(400, "idempotency_key_required",
+                   "this operation needs an Idempotency-Key header");
   if (header->empty() || header->size() > kMaxIdempotencyKeyBytes)
     throw ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1-128 characters");
   for (const char c : *header)
@@ -79,7 +80,8 @@ std::optional<ListingCursor> decode_cursor(std::string_view text, ListingSort so
 ListingQuery parse_listing_query(const HttpRequest& request, int max_limit) {
   ListingQuery query;
   if (const auto item = request.query_param("item_id")) {
-    if (item->empty() || item->size() > kMaxItemIdBytes) throw bad_query("item_id", "1-64 characters");
+    if (item->empty() || item->size() > kMaxItemIdBytes)
+      throw bad_query("item_id", "1-64 characters");
     query.item_id = *item;
   }
   query.min_price = price_parameter(request, "min_price");
@@ -89,8 +91,10 @@ ListingQuery parse_listing_query(const HttpRequest& request, int max_limit) {
     if (!query.seller_id) throw bad_query("seller_id", "a character id");
   }
   if (const auto sort = request.query_param("sort")) {
-    if (*sort == "newest") query.sort = ListingSort::newest;
-    else if (*sort != "price") throw bad_query("sort", "price or newest");
+    if (*sort == "newest")
+      query.sort = ListingSort::newest;
+    else if (*sort != "price")
+      throw bad_query("sort", "price or newest");
   }
   query.limit = kDefaultPageSize < max_limit ? kDefaultPageSize : max_limit;
   if (const auto limit = request.query_param("limit")) {

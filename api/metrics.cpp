@@ -39,16 +39,19 @@ std::string Metrics::render() const {
     for (std::size_t i = 0; i < kBucketsSeconds.size(); ++i)
       out += fmt::format("omega_api_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
                          kBucketsSeconds[i], histogram.buckets[i]);
-    out += fmt::format("omega_api_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels, histogram.count);
+    out += fmt::format("omega_api_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels,
+                       histogram.count);
     out += fmt::format("omega_api_request_duration_seconds_sum{{{}}} {}\n", labels, histogram.sum);
-    out += fmt::format("omega_api_request_duration_seconds_count{{{}}} {}\n", labels, histogram.count);
+    out +=
+        fmt::format("omega_api_request_duration_seconds_count{{{}}} {}\n", labels, histogram.count);
   }
   // Gauges are sampled without the lock: a sample may wait on a dependency (the database
   // probe), and requests record their metrics meanwhile.
   const std::map<std::string, Gauge> gauges = gauges_;
   lock.unlock();
   for (const auto& [name, gauge] : gauges) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, gauge.help, name, name, gauge.sample());
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, gauge.help, name, name,
+                       gauge.sample());
   }
   return out;
 }

@@ -19,7 +19,8 @@ class Metrics {
   // Records one finished request. `route` is the route pattern (a bounded label set, never
   // the raw path) and must outlive the Metrics: it is keyed by address, so recording
   // allocates nothing after a route's first request.
-  void record(std::string_view method, const std::string& route, int status, std::chrono::nanoseconds duration);
+  void record(std::string_view method, const std::string& route, int status,
+              std::chrono::nanoseconds duration);
   // Registers a gauge sampled at render time.
   void add_gauge(std::string name, std::string help, std::function<double()> sample);
   // The Prometheus exposition text.

@@ -25,7 +25,8 @@ struct PartyContext {
   std::optional<std::int64_t> party_id;
   std::vector<std::uint32_t> member_instances;  // other members' held instances of the zone
 };
-PartyContext party_context(pqxx::transaction_base& transaction, std::int64_t character_id, const std::string& zone);
+PartyContext party_context(pqxx::transaction_base& transaction, std::int64_t character_id,
+                           const std::string& zone);
 
 class PartyService {
  public:
@@ -46,8 +47,8 @@ class PartyService {
   HttpResponse leave(const HttpRequest& request);
 
   // (transaction, body, party_id, the caller's character_id, the party's leader_id)
-  using MembershipChange = std::function<void(pqxx::transaction_base&, const nlohmann::json&, std::int64_t,
-                                              std::int64_t, std::int64_t)>;
+  using MembershipChange = std::function<void(pqxx::transaction_base&, const nlohmann::json&,
+                                              std::int64_t, std::int64_t, std::int64_t)>;
   // Authenticates, locks the caller's character and the party, runs `change` and commits;
   // returns the party as it is afterwards (null when the change dissolved it).
   nlohmann::json change_membership(const HttpRequest& request, const MembershipChange& change);

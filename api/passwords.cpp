@@ -33,8 +33,9 @@ class PasswordHasher::Slot {
 PasswordHasher::PasswordHasher(int ops_limit, int memory_kib, int concurrency)
     : ops_limit_(static_cast<unsigned long long>(ops_limit)),
       memory_bytes_(static_cast<std::size_t>(memory_kib) * 1024),
-      concurrency_(concurrency > 0 ? concurrency
-                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {
+      concurrency_(concurrency > 0
+                       ? concurrency
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium initialisation failed");
   dummy_hash_ = hash("omega-dummy-password-for-timing");
 }

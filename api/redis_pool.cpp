@@ -75,8 +75,8 @@ RedisPool::RedisPool(const std::string& url, int size, std::chrono::milliseconds
   if (at != std::string_view::npos) {
     auto credentials = rest.substr(0, at);
     const auto colon = credentials.find(':');
-    password_ = std::string(colon == std::string_view::npos ? credentials
-                                                             : credentials.substr(colon + 1));
+    password_ =
+        std::string(colon == std::string_view::npos ? credentials : credentials.substr(colon + 1));
     rest.remove_prefix(at + 1);
   }
   const auto slash = rest.find('/');

@@ -75,13 +75,13 @@ std::string require_string(const nlohmann::json& body, std::string_view field,
   if (!it->is_string()) throw invalid_field(field, "a string");
   const auto& text = it->get_ref<const std::string&>();
   if (text.size() < min_bytes || text.size() > max_bytes)
-    throw invalid_field(field, std::to_string(min_bytes) + "-" + std::to_string(max_bytes) +
-                                   " bytes long");
+    throw invalid_field(
+        field, std::to_string(min_bytes) + "-" + std::to_string(max_bytes) + " bytes long");
   return text;
 }
 
-std::int64_t require_integer(const nlohmann::json& body, std::string_view field,
-                             std::int64_t min, std::int64_t max) {
+std::int64_t require_integer(const nlohmann::json& body, std::string_view field, std::int64_t min,
+                             std::int64_t max) {
   const auto it = body.find(field);
   if (it == body.end()) throw ApiError(422, "missing_field", std::string(field) + " is required");
   if (!it->is_number_integer()) throw invalid_field(field, "an integer");

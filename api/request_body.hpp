@@ -20,8 +20,8 @@ nlohmann::json parse_object_body(const HttpRequest& request);
 std::string require_string(const nlohmann::json& body, std::string_view field,
                            std::size_t min_bytes, std::size_t max_bytes);
 // A required integer field within [min, max].
-std::int64_t require_integer(const nlohmann::json& body, std::string_view field,
-                             std::int64_t min, std::int64_t max);
+std::int64_t require_integer(const nlohmann::json& body, std::string_view field, std::int64_t min,
+                             std::int64_t max);
 
 // Account names: 3–24 of [A-Za-z0-9_]. ASCII only: look-alike unicode names are how players
 // impersonate each other.

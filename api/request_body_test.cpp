@@ -27,11 +27,20 @@ TEST(ApiRequestBody, RejectsMalformedAndNonObjectBodies) {
   EXPECT_EQ(status_of([] { parse_object_body(with_body("{\"a\":")); }), 400);
   EXPECT_EQ(status_of([] { parse_object_body(with_body("[1,2]")); }), 400);
   EXPECT_EQ(status_of([] { parse_object_body(with_body("")); }), 400);
-  EXPECT_EQ(status_of([] { parse_object_body(with_body("{\"a\":\"\xff\xfe\"}")); }), 400) << "invalid UTF-8";
-  EXPECT_EQ(status_of([] { parse_object_body(with_body(std::string(100, '[') + std::string(100, ']'))); }), 400);
-  EXPECT_EQ(status_of([] { parse_object_body(with_body("{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{}}}}}}}}}")); }), 400);
+  EXPECT_EQ(status_of([] { parse_object_body(with_body("{\"a\":\"\xff\xfe\"}")); }), 400)
+      << "invalid UTF-8";
+  EXPECT_EQ(status_of([] {
+              parse_object_body(with_body(std::string(100, '[') + std::string(100, ']')));
+            }),
+            400);
+  EXPECT_EQ(status_of([] {
+              parse_object_body(
+                  with_body("{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{}}}}}}}}}"));
+            }),
+            400);
   EXPECT_EQ(status_of([] { parse_object_body(with_body("{}", "text/plain")); }), 415);
-  EXPECT_EQ(status_of([] { parse_object_body(with_body("{}", "application/json; charset=utf-8")); }), 0);
+  EXPECT_EQ(
+      status_of([] { parse_object_body(with_body("{}", "application/json; charset=utf-8")); }), 0);
   EXPECT_EQ(status_of([] { parse_object_body(with_body("{}", "")); }), 0);
 }
 
@@ -65,7 +74,8 @@ TEST(ApiRequestBody, RejectsDuplicateKeysAtAnyDepth) {
 }
 
 TEST(ApiRequestBody, FieldsAreCheckedForPresenceTypeAndSize) {
-  const auto body = nlohmann::json::parse(R"({"name":"Bob","level":3,"big":18446744073709551615,"text":1})");
+  const auto body =
+      nlohmann::json::parse(R"({"name":"Bob","level":3,"big":18446744073709551615,"text":1})");
   EXPECT_EQ(require_string(body, "name", 1, 10), "Bob");
   EXPECT_EQ(status_of([&] { require_string(body, "missing", 1, 10); }), 422);
   EXPECT_EQ(status_of([&] { require_string(body, "text", 1, 10); }), 422);

@@ -28,7 +28,8 @@ TEST(ApiResilienceIT, PostgresRestartGives503ThenRecoversWithoutApiRestart) {
   EXPECT_EQ(during.json()["error"]["code"], "unavailable");
   EXPECT_EQ(during.headers.count("retry-after"), 1u);
   EXPECT_EQ(api.get("/readyz").status, 503);
-  EXPECT_EQ(api.post("/v1/characters", {{"name", "Another"}, {"class", "mage"}}, token).status, 503);
+  EXPECT_EQ(api.post("/v1/characters", {{"name", "Another"}, {"class", "mage"}}, token).status,
+            503);
   EXPECT_EQ(api.get("/healthz").status, 200) << "the process itself is alive";
   // What the PostgreSQL-unreachable alert reads (deployment/prometheus/alerts.yml).
   const std::string metrics = api.get("/metrics", TestApi::kServiceToken).body;
@@ -45,7 +46,8 @@ TEST(ApiResilienceIT, PostgresRestartGives503ThenRecoversWithoutApiRestart) {
   EXPECT_EQ(api.get("/readyz").status, 200);
   EXPECT_NE(api.get("/metrics", TestApi::kServiceToken).body.find("\nomega_api_postgresql_up 1\n"),
             std::string::npos);
-  EXPECT_EQ(api.post("/v1/characters", {{"name", "Another"}, {"class", "mage"}}, token).status, 201);
+  EXPECT_EQ(api.post("/v1/characters", {{"name", "Another"}, {"class", "mage"}}, token).status,
+            201);
   EXPECT_EQ(api.get("/v1/characters", token).json()["characters"].size(), 2u);
 }
 

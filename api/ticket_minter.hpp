@@ -28,7 +28,8 @@ class TicketMinter {
   std::chrono::seconds ttl() const { return ttl_; }
   // Requires enabled(). `now_unix` is passed in so tests can pin time.
   MintedTicket mint(std::uint64_t account_id, std::uint64_t character_id, const std::string& zone,
-                    std::uint32_t instance, std::uint64_t lease_epoch, std::uint64_t now_unix) const;
+                    std::uint32_t instance, std::uint64_t lease_epoch,
+                    std::uint64_t now_unix) const;
   // The key zones must be configured with, as hex; empty when disabled.
   std::string public_key_hex() const;
 

@@ -18,13 +18,15 @@ TEST(ApiTicketMinter, MintsTicketsTheZoneCanVerify) {
   for (std::size_t i = 0; i + 1 < minted.hex.size(); i += 2)
     raw.push_back(static_cast<char>(std::stoi(minted.hex.substr(i, 2), nullptr, 16)));
   protocol::JoinTicket ticket;
-  ASSERT_EQ(protocol::verify_ticket(raw, *bytes, 1'700'000'030, ticket), protocol::TicketError::none);
+  ASSERT_EQ(protocol::verify_ticket(raw, *bytes, 1'700'000'030, ticket),
+            protocol::TicketError::none);
   EXPECT_EQ(ticket.account_id, 3u);
   EXPECT_EQ(ticket.character_id, 42u);
   EXPECT_EQ(ticket.zone, "forest");
   EXPECT_EQ(ticket.instance_id, 2u);
   EXPECT_EQ(ticket.lease_epoch, 7u);
-  EXPECT_EQ(protocol::verify_ticket(raw, *bytes, 1'700'000'061, ticket), protocol::TicketError::expired);
+  EXPECT_EQ(protocol::verify_ticket(raw, *bytes, 1'700'000'061, ticket),
+            protocol::TicketError::expired);
   // Two tickets for the same seat differ (random nonce): a replay is detectable.
   EXPECT_NE(minter.mint(3, 42, "forest", 2, 7, 1'700'000'000).hex, minted.hex);
 }

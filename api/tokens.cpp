@@ -38,10 +38,9 @@ std::optional<AccessClaims> TokenIssuer::verify_access(std::string_view token) c
   if (token.empty() || token.size() > kMaxTokenBytes) return std::nullopt;
   try {
     std::error_code error;
-    auto decoded = jwt::decode(jwt::string_view(token.data(), token.size()),
-                               jwt::params::algorithms({"HS256"}), error,
-                               jwt::params::secret(secret_), jwt::params::issuer(issuer_),
-                               jwt::params::verify(true));
+    auto decoded = jwt::decode(
+        jwt::string_view(token.data(), token.size()), jwt::params::algorithms({"HS256"}), error,
+        jwt::params::secret(secret_), jwt::params::issuer(issuer_), jwt::params::verify(true));
     if (error) return std::nullopt;
     const auto& payload = decoded.payload().create_json_obj();
     if (!payload.contains("sub") || !payload["sub"].is_string() || !payload.contains("tv") ||

@@ -29,9 +29,10 @@ std::string signed_token(const nlohmann::json& claims) {
 }
 
 std::string base64url(const std::string& text) {
-  std::string out(sodium_base64_ENCODED_LEN(text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  std::string out(sodium_base64_ENCODED_LEN(text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()),
+                    text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::strlen(out.c_str()));
   return out;
 }
@@ -79,8 +80,10 @@ TEST(ApiTokens, RejectsTamperingWrongKeyIssuerAndExpiry) {
   auto tampered = token;
   tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
   EXPECT_FALSE(issuer.verify_access(tampered));
-  EXPECT_FALSE(TokenIssuer(std::string(40, 'x'), "omega-api", std::chrono::seconds(900)).verify_access(token));
-  EXPECT_FALSE(TokenIssuer(kSecret, "someone-else", std::chrono::seconds(900)).verify_access(token));
+  EXPECT_FALSE(TokenIssuer(std::string(40, 'x'), "omega-api", std::chrono::seconds(900))
+                   .verify_access(token));
+  EXPECT_FALSE(
+      TokenIssuer(kSecret, "someone-else", std::chrono::seconds(900)).verify_access(token));
   const TokenIssuer expired(kSecret, "omega-api", std::chrono::seconds(-10));
   EXPECT_FALSE(issuer.verify_access(expired.issue_access(42, 0, kSession)));
   EXPECT_FALSE(issuer.verify_access(""));
@@ -103,7 +106,8 @@ TEST(ApiTokens, RefreshTokensAreRandomAndStoredAsDigests) {
     EXPECT_EQ(token.size(), 43u);
     EXPECT_TRUE(seen.insert(token).second);
   }
-  EXPECT_EQ(token_digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(token_digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(ApiTokens, BearerHeaderParsingAndCredentialComparison) {

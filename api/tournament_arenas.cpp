@@ -27,16 +27,20 @@ ArenaDefinition parse_arena(const nlohmann::json& object, const ContentCatalog& 
     if (object.contains("leaderboard") && !object["leaderboard"].is_null())
       arena.leaderboard = object["leaderboard"].get<std::string>();
   } catch (const nlohmann::json::exception& error) {
-    throw std::runtime_error("arenas: " + object.value("id", std::string("?")) + ": " + error.what());
+    throw std::runtime_error("arenas: " + object.value("id", std::string("?")) + ": " +
+                             error.what());
   }
   const auto where = "arenas: " + arena.id + ": ";
-  if (arena.id.empty() || arena.id.size() > 64) throw std::runtime_error("arenas: id must be 1-64 characters");
-  if (arena.team_size < 1 || arena.team_size > kMaxTeamSize) throw std::runtime_error(where + "team_size must be 1-5");
+  if (arena.id.empty() || arena.id.size() > 64)
+    throw std::runtime_error("arenas: id must be 1-64 characters");
+  if (arena.team_size < 1 || arena.team_size > kMaxTeamSize)
+    throw std::runtime_error(where + "team_size must be 1-5");
   if (arena.zone.empty()) throw std::runtime_error(where + "zone is required");
   if (arena.time_limit_s < 10 || arena.time_limit_s > kMaxTimeLimitSeconds)
     throw std::runtime_error(where + "time_limit_s must be 10-3600");
   if (!arena.leaderboard.empty() && !content.find_board(arena.leaderboard))
-    throw std::runtime_error(where + "leaderboard " + arena.leaderboard + " is not in leaderboards.json");
+    throw std::runtime_error(where + "leaderboard " + arena.leaderboard +
+                             " is not in leaderboards.json");
   return arena;
 }
 
@@ -51,12 +55,14 @@ const ArenaDefinition* ArenaCatalog::find(std::string_view id) const {
 nlohmann::json ArenaCatalog::to_json() const {
   auto list = nlohmann::json::array();
   for (const auto& arena : arenas)
-    list.push_back({{"id", arena.id},
-                    {"name", arena.name},
-                    {"team_size", arena.team_size},
-                    {"zone", arena.zone},
-                    {"time_limit_s", arena.time_limit_s},
-                    {"leaderboard", arena.leaderboard.empty() ? nlohmann::json() : nlohmann::json(arena.leaderboard)}});
+    list.push_back(
+        {{"id", arena.id},
+         {"name", arena.name},
+         {"team_size", arena.team_size},
+         {"zone", arena.zone},
+         {"time_limit_s", arena.time_limit_s},
+         {"leaderboard",
+          arena.leaderboard.empty() ? nlohmann::json() : nlohmann::json(arena.leaderboard)}});
   return {{"tournaments", std::move(list)}};
 }
 

@@ -15,7 +15,7 @@ namespace omega::api {
 class ContentCatalog;
 
 struct ArenaDefinition {
-  std::string id;    // the tournament id in /v1/tournaments/{id}
+  std::string id;  // the tournament id in /v1/tournaments/{id}
   std::string name;
   int team_size = 1;
   std::string zone;  // the arena map (content/zones/<zone>.json, kind "arena")

@@ -34,25 +34,29 @@ class ApiTournamentIT : public FreshDatabaseTest {
       config.tournament_window_step = 100;
       config.tournament_window_step_ms = 1000;
     });
-    registry_ = std::make_unique<RegistryWriter>(shared_services().redis_url, api_->config().redis_prefix);
+    registry_ =
+        std::make_unique<RegistryWriter>(shared_services().redis_url, api_->config().redis_prefix);
   }
 
   Player player(const std::string& name) { return make_player(*api_, name); }
 
   HttpResult queue(const Player& who, const std::string& tournament = "arena_1v1") {
-    return api_->post("/v1/tournaments/" + tournament + "/queue", {{"character_id", who.character_id}}, who.token);
+    return api_->post("/v1/tournaments/" + tournament + "/queue",
+                      {{"character_id", who.character_id}}, who.token);
   }
   HttpResult status(const Player& who, const std::string& tournament = "arena_1v1") {
-    return api_->get("/v1/tournaments/" + tournament + "/queue?character_id=" + std::to_string(who.character_id),
-                     who.token);
+    return api_->get(
+        "/v1/tournaments/" + tournament + "/queue?character_id=" + std::to_string(who.character_id),
+        who.token);
   }
   HttpResult leave(const Player& who, const std::string& tournament = "arena_1v1") {
-    return api_->del("/v1/tournaments/" + tournament + "/queue?character_id=" + std::to_string(who.character_id),
-                     who.token);
+    return api_->del(
+        "/v1/tournaments/" + tournament + "/queue?character_id=" + std::to_string(who.character_id),
+        who.token);
   }
   HttpResult report(std::int64_t match_id, int winner_team) {
-    return api_->post("/internal/v1/matches/" + std::to_string(match_id) + "/result", {{"winner_team", winner_team}},
-                      TestApi::kServiceToken);
+    return api_->post("/internal/v1/matches/" + std::to_string(match_id) + "/result",
+                      {{"winner_team", winner_team}}, TestApi::kServiceToken);
   }
 
   // Polls the status until it is `wanted` or the deadline passes; returns the last body.
@@ -69,12 +73,14 @@ class ApiTournamentIT : public FreshDatabaseTest {
   }
 
   void set_rating(const Player& who, int rating) {
-    count("INSERT INTO tournament_ratings (tournament, character_id, rating) VALUES ('arena_1v1', " +
-          std::to_string(who.character_id) + ", " + std::to_string(rating) + ") RETURNING 1");
+    count(
+        "INSERT INTO tournament_ratings (tournament, character_id, rating) VALUES ('arena_1v1', " +
+        std::to_string(who.character_id) + ", " + std::to_string(rating) + ") RETURNING 1");
   }
   long long rating(const Player& who) {
-    return count("SELECT rating FROM tournament_ratings WHERE tournament = 'arena_1v1' AND character_id = " +
-                 std::to_string(who.character_id));
+    return count(
+        "SELECT rating FROM tournament_ratings WHERE tournament = 'arena_1v1' AND character_id = " +
+        std::to_string(who.character_id));
   }
 
   std::unique_ptr<TestApi> api_;
@@ -103,7 +109,8 @@ TEST_F(ApiTournamentIT, TwoQueuedCharactersAreMatchedAndAResultChangesRatingsOnc
   EXPECT_NE(a["team"], b["team"]);
   EXPECT_EQ(a["zone"], "arena_1");
   EXPECT_EQ(a["instance"], b["instance"]);
-  EXPECT_EQ(a["ws_url"], "ws://127.0.0.1:8081/z/arena_1/" + std::to_string(a["instance"].get<int>()));
+  EXPECT_EQ(a["ws_url"],
+            "ws://127.0.0.1:8081/z/arena_1/" + std::to_string(a["instance"].get<int>()));
 
   // One arena opened, told who plays on which team and for how long.
   const auto opened = zone_control.opened();
@@ -141,9 +148,11 @@ TEST_F(ApiTournamentIT, TwoQueuedCharactersAreMatchedAndAResultChangesRatingsOnc
   const auto again = report(match_id, anna_team);
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.json(), first.json());  // a retried report: the same answer…
-  EXPECT_EQ(rating(anna), 1516);           // …and nothing changed
+  EXPECT_EQ(rating(anna), 1516);          // …and nothing changed
   EXPECT_EQ(rating(bert), 1484);
-  EXPECT_EQ(count("SELECT wins FROM tournament_ratings WHERE character_id = " + std::to_string(anna.character_id)), 1);
+  EXPECT_EQ(count("SELECT wins FROM tournament_ratings WHERE character_id = " +
+                  std::to_string(anna.character_id)),
+            1);
   EXPECT_EQ(report(match_id, 3 - anna_team).status, 409);  // another winner for a finished match
 
   const auto board = api_->get("/v1/leaderboards/arena_rating").json();
@@ -222,7 +231,9 @@ TEST_F(ApiTournamentIT, BadRequestsAreRefused) {
   EXPECT_EQ(list.json()["tournaments"][1]["team_size"], 2);
 
   EXPECT_EQ(queue(anna, "no_such_arena").status, 404);
-  EXPECT_EQ(api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", anna.character_id}}).status, 401);
+  EXPECT_EQ(
+      api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", anna.character_id}}).status,
+      401);
   // Anonymous callers are refused before anything of the request is looked at: no 404 for
   // the tournament, no 400/422 for the body or query.
   for (const auto& [method, target, body] :
@@ -239,20 +250,31 @@ TEST_F(ApiTournamentIT, BadRequestsAreRefused) {
     EXPECT_EQ(result.json()["error"]["code"], "missing_token") << result.body;
   }
   // Someone else's character, an unknown one, a malformed body.
-  EXPECT_EQ(api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", anna.character_id}}, bert.token).status,
+  EXPECT_EQ(api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", anna.character_id}},
+                       bert.token)
+                .status,
             404);
-  EXPECT_EQ(api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", 999999}}, anna.token).status, 404);
-  EXPECT_EQ(api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", "one"}}, anna.token).status, 422);
+  EXPECT_EQ(
+      api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", 999999}}, anna.token).status,
+      404);
+  EXPECT_EQ(
+      api_->post("/v1/tournaments/arena_1v1/queue", {{"character_id", "one"}}, anna.token).status,
+      422);
   EXPECT_EQ(api_->get("/v1/tournaments/arena_1v1/queue", anna.token).status, 400);
   EXPECT_EQ(api_->get("/v1/tournaments/arena_1v1/queue?character_id=x", anna.token).status, 400);
   EXPECT_EQ(status(anna).json()["status"], "none");
   EXPECT_EQ(leave(anna).status, 404);
 
   // Results: service token only, a known and open match, a winner of 0-2.
-  EXPECT_EQ(api_->post("/internal/v1/matches/1/result", {{"winner_team", 1}}, anna.token).status, 401);
+  EXPECT_EQ(api_->post("/internal/v1/matches/1/result", {{"winner_team", 1}}, anna.token).status,
+            401);
   EXPECT_EQ(report(424242, 1).status, 404);
-  EXPECT_EQ(api_->post("/internal/v1/matches/abc/result", {{"winner_team", 1}}, TestApi::kServiceToken).status, 404);
-  const auto match_id = count("INSERT INTO tournament_matches (tournament) VALUES ('arena_1v1') RETURNING id");
+  EXPECT_EQ(
+      api_->post("/internal/v1/matches/abc/result", {{"winner_team", 1}}, TestApi::kServiceToken)
+          .status,
+      404);
+  const auto match_id =
+      count("INSERT INTO tournament_matches (tournament) VALUES ('arena_1v1') RETURNING id");
   EXPECT_EQ(report(match_id, 3).status, 422);
   EXPECT_EQ(report(match_id, 1).status, 409);  // still allocating: not open
 }

@@ -14,8 +14,10 @@ int RatingWindow::at(std::int64_t waited_ms) const {
 
 namespace {
 
-bool compatible(const QueuedPlayer& a, const QueuedPlayer& b, const RatingWindow& window, std::int64_t now_ms) {
-  const int accepted = std::min(window.at(now_ms - a.queued_at_ms), window.at(now_ms - b.queued_at_ms));
+bool compatible(const QueuedPlayer& a, const QueuedPlayer& b, const RatingWindow& window,
+                std::int64_t now_ms) {
+  const int accepted =
+      std::min(window.at(now_ms - a.queued_at_ms), window.at(now_ms - b.queued_at_ms));
   return std::abs(a.rating - b.rating) <= accepted;
 }
 
@@ -34,13 +36,14 @@ FormedMatch draft(std::vector<QueuedPlayer> group) {
 
 }  // namespace
 
-std::vector<FormedMatch> form_matches(std::vector<QueuedPlayer> queue, int team_size, const RatingWindow& window,
-                                      std::int64_t now_ms) {
+std::vector<FormedMatch> form_matches(std::vector<QueuedPlayer> queue, int team_size,
+                                      const RatingWindow& window, std::int64_t now_ms) {
   std::vector<FormedMatch> matches;
   if (team_size < 1) return matches;
   const auto group_size = static_cast<std::size_t>(2 * team_size);
   std::sort(queue.begin(), queue.end(), [](const QueuedPlayer& a, const QueuedPlayer& b) {
-    return a.queued_at_ms != b.queued_at_ms ? a.queued_at_ms < b.queued_at_ms : a.character_id < b.character_id;
+    return a.queued_at_ms != b.queued_at_ms ? a.queued_at_ms < b.queued_at_ms
+                                            : a.character_id < b.character_id;
   });
   std::vector<bool> taken(queue.size(), false);
   for (std::size_t first = 0; first < queue.size(); ++first) {
@@ -48,7 +51,8 @@ std::vector<FormedMatch> form_matches(std::vector<QueuedPlayer> queue, int team_
     const auto& anchor = queue[first];
     std::vector<std::size_t> candidates;
     for (std::size_t other = first + 1; other < queue.size(); ++other)
-      if (!taken[other] && compatible(anchor, queue[other], window, now_ms)) candidates.push_back(other);
+      if (!taken[other] && compatible(anchor, queue[other], window, now_ms))
+        candidates.push_back(other);
     if (candidates.size() + 1 < group_size) continue;
     // Closest ratings first; among equals the longer wait.
     std::stable_sort(candidates.begin(), candidates.end(), [&](std::size_t a, std::size_t b) {

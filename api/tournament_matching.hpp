@@ -11,8 +11,8 @@ namespace omega::api {
 
 // How far apart two ratings may be for a match, as a function of waiting time.
 struct RatingWindow {
-  int base = 100;            // accepted difference at once
-  int step = 50;             // added per step_ms waited
+  int base = 100;  // accepted difference at once
+  int step = 50;   // added per step_ms waited
   std::int64_t step_ms = 5000;
 
   // The window of a player who has waited `waited_ms`; never above kMaxRatingWindow.
@@ -39,8 +39,8 @@ struct FormedMatch {
 // sides' windows accept (each player's window at `now_ms`). Teams are drafted in snake order
 // by rating (best to team 1, next two to team 2, …) so their averages stay close. Players
 // left over stay queued.
-std::vector<FormedMatch> form_matches(std::vector<QueuedPlayer> queue, int team_size, const RatingWindow& window,
-                                      std::int64_t now_ms);
+std::vector<FormedMatch> form_matches(std::vector<QueuedPlayer> queue, int team_size,
+                                      const RatingWindow& window, std::int64_t now_ms);
 
 // Elo with team ratings as the mean of their members.
 inline constexpr int kInitialRating = 1500;

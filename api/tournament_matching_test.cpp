@@ -42,7 +42,8 @@ TEST(TournamentMatching, BothWindowsMustAcceptTheGap) {
 }
 
 TEST(TournamentMatching, TheLongestWaitingIsServedFirstWithTheClosestRating) {
-  const std::vector<QueuedPlayer> queue{{1, 1500, 100}, {2, 1590, 200}, {3, 1510, 300}, {4, 1420, 0}};
+  const std::vector<QueuedPlayer> queue{
+      {1, 1500, 100}, {2, 1590, 200}, {3, 1510, 300}, {4, 1420, 0}};
   const auto matches = form_matches(queue, 1, kWindow, 1000);
   ASSERT_EQ(matches.size(), 2u);
   // Player 4 (longest wait, 1420) takes 1500 (closer than 1510); then 1510 with 1590.
@@ -53,7 +54,8 @@ TEST(TournamentMatching, TheLongestWaitingIsServedFirstWithTheClosestRating) {
 }
 
 TEST(TournamentMatching, TwoVersusTwoIsDraftedInSnakeOrder) {
-  const std::vector<QueuedPlayer> queue{{1, 1500, 0}, {2, 1560, 0}, {3, 1440, 0}, {4, 1520, 0}, {5, 1530, 5}};
+  const std::vector<QueuedPlayer> queue{
+      {1, 1500, 0}, {2, 1560, 0}, {3, 1440, 0}, {4, 1520, 0}, {5, 1530, 5}};
   const auto matches = form_matches(queue, 2, kWindow, 10);
   ASSERT_EQ(matches.size(), 1u);  // five players: one match, one left waiting
   // Group: 1 (anchor) and the three closest: 4 (1520), 5 (1530), 2 (1560); 3 (1440) waits.

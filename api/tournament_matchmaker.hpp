@@ -23,7 +23,8 @@ namespace omega::api {
 
 class TournamentMatchmaker {
  public:
-  TournamentMatchmaker(ServiceContext context, InstanceRegistry& registry, const ArenaCatalog& arenas);
+  TournamentMatchmaker(ServiceContext context, InstanceRegistry& registry,
+                       const ArenaCatalog& arenas);
   ~TournamentMatchmaker();  // stops the thread
   TournamentMatchmaker(const TournamentMatchmaker&) = delete;
   TournamentMatchmaker& operator=(const TournamentMatchmaker&) = delete;

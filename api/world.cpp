@@ -20,24 +20,26 @@ constexpr std::array<std::pair<ZoneKind, std::string_view>, 3> kKindNames{{
     {ZoneKind::rift, "rift"},
 }};
 
-int bounded_int(const nlohmann::json& object, const std::string& zone, const char* field, int min, int max,
-                std::optional<int> fallback = std::nullopt) {
+int bounded_int(const nlohmann::json& object, const std::string& zone, const char* field, int min,
+                int max, std::optional<int> fallback = std::nullopt) {
   const auto it = object.find(field);
   if (it == object.end()) {
     if (fallback) return *fallback;
     throw std::runtime_error("zone " + zone + ": " + field + " is required");
   }
   if (!it->is_number_integer() || it->get<long long>() < min || it->get<long long>() > max)
-    throw std::runtime_error("zone " + zone + ": " + field + " must be an integer in [" + std::to_string(min) + ", " +
-                             std::to_string(max) + "]");
+    throw std::runtime_error("zone " + zone + ": " + field + " must be an integer in [" +
+                             std::to_string(min) + ", " + std::to_string(max) + "]");
   return it->get<int>();
 }
 
 double cap_fraction(const nlohmann::json& document, const char* field) {
   const auto it = document.find(field);
-  if (it == document.end() || !it->is_number()) throw std::runtime_error(std::string(field) + " must be a number");
+  if (it == document.end() || !it->is_number())
+    throw std::runtime_error(std::string(field) + " must be a number");
   const double value = it->get<double>();
-  if (!(value > 0.0 && value <= 1.0)) throw std::runtime_error(std::string(field) + " must be in (0, 1]");
+  if (!(value > 0.0 && value <= 1.0))
+    throw std::runtime_error(std::string(field) + " must be in (0, 1]");
   return value;
 }
 
@@ -90,9 +92,11 @@ WorldTopology parse_world(const nlohmann::json& document) {
   }
   world.soft_cap = cap_fraction(document, "soft_cap");
   world.hard_cap = cap_fraction(document, "hard_cap");
-  if (world.soft_cap > world.hard_cap) throw std::runtime_error("soft_cap must not exceed hard_cap");
+  if (world.soft_cap > world.hard_cap)
+    throw std::runtime_error("soft_cap must not exceed hard_cap");
   const auto start = document.find("start_zone");
-  if (start == document.end() || !start->is_string() || !world.find(start->get_ref<const std::string&>()))
+  if (start == document.end() || !start->is_string() ||
+      !world.find(start->get_ref<const std::string&>()))
     throw std::runtime_error("start_zone must name a zone of the world");
   world.start_zone = start->get<std::string>();
   return world;

@@ -22,8 +22,8 @@ std::optional<ZoneKind> zone_kind_from_name(std::string_view name);
 struct ZoneDefinition {
   std::string id;
   ZoneKind kind = ZoneKind::field;
-  int capacity = 1;       // players per instance
-  int max_instances = 1;  // live instances the directory may have open at once
+  int capacity = 1;             // players per instance
+  int max_instances = 1;        // live instances the directory may have open at once
   int close_after_empty_s = 0;  // rifts: the zone closes an instance left empty this long
 };
 

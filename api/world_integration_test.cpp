@@ -21,7 +21,8 @@ class ApiWorldIT : public FreshDatabaseTest {
   void SetUp() override {
     FreshDatabaseTest::SetUp();
     api_ = start_api([](Config& config) { config.ticket_signing_seed = kSeed; });
-    registry_ = std::make_unique<RegistryWriter>(shared_services().redis_url, api_->config().redis_prefix);
+    registry_ =
+        std::make_unique<RegistryWriter>(shared_services().redis_url, api_->config().redis_prefix);
   }
 
   Player player(const std::string& name) { return make_player(*api_, name); }
@@ -74,13 +75,13 @@ class ApiWorldIT : public FreshDatabaseTest {
   }
 
   long long column(const Player& who, const std::string& expression) {
-    return count("SELECT " + expression + " FROM characters WHERE id = " + std::to_string(who.character_id));
+    return count("SELECT " + expression +
+                 " FROM characters WHERE id = " + std::to_string(who.character_id));
   }
 
   std::unique_ptr<TestApi> api_;
   std::unique_ptr<RegistryWriter> registry_;
 };
-
 
 TEST_F(ApiWorldIT, PlayAssignsAnInstanceAndMintsAVerifiableTicket) {
   registry_->process("p1", "http://127.0.0.1:1", {"hub_city_1"});
@@ -104,7 +105,8 @@ TEST_F(ApiWorldIT, PlayAssignsAnInstanceAndMintsAVerifiableTicket) {
   EXPECT_EQ(registry_->command({"ZCARD", registry_->prefix() + "reserve:hub_city_1:1"}).integer, 1);
 
   const auto stranger = player("Stranger");
-  EXPECT_EQ(api_->post("/v1/play", {{"character_id", hero.character_id}}, stranger.token).status, 404);
+  EXPECT_EQ(api_->post("/v1/play", {{"character_id", hero.character_id}}, stranger.token).status,
+            404);
   EXPECT_EQ(api_->post("/v1/play", {{"character_id", hero.character_id}}).status, 401);
   const auto unknown = play(hero, "atlantis");
   EXPECT_EQ(unknown.status, 400);
@@ -142,7 +144,9 @@ TEST_F(ApiWorldIT, ClaimBumpsTheEpochAndAnOlderTicketIsRefused) {
   auto other = hero;
   other.account_id += 1000;  // a ticket for someone else's character
   EXPECT_EQ(claim(other, seat, 1).status, 404);
-  EXPECT_EQ(api_->post("/internal/v1/leases/claim", {{"character_id", hero.character_id}}, "").status, 401);
+  EXPECT_EQ(
+      api_->post("/internal/v1/leases/claim", {{"character_id", hero.character_id}}, "").status,
+      401);
 }
 
 TEST_F(ApiWorldIT, AStaleEpochCheckpointIsRefusedAndACurrentOneApplies) {
@@ -178,14 +182,17 @@ TEST_F(ApiWorldIT, ARepeatedSeqIsADuplicateWithNoSecondEffect) {
   const auto epoch = enter(hero);
   auto first = record(hero, epoch, 1);
   first["gold_delta"] = 50;
-  first["items_delta"] = {{{"item_id", "wolf_pelt"}, {"delta", 3}}, {{"item_id", "minor_health_potion"}, {"delta", -1}}};
-  for (const char* expected : {"ok", "duplicate"}) {  // the zone retries a request it got no answer to
+  first["items_delta"] = {{{"item_id", "wolf_pelt"}, {"delta", 3}},
+                          {{"item_id", "minor_health_potion"}, {"delta", -1}}};
+  for (const char* expected :
+       {"ok", "duplicate"}) {  // the zone retries a request it got no answer to
     const auto result = checkpoint({first});
     ASSERT_EQ(result.status, 200) << result.body;
     EXPECT_EQ(result.json()["results"][0]["status"], expected);
   }
   EXPECT_EQ(column(hero, "gold"), 50);
-  EXPECT_EQ(count("SELECT coalesce(sum(quantity), 0) FROM inventory_items WHERE item_id = 'wolf_pelt' AND character_id = " +
+  EXPECT_EQ(count("SELECT coalesce(sum(quantity), 0) FROM inventory_items WHERE item_id = "
+                  "'wolf_pelt' AND character_id = " +
                   std::to_string(hero.character_id)),
             3);
 
@@ -210,8 +217,10 @@ TEST_F(ApiWorldIT, CheckpointKillsAddUpOnMonsterKillsAndTheLevelBoardShowsTheLev
   const auto old_epoch = enter(hero);
   const auto epoch = enter(hero);
   const auto score = [&](const std::string& board) {
-    return count("SELECT coalesce(sum(score), 0) FROM leaderboard_scores WHERE period = 'all' AND board = '" + board +
-                 "' AND character_id = " + std::to_string(hero.character_id));
+    return count(
+        "SELECT coalesce(sum(score), 0) FROM leaderboard_scores WHERE period = 'all' AND board = "
+        "'" +
+        board + "' AND character_id = " + std::to_string(hero.character_id));
   };
   const auto top = [&](const std::string& board) {
     const auto page = api_->get("/v1/leaderboards/" + board);
@@ -223,7 +232,8 @@ TEST_F(ApiWorldIT, CheckpointKillsAddUpOnMonsterKillsAndTheLevelBoardShowsTheLev
   auto first = record(hero, epoch, 1);
   first["kills"] = 3;
   ASSERT_EQ(checkpoint({first}).json()["results"][0]["status"], "ok");
-  EXPECT_EQ(checkpoint({first}).json()["results"][0]["status"], "duplicate");  // a retry adds nothing
+  EXPECT_EQ(checkpoint({first}).json()["results"][0]["status"],
+            "duplicate");  // a retry adds nothing
   auto stale = record(hero, old_epoch, 2);
   stale["kills"] = 100;
   stale["level"] = 9;
@@ -257,7 +267,8 @@ TEST_F(ApiWorldIT, ATransferReleasesTheLeaseAndReturnsATicketForTheTarget) {
   const auto epoch = enter(hero);
   auto leaving = record(hero, epoch, 1);
   leaving["gold_delta"] = 7;
-  const nlohmann::json transfer = {{"checkpoint", leaving}, {"target_zone", "forest"}, {"target_spawn", "from_hub"}};
+  const nlohmann::json transfer = {
+      {"checkpoint", leaving}, {"target_zone", "forest"}, {"target_spawn", "from_hub"}};
   const auto moved = api_->post("/internal/v1/transfers", transfer, TestApi::kServiceToken);
   ASSERT_EQ(moved.status, 200) << moved.body;
   const auto seat = moved.json();
@@ -267,7 +278,8 @@ TEST_F(ApiWorldIT, ATransferReleasesTheLeaseAndReturnsATicketForTheTarget) {
   EXPECT_EQ(verified(seat).zone, "forest");
   EXPECT_EQ(column(hero, "lease_released::int"), 1);
   EXPECT_EQ(column(hero, "gold"), 7);
-  EXPECT_EQ(count("SELECT count(*) FROM characters WHERE zone = 'forest' AND spawn = 'from_hub' AND position_x IS NULL"),
+  EXPECT_EQ(count("SELECT count(*) FROM characters WHERE zone = 'forest' AND spawn = 'from_hub' "
+                  "AND position_x IS NULL"),
             1);
 
   // A retried transfer (the answer was lost) applies nothing twice and still gets a ticket.
@@ -345,15 +357,18 @@ TEST_F(ApiWorldIT, ThreePartyMembersEnteringARiftShareOnePrivateInstance) {
   const auto leader = player("Leader");
   const auto second = player("Second");
   const auto third = player("Third");
-  const auto created = api_->post("/v1/parties", {{"character_id", leader.character_id}}, leader.token);
+  const auto created =
+      api_->post("/v1/parties", {{"character_id", leader.character_id}}, leader.token);
   ASSERT_EQ(created.status, 201) << created.body;
   const auto party = std::to_string(created.json()["id"].get<std::int64_t>());
   for (const auto* member : {&second, &third}) {
     ASSERT_EQ(api_->post("/v1/parties/" + party + "/invite",
-                         {{"character_id", leader.character_id}, {"invitee", member->character_id}}, leader.token)
+                         {{"character_id", leader.character_id}, {"invitee", member->character_id}},
+                         leader.token)
                   .status,
               200);
-    const auto joined = api_->post("/v1/parties/" + party + "/join", {{"character_id", member->character_id}}, member->token);
+    const auto joined = api_->post("/v1/parties/" + party + "/join",
+                                   {{"character_id", member->character_id}}, member->token);
     ASSERT_EQ(joined.status, 200) << joined.body;
   }
   EXPECT_EQ(api_->get("/v1/parties/" + party, third.token).json()["members"].size(), 3u);
@@ -377,16 +392,21 @@ TEST_F(ApiWorldIT, ThreePartyMembersEnteringARiftShareOnePrivateInstance) {
 
 TEST_F(ApiWorldIT, PartyRules) {
   std::vector<Player> players;
-  for (const char* name : {"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"}) players.push_back(player(name));
+  for (const char* name : {"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"})
+    players.push_back(player(name));
   const auto& leader = players[0];
   const auto party = std::to_string(
-      api_->post("/v1/parties", {{"character_id", leader.character_id}}, leader.token).json()["id"].get<std::int64_t>());
+      api_->post("/v1/parties", {{"character_id", leader.character_id}}, leader.token)
+          .json()["id"]
+          .get<std::int64_t>());
   const auto invite = [&](const Player& by, const Player& whom) {
     return api_->post("/v1/parties/" + party + "/invite",
-                      {{"character_id", by.character_id}, {"invitee", whom.character_id}}, by.token);
+                      {{"character_id", by.character_id}, {"invitee", whom.character_id}},
+                      by.token);
   };
   const auto join = [&](const Player& who) {
-    return api_->post("/v1/parties/" + party + "/join", {{"character_id", who.character_id}}, who.token);
+    return api_->post("/v1/parties/" + party + "/join", {{"character_id", who.character_id}},
+                      who.token);
   };
   EXPECT_EQ(join(players[1]).json()["error"]["code"], "not_invited");
   EXPECT_EQ(invite(players[1], players[2]).json()["error"]["code"], "not_leader");
@@ -396,18 +416,22 @@ TEST_F(ApiWorldIT, PartyRules) {
   }
   EXPECT_EQ(invite(leader, players[5]).json()["error"]["code"], "party_full");
   // Already in a party: cannot found another.
-  EXPECT_EQ(api_->post("/v1/parties", {{"character_id", players[1].character_id}}, players[1].token).status, 409);
+  EXPECT_EQ(api_->post("/v1/parties", {{"character_id", players[1].character_id}}, players[1].token)
+                .status,
+            409);
   EXPECT_EQ(api_->get("/v1/parties/" + party, players[5].token).status, 404);  // not involved
 
   // The leader leaves: the longest member leads.
-  EXPECT_EQ(api_->post("/v1/parties/" + party + "/leave", {{"character_id", leader.character_id}}, leader.token).status,
+  EXPECT_EQ(api_->post("/v1/parties/" + party + "/leave", {{"character_id", leader.character_id}},
+                       leader.token)
+                .status,
             204);
   const auto after = api_->get("/v1/parties/" + party, players[1].token).json();
   EXPECT_EQ(after["leader"], players[1].character_id);
   EXPECT_EQ(after["members"].size(), 4u);
   for (int i = 1; i < 5; ++i)
-    EXPECT_EQ(api_->post("/v1/parties/" + party + "/leave", {{"character_id", players[i].character_id}},
-                         players[i].token)
+    EXPECT_EQ(api_->post("/v1/parties/" + party + "/leave",
+                         {{"character_id", players[i].character_id}}, players[i].token)
                   .status,
               204);
   EXPECT_EQ(count("SELECT count(*) FROM parties"), 0);

@@ -14,14 +14,17 @@ namespace {
 // A zone process checkpoints one instance per request; the biggest instance holds 500.
 constexpr std::size_t kMaxCheckpointRecords = 1000;
 
-ApiError character_not_found() { return ApiError(404, "not_found", "no such character"); }
+ApiError character_not_found() {
+  return ApiError(404, "not_found", "no such character");
+}
 
 ApiError stale_epoch() {
   return ApiError(409, "stale_epoch", "the character's lease moved on: another session holds it");
 }
 
 // A string field that may be missing, null or empty (all three mean "not given").
-std::optional<std::string> optional_string(const nlohmann::json& body, const char* field, std::size_t max_bytes) {
+std::optional<std::string> optional_string(const nlohmann::json& body, const char* field,
+                                           std::size_t max_bytes) {
   const auto it = body.find(field);
   if (it == body.end() || it->is_null()) return std::nullopt;
   auto text = require_string(body, field, 0, max_bytes);
@@ -37,13 +40,14 @@ nlohmann::json nullable(const pqxx::field& field) {
 nlohmann::json claimed_character(const pqxx::row& row, const pqxx::result& items) {
   auto inventory = nlohmann::json::array();
   for (const auto& item : items)
-    inventory.push_back({{"item_id", item[0].as<std::string>()}, {"quantity", item[1].as<std::int64_t>()}});
-  return {{"id", row[1].as<std::int64_t>()},   {"account_id", row[2].as<std::int64_t>()},
-          {"name", row[3].as<std::string>()},  {"class", row[4].as<std::string>()},
-          {"level", row[5].as<int>()},         {"experience", row[6].as<std::int64_t>()},
-          {"zone", row[7].as<std::string>()},  {"x", nullable<double>(row[8])},
-          {"y", nullable<double>(row[9])},     {"spawn", nullable<std::string>(row[10])},
-          {"hp", nullable<int>(row[11])},      {"mana", nullable<int>(row[12])},
+    inventory.push_back(
+        {{"item_id", item[0].as<std::string>()}, {"quantity", item[1].as<std::int64_t>()}});
+  return {{"id", row[1].as<std::int64_t>()},    {"account_id", row[2].as<std::int64_t>()},
+          {"name", row[3].as<std::string>()},   {"class", row[4].as<std::string>()},
+          {"level", row[5].as<int>()},          {"experience", row[6].as<std::int64_t>()},
+          {"zone", row[7].as<std::string>()},   {"x", nullable<double>(row[8])},
+          {"y", nullable<double>(row[9])},      {"spawn", nullable<std::string>(row[10])},
+          {"hp", nullable<int>(row[11])},       {"mana", nullable<int>(row[12])},
           {"gold", row[13].as<std::int64_t>()}, {"items", inventory}};
 }
 
@@ -72,22 +76,29 @@ void WorldService::register_routes(Router& router) {
       {}, Access::service);
 }
 
-SeatRequest WorldService::seat_request(pqxx::transaction_base& transaction, std::int64_t character_id,
-                                       std::optional<std::int64_t> account_id, std::optional<std::string> zone) {
+SeatRequest WorldService::seat_request(pqxx::transaction_base& transaction,
+                                       std::int64_t character_id,
+                                       std::optional<std::int64_t> account_id,
+                                       std::optional<std::string> zone) {
   const auto rows = transaction.exec_params(
-      "SELECT account_id, zone, lease_epoch, lease_zone, lease_instance, lease_released FROM characters "
+      "SELECT account_id, zone, lease_epoch, lease_zone, lease_instance, lease_released FROM "
+      "characters "
       "WHERE id = $1",
       character_id);
-  if (rows.empty() || (account_id && rows[0][0].as<std::int64_t>() != *account_id)) throw character_not_found();
+  if (rows.empty() || (account_id && rows[0][0].as<std::int64_t>() != *account_id))
+    throw character_not_found();
   const auto& row = rows[0];
   SeatRequest request;
   request.account_id = row[0].as<std::int64_t>();
   request.character_id = character_id;
   request.lease_epoch = row[2].as<std::int64_t>();
   // A saved zone the world no longer has (renamed, removed): start over in the start zone.
-  request.zone = zone.value_or(world_.find(row[1].as<std::string>()) ? row[1].as<std::string>() : world_.start_zone);
-  if (!world_.find(request.zone)) throw ApiError(400, "unknown_zone", "no such zone: " + request.zone);
-  if (!row[5].as<bool>() && !row[3].is_null() && !row[4].is_null() && row[3].as<std::string>() == request.zone)
+  request.zone = zone.value_or(world_.find(row[1].as<std::string>()) ? row[1].as<std::string>()
+                                                                     : world_.start_zone);
+  if (!world_.find(request.zone))
+    throw ApiError(400, "unknown_zone", "no such zone: " + request.zone);
+  if (!row[5].as<bool>() && !row[3].is_null() && !row[4].is_null() &&
+      row[3].as<std::string>() == request.zone)
     request.held_instance = row[4].as<std::uint32_t>();
   auto party = party_context(transaction, character_id, request.zone);
   request.party_id = party.party_id;
@@ -130,13 +141,18 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
     pqxx::work transaction(connection);
     // One statement: of two claims with the same ticket epoch exactly one matches.
     const auto rows = transaction.exec_params(
-        "UPDATE characters SET lease_epoch = lease_epoch + 1, lease_zone = $3, lease_instance = $4, "
-        "lease_released = false, checkpoint_seq = 0 WHERE id = $1 AND account_id = $2 AND lease_epoch = $5 "
-        "RETURNING lease_epoch, id, account_id, name, class, level, experience, zone, position_x, position_y, "
+        "UPDATE characters SET lease_epoch = lease_epoch + 1, lease_zone = $3, lease_instance = "
+        "$4, "
+        "lease_released = false, checkpoint_seq = 0 WHERE id = $1 AND account_id = $2 AND "
+        "lease_epoch = $5 "
+        "RETURNING lease_epoch, id, account_id, name, class, level, experience, zone, position_x, "
+        "position_y, "
         "spawn, hp, mana, gold",
         character_id, account_id, zone, static_cast<std::int64_t>(instance), ticket_epoch);
     if (rows.empty()) {
-      if (transaction.exec_params("SELECT 1 FROM characters WHERE id = $1 AND account_id = $2", character_id, account_id)
+      if (transaction
+              .exec_params("SELECT 1 FROM characters WHERE id = $1 AND account_id = $2",
+                           character_id, account_id)
               .empty())
         throw character_not_found();
       throw ApiError(409, "stale_ticket", "a newer ticket for this character was claimed");
@@ -150,7 +166,8 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
              .empty())
       throw ApiError(403, "account_banned", "this account is banned");
     const auto items = transaction.exec_params(
-        "SELECT item_id, sum(quantity) FROM inventory_items WHERE character_id = $1 GROUP BY item_id ORDER BY item_id",
+        "SELECT item_id, sum(quantity) FROM inventory_items WHERE character_id = $1 GROUP BY "
+        "item_id ORDER BY item_id",
         character_id);
     nlohmann::json answer = {{"lease_epoch", rows[0][0].as<std::int64_t>()},
                              {"character", claimed_character(rows[0], items)}};
@@ -174,7 +191,8 @@ HttpResponse WorldService::checkpoints(const HttpRequest& request) {
   if (!characters->is_array() || characters->size() > kMaxCheckpointRecords)
     throw ApiError(422, "invalid_field", "characters must be an array of at most 1000 records");
   std::vector<CheckpointRecord> records;
-  for (const auto& object : *characters) records.push_back(parse_checkpoint_record(object, world_, context_.content));
+  for (const auto& object : *characters)
+    records.push_back(parse_checkpoint_record(object, world_, context_.content));
 
   auto results = nlohmann::json::array();
   bool any_stale = false;
@@ -187,7 +205,8 @@ HttpResponse WorldService::checkpoints(const HttpRequest& request) {
       return outcome;
     });
     any_stale = any_stale || status == CheckpointStatus::stale_epoch;
-    results.push_back({{"character_id", record.character_id}, {"status", checkpoint_status_name(status)}});
+    results.push_back(
+        {{"character_id", record.character_id}, {"status", checkpoint_status_name(status)}});
   }
   return json_response(any_stale ? 409 : 200, {{"results", results}});
 }
@@ -200,12 +219,14 @@ HttpResponse WorldService::transfer(const HttpRequest& request) {
   const auto record = parse_checkpoint_record(*checkpoint, world_, context_.content);
   const auto target_zone = require_string(body, "target_zone", 1, 32);
   const auto target_spawn = optional_string(body, "target_spawn", 64);
-  if (!world_.find(target_zone)) throw ApiError(400, "unknown_zone", "no such zone: " + target_zone);
+  if (!world_.find(target_zone))
+    throw ApiError(400, "unknown_zone", "no such zone: " + target_zone);
 
   // 1. The checkpoint commits on its own: whatever happens next, the progress is kept.
   const auto seat = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
-    if (apply_checkpoint(transaction, record, leaderboards_) == CheckpointStatus::stale_epoch) throw stale_epoch();
+    if (apply_checkpoint(transaction, record, leaderboards_) == CheckpointStatus::stale_epoch)
+      throw stale_epoch();
     auto seat = seat_request(transaction, record.character_id, std::nullopt, target_zone);
     transaction.commit();
     return seat;
@@ -217,7 +238,8 @@ HttpResponse WorldService::transfer(const HttpRequest& request) {
   context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     const auto moved = transaction.exec_params(
-        "UPDATE characters SET zone = $2, position_x = NULL, position_y = NULL, spawn = $3, lease_released = true "
+        "UPDATE characters SET zone = $2, position_x = NULL, position_y = NULL, spawn = $3, "
+        "lease_released = true "
         "WHERE id = $1 AND lease_epoch = $4 RETURNING 1",
         record.character_id, target_zone, target_spawn, record.lease_epoch);
     if (moved.empty()) throw stale_epoch();

@@ -19,8 +19,9 @@ namespace omega::api {
 
 class WorldService {
  public:
-  WorldService(ServiceContext context, AuthService& auth, const WorldTopology& world, InstanceRegistry& registry,
-               DirectoryService& directory, LeaderboardService& leaderboards);
+  WorldService(ServiceContext context, AuthService& auth, const WorldTopology& world,
+               InstanceRegistry& registry, DirectoryService& directory,
+               LeaderboardService& leaderboards);
   WorldService(const WorldService&) = delete;
   WorldService& operator=(const WorldService&) = delete;
 

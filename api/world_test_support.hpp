@@ -53,21 +53,25 @@ class RegistryWriter {
   RegistryWriter(const std::string& redis_url, std::string prefix)
       : redis_(redis_url, 2, std::chrono::milliseconds(2000)), prefix_(std::move(prefix)) {}
 
-  void instance(const std::string& zone, std::uint32_t number, int players, std::int64_t expires_ms = 0,
-                std::optional<std::int64_t> party_id = std::nullopt, const std::string& process = "p1") {
-    const nlohmann::json entry = {{"zone", zone},
-                                  {"instance", number},
-                                  {"proc", process},
-                                  {"ws_url", "ws://127.0.0.1:8081/z/" + zone + "/" + std::to_string(number)},
-                                  {"players", players},
-                                  {"capacity", capacity_of(zone)},
-                                  {"kind", kind_of(zone)},
-                                  {"party_id", party_id ? nlohmann::json(*party_id) : nlohmann::json()},
-                                  {"expires_ms", expires_ms ? expires_ms : now_ms() + 10'000}};
-    redis_.command({"HSET", prefix_ + "instances", zone + ":" + std::to_string(number), entry.dump()});
+  void instance(const std::string& zone, std::uint32_t number, int players,
+                std::int64_t expires_ms = 0, std::optional<std::int64_t> party_id = std::nullopt,
+                const std::string& process = "p1") {
+    const nlohmann::json entry = {
+        {"zone", zone},
+        {"instance", number},
+        {"proc", process},
+        {"ws_url", "ws://127.0.0.1:8081/z/" + zone + "/" + std::to_string(number)},
+        {"players", players},
+        {"capacity", capacity_of(zone)},
+        {"kind", kind_of(zone)},
+        {"party_id", party_id ? nlohmann::json(*party_id) : nlohmann::json()},
+        {"expires_ms", expires_ms ? expires_ms : now_ms() + 10'000}};
+    redis_.command(
+        {"HSET", prefix_ + "instances", zone + ":" + std::to_string(number), entry.dump()});
   }
 
-  void process(const std::string& id, const std::string& control_url, const std::vector<std::string>& zones) {
+  void process(const std::string& id, const std::string& control_url,
+               const std::vector<std::string>& zones) {
     const nlohmann::json entry = {{"id", id},
                                   {"ws_url", "ws://127.0.0.1:8081"},
                                   {"control_url", control_url},
@@ -93,7 +97,8 @@ class FakeZoneControl {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(listener_, 16) != 0)
+    if (bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        listen(listener_, 16) != 0)
       throw std::runtime_error("fake zone control: cannot listen");
     socklen_t length = sizeof address;
     getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
@@ -139,14 +144,16 @@ class FakeZoneControl {
       const auto n = recv(client, buffer, sizeof buffer, 0);
       if (n <= 0) return;
       request.append(buffer, static_cast<std::size_t>(n));
-      if (header_end == std::string::npos && (header_end = request.find("\r\n\r\n")) != std::string::npos) {
+      if (header_end == std::string::npos &&
+          (header_end = request.find("\r\n\r\n")) != std::string::npos) {
         auto lower = request.substr(0, header_end);
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         const auto length = lower.find("content-length:");
         if (length != std::string::npos) body_length = std::stoul(lower.substr(length + 15));
       }
     }
-    const auto body = nlohmann::json::parse(request.substr(header_end + 4, body_length), nullptr, false);
+    const auto body =
+        nlohmann::json::parse(request.substr(header_end + 4, body_length), nullptr, false);
     std::string authorization;
     if (const auto at = request.find("Authorization: "); at != std::string::npos)
       authorization = request.substr(at + 15, request.find("\r\n", at) - at - 15);
@@ -158,17 +165,19 @@ class FakeZoneControl {
       std::optional<std::int64_t> party;
       if (body["party_id"].is_number_integer()) party = body["party_id"].get<std::int64_t>();
       registry_.instance(zone, number, 0, 0, party, "fake");
-      response_body = nlohmann::json{{"zone", zone},
-                                     {"instance", number},
-                                     {"ws_url", "ws://127.0.0.1:8081/z/" + zone + "/" + std::to_string(number)}}
-                          .dump();
+      response_body =
+          nlohmann::json{{"zone", zone},
+                         {"instance", number},
+                         {"ws_url", "ws://127.0.0.1:8081/z/" + zone + "/" + std::to_string(number)}}
+              .dump();
       std::lock_guard lock(mutex_);
       opened_.push_back(body);
       authorizations_.push_back(authorization);
     }
-    const std::string response = std::string(is_open ? "HTTP/1.1 201 Created" : "HTTP/1.1 404 Not Found") +
-                                 "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                                 std::to_string(response_body.size()) + "\r\n\r\n" + response_body;
+    const std::string response =
+        std::string(is_open ? "HTTP/1.1 201 Created" : "HTTP/1.1 404 Not Found") +
+        "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+        std::to_string(response_body.size()) + "\r\n\r\n" + response_body;
     send(client, response.data(), response.size(), MSG_NOSIGNAL);
   }
 
@@ -210,7 +219,8 @@ inline Player make_player(TestApi& api, const std::string& name) {
   Player created;
   created.token = login["access_token"];
   created.account_id = login["account_id"];
-  const auto character = api.post("/v1/characters", {{"name", name}, {"class", "warrior"}}, created.token);
+  const auto character =
+      api.post("/v1/characters", {{"name", name}, {"class", "warrior"}}, created.token);
   if (character.status != 201) throw std::runtime_error(character.body);
   created.character_id = character.json()["character"]["id"];
   return created;

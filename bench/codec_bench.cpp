@@ -102,8 +102,10 @@ StreamResult run(const std::vector<std::vector<EntityState>>& frames, int repeat
     for (size_t i = 0; i < frames.size(); ++i) {
       messages[i].reserve(1024);
       SnapshotFrame frame{uint32_t(2 * (i + 1)), 0, {}, {}, {}};
-      if (i == 0) frame.enters = frames[i];
-      else frame.updates = frames[i];
+      if (i == 0)
+        frame.enters = frames[i];
+      else
+        frame.updates = frames[i];
       updates += encoder.encode(frame, messages[i]);
     }
     result.encode_ns += std::chrono::duration<double, std::nano>(Clock::now() - start).count();
@@ -111,7 +113,8 @@ StreamResult run(const std::vector<std::vector<EntityState>>& frames, int repeat
     const auto decode_start = Clock::now();
     for (const auto& message : messages)
       if (view.apply(message) != DecodeError::none) std::abort();
-    result.decode_ns += std::chrono::duration<double, std::nano>(Clock::now() - decode_start).count();
+    result.decode_ns +=
+        std::chrono::duration<double, std::nano>(Clock::now() - decode_start).count();
     result.messages = std::move(messages);
     result.updates_written = updates;
   }
@@ -135,8 +138,8 @@ int main() {
   std::vector<uint8_t> header_only;
   empty.encode({2, 0, {}, {}, {}}, header_only);
   const size_t snapshots = mixed.messages.size() - 1;
-  const double entity_bytes = double(moving.bytes_after_first) -
-                              double(header_only.size()) * double(snapshots);
+  const double entity_bytes =
+      double(moving.bytes_after_first) - double(header_only.size()) * double(snapshots);
   const double moving_updates = double(moving.updates_written);
   const double entities_listed = double(kWalkers + kIdlers) * double(mixed.messages.size());
   std::printf(
@@ -148,7 +151,8 @@ int main() {
       (double(mixed.bytes_after_first) - double(moving.bytes_after_first)) /
           (double(kIdlers) * double(snapshots)),
       mixed.encode_ns / entities_listed, mixed.decode_ns / entities_listed,
-      mixed.encode_ns / double(mixed.updates_written), mixed.decode_ns / double(mixed.updates_written),
-      kWalkers, kIdlers, snapshots, kTickHz / kSnapshotEvery);
+      mixed.encode_ns / double(mixed.updates_written),
+      mixed.decode_ns / double(mixed.updates_written), kWalkers, kIdlers, snapshots,
+      kTickHz / kSnapshotEvery);
   return 0;
 }

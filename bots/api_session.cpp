@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace omega::bots {
 
 namespace {
@@ -106,7 +105,8 @@ ApiOutcome enter_account(const HttpEndpoint& api, ApiAccount& account) {
     return outcome;
   }
   const json create = {{"name", account.character_name}, {"class", account.character_class}};
-  const HttpResponse created = http_post(api, "/v1/characters", create.dump(), account.access_token);
+  const HttpResponse created =
+      http_post(api, "/v1/characters", create.dump(), account.access_token);
   if (outcome = outcome_of(created, {201}); !outcome.ok) return outcome;
   const json body = parse_or_null(created.body);
   account.character_id = body.is_object() ? id_of(body.value("character", json())) : 0;
@@ -118,9 +118,8 @@ ApiOutcome form_party(const HttpEndpoint& api, const std::vector<ApiAccount*>& m
                       uint64_t& party_id) {
   if (members.empty()) return {false, 0, "empty party"};
   ApiAccount& leader = *members[0];
-  const HttpResponse created =
-      http_post(api, "/v1/parties", json{{"character_id", leader.character_id}}.dump(),
-                leader.access_token);
+  const HttpResponse created = http_post(
+      api, "/v1/parties", json{{"character_id", leader.character_id}}.dump(), leader.access_token);
   ApiOutcome outcome = outcome_of(created, {200, 201});
   if (!outcome.ok) return outcome;
   party_id = id_of(parse_or_null(created.body));
@@ -168,14 +167,16 @@ ApiOutcome queue_for_match(const HttpEndpoint& api, ApiAccount& account,
   ApiOutcome outcome = outcome_of(response, {200, 201});
   if (!outcome.ok) return outcome;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  const std::string status_target = target + "?character_id=" + std::to_string(account.character_id);
+  const std::string status_target =
+      target + "?character_id=" + std::to_string(account.character_id);
   for (;;) {
     const json body = parse_or_null(response.body);
     if (body.is_object() && body.value("status", "") == "matched") {
       if (!grant_of(body, grant)) return {false, 200, "bad_match_body"};
       return outcome;
     }
-    if (std::chrono::steady_clock::now() >= deadline) return {false, response.status, "not_matched"};
+    if (std::chrono::steady_clock::now() >= deadline)
+      return {false, response.status, "not_matched"};
     std::this_thread::sleep_for(std::chrono::duration<double>(poll_s));
     response = http_get(api, status_target, account.access_token);
     if (response.status == 401) {
@@ -188,7 +189,8 @@ ApiOutcome queue_for_match(const HttpEndpoint& api, ApiAccount& account,
 }
 
 ApiWorkers::ApiWorkers(size_t threads) {
-  for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) threads_.emplace_back([this] { run(); });
+  for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i)
+    threads_.emplace_back([this] { run(); });
 }
 
 ApiWorkers::~ApiWorkers() {

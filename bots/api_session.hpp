@@ -35,8 +35,8 @@ struct ApiAccount {
 // An outcome of one step: ok, or the HTTP status and the API's error code ("zone_full").
 struct ApiOutcome {
   bool ok = false;
-  int status = 0;     // 0 = no answer (transport error)
-  std::string code;   // error.code of the body, or the transport error text
+  int status = 0;    // 0 = no answer (transport error)
+  std::string code;  // error.code of the body, or the transport error text
   // 5xx, no answer, or a 409 while the world is still settling: worth retrying later.
   bool retryable() const { return status == 0 || status >= 500; }
 };

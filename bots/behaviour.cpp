@@ -7,20 +7,29 @@
 namespace omega::bots {
 
 bool parse_behaviour(std::string_view text, Behaviour& out) {
-  if (text == "wander") out = Behaviour::wander;
-  else if (text == "idle") out = Behaviour::idle;
-  else if (text == "follow") out = Behaviour::follow;
-  else if (text == "fight") out = Behaviour::fight;
-  else return false;
+  if (text == "wander")
+    out = Behaviour::wander;
+  else if (text == "idle")
+    out = Behaviour::idle;
+  else if (text == "follow")
+    out = Behaviour::follow;
+  else if (text == "fight")
+    out = Behaviour::fight;
+  else
+    return false;
   return true;
 }
 
 const char* to_string(Behaviour behaviour) {
   switch (behaviour) {
-    case Behaviour::wander: return "wander";
-    case Behaviour::idle: return "idle";
-    case Behaviour::follow: return "follow";
-    case Behaviour::fight: return "fight";
+    case Behaviour::wander:
+      return "wander";
+    case Behaviour::idle:
+      return "idle";
+    case Behaviour::follow:
+      return "follow";
+    case Behaviour::fight:
+      return "fight";
   }
   return "unknown";
 }
@@ -52,7 +61,8 @@ int64_t distance_squared(const protocol::EntityState& a, const protocol::EntityS
 // on one monster starve the weakest of them. A monster is taken when another live player is
 // engaged with it (within kTakenTiles) and nearer to it than we are (ties: the lower id); we
 // go for the nearest monster not taken, or `nearest` when all are. `best` is its distance².
-const protocol::EntityState* untaken_monster(const protocol::WorldView& view, const protocol::EntityState& self,
+const protocol::EntityState* untaken_monster(const protocol::WorldView& view,
+                                             const protocol::EntityState& self,
                                              const protocol::EntityState* nearest, int64_t& best) {
   constexpr float kTakenTiles = 2.0f;
   const double taken_units = kTakenTiles * protocol::kPositionUnitsPerTile;
@@ -64,7 +74,8 @@ const protocol::EntityState* untaken_monster(const protocol::WorldView& view, co
     if (mine >= choice_d2) continue;
     bool taken = false;
     for (const protocol::EntityBaseline& player : view.entities().entries()) {
-      if (player.state.kind != protocol::EntityKind::player || player.state.hp == 0 || player.state.id == self.id)
+      if (player.state.kind != protocol::EntityKind::player || player.state.hp == 0 ||
+          player.state.id == self.id)
         continue;
       const int64_t theirs = distance_squared(player.state, monster.state);
       if (double(theirs) <= taken_units * taken_units &&
@@ -100,7 +111,8 @@ MoveIntent fight(BehaviourState& state, const protocol::WorldView& view,
   if (self == nullptr || self->hp == 0) return {};
   const protocol::EntityState* prey = nullptr;
   int64_t best = std::numeric_limits<int64_t>::max();
-  const protocol::EntityKind enemy = pvp ? protocol::EntityKind::player : protocol::EntityKind::monster;
+  const protocol::EntityKind enemy =
+      pvp ? protocol::EntityKind::player : protocol::EntityKind::monster;
   for (const protocol::EntityBaseline& other : view.entities().entries()) {
     if (other.state.kind != enemy || other.state.hp == 0 || other.state.id == self->id) continue;
     const int64_t dx = int64_t{other.state.x} - self->x;

@@ -42,11 +42,11 @@ inline constexpr float kFightRangeTiles = 1.2f;
 inline constexpr double kAttackIntervalSeconds = 0.3;
 
 struct BehaviourState {
-  float direction = 0.0f;         // radians, 0 = +x, pi/2 = +y (south)
-  double next_turn_s = -1.0;      // when wander picks a new direction; < 0 = not yet chosen
+  float direction = 0.0f;           // radians, 0 = +x, pi/2 = +y (south)
+  double next_turn_s = -1.0;        // when wander picks a new direction; < 0 = not yet chosen
   uint16_t last_x = 0, last_y = 0;  // own position at the last progress check
-  double last_progress_s = 0.0;   // when own position last changed
-  double next_attack_s = 0.0;     // fight: when the next attack may be sent
+  double last_progress_s = 0.0;     // when own position last changed
+  double next_attack_s = 0.0;       // fight: when the next attack may be sent
 };
 
 struct MoveIntent {

@@ -112,7 +112,8 @@ TEST(Behaviour, FightersLeaveAMonsterAnotherPlayerIsNearerTo) {
   EntityState boar = entity(3, 10, 15);  // 5 tiles from us, nobody at it
   boar.kind = protocol::EntityKind::monster;
   const EntityState other = entity(4, 11.5f, 10);
-  MoveIntent intent = decide(Behaviour::fight, state, view_of({wolf, boar, other, self}), 5, 0.0, rng);
+  MoveIntent intent =
+      decide(Behaviour::fight, state, view_of({wolf, boar, other, self}), 5, 0.0, rng);
   EXPECT_TRUE(intent.moving);
   EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);  // +y, towards the boar
   // Same spot, same distance: the lower id keeps the wolf, we (id 5) go on.
@@ -135,7 +136,8 @@ TEST(Behaviour, FightWalksToTheNearestLiveMonsterAndAttacks) {
   EntityState wolf = entity(3, 10, 14);
   wolf.kind = protocol::EntityKind::monster;
   const EntityState player = entity(4, 9, 10);
-  MoveIntent intent = decide(Behaviour::fight, state, view_of({self, corpse, wolf, player}), 1, 0.0, rng);
+  MoveIntent intent =
+      decide(Behaviour::fight, state, view_of({self, corpse, wolf, player}), 1, 0.0, rng);
   EXPECT_TRUE(intent.moving);
   EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);  // +y, towards the wolf
   EXPECT_EQ(intent.action, 0);
@@ -156,7 +158,8 @@ TEST(Behaviour, FightInAnArenaGoesForTheNearestLivePlayer) {
   EntityState dead = entity(2, 10.5f, 10);
   dead.hp = 0;
   const EntityState enemy = entity(3, 11, 10);
-  MoveIntent intent = decide(Behaviour::fight, state, view_of({self, dead, enemy}), 1, 0.0, rng, true);
+  MoveIntent intent =
+      decide(Behaviour::fight, state, view_of({self, dead, enemy}), 1, 0.0, rng, true);
   EXPECT_FALSE(intent.moving);
   EXPECT_EQ(intent.action, 1);
   EXPECT_EQ(intent.target, 3u);

@@ -15,9 +15,9 @@ std::string parse(std::vector<const char*> args, CommandLine& out) {
 
 TEST(CommandLine, ContractFlags) {
   CommandLine cl;
-  ASSERT_EQ(parse({"--url", "ws://127.0.0.1:9000/", "--count", "5", "--zone", "open",
-                   "--instance", "3", "--dev-key-seed", kSeed, "--first-character-id", "100",
-                   "--behaviour", "follow", "--input-hz", "20", "--seconds", "7"},
+  ASSERT_EQ(parse({"--url", "ws://127.0.0.1:9000/", "--count", "5", "--zone", "open", "--instance",
+                   "3", "--dev-key-seed", kSeed, "--first-character-id", "100", "--behaviour",
+                   "follow", "--input-hz", "20", "--seconds", "7"},
                   cl),
             "");
   EXPECT_EQ(cl.swarm.host, "127.0.0.1");

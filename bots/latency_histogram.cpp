@@ -42,7 +42,9 @@ void LatencyHistogram::record(uint64_t micros) {
   max_ = std::max(max_, micros);
 }
 
-void LatencyHistogram::clear() { *this = LatencyHistogram{}; }
+void LatencyHistogram::clear() {
+  *this = LatencyHistogram{};
+}
 
 void LatencyHistogram::add(const LatencyHistogram& other) {
   for (size_t i = 0; i < buckets_.size(); ++i) buckets_[i] += other.buckets_[i];

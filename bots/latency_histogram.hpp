@@ -2,7 +2,8 @@
 //
 // Thousands of bots record RTT and input→ack samples at tens of hertz each; keeping every
 // sample would grow without end. Buckets have a relative width of 1/64 (~1.6 % error on any
-// percentile), cover 0 µs .. 2^32 µs (71 minutes) and take 14 KB (1,728 counters), whatever the sample count.
+// percentile), cover 0 µs .. 2^32 µs (71 minutes) and take 14 KB (1,728 counters), whatever the
+// sample count.
 //
 // Thread safety: none; a histogram belongs to one thread (the bots' io thread).
 #pragma once

@@ -52,8 +52,7 @@ TEST(SwarmConnect, AnUpgradeThatNeverCompletesIsLostAfterConnectTimeout) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(report.welcomed, 0u);
   ASSERT_EQ(report.disconnects.size(), 1u);
-  EXPECT_EQ(report.disconnects.begin()->first,
-            "error:connect: timed out (no WebSocket upgrade)");
+  EXPECT_EQ(report.disconnects.begin()->first, "error:connect: timed out (no WebSocket upgrade)");
   EXPECT_EQ(report.disconnects.begin()->second, 2u);
   // Both bots gave up, so the window started without waiting for join_timeout_s.
   EXPECT_LT(took, 4.0);

@@ -9,7 +9,9 @@ namespace omega::bots {
 
 namespace {
 
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double round3(double v) {
+  return std::round(v * 1000.0) / 1000.0;
+}
 
 nlohmann::json percentiles_ms(const LatencyHistogram& h) {
   return {{"p50", round3(h.quantile(0.50) / 1000.0)},

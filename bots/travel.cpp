@@ -10,9 +10,13 @@ namespace omega::bots {
 
 namespace {
 
-float distance(game::Vec2 a, game::Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+float distance(game::Vec2 a, game::Vec2 b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
-game::Vec2 tile_centre(int32_t tx, int32_t ty) { return {float(tx) + 0.5f, float(ty) + 0.5f}; }
+game::Vec2 tile_centre(int32_t tx, int32_t ty) {
+  return {float(tx) + 0.5f, float(ty) + 0.5f};
+}
 
 bool valid_zone_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
@@ -51,8 +55,9 @@ const game::TileMap* ZoneMaps::get(const std::string& zone) {
   auto it = maps_.find(zone);
   if (it == maps_.end()) {
     game::TileMapLoadResult loaded = game::load_zone_map(zone, content_dir_);
-    it = maps_.emplace(zone, loaded.ok() ? std::make_unique<game::TileMap>(std::move(*loaded.map))
-                                         : nullptr)
+    it = maps_
+             .emplace(zone, loaded.ok() ? std::make_unique<game::TileMap>(std::move(*loaded.map))
+                                        : nullptr)
              .first;
   }
   return it->second.get();
@@ -61,7 +66,9 @@ const game::TileMap* ZoneMaps::get(const std::string& zone) {
 std::vector<game::Vec2> portal_path(const game::TileMap& map, game::Vec2 from,
                                     std::string_view target_zone) {
   const int32_t width = map.width(), height = map.height();
-  const auto index = [width](int32_t x, int32_t y) { return size_t(y) * size_t(width) + size_t(x); };
+  const auto index = [width](int32_t x, int32_t y) {
+    return size_t(y) * size_t(width) + size_t(x);
+  };
   const int32_t sx = int32_t(std::floor(from.x)), sy = int32_t(std::floor(from.y));
   if (!map.in_bounds(sx, sy)) return {};
   // Parent of each reached tile (its index + 1; 0 = not reached): one allocation per plan,
@@ -143,9 +150,10 @@ MoveIntent travel_step(const game::TileMap& map, TravelState& state, game::Vec2 
     // No Transfer: walk off the portal tile (back along the path) and come again.
     state.on_portal_since_s = -1.0;
     state.planned = false;
-    const float back = state.path.size() >= 2 ? std::atan2(state.path[state.path.size() - 2].y - self.y,
-                                                           state.path[state.path.size() - 2].x - self.x)
-                                              : 0.0f;
+    const float back = state.path.size() >= 2
+                           ? std::atan2(state.path[state.path.size() - 2].y - self.y,
+                                        state.path[state.path.size() - 2].x - self.x)
+                           : 0.0f;
     return {true, back};
   }
   state.on_portal_since_s = -1.0;

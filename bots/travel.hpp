@@ -63,14 +63,14 @@ std::vector<game::Vec2> portal_path(const game::TileMap& map, game::Vec2 from,
 bool segment_is_walkable(const game::TileMap& map, game::Vec2 from, game::Vec2 to);
 
 struct TravelState {
-  std::deque<std::string> route;   // zones still to reach, in order
-  std::string zone;                // the zone the bot was last welcomed into
-  double dwell_s = 0.0;            // how long to stay in each zone before heading on
+  std::deque<std::string> route;  // zones still to reach, in order
+  std::string zone;               // the zone the bot was last welcomed into
+  double dwell_s = 0.0;           // how long to stay in each zone before heading on
   double dwell_until_s = 0.0;
-  std::vector<game::Vec2> path;    // to a portal into route.front()
-  size_t next = 0;                 // index of the waypoint being walked to
-  bool planned = false;            // path computed for this visit
-  bool unreachable = false;        // no way to route.front() from here: travel gives up
+  std::vector<game::Vec2> path;  // to a portal into route.front()
+  size_t next = 0;               // index of the waypoint being walked to
+  bool planned = false;          // path computed for this visit
+  bool unreachable = false;      // no way to route.front() from here: travel gives up
   game::Vec2 last_position{};
   double last_progress_s = 0.0;
   double on_portal_since_s = -1.0;
@@ -84,7 +84,6 @@ void enter_zone(TravelState& state, const std::string& zone, double now_s);
 bool wants_to_travel(const TravelState& state, double now_s);
 
 // The next step towards the portal into route.front(); plans (or re-plans) as needed.
-MoveIntent travel_step(const game::TileMap& map, TravelState& state, game::Vec2 self,
-                       double now_s);
+MoveIntent travel_step(const game::TileMap& map, TravelState& state, game::Vec2 self, double now_s);
 
 }  // namespace omega::bots

@@ -63,7 +63,8 @@ double walk_to_portal(const game::TileMap& map, game::Vec2 start, const std::str
   MoveIntent intent;
   for (int tick = 0; tick < int(limit_s * 30); ++tick) {
     const double now = tick / 30.0;
-    if (const game::Portal* p = map.portal_at(position.x, position.y); p && p->target_zone == target)
+    if (const game::Portal* p = map.portal_at(position.x, position.y);
+        p && p->target_zone == target)
       return now;
     if (tick % 3 == 0) intent = travel_step(map, state, position, now);
     if (intent.moving)
@@ -83,10 +84,9 @@ TEST(Travel, WalksTheContentMapsOfTheE2eRoute) {
   struct Leg {
     std::string zone, spawn, target;
   };
-  for (const Leg& leg : {Leg{"hub_city_1", "plaza", "forest"},
-                         Leg{"forest", "from_hub_city_1", "rift_d1"},
-                         Leg{"rift_d1", "from_forest", "forest"},
-                         Leg{"forest", "from_rift_d1", "hub_city_1"}}) {
+  for (const Leg& leg :
+       {Leg{"hub_city_1", "plaza", "forest"}, Leg{"forest", "from_hub_city_1", "rift_d1"},
+        Leg{"rift_d1", "from_forest", "forest"}, Leg{"forest", "from_rift_d1", "hub_city_1"}}) {
     const game::TileMap* map = maps.get(leg.zone);
     ASSERT_NE(map, nullptr) << leg.zone;
     const game::SpawnPoint* spawn = map->find_spawn(leg.spawn);

@@ -26,7 +26,8 @@ T value_or(const json& object, const char* key, T fallback) {
 }
 
 std::optional<CharacterSummary> character_from(const json& object) {
-  if (!object.is_object() || !object.contains("id") || !object.contains("name")) return std::nullopt;
+  if (!object.is_object() || !object.contains("id") || !object.contains("name"))
+    return std::nullopt;
   CharacterSummary c;
   c.id = value_or<int64_t>(object, "id", 0);
   c.name = value_or<std::string>(object, "name", "");
@@ -117,8 +118,9 @@ std::optional<std::vector<LeaderboardRow>> parse_leaderboard(std::string_view bo
   std::vector<LeaderboardRow> rows;
   for (const auto& entry : *it) {
     if (!entry.is_object()) continue;
-    rows.push_back({value_or<int64_t>(entry, "rank", 0), value_or<int64_t>(entry, "character_id", 0),
-                    value_or<std::string>(entry, "name", ""), value_or<int64_t>(entry, "score", 0)});
+    rows.push_back(
+        {value_or<int64_t>(entry, "rank", 0), value_or<int64_t>(entry, "character_id", 0),
+         value_or<std::string>(entry, "name", ""), value_or<int64_t>(entry, "score", 0)});
   }
   return rows;
 }
@@ -146,7 +148,8 @@ std::optional<Party> parse_party(std::string_view body) {
   if (const auto it = document->find("members"); it != document->end() && it->is_array())
     for (const auto& member : *it)
       if (member.is_object())
-        party.members.push_back({value_or<int64_t>(member, "character_id", 0), value_or<std::string>(member, "name", "")});
+        party.members.push_back({value_or<int64_t>(member, "character_id", 0),
+                                 value_or<std::string>(member, "name", "")});
   if (const auto it = document->find("invites"); it != document->end() && it->is_array())
     for (const auto& invite : *it)
       if (invite.is_number_integer()) party.invites.push_back(invite.get<int64_t>());
@@ -161,9 +164,10 @@ std::optional<std::vector<MarketListing>> parse_market_listings(std::string_view
   std::vector<MarketListing> listings;
   for (const auto& entry : *it) {
     if (!entry.is_object()) continue;
-    listings.push_back({value_or<int64_t>(entry, "id", 0), value_or<int64_t>(entry, "seller_id", 0),
-                        value_or<std::string>(entry, "item_id", ""), value_or<int64_t>(entry, "quantity", 0),
-                        value_or<int64_t>(entry, "price", 0), value_or<std::string>(entry, "status", "")});
+    listings.push_back(
+        {value_or<int64_t>(entry, "id", 0), value_or<int64_t>(entry, "seller_id", 0),
+         value_or<std::string>(entry, "item_id", ""), value_or<int64_t>(entry, "quantity", 0),
+         value_or<int64_t>(entry, "price", 0), value_or<std::string>(entry, "status", "")});
   }
   return listings;
 }
@@ -176,7 +180,8 @@ std::optional<std::vector<TournamentInfo>> parse_tournaments(std::string_view bo
   std::vector<TournamentInfo> tournaments;
   for (const auto& entry : *it)
     if (entry.is_object())
-      tournaments.push_back({value_or<std::string>(entry, "id", ""), value_or<std::string>(entry, "name", ""),
+      tournaments.push_back({value_or<std::string>(entry, "id", ""),
+                             value_or<std::string>(entry, "name", ""),
                              value_or<int>(entry, "team_size", 1)});
   return tournaments;
 }
@@ -204,8 +209,12 @@ std::string refresh_body(std::string_view refresh_token) {
 std::string create_character_body(std::string_view name, std::string_view class_id) {
   return json{{"name", name}, {"class", class_id}}.dump();
 }
-std::string play_body(int64_t character_id) { return json{{"character_id", character_id}}.dump(); }
-std::string party_member_body(int64_t character_id) { return json{{"character_id", character_id}}.dump(); }
+std::string play_body(int64_t character_id) {
+  return json{{"character_id", character_id}}.dump();
+}
+std::string party_member_body(int64_t character_id) {
+  return json{{"character_id", character_id}}.dump();
+}
 std::string party_invite_body(int64_t leader_character_id, int64_t invitee_character_id) {
   return json{{"character_id", leader_character_id}, {"invitee", invitee_character_id}}.dump();
 }

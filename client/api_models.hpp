@@ -80,8 +80,8 @@ struct TournamentStatus {
   std::string status;  // queued, matching, matched, none
   int64_t rating = 0;
   double waited_seconds = 0.0;
-  int64_t match_id = 0;              // matching, matched
-  std::optional<PlayGrant> arena;    // matched: the arena's ws_url, zone, instance and ticket
+  int64_t match_id = 0;            // matching, matched
+  std::optional<PlayGrant> arena;  // matched: the arena's ws_url, zone, instance and ticket
 };
 
 // "code: message" from {"error": {"code", "message"}}, or a generic text for the status.

@@ -6,7 +6,8 @@ namespace omega::client {
 namespace {
 
 TEST(ApiModels, ErrorsAreReadable) {
-  const std::string body = R"({"error":{"code":"invalid_credentials","message":"wrong username or password"}})";
+  const std::string body =
+      R"({"error":{"code":"invalid_credentials","message":"wrong username or password"}})";
   EXPECT_EQ(describe_api_error(401, body), "wrong username or password (invalid_credentials)");
   EXPECT_EQ(api_error_code(body), "invalid_credentials");
   EXPECT_EQ(describe_api_error(502, "<html>"), "the API answered HTTP 502");
@@ -29,7 +30,8 @@ TEST(ApiModels, TokensAndCharacters) {
   EXPECT_EQ((*list)[0].name, "Ayla");
   EXPECT_EQ((*list)[0].class_id, "mage");
   EXPECT_EQ((*list)[0].level, 4);
-  const auto created = parse_created_character(R"({"character":{"id":9,"name":"Bo","class":"warrior"}})");
+  const auto created =
+      parse_created_character(R"({"character":{"id":9,"name":"Bo","class":"warrior"}})");
   ASSERT_TRUE(created);
   EXPECT_EQ(created->id, 9);
 }
@@ -40,7 +42,8 @@ TEST(ApiModels, LeaderboardAndPlay) {
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].score, 40);
-  const auto hex = parse_play_grant(R"({"ws_url":"ws://h:1/","ticket":"00ff41","zone":"forest","instance":2})");
+  const auto hex =
+      parse_play_grant(R"({"ws_url":"ws://h:1/","ticket":"00ff41","zone":"forest","instance":2})");
   ASSERT_TRUE(hex);
   EXPECT_EQ(hex->ticket, std::string("\x00\xff\x41", 3));
   EXPECT_EQ(hex->instance, 2u);
@@ -78,7 +81,8 @@ TEST(ApiModels, MarketAndTournaments) {
   EXPECT_EQ((*listings)[0].item_id, "wolf_pelt");
   EXPECT_EQ((*listings)[0].price, 40);
   EXPECT_FALSE(parse_market_listings(R"({"entries":[]})"));
-  const auto tournaments = parse_tournaments(R"({"tournaments":[{"id":"arena_2v2","name":"2v2","team_size":2}]})");
+  const auto tournaments =
+      parse_tournaments(R"({"tournaments":[{"id":"arena_2v2","name":"2v2","team_size":2}]})");
   ASSERT_TRUE(tournaments);
   ASSERT_EQ(tournaments->size(), 1u);
   EXPECT_EQ((*tournaments)[0].team_size, 2);

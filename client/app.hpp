@@ -98,13 +98,26 @@ class App {
   bool travelling() const { return !travel_zone_.empty(); }
 
  private:
-  enum class Call { login, register_account, refresh, list_characters, create_character,
-                    delete_character, play, leaderboard, party, party_left, market_search, market_buy,
-                    tournaments, tournament_status };
+  enum class Call {
+    login,
+    register_account,
+    refresh,
+    list_characters,
+    create_character,
+    delete_character,
+    play,
+    leaderboard,
+    party,
+    party_left,
+    market_search,
+    market_buy,
+    tournaments,
+    tournament_status
+  };
   struct Pending {
     Call call;
     HttpRequestSpec request;
-    bool retried = false;  // already retried after refreshing the access token
+    bool retried = false;    // already retried after refreshing the access token
     bool reconnect = false;  // a play call for the session's reconnect
   };
 
@@ -112,7 +125,8 @@ class App {
   void poll_http();
   void on_response(Pending pending, const HttpResult& result);
   void start_session(const ZoneTarget& target, const std::string& ticket);
-  std::optional<std::string> mint_dev_ticket(const std::string& zone, uint32_t instance, std::string& error);
+  std::optional<std::string> mint_dev_ticket(const std::string& zone, uint32_t instance,
+                                             std::string& error);
   void provide_reconnect_ticket();
   void track_travel(double now);
   const CharacterSummary* selected() const;
@@ -123,13 +137,14 @@ class App {
 
   void draw_login();
   void draw_characters();
-  void draw_world(double now);          // world_screen.cpp
-  void draw_world_hud(double now);      // world_screen.cpp
+  void draw_world(double now);      // world_screen.cpp
+  void draw_world_hud(double now);  // world_screen.cpp
   void draw_loading(const std::string& title, const std::string& detail);
   void draw_leaderboard_window();
   // Begins an account window (party, market, tournaments) at its first-use size and place;
   // false (window ended) when it is collapsed, or without an account, where it says `needs`.
-  bool begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position, const char* needs);
+  bool begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position,
+                            const char* needs);
   void draw_party_window();             // party_window.cpp
   void draw_market_window();            // market_window.cpp
   void draw_tournament_window();        // tournament_window.cpp
@@ -170,7 +185,7 @@ class App {
   uint32_t target_ = 0;
   LevelProgress level_progress_;     // the XP bar: stored XP plus this session's events
   uint64_t experience_counted_ = 0;  // session experience already added to level_progress_
-  std::string travel_zone_;  // where the portal takes us; empty when not travelling
+  std::string travel_zone_;          // where the portal takes us; empty when not travelling
   double travel_screen_until_ = 0.0;
   uint64_t transfers_seen_ = 0;  // session transfers already shown
   std::optional<InputIntent> scripted_intent_;

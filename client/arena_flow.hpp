@@ -21,7 +21,8 @@ namespace omega::client {
 // A matched queue status (GET /v1/tournaments/{id}/queue) carries the arena's ws_url and a
 // ticket: join it (leaving the world instance cleanly first), once per match. nullopt for any
 // other status, for a match already joined, or for a matched status without a usable grant.
-std::optional<PlayGrant> arena_to_join(const std::optional<TournamentStatus>& status, int64_t joined_match_id);
+std::optional<PlayGrant> arena_to_join(const std::optional<TournamentStatus>& status,
+                                       int64_t joined_match_id);
 
 // True for an arena instance: the zone name (Welcome) or the ws path /z/arena_…/ names one.
 bool is_arena(std::string_view zone, std::string_view ws_url);

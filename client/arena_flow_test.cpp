@@ -30,12 +30,13 @@ TEST(ArenaFlow, AMatchedStatusJoinsTheArenaOncePerMatch) {
 
 TEST(ArenaFlow, OtherStatusesJoinNothing) {
   EXPECT_FALSE(arena_to_join(std::nullopt, -1));
-  for (const char* body :
-       {R"({"tournament":"arena_1v1","rating":1500,"status":"queued","waited_s":2.5})",
-        R"({"tournament":"arena_1v1","rating":1500,"status":"matching","match_id":12,"team":1})",
-        R"({"tournament":"arena_1v1","rating":1500,"status":"none"})",
-        // matched without a usable ticket: nothing to present in Hello
-        R"({"tournament":"arena_1v1","status":"matched","match_id":12,"ws_url":"ws://a/z/arena_1/1","ticket":""})"})
+  for (
+      const char* body :
+      {R"({"tournament":"arena_1v1","rating":1500,"status":"queued","waited_s":2.5})",
+       R"({"tournament":"arena_1v1","rating":1500,"status":"matching","match_id":12,"team":1})",
+       R"({"tournament":"arena_1v1","rating":1500,"status":"none"})",
+       // matched without a usable ticket: nothing to present in Hello
+       R"({"tournament":"arena_1v1","status":"matched","match_id":12,"ws_url":"ws://a/z/arena_1/1","ticket":""})"})
     EXPECT_FALSE(arena_to_join(parse_tournament_status(body), -1)) << body;
 }
 
@@ -49,21 +50,24 @@ TEST(ArenaFlow, ArenaInstancesAreKnownByZoneOrWsPath) {
 
 TEST(ArenaFlow, TabTargetsMonstersInTheWorldAndTheEnemyInAnArena) {
   const std::vector<TargetCandidate> in_view = {
-      {1, EntityKind::player, false, 2.0f},  {2, EntityKind::monster, false, 6.0f},
-      {3, EntityKind::loot, false, 0.5f},    {4, EntityKind::monster, true, 1.0f},  // dead
-      {5, EntityKind::player, false, 4.0f},  {6, EntityKind::projectile, false, 0.2f}};
+      {1, EntityKind::player, false, 2.0f}, {2, EntityKind::monster, false, 6.0f},
+      {3, EntityKind::loot, false, 0.5f},   {4, EntityKind::monster, true, 1.0f},  // dead
+      {5, EntityKind::player, false, 4.0f}, {6, EntityKind::projectile, false, 0.2f}};
   EXPECT_EQ(choose_target(in_view, false), 2u);  // the live monster, though a player is closer
   EXPECT_EQ(choose_target(in_view, true), 1u);   // the nearest other player
   // Nobody else to fight: the arena falls back to whatever lives, the world to players.
   EXPECT_EQ(choose_target({{7, EntityKind::monster, false, 9.0f}}, true), 7u);
   EXPECT_EQ(choose_target({{8, EntityKind::player, false, 9.0f}}, false), 8u);
-  EXPECT_EQ(choose_target({{3, EntityKind::loot, false, 0.5f}, {4, EntityKind::player, true, 1.0f}}, true), 0u);
+  EXPECT_EQ(choose_target({{3, EntityKind::loot, false, 0.5f}, {4, EntityKind::player, true, 1.0f}},
+                          true),
+            0u);
 }
 
 TEST(ArenaFlow, MatchOverRePlaysAtOnceAndSaysSo) {
   EXPECT_TRUE(kick_replays_at_once(KickReason::match_over));
   EXPECT_EQ(kick_outcome_text(KickReason::match_over), "Match over");
-  for (auto reason : {KickReason::lease_conflict, KickReason::shutting_down, KickReason::idle_timeout}) {
+  for (auto reason :
+       {KickReason::lease_conflict, KickReason::shutting_down, KickReason::idle_timeout}) {
     EXPECT_FALSE(kick_replays_at_once(reason));
     EXPECT_EQ(kick_outcome_text(reason), "");
   }

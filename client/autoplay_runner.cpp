@@ -78,7 +78,8 @@ void AutoplayRunner::update(App& app, double now) {
   const ScriptStep& step = steps_[index_];
   const double elapsed = now - step_started_;
   ZoneSession* session = app.session();
-  const bool in_world = session && session->state() == SessionState::in_world && session->own_state();
+  const bool in_world =
+      session && session->state() == SessionState::in_world && session->own_state();
   if (session && session->state() == SessionState::failed)
     return fail("disconnected: " + session->status_text());
 
@@ -123,7 +124,9 @@ void AutoplayRunner::update(App& app, double now) {
       if (!app.error().empty()) return fail(app.error());
       if (elapsed > step.seconds)
         return fail("not in the world after " + std::to_string(step.seconds) + " s" +
-                    (session ? " (" + std::string(to_string(session->state())) + ": " + session->status_text() + ")" : ""));
+                    (session ? " (" + std::string(to_string(session->state())) + ": " +
+                                   session->status_text() + ")"
+                             : ""));
       return;
     case ScriptCommand::wait:
       if (elapsed >= step.seconds) return advance();
@@ -169,17 +172,22 @@ void AutoplayRunner::update(App& app, double now) {
       return update_travel(app, now);
     case ScriptCommand::tournament: {
       // Phases: 0 queued, waiting for the arena; 1 fighting there; 2 match over, going back.
-      static constexpr const char* kPhases[] = {"not in an arena", "the match did not end", "not back in the world"};
+      static constexpr const char* kPhases[] = {"not in an arena", "the match did not end",
+                                                "not back in the world"};
       if (elapsed > step.seconds)
         return fail(std::string(kPhases[phase_]) + " after " + std::to_string(step.seconds) + " s" +
-                    (session ? " (" + std::string(to_string(session->state())) + ": " + session->status_text() + ")" : ""));
+                    (session ? " (" + std::string(to_string(session->state())) + ": " +
+                                   session->status_text() + ")"
+                             : ""));
       if (!session) return;
       if (phase_ == 0 && in_world && session->in_arena()) {
-        std::fprintf(stderr, "autoplay: in the arena %s (instance %u)\n", session->zone_name().c_str(), session->instance_id());
+        std::fprintf(stderr, "autoplay: in the arena %s (instance %u)\n",
+                     session->zone_name().c_str(), session->instance_id());
         phase_ = 1;
       }
       if (phase_ == 1) {
-        if (session->last_kick() == protocol::KickReason::match_over || (in_world && !session->in_arena())) {
+        if (session->last_kick() == protocol::KickReason::match_over ||
+            (in_world && !session->in_arena())) {
           std::fprintf(stderr, "autoplay: match over\n");
           phase_ = 2;
         } else if (in_world) {
@@ -188,7 +196,8 @@ void AutoplayRunner::update(App& app, double now) {
         }
       }
       if (phase_ == 2 && in_world && !session->in_arena() && session->predictor().initialized()) {
-        std::fprintf(stderr, "autoplay: back in %s after the match\n", session->zone_name().c_str());
+        std::fprintf(stderr, "autoplay: back in %s after the match\n",
+                     session->zone_name().c_str());
         return advance();
       }
       return;
@@ -212,8 +221,12 @@ void AutoplayRunner::update_travel(App& app, double now) {
   const std::string& zone = step.words[0];
   ZoneSession* session = app.session();
   if (now - step_started_ > step.seconds)
-    return fail("not in " + zone + " after " + std::to_string(step.seconds) + " s (phase " + std::to_string(phase_) +
-                (session ? ", " + std::string(to_string(session->state())) + ": " + session->status_text() : "") + ")");
+    return fail(
+        "not in " + zone + " after " + std::to_string(step.seconds) + " s (phase " +
+        std::to_string(phase_) +
+        (session ? ", " + std::string(to_string(session->state())) + ": " + session->status_text()
+                 : "") +
+        ")");
   if (!session) return fail("not in the world");
   const bool in_world = session->state() == SessionState::in_world && session->own_state();
   if (phase_ <= 1 && app.travelling()) {
@@ -224,12 +237,14 @@ void AutoplayRunner::update_travel(App& app, double now) {
   switch (phase_) {
     case 0: {
       if (!in_world) return;  // a reconnect in progress: plan once back
-      if (!session->map()) return fail("no tile map for " + session->zone_name() + ": " + session->map_error());
+      if (!session->map())
+        return fail("no tile map for " + session->zone_name() + ": " + session->map_error());
       const game::Vec2 here = session->draw_position(session->own_entity(), now);
       route_ = route_to_portal(*session->map(), here, zone);
       if (route_.empty() && !session->map()->portal_at(here.x, here.y))
         return fail("no walkable route from " + session->zone_name() + " to a portal to " + zone);
-      std::fprintf(stderr, "autoplay: route of %zu tiles to the portal to %s\n", route_.size(), zone.c_str());
+      std::fprintf(stderr, "autoplay: route of %zu tiles to the portal to %s\n", route_.size(),
+                   zone.c_str());
       phase_ = 1;
       return;
     }
@@ -238,7 +253,8 @@ void AutoplayRunner::update_travel(App& app, double now) {
       const game::Vec2 here = session->draw_position(session->own_entity(), now);
       // Close enough to a tile centre to turn towards the next without touching a corner.
       constexpr float kWaypointReached = 0.2f;
-      while (route_.size() > 1 && std::hypot(route_.front().x - here.x, route_.front().y - here.y) < kWaypointReached)
+      while (route_.size() > 1 &&
+             std::hypot(route_.front().x - here.x, route_.front().y - here.y) < kWaypointReached)
         route_.erase(route_.begin());
       if (route_.empty()) return;  // on the portal already: the Transfer is on its way
       const float direction = std::atan2(route_.front().y - here.y, route_.front().x - here.x);
@@ -257,8 +273,9 @@ void AutoplayRunner::update_travel(App& app, double now) {
       if (!in_world || app.travelling()) return;
       if (session->zone_name() != zone)
         return fail("arrived in " + session->zone_name() + " instead of " + zone);
-      std::fprintf(stderr, "autoplay: arrived in %s (instance %u, %llu transfer(s))\n", zone.c_str(),
-                   session->instance_id(), static_cast<unsigned long long>(session->transfers()));
+      std::fprintf(stderr, "autoplay: arrived in %s (instance %u, %llu transfer(s))\n",
+                   zone.c_str(), session->instance_id(),
+                   static_cast<unsigned long long>(session->transfers()));
       return advance();
   }
 }

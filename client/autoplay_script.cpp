@@ -63,8 +63,8 @@ const char* to_string(ScriptCommand command) {
 
 std::optional<double> parse_direction_degrees(std::string_view word) {
   static constexpr std::pair<std::string_view, double> kNames[] = {
-      {"east", 0},        {"southeast", 45}, {"south", 90},  {"southwest", 135},
-      {"west", 180},      {"northwest", 225}, {"north", 270}, {"northeast", 315}};
+      {"east", 0},   {"southeast", 45},  {"south", 90},  {"southwest", 135},
+      {"west", 180}, {"northwest", 225}, {"north", 270}, {"northeast", 315}};
   for (const auto& [name, degrees] : kNames)
     if (word == name) return degrees;
   return parse_number(word);
@@ -79,7 +79,8 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
     std::string_view line = text.substr(position, end - position);
     position = end + 1;
     ++line_number;
-    if (const size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    if (const size_t hash = line.find('#'); hash != std::string_view::npos)
+      line = line.substr(0, hash);
     std::vector<std::string> words;
     std::istringstream stream{std::string(line)};
     for (std::string word; stream >> word;) words.push_back(word);
@@ -96,9 +97,10 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
     if (!spec) return fail("unknown command '" + words[0] + "'");
     const int arguments = static_cast<int>(words.size()) - 1;
     if (arguments < spec->min_words || arguments > spec->max_words)
-      return fail(std::string(spec->name) + " takes " + std::to_string(spec->min_words) +
-                  (spec->max_words != spec->min_words ? "-" + std::to_string(spec->max_words) : "") +
-                  " argument(s), got " + std::to_string(arguments));
+      return fail(
+          std::string(spec->name) + " takes " + std::to_string(spec->min_words) +
+          (spec->max_words != spec->min_words ? "-" + std::to_string(spec->max_words) : "") +
+          " argument(s), got " + std::to_string(arguments));
 
     ScriptStep step;
     step.command = spec->command;
@@ -119,7 +121,8 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
         break;
       case ScriptCommand::dev_character: {
         const auto id = parse_number(words[1]);
-        if (!id || *id < 1 || *id != std::floor(*id)) return fail("dev_character ID must be a positive integer");
+        if (!id || *id < 1 || *id != std::floor(*id))
+          return fail("dev_character ID must be a positive integer");
         step.number = *id;
         step.words = {words[2]};
         break;
@@ -156,7 +159,8 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
       }
       case ScriptCommand::expect_entities: {
         const auto count = parse_number(words[1]);
-        if (!count || *count < 0 || *count != std::floor(*count)) return fail("bad entity count '" + words[1] + "'");
+        if (!count || *count < 0 || *count != std::floor(*count))
+          return fail("bad entity count '" + words[1] + "'");
         const auto timeout = seconds_at(2, kDefaultScriptTimeoutSeconds);
         if (!timeout) return fail("bad timeout '" + words[2] + "'");
         step.number = *count;
@@ -164,7 +168,8 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
         break;
       }
       case ScriptCommand::travel: {
-        if (!valid_file_name(words[2])) return fail("screenshot name must be 1-64 of A-Z a-z 0-9 _ -");
+        if (!valid_file_name(words[2]))
+          return fail("screenshot name must be 1-64 of A-Z a-z 0-9 _ -");
         const auto timeout = seconds_at(3, kDefaultTravelTimeoutSeconds);
         if (!timeout) return fail("bad timeout '" + words[3] + "'");
         step.words = {words[1], words[2]};
@@ -172,7 +177,8 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
         break;
       }
       case ScriptCommand::screenshot:
-        if (!valid_file_name(words[1])) return fail("screenshot name must be 1-64 of A-Z a-z 0-9 _ -");
+        if (!valid_file_name(words[1]))
+          return fail("screenshot name must be 1-64 of A-Z a-z 0-9 _ -");
         step.words = {words[1]};
         break;
       case ScriptCommand::quit:

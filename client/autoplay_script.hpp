@@ -71,7 +71,7 @@ struct ScriptStep {
   int line = 0;                    // 1-based line in the script, for messages
   std::vector<std::string> words;  // string arguments (user, password, names, class, board, zone)
   double seconds = 0.0;            // duration or timeout
-  double number = 0.0;             // walk: direction in degrees; expect_entities / dev_character: count / id
+  double number = 0.0;  // walk: direction in degrees; expect_entities / dev_character: count / id
 };
 
 struct ScriptParseResult {

@@ -68,8 +68,10 @@ TEST(AutoplayScript, Travel) {
   EXPECT_FALSE(parse_autoplay_script("travel forest", "s").ok());
   EXPECT_FALSE(parse_autoplay_script("travel forest ../x", "s").ok());
   EXPECT_FALSE(parse_autoplay_script("travel forest shot soon", "s").ok());
-  EXPECT_EQ(parse_autoplay_script("open_window market", "s").steps.at(0).command, ScriptCommand::open_window);
-  const auto tournament = parse_autoplay_script("tournament arena_1v1\ntournament arena_2v2 90", "s");
+  EXPECT_EQ(parse_autoplay_script("open_window market", "s").steps.at(0).command,
+            ScriptCommand::open_window);
+  const auto tournament =
+      parse_autoplay_script("tournament arena_1v1\ntournament arena_2v2 90", "s");
   ASSERT_TRUE(tournament.ok()) << tournament.error;
   EXPECT_EQ(tournament.steps.at(0).command, ScriptCommand::tournament);
   EXPECT_EQ(tournament.steps.at(0).words, std::vector<std::string>{"arena_1v1"});

@@ -28,7 +28,8 @@ ContentCatalog ContentCatalog::load(const std::string& content_root) {
   return parse(classes, abilities);
 }
 
-ContentCatalog ContentCatalog::parse(std::string_view classes_json, std::string_view abilities_json) {
+ContentCatalog ContentCatalog::parse(std::string_view classes_json,
+                                     std::string_view abilities_json) {
   ContentCatalog catalog;
   using nlohmann::json;
   const json classes = json::parse(classes_json, nullptr, false);

@@ -28,7 +28,8 @@ bool ImGuiSdlRenderer::new_frame() {
   int width = 0, height = 0;
   io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
   // ImGui's RGBA32 is bytes R, G, B, A in memory: SDL_PIXELFORMAT_RGBA32 on any endianness.
-  font_texture_ = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, width, height);
+  font_texture_ =
+      SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, width, height);
   if (!font_texture_) return false;
   SDL_UpdateTexture(font_texture_, nullptr, pixels, width * 4);
   SDL_SetTextureBlendMode(font_texture_, SDL_BLENDMODE_BLEND);
@@ -42,8 +43,9 @@ void ImGuiSdlRenderer::render(ImDrawData* draw_data) {
   // Framebuffer pixels per ImGui unit (high-DPI): SDL_RenderSetScale maps our coordinates.
   float scale_x = 1.0f, scale_y = 1.0f;
   SDL_RenderGetScale(renderer_, &scale_x, &scale_y);
-  const ImVec2 clip_scale{draw_data->FramebufferScale.x == 0 ? 1.0f : draw_data->FramebufferScale.x / scale_x,
-                          draw_data->FramebufferScale.y == 0 ? 1.0f : draw_data->FramebufferScale.y / scale_y};
+  const ImVec2 clip_scale{
+      draw_data->FramebufferScale.x == 0 ? 1.0f : draw_data->FramebufferScale.x / scale_x,
+      draw_data->FramebufferScale.y == 0 ? 1.0f : draw_data->FramebufferScale.y / scale_y};
   const ImVec2 origin = draw_data->DisplayPos;
   int output_w = 0, output_h = 0;
   SDL_GetRendererOutputSize(renderer_, &output_w, &output_h);
@@ -67,18 +69,21 @@ void ImGuiSdlRenderer::render(ImDrawData* draw_data) {
       const float x2 = (cmd.ClipRect.z - origin.x) * clip_scale.x;
       const float y2 = (cmd.ClipRect.w - origin.y) * clip_scale.y;
       if (x2 <= x1 || y2 <= y1 || x1 >= output_w || y1 >= output_h) continue;
-      const SDL_Rect clip{static_cast<int>(x1), static_cast<int>(y1), static_cast<int>(x2 - x1 + 0.5f),
-                          static_cast<int>(y2 - y1 + 0.5f)};
+      const SDL_Rect clip{static_cast<int>(x1), static_cast<int>(y1),
+                          static_cast<int>(x2 - x1 + 0.5f), static_cast<int>(y2 - y1 + 0.5f)};
       SDL_RenderSetClipRect(renderer_, &clip);
       const ImDrawVert* base = vertices + cmd.VtxOffset;
       // ImDrawVert is {pos, uv, col}; col is 0xAABBGGRR, i.e. bytes R, G, B, A = SDL_Color.
       SDL_RenderGeometryRaw(
           renderer_, static_cast<SDL_Texture*>(cmd.GetTexID()),
-          reinterpret_cast<const float*>(reinterpret_cast<const char*>(base) + offsetof(ImDrawVert, pos)),
+          reinterpret_cast<const float*>(reinterpret_cast<const char*>(base) +
+                                         offsetof(ImDrawVert, pos)),
           sizeof(ImDrawVert),
-          reinterpret_cast<const SDL_Color*>(reinterpret_cast<const char*>(base) + offsetof(ImDrawVert, col)),
+          reinterpret_cast<const SDL_Color*>(reinterpret_cast<const char*>(base) +
+                                             offsetof(ImDrawVert, col)),
           sizeof(ImDrawVert),
-          reinterpret_cast<const float*>(reinterpret_cast<const char*>(base) + offsetof(ImDrawVert, uv)),
+          reinterpret_cast<const float*>(reinterpret_cast<const char*>(base) +
+                                         offsetof(ImDrawVert, uv)),
           sizeof(ImDrawVert), list->VtxBuffer.Size - static_cast<int>(cmd.VtxOffset),
           indices + cmd.IdxOffset, static_cast<int>(cmd.ElemCount), sizeof(ImDrawIdx));
     }

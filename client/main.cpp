@@ -24,7 +24,8 @@ constexpr double kTargetFps = 60.0;
 constexpr double kAutoplayHardLimitSeconds = 600.0;
 
 double seconds_now() {
-  return static_cast<double>(SDL_GetPerformanceCounter()) / static_cast<double>(SDL_GetPerformanceFrequency());
+  return static_cast<double>(SDL_GetPerformanceCounter()) /
+         static_cast<double>(SDL_GetPerformanceFrequency());
 }
 
 int run(const omega::client::ClientOptions& options) {
@@ -46,8 +47,9 @@ int run(const omega::client::ClientOptions& options) {
     return 1;
   }
   SDL_SetHint(SDL_HINT_IME_SHOW_UI, "1");
-  SDL_Window* window = SDL_CreateWindow("Omega Realm", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
-                                        options.height, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  SDL_Window* window =
+      SDL_CreateWindow("Omega Realm", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
+                       options.height, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
   if (!window) {
     std::fprintf(stderr, "omega-client: SDL_CreateWindow: %s\n", SDL_GetError());
     SDL_Quit();
@@ -65,11 +67,13 @@ int run(const omega::client::ClientOptions& options) {
   }
   SDL_RendererInfo info;
   SDL_GetRendererInfo(renderer, &info);
-  std::fprintf(stderr, "omega-client: video driver %s, renderer %s\n", SDL_GetCurrentVideoDriver(), info.name);
+  std::fprintf(stderr, "omega-client: video driver %s, renderer %s\n", SDL_GetCurrentVideoDriver(),
+               info.name);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;  // layouts are fixed; write no imgui.ini next to the user's files
+  ImGui::GetIO().IniFilename =
+      nullptr;  // layouts are fixed; write no imgui.ini next to the user's files
   ImGui::StyleColorsDark();
   ImGui::GetStyle().WindowRounding = 4.0f;
   ImGui::GetStyle().FrameRounding = 3.0f;
@@ -106,12 +110,14 @@ int run(const omega::client::ClientOptions& options) {
             autoplay->screenshot_failed("screenshot: " + error);
           }
         }
-        if (frame_start - started > kAutoplayHardLimitSeconds) autoplay->screenshot_failed("the run took too long");
+        if (frame_start - started > kAutoplayHardLimitSeconds)
+          autoplay->screenshot_failed("the run took too long");
         if (autoplay->finished()) break;
       }
       SDL_RenderPresent(renderer);
       const double spent = seconds_now() - frame_start;
-      if (spent < 1.0 / kTargetFps) SDL_Delay(static_cast<Uint32>((1.0 / kTargetFps - spent) * 1000.0));
+      if (spent < 1.0 / kTargetFps)
+        SDL_Delay(static_cast<Uint32>((1.0 / kTargetFps - spent) * 1000.0));
     }
     if (autoplay) {
       if (autoplay->failed()) {

@@ -8,7 +8,9 @@
 namespace omega::client {
 
 namespace {
-float distance(game::Vec2 a, game::Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+float distance(game::Vec2 a, game::Vec2 b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 }  // namespace
 
 MovementPredictor::MovementPredictor(const game::TileMap* map, float speed_tiles_per_second,

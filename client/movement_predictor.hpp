@@ -69,10 +69,12 @@ class MovementPredictor {
   // How far (0..1) wall time is into the current input tick. Inputs move us a whole tick at a
   // time (1/6 tile at 30 Hz); drawing between the last two tick positions makes the motion
   // continuous at any frame rate, at the cost of one tick of display delay.
-  void set_tick_fraction(float fraction) { fraction_ = fraction < 0 ? 0 : fraction > 1 ? 1 : fraction; }
+  void set_tick_fraction(float fraction) {
+    fraction_ = fraction < 0 ? 0 : fraction > 1 ? 1 : fraction;
+  }
 
   game::Vec2 position() const { return position_; }  // predicted simulation position
-  game::Vec2 display_position() const {               // what to draw
+  game::Vec2 display_position() const {              // what to draw
     return {previous_.x + (position_.x - previous_.x) * fraction_ + offset_.x,
             previous_.y + (position_.y - previous_.y) * fraction_ + offset_.y};
   }

@@ -14,7 +14,9 @@ using game::Vec2;
 constexpr float kTick = 1.0f / 30.0f;
 constexpr uint8_t kEast = 0, kSouth = 64;
 
-float distance(Vec2 a, Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+float distance(Vec2 a, Vec2 b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 Vec2 quantized(Vec2 p) {
   return {protocol::dequantize_position(protocol::quantize_position(p.x)),
           protocol::dequantize_position(protocol::quantize_position(p.y))};
@@ -41,7 +43,8 @@ TEST_F(MovementPredictorTest, NoSnapWhenTheServerAgrees) {
   Vec2 server{10.5f, 10.5f};
   for (uint16_t seq = 1; seq <= 60; ++seq) {
     predictor.apply({seq, true, seq < 30 ? kEast : kSouth});
-    server = game::step_movement(map, server, protocol::dequantize_angle(seq < 30 ? kEast : kSouth), 5.0f, kTick);
+    server = game::step_movement(map, server, protocol::dequantize_angle(seq < 30 ? kEast : kSouth),
+                                 5.0f, kTick);
     history.push_back(server);
     // The server acknowledges three inputs late, with its position rounded to the wire's units.
     if (seq > 3) {

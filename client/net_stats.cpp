@@ -2,7 +2,9 @@
 
 namespace omega::client {
 
-void NetStats::reset() { *this = NetStats{}; }
+void NetStats::reset() {
+  *this = NetStats{};
+}
 
 void NetStats::update(double now) {
   if (!started_) {
@@ -40,8 +42,8 @@ void NetStats::record_snapshot(double now) {
 void NetStats::record_rtt(double milliseconds) {
   rtt_ms_ = milliseconds;
   // RFC 6298's smoothing factor: follows a change within ~8 samples (8 s at 1 ping/s).
-  smoothed_rtt_ms_ = have_rtt_ ? smoothed_rtt_ms_ + (milliseconds - smoothed_rtt_ms_) / 8.0
-                               : milliseconds;
+  smoothed_rtt_ms_ =
+      have_rtt_ ? smoothed_rtt_ms_ + (milliseconds - smoothed_rtt_ms_) / 8.0 : milliseconds;
   have_rtt_ = true;
 }
 

@@ -19,7 +19,7 @@ class NetStats {
   // Closes the current window when a second has passed (call every frame).
   void update(double now);
 
-  double rtt_ms() const { return rtt_ms_; }              // latest sample
+  double rtt_ms() const { return rtt_ms_; }  // latest sample
   double rtt_smoothed_ms() const { return smoothed_rtt_ms_; }
   double kilobytes_in_per_second() const { return rate_in_ / 1000.0; }
   double kilobytes_out_per_second() const { return rate_out_ / 1000.0; }

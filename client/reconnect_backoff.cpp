@@ -19,8 +19,8 @@ double ReconnectBackoff::next_unit_random() {
 
 double ReconnectBackoff::next_delay() {
   const double exponent = static_cast<double>(std::min(attempts_, 62));
-  const double base = std::min(settings_.max_seconds,
-                               settings_.initial_seconds * std::pow(settings_.multiplier, exponent));
+  const double base = std::min(
+      settings_.max_seconds, settings_.initial_seconds * std::pow(settings_.multiplier, exponent));
   ++attempts_;
   const double factor = 1.0 - settings_.jitter + 2.0 * settings_.jitter * next_unit_random();
   return std::max(0.0, base * factor);

@@ -20,7 +20,8 @@ TEST(ReconnectBackoff, JitterStaysWithinBoundsAndIsDeterministic) {
   settings.max_attempts = 0;
   ReconnectBackoff a(settings, 42), b(settings, 42);
   for (int i = 0; i < 40; ++i) {
-    const double base = std::min(settings.max_seconds, settings.initial_seconds * (1 << std::min(i, 20)));
+    const double base =
+        std::min(settings.max_seconds, settings.initial_seconds * (1 << std::min(i, 20)));
     const double delay = a.next_delay();
     EXPECT_GE(delay, base * 0.8 - 1e-12);
     EXPECT_LE(delay, base * 1.2 + 1e-12);

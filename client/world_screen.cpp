@@ -21,10 +21,14 @@ constexpr float kTilePixels = 32.0f;  // the wire's 1/32-tile units are exactly 
 
 ImU32 floor_color(game::ZoneKind kind) {
   switch (kind) {
-    case game::ZoneKind::kHub: return IM_COL32(92, 96, 88, 255);
-    case game::ZoneKind::kZone: return IM_COL32(52, 104, 48, 255);
-    case game::ZoneKind::kDungeon: return IM_COL32(70, 58, 58, 255);
-    case game::ZoneKind::kArena: return IM_COL32(150, 130, 90, 255);
+    case game::ZoneKind::kHub:
+      return IM_COL32(92, 96, 88, 255);
+    case game::ZoneKind::kZone:
+      return IM_COL32(52, 104, 48, 255);
+    case game::ZoneKind::kDungeon:
+      return IM_COL32(70, 58, 58, 255);
+    case game::ZoneKind::kArena:
+      return IM_COL32(150, 130, 90, 255);
   }
   return IM_COL32(80, 80, 80, 255);
 }
@@ -32,14 +36,19 @@ ImU32 floor_color(game::ZoneKind kind) {
 ImU32 tile_color(const game::TileMap& map, int32_t tx, int32_t ty) {
   if (map.portal_at_tile(tx, ty)) return IM_COL32(150, 70, 200, 255);
   switch (map.tile(tx, ty)) {
-    case game::TileKind::kWall: return IM_COL32(40, 38, 48, 255);
-    case game::TileKind::kWater: return IM_COL32(40, 80, 170, 255);
-    case game::TileKind::kFloor: break;
+    case game::TileKind::kWall:
+      return IM_COL32(40, 38, 48, 255);
+    case game::TileKind::kWater:
+      return IM_COL32(40, 80, 170, 255);
+    case game::TileKind::kFloor:
+      break;
   }
   // A faint checker so that movement over open floor is visible.
   const ImU32 base = floor_color(map.kind());
   if ((tx + ty) & 1) return base;
-  auto darker = [&](int shift) { return static_cast<ImU32>(((base >> shift) & 0xff) * 7 / 8) << shift; };
+  auto darker = [&](int shift) {
+    return static_cast<ImU32>(((base >> shift) & 0xff) * 7 / 8) << shift;
+  };
   return (base & 0xff000000u) | darker(0) | darker(8) | darker(16);
 }
 
@@ -47,11 +56,16 @@ ImU32 entity_color(const protocol::EntityState& e, bool own) {
   if (e.move_state == protocol::MoveState::dead) return IM_COL32(90, 90, 90, 255);
   if (own) return IM_COL32(250, 200, 60, 255);
   switch (e.kind) {
-    case protocol::EntityKind::player: return IM_COL32(80, 150, 255, 255);
-    case protocol::EntityKind::monster: return IM_COL32(220, 60, 50, 255);
-    case protocol::EntityKind::npc: return IM_COL32(90, 220, 120, 255);
-    case protocol::EntityKind::projectile: return IM_COL32(255, 255, 255, 255);
-    case protocol::EntityKind::loot: return IM_COL32(255, 230, 90, 255);
+    case protocol::EntityKind::player:
+      return IM_COL32(80, 150, 255, 255);
+    case protocol::EntityKind::monster:
+      return IM_COL32(220, 60, 50, 255);
+    case protocol::EntityKind::npc:
+      return IM_COL32(90, 220, 120, 255);
+    case protocol::EntityKind::projectile:
+      return IM_COL32(255, 255, 255, 255);
+    case protocol::EntityKind::loot:
+      return IM_COL32(255, 230, 90, 255);
   }
   return IM_COL32(200, 200, 200, 255);
 }
@@ -125,7 +139,8 @@ void App::target_nearest() {
     const auto& e = entry.state;
     if (e.id == own) continue;
     const game::Vec2 p = session_->draw_position(e.id, now_);
-    candidates.push_back({e.id, e.kind, e.move_state == protocol::MoveState::dead, std::hypot(p.x - me.x, p.y - me.y)});
+    candidates.push_back({e.id, e.kind, e.move_state == protocol::MoveState::dead,
+                          std::hypot(p.x - me.x, p.y - me.y)});
   }
   // Monsters first in the world; in an arena the enemy players (PvP runs only there).
   target_ = choose_target(candidates, session_->in_arena());
@@ -137,18 +152,27 @@ void App::handle_event(const SDL_Event& event) {
   const ImGuiIO& io = ImGui::GetIO();
   if (event.type == SDL_KEYDOWN && !io.WantCaptureKeyboard && !event.key.repeat) {
     const SDL_Keycode key = event.key.keysym.sym;
-    if (key >= SDLK_1 && key <= SDLK_9) use_hotbar(static_cast<int>(key - SDLK_0), now_);
-    else if (key == SDLK_SPACE) use_hotbar(1, now_);
-    else if (key == SDLK_TAB) target_nearest();
-    else if (key == SDLK_l) show_leaderboard_ ? (void)(show_leaderboard_ = false) : open_leaderboard(leaderboard_board_);
-    else if (key == SDLK_p) show_party_ = !show_party_;
-    else if (key == SDLK_m) show_market_ = !show_market_;
-    else if (key == SDLK_t) show_tournaments_ = !show_tournaments_;
-    else if (key == SDLK_n) show_network_ = !show_network_;
-    else if (key == SDLK_ESCAPE) leave_world();
+    if (key >= SDLK_1 && key <= SDLK_9)
+      use_hotbar(static_cast<int>(key - SDLK_0), now_);
+    else if (key == SDLK_SPACE)
+      use_hotbar(1, now_);
+    else if (key == SDLK_TAB)
+      target_nearest();
+    else if (key == SDLK_l)
+      show_leaderboard_ ? (void)(show_leaderboard_ = false) : open_leaderboard(leaderboard_board_);
+    else if (key == SDLK_p)
+      show_party_ = !show_party_;
+    else if (key == SDLK_m)
+      show_market_ = !show_market_;
+    else if (key == SDLK_t)
+      show_tournaments_ = !show_tournaments_;
+    else if (key == SDLK_n)
+      show_network_ = !show_network_;
+    else if (key == SDLK_ESCAPE)
+      leave_world();
   }
-  if (event.type == SDL_MOUSEBUTTONDOWN && event.button.button == SDL_BUTTON_LEFT && !io.WantCaptureMouse &&
-      session_->state() == SessionState::in_world) {
+  if (event.type == SDL_MOUSEBUTTONDOWN && event.button.button == SDL_BUTTON_LEFT &&
+      !io.WantCaptureMouse && session_->state() == SessionState::in_world) {
     const game::Vec2 me = session_->draw_position(session_->own_entity(), now_);
     const float wx = me.x + (event.button.x - io.DisplaySize.x * 0.5f) / kTilePixels;
     const float wy = me.y + (event.button.y - io.DisplaySize.y * 0.5f) / kTilePixels;
@@ -171,14 +195,17 @@ void App::build_minimap() {
   const game::TileMap* map = session_ ? session_->map() : nullptr;
   if (!map || minimap_zone_ == session_->zone_name()) return;
   if (minimap_) SDL_DestroyTexture(minimap_);
-  minimap_ = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, map->width(), map->height());
+  minimap_ = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC,
+                               map->width(), map->height());
   minimap_zone_ = session_->zone_name();
   if (!minimap_) return;
-  std::vector<uint32_t> pixels(static_cast<size_t>(map->width()) * static_cast<size_t>(map->height()));
+  std::vector<uint32_t> pixels(static_cast<size_t>(map->width()) *
+                               static_cast<size_t>(map->height()));
   for (int32_t y = 0; y < map->height(); ++y)
     for (int32_t x = 0; x < map->width(); ++x) {
       ImU32 c = tile_color(*map, x, y);
-      if (map->tile(x, y) == game::TileKind::kFloor && !map->portal_at_tile(x, y)) c = floor_color(map->kind());
+      if (map->tile(x, y) == game::TileKind::kFloor && !map->portal_at_tile(x, y))
+        c = floor_color(map->kind());
       pixels[static_cast<size_t>(y) * map->width() + x] = c;  // ImU32 is bytes R, G, B, A: RGBA32
     }
   SDL_UpdateTexture(minimap_, nullptr, pixels.data(), map->width() * 4);
@@ -194,17 +221,23 @@ void App::draw_world(double now) {
   if (state != SessionState::in_world || !own || travelling()) {
     std::string title;
     switch (state) {
-      case SessionState::failed: title = "Disconnected"; break;
+      case SessionState::failed:
+        title = "Disconnected";
+        break;
       case SessionState::reconnecting:
         // A match that ended says so; anything else is a lost connection.
         if (const auto kick = session_->last_kick(); kick && !kick_outcome_text(*kick).empty())
           title = kick_outcome_text(*kick) + " — returning to the world…";
-        else title = "Connection lost — reconnecting…";
+        else
+          title = "Connection lost — reconnecting…";
         break;
       default:
-        if (travelling() && is_arena(travel_zone_, "")) title = "Entering the arena " + travel_zone_ + "…";
-        else if (travelling()) title = "Travelling to " + travel_zone_ + "…";
-        else title = "Entering the world…";
+        if (travelling() && is_arena(travel_zone_, ""))
+          title = "Entering the arena " + travel_zone_ + "…";
+        else if (travelling())
+          title = "Travelling to " + travel_zone_ + "…";
+        else
+          title = "Entering the world…";
         break;
     }
     std::string detail = session_->status_text();
@@ -218,7 +251,8 @@ void App::draw_world(double now) {
   const game::Vec2 camera = session_->draw_position(own->id, now);
   const ImVec2 center{io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f};
   auto to_screen = [&](game::Vec2 p) {
-    return ImVec2{center.x + (p.x - camera.x) * kTilePixels, center.y + (p.y - camera.y) * kTilePixels};
+    return ImVec2{center.x + (p.x - camera.x) * kTilePixels,
+                  center.y + (p.y - camera.y) * kTilePixels};
   };
   draw->AddRectFilled({0, 0}, io.DisplaySize, IM_COL32(12, 12, 16, 255));
 
@@ -243,20 +277,26 @@ void App::draw_world(double now) {
     if (e.id == target_) draw->AddCircle(p, radius + 5, IM_COL32(255, 240, 120, 255), 24, 2.5f);
     draw->AddCircleFilled(p, radius, entity_color(e, is_own), 20);
     draw->AddCircle(p, radius, IM_COL32(0, 0, 0, 200), 20, 1.5f);
-    const float facing = protocol::dequantize_angle(is_own ? protocol::quantize_angle(facing_) : e.facing);
-    draw->AddLine(p, {p.x + std::cos(facing) * radius * 1.4f, p.y + std::sin(facing) * radius * 1.4f},
+    const float facing =
+        protocol::dequantize_angle(is_own ? protocol::quantize_angle(facing_) : e.facing);
+    draw->AddLine(p,
+                  {p.x + std::cos(facing) * radius * 1.4f, p.y + std::sin(facing) * radius * 1.4f},
                   IM_COL32(255, 255, 255, 220), 2.0f);
     const float bar_w = 40.0f;
     const float hp = e.max_hp ? std::clamp(float(e.hp) / float(e.max_hp), 0.0f, 1.0f) : 0.0f;
     const ImVec2 bar{p.x - bar_w / 2, p.y - radius - 9};
     draw->AddRectFilled(bar, {bar.x + bar_w, bar.y + 5}, IM_COL32(40, 0, 0, 220));
     draw->AddRectFilled(bar, {bar.x + bar_w * hp, bar.y + 5},
-                        e.kind == protocol::EntityKind::monster ? IM_COL32(230, 60, 40, 255) : IM_COL32(60, 220, 80, 255));
-    const std::string name = e.name.length ? std::string(e.name.view()) : "#" + std::to_string(e.id);
+                        e.kind == protocol::EntityKind::monster ? IM_COL32(230, 60, 40, 255)
+                                                                : IM_COL32(60, 220, 80, 255));
+    const std::string name =
+        e.name.length ? std::string(e.name.view()) : "#" + std::to_string(e.id);
     const ImVec2 text_size = ImGui::CalcTextSize(name.c_str());
-    draw->AddText({p.x - text_size.x / 2 + 1, bar.y - text_size.y - 1}, IM_COL32(0, 0, 0, 200), name.c_str());
+    draw->AddText({p.x - text_size.x / 2 + 1, bar.y - text_size.y - 1}, IM_COL32(0, 0, 0, 200),
+                  name.c_str());
     draw->AddText({p.x - text_size.x / 2, bar.y - text_size.y - 2},
-                  is_own ? IM_COL32(255, 220, 120, 255) : IM_COL32(255, 255, 255, 255), name.c_str());
+                  is_own ? IM_COL32(255, 220, 120, 255) : IM_COL32(255, 255, 255, 255),
+                  name.c_str());
   };
   for (const auto& entry : session_->world().entities().entries())
     if (entry.state.id != own->id) draw_entity(entry.state);
@@ -265,17 +305,28 @@ void App::draw_world(double now) {
   // Floating combat text.
   for (const FloatingText& f : session_->floating_texts()) {
     const float age = static_cast<float>(now - f.born);
-    const float alpha = std::clamp(1.0f - age / static_cast<float>(kFloatingTextSeconds), 0.0f, 1.0f);
-    game::Vec2 anchor = session_->world().find(f.entity) ? session_->draw_position(f.entity, now) : f.anchor;
+    const float alpha =
+        std::clamp(1.0f - age / static_cast<float>(kFloatingTextSeconds), 0.0f, 1.0f);
+    game::Vec2 anchor =
+        session_->world().find(f.entity) ? session_->draw_position(f.entity, now) : f.anchor;
     ImVec2 p = to_screen(anchor);
     p.y -= 28.0f + age * 36.0f;
     ImU32 color = IM_COL32(255, 255, 255, 255);
     switch (f.type) {
-      case protocol::GameEventType::damage: color = f.about_me ? IM_COL32(255, 70, 60, 255) : IM_COL32(255, 230, 90, 255); break;
-      case protocol::GameEventType::heal: color = IM_COL32(90, 255, 120, 255); break;
-      case protocol::GameEventType::experience: color = IM_COL32(200, 130, 255, 255); break;
-      case protocol::GameEventType::level_up: color = IM_COL32(255, 210, 60, 255); break;
-      default: break;
+      case protocol::GameEventType::damage:
+        color = f.about_me ? IM_COL32(255, 70, 60, 255) : IM_COL32(255, 230, 90, 255);
+        break;
+      case protocol::GameEventType::heal:
+        color = IM_COL32(90, 255, 120, 255);
+        break;
+      case protocol::GameEventType::experience:
+        color = IM_COL32(200, 130, 255, 255);
+        break;
+      case protocol::GameEventType::level_up:
+        color = IM_COL32(255, 210, 60, 255);
+        break;
+      default:
+        break;
     }
     color = (color & 0x00ffffffu) | (static_cast<ImU32>(alpha * 255.0f) << 24);
     const float size = f.critical ? 26.0f : 18.0f;
@@ -295,14 +346,16 @@ void App::draw_world_hud(double now) {
   ImGui::SetNextWindowSize({270, 0});
   ImGui::SetNextWindowBgAlpha(0.75f);
   ImGui::Begin("##player", nullptr, hud & ~ImGuiWindowFlags_AlwaysAutoResize);
-  ImGui::Text("%s  (level %u)", own->name.length ? std::string(own->name.view()).c_str() : "You", own->level);
+  ImGui::Text("%s  (level %u)", own->name.length ? std::string(own->name.view()).c_str() : "You",
+              own->level);
   stat_bar("HP", own->hp, own->max_hp, {0.8f, 0.15f, 0.15f, 1.0f});
   stat_bar("MP", own->mana, own->max_mana, {0.2f, 0.35f, 0.9f, 1.0f});
   // The zone replicates the level, not the XP: level_progress.hpp.
   const uint64_t gained = session_->experience_gained();
   level_progress_.add(gained - experience_counted_, progression_);
   experience_counted_ = gained;
-  if (own->level != level_progress_.level) level_progress_ = {own->level, 0};  // the zone knows best
+  if (own->level != level_progress_.level)
+    level_progress_ = {own->level, 0};  // the zone knows best
   const uint64_t needed = level_progress_.needed(progression_);
   if (needed > 0)
     stat_bar("XP", static_cast<uint32_t>(level_progress_.experience), static_cast<uint32_t>(needed),
@@ -317,10 +370,12 @@ void App::draw_world_hud(double now) {
     ImGui::SetNextWindowSize({260, 0});
     ImGui::SetNextWindowBgAlpha(0.75f);
     ImGui::Begin("##target", nullptr, hud & ~ImGuiWindowFlags_AlwaysAutoResize);
-    const char* kind = target->kind == protocol::EntityKind::monster ? "monster" :
-                       target->kind == protocol::EntityKind::player  ? "player" : "npc";
+    const char* kind = target->kind == protocol::EntityKind::monster  ? "monster"
+                       : target->kind == protocol::EntityKind::player ? "player"
+                                                                      : "npc";
     ImGui::Text("Target: %s  (level %u %s)",
-                target->name.length ? std::string(target->name.view()).c_str() : "?", target->level, kind);
+                target->name.length ? std::string(target->name.view()).c_str() : "?", target->level,
+                kind);
     stat_bar("HP", target->hp, target->max_hp, {0.8f, 0.15f, 0.15f, 1.0f});
     ImGui::End();
   } else {
@@ -329,7 +384,8 @@ void App::draw_world_hud(double now) {
 
   // Hotbar.
   const int slots = hotbar_size();
-  ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y - 10}, ImGuiCond_Always, {0.5f, 1.0f});
+  ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y - 10}, ImGuiCond_Always,
+                          {0.5f, 1.0f});
   ImGui::SetNextWindowBgAlpha(0.75f);
   ImGui::Begin("##hotbar", nullptr, hud);
   for (int slot = 1; slot <= slots; ++slot) {
@@ -356,10 +412,12 @@ void App::draw_world_hud(double now) {
   ImGui::SetNextWindowPos({10, io.DisplaySize.y - 10}, ImGuiCond_Always, {0.0f, 1.0f});
   ImGui::SetNextWindowSize({380, 170});
   ImGui::SetNextWindowBgAlpha(0.6f);
-  ImGui::Begin("Combat log", nullptr, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoResize |
-                                          ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                                          ImGuiWindowFlags_NoFocusOnAppearing);
-  for (const CombatLogLine& line : session_->combat_log()) ImGui::TextWrapped("%s", line.text.c_str());
+  ImGui::Begin("Combat log", nullptr,
+               ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoResize |
+                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoFocusOnAppearing);
+  for (const CombatLogLine& line : session_->combat_log())
+    ImGui::TextWrapped("%s", line.text.c_str());
   if (session_->combat_log().empty()) ImGui::TextDisabled("Nothing has happened yet.");
   ImGui::SetScrollHereY(1.0f);
   ImGui::End();
@@ -372,8 +430,10 @@ void App::draw_world_hud(double now) {
     ImGui::Begin("##minimap", nullptr, hud);
     ImGui::Text("%s  #%u", session_->zone_name().c_str(), session_->instance_id());
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    if (minimap_) ImGui::Image(static_cast<ImTextureID>(minimap_), {side, side});
-    else ImGui::Dummy({side, side});
+    if (minimap_)
+      ImGui::Image(static_cast<ImTextureID>(minimap_), {side, side});
+    else
+      ImGui::Dummy({side, side});
     ImDrawList* list = ImGui::GetWindowDrawList();
     const float sx = side / float(map->width()), sy = side / float(map->height());
     for (const auto& entry : session_->world().entities().entries()) {
@@ -393,24 +453,32 @@ void App::draw_world_hud(double now) {
   // Network panel.
   if (show_network_) {
     const NetStats& stats = session_->stats();
-    ImGui::SetNextWindowPos({io.DisplaySize.x - 10, io.DisplaySize.y - 10}, ImGuiCond_Always, {1.0f, 1.0f});
+    ImGui::SetNextWindowPos({io.DisplaySize.x - 10, io.DisplaySize.y - 10}, ImGuiCond_Always,
+                            {1.0f, 1.0f});
     ImGui::SetNextWindowBgAlpha(0.6f);
-    ImGui::Begin("Network", nullptr, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize |
-                                         ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoFocusOnAppearing);
+    ImGui::Begin("Network", nullptr,
+                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize |
+                     ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoFocusOnAppearing);
     ImGui::Text("RTT        %6.1f ms (avg %.1f)", stats.rtt_ms(), stats.rtt_smoothed_ms());
     ImGui::Text("Down       %6.2f KB/s", stats.kilobytes_in_per_second());
     ImGui::Text("Up         %6.2f KB/s", stats.kilobytes_out_per_second());
     ImGui::Text("Snapshots  %6.1f /s", stats.snapshots_per_second());
     ImGui::Text("In view    %6zu", session_->world().entities().size());
     ImGui::Text("Unacked    %6zu inputs", session_->predictor().pending());
-    ImGui::Text("Corrections %5llu", static_cast<unsigned long long>(session_->predictor().corrections()));
-    if (session_->resumes() > 0) ImGui::Text("Resumed    %6llu x", static_cast<unsigned long long>(session_->resumes()));
+    ImGui::Text("Corrections %5llu",
+                static_cast<unsigned long long>(session_->predictor().corrections()));
+    if (session_->resumes() > 0)
+      ImGui::Text("Resumed    %6llu x", static_cast<unsigned long long>(session_->resumes()));
     ImGui::End();
   }
-  ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y - 80}, ImGuiCond_Always, {0.5f, 1.0f});
+  ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y - 80}, ImGuiCond_Always,
+                          {0.5f, 1.0f});
   ImGui::SetNextWindowBgAlpha(0.0f);
   ImGui::Begin("##help", nullptr, hud | ImGuiWindowFlags_NoInputs);
-  ImGui::TextDisabled("WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  M market  ·  T tournaments  ·  N network  ·  Esc leave", slots);
+  ImGui::TextDisabled(
+      "WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  M market "
+      " ·  T tournaments  ·  N network  ·  Esc leave",
+      slots);
   ImGui::End();
 }
 

@@ -39,17 +39,28 @@ bool kick_is_fatal(KickReason reason) {
 
 const char* reject_text(protocol::RejectReason reason) {
   switch (reason) {
-    case protocol::RejectReason::unknown_action: return "unknown action";
-    case protocol::RejectReason::on_cooldown: return "not ready yet";
-    case protocol::RejectReason::not_enough_mana: return "not enough mana";
-    case protocol::RejectReason::out_of_range: return "out of range";
-    case protocol::RejectReason::no_line_of_sight: return "no line of sight";
-    case protocol::RejectReason::invalid_target: return "invalid target";
-    case protocol::RejectReason::target_dead: return "target is dead";
-    case protocol::RejectReason::caster_dead: return "you are dead";
-    case protocol::RejectReason::stunned: return "stunned";
-    case protocol::RejectReason::busy_casting: return "busy casting";
-    case protocol::RejectReason::none: break;
+    case protocol::RejectReason::unknown_action:
+      return "unknown action";
+    case protocol::RejectReason::on_cooldown:
+      return "not ready yet";
+    case protocol::RejectReason::not_enough_mana:
+      return "not enough mana";
+    case protocol::RejectReason::out_of_range:
+      return "out of range";
+    case protocol::RejectReason::no_line_of_sight:
+      return "no line of sight";
+    case protocol::RejectReason::invalid_target:
+      return "invalid target";
+    case protocol::RejectReason::target_dead:
+      return "target is dead";
+    case protocol::RejectReason::caster_dead:
+      return "you are dead";
+    case protocol::RejectReason::stunned:
+      return "stunned";
+    case protocol::RejectReason::busy_casting:
+      return "busy casting";
+    case protocol::RejectReason::none:
+      break;
   }
   return "refused";
 }
@@ -58,14 +69,22 @@ const char* reject_text(protocol::RejectReason reason) {
 
 const char* to_string(SessionState state) {
   switch (state) {
-    case SessionState::idle: return "idle";
-    case SessionState::connecting: return "connecting";
-    case SessionState::handshaking: return "handshaking";
-    case SessionState::in_world: return "in world";
-    case SessionState::reconnecting: return "reconnecting";
-    case SessionState::transferring: return "travelling";
-    case SessionState::failed: return "disconnected";
-    case SessionState::closed: return "closed";
+    case SessionState::idle:
+      return "idle";
+    case SessionState::connecting:
+      return "connecting";
+    case SessionState::handshaking:
+      return "handshaking";
+    case SessionState::in_world:
+      return "in world";
+    case SessionState::reconnecting:
+      return "reconnecting";
+    case SessionState::transferring:
+      return "travelling";
+    case SessionState::failed:
+      return "disconnected";
+    case SessionState::closed:
+      return "closed";
   }
   return "?";
 }
@@ -131,7 +150,9 @@ void ZoneSession::join(const ZoneTarget& target, std::string ticket, double now)
   connect(target, std::move(ticket), now);
 }
 
-bool ZoneSession::in_arena() const { return is_arena(zone_name_, target_.url); }
+bool ZoneSession::in_arena() const {
+  return is_arena(zone_name_, target_.url);
+}
 
 void ZoneSession::leave() {
   state_ = SessionState::closed;
@@ -191,7 +212,8 @@ void ZoneSession::update(double now) {
   stats_.update(now);
   predictor_.advance_display(static_cast<float>(frame_seconds));
 
-  while (!floating_.empty() && now - floating_.front().born > kFloatingTextSeconds) floating_.pop_front();
+  while (!floating_.empty() && now - floating_.front().born > kFloatingTextSeconds)
+    floating_.pop_front();
 
   switch (state_) {
     case SessionState::in_world:
@@ -243,11 +265,13 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
     return fail_connection("protocol error: unknown message from the zone");
   }
   if (type == protocol::MessageType::state_update) {
-    if (state_ != SessionState::in_world) return fail_connection("protocol error: snapshot before Welcome");
+    if (state_ != SessionState::in_world)
+      return fail_connection("protocol error: snapshot before Welcome");
     return on_snapshot(bytes, now);
   }
   protocol::ServerMessage message;
-  if (const auto error = protocol::decode_server_message(bytes, message); error != protocol::DecodeError::none)
+  if (const auto error = protocol::decode_server_message(bytes, message);
+      error != protocol::DecodeError::none)
     return fail_connection(std::string("protocol error: ") + protocol::to_string(error));
   std::visit(
       protocol::Handlers{
@@ -265,7 +289,8 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
             kick_ = kick;
             last_kick_ = kick.reason;
             fatal_kick_ = kick_is_fatal(kick.reason);
-            status_ = std::string("the zone closed the session: ") + protocol::to_string(kick.reason) +
+            status_ = std::string("the zone closed the session: ") +
+                      protocol::to_string(kick.reason) +
                       (kick.detail.empty() ? "" : " (" + kick.detail + ")");
           },
           // The rest only matter in the world (a late one after a transfer began is dropped).
@@ -279,7 +304,8 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
             // zone.
             if (state_ != SessionState::in_world) return;
             log(now, GameEventType::status_removed,
-                "Action " + std::to_string(reject.action) + " failed: " + reject_text(reject.reason));
+                "Action " + std::to_string(reject.action) +
+                    " failed: " + reject_text(reject.reason));
           },
           [&](const protocol::Transfer& transfer) {
             if (state_ != SessionState::in_world) return;
@@ -325,14 +351,17 @@ void ZoneSession::load_map(const std::string& zone) {
     return;
   }
   auto loaded = game::load_zone_map(zone, settings_.content_root);
-  if (loaded.ok()) map_ = std::move(*loaded.map);
-  else map_error_ = loaded.error;
+  if (loaded.ok())
+    map_ = std::move(*loaded.map);
+  else
+    map_error_ = loaded.error;
 }
 
 void ZoneSession::on_snapshot(const std::vector<uint8_t>& bytes, double now) {
   stats_.record_snapshot(now);
   if (const auto error = world_.apply(bytes); error != protocol::DecodeError::none)
-    return fail_connection(std::string("protocol error in snapshot: ") + protocol::to_string(error));
+    return fail_connection(std::string("protocol error in snapshot: ") +
+                           protocol::to_string(error));
   const protocol::SnapshotHeader& header = world_.header();
   const double server_seconds = static_cast<double>(header.server_tick) * tick_seconds_;
   clock_.on_snapshot(now, server_seconds);
@@ -340,7 +369,8 @@ void ZoneSession::on_snapshot(const std::vector<uint8_t>& bytes, double now) {
     if (id == own_entity_) return;
     const protocol::EntityState* state = world_.find(id);
     if (!state) return;
-    tracks_[id].push({server_seconds, world_position(*state), state->move_state == protocol::MoveState::walking});
+    tracks_[id].push({server_seconds, world_position(*state),
+                      state->move_state == protocol::MoveState::walking});
   };
   for (uint32_t id : world_.entered()) track(id);
   for (uint32_t id : world_.updated()) track(id);

@@ -186,7 +186,7 @@ class ZoneSession {
   std::string travel_destination_;
   std::optional<protocol::Kick> kick_;
   bool fatal_kick_ = false;
-  std::string failure_reason_;    // why we closed the connection ourselves (protocol error, ...)
+  std::string failure_reason_;  // why we closed the connection ourselves (protocol error, ...)
   ReconnectBackoff backoff_;
   double retry_at_ = 0.0;
   bool awaiting_ticket_ = false;

@@ -26,13 +26,16 @@ constexpr int kMapSide = 64;
 constexpr uint32_t kOwnId = 5;
 constexpr uint32_t kWolfId = 9;
 
-float distance(Vec2 a, Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+float distance(Vec2 a, Vec2 b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 // A zone in miniature: like World::advance it moves a player one tick per tick with the
 // latest input received (held between inputs), and sends delta snapshots every second tick.
 class FakeZone final : public Transport {
  public:
-  explicit FakeZone(float speed) : map_(game::TileMap::open_field(kMapSide, kMapSide)), speed_(speed) {}
+  explicit FakeZone(float speed)
+      : map_(game::TileMap::open_field(kMapSide, kMapSide)), speed_(speed) {}
 
   // Transport (the client's side of the connection).
   void connect(const std::string& url) override {
@@ -81,7 +84,8 @@ class FakeZone final : public Transport {
       inputs_.clear();
     }
     if (intent_.moving)
-      own_ = game::step_movement(map_, own_, protocol::dequantize_angle(intent_.move_direction), speed_, float(kTick));
+      own_ = game::step_movement(map_, own_, protocol::dequantize_angle(intent_.move_direction),
+                                 speed_, float(kTick));
     // The wolf paces east and west across 10 tiles at 3 tiles/s.
     const double t = tick_ * kTick;
     const double phase = std::fmod(t, 20.0 / 3.0);
@@ -122,7 +126,8 @@ class FakeZone final : public Transport {
     protocol::encode_message(message, event.bytes);
     events_.push_back(std::move(event));
   }
-  EntityState state_of(uint32_t id, Vec2 position, protocol::EntityKind kind, const char* name) const {
+  EntityState state_of(uint32_t id, Vec2 position, protocol::EntityKind kind,
+                       const char* name) const {
     EntityState s;
     s.id = id;
     s.kind = kind;
@@ -205,8 +210,8 @@ struct Leg {
   bool moving;
   double seconds;
 };
-constexpr Leg kWalk[] = {{0, true, 1.5}, {90, true, 1.0}, {0, false, 0.5}, {225, true, 2.0},
-                         {300, true, 0.7}, {0, false, 1.0}};
+constexpr Leg kWalk[] = {{0, true, 1.5},   {90, true, 1.0},  {0, false, 0.5},
+                         {225, true, 2.0}, {300, true, 0.7}, {0, false, 1.0}};
 
 struct WalkResult {
   float max_frame_move = 0.0f;
@@ -331,8 +336,9 @@ TEST(ZoneSession, FatalKickDoesNotReconnect) {
   h.zone->kick(protocol::KickReason::session_replaced);
   h.run(1.0);
   EXPECT_EQ(h.session->state(), SessionState::failed);
-  EXPECT_NE(h.session->status_text().find(protocol::to_string(protocol::KickReason::session_replaced)),
-            std::string::npos);
+  EXPECT_NE(
+      h.session->status_text().find(protocol::to_string(protocol::KickReason::session_replaced)),
+      std::string::npos);
   EXPECT_FALSE(h.session->wants_ticket());
 }
 
@@ -344,9 +350,11 @@ TEST(ZoneSession, LeaseConflictAsksForATicketAndGoesWhereTheDirectorySays) {
   h.zone->kick(protocol::KickReason::lease_conflict);
   for (int i = 0; i < 240 && !h.session->wants_ticket(); ++i) h.frame();
   ASSERT_TRUE(h.session->wants_ticket()) << h.session->status_text();
-  EXPECT_NE(h.session->status_text().find(protocol::to_string(protocol::KickReason::lease_conflict)),
-            std::string::npos);
-  h.session->provide_ticket({"ws://elsewhere:9001/z/hub_city_1/2", "hub_city_1", 2}, "replayed", h.now);
+  EXPECT_NE(
+      h.session->status_text().find(protocol::to_string(protocol::KickReason::lease_conflict)),
+      std::string::npos);
+  h.session->provide_ticket({"ws://elsewhere:9001/z/hub_city_1/2", "hub_city_1", 2}, "replayed",
+                            h.now);
   h.run(0.3);
   EXPECT_EQ(h.zone->urls.back(), "ws://elsewhere:9001/z/hub_city_1/2");
   EXPECT_EQ(h.zone->tickets.back(), "replayed");
@@ -396,7 +404,8 @@ TEST(ZoneSession, MatchOverAsksForATicketAtOnceAndPlaysOnWhereTheDirectorySays) 
   // No reconnect backoff: the match ended on purpose, the App re-plays through POST /v1/play.
   ASSERT_TRUE(h.session->wants_ticket()) << h.session->status_text();
   EXPECT_EQ(h.session->last_kick(), protocol::KickReason::match_over);
-  EXPECT_NE(h.session->status_text().find("Match over"), std::string::npos) << h.session->status_text();
+  EXPECT_NE(h.session->status_text().find("Match over"), std::string::npos)
+      << h.session->status_text();
   h.session->provide_ticket({"ws://hub:9000/z/hub_city_1/1", "hub_city_1", 1}, "replayed", h.now);
   h.run(0.3);
   EXPECT_EQ(h.zone->urls.back(), "ws://hub:9000/z/hub_city_1/1");

@@ -12,10 +12,10 @@ namespace omega::common {
 
 // The fields of /proc/<pid>/stat the metrics need, in the kernel's units.
 struct ProcStat {
-  uint64_t utime_ticks = 0;       // field 14
-  uint64_t stime_ticks = 0;       // field 15
-  uint64_t start_ticks = 0;       // field 22: after boot
-  uint64_t rss_pages = 0;         // field 24
+  uint64_t utime_ticks = 0;  // field 14
+  uint64_t stime_ticks = 0;  // field 15
+  uint64_t start_ticks = 0;  // field 22: after boot
+  uint64_t rss_pages = 0;    // field 24
 };
 
 // Parses one /proc/<pid>/stat line; the command name (field 2) may hold spaces and

@@ -34,7 +34,8 @@ TEST(ProcStat, FieldsAreCountedFromTheLastParenthesisOfTheCommandName) {
 TEST(ProcStat, ALineThatIsNotOneIsRefused) {
   EXPECT_FALSE(parse_proc_stat("").has_value());
   EXPECT_FALSE(parse_proc_stat("1234 (x) S 1 2 3").has_value());
-  EXPECT_FALSE(parse_proc_stat("1234 (x) S 1 1 1 0 -1 4 1 0 0 0 u 22 0 0 20 0 1 0 33 1 44").has_value());
+  EXPECT_FALSE(
+      parse_proc_stat("1234 (x) S 1 1 1 0 -1 4 1 0 0 0 u 22 0 0 20 0 1 0 33 1 44").has_value());
 }
 
 double process_cpu_seconds() {

@@ -12,8 +12,8 @@ using namespace omega::protocol;
 namespace {
 
 void write(const std::filesystem::path& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              std::streamsize(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
 }
 
 template <class Message>
@@ -73,20 +73,24 @@ int main(int argc, char** argv) {
       for (auto& e : world) {
         e.x = uint16_t(e.x + rng() % 12);
         if (rng() % 5 == 0) e.hp = rng() % 100;
-        if (snapshot == 0) enters.push_back(e);
-        else if (snapshot == 6 && e.id % 3 == 0) leaves.push_back(e.id);
-        else if (snapshot < 6 || e.id % 3 != 0) updates.push_back(e);
+        if (snapshot == 0)
+          enters.push_back(e);
+        else if (snapshot == 6 && e.id % 3 == 0)
+          leaves.push_back(e.id);
+        else if (snapshot < 6 || e.id % 3 != 0)
+          updates.push_back(e);
       }
       if (snapshot == 7) updates.clear();
-      encoder.encode({uint32_t(100 + 2 * (snapshot + 1)), uint16_t(snapshot), enters, updates,
-                      leaves},
-                     message);
+      encoder.encode(
+          {uint32_t(100 + 2 * (snapshot + 1)), uint16_t(snapshot), enters, updates, leaves},
+          message);
       out.push_back(uint8_t(message.size()));
       out.push_back(uint8_t(message.size() >> 8));
       out.insert(out.end(), message.begin(), message.end());
-      if (snapshot == 6) world.erase(std::remove_if(world.begin(), world.end(),
-                                                    [](auto& e) { return e.id % 3 == 0; }),
-                                     world.end());
+      if (snapshot == 6)
+        world.erase(
+            std::remove_if(world.begin(), world.end(), [](auto& e) { return e.id % 3 == 0; }),
+            world.end());
     }
     write(root / "snapshot_sequence" / ("seed_" + std::to_string(file)), out);
   }

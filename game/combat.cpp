@@ -13,10 +13,14 @@ constexpr float kSlowFactor = 0.5f;
 
 uint32_t attribute(const Stats& s, Attribute a) {
   switch (a) {
-    case Attribute::strength: return s.strength;
-    case Attribute::dexterity: return s.dexterity;
-    case Attribute::intelligence: return s.intelligence;
-    case Attribute::none: return 0;
+    case Attribute::strength:
+      return s.strength;
+    case Attribute::dexterity:
+      return s.dexterity;
+    case Attribute::intelligence:
+      return s.intelligence;
+    case Attribute::none:
+      return 0;
   }
   return 0;
 }
@@ -50,8 +54,8 @@ void start_action(Combatant& caster, const AbilityDefinition& ability, uint8_t s
   }
 }
 
-uint32_t roll_damage(const AbilityDefinition& ability, const Stats& attacker,
-                     const Stats& defender, CombatRandom& random) {
+uint32_t roll_damage(const AbilityDefinition& ability, const Stats& attacker, const Stats& defender,
+                     CombatRandom& random) {
   if (ability.damage_max == 0) return 0;
   const uint64_t raw = random.between(ability.damage_min, ability.damage_max) +
                        attribute(attacker, ability.scaling) / 2;
@@ -151,8 +155,7 @@ uint32_t kill_xp(const Progression& p, uint32_t base_xp, uint8_t killer_level,
   return static_cast<uint32_t>(uint64_t{base_xp} * static_cast<uint64_t>(percent) / 100);
 }
 
-uint32_t grant_xp(Combatant& c, const ClassDefinition& cls, const Progression& p,
-                  uint32_t amount) {
+uint32_t grant_xp(Combatant& c, const ClassDefinition& cls, const Progression& p, uint32_t amount) {
   if (c.dead() || c.level >= p.max_level) return 0;
   uint32_t gained = 0;
   uint64_t xp = uint64_t{c.xp} + amount;

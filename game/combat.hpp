@@ -44,7 +44,7 @@ struct Combatant {
   Stats stats;
   std::array<uint32_t, 16> ready_tick{};                    // by action slot: usable from then
   std::array<uint32_t, kStatusEffectCount> status_until{};  // active while tick < status_until
-  uint8_t casting_slot = 0;  // 0 = not casting
+  uint8_t casting_slot = 0;                                 // 0 = not casting
   uint32_t cast_done_tick = 0;
   uint32_t cast_target = 0;  // entity id
 
@@ -57,8 +57,8 @@ struct Combatant {
 
 // What the caller knows about the target of an enemy action.
 struct TargetInfo {
-  bool exists = false;    // a live entity id the caster can see
-  bool hostile = false;   // players fight monsters, monsters fight players
+  bool exists = false;   // a live entity id the caster can see
+  bool hostile = false;  // players fight monsters, monsters fight players
   bool dead = false;
   float distance = 0.0f;  // centre to centre, tiles
   bool line_of_sight = false;
@@ -77,8 +77,8 @@ void start_action(Combatant& caster, const AbilityDefinition& ability, uint8_t s
 
 // Damage of one hit: a roll in the ability's range, plus half the scaling attribute, times
 // 100 / (100 + 4 * armor); at least 1 for an ability that deals damage.
-uint32_t roll_damage(const AbilityDefinition& ability, const Stats& attacker,
-                     const Stats& defender, CombatRandom& random);
+uint32_t roll_damage(const AbilityDefinition& ability, const Stats& attacker, const Stats& defender,
+                     CombatRandom& random);
 // Heal of an ability: its heal plus the scaling attribute.
 uint32_t heal_amount(const AbilityDefinition& ability, const Stats& caster);
 

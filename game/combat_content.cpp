@@ -81,10 +81,14 @@ AbilityDefinition read_ability(const json& j, uint32_t tick_hz) {
   AbilityDefinition a;
   a.id = j.value("id", "");
   const std::string target = j.value("target", "enemy");
-  if (target == "enemy") a.target = AbilityTarget::enemy;
-  else if (target == "self") a.target = AbilityTarget::self;
-  else if (target == "area") a.target = AbilityTarget::area;
-  else throw std::runtime_error("ability " + a.id + ": unknown target " + target);
+  if (target == "enemy")
+    a.target = AbilityTarget::enemy;
+  else if (target == "self")
+    a.target = AbilityTarget::self;
+  else if (target == "area")
+    a.target = AbilityTarget::area;
+  else
+    throw std::runtime_error("ability " + a.id + ": unknown target " + target);
   a.range = j.value("range", 0.0f);
   a.radius = j.value("radius", 0.0f);
   a.cooldown_ticks = ms_to_ticks(j.value("cooldown_ms", 0.0), tick_hz);
@@ -134,10 +138,14 @@ const T* find_by_id(const std::vector<T>& list, std::string_view id) {
 
 const char* to_string(StatusEffect effect) {
   switch (effect) {
-    case StatusEffect::haste: return "haste";
-    case StatusEffect::slow: return "slow";
-    case StatusEffect::stun: return "stun";
-    case StatusEffect::regen: return "regen";
+    case StatusEffect::haste:
+      return "haste";
+    case StatusEffect::slow:
+      return "slow";
+    case StatusEffect::stun:
+      return "stun";
+    case StatusEffect::regen:
+      return "regen";
   }
   return "?";
 }
@@ -175,17 +183,20 @@ bool CombatContent::load(const std::string& dir, uint32_t tick_hz, std::string& 
       c.base = read_stats(j.at("stats"));
       c.growth = read_stats(j.value("growth", json::object()));
       c.move_speed = j.at("stats").value("move_speed", 5.0f);
-      json attack = j.value("attack", json{{"damage", {2, 4}}, {"range", 1.5}, {"cooldown_ms", 1000}});
+      json attack =
+          j.value("attack", json{{"damage", {2, 4}}, {"range", 1.5}, {"cooldown_ms", 1000}});
       attack["id"] = c.id + ".attack";
       attack["target"] = "enemy";
       c.attack = read_ability(attack, tick_hz);
       c.attack.index = 0xffff;  // not an ability of abilities.json
       for (const auto& id : j.at("abilities")) {
         const AbilityDefinition* a = find_ability(id.get<std::string>());
-        if (a == nullptr) throw std::runtime_error("class " + c.id + ": unknown ability " + id.dump());
+        if (a == nullptr)
+          throw std::runtime_error("class " + c.id + ": unknown ability " + id.dump());
         c.abilities.push_back(a->index);
       }
-      if (c.abilities.size() + 1 > 15) throw std::runtime_error("class " + c.id + ": too many abilities");
+      if (c.abilities.size() + 1 > 15)
+        throw std::runtime_error("class " + c.id + ": too many abilities");
       classes.push_back(std::move(c));
     }
     const json monsters_doc = read(dir + "/monsters.json");
@@ -198,7 +209,8 @@ bool CombatContent::load(const std::string& dir, uint32_t tick_hz, std::string& 
       }
       for (const auto& d : j.value("drops", json::array())) {
         const ItemDefinition* item = find_by_id(items, d.at("item").get<std::string>());
-        if (item == nullptr) throw std::runtime_error("loot " + t.id + ": unknown item " + d.at("item").dump());
+        if (item == nullptr)
+          throw std::runtime_error("loot " + t.id + ": unknown item " + d.at("item").dump());
         LootDrop drop{item->index, std::min<uint32_t>(100, stat(d, "chance_percent")), 1, 1};
         if (d.contains("quantity")) {
           drop.quantity_min = d.at("quantity").at(0).get<uint32_t>();
@@ -217,7 +229,9 @@ bool CombatContent::load(const std::string& dir, uint32_t tick_hz, std::string& 
       m.level = static_cast<uint8_t>(std::clamp<uint32_t>(level, 1, kMaxLevel));
       m.boss = j.value("boss", false);
       m.stats = read_stats(j);
-      json attack{{"id", m.id + ".attack"}, {"target", "enemy"}, {"damage", j.at("damage")},
+      json attack{{"id", m.id + ".attack"},
+                  {"target", "enemy"},
+                  {"damage", j.at("damage")},
                   {"range", j.value("attack_range", 1.5)},
                   {"cooldown_ms", j.value("attack_cooldown_ms", 1500)}};
       if (j.contains("on_hit")) attack["status"] = j.at("on_hit");
@@ -239,7 +253,9 @@ bool CombatContent::load(const std::string& dir, uint32_t tick_hz, std::string& 
       t.safe_radius = j.value("safe_radius", 0.0f);
       for (const auto& s : j.at("spawns")) {
         const MonsterDefinition* m = find_monster(s.at("monster").get<std::string>());
-        if (m == nullptr) throw std::runtime_error("spawns of " + t.zone + ": unknown monster " + s.at("monster").dump());
+        if (m == nullptr)
+          throw std::runtime_error("spawns of " + t.zone + ": unknown monster " +
+                                   s.at("monster").dump());
         t.spawns.push_back({m->index, stat(s, "count")});
       }
       spawn_tables.push_back(std::move(t));
@@ -252,9 +268,15 @@ bool CombatContent::load(const std::string& dir, uint32_t tick_hz, std::string& 
   return true;
 }
 
-const ClassDefinition* CombatContent::find_class(std::string_view id) const { return find_by_id(classes, id); }
-const MonsterDefinition* CombatContent::find_monster(std::string_view id) const { return find_by_id(monsters, id); }
-const AbilityDefinition* CombatContent::find_ability(std::string_view id) const { return find_by_id(abilities, id); }
+const ClassDefinition* CombatContent::find_class(std::string_view id) const {
+  return find_by_id(classes, id);
+}
+const MonsterDefinition* CombatContent::find_monster(std::string_view id) const {
+  return find_by_id(monsters, id);
+}
+const AbilityDefinition* CombatContent::find_ability(std::string_view id) const {
+  return find_by_id(abilities, id);
+}
 
 const ZoneSpawnTable* CombatContent::spawn_table(std::string_view zone) const {
   for (const auto& t : spawn_tables)

@@ -59,8 +59,8 @@ struct ClassDefinition {
   Stats base;
   Stats growth;  // added per level above 1
   float move_speed = 5.0f;
-  AbilityDefinition attack;             // action slot 1
-  std::vector<uint16_t> abilities;      // action slot 2 + i
+  AbilityDefinition attack;         // action slot 1
+  std::vector<uint16_t> abilities;  // action slot 2 + i
 };
 
 struct LootDrop {
@@ -116,7 +116,7 @@ struct Progression {
   uint32_t min_kill_percent = 10;
   uint32_t mana_regen_interval_ticks = 30;  // +1 mana this often
   uint32_t player_respawn_ticks = 150;
-  uint32_t regen_interval_ticks = 5;        // regen status heals 1 hp this often
+  uint32_t regen_interval_ticks = 5;  // regen status heals 1 hp this often
 };
 
 class CombatContent {

@@ -12,9 +12,13 @@ namespace {
 // rejecting them keeps every float -> int conversion below in range.
 constexpr float kMaxCoordinate = 1.0e6f;
 
-bool usable(float value) { return std::isfinite(value) && std::fabs(value) <= kMaxCoordinate; }
+bool usable(float value) {
+  return std::isfinite(value) && std::fabs(value) <= kMaxCoordinate;
+}
 
-int32_t floor_to_int(float value) { return static_cast<int32_t>(std::floor(value)); }
+int32_t floor_to_int(float value) {
+  return static_cast<int32_t>(std::floor(value));
+}
 
 // How far a circle of `radius` centred at `across` (on the cross axis) reaches into the lane
 // of the tile row/column [lane, lane + 1): the half-chord at that distance, or a negative
@@ -22,7 +26,8 @@ int32_t floor_to_int(float value) { return static_cast<int32_t>(std::floor(value
 float reach_into_lane(float across, int32_t lane, float radius) {
   const float lane_min = static_cast<float>(lane);
   const float lane_max = static_cast<float>(lane + 1);
-  const float gap = across < lane_min ? lane_min - across : (across > lane_max ? across - lane_max : 0.0f);
+  const float gap =
+      across < lane_min ? lane_min - across : (across > lane_max ? across - lane_max : 0.0f);
   if (gap >= radius) return -1.0f;
   return gap == 0.0f ? radius : std::sqrt(radius * radius - gap * gap);
 }
@@ -87,8 +92,8 @@ Vec2 move_with_collision(const TileMap& map, Vec2 position, Vec2 displacement, f
     const float scale = kMaxStepTiles / length;
     displacement = {displacement.x * scale, displacement.y * scale};
   }
-  const int32_t substeps =
-      std::max(1, static_cast<int32_t>(std::ceil(std::min(length, kMaxStepTiles) / kMaxSubstepTiles)));
+  const int32_t substeps = std::max(
+      1, static_cast<int32_t>(std::ceil(std::min(length, kMaxStepTiles) / kMaxSubstepTiles)));
   const float step_x = displacement.x / static_cast<float>(substeps);
   const float step_y = displacement.y / static_cast<float>(substeps);
   Vec2 current = position;
@@ -121,8 +126,10 @@ bool circle_is_clear(const TileMap& map, Vec2 center, float radius) {
     for (int32_t tx = x0; tx <= x1; ++tx) {
       if (!map.is_blocked(tx, ty)) continue;
       // Closest point of the tile to the centre; strictly inside the radius means overlap.
-      const float nearest_x = std::clamp(center.x, static_cast<float>(tx), static_cast<float>(tx + 1));
-      const float nearest_y = std::clamp(center.y, static_cast<float>(ty), static_cast<float>(ty + 1));
+      const float nearest_x =
+          std::clamp(center.x, static_cast<float>(tx), static_cast<float>(tx + 1));
+      const float nearest_y =
+          std::clamp(center.y, static_cast<float>(ty), static_cast<float>(ty + 1));
       const float dx = center.x - nearest_x;
       const float dy = center.y - nearest_y;
       if (dx * dx + dy * dy < radius * radius) return false;

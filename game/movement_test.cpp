@@ -20,7 +20,9 @@ constexpr float kWest = kPi;
 constexpr float kNorth = -kPi / 2;
 constexpr float kTick = 1.0f / 30.0f;
 
-float distance(Vec2 a, Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+float distance(Vec2 a, Vec2 b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 bool same_bits(Vec2 a, Vec2 b) {
   return std::memcmp(&a.x, &b.x, sizeof(float)) == 0 && std::memcmp(&a.y, &b.y, sizeof(float)) == 0;
@@ -203,7 +205,8 @@ TEST(Movement, DisplacementNeverExceedsSpeedTimesDt) {
   const TileMap map = room_with_divider();
   for (int i = 0; i < 256; ++i) {
     const float direction = 2 * kPi * static_cast<float>(i) / 256.0f;
-    for (const Vec2 start : {Vec2{5.6f, 1.4f}, Vec2{1.35f, 5.6f}, Vec2{6.5f, 3.5f}, Vec2{3.3f, 3.5f}}) {
+    for (const Vec2 start :
+         {Vec2{5.6f, 1.4f}, Vec2{1.35f, 5.6f}, Vec2{6.5f, 3.5f}, Vec2{3.3f, 3.5f}}) {
       const Vec2 end = step_movement(map, start, direction, kPlayerMaxSpeed, kTick);
       EXPECT_LE(distance(start, end), kPlayerMaxSpeed * kTick + 1e-6f);
     }

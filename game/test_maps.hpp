@@ -17,7 +17,10 @@ inline TileMap map_from_rows(std::initializer_list<std::string_view> rows) {
   for (const std::string_view row : rows) {
     for (int32_t x = 0; x < width; ++x) {
       const char c = row[static_cast<size_t>(x)];
-      map.set_tile(x, y, c == '#' ? TileKind::kWall : c == '~' ? TileKind::kWater : TileKind::kFloor);
+      map.set_tile(x, y,
+                   c == '#'   ? TileKind::kWall
+                   : c == '~' ? TileKind::kWater
+                              : TileKind::kFloor);
     }
     ++y;
   }

@@ -45,7 +45,9 @@ class ObstacleRandom {
     return z ^ (z >> 16);
   }
   // Uniform enough in [0, bound) for map decoration; bound > 0.
-  int32_t below(int32_t bound) { return static_cast<int32_t>(next() % static_cast<uint32_t>(bound)); }
+  int32_t below(int32_t bound) {
+    return static_cast<int32_t>(next() % static_cast<uint32_t>(bound));
+  }
 
  private:
   uint32_t state_;
@@ -53,8 +55,7 @@ class ObstacleRandom {
 
 }  // namespace
 
-TileMap TileMap::open_field(int32_t width, int32_t height, int32_t obstacle_count,
-                            uint32_t seed) {
+TileMap TileMap::open_field(int32_t width, int32_t height, int32_t obstacle_count, uint32_t seed) {
   TileMap map("open_field", ZoneKind::kHub, width, height);
   const int32_t w = map.width_;
   const int32_t h = map.height_;
@@ -192,7 +193,9 @@ void TileMap::set_tile(int32_t tx, int32_t ty, TileKind kind) {
   c = static_cast<uint8_t>((c & ~kKindMask) | static_cast<uint8_t>(kind));
 }
 
-void TileMap::add_spawn(SpawnPoint spawn) { spawns_.push_back(std::move(spawn)); }
+void TileMap::add_spawn(SpawnPoint spawn) {
+  spawns_.push_back(std::move(spawn));
+}
 
 bool TileMap::set_default_spawn(std::string_view spawn_name) {
   for (size_t i = 0; i < spawns_.size(); ++i) {

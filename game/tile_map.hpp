@@ -44,9 +44,7 @@ struct SpawnPoint {
   int32_t ty = 0;
 
   // The world position of the tile's centre.
-  Vec2 position() const {
-    return {static_cast<float>(tx) + 0.5f, static_cast<float>(ty) + 0.5f};
-  }
+  Vec2 position() const { return {static_cast<float>(tx) + 0.5f, static_cast<float>(ty) + 0.5f}; }
 };
 
 // An axis-aligned rectangle of whole tiles.
@@ -148,12 +146,10 @@ class TileMap {
   static constexpr uint8_t kPortalFlag = 0x80;
 
   uint8_t cell(int32_t tx, int32_t ty) const {
-    return cells_[static_cast<size_t>(ty) * static_cast<size_t>(width_) +
-                  static_cast<size_t>(tx)];
+    return cells_[static_cast<size_t>(ty) * static_cast<size_t>(width_) + static_cast<size_t>(tx)];
   }
   uint8_t& cell(int32_t tx, int32_t ty) {
-    return cells_[static_cast<size_t>(ty) * static_cast<size_t>(width_) +
-                  static_cast<size_t>(tx)];
+    return cells_[static_cast<size_t>(ty) * static_cast<size_t>(width_) + static_cast<size_t>(tx)];
   }
 
   std::string name_;

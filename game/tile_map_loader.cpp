@@ -65,8 +65,7 @@ class Checker {
   }
 
   // Zone and spawn names travel in tickets, URLs and logs: keep them plain.
-  bool identifier(const json& object, std::string_view parent, const char* key,
-                  std::string& out) {
+  bool identifier(const json& object, std::string_view parent, const char* key, std::string& out) {
     if (!string(object, parent, key, out)) return false;
     bool plain = !out.empty() && out.size() <= 64;
     for (const char c : out) {
@@ -105,7 +104,8 @@ class Checker {
 };
 
 bool parse_kind(std::string_view text, ZoneKind& out) {
-  for (const ZoneKind kind : {ZoneKind::kHub, ZoneKind::kZone, ZoneKind::kDungeon, ZoneKind::kArena}) {
+  for (const ZoneKind kind :
+       {ZoneKind::kHub, ZoneKind::kZone, ZoneKind::kDungeon, ZoneKind::kArena}) {
     if (zone_kind_name(kind) == text) {
       out = kind;
       return true;
@@ -277,7 +277,9 @@ std::optional<TileMap> read_document(Checker& check, const json& root) {
   return map;
 }
 
-TileMapLoadResult failure(std::string error) { return {std::nullopt, std::move(error)}; }
+TileMapLoadResult failure(std::string error) {
+  return {std::nullopt, std::move(error)};
+}
 
 }  // namespace
 

@@ -63,7 +63,8 @@ TEST(TileMapLoader, ParsesAValidZone) {
 }
 
 TEST(TileMapLoader, MalformedJsonNamesTheLine) {
-  const std::string error = error_of(replace(kValid, "\"kind\": \"dungeon\",", "\"kind\": dungeon,"));
+  const std::string error =
+      error_of(replace(kValid, "\"kind\": \"dungeon\",", "\"kind\": dungeon,"));
   EXPECT_NE(error.find("zones/tiny.json: invalid JSON"), std::string::npos) << error;
   EXPECT_NE(error.find("line 4"), std::string::npos) << error;
   EXPECT_NE(error_of("").find("invalid JSON"), std::string::npos);
@@ -122,7 +123,8 @@ TEST(TileMapLoader, WrongTypesAndRanges) {
             "zones/tiny.json: name: \"Tiny City\" is not a name (1 to 64 of a-z, 0-9, _)");
   EXPECT_EQ(error_of(replace(kValid, "\"rows\": [", "\"rows\": \"######\", \"old_rows\": [")),
             "zones/tiny.json: rows: expected an array");
-  EXPECT_EQ(error_of(replace(kValid, "\"######\",", "7,")), "zones/tiny.json: rows[0]: expected a string");
+  EXPECT_EQ(error_of(replace(kValid, "\"######\",", "7,")),
+            "zones/tiny.json: rows[0]: expected a string");
 }
 
 TEST(TileMapLoader, SpawnErrors) {
@@ -134,8 +136,9 @@ TEST(TileMapLoader, SpawnErrors) {
             "zones/tiny.json: spawns[1]: duplicate spawn name \"entry\"");
   EXPECT_EQ(error_of(replace(kValid, "\"default_spawn\": \"back\"", "\"default_spawn\": \"gate\"")),
             "zones/tiny.json: default_spawn: no spawn point named \"gate\"");
-  EXPECT_EQ(error_of(replace(kValid, "\"spawns\": [{\"name\": \"entry\", \"x\": 1, \"y\": 1}, "
-                                     "{\"name\": \"back\", \"x\": 4, \"y\": 2}]",
+  EXPECT_EQ(error_of(replace(kValid,
+                             "\"spawns\": [{\"name\": \"entry\", \"x\": 1, \"y\": 1}, "
+                             "{\"name\": \"back\", \"x\": 4, \"y\": 2}]",
                              "\"spawns\": []")),
             "zones/tiny.json: spawns: needs at least one spawn point");
   EXPECT_EQ(error_of(replace(kValid, "\"x\": 4, \"y\": 2}", "\"x\": 2, \"y\": 2}")),

@@ -49,7 +49,9 @@ std::map<std::string, TileMap>* ZoneContent::maps_ = nullptr;
 // through any one-tile gap but not between two diagonally touching blocked tiles.
 std::vector<uint8_t> reachable(const TileMap& map, int32_t x, int32_t y) {
   std::vector<uint8_t> seen(static_cast<size_t>(map.width()) * map.height(), 0);
-  const auto index = [&map](int32_t tx, int32_t ty) { return static_cast<size_t>(ty) * map.width() + tx; };
+  const auto index = [&map](int32_t tx, int32_t ty) {
+    return static_cast<size_t>(ty) * map.width() + tx;
+  };
   std::deque<std::pair<int32_t, int32_t>> queue{{x, y}};
   seen[index(x, y)] = 1;
   while (!queue.empty()) {
@@ -120,7 +122,8 @@ TEST_F(ZoneContent, PortalsLeadToExistingSpawnsAndBack) {
       ASSERT_TRUE(has(portal.target_zone)) << name << " -> " << portal.target_zone;
       const TileMap& target = map(portal.target_zone);
       const SpawnPoint* arrival = target.find_spawn(portal.target_spawn);
-      ASSERT_NE(arrival, nullptr) << name << " -> " << portal.target_zone << ":" << portal.target_spawn;
+      ASSERT_NE(arrival, nullptr) << name << " -> " << portal.target_zone << ":"
+                                  << portal.target_spawn;
       EXPECT_EQ(portal.target_spawn, "from_" + name);
       // The way back exists and the arrival spawn is near it.
       bool way_back = false;

@@ -20,15 +20,24 @@ enum class DecodeError : uint8_t {
 
 inline const char* to_string(DecodeError error) {
   switch (error) {
-    case DecodeError::none: return "none";
-    case DecodeError::empty: return "empty message";
-    case DecodeError::truncated: return "truncated message";
-    case DecodeError::out_of_range: return "field out of range";
-    case DecodeError::unknown_type: return "unknown message type";
-    case DecodeError::unexpected_type: return "unexpected message type";
-    case DecodeError::trailing_bytes: return "trailing bytes";
-    case DecodeError::bad_entity: return "bad entity reference";
-    case DecodeError::too_many: return "count above limit";
+    case DecodeError::none:
+      return "none";
+    case DecodeError::empty:
+      return "empty message";
+    case DecodeError::truncated:
+      return "truncated message";
+    case DecodeError::out_of_range:
+      return "field out of range";
+    case DecodeError::unknown_type:
+      return "unknown message type";
+    case DecodeError::unexpected_type:
+      return "unexpected message type";
+    case DecodeError::trailing_bytes:
+      return "trailing bytes";
+    case DecodeError::bad_entity:
+      return "bad entity reference";
+    case DecodeError::too_many:
+      return "count above limit";
   }
   return "unknown error";
 }

@@ -52,15 +52,15 @@ struct EntityName {
 struct EntityState {
   uint32_t id = 0;  // 1..kMaxEntityId; 0 is "no entity"
   EntityKind kind = EntityKind::player;
-  uint16_t archetype = 0;        // class or monster template (content index)
-  uint16_t x = 0, y = 0;         // position in 1/kPositionUnitsPerTile tile units
-  uint8_t facing = 0;            // quantize_angle()
+  uint16_t archetype = 0;  // class or monster template (content index)
+  uint16_t x = 0, y = 0;   // position in 1/kPositionUnitsPerTile tile units
+  uint8_t facing = 0;      // quantize_angle()
   MoveState move_state = MoveState::idle;
-  uint32_t hp = 0, max_hp = 0;   // 0..kMaxStat
+  uint32_t hp = 0, max_hp = 0;  // 0..kMaxStat
   uint32_t mana = 0, max_mana = 0;
-  uint8_t level = 1;             // 1..255
-  uint16_t status_effects = 0;   // bit i set = status effect i active
-  EntityName name;               // sent when the entity enters view, never in updates
+  uint8_t level = 1;            // 1..255
+  uint16_t status_effects = 0;  // bit i set = status effect i active
+  EntityName name;              // sent when the entity enters view, never in updates
 
   bool operator==(const EntityState&) const = default;
 };

@@ -4,28 +4,50 @@ namespace omega::protocol {
 
 const char* to_string(KickReason reason) {
   switch (reason) {
-    case KickReason::none: return "none";
-    case KickReason::protocol_error: return "protocol error";
-    case KickReason::message_too_large: return "message too large";
-    case KickReason::text_frame: return "text frames are not part of the protocol";
-    case KickReason::input_rate: return "too many inputs per second";
-    case KickReason::too_many_connections: return "too many connections from this address";
-    case KickReason::ticket_invalid: return "invalid join ticket";
-    case KickReason::ticket_expired: return "join ticket expired";
-    case KickReason::ticket_wrong_instance: return "join ticket is for another instance";
-    case KickReason::ticket_replayed: return "join ticket already used";
-    case KickReason::version_unsupported: return "protocol version not supported";
-    case KickReason::slow_client: return "client too slow: outgoing queue full";
-    case KickReason::idle_timeout: return "idle timeout";
-    case KickReason::shutting_down: return "shutting down";
-    case KickReason::session_replaced: return "session replaced by a new connection";
-    case KickReason::server_full: return "server full";
-    case KickReason::hello_timeout: return "no Hello in time";
-    case KickReason::lease_conflict: return "the character is in play elsewhere";
-    case KickReason::service_unavailable: return "character service unavailable";
-    case KickReason::match_over: return "match over";
-    case KickReason::banned: return "banned by a moderator";
-    case KickReason::kicked: return "removed by a moderator";
+    case KickReason::none:
+      return "none";
+    case KickReason::protocol_error:
+      return "protocol error";
+    case KickReason::message_too_large:
+      return "message too large";
+    case KickReason::text_frame:
+      return "text frames are not part of the protocol";
+    case KickReason::input_rate:
+      return "too many inputs per second";
+    case KickReason::too_many_connections:
+      return "too many connections from this address";
+    case KickReason::ticket_invalid:
+      return "invalid join ticket";
+    case KickReason::ticket_expired:
+      return "join ticket expired";
+    case KickReason::ticket_wrong_instance:
+      return "join ticket is for another instance";
+    case KickReason::ticket_replayed:
+      return "join ticket already used";
+    case KickReason::version_unsupported:
+      return "protocol version not supported";
+    case KickReason::slow_client:
+      return "client too slow: outgoing queue full";
+    case KickReason::idle_timeout:
+      return "idle timeout";
+    case KickReason::shutting_down:
+      return "shutting down";
+    case KickReason::session_replaced:
+      return "session replaced by a new connection";
+    case KickReason::server_full:
+      return "server full";
+    case KickReason::hello_timeout:
+      return "no Hello in time";
+    case KickReason::lease_conflict:
+      return "the character is in play elsewhere";
+    case KickReason::service_unavailable:
+      return "character service unavailable";
+    case KickReason::match_over:
+      return "match over";
+    case KickReason::banned:
+      return "banned by a moderator";
+    case KickReason::kicked:
+      return "removed by a moderator";
   }
   return "unknown";
 }

@@ -48,7 +48,7 @@ enum class KickReason : uint8_t {
   slow_client = 11,          // outgoing queue overflowed
   idle_timeout = 12,         // nothing received for too long
   shutting_down = 13,
-  session_replaced = 14,     // the same character connected again elsewhere
+  session_replaced = 14,  // the same character connected again elsewhere
   server_full = 15,
   hello_timeout = 16,        // connected but never sent Hello
   lease_conflict = 17,       // the character's lease moved on (a newer session holds it)
@@ -137,12 +137,12 @@ struct Welcome {
 struct PlayerInput {
   static constexpr MessageType kType = MessageType::player_input;
   static constexpr RateClass kRate = RateClass::input;
-  uint16_t seq = 0;             // wraps; the zone acks the last one it applied
+  uint16_t seq = 0;  // wraps; the zone acks the last one it applied
   bool moving = false;
-  uint8_t move_direction = 0;   // quantize_angle(); only sent when moving
-  uint8_t facing = 0;           // quantize_angle()
-  uint8_t action = 0;           // 0 none, 1 basic attack, 2..15 ability slot
-  uint32_t target = 0;          // target entity, 0 = none; only sent with an action
+  uint8_t move_direction = 0;  // quantize_angle(); only sent when moving
+  uint8_t facing = 0;          // quantize_angle()
+  uint8_t action = 0;          // 0 none, 1 basic attack, 2..15 ability slot
+  uint32_t target = 0;         // target entity, 0 = none; only sent with an action
 
   template <class Stream>
   bool serialize(Stream& s) {

@@ -82,7 +82,9 @@ ActionReject random_reject(Random& r) {
   return {static_cast<uint16_t>(r.range(0, 0xffff)), static_cast<uint8_t>(r.range(1, 15)),
           r.enumeration(RejectReason::unknown_action, kMaxRejectReason)};
 }
-Heartbeat random_heartbeat(Random& r) { return {r.coin(), r.range(0, 0xffffffffu)}; }
+Heartbeat random_heartbeat(Random& r) {
+  return {r.coin(), r.range(0, 0xffffffffu)};
+}
 Transfer random_transfer(Random& r) {
   return {r.bytes(kMaxAddressBytes), r.bytes(kMaxZoneNameBytes), r.bytes(kMaxTicketBytes)};
 }
@@ -91,8 +93,8 @@ Kick random_kick(Random& r) {
 }
 
 template <class Variant, class Message>
-void expect_round_trip(const Message& message, DecodeError (*decode)(std::span<const uint8_t>,
-                                                                      Variant&)) {
+void expect_round_trip(const Message& message,
+                       DecodeError (*decode)(std::span<const uint8_t>, Variant&)) {
   std::vector<uint8_t> bytes;
   encode_message(message, bytes);
   EXPECT_EQ(bytes.size(), measure_message(message));
@@ -137,8 +139,7 @@ TEST(Messages, GoldenBytes) {
   welcome.tick_hz = 30;
   welcome.snapshot_hz = 15;
   welcome.server_tick = 1000;
-  EXPECT_EQ(golden(welcome),
-            "02 01 00 29 00 00 03 5a 9d d8 01 00 00 40 87 03 fa 00 00 00");
+  EXPECT_EQ(golden(welcome), "02 01 00 29 00 00 03 5a 9d d8 01 00 00 40 87 03 fa 00 00 00");
   EXPECT_EQ(golden(PlayerInput{300, true, 64, 64, 1, 42}), "03 2c 01 81 80 62 0a 00 00");
   EXPECT_EQ(golden(PlayerInput{7, false, 0, 128, 0, 0}), "03 07 00 00 01");
   GameEvent event;
@@ -149,8 +150,7 @@ TEST(Messages, GoldenBytes) {
   EXPECT_EQ(golden(ActionConfirm{300, 2}), "06 2c 01 01");
   EXPECT_EQ(golden(ActionReject{300, 2, RejectReason::on_cooldown}), "07 2c 01 11");
   EXPECT_EQ(golden(Heartbeat{true, 0x01020304}), "08 09 06 04 02 00");
-  EXPECT_EQ(golden(Transfer{"ws://a", "z", "t"}),
-            "09 06 77 73 3a 2f 2f 61 81 5e 00 74");
+  EXPECT_EQ(golden(Transfer{"ws://a", "z", "t"}), "09 06 77 73 3a 2f 2f 61 81 5e 00 74");
   // Kick.reason is 5 bits since lease_conflict/service_unavailable (range 1..31).
   EXPECT_EQ(golden(Kick{KickReason::slow_client, "q"}), "0a 2a 20 0e");
 }

@@ -43,12 +43,12 @@ inline constexpr uint32_t kMaxEntityId = (1u << kEntityIdBits) - 1;
 // Hit points and mana up to ~1 M: room for raid bosses, 20 bits when sent in full.
 inline constexpr int kStatBits = 20;
 inline constexpr uint32_t kMaxStat = (1u << kStatBits) - 1;
-inline constexpr int kLevelBits = 8;        // levels 1..255
-inline constexpr int kStatusBits = 16;      // one bit per status effect (haste, slow, stun, ...)
-inline constexpr int kKindBits = 3;         // player, monster, npc, ... (EntityKind)
-inline constexpr int kArchetypeBits = 10;   // class / monster template index into content
-inline constexpr int kMoveStateBits = 3;    // MoveState
-inline constexpr int kMaxNameBytes = 24;    // UTF-8 bytes of a display name (enter only)
+inline constexpr int kLevelBits = 8;       // levels 1..255
+inline constexpr int kStatusBits = 16;     // one bit per status effect (haste, slow, stun, ...)
+inline constexpr int kKindBits = 3;        // player, monster, npc, ... (EntityKind)
+inline constexpr int kArchetypeBits = 10;  // class / monster template index into content
+inline constexpr int kMoveStateBits = 3;   // MoveState
+inline constexpr int kMaxNameBytes = 24;   // UTF-8 bytes of a display name (enter only)
 
 // ---- limits that bound a decoder's work ------------------------------------------------------
 // A snapshot section never lists more entities than a client may have in view.
@@ -91,7 +91,9 @@ inline constexpr TierTable kAckGapTiers{{0, 0, 3, 16}, 4};
 // ---- helpers ---------------------------------------------------------------------------------
 
 // Bits needed to hold any value in [0, range]. bits_required(0) == 0.
-constexpr int bits_required(uint64_t range) { return static_cast<int>(std::bit_width(range)); }
+constexpr int bits_required(uint64_t range) {
+  return static_cast<int>(std::bit_width(range));
+}
 
 constexpr uint32_t zigzag_encode(int32_t v) {
   return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31);
@@ -137,7 +139,9 @@ inline float dequantize_angle(uint8_t step) {
 constexpr bool sequence_greater_than(uint16_t a, uint16_t b) {
   return ((a > b) && (a - b <= 32768)) || ((a < b) && (b - a > 32768));
 }
-constexpr bool sequence_less_than(uint16_t a, uint16_t b) { return sequence_greater_than(b, a); }
+constexpr bool sequence_less_than(uint16_t a, uint16_t b) {
+  return sequence_greater_than(b, a);
+}
 // Forward distance from `from` to `to`, modulo 2^16.
 constexpr uint16_t sequence_distance(uint16_t from, uint16_t to) {
   return static_cast<uint16_t>(to - from);

@@ -212,7 +212,8 @@ template <class Stream>
 bool serialize_relative_id(Stream& stream, uint32_t previous, uint32_t& current) {
   uint32_t gap_minus_one = 0;
   if constexpr (Stream::kIsWriting) {
-    if (current <= previous || current > kMaxEntityId) return stream.fail(DecodeError::out_of_range);
+    if (current <= previous || current > kMaxEntityId)
+      return stream.fail(DecodeError::out_of_range);
     gap_minus_one = current - previous - 1;
   }
   if (!serialize_tiered<kIdGapTiers>(stream, gap_minus_one, kMaxEntityId - previous - 1))
@@ -238,8 +239,8 @@ bool serialize_sequence_relative(Stream& stream, uint16_t previous, uint16_t& cu
 }
 
 // Convenience: `if (!X) return false;` for a serialize body.
-#define OMEGA_SERIALIZE(expr) \
-  do {                        \
+#define OMEGA_SERIALIZE(expr)  \
+  do {                         \
     if (!(expr)) return false; \
   } while (0)
 

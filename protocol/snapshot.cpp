@@ -19,8 +19,12 @@ auto* find_in(Entries& entries, uint32_t id) {
 
 }  // namespace
 
-const EntityBaseline* EntityBaselines::find(uint32_t id) const { return find_in(entries_, id); }
-EntityBaseline* EntityBaselines::find(uint32_t id) { return find_in(entries_, id); }
+const EntityBaseline* EntityBaselines::find(uint32_t id) const {
+  return find_in(entries_, id);
+}
+EntityBaseline* EntityBaselines::find(uint32_t id) {
+  return find_in(entries_, id);
+}
 
 bool EntityBaselines::insert(const EntityState& state) {
   auto it = lower_bound_id(entries_, state.id);
@@ -74,8 +78,8 @@ int64_t SnapshotEncoder::measure_update(const EntityState& state) const {
 }
 
 size_t SnapshotEncoder::encode(const SnapshotFrame& frame, std::vector<uint8_t>& out) {
-  assert(frame.enters.size() <= kMaxSnapshotEntries && frame.updates.size() <= kMaxSnapshotEntries &&
-         frame.leaves.size() <= kMaxSnapshotEntries);
+  assert(frame.enters.size() <= kMaxSnapshotEntries &&
+         frame.updates.size() <= kMaxSnapshotEntries && frame.leaves.size() <= kMaxSnapshotEntries);
   SnapshotHeader header{static_cast<uint16_t>(last_.seq + 1), frame.server_tick,
                         frame.last_input_seq};
 

@@ -45,14 +45,15 @@ bool serialize_snapshot_header(Stream& s, const SnapshotHeader& previous, Snapsh
   OMEGA_SERIALIZE(serialize_tiered<kTickGapTiers>(s, tick_gap, 0xffffffffu));
   if constexpr (Stream::kIsReading) header.server_tick = previous.server_tick + tick_gap;
   return serialize_sequence_relative<kAckGapTiers>(s, previous.last_input_seq,
-                                                  header.last_input_seq, 0);
+                                                   header.last_input_seq, 0);
 }
 
 // Every field of an entity entering view (the id is written by the section).
 template <class Stream>
 bool serialize_entity_full(Stream& s, EntityState& e) {
   OMEGA_SERIALIZE(serialize_uint(s, e.kind, EntityKind::player, kMaxEntityKind));
-  OMEGA_SERIALIZE(serialize_uint(s, e.archetype, uint16_t{0}, uint16_t{(1u << kArchetypeBits) - 1}));
+  OMEGA_SERIALIZE(
+      serialize_uint(s, e.archetype, uint16_t{0}, uint16_t{(1u << kArchetypeBits) - 1}));
   OMEGA_SERIALIZE(serialize_uint(s, e.x, uint16_t{0}, uint16_t{kMaxPositionUnits}));
   OMEGA_SERIALIZE(serialize_uint(s, e.y, uint16_t{0}, uint16_t{kMaxPositionUnits}));
   OMEGA_SERIALIZE(serialize_uint(s, e.facing, uint8_t{0}, uint8_t{255}));

@@ -69,9 +69,12 @@ TEST(Snapshot, RandomWorldDecodesExactlyOverManySnapshots) {
     std::vector<uint32_t> leaves;
     for (auto& [id, e] : world) {
       const bool visible = in_view.count(id) != 0;
-      if (!visible && rng() % 10 == 0) enters.push_back(e);
-      else if (visible && rng() % 25 == 0) leaves.push_back(id);
-      else if (visible && rng() % 4 != 0) updates.push_back(e);  // the rest wait (budget)
+      if (!visible && rng() % 10 == 0)
+        enters.push_back(e);
+      else if (visible && rng() % 25 == 0)
+        leaves.push_back(id);
+      else if (visible && rng() % 4 != 0)
+        updates.push_back(e);  // the rest wait (budget)
     }
     for (auto& e : enters) in_view.insert(e.id);
     for (uint32_t id : leaves) in_view.erase(id);
@@ -132,7 +135,8 @@ TEST(Snapshot, MeasureMatchesEncodedSize) {
   std::vector<uint8_t> bytes;
   encoder.encode({2, 0, std::span(&e, 1), {}, {}}, bytes);
   // header (seq 1 bit, tick 3 bits, ack 1 bit) + 3 counts + id gap of 9 (6 bits)
-  EXPECT_EQ(int64_t(bytes.size()), 1 + (enter_bits - SnapshotEncoder::kIdGapEstimateBits + 5 + 3 + 6 + 7) / 8);
+  EXPECT_EQ(int64_t(bytes.size()),
+            1 + (enter_bits - SnapshotEncoder::kIdGapEstimateBits + 5 + 3 + 6 + 7) / 8);
   e.x += 40;
   e.hp -= 30;
   EXPECT_GT(encoder.measure_update(e), SnapshotEncoder::kIdGapEstimateBits);
@@ -213,7 +217,8 @@ TEST(Snapshot, ViewRefusesToGrowWithoutEnd) {
   DecodeError last = DecodeError::none;
   for (int round = 0; round < 3 && last == DecodeError::none; ++round) {
     std::vector<EntityState> enters;
-    for (uint32_t i = 0; i < kMaxSnapshotEntries; ++i) enters.push_back(make_entity(next_id++, 1, 1));
+    for (uint32_t i = 0; i < kMaxSnapshotEntries; ++i)
+      enters.push_back(make_entity(next_id++, 1, 1));
     last = view.apply(encode(encoder, tick += 2, 0, enters, {}, {}));
   }
   EXPECT_EQ(last, DecodeError::too_many);

@@ -109,9 +109,9 @@ class BotRun {
   Clock::time_point start_;
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
-  std::map<size_t, std::vector<Sighting>> tracks_;  // guarded by mutex_
-  std::map<size_t, int64_t> items_looted_;          // guarded by mutex_
-  std::map<size_t, int64_t> kills_;                 // guarded by mutex_
+  std::map<size_t, std::vector<Sighting>> tracks_;          // guarded by mutex_
+  std::map<size_t, int64_t> items_looted_;                  // guarded by mutex_
+  std::map<size_t, int64_t> kills_;                         // guarded by mutex_
   std::map<size_t, std::map<uint16_t, int64_t>> received_;  // guarded by mutex_
   bots::SwarmReport report_;
   std::thread thread_;

@@ -67,7 +67,9 @@ class Duelist {
   std::thread thread_;
 };
 
-int as_int(const std::string& text) { return text.empty() ? -1 : std::stoi(text); }
+int as_int(const std::string& text) {
+  return text.empty() ? -1 : std::stoi(text);
+}
 
 TEST(TournamentE2e, BotsFromTwoZonesAreMatchedFightAndTheResultCountsOnce) {
   if (sanitizer_build())
@@ -126,22 +128,25 @@ TEST(TournamentE2e, BotsFromTwoZonesAreMatchedFightAndTheResultCountsOnce) {
   const int ra = rating(a.character_id), rb = rating(b.character_id);
   EXPECT_NE(ra, 1500);
   EXPECT_EQ(ra - 1500, 1500 - rb);
-  EXPECT_EQ(stack.sql("SELECT count(*) FROM tournament_match_players WHERE rating_after IS NOT NULL "
-                      "AND character_id IN (" + ids + ")"),
-            "2");
+  EXPECT_EQ(
+      stack.sql("SELECT count(*) FROM tournament_match_players WHERE rating_after IS NOT NULL "
+                "AND character_id IN (" +
+                ids + ")"),
+      "2");
   EXPECT_EQ(stack.sql("SELECT sum(wins + losses + draws) FROM tournament_ratings"), "2");
   // The leaderboard has both.
   const auto api = bots::parse_http_url(stack.api_url());
   ASSERT_TRUE(api);
-  const auto board = nlohmann::json::parse(bots::http_get(*api, "/v1/leaderboards/arena_rating").body,
-                                           nullptr, false);
+  const auto board = nlohmann::json::parse(
+      bots::http_get(*api, "/v1/leaderboards/arena_rating").body, nullptr, false);
   ASSERT_TRUE(board.is_object() && board.contains("entries")) << board.dump();
   std::set<int> scores;
   for (const auto& entry : board["entries"]) scores.insert(entry.value("score", 0));
   EXPECT_EQ(scores, (std::set<int>{ra, rb})) << board.dump();
   // A retried report (as the zone would send after a lost answer) changes nothing.
-  const auto [status, body] = stack.internal_post("/internal/v1/matches/" + match_id + "/result",
-                                                  "{\"winner_team\":" + std::to_string(winner) + "}");
+  const auto [status, body] =
+      stack.internal_post("/internal/v1/matches/" + match_id + "/result",
+                          "{\"winner_team\":" + std::to_string(winner) + "}");
   EXPECT_EQ(status, 200) << body;
   EXPECT_EQ(rating(a.character_id), ra);
   EXPECT_EQ(rating(b.character_id), rb);

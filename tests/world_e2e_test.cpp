@@ -239,7 +239,8 @@ TEST(WorldE2e, ZoneKilledMidPlayPlayersRejoinWithoutDuplicates) {
     // Progress lost: the latest moment before the kill the bot stood where it came back.
     const double lost = progress_lost_s(track, killed_at, after);
     EXPECT_GE(lost, 0.0) << "bot " << bot << " came back somewhere it never was: (" << after.x
-                        << ", " << after.y << ")\n" << detail;
+                         << ", " << after.y << ")\n"
+                         << detail;
     EXPECT_LE(lost, 11.0) << "bot " << bot << " lost more than 10 s\n" << detail;
     std::printf(
         "bot %zu: back %.2f s after the restart (%.2f s after the kill), %.1f s of "

@@ -86,7 +86,8 @@ class WorldStack {
   // error or no row).
   std::string sql(const std::string& query) const;
   // POST to the API with the service token (internal endpoints); status, body.
-  std::pair<int, std::string> internal_post(const std::string& target, const std::string& body) const;
+  std::pair<int, std::string> internal_post(const std::string& target,
+                                            const std::string& body) const;
   std::string logs() const;  // tails of every process log, for failure messages
 
  private:

@@ -224,8 +224,8 @@ struct ApiClient::Impl {
     if (reply.status == 200) {
       if (!parse_transfer_grant(reply.body, result)) result.status = ServiceStatus::unavailable;
     } else if (reply.status == 409) {
-      result.status =
-          error_code(reply.body) == "stale_epoch" ? ServiceStatus::stale_epoch : ServiceStatus::refused;
+      result.status = error_code(reply.body) == "stale_epoch" ? ServiceStatus::stale_epoch
+                                                              : ServiceStatus::refused;
     } else {
       result.status = ServiceStatus::unavailable;
     }
@@ -239,10 +239,13 @@ struct ApiClient::Impl {
   // 409 result_conflict / match_not_open and other 4xx = refused; else unavailable (resent).
   void execute(ReportJob& job) {
     MatchReportResult result{job.report.match_id, ServiceStatus::unavailable};
-    const Reply reply = post("/internal/v1/matches/" + std::to_string(job.report.match_id) + "/result",
-                             match_result_body(job.report));
-    if (reply.status == 200) result.status = ServiceStatus::ok;
-    else if (reply.status >= 400 && reply.status < 500) result.status = ServiceStatus::refused;
+    const Reply reply =
+        post("/internal/v1/matches/" + std::to_string(job.report.match_id) + "/result",
+             match_result_body(job.report));
+    if (reply.status == 200)
+      result.status = ServiceStatus::ok;
+    else if (reply.status >= 400 && reply.status < 500)
+      result.status = ServiceStatus::refused;
     if (result.status != ServiceStatus::ok)
       spdlog::warn("result of match {} (winner_team {}): HTTP {} {}", job.report.match_id,
                    job.report.winner_team, reply.status, reply.body.substr(0, 200));
@@ -266,7 +269,8 @@ struct ApiClient::Impl {
       r.character_id = transfer->request.checkpoint.character_id;
       results.push({transfer->instance, std::move(r)});
     } else if (auto* report = std::get_if<ReportJob>(&job)) {
-      results.push({report->instance, MatchReportResult{report->report.match_id, ServiceStatus::unavailable}});
+      results.push({report->instance,
+                    MatchReportResult{report->report.match_id, ServiceStatus::unavailable}});
     }
   }
 
@@ -289,7 +293,9 @@ struct ApiClient::Impl {
 ApiClient::ApiClient(std::string base_url, std::string token, ServiceResults& results)
     : impl_(std::make_unique<Impl>(std::move(base_url), std::move(token), results)) {}
 
-ApiClient::~ApiClient() { stop(); }
+ApiClient::~ApiClient() {
+  stop();
+}
 
 void ApiClient::start() {
   impl_->worker = std::thread([impl = impl_.get()] { impl->run(); });
@@ -321,9 +327,8 @@ void ApiClient::report_match(uint32_t instance, MatchReport report) {
 
 bool ApiClient::drain(double timeout_s) {
   std::unique_lock lock(impl_->mutex);
-  return impl_->idle.wait_for(lock, std::chrono::duration<double>(timeout_s), [this] {
-    return impl_->queue.empty() && !impl_->busy;
-  });
+  return impl_->idle.wait_for(lock, std::chrono::duration<double>(timeout_s),
+                              [this] { return impl_->queue.empty() && !impl_->busy; });
 }
 
 void ApiClient::stop() {

@@ -5,8 +5,8 @@
 //
 // Beast lives in api_client.cpp only (the one extra Beast translation unit of the zone).
 //
-// Thread safety: claim/checkpoint/transfer/report_match and drain() from any thread; start/stop from the
-// owner.
+// Thread safety: claim/checkpoint/transfer/report_match and drain() from any thread; start/stop
+// from the owner.
 #pragma once
 
 #include <memory>

@@ -12,13 +12,23 @@ using nlohmann::json;
 
 json record_json(const CheckpointRecord& r) {
   json items = json::array();
-  for (const ItemDelta& d : r.items_delta) items.push_back({{"item_id", d.item_id}, {"delta", d.delta}});
+  for (const ItemDelta& d : r.items_delta)
+    items.push_back({{"item_id", d.item_id}, {"delta", d.delta}});
   const json x = r.has_position ? json(r.x) : json(), y = r.has_position ? json(r.y) : json();
-  return {{"character_id", r.character_id}, {"lease_epoch", r.lease_epoch}, {"seq", r.seq},
-          {"zone", r.zone},                 {"x", x},                       {"y", y},
-          {"hp", r.hp},                     {"mana", r.mana},               {"level", r.level},
-          {"experience", r.experience},     {"kills", r.kills},             {"gold_delta", r.gold_delta},
-          {"items_delta", items},           {"release", r.release}};
+  return {{"character_id", r.character_id},
+          {"lease_epoch", r.lease_epoch},
+          {"seq", r.seq},
+          {"zone", r.zone},
+          {"x", x},
+          {"y", y},
+          {"hp", r.hp},
+          {"mana", r.mana},
+          {"level", r.level},
+          {"experience", r.experience},
+          {"kills", r.kills},
+          {"gold_delta", r.gold_delta},
+          {"items_delta", items},
+          {"release", r.release}};
 }
 
 std::optional<json> parse(std::string_view body) {
@@ -51,8 +61,11 @@ ServiceStatus status_of(const std::string& text) {
 }  // namespace
 
 std::string claim_body(const ClaimRequest& r) {
-  return json{{"character_id", r.character_id}, {"account_id", r.account_id}, {"zone", r.zone},
-              {"instance", r.instance},         {"ticket_epoch", r.ticket_epoch}}
+  return json{{"character_id", r.character_id},
+              {"account_id", r.account_id},
+              {"zone", r.zone},
+              {"instance", r.instance},
+              {"ticket_epoch", r.ticket_epoch}}
       .dump();
 }
 
@@ -77,9 +90,12 @@ bool parse_claim(std::string_view body, ClaimResult& out) {
   if (!get_number(root, "lease_epoch", out.lease_epoch) || c == root.end() || !c->is_object())
     return false;
   ClaimedCharacter& ch = out.character;
-  if (auto it = c->find("name"); it != c->end() && it->is_string()) ch.name = it->get<std::string>();
-  if (auto it = c->find("class"); it != c->end() && it->is_string()) ch.class_id = it->get<std::string>();
-  if (auto it = c->find("zone"); it != c->end() && it->is_string()) ch.zone = it->get<std::string>();
+  if (auto it = c->find("name"); it != c->end() && it->is_string())
+    ch.name = it->get<std::string>();
+  if (auto it = c->find("class"); it != c->end() && it->is_string())
+    ch.class_id = it->get<std::string>();
+  if (auto it = c->find("zone"); it != c->end() && it->is_string())
+    ch.zone = it->get<std::string>();
   get_number(*c, "level", ch.level);
   get_number(*c, "experience", ch.experience);
   float x = 0, y = 0;
@@ -87,7 +103,8 @@ bool parse_claim(std::string_view body, ClaimResult& out) {
     ch.x = x;
     ch.y = y;
   }
-  if (auto it = c->find("spawn"); it != c->end() && it->is_string()) ch.spawn = it->get<std::string>();
+  if (auto it = c->find("spawn"); it != c->end() && it->is_string())
+    ch.spawn = it->get<std::string>();
   uint32_t points = 0;
   if (get_number(*c, "hp", points)) ch.hp = points;
   if (get_number(*c, "mana", points)) ch.mana = points;
@@ -113,8 +130,8 @@ bool parse_checkpoint_results(std::string_view body, CheckpointResult& out) {
   for (const json& r : *results) {
     CheckpointResult::Entry entry;
     auto status = r.is_object() ? r.find("status") : r.end();
-    if (!r.is_object() || !get_number(r, "character_id", entry.character_id) ||
-        status == r.end() || !status->is_string())
+    if (!r.is_object() || !get_number(r, "character_id", entry.character_id) || status == r.end() ||
+        !status->is_string())
       return false;
     entry.status = status_of(status->get<std::string>());
     out.entries.push_back(entry);
@@ -133,7 +150,8 @@ bool parse_transfer_grant(std::string_view body, TransferResult& out) {
   // The API's ticket is hex; Hello (and so Transfer) carries the raw bytes.
   const std::string hex = g["ticket"].get<std::string>();
   out.ticket = protocol::bytes_from_hex(hex).value_or(hex);
-  if (out.ws_url.size() > protocol::kMaxAddressBytes || out.zone.size() > protocol::kMaxZoneNameBytes ||
+  if (out.ws_url.size() > protocol::kMaxAddressBytes ||
+      out.zone.size() > protocol::kMaxZoneNameBytes ||
       out.ticket.size() > protocol::kMaxTicketBytes)
     return false;
   out.status = ServiceStatus::ok;

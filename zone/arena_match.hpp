@@ -36,7 +36,7 @@ struct MatchSpec {
 
 // A member as the instance sees it now.
 struct MemberStatus {
-  bool present = false;     // has an entity in the instance
+  bool present = false;  // has an entity in the instance
   bool alive = false;
   float hp_fraction = 0.0f;  // hp / max_hp
 };

@@ -24,7 +24,8 @@ struct Members {
 };
 
 MatchSpec spec(uint32_t time_limit_s = 60) {
-  return MatchSpec{9, "arena_2v2", 2, time_limit_s, {std::vector<uint64_t>{1, 2}, std::vector<uint64_t>{3, 4}}};
+  return MatchSpec{
+      9, "arena_2v2", 2, time_limit_s, {std::vector<uint64_t>{1, 2}, std::vector<uint64_t>{3, 4}}};
 }
 
 TEST(ArenaMatch, StartsWhenEveryoneJoined) {
@@ -75,7 +76,9 @@ TEST(ArenaMatch, EndsWhenEveryMemberOfATeamIsDeadOrGone) {
 
 TEST(ArenaMatch, BothTeamsDownAtOnceIsADraw) {
   Members m;
-  ArenaMatch match(MatchSpec{9, "arena_1v1", 1, 60, {std::vector<uint64_t>{1}, std::vector<uint64_t>{3}}}, 0, 30);
+  ArenaMatch match(
+      MatchSpec{9, "arena_1v1", 1, 60, {std::vector<uint64_t>{1}, std::vector<uint64_t>{3}}}, 0,
+      30);
   m.join(1);
   m.join(3);
   match.update(kSecond, m.fn());
@@ -102,14 +105,16 @@ TEST(ArenaMatch, TheTimeLimitGivesTheWinToTheLargerHpSumOrADraw) {
 }
 
 TEST(ArenaMatch, ParsesTheMatchObjectAndRefusesBadOnes) {
-  auto ok = parse_match(R"({"id":4,"tournament":"arena_1v1","team_size":1,"time_limit_s":30,"teams":[[1],[2]]})");
+  auto ok = parse_match(
+      R"({"id":4,"tournament":"arena_1v1","team_size":1,"time_limit_s":30,"teams":[[1],[2]]})");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->id, 4u);
   EXPECT_EQ(ok->tournament, "arena_1v1");
   EXPECT_EQ(ok->teams[1], std::vector<uint64_t>{2});
   for (const char* bad :
-       {R"({"id":4,"time_limit_s":30,"teams":[[1]]})", R"({"id":0,"time_limit_s":30,"teams":[[1],[2]]})",
-        R"({"id":4,"teams":[[1],[2]]})", R"({"id":4,"time_limit_s":30,"teams":[[1],[]]})",
+       {R"({"id":4,"time_limit_s":30,"teams":[[1]]})",
+        R"({"id":0,"time_limit_s":30,"teams":[[1],[2]]})", R"({"id":4,"teams":[[1],[2]]})",
+        R"({"id":4,"time_limit_s":30,"teams":[[1],[]]})",
         R"({"id":4,"time_limit_s":30,"teams":[[1],["x"]]})", "[]", "nope"})
     EXPECT_FALSE(parse_match(bad)) << bad;
   EXPECT_EQ(match_result_body({4, 2}), R"({"winner_team":2})");

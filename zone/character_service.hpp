@@ -68,8 +68,8 @@ struct CheckpointResult {
   bool request_failed = false;
   struct Entry {
     uint64_t character_id = 0;
-    uint64_t seq = 0;          // of the record answered (0 = unknown)
-    uint64_t lease_epoch = 0;  // of the record answered (0 = unknown)
+    uint64_t seq = 0;                          // of the record answered (0 = unknown)
+    uint64_t lease_epoch = 0;                  // of the record answered (0 = unknown)
     ServiceStatus status = ServiceStatus::ok;  // ok covers "duplicate" (applied already)
   };
   std::vector<Entry> entries;
@@ -114,7 +114,8 @@ struct MarketDelta {
 // routes by character).
 struct ServiceResult {
   uint32_t instance = 0;
-  std::variant<ClaimResult, CheckpointResult, TransferResult, MarketDelta, MatchReportResult> payload;
+  std::variant<ClaimResult, CheckpointResult, TransferResult, MarketDelta, MatchReportResult>
+      payload;
 };
 
 class CharacterService {

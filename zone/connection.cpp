@@ -20,8 +20,10 @@ bool ConnectionPolicy::allow(protocol::RateClass rate, protocol::MessageType typ
       seen_once_.set(bit);
       return true;
     }
-    case protocol::RateClass::input: return inputs_.take(now_s);
-    case protocol::RateClass::heartbeat: return heartbeats_.take(now_s);
+    case protocol::RateClass::input:
+      return inputs_.take(now_s);
+    case protocol::RateClass::heartbeat:
+      return heartbeats_.take(now_s);
   }
   return false;  // not reached: the switch has every RateClass (and -Wswitch says when not)
 }
@@ -42,8 +44,8 @@ ConnectionPolicy::Verdict ConnectionPolicy::check(bool is_text, std::span<const 
   if (!allow(rate, protocol::message_type(out), now_s)) {
     // One Hello per connection: a second one is a broken or probing client, and verifying it
     // would be a signature check per message.
-    verdict.kick = rate == protocol::RateClass::once ? KickReason::protocol_error
-                                                     : KickReason::input_rate;
+    verdict.kick =
+        rate == protocol::RateClass::once ? KickReason::protocol_error : KickReason::input_rate;
     return verdict;
   }
   std::visit(protocol::Handlers{

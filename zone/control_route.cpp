@@ -15,8 +15,7 @@ namespace {
 bool same_secret(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char difference = 0;
-  for (size_t i = 0; i < a.size(); ++i)
-    difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (size_t i = 0; i < a.size(); ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
   return difference == 0;
 }
 
@@ -35,8 +34,7 @@ bool is_control_target(std::string_view target) {
   return path == "/instances" || path.substr(0, 11) == "/instances/" || path == "/kicks";
 }
 
-ControlParse parse_control_request(const HttpRequestView& request,
-                                   std::string_view service_token) {
+ControlParse parse_control_request(const HttpRequestView& request, std::string_view service_token) {
   constexpr std::string_view kBearer = "Bearer ";
   if (service_token.empty() || request.authorization.substr(0, kBearer.size()) != kBearer ||
       !same_secret(request.authorization.substr(kBearer.size()), service_token))

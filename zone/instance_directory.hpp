@@ -42,8 +42,8 @@ class InstanceDirectory {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, uint32_t, std::less<>> handles_;  // instance_key → handle
-  uint32_t first_ = kNone;  // the oldest open instance (path "/")
-  std::map<uint32_t, std::string> by_handle_;  // handles in opening order
+  uint32_t first_ = kNone;                                // the oldest open instance (path "/")
+  std::map<uint32_t, std::string> by_handle_;             // handles in opening order
 };
 
 }  // namespace omega::zone

@@ -72,15 +72,16 @@ void InstanceHost::open_async(const std::string& zone, uint32_t instance,
                               std::optional<MatchSpec> match) {
   std::lock_guard lock(builder_mutex_);
   if (!builder_.joinable()) builder_ = std::thread([this] { builder_loop(); });
-  builds_.push_back([this, zone, instance, party_id, match = std::move(match),
-                     done = std::move(done)] {
-    std::shared_ptr<Instance> built = build(zone, instance, party_id, match);
-    post([built, done](InstanceHost& host, const Now& now) {
-      OpenStatus status = OpenStatus::not_hosted;
-      if (built) status = host.insert(std::unique_ptr<Instance>(new Instance(std::move(*built))), now);
-      done(status, host, now);
-    });
-  });
+  builds_.push_back(
+      [this, zone, instance, party_id, match = std::move(match), done = std::move(done)] {
+        std::shared_ptr<Instance> built = build(zone, instance, party_id, match);
+        post([built, done](InstanceHost& host, const Now& now) {
+          OpenStatus status = OpenStatus::not_hosted;
+          if (built)
+            status = host.insert(std::unique_ptr<Instance>(new Instance(std::move(*built))), now);
+          done(status, host, now);
+        });
+      });
   builder_wake_.notify_all();
 }
 
@@ -116,9 +117,10 @@ ZoneConfig InstanceHost::config_for(const std::string& zone, uint32_t instance) 
   return c;
 }
 
-std::unique_ptr<InstanceHost::Instance> InstanceHost::build(
-    const std::string& zone, uint32_t instance, std::optional<uint64_t> party_id,
-    std::optional<MatchSpec> match) const {
+std::unique_ptr<InstanceHost::Instance> InstanceHost::build(const std::string& zone,
+                                                            uint32_t instance,
+                                                            std::optional<uint64_t> party_id,
+                                                            std::optional<MatchSpec> match) const {
   const game::TileMap* map = map_for(zone);
   if (map == nullptr) return nullptr;
   auto entry = std::make_unique<Instance>();
@@ -129,8 +131,7 @@ std::unique_ptr<InstanceHost::Instance> InstanceHost::build(
   entry->config = config_for(zone, instance);
   entry->party_id = party_id;
   entry->match = std::move(match);
-  entry->server =
-      std::make_unique<ZoneServer>(entry->config, *map, pool_, metrics_, checkpoints_);
+  entry->server = std::make_unique<ZoneServer>(entry->config, *map, pool_, metrics_, checkpoints_);
   entry->server->world().warm_up();
   return entry;
 }
@@ -227,10 +228,14 @@ void InstanceHost::route(ServiceResult& result, const Now& now) {
   auto it = instances_.find(result.instance);
   if (it == instances_.end()) return;
   ZoneServer& server = *it->second->server;
-  if (auto* claim = std::get_if<ClaimResult>(&result.payload)) server.on_claim(*claim, now);
-  else if (auto* batch = std::get_if<CheckpointResult>(&result.payload)) server.on_checkpoints(*batch, now);
-  else if (auto* transfer = std::get_if<TransferResult>(&result.payload)) server.on_transfer(*transfer, now);
-  else if (auto* report = std::get_if<MatchReportResult>(&result.payload)) server.on_match_report(*report, now);
+  if (auto* claim = std::get_if<ClaimResult>(&result.payload))
+    server.on_claim(*claim, now);
+  else if (auto* batch = std::get_if<CheckpointResult>(&result.payload))
+    server.on_checkpoints(*batch, now);
+  else if (auto* transfer = std::get_if<TransferResult>(&result.payload))
+    server.on_transfer(*transfer, now);
+  else if (auto* report = std::get_if<MatchReportResult>(&result.payload))
+    server.on_match_report(*report, now);
 }
 
 void InstanceHost::post(Command command) {

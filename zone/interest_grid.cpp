@@ -11,17 +11,16 @@ InterestGrid::InterestGrid(float world_width, float world_height, float cell_siz
   cell_start_.assign(static_cast<size_t>(columns_) * static_cast<size_t>(rows_) + 1, 0);
 }
 
-void InterestGrid::rebuild(std::span<const game::Vec2> positions,
-                           std::span<const uint8_t> active) {
+void InterestGrid::rebuild(std::span<const game::Vec2> positions, std::span<const uint8_t> active) {
   std::fill(cell_start_.begin(), cell_start_.end(), 0u);
   cell_of_.resize(positions.size());
   size_t count = 0;
   // Pass 1: count per cell (shifted by one so the prefix sum gives each cell's start).
   for (size_t slot = 0; slot < positions.size(); ++slot) {
     if (!active[slot]) continue;
-    const uint32_t cell = static_cast<uint32_t>(cell_y(positions[slot].y)) *
-                              static_cast<uint32_t>(columns_) +
-                          static_cast<uint32_t>(cell_x(positions[slot].x));
+    const uint32_t cell =
+        static_cast<uint32_t>(cell_y(positions[slot].y)) * static_cast<uint32_t>(columns_) +
+        static_cast<uint32_t>(cell_x(positions[slot].x));
     cell_of_[slot] = cell;
     ++cell_start_[cell + 1];
     ++count;

@@ -49,7 +49,9 @@ constexpr float kSeparationTiles = 0.8f;
 // The most one monster is pushed in a tick (3 tiles/s at 30 Hz, under every chase speed).
 constexpr float kSeparationStepTiles = 0.1f;
 
-float distance(game::Vec2 a, game::Vec2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+float distance(game::Vec2 a, game::Vec2 b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 uint64_t separation_cell(int64_t cx, int64_t cy) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(cy)) << 32) | static_cast<uint32_t>(cx);
@@ -119,7 +121,8 @@ bool World::steer(uint32_t slot, game::Vec2 goal, float factor, float stop_dista
   const float speed_factor = factor * game::speed_factor(combatants_[slot], tick_);
   if (remaining <= 0.0f || speed_factor <= 0.0f) return false;
   const float dt = 1.0f / static_cast<float>(settings_.tick_hz);
-  const float speed = content_->monsters[monsters_[monster_of_[slot]].definition].speed * speed_factor;
+  const float speed =
+      content_->monsters[monsters_[monster_of_[slot]].definition].speed * speed_factor;
   const float direction = std::atan2(dy, dx);
   const game::Vec2 next =
       game::step_movement(map_, at, direction, std::min(speed, remaining / dt), dt);
@@ -203,8 +206,9 @@ void World::think(Monster& monster) {
         monster.next_think_tick =
             tick_ + kWanderMinTicks + static_cast<uint32_t>(next_random() % kWanderSpreadTicks);
         const int span = 2 * kWanderTiles + 1;
-        const game::Vec2 goal{monster.home.x - kWanderTiles + static_cast<float>(next_random() % span),
-                              monster.home.y - kWanderTiles + static_cast<float>(next_random() % span)};
+        const game::Vec2 goal{
+            monster.home.x - kWanderTiles + static_cast<float>(next_random() % span),
+            monster.home.y - kWanderTiles + static_cast<float>(next_random() % span)};
         if (game::circle_is_clear(map_, goal)) monster.wander_goal = goal;
       }
       moved = travel(monster, monster.wander_goal, kWanderSpeedFactor, 0.0f);
@@ -239,7 +243,8 @@ void World::think(Monster& monster) {
         monster.state = AiState::chase;
         break;
       }
-      const float dx = positions_[t].x - positions_[slot].x, dy = positions_[t].y - positions_[slot].y;
+      const float dx = positions_[t].x - positions_[slot].x,
+                  dy = positions_[t].y - positions_[slot].y;
       intents_[slot].facing = static_cast<uint8_t>(protocol::quantize_angle(std::atan2(dy, dx)));
       info.distance = std::min(info.distance, d.attack.range);  // within the slack
       if (game::check_action(c, d.attack, 1, info, tick_) == protocol::RejectReason::none) {
@@ -260,7 +265,8 @@ void World::think(Monster& monster) {
       }
       break;
     }
-    case AiState::dead: break;
+    case AiState::dead:
+      break;
   }
   refresh_state(slot, moved);
 }
@@ -295,7 +301,8 @@ void World::separate_monsters() {
           const float d = std::hypot(dx, dy);
           if (d >= kSeparationTiles) continue;
           const float share = 0.5f * (kSeparationTiles - d);
-          const game::Vec2 away = d > 1e-4f ? game::Vec2{dx / d, dy / d} : tie_break(self.monster, it->monster);
+          const game::Vec2 away =
+              d > 1e-4f ? game::Vec2{dx / d, dy / d} : tie_break(self.monster, it->monster);
           self.push.x += away.x * share;
           self.push.y += away.y * share;
         }

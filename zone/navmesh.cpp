@@ -87,14 +87,17 @@ bool NavMesh::build(const game::TileMap& map, std::string& error) {
   const int triangle_count = static_cast<int>(tris.size() / 3);
   std::vector<unsigned char> areas(triangle_count, RC_WALKABLE_AREA);
   const int vert_count = static_cast<int>(verts.size() / 3);
-  if (!rcCreateHeightfield(&context, *b.solid, cfg.width, cfg.height, cfg.bmin, cfg.bmax, cfg.cs, cfg.ch) ||
+  if (!rcCreateHeightfield(&context, *b.solid, cfg.width, cfg.height, cfg.bmin, cfg.bmax, cfg.cs,
+                           cfg.ch) ||
       !rcRasterizeTriangles(&context, verts.data(), vert_count, tris.data(), areas.data(),
                             triangle_count, *b.solid, cfg.walkableClimb) ||
-      !rcBuildCompactHeightfield(&context, cfg.walkableHeight, cfg.walkableClimb, *b.solid, *b.compact) ||
+      !rcBuildCompactHeightfield(&context, cfg.walkableHeight, cfg.walkableClimb, *b.solid,
+                                 *b.compact) ||
       !rcErodeWalkableArea(&context, cfg.walkableRadius, *b.compact) ||
       !rcBuildDistanceField(&context, *b.compact) ||
       !rcBuildRegions(&context, *b.compact, 0, cfg.minRegionArea, cfg.mergeRegionArea) ||
-      !rcBuildContours(&context, *b.compact, cfg.maxSimplificationError, cfg.maxEdgeLen, *b.contours) ||
+      !rcBuildContours(&context, *b.compact, cfg.maxSimplificationError, cfg.maxEdgeLen,
+                       *b.contours) ||
       !rcBuildPolyMesh(&context, *b.contours, cfg.maxVertsPerPoly, *b.polys)) {
     error = "recast build failed";
     return false;

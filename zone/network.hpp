@@ -97,7 +97,7 @@ struct ControlCommand {
   enum class Kind : uint8_t { open, close, kick } kind = Kind::open;
   std::string zone;
   uint32_t instance = 0;
-  uint64_t account_id = 0;                                      // kick
+  uint64_t account_id = 0;                                          // kick
   protocol::KickReason kick_reason = protocol::KickReason::kicked;  // kick: banned or kicked
   std::optional<uint64_t> party_id;
   std::optional<MatchSpec> match;  // an arena's match (POST /instances "match")
@@ -108,9 +108,10 @@ struct ControlParse {
 };
 // True for /instances, /instances/... and /kicks.
 bool is_control_target(std::string_view target);
-// POST /instances {"zone","instance","kind"?,"party_id"?,"match"?}; DELETE /instances/{zone}/{instance};
-// POST /kicks {"account_id","reason":"banned"|"kicked"} (every session of the account);
-// `authorization` must be "Bearer <service_token>" (an empty token refuses everything).
+// POST /instances {"zone","instance","kind"?,"party_id"?,"match"?}; DELETE
+// /instances/{zone}/{instance}; POST /kicks {"account_id","reason":"banned"|"kicked"} (every
+// session of the account); `authorization` must be "Bearer <service_token>" (an empty token refuses
+// everything).
 ControlParse parse_control_request(const HttpRequestView& request, std::string_view service_token);
 HttpReply json_reply(int status, std::string body);
 

@@ -18,7 +18,9 @@ constexpr int64_t kLeaveBits = protocol::SnapshotEncoder::kIdGapEstimateBits;
 // consider wrong.
 constexpr float kRateRadiusSlackTiles = 1.0f / 16.0f;
 
-float square(float v) { return v * v; }
+float square(float v) {
+  return v * v;
+}
 
 }  // namespace
 

@@ -101,8 +101,8 @@ class SnapshotPlanner {
     bool enter;
   };
 
-  void collect_candidates(const EntityTable& table, const InterestGrid& grid,
-                          uint32_t viewer_slot, ClientInterest& interest);
+  void collect_candidates(const EntityTable& table, const InterestGrid& grid, uint32_t viewer_slot,
+                          ClientInterest& interest);
   void fill_frame(const EntityTable& table);
 
   InterestSettings settings_;
@@ -110,9 +110,9 @@ class SnapshotPlanner {
   float full_rate_squared_;
   float half_rate_squared_;  // beyond it: every 4th snapshot
   uint32_t stamp_ = 0;
-  std::vector<uint32_t> mark_;   // per slot: == stamp_ when tracked by the current viewer
-  std::vector<int32_t> index_;   // per slot: its index in tracked_ (valid when marked)
-  std::vector<uint8_t> keep_;    // per tracked index: selected this snapshot
+  std::vector<uint32_t> mark_;  // per slot: == stamp_ when tracked by the current viewer
+  std::vector<int32_t> index_;  // per slot: its index in tracked_ (valid when marked)
+  std::vector<uint8_t> keep_;   // per tracked index: selected this snapshot
   std::vector<Candidate> candidates_;
   std::vector<Send> sends_;
   std::vector<uint32_t> enter_slots_, update_slots_;

@@ -76,7 +76,7 @@ InterestSettings settings(float radius, float margin, uint32_t cap = 128,
 
 TEST(SnapshotPlanner, ViewRadiusWithHysteresis) {
   Scene scene(settings(10, 4));
-  scene.add(50, 50);                   // the viewer
+  scene.add(50, 50);                     // the viewer
   const uint32_t a = scene.add(59, 50);  // 9 tiles: inside R
   const uint32_t far = scene.add(80, 50);
   scene.snapshot();
@@ -158,7 +158,8 @@ TEST(SnapshotPlanner, WaitingEntitiesAreNotStarved) {
   // also changes. It must still be updated now and then.
   Scene scene(settings(60, 4, 128, /*budget=*/120));
   scene.add(100, 100);
-  for (int i = 1; i <= 30; ++i) scene.add(100.0f + static_cast<float>(i % 6), 101.0f + float(i / 6));
+  for (int i = 1; i <= 30; ++i)
+    scene.add(100.0f + static_cast<float>(i % 6), 101.0f + float(i / 6));
   const uint32_t far = scene.add(140, 100);
   for (int i = 0; i < 40; ++i) scene.snapshot();  // everyone entered
   ASSERT_TRUE(scene.sees(far));
@@ -184,9 +185,9 @@ TEST(SnapshotPlanner, FarEntitiesUpdateLessOften) {
   s.full_rate_radius = 5;
   Scene scene(s);
   scene.add(100, 100);
-  const uint32_t near = scene.add(103, 100);   // within 5: every snapshot
-  const uint32_t mid = scene.add(108, 100);    // within 10: every 2nd
-  const uint32_t far = scene.add(120, 100);    // beyond: every 4th
+  const uint32_t near = scene.add(103, 100);  // within 5: every snapshot
+  const uint32_t mid = scene.add(108, 100);   // within 10: every 2nd
+  const uint32_t far = scene.add(120, 100);   // beyond: every 4th
   scene.snapshot();
   int near_updates = 0, mid_updates = 0, far_updates = 0;
   for (int i = 0; i < 16; ++i) {
@@ -202,7 +203,8 @@ TEST(SnapshotPlanner, FarEntitiesUpdateLessOften) {
   EXPECT_EQ(mid_updates, 8);
   EXPECT_EQ(far_updates, 4);
   // A far entity's picture catches up whenever it is updated: no drift.
-  EXPECT_NEAR(protocol::dequantize_position(scene.view.find(far + 1)->y), 100.0f + 0.25f * 16, 1.0f);
+  EXPECT_NEAR(protocol::dequantize_position(scene.view.find(far + 1)->y), 100.0f + 0.25f * 16,
+              1.0f);
 }
 
 TEST(SnapshotPlanner, DepartedEntitiesLeaveAndUnchangedOnesCostNothing) {

@@ -17,9 +17,8 @@ TickLoop::TickLoop(InstanceHost& host, Inbox& inbox, Deliver deliver, ZoneMetric
 
 Now TickLoop::now() const {
   Now n;
-  n.steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    Clock::now().time_since_epoch())
-                    .count();
+  n.steady_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
   n.unix_seconds = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count());
@@ -34,8 +33,8 @@ void TickLoop::drain(const Now& now) {
 }
 
 void TickLoop::run() {
-  const auto period = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(1.0 / tick_hz_));
+  const auto period =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / tick_hz_));
   auto next = Clock::now();
   uint32_t tick = 0;
   while (!stop_.load()) {

@@ -1,6 +1,6 @@
 // TickLoop: the simulation thread's fixed-rate loop. Each tick it drains the inbox into the
-// InstanceHost (every open instance), advances it with the time read here (the only clock reads of the simulation side),
-// hands the outbox to the transport, and records the tick's duration.
+// InstanceHost (every open instance), advances it with the time read here (the only clock reads of
+// the simulation side), hands the outbox to the transport, and records the tick's duration.
 //
 // Thread safety: run() on the simulation thread; request_stop() from any thread.
 #pragma once

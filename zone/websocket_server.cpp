@@ -121,8 +121,8 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
         pool(p),
         directory(d) {
     std::string error;  // validated when the configuration was loaded
-    trusted_proxies =
-        common::TrustedProxies::parse(config.trusted_proxies, error).value_or(common::TrustedProxies{});
+    trusted_proxies = common::TrustedProxies::parse(config.trusted_proxies, error)
+                          .value_or(common::TrustedProxies{});
   }
 
   void accept();
@@ -253,8 +253,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     const auto target = request.target();
     instance_ = server_->directory.resolve({target.data(), target.size()});
     const auto forwarded = request["X-Forwarded-For"];
-    const auto client = common::resolve_client(ip_, {forwarded.data(), forwarded.size()},
-                                                server_->trusted_proxies);
+    const auto client =
+        common::resolve_client(ip_, {forwarded.data(), forwarded.size()}, server_->trusted_proxies);
     client_key_ = client ? client->subscriber() : peer_key_;
     if (instance_ == InstanceDirectory::kNone || !websocket::is_upgrade(request)) {
       reply_.emplace();
@@ -608,7 +608,8 @@ void WebSocketServer::Impl::on_accepted(tcp::socket socket) {
   else if (pending_total >= config.max_pending_connections)
     refused = &metrics.refused_pending_total;
   // A trusted proxy carries many clients' handshakes: only the total cap applies to it.
-  else if (count.pending >= config.max_pending_per_ip && !trusted_proxies.contains(std::string_view(ip)))
+  else if (count.pending >= config.max_pending_per_ip &&
+           !trusted_proxies.contains(std::string_view(ip)))
     refused = &metrics.refused_pending_per_ip;
   if (refused != nullptr) {
     refused->fetch_add(1, std::memory_order_relaxed);

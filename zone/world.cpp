@@ -45,8 +45,8 @@ uint64_t World::next_random() {  // splitmix64: deterministic from the seed
 
 game::Vec2 World::pick_spawn_position() {
   const game::SpawnPoint* spawn = map_.default_spawn();
-  const game::Vec2 center = spawn ? spawn->position()
-                                  : game::Vec2{map_.width() * 0.5f, map_.height() * 0.5f};
+  const game::Vec2 center =
+      spawn ? spawn->position() : game::Vec2{map_.width() * 0.5f, map_.height() * 0.5f};
   for (int attempt = 0; attempt < kSpawnAttempts; ++attempt) {
     int32_t tx, ty;
     if (settings_.spawn == SpawnMode::random) {
@@ -198,11 +198,16 @@ void World::refresh_state(uint32_t slot, bool moved) {
   s.max_mana = std::min(c.max_mana, protocol::kMaxStat);
   s.level = c.level;
   s.status_effects = game::status_bits(c, tick_);
-  if (c.dead()) s.move_state = protocol::MoveState::dead;
-  else if (c.has(game::StatusEffect::stun, tick_)) s.move_state = protocol::MoveState::stunned;
-  else if (c.casting()) s.move_state = protocol::MoveState::casting;
-  else if (moved) s.move_state = protocol::MoveState::walking;
-  else s.move_state = protocol::MoveState::idle;
+  if (c.dead())
+    s.move_state = protocol::MoveState::dead;
+  else if (c.has(game::StatusEffect::stun, tick_))
+    s.move_state = protocol::MoveState::stunned;
+  else if (c.casting())
+    s.move_state = protocol::MoveState::casting;
+  else if (moved)
+    s.move_state = protocol::MoveState::walking;
+  else
+    s.move_state = protocol::MoveState::idle;
 }
 
 void World::advance(uint32_t tick) {

@@ -171,13 +171,15 @@ TEST_F(CombatWorld, APackChasingOnePlayerDoesNotStack) {
   world->teleport(player, {64.5f, 64.5f});
   world->combatant(player).max_hp = world->combatant(player).hp = 1'000'000;  // outlives the pack
   std::vector<uint32_t> pack;
-  for (int i = 0; i < kPack; ++i) pack.push_back(world->spawn_monster(monster("wolf"), {64.5f, 58.5f}));
+  for (int i = 0; i < kPack; ++i)
+    pack.push_back(world->spawn_monster(monster("wolf"), {64.5f, 58.5f}));
   float closest = 0.0f;
   for (int second = 0; second < 6; ++second) {
     run(30);
     closest = 1e9f;
     for (size_t a = 0; a < pack.size(); ++a)
-      for (size_t b = a + 1; b < pack.size(); ++b) closest = std::min(closest, distance(pack[a], pack[b]));
+      for (size_t b = a + 1; b < pack.size(); ++b)
+        closest = std::min(closest, distance(pack[a], pack[b]));
   }
   EXPECT_GE(closest, 2.0f * game::kEntityRadius);
   const float reach = content().find_monster("wolf")->attack.range * 1.15f;
@@ -208,7 +210,8 @@ TEST_F(CombatWorld, MonstersRespawnAndPlayersRespawnAtTheZoneSpawn) {
   EXPECT_FALSE(world->combatant(player).dead());
   EXPECT_EQ(world->combatant(player).hp, world->combatant(player).max_hp);
   const game::Vec2 spawn = map.default_spawn()->position();
-  EXPECT_LT(std::hypot(world->position(player).x - spawn.x, world->position(player).y - spawn.y), 7.0f);
+  EXPECT_LT(std::hypot(world->position(player).x - spawn.x, world->position(player).y - spawn.y),
+            7.0f);
 }
 
 TEST_F(CombatWorld, SpawnTablesPopulateZonesDeterministically) {
@@ -271,7 +274,8 @@ TEST(NavMesh, PathGoesAroundTheWall) {
   EXPECT_NEAR(corners[n - 1].x, 35.5f, 0.1f);
   EXPECT_NEAR(corners[n - 1].y, 30.5f, 0.1f);
   for (int i = 0; i + 1 < n; ++i) {
-    EXPECT_FALSE(map.is_blocked(static_cast<int32_t>(corners[i].x), static_cast<int32_t>(corners[i].y)));
+    EXPECT_FALSE(
+        map.is_blocked(static_cast<int32_t>(corners[i].x), static_cast<int32_t>(corners[i].y)));
     // Every leg is walkable in a straight line.
     EXPECT_TRUE(map.has_line_of_sight(corners[i], corners[i + 1]));
   }

@@ -50,7 +50,8 @@ WorldTopologyResult parse_world_topology(std::string_view text, const std::strin
     t.capacity = static_cast<uint32_t>(std::max(0.0, number("capacity", 0)));
     t.max_instances = static_cast<uint32_t>(std::max(1.0, number("max_instances", 1)));
     t.close_after_empty_s = std::max(
-        0.0, number("close_after_empty_s", t.kind == "rift" ? kDefaultRiftCloseAfterEmptySeconds : 0));
+        0.0,
+        number("close_after_empty_s", t.kind == "rift" ? kDefaultRiftCloseAfterEmptySeconds : 0));
     result.topology.zones[name] = t;
   }
   if (auto start = root.find("start_zone"); start != root.end() && start->is_string())

@@ -16,10 +16,10 @@
 namespace omega::zone {
 
 struct ZoneTopology {
-  std::string kind = "field";        // hub | field | rift
-  uint32_t capacity = 0;             // 0 = unknown (the zone's max_players)
+  std::string kind = "field";  // hub | field | rift
+  uint32_t capacity = 0;       // 0 = unknown (the zone's max_players)
   uint32_t max_instances = 1;
-  double close_after_empty_s = 0;    // 0 = never closes itself
+  double close_after_empty_s = 0;  // 0 = never closes itself
 };
 
 // When world.json has no close_after_empty_s for a rift: the contract's 60 s.

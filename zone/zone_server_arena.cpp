@@ -25,9 +25,9 @@ constexpr float kTeamSpacing = 1.5f;
 }  // namespace
 
 void ZoneServer::set_match(MatchSpec spec, const Now& now, double start_grace_s) {
-  spdlog::info("instance {}:{} hosts match {} ({}, {} vs {}, time limit {} s)",
-               config_.zone_name(), config_.instance_id, spec.id, spec.tournament,
-               spec.teams[0].size(), spec.teams[1].size(), spec.time_limit_s);
+  spdlog::info("instance {}:{} hosts match {} ({}, {} vs {}, time limit {} s)", config_.zone_name(),
+               config_.instance_id, spec.id, spec.tournament, spec.teams[0].size(),
+               spec.teams[1].size(), spec.time_limit_s);
   match_.emplace(std::move(spec), now.steady_ns, start_grace_s);
   world_.set_player_respawn(false);
 }
@@ -109,7 +109,8 @@ void ZoneServer::end_match(const Now& now) {
 void ZoneServer::send_match_report(const Now& now) {
   report_in_flight_ = true;
   next_report_ns_ = now.steady_ns + kReportRetryNs;
-  service_->report_match(service_handle_, MatchReport{match_->spec().id, match_->winner().value_or(0)});
+  service_->report_match(service_handle_,
+                         MatchReport{match_->spec().id, match_->winner().value_or(0)});
 }
 
 void ZoneServer::on_match_report(const MatchReportResult& result, const Now& now) {

@@ -14,7 +14,7 @@ struct ZoneServer::Session {
   ConnectionId connection = 0;
   bool hello_received = false;  // a connection carries one Hello (a second is protocol_error)
   bool welcomed = false;
-  bool closing = false;  // kicked; waiting for the transport's disconnect
+  bool closing = false;        // kicked; waiting for the transport's disconnect
   bool claim_pending = false;  // Hello accepted; waiting for the lease claim (no entity yet)
   bool frozen = false;         // its character is being transferred: inputs are ignored
   uint16_t version = 0;        // negotiated in Hello
@@ -30,8 +30,8 @@ struct ZoneServer::Session {
   uint16_t last_input_seq = 0;  // the last input applied (acknowledged in snapshots)
   bool any_input_received = false;
   uint16_t last_received_seq = 0;  // every later input must be newer (sequence_greater_than)
-  bool ack_pending = false;       // an input was applied since the last snapshot
-  int64_t oldest_unacked_ns = 0;  // arrival of the oldest input not acknowledged yet
+  bool ack_pending = false;        // an input was applied since the last snapshot
+  int64_t oldest_unacked_ns = 0;   // arrival of the oldest input not acknowledged yet
   std::vector<protocol::PlayerInput> inputs;
   std::vector<int64_t> input_arrivals;
 
