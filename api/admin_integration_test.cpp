@@ -1,6 +1,7 @@
 // The admin console's backend against a real PostgreSQL and Redis: staff login, roles,
 // moderation (ban, unban, mute) and its effect on the player's login and sessions, the audit
-// trail, the player lookup, and the separation of staff and player credentials.
+// trail, the player lookup, the separation of staff and player credentials, and the economy
+// (grants, removals, listing cancels and a character's ledger).
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -237,6 +238,213 @@ TEST_F(ApiAdminIT, BadModerationInputGetsClientErrors) {
   expect_error(api->get("/admin/v1/audit?limit=x", moderator), 422, "invalid_query");
   EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), 0);
   EXPECT_EQ(player_login(*api, "Player_1").status, 200);
+}
+
+// A new warrior of the scene's player; returns its id.
+std::int64_t hero(const Scene& scene, const std::string& name) {
+  const auto created = scene.api->post("/v1/characters", {{"name", name}, {"class", "warrior"}},
+                                       scene.player["access_token"]);
+  EXPECT_EQ(created.status, 201) << created.body;
+  return created.json()["character"]["id"].get<std::int64_t>();
+}
+
+long long held(const nlohmann::json& character, const std::string& item) {
+  long long total = 0;
+  for (const auto& stack : character["inventory"])
+    if (stack["item"] == item) total += stack["quantity"].get<long long>();
+  return total;
+}
+
+TEST_F(ApiAdminIT, AnAdminGrantsAndRemovesGoldAndItemsAndTheLedgerShowsWhoAndWhy) {
+  auto staged = scene(start_api(), AdminRole::admin, "Player_1");
+  auto& api = staged.api;
+  const auto& admin = staged.staff_token;
+  const auto character = std::to_string(hero(staged, "Hero"));
+  const auto base = "/admin/v1/characters/" + character;
+
+  const auto gold = api->post(base + "/grant", {{"gold", 500}, {"reason", "lost to a bug"}}, admin);
+  ASSERT_EQ(gold.status, 200) << gold.body;
+  EXPECT_EQ(gold.json()["character"]["gold"], 500);
+  EXPECT_TRUE(gold.json()["ledger_id"].is_number_integer());
+  const auto pelts =
+      api->post(base + "/grant",
+                {{"item_id", "wolf_pelt"}, {"quantity", 3}, {"reason", "event prize"}}, admin);
+  ASSERT_EQ(pelts.status, 200) << pelts.body;
+  EXPECT_EQ(held(pelts.json()["character"], "wolf_pelt"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit WHERE action = 'grant' AND target_type = "
+                  "'character' AND target_id = " +
+                  character + " AND admin_username = 'Mod_1'"),
+            2);
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit WHERE id = " +
+                  std::to_string(pelts.json()["audit_id"].get<std::int64_t>()) +
+                  " AND reason = 'event prize'"),
+            1);
+
+  const auto ledger = api->get(base + "/ledger", admin);
+  ASSERT_EQ(ledger.status, 200) << ledger.body;
+  const auto entries = ledger.json()["entries"];
+  ASSERT_EQ(entries.size(), 2u) << ledger.body;
+  EXPECT_EQ(entries[0]["id"], pelts.json()["ledger_id"]);
+  EXPECT_EQ(entries[0]["asset"], "item");
+  EXPECT_EQ(entries[0]["item_id"], "wolf_pelt");
+  EXPECT_EQ(entries[0]["amount"], 3);
+  EXPECT_EQ(entries[0]["direction"], "in");
+  EXPECT_EQ(entries[0]["from"]["kind"], "admin");
+  EXPECT_EQ(entries[0]["to"],
+            (nlohmann::json{{"kind", "character"}, {"id", std::stoll(character)}}));
+  EXPECT_EQ(entries[0]["reason"], "event prize");
+  EXPECT_EQ(entries[0]["staff"], "Mod_1");
+  EXPECT_EQ(entries[0]["audit_id"], pelts.json()["audit_id"]);
+  EXPECT_TRUE(entries[0]["listing_id"].is_null());
+  EXPECT_EQ(entries[1]["asset"], "gold");
+  EXPECT_EQ(entries[1]["amount"], 500);
+  EXPECT_EQ(entries[1]["reason"], "lost to a bug");
+  EXPECT_TRUE(ledger.json()["next_before"].is_null());
+
+  // More than held: 409 and nothing written, not even the audit row.
+  const auto ledger_rows = count("SELECT count(*) FROM market_ledger");
+  const auto audit_rows = count("SELECT count(*) FROM admin_audit");
+  expect_error(api->post(base + "/remove", {{"gold", 501}, {"reason", "duplicated gold"}}, admin),
+               409, "insufficient");
+  expect_error(api->post(base + "/remove",
+                         {{"item_id", "wolf_pelt"}, {"quantity", 4}, {"reason", "duped"}}, admin),
+               409, "insufficient");
+  EXPECT_EQ(count("SELECT count(*) FROM market_ledger"), ledger_rows);
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), audit_rows);
+  EXPECT_EQ(count("SELECT gold FROM characters WHERE id = " + character), 500);
+
+  const auto removed =
+      api->post(base + "/remove", {{"gold", 200}, {"reason", "duplicated gold"}}, admin);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(removed.json()["character"]["gold"], 300);
+  const auto taken = api->post(
+      base + "/remove", {{"item_id", "wolf_pelt"}, {"quantity", 2}, {"reason", "duped"}}, admin);
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(held(taken.json()["character"], "wolf_pelt"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit WHERE action = 'remove'"), 2);
+
+  // Newest first, in pages.
+  const auto first = api->get(base + "/ledger?limit=3", admin);
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_EQ(first.json()["entries"].size(), 3u);
+  EXPECT_EQ(first.json()["entries"][0]["direction"], "out");
+  EXPECT_EQ(first.json()["entries"][0]["to"]["kind"], "admin");
+  EXPECT_EQ(first.json()["entries"][0]["amount"], 2);
+  const auto cursor = first.json()["next_before"];
+  ASSERT_TRUE(cursor.is_number_integer()) << first.body;
+  const auto rest = api->get(base + "/ledger?limit=3&before=" + cursor.dump(), admin);
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  ASSERT_EQ(rest.json()["entries"].size(), 1u);
+  EXPECT_EQ(rest.json()["entries"][0]["amount"], 500);
+  EXPECT_TRUE(rest.json()["next_before"].is_null());
+}
+
+TEST_F(ApiAdminIT, BadEconomyInputGetsClientErrorsAndWritesNothing) {
+  auto staged = scene(start_api(), AdminRole::admin, "Player_1");
+  auto& api = staged.api;
+  const auto& admin = staged.staff_token;
+  const auto base = "/admin/v1/characters/" + std::to_string(hero(staged, "Hero"));
+  expect_error(api->post(base + "/grant",
+                         {{"item_id", "excalibur"}, {"quantity", 1}, {"reason", "x"}}, admin),
+               422, "unknown_item");
+  expect_error(api->post(base + "/grant", {{"gold", 1}}, admin), 422, "missing_field");
+  expect_error(api->post(base + "/grant", {{"gold", 1}, {"reason", ""}}, admin), 422,
+               "invalid_field");
+  expect_error(api->post(base + "/grant", {{"gold", 0}, {"reason", "x"}}, admin), 422,
+               "invalid_field");
+  expect_error(api->post(base + "/grant", {{"gold", 1000000001}, {"reason", "x"}}, admin), 422,
+               "invalid_field");
+  expect_error(
+      api->post(base + "/grant",
+                {{"gold", 1}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"reason", "x"}}, admin),
+      422, "invalid_field");
+  expect_error(api->post(base + "/grant", {{"reason", "x"}}, admin), 422, "invalid_field");
+  expect_error(api->post(base + "/grant",
+                         {{"item_id", "wolf_pelt"}, {"quantity", 10001}, {"reason", "x"}}, admin),
+               422, "invalid_field");
+  expect_error(
+      api->post("/admin/v1/characters/999999/grant", {{"gold", 1}, {"reason", "x"}}, admin), 404,
+      "not_found");
+  expect_error(api->get("/admin/v1/characters/999999/ledger", admin), 404, "not_found");
+  expect_error(api->get(base + "/ledger?limit=0", admin), 422, "invalid_query");
+  expect_error(api->get(base + "/ledger?before=x", admin), 422, "invalid_query");
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM market_ledger"), 0);
+}
+
+TEST_F(ApiAdminIT, OnlyAdminsChangeGoldAndItemsAndViewersReadTheLedger) {
+  auto staged = scene(start_api(), AdminRole::moderator, "Player_1");
+  auto& api = staged.api;
+  api->create_admin("View_1", kStaffPassword, AdminRole::viewer);
+  const auto viewer = admin_login(*api, "View_1");
+  const auto base = "/admin/v1/characters/" + std::to_string(hero(staged, "Hero"));
+  const nlohmann::json gold = {{"gold", 10}, {"reason", "x"}};
+  expect_error(api->post(base + "/grant", gold, staged.staff_token), 403, "forbidden");
+  expect_error(api->post(base + "/remove", gold, staged.staff_token), 403, "forbidden");
+  expect_error(api->post(base + "/grant", gold, viewer), 403, "forbidden");
+  expect_error(api->post("/admin/v1/listings/1/cancel", {{"reason", "x"}}, viewer), 403,
+               "forbidden");
+  expect_error(api->get(base + "/ledger", staged.player["access_token"]), 401, "invalid_token");
+  const auto ledger = api->get(base + "/ledger", viewer);
+  ASSERT_EQ(ledger.status, 200) << ledger.body;
+  EXPECT_TRUE(ledger.json()["entries"].empty());
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), 0);
+}
+
+TEST_F(ApiAdminIT, AModeratorCancelsAListingAndTheEscrowGoesBackToTheSeller) {
+  auto staged = scene(start_api(), AdminRole::moderator, "Seller_1");
+  auto& api = staged.api;
+  const auto& moderator = staged.staff_token;
+  const auto seller = hero(staged, "Seller");
+  const auto seller_text = std::to_string(seller);
+  EXPECT_EQ(count("WITH i AS (INSERT INTO inventory_items (character_id, slot, item_id, quantity) "
+                  "VALUES (" +
+                  seller_text + ", 9, 'wolf_pelt', 5) RETURNING 1) SELECT count(*) FROM i"),
+            1);
+  const auto listed = http_request(
+      api->port(), "POST", "/v1/market/listings",
+      nlohmann::json{
+          {"character_id", seller}, {"item_id", "wolf_pelt"}, {"quantity", 5}, {"price", 100}}
+          .dump(),
+      {{"Content-Type", "application/json"},
+       {"Authorization", "Bearer " + staged.player["access_token"].get<std::string>()},
+       {"Idempotency-Key", "list-1"}});
+  ASSERT_EQ(listed.status, 201) << listed.body;
+  const auto listing = std::to_string(listed.json()["listing"]["id"].get<std::int64_t>());
+  EXPECT_EQ(count("SELECT coalesce(sum(quantity), 0) FROM inventory_items WHERE item_id = "
+                  "'wolf_pelt' AND character_id = " +
+                  seller_text),
+            0);
+
+  const auto target = "/admin/v1/listings/" + listing + "/cancel";
+  expect_error(api->post(target, nlohmann::json::object(), moderator), 422, "missing_field");
+  const auto cancelled = api->post(target, {{"reason", "price manipulation"}}, moderator);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.json()["listing"]["status"], "cancelled");
+  EXPECT_EQ(count("SELECT coalesce(sum(quantity), 0) FROM inventory_items WHERE item_id = "
+                  "'wolf_pelt' AND character_id = " +
+                  seller_text),
+            5);
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit WHERE action = 'cancel_listing' AND "
+                  "target_type = 'listing' AND target_id = " +
+                  listing + " AND reason = 'price manipulation'"),
+            1);
+  const auto ledger = api->get("/admin/v1/characters/" + seller_text + "/ledger", moderator);
+  ASSERT_EQ(ledger.status, 200) << ledger.body;
+  const auto entries = ledger.json()["entries"];
+  ASSERT_EQ(entries.size(), 2u) << ledger.body;
+  EXPECT_EQ(entries[0]["from"]["kind"], "escrow");
+  EXPECT_EQ(entries[0]["direction"], "in");
+  EXPECT_EQ(entries[0]["listing_id"], std::stoll(listing));
+  EXPECT_EQ(entries[0]["reason"], "price manipulation");
+  EXPECT_EQ(entries[0]["staff"], "Mod_1");
+  EXPECT_EQ(entries[1]["direction"], "out");
+  EXPECT_TRUE(entries[1]["staff"].is_null());
+
+  expect_error(api->post(target, {{"reason", "again"}}, moderator), 409, "listing_closed");
+  expect_error(api->post("/admin/v1/listings/999999/cancel", {{"reason", "x"}}, moderator), 404,
+               "not_found");
+  EXPECT_EQ(count("SELECT count(*) FROM admin_audit"), 1);
 }
 
 }  // namespace

@@ -28,8 +28,6 @@ constexpr std::size_t kAdminTokenRandomChars = 43;
 constexpr int kAdminSessionTtlSeconds = 8 * 3600;
 constexpr std::size_t kMinPasswordBytes = 12;  // staff passwords guard every player account
 constexpr std::size_t kMaxPasswordBytes = 256;
-// A reason is shown to staff and may be shown to the player: one or two sentences.
-constexpr std::size_t kMaxReasonBytes = 500;
 // Ten years: "permanent" is 0; anything longer is a typo.
 constexpr std::int64_t kMaxSanctionSeconds = 10LL * 365 * 24 * 3600;
 // Audit log pages: enough for a screen, bounded per request.
@@ -46,10 +44,6 @@ std::string sanction_end(const std::string& seconds) {
          seconds + "::double precision) END";
 }
 
-std::string utc(const std::string& column) {
-  return "to_char(" + column + " AT TIME ZONE 'UTC', " + kUtcTimestamp + ")";
-}
-
 ApiError unauthorized(const std::string& code, const std::string& message) {
   ApiError error(401, code, message);
   error.header_name = "WWW-Authenticate";
@@ -62,27 +56,20 @@ nlohmann::json nullable_text(const pqxx::field& field) {
 }
 
 std::int64_t account_id_of(const HttpRequest& request) {
-  const auto id = parse_id(request.path_params.at("id"));
-  if (!id) throw ApiError(404, "not_found", "no such account");
-  return *id;
-}
-
-// Writes one audit row in `transaction` (the transaction of the action's effect) and returns
-// its id. The request id ties the row to the request's log lines.
-std::int64_t write_audit(pqxx::work& transaction, std::int64_t admin_id,
-                         const std::string& admin_username, AdminRole role, std::string_view action,
-                         std::int64_t target_id, const std::string& reason,
-                         const nlohmann::json& details) {
-  const auto rows = transaction.exec_params(
-      "INSERT INTO admin_audit (admin_id, admin_username, role, action, target_type, target_id, "
-      "reason, "
-      "details, request_id) VALUES ($1, $2, $3, $4, 'account', $5, $6, $7::jsonb, $8) RETURNING id",
-      admin_id, admin_username, std::string(admin_role_name(role)), std::string(action), target_id,
-      reason, details.dump(), common::current_request_id());
-  return rows[0][0].as<std::int64_t>();
+  return admin_path_id(request, "account");
 }
 
 }  // namespace
+
+std::string utc(const std::string& column) {
+  return "to_char(" + column + " AT TIME ZONE 'UTC', " + kUtcTimestamp + ")";
+}
+
+std::int64_t admin_path_id(const HttpRequest& request, std::string_view what) {
+  const auto id = parse_id(request.path_params.at("id"));
+  if (!id) throw ApiError(404, "not_found", "no such " + std::string(what));
+  return *id;
+}
 
 std::optional<AdminRole> parse_admin_role(std::string_view name) {
   if (name == "viewer") return AdminRole::viewer;
@@ -157,6 +144,10 @@ void AdminService::register_routes(Router& router) {
   add(Method::post, "/admin/v1/accounts/{id}/mute", &AdminService::mute);
   add(Method::post, "/admin/v1/accounts/{id}/kick", &AdminService::kick);
   add(Method::get, "/admin/v1/audit", &AdminService::audit);
+  add(Method::get, "/admin/v1/characters/{id}/ledger", &AdminService::character_ledger);
+  add(Method::post, "/admin/v1/characters/{id}/grant", &AdminService::grant);
+  add(Method::post, "/admin/v1/characters/{id}/remove", &AdminService::remove);
+  add(Method::post, "/admin/v1/listings/{id}/cancel", &AdminService::cancel_listing);
 }
 
 void AdminService::require_admin_token_shape(const HttpRequest& request) const {
@@ -165,6 +156,19 @@ void AdminService::require_admin_token_shape(const HttpRequest& request) const {
   const auto token = bearer_token(*header);
   if (!token || !looks_like_admin_token(*token))
     throw unauthorized("invalid_token", "expected Authorization: Bearer <admin token>");
+}
+
+std::int64_t AdminService::write_audit(pqxx::work& transaction, const Caller& caller,
+                                       std::string_view action, std::string_view target_type,
+                                       std::int64_t target_id, const std::string& reason,
+                                       const nlohmann::json& details) {
+  const auto rows = transaction.exec_params(
+      "INSERT INTO admin_audit (admin_id, admin_username, role, action, target_type, target_id, "
+      "reason, details, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) RETURNING "
+      "id",
+      caller.id, caller.username, std::string(admin_role_name(caller.role)), std::string(action),
+      std::string(target_type), target_id, reason, details.dump(), common::current_request_id());
+  return rows[0][0].as<std::int64_t>();
 }
 
 AdminService::Caller AdminService::authorize(const HttpRequest& request, AdminRole needed) {
@@ -285,7 +289,7 @@ AdminService::Moderation AdminService::read_moderation(const HttpRequest& reques
   moderation.caller = authorize(request, AdminRole::moderator);
   moderation.account_id = account_id_of(request);
   moderation.body = parse_object_body(request);
-  moderation.reason = require_string(moderation.body, "reason", 1, kMaxReasonBytes);
+  moderation.reason = require_string(moderation.body, "reason", 1, kMaxAdminReasonBytes);
   return moderation;
 }
 
@@ -296,9 +300,8 @@ HttpResponse AdminService::commit_moderation(const Moderation& moderation,
         pqxx::work transaction(connection);
         auto result = step(transaction);
         if (!result) return std::nullopt;
-        result->audit_id = write_audit(
-            transaction, moderation.caller.id, moderation.caller.username, moderation.caller.role,
-            result->action, moderation.account_id, moderation.reason, result->details);
+        result->audit_id = write_audit(transaction, moderation.caller, result->action, "account",
+                                       moderation.account_id, moderation.reason, result->details);
         transaction.commit();
         return result;
       });
@@ -333,14 +336,12 @@ nlohmann::json AdminService::kick_everywhere(std::int64_t account_id, const std:
     result["unreachable"].push_back("registry");
     return result;
   }
-  const std::string body =
-      nlohmann::json{{"account_id", account_id}, {"reason", reason}}.dump();
+  const std::string body = nlohmann::json{{"account_id", account_id}, {"reason", reason}}.dump();
   for (const auto& process : processes) {
     const auto endpoint = parse_http_url(process.control_url);
-    const auto response =
-        endpoint ? post_json(*endpoint, "/kicks", body, context_.config.service_token,
-                             kZoneControlTimeout)
-                 : OutboundResponse{};
+    const auto response = endpoint ? post_json(*endpoint, "/kicks", body,
+                                               context_.config.service_token, kZoneControlTimeout)
+                                   : OutboundResponse{};
     const auto answer = nlohmann::json::parse(response.body, nullptr, false);
     if (response.status != 200 || !answer.is_object() || !answer.contains("kicked") ||
         !answer["kicked"].is_number_unsigned()) {
@@ -349,7 +350,8 @@ nlohmann::json AdminService::kick_everywhere(std::int64_t account_id, const std:
       result["unreachable"].push_back(process.id);
       continue;
     }
-    result["sessions"] = result["sessions"].get<std::uint64_t>() + answer["kicked"].get<std::uint64_t>();
+    result["sessions"] =
+        result["sessions"].get<std::uint64_t>() + answer["kicked"].get<std::uint64_t>();
   }
   return result;
 }
@@ -511,27 +513,9 @@ nlohmann::json AdminService::player_document(std::int64_t account_id) {
 
 HttpResponse AdminService::audit(const HttpRequest& request) {
   authorize(request, AdminRole::viewer);
-  auto integer_param = [&](std::string_view name, std::int64_t fallback, std::int64_t min,
-                           std::int64_t max) {
-    const auto text = request.query_param(name);
-    if (!text) return fallback;
-    std::int64_t value = 0;
-    try {
-      std::size_t used = 0;
-      value = std::stoll(*text, &used);
-      if (used != text->size()) throw std::invalid_argument("trailing");
-    } catch (const std::exception&) {
-      throw ApiError(422, "invalid_query", std::string(name) + " must be an integer");
-    }
-    if (value < min || value > max)
-      throw ApiError(422, "invalid_query",
-                     std::string(name) + " must be in [" + std::to_string(min) + ", " +
-                         std::to_string(max) + "]");
-    return value;
-  };
-  const auto limit = integer_param("limit", kDefaultAuditPage, 1, kMaxAuditPage);
-  const auto before_id = integer_param("before_id", 0, 0, INT64_MAX);
-  const auto target_id = integer_param("account_id", 0, 0, INT64_MAX);
+  const auto limit = query_integer(request, "limit", kDefaultAuditPage, 1, kMaxAuditPage);
+  const auto before_id = query_integer(request, "before_id", 0, 0, INT64_MAX);
+  const auto target_id = query_integer(request, "account_id", 0, 0, INT64_MAX);
   return context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     nlohmann::json entries = nlohmann::json::array();

@@ -1,10 +1,11 @@
 // The admin console's backend (issue 17 item 1): staff login with opaque admin tokens, role
 // checks (viewer < moderator < admin), moderation of player accounts (ban, unban, mute), player
-// lookup and the audit log. Staff accounts are `admin_accounts` rows, never player accounts;
-// an admin token is "oa_" + 43 base64url characters and is not a JWT, so it can never pass
-// as a player token on /v1 and a player token can never pass as an admin one on /admin.
-// Every mutating action writes an `admin_audit` row in the transaction of its effect and logs
-// an audit event. Thread-safe.
+// lookup, the audit log, and the economy (a character's ledger, grants and removals of gold
+// and items, staff cancels of listings; admin_economy.cpp). Staff accounts are `admin_accounts`
+// rows, never player accounts; an admin token is "oa_" + 43 base64url characters and is not a JWT,
+// so it can never pass as a player token on /v1 and a player token can never pass as an admin one
+// on /admin. Every mutating action writes an `admin_audit` row in the transaction of its effect and
+// logs an audit event. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include "api/client_address.hpp"
 #include "api/instance_registry.hpp"
 #include "api/login_throttle.hpp"
+#include "api/market_store.hpp"
 #include "api/router.hpp"
 #include "api/service_context.hpp"
 
@@ -32,6 +34,14 @@ enum class AdminRole { viewer = 0, moderator = 1, admin = 2 };
 // "viewer", "moderator", "admin"; nullopt for anything else.
 std::optional<AdminRole> parse_admin_role(std::string_view name);
 std::string_view admin_role_name(AdminRole role);
+
+// A reason is shown to staff and may be shown to the player: one or two sentences.
+inline constexpr std::size_t kMaxAdminReasonBytes = 500;
+
+// SQL text rendering the timestamptz `column` as ISO-8601 UTC ("2026-01-02T03:04:05Z").
+std::string utc(const std::string& column);
+// The request's {id} path parameter; ApiError 404 "no such <what>" unless it is an id.
+std::int64_t admin_path_id(const HttpRequest& request, std::string_view what);
 
 // Whether `token` has the shape of an admin token (no I/O: safe on I/O threads).
 bool looks_like_admin_token(std::string_view token);
@@ -73,6 +83,36 @@ class AdminService {
   HttpResponse account(const HttpRequest& request);
   HttpResponse find_player(const HttpRequest& request);
   HttpResponse audit(const HttpRequest& request);
+  // The economy (admin_economy.cpp): a character's ledger, grants and removals of gold and
+  // items, and cancelling a listing.
+  HttpResponse character_ledger(const HttpRequest& request);
+  HttpResponse grant(const HttpRequest& request);
+  HttpResponse remove(const HttpRequest& request);
+  HttpResponse cancel_listing(const HttpRequest& request);
+
+  // Writes one admin_audit row in `transaction` (the transaction of the action's effect) and
+  // returns its id. The request id ties the row to the request's log lines.
+  static std::int64_t write_audit(pqxx::work& transaction, const Caller& caller,
+                                  std::string_view action, std::string_view target_type,
+                                  std::int64_t target_id, const std::string& reason,
+                                  const nlohmann::json& details);
+  // A staff change of gold or items: writes its audit row, runs `step` with it and commits
+  // only a success, which is then pushed to the zones (character_events) and logged as
+  // admin_<action>. `character_id` set: the answer shows that character's gold and inventory.
+  using EconomyStep = std::function<MarketOutcome(pqxx::work&, const StaffAction&)>;
+  struct EconomyAction {
+    Caller caller;
+    std::string action;       // the audit row's action
+    std::string target_type;  // "character" or "listing"
+    std::int64_t target_id = 0;
+    std::string reason;
+    nlohmann::json details = nlohmann::json::object();
+  };
+  HttpResponse commit_economy(const EconomyAction& action, const EconomyStep& step,
+                              std::optional<std::int64_t> character_id);
+  // grant and remove: the body's adjustment of the path's character.
+  HttpResponse adjust(const HttpRequest& request, std::string_view action,
+                      MarketOutcome (*step)(pqxx::work&, const Adjustment&, const StaffAction&));
 
   // A moderation request: a moderator's, on an existing account id, with a reason.
   struct Moderation {

@@ -35,16 +35,6 @@ nlohmann::json character_json(const pqxx::row& row) {
   return character;
 }
 
-nlohmann::json inventory_json(const pqxx::result& rows) {
-  auto inventory = nlohmann::json::array();
-  for (const auto& row : rows)
-    inventory.push_back({{"slot", row[0].as<int>()},
-                         {"item", row[1].as<std::string>()},
-                         {"quantity", row[2].as<int>()},
-                         {"equipped", row[3].as<bool>()}});
-  return inventory;
-}
-
 ApiError character_not_found() { return ApiError(404, "not_found", "no such character"); }
 
 std::int64_t character_id_of(const HttpRequest& request) {
@@ -55,6 +45,19 @@ std::int64_t character_id_of(const HttpRequest& request) {
 }
 
 }  // namespace
+
+nlohmann::json read_inventory(pqxx::transaction_base& transaction, std::int64_t character_id) {
+  auto inventory = nlohmann::json::array();
+  for (const auto& row : transaction.exec_params(
+           "SELECT slot, item_id, quantity, equipped FROM inventory_items WHERE character_id = $1 "
+           "ORDER BY slot",
+           character_id))
+    inventory.push_back({{"slot", row[0].as<int>()},
+                         {"item", row[1].as<std::string>()},
+                         {"quantity", row[2].as<int>()},
+                         {"equipped", row[3].as<bool>()}});
+  return inventory;
+}
 
 CharacterService::CharacterService(ServiceContext context, AuthService& auth,
                                    DeletionHook deletion_hook)
@@ -151,9 +154,7 @@ HttpResponse CharacterService::get(const HttpRequest& request) {
                                        character_id);
     if (rows.empty()) return std::nullopt;
     auto character = character_json(rows[0]);
-    character["inventory"] = inventory_json(read.exec_params(
-        "SELECT slot, item_id, quantity, equipped FROM inventory_items WHERE character_id = $1 ORDER BY slot",
-        character_id));
+    character["inventory"] = read_inventory(read, character_id);
     const nlohmann::json body = {{"character", character}};
     return CachedCharacter{rows[0][1].as<std::int64_t>(), std::make_shared<const std::string>(body.dump())};
   });

@@ -8,12 +8,18 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
 #include "api/auth_service.hpp"
 #include "api/router.hpp"
 #include "api/service_context.hpp"
 #include "api/ttl_cache.hpp"
 
 namespace omega::api {
+
+// A character's inventory as the API shows it: [{slot, item, quantity, equipped}] by slot.
+nlohmann::json read_inventory(pqxx::transaction_base& transaction, std::int64_t character_id);
 
 class CharacterService {
  public:

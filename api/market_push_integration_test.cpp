@@ -1,7 +1,7 @@
 // The trading post and the zones (world contract, "Market pushes"): a trade on a character
 // held by a zone is pushed on Redis as deltas, and the zone's later checkpoints — which carry
 // deltas too — can never bring a sold item back. Uses the real lease-claim and checkpoint
-// endpoints of the world API.
+// endpoints of the world API. Staff grants and removals (admin console) share the push.
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
@@ -81,25 +81,38 @@ class ApiMarketPushIT : public FreshDatabaseTest {
                       TestApi::kServiceToken).json();
   }
 
+  // Starts the API with one logged-in player; returns its access token and account id.
+  std::pair<std::string, long long> start_with_player(const std::string& username) {
+    api_ = start_api();
+    const auto login = api_->register_and_login(username);
+    return {login["access_token"].get<std::string>(),
+            count("SELECT id FROM accounts WHERE username = '" + username + "'")};
+  }
+  // A zone claims the character's lease (epoch 0 → 1, released = false); returns the epoch.
+  std::int64_t claim_lease(std::int64_t id, long long account_id) {
+    const auto claimed = api_->post("/internal/v1/leases/claim",
+                                    {{"character_id", id},
+                                     {"account_id", account_id},
+                                     {"zone", "hub_city_1"},
+                                     {"instance", 1},
+                                     {"ticket_epoch", 0}},
+                                    TestApi::kServiceToken);
+    EXPECT_EQ(claimed.status, 200) << claimed.body;
+    return claimed.json().value("lease_epoch", std::int64_t{0});
+  }
+
   std::unique_ptr<TestApi> api_;
 };
 
 TEST_F(ApiMarketPushIT, TradesOnALeasedCharacterArePushedAndALateCheckpointCannotUndoThem) {
-  api_ = start_api();
-  const auto login = api_->register_and_login("market_push");
-  const std::string token = login["access_token"];
-  const auto account_id = count("SELECT id FROM accounts WHERE username = 'market_push'");
+  const auto [token, account_id] = start_with_player("market_push");
   const auto seller = character(token, "Pusher"), buyer = character(token, "Puller");
   sql_exec("INSERT INTO inventory_items (character_id, slot, item_id, quantity) VALUES (" + std::to_string(seller) +
            ", 9, 'wolf_pelt', 5); UPDATE characters SET gold = 1000 WHERE id = " + std::to_string(buyer));
 
-  // The seller enters a zone: the zone claims its lease (epoch 0 → 1, released = false).
-  const auto claimed = api_->post("/internal/v1/leases/claim",
-                                  {{"character_id", seller}, {"account_id", account_id}, {"zone", "hub_city_1"},
-                                   {"instance", 1}, {"ticket_epoch", 0}},
-                                  TestApi::kServiceToken);
-  ASSERT_EQ(claimed.status, 200) << claimed.body;
-  const auto epoch = claimed.json()["lease_epoch"].get<std::int64_t>();
+  // The seller enters a zone.
+  const auto epoch = claim_lease(seller, account_id);
+  ASSERT_EQ(epoch, 1);
 
   Subscriber events(shared_services().redis_url, api_->config().redis_prefix + "character_events");
   const auto listed = mutate("POST", "/v1/market/listings",
@@ -129,6 +142,49 @@ TEST_F(ApiMarketPushIT, TradesOnALeasedCharacterArePushedAndALateCheckpointCanno
   EXPECT_EQ(late["results"][0]["status"], "ok") << late;
   EXPECT_EQ(pelts(seller), 0) << "removal clamped at zero";
   EXPECT_EQ(pelts(buyer), 5);
+}
+
+// The admin console's grants and removals take the market's push path: the zone holding the
+// lease hears of them, and its later checkpoint (deltas) keeps them.
+TEST_F(ApiMarketPushIT, AStaffGrantOrRemovalOnALeasedCharacterIsPushedToItsZone) {
+  const auto [token, account_id] = start_with_player("grant_push");
+  const auto leased = character(token, "Granted"), idle = character(token, "Idle");
+  const auto epoch = claim_lease(leased, account_id);
+  ASSERT_EQ(epoch, 1);
+  api_->create_admin("Boss_1", "staff password 1", AdminRole::admin);
+  const auto staff =
+      api_->post("/admin/v1/login", {{"username", "Boss_1"}, {"password", "staff password 1"}});
+  ASSERT_EQ(staff.status, 200) << staff.body;
+  const std::string admin = staff.json()["access_token"];
+  auto change = [&](std::int64_t id, const std::string& action, const nlohmann::json& what) {
+    auto body = what;
+    body["reason"] = "support ticket 42";
+    const auto answer =
+        api_->post("/admin/v1/characters/" + std::to_string(id) + "/" + action, body, admin);
+    EXPECT_EQ(answer.status, 200) << answer.body;
+  };
+
+  Subscriber events(shared_services().redis_url, api_->config().redis_prefix + "character_events");
+  change(idle, "grant", {{"gold", 7}});  // no lease: nothing is pushed
+  change(leased, "grant", {{"item_id", "wolf_pelt"}, {"quantity", 2}});
+  EXPECT_EQ(events.next(),
+            (nlohmann::json{{"character_id", leased},
+                            {"gold_delta", 0},
+                            {"items_delta", {{{"item_id", "wolf_pelt"}, {"delta", 2}}}}}));
+  change(leased, "grant", {{"gold", 50}});
+  EXPECT_EQ(events.next(), (nlohmann::json{{"character_id", leased},
+                                           {"gold_delta", 50},
+                                           {"items_delta", nlohmann::json::array()}}));
+  change(leased, "remove", {{"gold", 20}});
+  EXPECT_EQ(events.next(), (nlohmann::json{{"character_id", leased},
+                                           {"gold_delta", -20},
+                                           {"items_delta", nlohmann::json::array()}}));
+
+  // The zone's checkpoint, built before it saw the pushes, carries only its own deltas.
+  const auto result = checkpoint(leased, epoch, 1, nlohmann::json::array());
+  EXPECT_EQ(result["results"][0]["status"], "ok") << result;
+  EXPECT_EQ(pelts(leased), 2);
+  EXPECT_EQ(count("SELECT gold FROM characters WHERE id = " + std::to_string(leased)), 30);
 }
 
 }  // namespace

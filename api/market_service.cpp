@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/character_events.hpp"
 #include "api/errors.hpp"
 #include "api/request_body.hpp"
 #include "common/structured_log.hpp"
@@ -207,27 +208,9 @@ HttpResponse MarketService::run_idempotent(std::int64_t account_id, const std::s
       return stored_response(outcome.status, std::move(body), false);
     });
   });
-  publish(changes);
+  publish_character_changes(context_, changes);
   if (committed_listing.is_object()) log_trade(audit_event, account_id, committed_listing);
   return response;
-}
-
-void MarketService::publish(const std::vector<CharacterChange>& changes) {
-  const auto channel = context_.redis_key("character_events");
-  for (const auto& change : changes) {
-    if (!change.lease_held) continue;
-    auto items = nlohmann::json::array();
-    for (const auto& item : change.items) items.push_back({{"item_id", item.item_id}, {"delta", item.delta}});
-    const nlohmann::json event = {
-        {"character_id", change.character_id}, {"gold_delta", change.gold_delta}, {"items_delta", items}};
-    try {
-      context_.redis.command({"PUBLISH", channel, event.dump()});
-    } catch (const ServiceUnavailable& error) {
-      // PostgreSQL has the truth and checkpoints carry deltas, so nothing is lost for good:
-      // the zone's view is off until the character's next claim reloads it.
-      spdlog::warn("market: push for character {} lost: {}", change.character_id, error.what());
-    }
-  }
 }
 
 int MarketService::sweep_expired() {
@@ -254,7 +237,7 @@ int MarketService::sweep_expired() {
       });
       if (change) {
         ++expired;
-        publish({*change});
+        publish_character_changes(context_, {*change});
       }
     }
     if (static_cast<int>(due.size()) < kSweepBatch) return expired;

@@ -51,7 +51,6 @@ class MarketService {
   // Runs `attempt` until it does not fail with 40001/40P01, at most a few times.
   template <class Attempt>
   auto with_retries(Attempt&& attempt);
-  void publish(const std::vector<CharacterChange>& changes);
   void sweeper_loop();
 
   ServiceContext context_;

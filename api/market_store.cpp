@@ -91,15 +91,27 @@ struct Place {
   std::optional<std::int64_t> id;
 };
 
-void append_ledger(pqxx::work& transaction, const std::string& operation_id,
-                   std::int64_t listing_id, const std::optional<std::string>& item_id,
-                   std::int64_t amount, const Place& from, const Place& to) {
-  if (amount <= 0) return;
-  transaction.exec_params(
+// Appends one movement; returns its id (nullopt for a zero amount, which is not written).
+// `staff` marks the rows of an admin action with its audit row and reason.
+std::optional<std::int64_t> append_ledger(pqxx::work& transaction, const std::string& operation_id,
+                                          std::optional<std::int64_t> listing_id,
+                                          const std::optional<std::string>& item_id,
+                                          std::int64_t amount, const Place& from, const Place& to,
+                                          const StaffAction* staff = nullptr) {
+  if (amount <= 0) return std::nullopt;
+  std::optional<std::int64_t> audit_id;
+  std::optional<std::string> reason;
+  if (staff) {
+    audit_id = staff->audit_id;
+    reason = staff->reason;
+  }
+  const auto rows = transaction.exec_params(
       "INSERT INTO market_ledger (operation_id, listing_id, asset, item_id, amount, from_kind, "
-      "from_id, to_kind, to_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      "from_id, to_kind, to_id, reason, audit_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+      "$11) RETURNING id",
       operation_id, listing_id, item_id ? "item" : "gold", item_id, amount, from.kind, from.id,
-      to.kind, to.id);
+      to.kind, to.id, reason, audit_id);
+  return rows[0][0].as<std::int64_t>();
 }
 
 // Adds to the character's first unequipped stack of the item, else to its lowest free slot.
@@ -174,12 +186,16 @@ void remove_takes(pqxx::work& transaction, std::int64_t character_id, const std:
 // Closes an active listing and returns its escrow to the seller (cancel and expiry).
 CharacterChange return_to_seller(pqxx::work& transaction, const ListingRow& listing,
                                  const LockedCharacter& seller, const char* status,
-                                 const std::string& operation_id) {
+                                 const std::string& operation_id,
+                                 const StaffAction* staff = nullptr,
+                                 std::optional<std::int64_t>* ledger_id = nullptr) {
   transaction.exec_params(
       "UPDATE market_listings SET status = $2, closed_at = now() WHERE id = $1", listing.id, status);
   give_items(transaction, seller.id, listing.item_id, listing.quantity);
-  append_ledger(transaction, operation_id, listing.id, listing.item_id, listing.quantity,
-                {"escrow", listing.id}, {"character", seller.id});
+  const auto appended =
+      append_ledger(transaction, operation_id, listing.id, listing.item_id, listing.quantity,
+                    {"escrow", listing.id}, {"character", seller.id}, staff);
+  if (ledger_id) *ledger_id = appended;
   return {seller.id, seller.lease_held, 0, {{listing.item_id, listing.quantity}}};
 }
 
@@ -304,6 +320,83 @@ std::optional<CharacterChange> expire_listing(pqxx::work& transaction, std::int6
     return std::nullopt;
   return return_to_seller(transaction, *listing, locked.front(), "expired",
                           "expire:" + std::to_string(listing_id));
+}
+
+namespace {
+
+std::string staff_operation(const StaffAction& staff) {
+  return "admin:" + std::to_string(staff.audit_id);
+}
+
+MarketOutcome insufficient(const std::string& what) {
+  return MarketOutcome::refusal(409, "insufficient", "the character holds less " + what);
+}
+
+}  // namespace
+
+namespace {
+
+// Moves the adjustment from the 'admin' place to the character (grant) or back (removal).
+MarketOutcome move_for_staff(pqxx::work& transaction, const Adjustment& adjustment,
+                             const StaffAction& staff, bool grant) {
+  const auto locked =
+      lock_characters(transaction, adjustment.character_id, adjustment.character_id);
+  if (locked.empty()) return not_found("not_found", "character");
+  const auto& character = locked.front();
+  const std::int64_t delta = grant ? adjustment.amount : -adjustment.amount;
+  CharacterChange change{character.id, character.lease_held, 0, {}};
+  if (adjustment.item_id && grant) {
+    give_items(transaction, character.id, *adjustment.item_id, adjustment.amount);
+  } else if (adjustment.item_id) {
+    NewListing wanted;
+    wanted.seller_id = character.id;
+    wanted.item_id = adjustment.item_id;
+    wanted.quantity = adjustment.amount;
+    std::string item_id;
+    std::vector<Take> takes;
+    if (plan_takes(transaction, wanted, item_id, takes))
+      return insufficient("unequipped " + item_id);
+    remove_takes(transaction, character.id, takes);
+  } else {
+    if (!grant && character.gold < adjustment.amount) return insufficient("gold");
+    transaction.exec_params("UPDATE characters SET gold = gold + $2 WHERE id = $1", character.id,
+                            delta);
+    change.gold_delta = delta;
+  }
+  if (adjustment.item_id) change.items.push_back({*adjustment.item_id, delta});
+  const Place admin{"admin", std::nullopt}, owner{"character", character.id};
+  const auto ledger_id =
+      append_ledger(transaction, staff_operation(staff), std::nullopt, adjustment.item_id,
+                    adjustment.amount, grant ? admin : owner, grant ? owner : admin, &staff);
+  return {200, {{"ledger_id", ledger_id.value_or(0)}}, {std::move(change)}};
+}
+
+}  // namespace
+
+MarketOutcome grant_to_character(pqxx::work& transaction, const Adjustment& adjustment,
+                                 const StaffAction& staff) {
+  return move_for_staff(transaction, adjustment, staff, true);
+}
+
+MarketOutcome remove_from_character(pqxx::work& transaction, const Adjustment& adjustment,
+                                    const StaffAction& staff) {
+  return move_for_staff(transaction, adjustment, staff, false);
+}
+
+MarketOutcome cancel_listing_by_staff(pqxx::work& transaction, std::int64_t listing_id,
+                                      const StaffAction& staff) {
+  const auto seller_id = seller_of(transaction, listing_id);
+  if (!seller_id) return not_found("not_found", "listing");
+  const auto locked = lock_characters(transaction, *seller_id, *seller_id);
+  const auto listing = lock_listing(transaction, listing_id);
+  if (locked.empty() || !listing) return not_found("not_found", "listing");
+  if (listing->status != "active") return listing_closed(*listing);
+  std::optional<std::int64_t> ledger_id;
+  auto change = return_to_seller(transaction, *listing, locked.front(), "cancelled",
+                                 staff_operation(staff), &staff, &ledger_id);
+  auto cancelled = listing->json;
+  cancelled["status"] = "cancelled";
+  return {200, {{"listing", cancelled}, {"ledger_id", ledger_id.value_or(0)}}, {std::move(change)}};
 }
 
 nlohmann::json search_listings(pqxx::transaction_base& transaction, const ListingQuery& query) {

@@ -3,7 +3,9 @@
 // ascending id, then the listing — so trades never wait on each other in a cycle. Items in a
 // listing are in escrow: they left the seller's inventory_items when it was created and go to
 // the buyer, or back to the seller on cancel or expiry. Every gold and item movement is
-// appended to market_ledger under the operation's id. Stateless functions: thread-safe.
+// appended to market_ledger under the operation's id; so are the admin console's grants,
+// removals and listing cancels (place 'admin', with their audit row and reason). Stateless
+// functions: thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -14,22 +16,10 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "api/character_events.hpp"
 #include "api/market_request.hpp"
 
 namespace omega::api {
-
-struct ItemDelta {
-  std::string item_id;
-  std::int64_t delta = 0;
-};
-
-// What an operation did to one character, for the push to the zone holding its lease.
-struct CharacterChange {
-  std::int64_t character_id = 0;
-  bool lease_held = false;  // a zone holds the character's lease (lease_released = false)
-  std::int64_t gold_delta = 0;
-  std::vector<ItemDelta> items;
-};
 
 // An operation's answer (success or a business refusal) and its effects. A refusal is
 // decided before anything is written, except the expiry of a listing found expired, which
@@ -68,6 +58,36 @@ MarketOutcome cancel_listing(pqxx::work& transaction, std::int64_t account_id,
 // Returns an expired, still active listing's items to its seller (ledger id
 // "expire:<listing>"). Idempotent: nothing happens unless it is active and expired.
 std::optional<CharacterChange> expire_listing(pqxx::work& transaction, std::int64_t listing_id);
+
+// An admin console action's mark on the ledger rows it writes: its admin_audit row (written
+// first, in the same transaction) and the reason given. Ledger operation id "admin:<audit_id>".
+struct StaffAction {
+  std::int64_t audit_id = 0;
+  std::string reason;
+};
+
+// Gold (no item_id) or items a staff member grants to or removes from a character.
+struct Adjustment {
+  std::int64_t character_id = 0;
+  std::optional<std::string> item_id;
+  std::int64_t amount = 0;
+};
+
+// Moves the gold or items from the 'admin' place to the character; items go where a
+// cancelled listing's go (first unequipped stack of the item, else the lowest free slot).
+// 404 for no such character. Body: {"ledger_id"}.
+MarketOutcome grant_to_character(pqxx::work& transaction, const Adjustment& adjustment,
+                                 const StaffAction& staff);
+// Moves them from the character to 'admin' (items from its unequipped stacks, as a listing
+// takes them). 404 for no such character; 409 insufficient, with nothing written, when it
+// holds fewer. Body: {"ledger_id"}.
+MarketOutcome remove_from_character(pqxx::work& transaction, const Adjustment& adjustment,
+                                    const StaffAction& staff);
+// Cancels an active listing whoever its seller, expired or not: the escrow goes back to the
+// seller as on the seller's own cancel. 404 no listing, 409 listing_closed.
+// Body: {"listing", "ledger_id"}.
+MarketOutcome cancel_listing_by_staff(pqxx::work& transaction, std::int64_t listing_id,
+                                      const StaffAction& staff);
 
 // One page of active, unexpired listings, and the cursor of the next page if any.
 nlohmann::json search_listings(pqxx::transaction_base& transaction, const ListingQuery& query);

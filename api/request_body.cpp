@@ -1,6 +1,8 @@
 #include "api/request_body.hpp"
 
 #include <charconv>
+#include <stdexcept>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
@@ -106,6 +108,25 @@ bool valid_character_name(std::string_view name) {
   for (const char c : name)
     if (!std::isalnum(static_cast<unsigned char>(c))) return false;
   return true;
+}
+
+std::int64_t query_integer(const HttpRequest& request, std::string_view name, std::int64_t fallback,
+                           std::int64_t min, std::int64_t max) {
+  const auto text = request.query_param(name);
+  if (!text) return fallback;
+  std::int64_t value = 0;
+  try {
+    std::size_t used = 0;
+    value = std::stoll(*text, &used);
+    if (used != text->size()) throw std::invalid_argument("trailing");
+  } catch (const std::exception&) {
+    throw ApiError(422, "invalid_query", std::string(name) + " must be an integer");
+  }
+  if (value < min || value > max)
+    throw ApiError(422, "invalid_query",
+                   std::string(name) + " must be in [" + std::to_string(min) + ", " +
+                       std::to_string(max) + "]");
+  return value;
 }
 
 std::optional<std::int64_t> parse_id(std::string_view text) {

@@ -23,6 +23,11 @@ std::string require_string(const nlohmann::json& body, std::string_view field,
 std::int64_t require_integer(const nlohmann::json& body, std::string_view field, std::int64_t min,
                              std::int64_t max);
 
+// An optional integer query parameter within [min, max]; `fallback` when absent, 422
+// invalid_query when not an integer in range.
+std::int64_t query_integer(const HttpRequest& request, std::string_view name, std::int64_t fallback,
+                           std::int64_t min, std::int64_t max);
+
 // Account names: 3–24 of [A-Za-z0-9_]. ASCII only: look-alike unicode names are how players
 // impersonate each other.
 bool valid_username(std::string_view name);
