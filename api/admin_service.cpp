@@ -46,10 +46,6 @@ std::string sanction_end(const std::string& seconds) {
          seconds + "::double precision) END";
 }
 
-std::string utc(const std::string& column) {
-  return "to_char(" + column + " AT TIME ZONE 'UTC', " + kUtcTimestamp + ")";
-}
-
 ApiError unauthorized(const std::string& code, const std::string& message) {
   ApiError error(401, code, message);
   error.header_name = "WWW-Authenticate";
@@ -83,6 +79,10 @@ std::int64_t write_audit(pqxx::work& transaction, std::int64_t admin_id,
 }
 
 }  // namespace
+
+std::string sql_utc_text(const std::string& column) {
+  return "to_char(" + column + " AT TIME ZONE 'UTC', " + kUtcTimestamp + ")";
+}
 
 std::optional<AdminRole> parse_admin_role(std::string_view name) {
   if (name == "viewer") return AdminRole::viewer;
@@ -132,10 +132,12 @@ std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHashe
   });
 }
 
-AdminService::AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry)
+AdminService::AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry,
+                           const ArenaCatalog& arenas)
     : context_(context),
       auth_(auth),
       registry_(registry),
+      arenas_(arenas),
       trusted_proxies_(trusted_proxies_of(context.config)),
       login_throttle_(context.redis, context.redis_key("admin_login:"),
                       login_policy_of(context.config)) {}
@@ -157,6 +159,7 @@ void AdminService::register_routes(Router& router) {
   add(Method::post, "/admin/v1/accounts/{id}/mute", &AdminService::mute);
   add(Method::post, "/admin/v1/accounts/{id}/kick", &AdminService::kick);
   add(Method::get, "/admin/v1/audit", &AdminService::audit);
+  register_view_routes(router);
 }
 
 void AdminService::require_admin_token_shape(const HttpRequest& request) const {
@@ -458,10 +461,10 @@ nlohmann::json AdminService::player_document(std::int64_t account_id) {
   return context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     const auto account = read.exec_params(
-        "SELECT a.id, a.username, " + utc("a.created_at") +
+        "SELECT a.id, a.username, " + sql_utc_text("a.created_at") +
             ", (a.banned_at IS NOT NULL AND (a.banned_until IS NULL OR a.banned_until > now())), " +
-            utc("a.banned_at") + ", " + utc("a.banned_until") + ", a.ban_reason, " +
-            utc("a.muted_until") +
+            sql_utc_text("a.banned_at") + ", " + sql_utc_text("a.banned_until") +
+            ", a.ban_reason, " + sql_utc_text("a.muted_until") +
             ", a.mute_reason, (a.muted_until IS NOT NULL AND a.muted_until > now()) FROM accounts "
             "a WHERE a.id = $1",
         account_id);
@@ -498,7 +501,7 @@ nlohmann::json AdminService::player_document(std::int64_t account_id) {
                                         {"online_in", location}});
     }
     for (const auto& l :
-         read.exec_params("SELECT " + utc("at") +
+         read.exec_params("SELECT " + sql_utc_text("at") +
                               ", client, session_id::text FROM login_history WHERE account_id = $1 "
                               "ORDER BY at DESC, id DESC LIMIT $2",
                           account_id, kRecentLogins))
@@ -538,7 +541,7 @@ HttpResponse AdminService::audit(const HttpRequest& request) {
     for (const auto& row : read.exec_params("SELECT id, admin_id, admin_username, role, action, "
                                             "target_type, target_id, reason, details::text, "
                                             "request_id, " +
-                                                utc("at") +
+                                                sql_utc_text("at") +
                                                 " FROM admin_audit WHERE ($1 = 0 OR id < $1) AND "
                                                 "($2 = 0 OR (target_type = 'account' AND "
                                                 "target_id = $2)) ORDER BY id DESC LIMIT $3",

@@ -1,6 +1,7 @@
 // The admin console's backend (issue 17 item 1): staff login with opaque admin tokens, role
 // checks (viewer < moderator < admin), moderation of player accounts (ban, unban, mute), player
-// lookup and the audit log. Staff accounts are `admin_accounts` rows, never player accounts;
+// lookup, the audit log, the live world and tournaments views, and the console's web pages
+// (web/admin, served at /admin/). Staff accounts are `admin_accounts` rows, never player accounts;
 // an admin token is "oa_" + 43 base64url characters and is not a JWT, so it can never pass
 // as a player token on /v1 and a player token can never pass as an admin one on /admin.
 // Every mutating action writes an `admin_audit` row in the transaction of its effect and logs
@@ -24,6 +25,7 @@
 #include "api/login_throttle.hpp"
 #include "api/router.hpp"
 #include "api/service_context.hpp"
+#include "api/tournament_arenas.hpp"
 
 namespace omega::api {
 
@@ -32,6 +34,9 @@ enum class AdminRole { viewer = 0, moderator = 1, admin = 2 };
 // "viewer", "moderator", "admin"; nullopt for anything else.
 std::optional<AdminRole> parse_admin_role(std::string_view name);
 std::string_view admin_role_name(AdminRole role);
+
+// `to_char(column)` as ISO 8601 UTC text ("2026-12-06T04:17:23Z"), for SELECT lists.
+std::string sql_utc_text(const std::string& column);
 
 // Whether `token` has the shape of an admin token (no I/O: safe on I/O threads).
 bool looks_like_admin_token(std::string_view token);
@@ -44,8 +49,10 @@ std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHashe
 
 class AdminService {
  public:
-  // `registry` lists the live zone processes, whom a ban or kick reaches.
-  AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry);
+  // `registry` lists the live zone processes, whom a ban or kick reaches and the live world
+  // view shows; `arenas` are the tournaments whose queues the tournaments view lists.
+  AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry,
+               const ArenaCatalog& arenas);
   AdminService(const AdminService&) = delete;
   AdminService& operator=(const AdminService&) = delete;
 
@@ -73,6 +80,13 @@ class AdminService {
   HttpResponse account(const HttpRequest& request);
   HttpResponse find_player(const HttpRequest& request);
   HttpResponse audit(const HttpRequest& request);
+
+  // The console's read-only views and its static files (api/admin_views.cpp).
+  void register_view_routes(Router& router);
+  HttpResponse world(const HttpRequest& request);
+  HttpResponse tournaments(const HttpRequest& request);
+  HttpResponse console_file(const HttpRequest& request) const;
+  nlohmann::json tournament_queues(pqxx::read_transaction& read) const;
 
   // A moderation request: a moderator's, on an existing account id, with a reason.
   struct Moderation {
@@ -109,6 +123,7 @@ class AdminService {
   ServiceContext context_;
   AuthService& auth_;
   InstanceRegistry& registry_;
+  const ArenaCatalog& arenas_;
   TrustedProxies trusted_proxies_;
   LoginThrottle login_throttle_;  // its own keys: staff and players never share a budget
 };
