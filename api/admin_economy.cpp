@@ -77,7 +77,7 @@ HttpResponse AdminService::character_ledger(const HttpRequest& request) {
              " = $1 AND id < $2 ORDER BY id DESC LIMIT $3)";
     };
     const auto rows = read.exec_params(
-        "SELECT l.id, " + utc("l.created_at") +
+        "SELECT l.id, " + sql_utc_text("l.created_at") +
             ", l.operation_id, l.listing_id, l.asset, l.item_id, l.amount, l.from_kind, l.from_id, "
             "l.to_kind, l.to_id, l.reason, l.audit_id, a.admin_username FROM (" +
             side("from_kind", "from_id") + " UNION " + side("to_kind", "to_id") +

@@ -61,7 +61,7 @@ std::int64_t account_id_of(const HttpRequest& request) {
 
 }  // namespace
 
-std::string utc(const std::string& column) {
+std::string sql_utc_text(const std::string& column) {
   return "to_char(" + column + " AT TIME ZONE 'UTC', " + kUtcTimestamp + ")";
 }
 
@@ -119,10 +119,12 @@ std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHashe
   });
 }
 
-AdminService::AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry)
+AdminService::AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry,
+                           const ArenaCatalog& arenas)
     : context_(context),
       auth_(auth),
       registry_(registry),
+      arenas_(arenas),
       trusted_proxies_(trusted_proxies_of(context.config)),
       login_throttle_(context.redis, context.redis_key("admin_login:"),
                       login_policy_of(context.config)) {}
@@ -148,6 +150,7 @@ void AdminService::register_routes(Router& router) {
   add(Method::post, "/admin/v1/characters/{id}/grant", &AdminService::grant);
   add(Method::post, "/admin/v1/characters/{id}/remove", &AdminService::remove);
   add(Method::post, "/admin/v1/listings/{id}/cancel", &AdminService::cancel_listing);
+  register_view_routes(router);
 }
 
 void AdminService::require_admin_token_shape(const HttpRequest& request) const {
@@ -460,10 +463,10 @@ nlohmann::json AdminService::player_document(std::int64_t account_id) {
   return context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     const auto account = read.exec_params(
-        "SELECT a.id, a.username, " + utc("a.created_at") +
+        "SELECT a.id, a.username, " + sql_utc_text("a.created_at") +
             ", (a.banned_at IS NOT NULL AND (a.banned_until IS NULL OR a.banned_until > now())), " +
-            utc("a.banned_at") + ", " + utc("a.banned_until") + ", a.ban_reason, " +
-            utc("a.muted_until") +
+            sql_utc_text("a.banned_at") + ", " + sql_utc_text("a.banned_until") +
+            ", a.ban_reason, " + sql_utc_text("a.muted_until") +
             ", a.mute_reason, (a.muted_until IS NOT NULL AND a.muted_until > now()) FROM accounts "
             "a WHERE a.id = $1",
         account_id);
@@ -500,7 +503,7 @@ nlohmann::json AdminService::player_document(std::int64_t account_id) {
                                         {"online_in", location}});
     }
     for (const auto& l :
-         read.exec_params("SELECT " + utc("at") +
+         read.exec_params("SELECT " + sql_utc_text("at") +
                               ", client, session_id::text FROM login_history WHERE account_id = $1 "
                               "ORDER BY at DESC, id DESC LIMIT $2",
                           account_id, kRecentLogins))
@@ -522,7 +525,7 @@ HttpResponse AdminService::audit(const HttpRequest& request) {
     for (const auto& row : read.exec_params("SELECT id, admin_id, admin_username, role, action, "
                                             "target_type, target_id, reason, details::text, "
                                             "request_id, " +
-                                                utc("at") +
+                                                sql_utc_text("at") +
                                                 " FROM admin_audit WHERE ($1 = 0 OR id < $1) AND "
                                                 "($2 = 0 OR (target_type = 'account' AND "
                                                 "target_id = $2)) ORDER BY id DESC LIMIT $3",

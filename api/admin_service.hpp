@@ -1,11 +1,12 @@
 // The admin console's backend (issue 17 item 1): staff login with opaque admin tokens, role
 // checks (viewer < moderator < admin), moderation of player accounts (ban, unban, mute), player
-// lookup, the audit log, and the economy (a character's ledger, grants and removals of gold
-// and items, staff cancels of listings; admin_economy.cpp). Staff accounts are `admin_accounts`
-// rows, never player accounts; an admin token is "oa_" + 43 base64url characters and is not a JWT,
-// so it can never pass as a player token on /v1 and a player token can never pass as an admin one
-// on /admin. Every mutating action writes an `admin_audit` row in the transaction of its effect and
-// logs an audit event. Thread-safe.
+// lookup, the audit log, the economy (a character's ledger, grants and removals of gold and
+// items, staff cancels of listings; admin_economy.cpp), the live world and tournaments views
+// and the console's web pages (web/admin, served at /admin/; admin_views.cpp). Staff accounts
+// are `admin_accounts` rows, never player accounts; an admin token is "oa_" + 43 base64url
+// characters and is not a JWT, so it can never pass as a player token on /v1 and a player
+// token can never pass as an admin one on /admin. Every mutating action writes an
+// `admin_audit` row in the transaction of its effect and logs an audit event. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,7 @@
 #include "api/market_store.hpp"
 #include "api/router.hpp"
 #include "api/service_context.hpp"
+#include "api/tournament_arenas.hpp"
 
 namespace omega::api {
 
@@ -38,8 +40,8 @@ std::string_view admin_role_name(AdminRole role);
 // A reason is shown to staff and may be shown to the player: one or two sentences.
 inline constexpr std::size_t kMaxAdminReasonBytes = 500;
 
-// SQL text rendering the timestamptz `column` as ISO-8601 UTC ("2026-01-02T03:04:05Z").
-std::string utc(const std::string& column);
+// `to_char(column)` as ISO 8601 UTC text ("2026-12-06T04:17:23Z"), for SELECT lists.
+std::string sql_utc_text(const std::string& column);
 // The request's {id} path parameter; ApiError 404 "no such <what>" unless it is an id.
 std::int64_t admin_path_id(const HttpRequest& request, std::string_view what);
 
@@ -54,8 +56,10 @@ std::optional<std::int64_t> create_admin_account(DbPool& database, PasswordHashe
 
 class AdminService {
  public:
-  // `registry` lists the live zone processes, whom a ban or kick reaches.
-  AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry);
+  // `registry` lists the live zone processes, whom a ban or kick reaches and the live world
+  // view shows; `arenas` are the tournaments whose queues the tournaments view lists.
+  AdminService(ServiceContext context, AuthService& auth, InstanceRegistry& registry,
+               const ArenaCatalog& arenas);
   AdminService(const AdminService&) = delete;
   AdminService& operator=(const AdminService&) = delete;
 
@@ -114,6 +118,13 @@ class AdminService {
   HttpResponse adjust(const HttpRequest& request, std::string_view action,
                       MarketOutcome (*step)(pqxx::work&, const Adjustment&, const StaffAction&));
 
+  // The console's read-only views and its static files (api/admin_views.cpp).
+  void register_view_routes(Router& router);
+  HttpResponse world(const HttpRequest& request);
+  HttpResponse tournaments(const HttpRequest& request);
+  HttpResponse console_file(const HttpRequest& request) const;
+  nlohmann::json tournament_queues(pqxx::read_transaction& read) const;
+
   // A moderation request: a moderator's, on an existing account id, with a reason.
   struct Moderation {
     Caller caller;
@@ -149,6 +160,7 @@ class AdminService {
   ServiceContext context_;
   AuthService& auth_;
   InstanceRegistry& registry_;
+  const ArenaCatalog& arenas_;
   TrustedProxies trusted_proxies_;
   LoginThrottle login_throttle_;  // its own keys: staff and players never share a budget
 };

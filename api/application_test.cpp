@@ -100,12 +100,13 @@ TEST(ApiApplication, OnlyTheseRoutesAreOpenToAnonymousCallers) {
       EXPECT_EQ(route.access, Access::service) << route.pattern;
     }
   }
-  const std::set<std::string> expected = {"GET /healthz",           "GET /readyz",
-                                          "GET /v1/content",
+  const std::set<std::string> expected = {"GET /healthz", "GET /readyz", "GET /v1/content",
                                           "POST /v1/auth/register", "POST /v1/auth/login",
-                                          "POST /v1/auth/refresh",  "POST /v1/auth/logout",
-                                          "GET /v1/leaderboards",   "GET /v1/leaderboards/{board}",
-                                          "GET /v1/tournaments",    "POST /admin/v1/login"};
+                                          "POST /v1/auth/refresh", "POST /v1/auth/logout",
+                                          "GET /v1/leaderboards", "GET /v1/leaderboards/{board}",
+                                          "GET /v1/tournaments", "POST /admin/v1/login",
+                                          // the console's static pages (no data in them)
+                                          "GET /admin", "GET /admin/", "GET /admin/{file}"};
   EXPECT_EQ(anonymous, expected);
 }
 

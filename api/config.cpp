@@ -141,6 +141,10 @@ const std::vector<OptionBinding>& bindings() {
         "hours a stored Idempotency-Key response is kept"},
        &Config::market_idempotency_ttl_h},
       {{"content.dir", "OMEGA_CONTENT_DIR", "content definitions folder"}, &Config::content_dir},
+      {{"admin.static_dir", "OMEGA_ADMIN_STATIC_DIR",
+        "folder of the admin console's files, served at /admin/ (relative: to the working "
+        "directory)"},
+       &Config::admin_static_dir},
       {{"tickets.signing_seed", "OMEGA_API_TICKET_SEED",
         "Ed25519 seed of join tickets, 64 hex chars (required for /v1/play; zones get its public "
         "key)"},

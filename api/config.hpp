@@ -69,6 +69,8 @@ struct Config {
   int market_idempotency_ttl_h = 24;
   // [content]
   std::string content_dir = "content";
+  // [admin]
+  std::string admin_static_dir = "web/admin";  // the admin console's files (GET /admin/)
   // [tickets]
   std::string ticket_signing_seed;  // 64 hex chars (Ed25519 seed); empty: /v1/play refuses
   int ticket_ttl_s = 60;

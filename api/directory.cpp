@@ -1,6 +1,7 @@
 #include "api/directory.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <set>
@@ -33,6 +34,15 @@ bool is_count(const nlohmann::json& object, const char* field) {
   const auto it = object.find(field);
   return it != object.end() && it->is_number_integer() && it->get<std::int64_t>() >= 0 &&
          it->get<std::int64_t>() <= std::numeric_limits<int>::max();
+}
+
+// A finite, non-negative number; nullopt for anything else (absent, null, a string).
+std::optional<double> optional_measure(const nlohmann::json& object, const char* field) {
+  const auto it = object.find(field);
+  if (it == object.end() || !it->is_number()) return std::nullopt;
+  const auto value = it->get<double>();
+  if (!std::isfinite(value) || value < 0) return std::nullopt;
+  return value;
 }
 
 bool below(const InstanceEntry& entry, double fraction) {
@@ -155,6 +165,8 @@ std::optional<ZoneProcessEntry> parse_process_entry(std::string_view json, std::
     for (const auto& zone : *zones)
       if (zone.is_string()) entry.zones.push_back(zone.get<std::string>());
   entry.expires_ms = object->at("expires_ms").get<std::int64_t>();
+  entry.tick_p99_ms = optional_measure(*object, "tick_p99_ms");
+  entry.bytes_out_per_player_s = optional_measure(*object, "bytes_out_per_player_s");
   return entry;
 }
 

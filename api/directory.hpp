@@ -46,6 +46,9 @@ struct ZoneProcessEntry {
   std::string control_url;
   std::vector<std::string> zones;  // zones it may open
   std::int64_t expires_ms = 0;
+  // The process's load, for the admin console; absent from entries of older zone processes.
+  std::optional<double> tick_p99_ms;             // tick duration p99 over the last ~10 s
+  std::optional<double> bytes_out_per_player_s;  // absent too while it has no players
 
   bool hosts(std::string_view zone) const;
 };

@@ -24,7 +24,7 @@ InstanceEntry instance(const std::string& zone, std::uint32_t number, int player
 }
 
 ZoneProcessEntry process(const std::string& id, std::vector<std::string> zones) {
-  return {id, "ws://" + id, "http://" + id, std::move(zones), kNow + 10'000};
+  return {id, "ws://" + id, "http://" + id, std::move(zones), kNow + 10'000, {}, {}};
 }
 
 RegistrySnapshot registry(std::vector<InstanceEntry> instances,
@@ -217,6 +217,30 @@ TEST(ApiDirectory, ParsesRegistryEntriesAndDropsExpiredOrMalformedOnes) {
   EXPECT_TRUE(parsed->hosts("desert"));
   EXPECT_FALSE(parsed->hosts("volcanic"));
   EXPECT_FALSE(parse_process_entry(proc, kNow + 5'001));
+  EXPECT_FALSE(parsed->tick_p99_ms) << "an older zone's entry has no load";
+  EXPECT_FALSE(parsed->bytes_out_per_player_s);
+}
+
+TEST(ApiDirectory, ParsesTheOptionalLoadOfAProcessEntry) {
+  const auto loaded = parse_process_entry(
+      R"({"id":"p1","control_url":"http://h:9081","zones":["forest"],"tick_p99_ms":4.25,)"
+      R"("bytes_out_per_player_s":2048,"expires_ms":1700000005000})",
+      kNow);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->tick_p99_ms, 4.25);
+  EXPECT_EQ(loaded->bytes_out_per_player_s, 2048.0);
+  // No players: the rate is null. Nonsense values are dropped, the entry is kept.
+  const auto odd =
+      parse_process_entry(R"({"id":"p1","control_url":"http://h:9081","tick_p99_ms":"fast",)"
+                          R"("bytes_out_per_player_s":null,"expires_ms":1700000005000})",
+                          kNow);
+  ASSERT_TRUE(odd);
+  EXPECT_FALSE(odd->tick_p99_ms);
+  EXPECT_FALSE(odd->bytes_out_per_player_s);
+  const auto negative = parse_process_entry(
+      R"({"id":"p1","control_url":"c","tick_p99_ms":-1,"expires_ms":1700000005000})", kNow);
+  ASSERT_TRUE(negative);
+  EXPECT_FALSE(negative->tick_p99_ms);
 }
 
 }  // namespace

@@ -32,6 +32,8 @@ class TournamentService {
   void register_routes(Router& router);
 
   TournamentMatchmaker& matchmaker() { return matchmaker_; }
+  // The tournaments on offer (content/arenas.json); immutable, lives as long as the service.
+  const ArenaCatalog& arenas() const { return arenas_; }
 
  private:
   HttpResponse list(const HttpRequest& request) const;

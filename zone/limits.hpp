@@ -100,4 +100,11 @@ inline constexpr size_t kMaxPendingInputsPerSession = 32;  // fixed
 inline constexpr size_t kTickSampleCapacity = 8192;      // fixed
 inline constexpr size_t kLatencySampleCapacity = 65536;  // fixed
 
+// The registry's load report (ZoneMetrics::live_load, written to {prefix}zoneprocs every 2 s):
+// tick p99 over the last 10 s at 30 Hz, so the admin console shows now and not the last
+// minutes; bytes per player per second over at least 1 s, so a registry write woken right after
+// another does not report a rate measured over a few milliseconds.
+inline constexpr size_t kLiveTickSampleCapacity = 300;  // fixed
+inline constexpr double kMinLiveRateSeconds = 1.0;
+
 }  // namespace omega::zone

@@ -294,7 +294,12 @@ int main(int argc, char** argv) {
     settings.control_url = control_url;
     settings.zones = host.hosted_zones();
     registry = std::make_unique<RedisRegistry>(
-        settings, [&host] { return host.summaries(); }, api ? &results : nullptr);
+        settings, [&host] { return host.summaries(); }, api ? &results : nullptr,
+        [&metrics] {
+          return metrics.live_load(
+              std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+                  .count());
+        });
     host.set_on_change([r = registry.get()] { r->wake(); });
     registry->start();
   }

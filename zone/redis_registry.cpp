@@ -90,11 +90,20 @@ redisContext* connect_redis(const RedisAddress& a, const timeval* command_timeou
 
 }  // namespace
 
-std::string zoneproc_value(const RegistrySettings& s, int64_t expires_ms) {
-  return nlohmann::json{{"id", s.process_id},   {"ws_url", s.ws_url},
-                        {"control_url", s.control_url}, {"zones", s.zones},
-                        {"expires_ms", expires_ms}}
-      .dump();
+std::string zoneproc_value(const RegistrySettings& s, int64_t expires_ms,
+                           const std::optional<LiveLoad>& load) {
+  nlohmann::json value{{"id", s.process_id},
+                       {"ws_url", s.ws_url},
+                       {"control_url", s.control_url},
+                       {"zones", s.zones},
+                       {"expires_ms", expires_ms}};
+  if (load) {
+    value["tick_p99_ms"] = load->tick_p99_ms;
+    value["bytes_out_per_player_s"] = load->bytes_out_per_player_s
+                                          ? nlohmann::json(*load->bytes_out_per_player_s)
+                                          : nlohmann::json();
+  }
+  return value.dump();
 }
 
 std::string instance_value(const RegistrySettings& s, const InstanceSummary& i,
@@ -113,15 +122,19 @@ std::string instance_value(const RegistrySettings& s, const InstanceSummary& i,
 }
 
 struct RedisRegistry::Impl {
-  Impl(RegistrySettings s, Snapshot snap, ServiceResults* sink)
-      : settings(std::move(s)), address(parse_redis_url(settings.redis_url)),
-        snapshot(std::move(snap)), market_sink(sink) {}
+  Impl(RegistrySettings s, Snapshot snap, ServiceResults* sink, LoadProbe probe)
+      : settings(std::move(s)),
+        address(parse_redis_url(settings.redis_url)),
+        snapshot(std::move(snap)),
+        load(std::move(probe)),
+        market_sink(sink) {}
 
   bool write(redisContext* c) {
     const int64_t expires = unix_ms() + kEntryLifetimeMs;
     const std::string procs = settings.prefix + "zoneprocs";
     const std::string instances = settings.prefix + "instances";
-    const std::string proc_value = zoneproc_value(settings, expires);
+    const std::string proc_value =
+        zoneproc_value(settings, expires, load ? std::optional<LiveLoad>(load()) : std::nullopt);
     redisAppendCommand(c, "HSET %s %s %s", procs.c_str(), settings.process_id.c_str(),
                        proc_value.c_str());
     int pending = 1;
@@ -221,6 +234,7 @@ struct RedisRegistry::Impl {
   RegistrySettings settings;
   RedisAddress address;
   Snapshot snapshot;
+  LoadProbe load;
   ServiceResults* market_sink;
   std::set<std::string> written;  // instance fields written last time (registrar thread)
 
@@ -235,8 +249,9 @@ struct RedisRegistry::Impl {
 };
 
 RedisRegistry::RedisRegistry(RegistrySettings settings, Snapshot snapshot,
-                             ServiceResults* market_sink)
-    : impl_(std::make_unique<Impl>(std::move(settings), std::move(snapshot), market_sink)) {}
+                             ServiceResults* market_sink, LoadProbe load)
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(snapshot), market_sink,
+                                   std::move(load))) {}
 
 RedisRegistry::~RedisRegistry() { stop(); }
 

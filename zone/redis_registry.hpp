@@ -4,7 +4,8 @@
 // Two background threads, so a slow or absent Redis never blocks the tick:
 // - the registrar writes {prefix}zoneprocs and {prefix}instances (HSET, expires_ms = now +
 //   10 s) every 2 s and whenever woken, HDELs instances that closed, and HDELs everything
-//   on stop();
+//   on stop(); the process entry carries the load (tick_p99_ms, bytes_out_per_player_s) for
+//   the admin console when a load probe is given;
 // - the subscriber SUBSCRIBEs to {prefix}character_events and pushes each MarketDelta into
 //   ServiceResults for the simulation thread.
 // Both reconnect after an error (1 s apart).
@@ -14,11 +15,13 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "zone/character_service.hpp"
 #include "zone/instance_host.hpp"
+#include "zone/zone_metrics.hpp"
 
 namespace omega::zone {
 
@@ -31,15 +34,20 @@ struct RegistrySettings {
   std::vector<std::string> zones;
 };
 
-// The JSON values of the two hashes (pure; unit-tested).
-std::string zoneproc_value(const RegistrySettings& settings, int64_t expires_ms);
+// The JSON values of the two hashes (pure; unit-tested). Without `load` the process entry has
+// no load fields (readers treat them as optional).
+std::string zoneproc_value(const RegistrySettings& settings, int64_t expires_ms,
+                           const std::optional<LiveLoad>& load = std::nullopt);
 std::string instance_value(const RegistrySettings& settings, const InstanceSummary& instance,
                            int64_t expires_ms);
 
 class RedisRegistry {
  public:
   using Snapshot = std::function<std::vector<InstanceSummary>()>;
-  RedisRegistry(RegistrySettings settings, Snapshot snapshot, ServiceResults* market_sink);
+  // Called on the registrar thread at each write; may be empty (no load advertised).
+  using LoadProbe = std::function<LiveLoad()>;
+  RedisRegistry(RegistrySettings settings, Snapshot snapshot, ServiceResults* market_sink,
+                LoadProbe load = {});
   ~RedisRegistry();
   RedisRegistry(const RedisRegistry&) = delete;
   RedisRegistry& operator=(const RedisRegistry&) = delete;

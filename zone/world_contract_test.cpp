@@ -254,12 +254,36 @@ TEST(RegistryValues, FollowTheContract) {
   EXPECT_EQ(proc["id"], "zone-a");
   EXPECT_EQ(proc["zones"][0], "forest");
   EXPECT_EQ(proc["expires_ms"], 1234);
+  EXPECT_FALSE(proc.contains("tick_p99_ms")) << "no probe: no load fields";
+  const auto loaded = nlohmann::json::parse(zoneproc_value(settings, 1234, LiveLoad{4.5, 2048.0}));
+  EXPECT_EQ(loaded["tick_p99_ms"], 4.5);
+  EXPECT_EQ(loaded["bytes_out_per_player_s"], 2048.0);
+  const auto idle = nlohmann::json::parse(zoneproc_value(settings, 1234, LiveLoad{0.5, {}}));
+  EXPECT_TRUE(idle["bytes_out_per_player_s"].is_null());
   const auto instance = nlohmann::json::parse(
       instance_value(settings, InstanceSummary{"forest", 2, "field", 3, 100, std::nullopt}, 99));
   EXPECT_EQ(instance["ws_url"], "ws://127.0.0.1:8081/z/forest/2");
   EXPECT_EQ(instance["proc"], "zone-a");
   EXPECT_EQ(instance["players"], 3);
   EXPECT_TRUE(instance["party_id"].is_null());
+}
+
+TEST(RegistryValues, LiveLoadIsTheRecentTickP99AndTheByteRatePerPlayer) {
+  ZoneMetrics metrics;
+  for (int i = 1; i <= 100; ++i) metrics.record_tick(i * 0.1);
+  metrics.players.store(4);
+  const LiveLoad first = metrics.live_load(10.0);
+  EXPECT_DOUBLE_EQ(first.tick_p99_ms, 9.9);
+  EXPECT_FALSE(first.bytes_out_per_player_s) << "no interval measured yet";
+  metrics.bytes_out.fetch_add(8000);
+  EXPECT_FALSE(metrics.live_load(10.5).bytes_out_per_player_s) << "under the minimum interval";
+  const LiveLoad second = metrics.live_load(12.0);
+  ASSERT_TRUE(second.bytes_out_per_player_s);
+  EXPECT_DOUBLE_EQ(*second.bytes_out_per_player_s, 1000.0);  // 8000 B / 2 s / 4 players
+  metrics.stats_json(true);  // a /stats?reset does not empty the registry's window
+  EXPECT_DOUBLE_EQ(metrics.live_load(12.1).tick_p99_ms, 9.9);
+  metrics.players.store(0);
+  EXPECT_FALSE(metrics.live_load(14.0).bytes_out_per_player_s);
 }
 
 // ---- ZoneServer with a fake CharacterService ---------------------------------------------------

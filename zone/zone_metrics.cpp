@@ -99,7 +99,8 @@ ZoneMetrics::ZoneMetrics()
       tick_samples_(kTickSampleCapacity),
       ai_ms_({0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 33}),
       ai_samples_(kTickSampleCapacity),
-      latency_samples_(kLatencySampleCapacity) {}
+      latency_samples_(kLatencySampleCapacity),
+      live_tick_samples_(kLiveTickSampleCapacity) {}
 
 void ZoneMetrics::count_kick(protocol::KickReason reason) {
   const size_t i = static_cast<size_t>(reason);
@@ -111,6 +112,7 @@ void ZoneMetrics::record_tick(double ms) {
   std::lock_guard lock(mutex_);
   tick_ms_.observe(ms);
   tick_samples_.add(ms);
+  live_tick_samples_.add(ms);
 }
 
 void ZoneMetrics::record_ai(double ms) {
@@ -128,6 +130,22 @@ void ZoneMetrics::record_server_latency(double ms) {
 void ZoneMetrics::record_rtt(double ms) {
   std::lock_guard lock(mutex_);
   rtt_ms_.observe(ms);
+}
+
+LiveLoad ZoneMetrics::live_load(double now_s) {
+  const uint64_t sent = bytes_out.load();
+  const uint32_t playing = players.load();
+  std::lock_guard lock(mutex_);
+  if (!live_rate_mark_.set) {
+    live_rate_mark_ = {now_s, sent, true};
+  } else if (now_s - live_rate_mark_.at_s >= kMinLiveRateSeconds) {
+    const double rate =
+        static_cast<double>(sent - live_rate_mark_.bytes_out) / (now_s - live_rate_mark_.at_s);
+    live_bytes_out_per_player_s_ =
+        playing > 0 ? std::optional<double>(rate / playing) : std::nullopt;
+    live_rate_mark_ = {now_s, sent, true};
+  }
+  return {live_tick_samples_.percentile(99, scratch_), live_bytes_out_per_player_s_};
 }
 
 void ZoneMetrics::set_instances(std::vector<InstanceStat> list) {

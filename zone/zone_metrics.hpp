@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,15 @@ struct InstanceStat {
   uint32_t capacity = 0;
 };
 
+// What the registry advertises about this process's load (zone/redis_registry.hpp), for the
+// admin console's live world view.
+struct LiveLoad {
+  double tick_p99_ms = 0;  // over the last kLiveTickSampleCapacity ticks
+  // Payload bytes sent per player per second since the previous measure; nullopt without
+  // players (or before a first interval).
+  std::optional<double> bytes_out_per_player_s;
+};
+
 class ZoneMetrics {
  public:
   ZoneMetrics();
@@ -88,6 +98,11 @@ class ZoneMetrics {
   void record_server_latency(double ms);
   void record_rtt(double ms);
 
+  // The load now, `now_s` on a monotonic clock in seconds (time is passed in). Measures the
+  // byte rate since the previous call at least kMinLiveRateSeconds ago; a call sooner returns
+  // the rate measured then. Independent of the /stats window.
+  LiveLoad live_load(double now_s);
+
   // The open instances (the simulation thread refreshes them about once a second).
   void set_instances(std::vector<InstanceStat> instances);
 
@@ -107,6 +122,13 @@ class ZoneMetrics {
   Histogram ai_ms_;
   SampleRing ai_samples_;
   SampleRing latency_samples_;
+  SampleRing live_tick_samples_;  // never reset: /stats resets do not shorten its window
+  struct RateMark {
+    double at_s = 0;
+    uint64_t bytes_out = 0;
+    bool set = false;
+  } live_rate_mark_;
+  std::optional<double> live_bytes_out_per_player_s_;
   mutable std::vector<double> scratch_;
   std::vector<InstanceStat> instances_;
   // Counter values at the start of the /stats window.
