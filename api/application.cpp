@@ -26,7 +26,8 @@ ServiceContext make_context(const Config& config, DbPool& database, RedisPool& r
 
 HttpResponse from_api_error(const ApiError& error) {
   auto response = error_response(error.status(), error.code(), error.what());
-  if (!error.header_name.empty()) response.headers.emplace_back(error.header_name, error.header_value);
+  if (!error.header_name.empty())
+    response.headers.emplace_back(error.header_name, error.header_value);
   return response;
 }
 
@@ -102,10 +103,12 @@ Application::Application(Config config)
       Method::get, "/v1/content", [this](const HttpRequest& r) { return content(r); },
       [this](const HttpRequest& r) { return std::optional<HttpResponse>(content(r)); },
       Access::anonymous);
-  metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.", [this] { return in_flight_.load(); });
+  metrics_.add_gauge("omega_api_in_flight_requests", "Requests being handled.",
+                     [this] { return in_flight_.load(); });
   metrics_.add_gauge("omega_api_worker_queue", "Requests waiting for a worker thread.",
                      [this] { return static_cast<double>(workers_.queued()); });
-  metrics_.add_gauge("omega_api_market_retries", "Market transactions retried after a deadlock or serialization failure.",
+  metrics_.add_gauge("omega_api_market_retries",
+                     "Market transactions retried after a deadlock or serialization failure.",
                      [this] { return static_cast<double>(market_.retries()); });
   metrics_.add_gauge("omega_api_database_connections", "Open PostgreSQL connections.",
                      [this] { return database_.open_connections(); });
@@ -118,10 +121,12 @@ Application::Application(Config config)
 
 Application::~Application() = default;
 
-int Application::migrate() { return apply_migrations(database_, config_.migrations_dir); }
+int Application::migrate() {
+  return apply_migrations(database_, config_.migrations_dir);
+}
 
-std::optional<std::int64_t> Application::create_admin(const std::string& username, const std::string& password,
-                                                      AdminRole role) {
+std::optional<std::int64_t> Application::create_admin(const std::string& username,
+                                                      const std::string& password, AdminRole role) {
   return create_admin_account(database_, passwords_, username, password, role);
 }
 
@@ -166,7 +171,8 @@ std::string Application::probe_postgresql() {
 std::string Application::probe_redis() {
   try {
     const auto pong = redis_.command({"PING"});
-    return pong.type == RedisValue::Type::status ? "ok" : (pong.text.empty() ? "no PONG" : pong.text);
+    return pong.type == RedisValue::Type::status ? "ok"
+                                                 : (pong.text.empty() ? "no PONG" : pong.text);
   } catch (const std::exception& error) {
     return error.what();
   }
@@ -176,8 +182,10 @@ HttpResponse Application::readiness() {
   const nlohmann::json checks = {{"postgresql", probe_postgresql()}, {"redis", probe_redis()}};
   const bool ready = checks["postgresql"] == "ok" && checks["redis"] == "ok";
   if (!ready) {
-    auto response = json_response(503, {{"status", "unavailable"}, {"checks", checks},
-                                        {"error", {{"code", "unavailable"}, {"message", "a dependency is unreachable"}}}});
+    auto response = json_response(
+        503, {{"status", "unavailable"},
+              {"checks", checks},
+              {"error", {{"code", "unavailable"}, {"message", "a dependency is unreachable"}}}});
     response.headers.emplace_back("Retry-After", "1");
     return response;
   }
@@ -188,7 +196,8 @@ HttpResponse Application::content(const HttpRequest& request) const {
   HttpResponse response;
   response.headers.emplace_back("ETag", content_.etag());
   response.headers.emplace_back("Cache-Control", "public, max-age=60");
-  if (const auto tag = request.header("if-none-match"); tag && etag_matches(*tag, content_.etag())) {
+  if (const auto tag = request.header("if-none-match");
+      tag && etag_matches(*tag, content_.etag())) {
     response.status = 304;
     response.content_type.clear();
     return response;

@@ -40,7 +40,8 @@ class Application {
   int migrate();
   // Creates a staff account (`omega-api admin create`): its id, or nullopt when the name is
   // taken; std::invalid_argument for a bad name or password.
-  std::optional<std::int64_t> create_admin(const std::string& username, const std::string& password, AdminRole role);
+  std::optional<std::int64_t> create_admin(const std::string& username, const std::string& password,
+                                           AdminRole role);
 
   // Answers `request` through `respond`, exactly once, on this thread (fast paths, errors)
   // or on a worker thread.

@@ -35,7 +35,9 @@ nlohmann::json character_json(const pqxx::row& row) {
   return character;
 }
 
-ApiError character_not_found() { return ApiError(404, "not_found", "no such character"); }
+ApiError character_not_found() {
+  return ApiError(404, "not_found", "no such character");
+}
 
 std::int64_t character_id_of(const HttpRequest& request) {
   const auto it = request.path_params.find("id");
@@ -64,14 +66,17 @@ CharacterService::CharacterService(ServiceContext context, AuthService& auth,
     : context_(context),
       auth_(auth),
       deletion_hook_(std::move(deletion_hook)),
-      characters_(std::chrono::milliseconds(context.config.character_cache_ms), kCharacterCacheEntries) {}
+      characters_(std::chrono::milliseconds(context.config.character_cache_ms),
+                  kCharacterCacheEntries) {}
 
 void CharacterService::register_routes(Router& router) {
   router.add(Method::post, "/v1/characters", [this](const HttpRequest& r) { return create(r); });
   router.add(Method::get, "/v1/characters", [this](const HttpRequest& r) { return list(r); });
-  router.add(Method::get, "/v1/characters/{id}", [this](const HttpRequest& r) { return get(r); },
-             [this](const HttpRequest& r) { return get_cached(r); });
-  router.add(Method::del, "/v1/characters/{id}", [this](const HttpRequest& r) { return remove(r); });
+  router.add(
+      Method::get, "/v1/characters/{id}", [this](const HttpRequest& r) { return get(r); },
+      [this](const HttpRequest& r) { return get_cached(r); });
+  router.add(Method::del, "/v1/characters/{id}",
+             [this](const HttpRequest& r) { return remove(r); });
 }
 
 HttpResponse CharacterService::create(const HttpRequest& request) {
@@ -80,7 +85,8 @@ HttpResponse CharacterService::create(const HttpRequest& request) {
   const auto name = require_string(body, "name", 1, 64);
   const auto class_id = require_string(body, "class", 1, 64);
   if (!valid_character_name(name))
-    throw ApiError(422, "invalid_name", "name must be a letter then 2-15 letters or digits (A-Z, 0-9)");
+    throw ApiError(422, "invalid_name",
+                   "name must be a letter then 2-15 letters or digits (A-Z, 0-9)");
   const auto* definition = context_.content.find_class(class_id);
   if (!definition) throw ApiError(422, "unknown_class", "no such class: " + class_id);
 
@@ -88,7 +94,10 @@ HttpResponse CharacterService::create(const HttpRequest& request) {
     pqxx::work transaction(connection);
     // Serialises this account's creations so the per-account maximum holds under races.
     transaction.exec_params("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", account_id);
-    const auto count = transaction.exec_params("SELECT count(*) FROM characters WHERE account_id = $1", account_id)[0][0].as<int>();
+    const auto count =
+        transaction
+            .exec_params("SELECT count(*) FROM characters WHERE account_id = $1", account_id)[0][0]
+            .as<int>();
     if (count >= context_.config.max_characters_per_account)
       throw ApiError(409, "character_limit", "this account has the maximum number of characters");
     const auto inserted = transaction.exec_params(
@@ -109,7 +118,10 @@ HttpResponse CharacterService::create(const HttpRequest& request) {
     auto inventory = nlohmann::json::array();
     slot = 0;
     for (const auto& item : definition->starting_items)
-      inventory.push_back({{"slot", slot++}, {"item", item.item}, {"quantity", item.quantity}, {"equipped", item.equipped}});
+      inventory.push_back({{"slot", slot++},
+                           {"item", item.item},
+                           {"quantity", item.quantity},
+                           {"equipped", item.equipped}});
     character["inventory"] = std::move(inventory);
     return character;
   });
@@ -121,13 +133,15 @@ HttpResponse CharacterService::list(const HttpRequest& request) {
   const auto characters = context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     auto out = nlohmann::json::array();
-    for (const auto& row : read.exec_params(std::string("SELECT ") + kCharacterColumns +
-                                                " FROM characters c WHERE c.account_id = $1 ORDER BY c.id",
-                                            account_id))
+    for (const auto& row :
+         read.exec_params(std::string("SELECT ") + kCharacterColumns +
+                              " FROM characters c WHERE c.account_id = $1 ORDER BY c.id",
+                          account_id))
       out.push_back(character_json(row));
     return out;
   });
-  return json_response(200, {{"characters", characters}, {"max_characters", context_.config.max_characters_per_account}});
+  return json_response(200, {{"characters", characters},
+                             {"max_characters", context_.config.max_characters_per_account}});
 }
 
 std::optional<HttpResponse> CharacterService::get_cached(const HttpRequest& request) const {
@@ -138,7 +152,8 @@ std::optional<HttpResponse> CharacterService::get_cached(const HttpRequest& requ
   return owner_view(*cached, *account_id);
 }
 
-HttpResponse CharacterService::owner_view(const CachedCharacter& character, std::int64_t account_id) {
+HttpResponse CharacterService::owner_view(const CachedCharacter& character,
+                                          std::int64_t account_id) {
   if (character.owner != account_id) throw character_not_found();
   HttpResponse response;
   response.body = *character.body;
@@ -148,16 +163,19 @@ HttpResponse CharacterService::owner_view(const CachedCharacter& character, std:
 HttpResponse CharacterService::get(const HttpRequest& request) {
   const auto account_id = auth_.authenticate(request);
   const auto character_id = character_id_of(request);
-  auto found = context_.database.run([&](pqxx::connection& connection) -> std::optional<CachedCharacter> {
-    pqxx::read_transaction read(connection);
-    const auto rows = read.exec_params(std::string("SELECT ") + kCharacterColumns + " FROM characters c WHERE c.id = $1",
-                                       character_id);
-    if (rows.empty()) return std::nullopt;
-    auto character = character_json(rows[0]);
-    character["inventory"] = read_inventory(read, character_id);
-    const nlohmann::json body = {{"character", character}};
-    return CachedCharacter{rows[0][1].as<std::int64_t>(), std::make_shared<const std::string>(body.dump())};
-  });
+  auto found =
+      context_.database.run([&](pqxx::connection& connection) -> std::optional<CachedCharacter> {
+        pqxx::read_transaction read(connection);
+        const auto rows = read.exec_params(
+            std::string("SELECT ") + kCharacterColumns + " FROM characters c WHERE c.id = $1",
+            character_id);
+        if (rows.empty()) return std::nullopt;
+        auto character = character_json(rows[0]);
+        character["inventory"] = read_inventory(read, character_id);
+        const nlohmann::json body = {{"character", character}};
+        return CachedCharacter{rows[0][1].as<std::int64_t>(),
+                               std::make_shared<const std::string>(body.dump())};
+      });
   if (!found) throw character_not_found();
   characters_.put(character_id, *found);
   return owner_view(*found, account_id);
@@ -170,11 +188,13 @@ HttpResponse CharacterService::remove(const HttpRequest& request) {
   const bool deleted = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     const auto owned = transaction.exec_params(
-        "SELECT 1 FROM characters WHERE id = $1 AND account_id = $2 FOR UPDATE", character_id, account_id);
+        "SELECT 1 FROM characters WHERE id = $1 AND account_id = $2 FOR UPDATE", character_id,
+        account_id);
     if (owned.empty()) return false;
     if (deletion_hook_) after_commit = deletion_hook_(transaction, character_id);
     const auto rows = transaction.exec_params(
-        "DELETE FROM characters WHERE id = $1 AND account_id = $2 RETURNING id", character_id, account_id);
+        "DELETE FROM characters WHERE id = $1 AND account_id = $2 RETURNING id", character_id,
+        account_id);
     transaction.commit();
     return !rows.empty();
   });

@@ -343,8 +343,9 @@ std::string validate(const Config& config) {
   // A count forgotten before its wait is over would hand out fresh free attempts.
   if (config.login_failure_memory_s <= config.login_delay_cap_s)
     return "auth.login_failure_memory_s must be longer than auth.login_delay_cap_s";
-  if (config.tournament_interval_ms < 0 || config.tournament_window_base < 0 || config.tournament_window_step < 0 ||
-      config.tournament_window_step_ms < 1 || config.tournament_match_grace_s < 1)
+  if (config.tournament_interval_ms < 0 || config.tournament_window_base < 0 ||
+      config.tournament_window_step < 0 || config.tournament_window_step_ms < 1 ||
+      config.tournament_match_grace_s < 1)
     return "tournament settings out of range";
   if (!common::parse_log_format(config.log_format))
     return "log.format (OMEGA_LOG_FORMAT) must be text or json";

@@ -33,8 +33,9 @@ nlohmann::json summarise_zone(const std::filesystem::path& path, const nlohmann:
     summary["size"] = zone["size"];
   } else if (zone.contains("tiles") && zone["tiles"].is_array() && !zone["tiles"].empty()) {
     const auto& first = zone["tiles"][0];
-    summary["size"] = {{"width", first.is_string() ? first.get<std::string>().size() : first.size()},
-                       {"height", zone["tiles"].size()}};
+    summary["size"] = {
+        {"width", first.is_string() ? first.get<std::string>().size() : first.size()},
+        {"height", zone["tiles"].size()}};
   }
   return summary;
 }
@@ -94,7 +95,8 @@ ContentCatalog ContentCatalog::load(const std::filesystem::path& directory) {
     for (const auto& entry : std::filesystem::directory_iterator(zones_dir))
       if (entry.path().extension() == ".json") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
-    for (const auto& file : files) document["zones"].push_back(summarise_zone(file, read_json(file)));
+    for (const auto& file : files)
+      document["zones"].push_back(summarise_zone(file, read_json(file)));
   }
   catalog.document_ = document.dump();
   unsigned char digest[crypto_hash_sha256_BYTES];

@@ -16,7 +16,8 @@ TEST(ApiContent, LoadsTheRepositoryContent) {
     EXPECT_FALSE(definition->starting_items.empty());
   }
   EXPECT_EQ(catalog.find_class("necromancer"), nullptr);
-  for (const char* board : {"level", "monster_kills", "arena_rating"}) EXPECT_NE(catalog.find_board(board), nullptr);
+  for (const char* board : {"level", "monster_kills", "arena_rating"})
+    EXPECT_NE(catalog.find_board(board), nullptr);
   EXPECT_EQ(catalog.find_board("level")->aggregate, ScoreAggregate::max);
   EXPECT_EQ(catalog.find_board("monster_kills")->aggregate, ScoreAggregate::sum);
   const auto document = nlohmann::json::parse(catalog.document());

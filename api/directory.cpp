@@ -20,7 +20,8 @@ std::optional<nlohmann::json> parse_live_object(std::string_view text, std::int6
   auto object = nlohmann::json::parse(text, nullptr, false);
   if (!object.is_object()) return std::nullopt;
   const auto expires = object.find("expires_ms");
-  if (expires == object.end() || !expires->is_number_integer() || expires->get<std::int64_t>() < now_ms)
+  if (expires == object.end() || !expires->is_number_integer() ||
+      expires->get<std::int64_t>() < now_ms)
     return std::nullopt;
   return object;
 }
@@ -78,7 +79,9 @@ Placement refuse(int status, std::string code, std::string message) {
   return placement;
 }
 
-std::string percent(double fraction) { return std::to_string(static_cast<int>(fraction * 100 + 0.5)) + "%"; }
+std::string percent(double fraction) {
+  return std::to_string(static_cast<int>(fraction * 100 + 0.5)) + "%";
+}
 
 // Rule (3): open a new instance on the least-loaded live process hosting the zone.
 Placement open_new(const ZoneDefinition& zone, const RegistrySnapshot& registry,
@@ -111,18 +114,21 @@ Placement open_new(const ZoneDefinition& zone, const RegistrySnapshot& registry,
   return placement;
 }
 
-Placement assign_rift(const ZoneDefinition& zone, const WorldTopology& world, const RegistrySnapshot& registry,
-                      const PlacementRequest& request, const std::vector<const InstanceEntry*>& live) {
+Placement assign_rift(const ZoneDefinition& zone, const WorldTopology& world,
+                      const RegistrySnapshot& registry, const PlacementRequest& request,
+                      const std::vector<const InstanceEntry*>& live) {
   if (request.party_id) {
     for (const auto* entry : live)
-      if (entry->party_id == request.party_id && below(*entry, world.hard_cap)) return join(*entry, PlacementRule::party);
+      if (entry->party_id == request.party_id && below(*entry, world.hard_cap))
+        return join(*entry, PlacementRule::party);
     for (const auto* entry : live)
       if (entry->party_id == request.party_id)
         return refuse(409, "zone_full", "your party's " + zone.id + " instance is full");
   }
   if (static_cast<int>(live.size()) >= zone.max_instances)
-    return refuse(409, "zone_full", "all " + std::to_string(zone.max_instances) + " instances of " + zone.id +
-                                        " are in use; try again when a party leaves");
+    return refuse(409, "zone_full",
+                  "all " + std::to_string(zone.max_instances) + " instances of " + zone.id +
+                      " are in use; try again when a party leaves");
   return open_new(zone, registry, live);
 }
 
@@ -134,8 +140,9 @@ bool ZoneProcessEntry::hosts(std::string_view zone) const {
 
 std::optional<InstanceEntry> parse_instance_entry(std::string_view json, std::int64_t now_ms) {
   const auto object = parse_live_object(json, now_ms);
-  if (!object || !is_string(*object, "zone") || !is_string(*object, "proc") || !is_string(*object, "ws_url") ||
-      !is_string(*object, "kind") || !is_count(*object, "instance") || !is_count(*object, "players") ||
+  if (!object || !is_string(*object, "zone") || !is_string(*object, "proc") ||
+      !is_string(*object, "ws_url") || !is_string(*object, "kind") ||
+      !is_count(*object, "instance") || !is_count(*object, "players") ||
       !is_count(*object, "capacity"))
     return std::nullopt;
   const auto kind = zone_kind_from_name(object->at("kind").get_ref<const std::string&>());
@@ -149,14 +156,16 @@ std::optional<InstanceEntry> parse_instance_entry(std::string_view json, std::in
   entry.capacity = object->at("capacity").get<int>();
   entry.kind = *kind;
   entry.expires_ms = object->at("expires_ms").get<std::int64_t>();
-  if (const auto party = object->find("party_id"); party != object->end() && party->is_number_integer())
+  if (const auto party = object->find("party_id");
+      party != object->end() && party->is_number_integer())
     entry.party_id = party->get<std::int64_t>();
   return entry;
 }
 
 std::optional<ZoneProcessEntry> parse_process_entry(std::string_view json, std::int64_t now_ms) {
   const auto object = parse_live_object(json, now_ms);
-  if (!object || !is_string(*object, "id") || !is_string(*object, "control_url")) return std::nullopt;
+  if (!object || !is_string(*object, "id") || !is_string(*object, "control_url"))
+    return std::nullopt;
   ZoneProcessEntry entry;
   entry.id = object->at("id").get<std::string>();
   entry.control_url = object->at("control_url").get<std::string>();
@@ -172,12 +181,18 @@ std::optional<ZoneProcessEntry> parse_process_entry(std::string_view json, std::
 
 std::string_view placement_rule_name(PlacementRule rule) {
   switch (rule) {
-    case PlacementRule::resume: return "resume";
-    case PlacementRule::party: return "party";
-    case PlacementRule::below_soft_cap: return "below_soft_cap";
-    case PlacementRule::new_instance: return "new_instance";
-    case PlacementRule::below_hard_cap: return "below_hard_cap";
-    case PlacementRule::refused: return "refused";
+    case PlacementRule::resume:
+      return "resume";
+    case PlacementRule::party:
+      return "party";
+    case PlacementRule::below_soft_cap:
+      return "below_soft_cap";
+    case PlacementRule::new_instance:
+      return "new_instance";
+    case PlacementRule::below_hard_cap:
+      return "below_hard_cap";
+    case PlacementRule::refused:
+      return "refused";
   }
   return "refused";
 }
@@ -193,7 +208,8 @@ Placement assign_instance(const WorldTopology& world, const RegistrySnapshot& re
   if (request.held_instance) {
     for (const auto* entry : live) {
       const bool own_rift = zone->kind != ZoneKind::rift || entry->party_id == request.party_id;
-      if (entry->instance == *request.held_instance && own_rift) return join(*entry, PlacementRule::resume);
+      if (entry->instance == *request.held_instance && own_rift)
+        return join(*entry, PlacementRule::resume);
     }
   }
   if (zone->kind == ZoneKind::rift) return assign_rift(*zone, world, registry, request, live);
@@ -204,19 +220,22 @@ Placement assign_instance(const WorldTopology& world, const RegistrySnapshot& re
       with_party.push_back(entry);
   const auto hard = [&](const InstanceEntry& entry) { return below(entry, world.hard_cap); };
   if (const auto* entry = fullest(with_party, hard)) return join(*entry, PlacementRule::party);
-  if (const auto* entry = fullest(live, [&](const InstanceEntry& e) { return below(e, world.soft_cap); }))
+  if (const auto* entry =
+          fullest(live, [&](const InstanceEntry& e) { return below(e, world.soft_cap); }))
     return join(*entry, PlacementRule::below_soft_cap);
   std::optional<Placement> cannot_open;
   if (static_cast<int>(live.size()) < zone->max_instances) {
     auto opened = open_new(*zone, registry, live);
     if (opened.action == Placement::Action::open) return opened;
-    cannot_open = std::move(opened);  // no process can open one: the hard-cap reserve beats refusing
+    cannot_open =
+        std::move(opened);  // no process can open one: the hard-cap reserve beats refusing
   }
   if (const auto* entry = fullest(live, hard)) return join(*entry, PlacementRule::below_hard_cap);
   if (cannot_open) return *cannot_open;
   return refuse(409, "zone_full",
-                zone->id + " is full: " + std::to_string(live.size()) + " of " + std::to_string(zone->max_instances) +
-                    " instances open, all at the " + percent(world.hard_cap) + " hard cap");
+                zone->id + " is full: " + std::to_string(live.size()) + " of " +
+                    std::to_string(zone->max_instances) + " instances open, all at the " +
+                    percent(world.hard_cap) + " hard cap");
 }
 
 }  // namespace omega::api

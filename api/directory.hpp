@@ -80,13 +80,13 @@ struct Placement {
   enum class Action { join, open, refuse };
   Action action = Action::refuse;
   PlacementRule rule = PlacementRule::refused;
-  InstanceEntry instance;           // join: the chosen instance
-  std::string process_id;           // open: the zone process to ask
-  std::string control_url;          // open: its control endpoint
-  std::uint32_t new_instance = 0;   // open: the number to open; 0 for rifts (caller allocates)
-  int status = 0;                   // refuse: HTTP status
-  std::string error_code;           // refuse: unknown_zone, zone_full, no_capacity
-  std::string message;              // refuse: the reason, for the player and the logs
+  InstanceEntry instance;          // join: the chosen instance
+  std::string process_id;          // open: the zone process to ask
+  std::string control_url;         // open: its control endpoint
+  std::uint32_t new_instance = 0;  // open: the number to open; 0 for rifts (caller allocates)
+  int status = 0;                  // refuse: HTTP status
+  std::string error_code;          // refuse: unknown_zone, zone_full, no_capacity
+  std::string message;             // refuse: the reason, for the player and the logs
 };
 
 // The directory rules, in order: (0) resume the held instance; (1) a party member's instance

@@ -26,12 +26,14 @@ ApiError no_capacity(const std::string& message) {
   return error;
 }
 
-std::string lock_name(const SeatRequest& request, const Placement& placement, const WorldTopology& world) {
+std::string lock_name(const SeatRequest& request, const Placement& placement,
+                      const WorldTopology& world) {
   const auto* zone = world.find(request.zone);
   if (zone && zone->kind == ZoneKind::rift) {
     // Rift numbers come from INCR, so only one party's concurrent entries can collide.
-    return "open:" + request.zone + (request.party_id ? ":party:" + std::to_string(*request.party_id)
-                                                      : ":character:" + std::to_string(request.character_id));
+    return "open:" + request.zone +
+           (request.party_id ? ":party:" + std::to_string(*request.party_id)
+                             : ":character:" + std::to_string(request.character_id));
   }
   return "open:" + request.zone + ":" + std::to_string(placement.new_instance);
 }
@@ -45,7 +47,8 @@ class LockGuard {
     try {
       registry_.unlock(name_, owner_);
     } catch (const std::exception& error) {
-      spdlog::warn("directory: cannot release lock {} ({}); it expires by itself", name_, error.what());
+      spdlog::warn("directory: cannot release lock {} ({}); it expires by itself", name_,
+                   error.what());
     }
   }
   LockGuard(const LockGuard&) = delete;
@@ -59,33 +62,40 @@ class LockGuard {
 
 }  // namespace
 
-DirectoryService::DirectoryService(const Config& config, const WorldTopology& world, InstanceRegistry& registry,
-                                   const TicketMinter& tickets)
+DirectoryService::DirectoryService(const Config& config, const WorldTopology& world,
+                                   InstanceRegistry& registry, const TicketMinter& tickets)
     : config_(config), world_(world), registry_(registry), tickets_(tickets) {}
 
 Placement DirectoryService::decide(const SeatRequest& request) {
   const auto snapshot = registry_.snapshot(request.zone, now_ms());
-  auto placement =
-      assign_instance(world_, snapshot, {request.zone, request.held_instance, request.party_id, request.party_instances});
+  auto placement = assign_instance(
+      world_, snapshot,
+      {request.zone, request.held_instance, request.party_id, request.party_instances});
   if (placement.action != Placement::Action::refuse) return placement;
   if (placement.status == 503) throw no_capacity(placement.message);
   throw ApiError(placement.status, placement.error_code, placement.message);
 }
 
-std::optional<DirectoryService::Seat> DirectoryService::open(const SeatRequest& request, const Placement& placement) {
+std::optional<DirectoryService::Seat> DirectoryService::open(const SeatRequest& request,
+                                                             const Placement& placement) {
   const auto* zone = world_.find(request.zone);
   const auto endpoint = parse_http_url(placement.control_url);
-  if (!endpoint) throw no_capacity("zone process " + placement.process_id + " has no usable control_url");
-  const auto number = placement.new_instance != 0 ? placement.new_instance : registry_.next_rift_instance();
-  const nlohmann::json body = {{"zone", request.zone},
-                               {"instance", number},
-                               {"kind", zone_kind_name(zone->kind)},
-                               {"party_id", request.party_id ? nlohmann::json(*request.party_id) : nlohmann::json()}};
-  const auto response = post_json(*endpoint, "/instances", body.dump(), config_.service_token, kZoneControlTimeout);
+  if (!endpoint)
+    throw no_capacity("zone process " + placement.process_id + " has no usable control_url");
+  const auto number =
+      placement.new_instance != 0 ? placement.new_instance : registry_.next_rift_instance();
+  const nlohmann::json body = {
+      {"zone", request.zone},
+      {"instance", number},
+      {"kind", zone_kind_name(zone->kind)},
+      {"party_id", request.party_id ? nlohmann::json(*request.party_id) : nlohmann::json()}};
+  const auto response =
+      post_json(*endpoint, "/instances", body.dump(), config_.service_token, kZoneControlTimeout);
   if (response.status == 409) return std::nullopt;  // opened meanwhile (another replica): re-read
   if (response.status != 201) {
-    spdlog::warn("directory: {} could not open {}:{}: status {} {}{}", placement.process_id, request.zone, number,
-                 response.status, response.error, response.body.substr(0, 200));
+    spdlog::warn("directory: {} could not open {}:{}: status {} {}{}", placement.process_id,
+                 request.zone, number, response.status, response.error,
+                 response.body.substr(0, 200));
     throw no_capacity("could not open an instance of " + request.zone + "; retry shortly");
   }
   const auto answer = nlohmann::json::parse(response.body, nullptr, false);
@@ -100,7 +110,8 @@ nlohmann::json DirectoryService::seat(const SeatRequest& request) {
     throw ApiError(503, "tickets_disabled", "this API has no ticket key (tickets.signing_seed)");
   std::optional<Seat> seat;
   for (int attempt = 0; !seat; ++attempt) {
-    if (attempt >= kMaxAttempts) throw no_capacity("the directory is busy opening instances of " + request.zone);
+    if (attempt >= kMaxAttempts)
+      throw no_capacity("the directory is busy opening instances of " + request.zone);
     auto placement = decide(request);
     if (placement.action == Placement::Action::open) {
       const auto name = lock_name(request, placement, world_);
@@ -112,7 +123,8 @@ nlohmann::json DirectoryService::seat(const SeatRequest& request) {
       LockGuard guard(registry_, name, owner);
       // Decide again under the lock: whoever held it may just have opened what we need.
       placement = decide(request);
-      if (placement.action == Placement::Action::open && lock_name(request, placement, world_) == name) {
+      if (placement.action == Placement::Action::open &&
+          lock_name(request, placement, world_) == name) {
         seat = open(request, placement);
         continue;
       }
@@ -121,10 +133,12 @@ nlohmann::json DirectoryService::seat(const SeatRequest& request) {
     seat = Seat{placement.instance.zone, placement.instance.instance, placement.instance.ws_url};
   }
   const auto now = now_ms();
-  registry_.reserve(seat->zone, seat->instance, request.character_id, now + tickets_.ttl().count() * 1000);
+  registry_.reserve(seat->zone, seat->instance, request.character_id,
+                    now + tickets_.ttl().count() * 1000);
   const auto ticket = tickets_.mint(static_cast<std::uint64_t>(request.account_id),
-                                    static_cast<std::uint64_t>(request.character_id), seat->zone, seat->instance,
-                                    static_cast<std::uint64_t>(request.lease_epoch), static_cast<std::uint64_t>(now / 1000));
+                                    static_cast<std::uint64_t>(request.character_id), seat->zone,
+                                    seat->instance, static_cast<std::uint64_t>(request.lease_epoch),
+                                    static_cast<std::uint64_t>(now / 1000));
   return {{"ws_url", seat->ws_url},
           {"ticket", ticket.hex},
           {"zone", seat->zone},

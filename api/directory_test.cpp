@@ -8,9 +8,12 @@ namespace {
 constexpr std::int64_t kNow = 1'700'000'000'000;
 
 // forest: field, 100 players, up to 5 instances; rift_d1: 5 players; hub_city_1: 500 × 1.
-WorldTopology world() { return load_world("content/world.json"); }
+WorldTopology world() {
+  return load_world("content/world.json");
+}
 
-InstanceEntry instance(const std::string& zone, std::uint32_t number, int players, const std::string& process = "p1") {
+InstanceEntry instance(const std::string& zone, std::uint32_t number, int players,
+                       const std::string& process = "p1") {
   InstanceEntry entry;
   entry.zone = zone;
   entry.instance = number;
@@ -18,7 +21,9 @@ InstanceEntry instance(const std::string& zone, std::uint32_t number, int player
   entry.ws_url = "ws://127.0.0.1:8081/z/" + zone + "/" + std::to_string(number);
   entry.players = players;
   entry.capacity = zone.rfind("rift", 0) == 0 ? 5 : zone.rfind("hub", 0) == 0 ? 500 : 100;
-  entry.kind = zone.rfind("rift", 0) == 0 ? ZoneKind::rift : zone.rfind("hub", 0) == 0 ? ZoneKind::hub : ZoneKind::field;
+  entry.kind = zone.rfind("rift", 0) == 0  ? ZoneKind::rift
+               : zone.rfind("hub", 0) == 0 ? ZoneKind::hub
+                                           : ZoneKind::field;
   entry.expires_ms = kNow + 10'000;
   return entry;
 }
@@ -28,16 +33,20 @@ ZoneProcessEntry process(const std::string& id, std::vector<std::string> zones) 
 }
 
 RegistrySnapshot registry(std::vector<InstanceEntry> instances,
-                          std::vector<ZoneProcessEntry> processes = {process("p1", {"forest", "rift_d1", "hub_city_1"})}) {
+                          std::vector<ZoneProcessEntry> processes = {
+                              process("p1", {"forest", "rift_d1", "hub_city_1"})}) {
   return {std::move(instances), std::move(processes)};
 }
 
-PlacementRequest to(const std::string& zone) { return PlacementRequest{zone, std::nullopt, std::nullopt, {}}; }
+PlacementRequest to(const std::string& zone) {
+  return PlacementRequest{zone, std::nullopt, std::nullopt, {}};
+}
 
 TEST(ApiDirectory, ResumesTheHeldInstanceEvenAboveTheHardCap) {
   auto request = to("forest");
   request.held_instance = 2;
-  const auto placement = assign_instance(world(), registry({instance("forest", 1, 10), instance("forest", 2, 99)}), request);
+  const auto placement = assign_instance(
+      world(), registry({instance("forest", 1, 10), instance("forest", 2, 99)}), request);
   EXPECT_EQ(placement.action, Placement::Action::join);
   EXPECT_EQ(placement.rule, PlacementRule::resume);
   EXPECT_EQ(placement.instance.instance, 2u);
@@ -55,20 +64,23 @@ TEST(ApiDirectory, JoinsThePartyBelowTheHardCapBeforeTheSoftCapRule) {
   auto request = to("forest");
   request.party_id = 7;
   request.party_instances = {2};
-  const auto placement =
-      assign_instance(world(), registry({instance("forest", 1, 50), instance("forest", 2, 90)}), request);
+  const auto placement = assign_instance(
+      world(), registry({instance("forest", 1, 50), instance("forest", 2, 90)}), request);
   EXPECT_EQ(placement.rule, PlacementRule::party);
   EXPECT_EQ(placement.instance.instance, 2u);
 
   // At the hard cap the party's instance is no longer an option.
-  const auto full = assign_instance(world(), registry({instance("forest", 1, 50), instance("forest", 2, 95)}), request);
+  const auto full = assign_instance(
+      world(), registry({instance("forest", 1, 50), instance("forest", 2, 95)}), request);
   EXPECT_EQ(full.rule, PlacementRule::below_soft_cap);
   EXPECT_EQ(full.instance.instance, 1u);
 }
 
 TEST(ApiDirectory, PicksTheFullestInstanceBelowTheSoftCap) {
   const auto placement = assign_instance(
-      world(), registry({instance("forest", 1, 20), instance("forest", 2, 79), instance("forest", 3, 80)}), to("forest"));
+      world(),
+      registry({instance("forest", 1, 20), instance("forest", 2, 79), instance("forest", 3, 80)}),
+      to("forest"));
   EXPECT_EQ(placement.action, Placement::Action::join);
   EXPECT_EQ(placement.rule, PlacementRule::below_soft_cap);
   EXPECT_EQ(placement.instance.instance, 2u);
@@ -85,8 +97,9 @@ TEST(ApiDirectory, OpensANewInstanceOnTheLeastLoadedProcessWhenAllAreAtTheSoftCa
   auto busy = instance("forest", 1, 80, "p1");
   auto other = instance("hub_city_1", 1, 10, "p2");
   const auto placement = assign_instance(
-      world(), registry({busy, other}, {process("p1", {"forest"}), process("p2", {"forest", "hub_city_1"}),
-                                        process("p3", {"desert"})}),
+      world(),
+      registry({busy, other}, {process("p1", {"forest"}), process("p2", {"forest", "hub_city_1"}),
+                               process("p3", {"desert"})}),
       to("forest"));
   EXPECT_EQ(placement.action, Placement::Action::open);
   EXPECT_EQ(placement.rule, PlacementRule::new_instance);
@@ -104,7 +117,8 @@ TEST(ApiDirectory, NewInstanceNumbersFillGaps) {
 
 TEST(ApiDirectory, FillsUpToTheHardCapOnceMaxInstancesAreOpen) {
   std::vector<InstanceEntry> all;
-  for (std::uint32_t i = 1; i <= 5; ++i) all.push_back(instance("forest", i, i == 4 ? 90 : 94 - static_cast<int>(i)));
+  for (std::uint32_t i = 1; i <= 5; ++i)
+    all.push_back(instance("forest", i, i == 4 ? 90 : 94 - static_cast<int>(i)));
   const auto placement = assign_instance(world(), registry(all), to("forest"));
   EXPECT_EQ(placement.action, Placement::Action::join);
   EXPECT_EQ(placement.rule, PlacementRule::below_hard_cap);
@@ -122,16 +136,19 @@ TEST(ApiDirectory, RefusesZoneFullAtTheHardCapWithMaxInstancesOpen) {
 }
 
 TEST(ApiDirectory, NoProcessHostingTheZoneIsNoCapacity) {
-  const auto placement = assign_instance(world(), registry({}, {process("p1", {"desert"})}), to("forest"));
+  const auto placement =
+      assign_instance(world(), registry({}, {process("p1", {"desert"})}), to("forest"));
   EXPECT_EQ(placement.action, Placement::Action::refuse);
   EXPECT_EQ(placement.status, 503);
   EXPECT_EQ(placement.error_code, "no_capacity");
 }
 
 TEST(ApiDirectory, WithoutAProcessTheHardCapReserveIsUsedBeforeNoCapacity) {
-  const auto reserve = assign_instance(world(), registry({instance("forest", 1, 90)}, {}), to("forest"));
+  const auto reserve =
+      assign_instance(world(), registry({instance("forest", 1, 90)}, {}), to("forest"));
   EXPECT_EQ(reserve.rule, PlacementRule::below_hard_cap);
-  const auto none = assign_instance(world(), registry({instance("forest", 1, 95)}, {}), to("forest"));
+  const auto none =
+      assign_instance(world(), registry({instance("forest", 1, 95)}, {}), to("forest"));
   EXPECT_EQ(none.error_code, "no_capacity");
 }
 
@@ -170,7 +187,8 @@ TEST(ApiDirectory, ARiftResumeNeedsTheSameParty) {
   old_party.party_id = 3;
   auto request = to("rift_d1");
   request.held_instance = 4;
-  EXPECT_EQ(assign_instance(world(), registry({old_party}), request).action, Placement::Action::open);
+  EXPECT_EQ(assign_instance(world(), registry({old_party}), request).action,
+            Placement::Action::open);
   request.party_id = 3;
   EXPECT_EQ(assign_instance(world(), registry({old_party}), request).rule, PlacementRule::resume);
 }
@@ -200,12 +218,14 @@ TEST(ApiDirectory, ParsesRegistryEntriesAndDropsExpiredOrMalformedOnes) {
   EXPECT_FALSE(parse_instance_entry(live, kNow + 6'000));  // expired: a dead process
   EXPECT_FALSE(parse_instance_entry("not json", kNow));
   EXPECT_FALSE(parse_instance_entry(R"({"zone":"forest","expires_ms":1700000005000})", kNow));
-  EXPECT_FALSE(parse_instance_entry(R"({"zone":"forest","instance":-1,"proc":"p","ws_url":"w","players":0,)"
-                                    R"("capacity":5,"kind":"rift","expires_ms":1700000005000})",
-                                    kNow));
-  const auto rift = parse_instance_entry(R"({"zone":"rift_d1","instance":9,"proc":"p","ws_url":"w","players":0,)"
-                                         R"("capacity":5,"kind":"rift","party_id":12,"expires_ms":1700000005000})",
-                                         kNow);
+  EXPECT_FALSE(
+      parse_instance_entry(R"({"zone":"forest","instance":-1,"proc":"p","ws_url":"w","players":0,)"
+                           R"("capacity":5,"kind":"rift","expires_ms":1700000005000})",
+                           kNow));
+  const auto rift = parse_instance_entry(
+      R"({"zone":"rift_d1","instance":9,"proc":"p","ws_url":"w","players":0,)"
+      R"("capacity":5,"kind":"rift","party_id":12,"expires_ms":1700000005000})",
+      kNow);
   ASSERT_TRUE(rift);
   EXPECT_EQ(rift->party_id, 12);
 

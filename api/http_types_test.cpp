@@ -41,7 +41,8 @@ TEST(ApiHttpTypes, HeadersAreFoundByLowerCaseName) {
 }
 
 TEST(ApiHttpTypes, MethodNamesRoundTrip) {
-  for (auto method : {Method::get, Method::post, Method::put, Method::patch, Method::del, Method::head})
+  for (auto method :
+       {Method::get, Method::post, Method::put, Method::patch, Method::del, Method::head})
     EXPECT_EQ(method_from_name(method_name(method)), method);
   EXPECT_EQ(method_from_name("BREW"), Method::other);
 }

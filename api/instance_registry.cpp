@@ -7,10 +7,12 @@ namespace omega::api {
 namespace {
 // Deletes the lock only if we still own it: it may have expired and been taken by another.
 constexpr const char* kUnlockScript =
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 "
+    "end";
 
 void expect_no_error(const RedisValue& reply) {
-  if (reply.type == RedisValue::Type::error) throw ServiceUnavailable("Redis refused: " + reply.text);
+  if (reply.type == RedisValue::Type::error)
+    throw ServiceUnavailable("Redis refused: " + reply.text);
 }
 }  // namespace
 
@@ -19,15 +21,17 @@ std::string InstanceRegistry::reservation_key(std::string_view zone, std::uint32
 }
 
 RegistrySnapshot InstanceRegistry::snapshot(std::string_view zone, std::int64_t now_ms) {
-  const auto replies =
-      context_.redis.pipeline({{"HGETALL", context_.redis_key("zoneprocs")}, {"HGETALL", context_.redis_key("instances")}});
+  const auto replies = context_.redis.pipeline(
+      {{"HGETALL", context_.redis_key("zoneprocs")}, {"HGETALL", context_.redis_key("instances")}});
   RegistrySnapshot snapshot;
   const auto& processes = replies[0].elements;
   for (std::size_t i = 1; i < processes.size(); i += 2)
-    if (auto entry = parse_process_entry(processes[i].text, now_ms)) snapshot.processes.push_back(std::move(*entry));
+    if (auto entry = parse_process_entry(processes[i].text, now_ms))
+      snapshot.processes.push_back(std::move(*entry));
   const auto& instances = replies[1].elements;
   for (std::size_t i = 1; i < instances.size(); i += 2)
-    if (auto entry = parse_instance_entry(instances[i].text, now_ms)) snapshot.instances.push_back(std::move(*entry));
+    if (auto entry = parse_instance_entry(instances[i].text, now_ms))
+      snapshot.instances.push_back(std::move(*entry));
 
   std::vector<RedisCommand> counts;
   std::vector<InstanceEntry*> counted;
@@ -46,8 +50,8 @@ RegistrySnapshot InstanceRegistry::snapshot(std::string_view zone, std::int64_t 
   return snapshot;
 }
 
-void InstanceRegistry::reserve(const std::string& zone, std::uint32_t instance, std::int64_t character_id,
-                               std::int64_t expires_ms) {
+void InstanceRegistry::reserve(const std::string& zone, std::uint32_t instance,
+                               std::int64_t character_id, std::int64_t expires_ms) {
   const auto key = reservation_key(zone, instance);
   // The key outlives its newest member a little, then Redis drops it by itself.
   const auto replies = context_.redis.pipeline(
@@ -58,7 +62,8 @@ void InstanceRegistry::reserve(const std::string& zone, std::uint32_t instance, 
 
 void InstanceRegistry::release_reservation(const std::string& zone, std::uint32_t instance,
                                            std::int64_t character_id) {
-  expect_no_error(context_.redis.command({"ZREM", reservation_key(zone, instance), std::to_string(character_id)}));
+  expect_no_error(context_.redis.command(
+      {"ZREM", reservation_key(zone, instance), std::to_string(character_id)}));
 }
 
 std::uint32_t InstanceRegistry::next_rift_instance() {
@@ -66,12 +71,15 @@ std::uint32_t InstanceRegistry::next_rift_instance() {
   expect_no_error(reply);
   // Instance ids are uint32 on the wire but lease_instance is an SQL integer: wrap past
   // 2^31 - 1 (skipping 0), long after old rifts have closed.
-  return static_cast<std::uint32_t>((static_cast<unsigned long long>(reply.integer) - 1) % 0x7fffffffULL) + 1;
+  return static_cast<std::uint32_t>((static_cast<unsigned long long>(reply.integer) - 1) %
+                                    0x7fffffffULL) +
+         1;
 }
 
-bool InstanceRegistry::try_lock(const std::string& name, const std::string& owner, std::int64_t ttl_ms) {
-  const auto reply = context_.redis.command({"SET", context_.redis_key("lock:" + name), owner, "NX", "PX",
-                                             std::to_string(ttl_ms)});
+bool InstanceRegistry::try_lock(const std::string& name, const std::string& owner,
+                                std::int64_t ttl_ms) {
+  const auto reply = context_.redis.command(
+      {"SET", context_.redis_key("lock:" + name), owner, "NX", "PX", std::to_string(ttl_ms)});
   expect_no_error(reply);
   return reply.type == RedisValue::Type::status;
 }

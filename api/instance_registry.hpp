@@ -23,9 +23,11 @@ class InstanceRegistry {
   RegistrySnapshot snapshot(std::string_view zone, std::int64_t now_ms);
 
   // Holds a seat for `character_id` until `expires_ms` (re-reserving moves the expiry).
-  void reserve(const std::string& zone, std::uint32_t instance, std::int64_t character_id, std::int64_t expires_ms);
+  void reserve(const std::string& zone, std::uint32_t instance, std::int64_t character_id,
+               std::int64_t expires_ms);
   // The claim arrived: the player now counts in the zone's own player count.
-  void release_reservation(const std::string& zone, std::uint32_t instance, std::int64_t character_id);
+  void release_reservation(const std::string& zone, std::uint32_t instance,
+                           std::int64_t character_id);
   // A fresh rift instance number (INCR {prefix}rift_seq).
   std::uint32_t next_rift_instance();
 

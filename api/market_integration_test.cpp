@@ -33,15 +33,19 @@ class ApiMarketIT : public FreshDatabaseTest {
     });
   }
 
-  std::string login(const std::string& name) { return api_->register_and_login(name)["access_token"]; }
+  std::string login(const std::string& name) {
+    return api_->register_and_login(name)["access_token"];
+  }
 
   // A new character of `token`'s account with `gold` and no items but what the class gives.
   Trader character(const std::string& token, std::int64_t gold = 0) {
     const auto name = "Tr" + unique_suffix();
-    const auto created = api_->post("/v1/characters", {{"name", name}, {"class", "warrior"}}, token);
+    const auto created =
+        api_->post("/v1/characters", {{"name", name}, {"class", "warrior"}}, token);
     if (created.status != 201) throw std::runtime_error(created.body);
     const Trader trader{token, created.json()["character"]["id"].get<std::int64_t>()};
-    sql("UPDATE characters SET gold = " + std::to_string(gold) + " WHERE id = " + std::to_string(trader.id));
+    sql("UPDATE characters SET gold = " + std::to_string(gold) +
+        " WHERE id = " + std::to_string(trader.id));
     return trader;
   }
 
@@ -66,8 +70,9 @@ class ApiMarketIT : public FreshDatabaseTest {
     return count("SELECT gold FROM characters WHERE id = " + std::to_string(trader.id));
   }
 
-  HttpResult mutate(const std::string& method, const std::string& target, const nlohmann::json& body,
-                    const std::string& token, const std::string& key) const {
+  HttpResult mutate(const std::string& method, const std::string& target,
+                    const nlohmann::json& body, const std::string& token,
+                    const std::string& key) const {
     std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"},
                                                              {"Authorization", "Bearer " + token}};
     if (!key.empty()) headers.emplace_back("Idempotency-Key", key);
@@ -80,24 +85,31 @@ class ApiMarketIT : public FreshDatabaseTest {
 
   HttpResult list(const Trader& seller, const std::string& item, int quantity, std::int64_t price,
                   const std::string& key = fresh_key()) const {
-    return mutate("POST", "/v1/market/listings",
-                  {{"character_id", seller.id}, {"item_id", item}, {"quantity", quantity}, {"price", price}},
-                  seller.token, key);
+    return mutate(
+        "POST", "/v1/market/listings",
+        {{"character_id", seller.id}, {"item_id", item}, {"quantity", quantity}, {"price", price}},
+        seller.token, key);
   }
-  HttpResult buy(std::int64_t listing, const Trader& buyer, const std::string& key = fresh_key()) const {
+  HttpResult buy(std::int64_t listing, const Trader& buyer,
+                 const std::string& key = fresh_key()) const {
     return mutate("POST", "/v1/market/listings/" + std::to_string(listing) + "/buy",
                   {{"character_id", buyer.id}}, buyer.token, key);
   }
-  HttpResult cancel(std::int64_t listing, const Trader& seller, const std::string& key = fresh_key()) const {
-    return mutate("DELETE", "/v1/market/listings/" + std::to_string(listing), {{"character_id", seller.id}},
-                  seller.token, key);
+  HttpResult cancel(std::int64_t listing, const Trader& seller,
+                    const std::string& key = fresh_key()) const {
+    return mutate("DELETE", "/v1/market/listings/" + std::to_string(listing),
+                  {{"character_id", seller.id}}, seller.token, key);
   }
 
   std::unique_ptr<TestApi> api_;
 };
 
-std::int64_t listing_id(const HttpResult& result) { return result.json()["listing"]["id"].get<std::int64_t>(); }
-std::string error_code(const HttpResult& result) { return result.json()["error"].value("code", ""); }
+std::int64_t listing_id(const HttpResult& result) {
+  return result.json()["listing"]["id"].get<std::int64_t>();
+}
+std::string error_code(const HttpResult& result) {
+  return result.json()["error"].value("code", "");
+}
 
 TEST_F(ApiMarketIT, ListThenBuyMovesItemsIntoEscrowAndGoldToTheSellerLessTheFee) {
   start();
@@ -125,12 +137,14 @@ TEST_F(ApiMarketIT, ListThenBuyMovesItemsIntoEscrowAndGoldToTheSellerLessTheFee)
   EXPECT_EQ(gold(seller), 190);
   EXPECT_EQ(held(buyer, "wolf_pelt"), 4);
   EXPECT_EQ(count("SELECT coalesce(sum(amount), 0) FROM market_ledger WHERE to_kind = 'fee'"), 10);
-  EXPECT_EQ(count("SELECT count(*) FROM market_ledger WHERE listing_id = " + std::to_string(id)), 4);
+  EXPECT_EQ(count("SELECT count(*) FROM market_ledger WHERE listing_id = " + std::to_string(id)),
+            4);
 
   const auto again = buy(id, buyer);
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(error_code(again), "listing_closed");
-  EXPECT_EQ(api_->get("/v1/market/listings?item_id=wolf_pelt", token).json()["listings"].size(), 0u);
+  EXPECT_EQ(api_->get("/v1/market/listings?item_id=wolf_pelt", token).json()["listings"].size(),
+            0u);
   EXPECT_EQ(count("SELECT count(*) FROM market_ledger"), 4) << "a refused buy moves nothing";
 }
 
@@ -148,21 +162,26 @@ TEST_F(ApiMarketIT, SearchFiltersSortsAndPaginates) {
   std::string cursor;
   for (int page = 0; page < 5; ++page) {
     const auto result = api_->get("/v1/market/listings?item_id=wolf_pelt&max_price=40&limit=2" +
-                                      (cursor.empty() ? "" : "&cursor=" + cursor), token);
+                                      (cursor.empty() ? "" : "&cursor=" + cursor),
+                                  token);
     ASSERT_EQ(result.status, 200) << result.body;
     const auto body = result.json();
-    for (const auto& listing : body["listings"]) seen.push_back(listing["price"].get<std::int64_t>());
+    for (const auto& listing : body["listings"])
+      seen.push_back(listing["price"].get<std::int64_t>());
     if (body["next_cursor"].is_null()) break;
     cursor = body["next_cursor"];
   }
   EXPECT_EQ(seen, (std::vector<std::int64_t>{10, 10, 20, 30, 40}));
 
-  const auto newest = api_->get("/v1/market/listings?sort=newest&limit=3&min_price=20", token).json();
+  const auto newest =
+      api_->get("/v1/market/listings?sort=newest&limit=3&min_price=20", token).json();
   ASSERT_EQ(newest["listings"].size(), 3u);
   EXPECT_EQ(newest["listings"][0]["item_id"], "iron_sword");
   EXPECT_GT(newest["listings"][0]["id"], newest["listings"][1]["id"]);
   const auto rest = api_->get("/v1/market/listings?sort=newest&limit=3&min_price=20&cursor=" +
-                                  newest["next_cursor"].get<std::string>(), token).json();
+                                  newest["next_cursor"].get<std::string>(),
+                              token)
+                        .json();
   EXPECT_EQ(rest["listings"].size(), 2u);
   EXPECT_TRUE(rest["next_cursor"].is_null());
 }
@@ -177,9 +196,10 @@ TEST_F(ApiMarketIT, CancelAndExpiryReturnTheItemsToTheSeller) {
   const auto seller = character(token), stranger = character(other), buyer = character(other, 500);
   give(seller, "iron_sword", 1);  // slot 3, after the warrior's three starting items
 
-  const auto by_slot = mutate("POST", "/v1/market/listings",
-                              {{"character_id", seller.id}, {"slot", 3}, {"quantity", 1}, {"price", 99}},
-                              token, fresh_key());
+  const auto by_slot =
+      mutate("POST", "/v1/market/listings",
+             {{"character_id", seller.id}, {"slot", 3}, {"quantity", 1}, {"price", 99}}, token,
+             fresh_key());
   ASSERT_EQ(by_slot.status, 201) << by_slot.body;
   EXPECT_EQ(held(seller, "iron_sword"), 0);
   const auto id = listing_id(by_slot);
@@ -207,7 +227,8 @@ TEST_F(ApiMarketIT, ABuyFindingItsListingExpiredReturnsTheItemAndSays409) {
   give(seller, "wolf_pelt", 2);
   const auto id = listing_id(list(seller, "wolf_pelt", 2, 10));
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-  EXPECT_EQ(api_->get("/v1/market/listings", token).json()["listings"].size(), 0u) << "expired: hidden";
+  EXPECT_EQ(api_->get("/v1/market/listings", token).json()["listings"].size(), 0u)
+      << "expired: hidden";
   const auto late = buy(id, buyer);
   EXPECT_EQ(late.status, 409);
   EXPECT_EQ(error_code(late), "listing_expired");
@@ -271,9 +292,12 @@ TEST_F(ApiMarketIT, TwoHundredConcurrentBuyersOfOneListingMakeOneSale) {
   for (const auto& buyer : buyers) {
     threads.emplace_back([&, buyer] {
       const auto result = buy(id, buyer);
-      if (result.status == 200) ++sold;
-      else if (result.status == 409 && error_code(result) == "listing_closed") ++conflicts;
-      else ++other;
+      if (result.status == 200)
+        ++sold;
+      else if (result.status == 409 && error_code(result) == "listing_closed")
+        ++conflicts;
+      else
+        ++other;
     });
   }
   for (auto& thread : threads) thread.join();
@@ -296,32 +320,57 @@ TEST_F(ApiMarketIT, BadInputGetsJsonErrors) {
     const char* code;
   };
   const Case cases[] = {
-      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 1}}, 422, "missing_field"},
-      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"price", 0}}, 422, "invalid_field"},
-      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 0}, {"price", 5}}, 422, "invalid_field"},
-      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"slot", 3}, {"quantity", 1}, {"price", 5}}, 422,
+      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 1}},
+       422,
+       "missing_field"},
+      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"price", 0}},
+       422,
        "invalid_field"},
-      {{{"character_id", seller.id}, {"item_id", "dragon"}, {"quantity", 1}, {"price", 5}}, 422, "unknown_item"},
-      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 3}, {"price", 5}}, 409,
+      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 0}, {"price", 5}},
+       422,
+       "invalid_field"},
+      {{{"character_id", seller.id},
+        {"item_id", "wolf_pelt"},
+        {"slot", 3},
+        {"quantity", 1},
+        {"price", 5}},
+       422,
+       "invalid_field"},
+      {{{"character_id", seller.id}, {"item_id", "dragon"}, {"quantity", 1}, {"price", 5}},
+       422,
+       "unknown_item"},
+      {{{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 3}, {"price", 5}},
+       409,
        "insufficient_items"},
-      {{{"character_id", seller.id}, {"slot", 0}, {"quantity", 1}, {"price", 5}}, 409, "item_equipped"},
-      {{{"character_id", seller.id}, {"slot", 40}, {"quantity", 1}, {"price", 5}}, 404, "item_not_found"},
-      {{{"character_id", foreign.id}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"price", 5}}, 404, "not_found"},
-      {{{"character_id", "1"}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"price", 5}}, 422, "invalid_field"},
+      {{{"character_id", seller.id}, {"slot", 0}, {"quantity", 1}, {"price", 5}},
+       409,
+       "item_equipped"},
+      {{{"character_id", seller.id}, {"slot", 40}, {"quantity", 1}, {"price", 5}},
+       404,
+       "item_not_found"},
+      {{{"character_id", foreign.id}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"price", 5}},
+       404,
+       "not_found"},
+      {{{"character_id", "1"}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"price", 5}},
+       422,
+       "invalid_field"},
   };
   for (const auto& test : cases) {
     const auto result = mutate("POST", "/v1/market/listings", test.body, token, fresh_key());
     EXPECT_EQ(result.status, test.status) << test.body << " " << result.body;
     EXPECT_EQ(error_code(result), test.code) << test.body;
   }
-  const auto no_key = mutate("POST", "/v1/market/listings",
-                             {{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"price", 5}},
-                             token, "");
+  const auto no_key =
+      mutate("POST", "/v1/market/listings",
+             {{"character_id", seller.id}, {"item_id", "wolf_pelt"}, {"quantity", 1}, {"price", 5}},
+             token, "");
   EXPECT_EQ(no_key.status, 400);
   EXPECT_EQ(error_code(no_key), "idempotency_key_required");
-  const auto bad_json = http_request(api_->port(), "POST", "/v1/market/listings", "{\"character_id\":",
-                                     {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token},
-                                      {"Idempotency-Key", fresh_key()}});
+  const auto bad_json =
+      http_request(api_->port(), "POST", "/v1/market/listings", "{\"character_id\":",
+                   {{"Content-Type", "application/json"},
+                    {"Authorization", "Bearer " + token},
+                    {"Idempotency-Key", fresh_key()}});
   EXPECT_EQ(bad_json.status, 400);
   EXPECT_EQ(error_code(bad_json), "invalid_json");
   EXPECT_EQ(api_->get("/v1/market/listings").status, 401);
@@ -329,7 +378,9 @@ TEST_F(ApiMarketIT, BadInputGetsJsonErrors) {
   EXPECT_EQ(api_->get("/v1/market/listings?cursor=zzz", token).status, 400);
   EXPECT_EQ(error_code(buy(999999, seller)), "not_found");
   EXPECT_EQ(buy(999999, seller).status, 404);
-  EXPECT_EQ(mutate("POST", "/v1/market/listings/abc/buy", {{"character_id", seller.id}}, token, fresh_key()).status,
+  EXPECT_EQ(mutate("POST", "/v1/market/listings/abc/buy", {{"character_id", seller.id}}, token,
+                   fresh_key())
+                .status,
             404);
 
   const auto id = listing_id(list(seller, "wolf_pelt", 1, 50));
@@ -354,9 +405,12 @@ TEST_F(ApiMarketIT, ATradeThatLosesADeadlockIsRetriedAndSucceeds) {
   pqxx::work blocker(connection);
   blocker.exec_params("SELECT 1 FROM market_listings WHERE id = $1 FOR UPDATE", id);
   HttpResult bought;
-  std::thread trade([&] { bought = buy(id, buyer); });  // locks both characters, waits on the listing
-  for (int i = 0; i < 200 && count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                   "AND datname = current_database()") == 0; ++i)
+  std::thread trade(
+      [&] { bought = buy(id, buyer); });  // locks both characters, waits on the listing
+  for (int i = 0;
+       i < 200 && count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()") == 0;
+       ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   bool blocker_was_victim = false;
   try {
@@ -384,7 +438,8 @@ TEST_F(ApiMarketIT, ThousandsOfRandomConcurrentOperationsConserveGoldAndItems) {
     config.market_sweep_interval_s = 1;
     config.market_max_listings_per_character = 1000;
   });
-  const std::vector<std::string> items = {"wolf_pelt", "minor_health_potion", "iron_sword", "rift_shard"};
+  const std::vector<std::string> items = {"wolf_pelt", "minor_health_potion", "iron_sword",
+                                          "rift_shard"};
   std::vector<std::string> tokens = {login("market_conserve1"), login("market_conserve2")};
   std::vector<Trader> traders;
   for (int i = 0; i < 24; ++i) {
@@ -398,7 +453,8 @@ TEST_F(ApiMarketIT, ThousandsOfRandomConcurrentOperationsConserveGoldAndItems) {
     std::map<std::string, long long> state;
     pqxx::connection connection(database_url_);
     pqxx::nontransaction read(connection);
-    for (const auto& row : read.exec("SELECT character_id, item_id, sum(quantity) FROM inventory_items GROUP BY 1, 2"))
+    for (const auto& row : read.exec(
+             "SELECT character_id, item_id, sum(quantity) FROM inventory_items GROUP BY 1, 2"))
       state[row[0].c_str() + std::string(":") + row[1].c_str()] = row[2].as<long long>();
     for (const auto& row : read.exec("SELECT id, gold FROM characters"))
       state[row[0].c_str() + std::string(":gold")] = row[1].as<long long>();
@@ -459,7 +515,8 @@ TEST_F(ApiMarketIT, ThousandsOfRandomConcurrentOperationsConserveGoldAndItems) {
         const auto body = result.json();
         const auto seller_id = body["listing"]["seller_id"].get<std::int64_t>();
         for (const auto& trader : traders)
-          if (trader.id == seller_id) listed.push_back({body["listing"]["id"].get<std::int64_t>(), trader});
+          if (trader.id == seller_id)
+            listed.push_back({body["listing"]["id"].get<std::int64_t>(), trader});
       }
       if (history.size() < 2'000) history.emplace_back(request, result);
     }
@@ -479,10 +536,12 @@ TEST_F(ApiMarketIT, ThousandsOfRandomConcurrentOperationsConserveGoldAndItems) {
   api_.reset();
 
   // Conservation: wallets + fees, inventories + escrow.
-  const auto fees = count("SELECT coalesce(sum(amount), 0) FROM market_ledger WHERE to_kind = 'fee'");
+  const auto fees =
+      count("SELECT coalesce(sum(amount), 0) FROM market_ledger WHERE to_kind = 'fee'");
   EXPECT_GT(fees, 0);
   EXPECT_EQ(count("SELECT sum(gold) FROM characters") + fees, gold_before);
-  const auto escrow = count("SELECT coalesce(sum(quantity), 0) FROM market_listings WHERE status = 'active'");
+  const auto escrow =
+      count("SELECT coalesce(sum(quantity), 0) FROM market_listings WHERE status = 'active'");
   EXPECT_EQ(count("SELECT sum(quantity) FROM inventory_items") + escrow, items_before);
   EXPECT_EQ(count("SELECT count(*) FROM inventory_items WHERE quantity <= 0"), 0);
 
@@ -493,14 +552,17 @@ TEST_F(ApiMarketIT, ThousandsOfRandomConcurrentOperationsConserveGoldAndItems) {
     pqxx::connection connection(database_url_);
     pqxx::nontransaction read(connection);
     for (const auto& row : read.exec(
-             "SELECT to_id, coalesce(item_id, 'gold'), sum(amount) FROM market_ledger WHERE to_kind = 'character' GROUP BY 1, 2 "
+             "SELECT to_id, coalesce(item_id, 'gold'), sum(amount) FROM market_ledger WHERE "
+             "to_kind = 'character' GROUP BY 1, 2 "
              "UNION ALL SELECT from_id, coalesce(item_id, 'gold'), -sum(amount) FROM market_ledger "
              "WHERE from_kind = 'character' GROUP BY 1, 2"))
       net[row[0].c_str() + std::string(":") + row[1].c_str()] += row[2].as<long long>();
     EXPECT_EQ(read.exec("SELECT count(*) FROM market_listings l WHERE "
-                        "(SELECT coalesce(sum(CASE WHEN to_kind = 'escrow' THEN amount ELSE -amount END), 0) "
+                        "(SELECT coalesce(sum(CASE WHEN to_kind = 'escrow' THEN amount ELSE "
+                        "-amount END), 0) "
                         " FROM market_ledger g WHERE g.listing_id = l.id AND g.asset = 'item') "
-                        "<> CASE WHEN l.status = 'active' THEN l.quantity ELSE 0 END")[0][0].as<long long>(),
+                        "<> CASE WHEN l.status = 'active' THEN l.quantity ELSE 0 END")[0][0]
+                  .as<long long>(),
               0);
   }
   std::set<std::string> keys;
@@ -511,7 +573,8 @@ TEST_F(ApiMarketIT, ThousandsOfRandomConcurrentOperationsConserveGoldAndItems) {
 
   // Once every listing has expired and been swept, everything is back in inventories.
   start([](Config& config) { config.market_sweep_interval_s = 1; });
-  for (int i = 0; i < 100 && count("SELECT count(*) FROM market_listings WHERE status = 'active'") > 0; ++i)
+  for (int i = 0;
+       i < 100 && count("SELECT count(*) FROM market_listings WHERE status = 'active'") > 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(count("SELECT count(*) FROM market_listings WHERE status = 'active'"), 0);
   EXPECT_EQ(count("SELECT sum(quantity) FROM inventory_items"), items_before);

@@ -51,8 +51,8 @@ class Subscriber {
 
 class ApiMarketPushIT : public FreshDatabaseTest {
  protected:
-  HttpResult mutate(const std::string& method, const std::string& target, const nlohmann::json& body,
-                    const std::string& token) {
+  HttpResult mutate(const std::string& method, const std::string& target,
+                    const nlohmann::json& body, const std::string& token) {
     static int next_key = 0;
     return http_request(api_->port(), method, target, body.dump(),
                         {{"Content-Type", "application/json"},
@@ -64,21 +64,36 @@ class ApiMarketPushIT : public FreshDatabaseTest {
     return created.json()["character"]["id"].get<std::int64_t>();
   }
   long long pelts(std::int64_t id) {
-    return count("SELECT coalesce(sum(quantity), 0) FROM inventory_items WHERE item_id = 'wolf_pelt' AND "
-                 "character_id = " + std::to_string(id));
+    return count(
+        "SELECT coalesce(sum(quantity), 0) FROM inventory_items WHERE item_id = 'wolf_pelt' AND "
+        "character_id = " +
+        std::to_string(id));
   }
   void sql_exec(const std::string& statements) {
     pqxx::connection connection(database_url_);
     pqxx::nontransaction run(connection);
     run.exec(statements);
   }
-  nlohmann::json checkpoint(std::int64_t id, std::int64_t epoch, std::int64_t seq, const nlohmann::json& items_delta) {
-    const nlohmann::json record = {{"character_id", id}, {"lease_epoch", epoch}, {"seq", seq},
-                                   {"zone", "hub_city_1"}, {"x", 3.0}, {"y", 4.0}, {"hp", 50}, {"mana", 10},
-                                   {"level", 1}, {"experience", 0}, {"kills", 0}, {"gold_delta", 0},
-                                   {"items_delta", items_delta}, {"release", false}};
-    return api_->post("/internal/v1/checkpoints", {{"reason", "periodic"}, {"characters", {record}}},
-                      TestApi::kServiceToken).json();
+  nlohmann::json checkpoint(std::int64_t id, std::int64_t epoch, std::int64_t seq,
+                            const nlohmann::json& items_delta) {
+    const nlohmann::json record = {{"character_id", id},
+                                   {"lease_epoch", epoch},
+                                   {"seq", seq},
+                                   {"zone", "hub_city_1"},
+                                   {"x", 3.0},
+                                   {"y", 4.0},
+                                   {"hp", 50},
+                                   {"mana", 10},
+                                   {"level", 1},
+                                   {"experience", 0},
+                                   {"kills", 0},
+                                   {"gold_delta", 0},
+                                   {"items_delta", items_delta},
+                                   {"release", false}};
+    return api_
+        ->post("/internal/v1/checkpoints", {{"reason", "periodic"}, {"characters", {record}}},
+               TestApi::kServiceToken)
+        .json();
   }
 
   // Starts the API with one logged-in player; returns its access token and account id.
@@ -107,28 +122,34 @@ class ApiMarketPushIT : public FreshDatabaseTest {
 TEST_F(ApiMarketPushIT, TradesOnALeasedCharacterArePushedAndALateCheckpointCannotUndoThem) {
   const auto [token, account_id] = start_with_player("market_push");
   const auto seller = character(token, "Pusher"), buyer = character(token, "Puller");
-  sql_exec("INSERT INTO inventory_items (character_id, slot, item_id, quantity) VALUES (" + std::to_string(seller) +
-           ", 9, 'wolf_pelt', 5); UPDATE characters SET gold = 1000 WHERE id = " + std::to_string(buyer));
+  sql_exec("INSERT INTO inventory_items (character_id, slot, item_id, quantity) VALUES (" +
+           std::to_string(seller) +
+           ", 9, 'wolf_pelt', 5); UPDATE characters SET gold = 1000 WHERE id = " +
+           std::to_string(buyer));
 
   // The seller enters a zone.
   const auto epoch = claim_lease(seller, account_id);
   ASSERT_EQ(epoch, 1);
 
   Subscriber events(shared_services().redis_url, api_->config().redis_prefix + "character_events");
-  const auto listed = mutate("POST", "/v1/market/listings",
-                             {{"character_id", seller}, {"item_id", "wolf_pelt"}, {"quantity", 5}, {"price", 100}},
-                             token);
+  const auto listed = mutate(
+      "POST", "/v1/market/listings",
+      {{"character_id", seller}, {"item_id", "wolf_pelt"}, {"quantity", 5}, {"price", 100}}, token);
   ASSERT_EQ(listed.status, 201) << listed.body;
   const auto listing = listed.json()["listing"]["id"].get<std::int64_t>();
   const auto on_listing = events.next();
-  EXPECT_EQ(on_listing, (nlohmann::json{{"character_id", seller}, {"gold_delta", 0},
-                                        {"items_delta", {{{"item_id", "wolf_pelt"}, {"delta", -5}}}}}));
-  ASSERT_EQ(mutate("POST", "/v1/market/listings/" + std::to_string(listing) + "/buy", {{"character_id", buyer}},
-                   token).status,
+  EXPECT_EQ(on_listing,
+            (nlohmann::json{{"character_id", seller},
+                            {"gold_delta", 0},
+                            {"items_delta", {{{"item_id", "wolf_pelt"}, {"delta", -5}}}}}));
+  ASSERT_EQ(mutate("POST", "/v1/market/listings/" + std::to_string(listing) + "/buy",
+                   {{"character_id", buyer}}, token)
+                .status,
             200);
   // The buyer holds no lease: only the seller's proceeds are pushed.
-  EXPECT_EQ(events.next(),
-            (nlohmann::json{{"character_id", seller}, {"gold_delta", 95}, {"items_delta", nlohmann::json::array()}}));
+  EXPECT_EQ(events.next(), (nlohmann::json{{"character_id", seller},
+                                           {"gold_delta", 95},
+                                           {"items_delta", nlohmann::json::array()}}));
 
   // The zone's checkpoint, built before it saw the pushes: the pelts were in its inventory,
   // but it sends only what changed in the zone (one more pelt looted) — the sale stands.

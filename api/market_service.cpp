@@ -68,7 +68,8 @@ std::int64_t cancelling_character(const HttpRequest& request) {
 
 MarketService::MarketService(ServiceContext context, AuthService& auth)
     : context_(context), auth_(auth) {
-  if (context_.config.market_sweep_interval_s > 0) sweeper_ = std::thread([this] { sweeper_loop(); });
+  if (context_.config.market_sweep_interval_s > 0)
+    sweeper_ = std::thread([this] { sweeper_loop(); });
 }
 
 MarketService::~MarketService() {
@@ -81,10 +82,14 @@ MarketService::~MarketService() {
 }
 
 void MarketService::register_routes(Router& router) {
-  router.add(Method::post, "/v1/market/listings", [this](const HttpRequest& r) { return create(r); });
-  router.add(Method::get, "/v1/market/listings", [this](const HttpRequest& r) { return search(r); });
-  router.add(Method::post, "/v1/market/listings/{id}/buy", [this](const HttpRequest& r) { return buy(r); });
-  router.add(Method::del, "/v1/market/listings/{id}", [this](const HttpRequest& r) { return cancel(r); });
+  router.add(Method::post, "/v1/market/listings",
+             [this](const HttpRequest& r) { return create(r); });
+  router.add(Method::get, "/v1/market/listings",
+             [this](const HttpRequest& r) { return search(r); });
+  router.add(Method::post, "/v1/market/listings/{id}/buy",
+             [this](const HttpRequest& r) { return buy(r); });
+  router.add(Method::del, "/v1/market/listings/{id}",
+             [this](const HttpRequest& r) { return cancel(r); });
 }
 
 HttpResponse MarketService::create(const HttpRequest& request) {
@@ -96,7 +101,8 @@ HttpResponse MarketService::create(const HttpRequest& request) {
   listing.seller_id = require_integer(body, "character_id", 1, kMaxId);
   listing.quantity = require_integer(body, "quantity", 1, kMaxListingQuantity);
   listing.price = require_integer(body, "price", 1, kMaxListingPrice);
-  nlohmann::json parameters = {{"character_id", listing.seller_id}, {"quantity", listing.quantity},
+  nlohmann::json parameters = {{"character_id", listing.seller_id},
+                               {"quantity", listing.quantity},
                                {"price", listing.price}};
   const bool has_item = body.contains("item_id"), has_slot = body.contains("slot");
   if (has_item == has_slot)
@@ -107,10 +113,12 @@ HttpResponse MarketService::create(const HttpRequest& request) {
       throw ApiError(422, "unknown_item", "no such item: " + *listing.item_id);
     parameters["item_id"] = *listing.item_id;
   } else {
-    listing.slot = static_cast<int>(require_integer(body, "slot", 0, std::numeric_limits<int>::max()));
+    listing.slot =
+        static_cast<int>(require_integer(body, "slot", 0, std::numeric_limits<int>::max()));
     parameters["slot"] = *listing.slot;
   }
-  const MarketRules rules{context_.config.market_listing_ttl_s, context_.config.market_fee_basis_points,
+  const MarketRules rules{context_.config.market_listing_ttl_s,
+                          context_.config.market_fee_basis_points,
                           context_.config.market_max_listings_per_character};
   return run_idempotent(account_id, key, request_digest("create", parameters),
                         "market_listing_created",
@@ -135,10 +143,10 @@ HttpResponse MarketService::buy(const HttpRequest& request) {
   const auto key = require_idempotency_key(request);
   const auto buyer_id = require_integer(parse_object_body(request), "character_id", 1, kMaxId);
   const nlohmann::json parameters = {{"listing_id", listing_id}, {"character_id", buyer_id}};
-  return run_idempotent(account_id, key, request_digest("buy", parameters),
-                        "market_listing_bought",
+  return run_idempotent(account_id, key, request_digest("buy", parameters), "market_listing_bought",
                         [&](pqxx::work& transaction, const std::string& operation_id) {
-                          return buy_listing(transaction, account_id, listing_id, buyer_id, operation_id);
+                          return buy_listing(transaction, account_id, listing_id, buyer_id,
+                                             operation_id);
                         });
 }
 
@@ -148,11 +156,11 @@ HttpResponse MarketService::cancel(const HttpRequest& request) {
   const auto key = require_idempotency_key(request);
   const auto seller_id = cancelling_character(request);
   const nlohmann::json parameters = {{"listing_id", listing_id}, {"character_id", seller_id}};
-  return run_idempotent(account_id, key, request_digest("cancel", parameters),
-                        "market_listing_cancelled",
-                        [&](pqxx::work& transaction, const std::string& operation_id) {
-                          return cancel_listing(transaction, account_id, listing_id, seller_id, operation_id);
-                        });
+  return run_idempotent(
+      account_id, key, request_digest("cancel", parameters), "market_listing_cancelled",
+      [&](pqxx::work& transaction, const std::string& operation_id) {
+        return cancel_listing(transaction, account_id, listing_id, seller_id, operation_id);
+      });
 }
 
 template <class Attempt>
@@ -161,9 +169,11 @@ auto MarketService::with_retries(Attempt&& attempt) {
     try {
       return attempt();
     } catch (const pqxx::serialization_failure& error) {
-      if (number >= kMaxAttempts) throw ServiceUnavailable(std::string("market contention: ") + error.what());
+      if (number >= kMaxAttempts)
+        throw ServiceUnavailable(std::string("market contention: ") + error.what());
     } catch (const pqxx::deadlock_detected& error) {
-      if (number >= kMaxAttempts) throw ServiceUnavailable(std::string("market contention: ") + error.what());
+      if (number >= kMaxAttempts)
+        throw ServiceUnavailable(std::string("market contention: ") + error.what());
     }
     ++retries_;
     backoff(number);

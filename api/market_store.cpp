@@ -35,10 +35,14 @@ ListingRow listing_of(const pqxx::row& row) {
   listing.fee = row[5].as<std::int64_t>();
   listing.status = row[6].as<std::string>();
   listing.expired = row[10].as<bool>();
-  listing.json = {{"id", listing.id},           {"seller_id", listing.seller_id},
-                  {"item_id", listing.item_id}, {"quantity", listing.quantity},
-                  {"price", listing.price},     {"fee", listing.fee},
-                  {"status", listing.status},   {"buyer_id", nullptr},
+  listing.json = {{"id", listing.id},
+                  {"seller_id", listing.seller_id},
+                  {"item_id", listing.item_id},
+                  {"quantity", listing.quantity},
+                  {"price", listing.price},
+                  {"fee", listing.fee},
+                  {"status", listing.status},
+                  {"buyer_id", nullptr},
                   {"created_at", row[8].as<std::string>()},
                   {"expires_at", row[9].as<std::string>()}};
   if (!row[7].is_null()) listing.json["buyer_id"] = row[7].as<std::int64_t>();
@@ -56,10 +60,10 @@ struct LockedCharacter {
 std::vector<LockedCharacter> lock_characters(pqxx::work& transaction, std::int64_t first,
                                              std::int64_t second) {
   std::vector<LockedCharacter> locked;
-  for (const auto& row : transaction.exec_params(
-           "SELECT id, account_id, gold, NOT lease_released FROM characters "
-           "WHERE id = $1 OR id = $2 ORDER BY id FOR UPDATE",
-           first, second))
+  for (const auto& row :
+       transaction.exec_params("SELECT id, account_id, gold, NOT lease_released FROM characters "
+                               "WHERE id = $1 OR id = $2 ORDER BY id FOR UPDATE",
+                               first, second))
     locked.push_back({row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
                       row[2].as<std::int64_t>(), row[3].as<bool>()});
   return locked;
@@ -72,9 +76,10 @@ const LockedCharacter* find_character(const std::vector<LockedCharacter>& locked
 }
 
 std::optional<ListingRow> lock_listing(pqxx::work& transaction, std::int64_t listing_id) {
-  const auto rows = transaction.exec_params(
-      std::string("SELECT ") + kListingColumns + " FROM market_listings l WHERE l.id = $1 FOR UPDATE",
-      listing_id);
+  const auto rows =
+      transaction.exec_params(std::string("SELECT ") + kListingColumns +
+                                  " FROM market_listings l WHERE l.id = $1 FOR UPDATE",
+                              listing_id);
   if (rows.empty()) return std::nullopt;
   return listing_of(rows[0]);
 }
@@ -143,14 +148,18 @@ std::optional<MarketOutcome> plan_takes(pqxx::work& transaction, const NewListin
                                         std::string& item_id, std::vector<Take>& takes) {
   if (listing.slot) {
     const auto rows = transaction.exec_params(
-        "SELECT item_id, quantity, equipped FROM inventory_items WHERE character_id = $1 AND slot = $2",
+        "SELECT item_id, quantity, equipped FROM inventory_items WHERE character_id = $1 AND slot "
+        "= $2",
         listing.seller_id, *listing.slot);
-    if (rows.empty()) return MarketOutcome::refusal(404, "item_not_found", "that inventory slot is empty");
-    if (rows[0][2].as<bool>()) return MarketOutcome::refusal(409, "item_equipped", "unequip the item first");
+    if (rows.empty())
+      return MarketOutcome::refusal(404, "item_not_found", "that inventory slot is empty");
+    if (rows[0][2].as<bool>())
+      return MarketOutcome::refusal(409, "item_equipped", "unequip the item first");
     item_id = rows[0][0].as<std::string>();
     const auto held = rows[0][1].as<std::int64_t>();
     if (held < listing.quantity)
-      return MarketOutcome::refusal(409, "insufficient_items", "the slot holds fewer items than listed");
+      return MarketOutcome::refusal(409, "insufficient_items",
+                                    "the slot holds fewer items than listed");
     takes.push_back({*listing.slot, listing.quantity, held});
     return std::nullopt;
   }
@@ -167,18 +176,21 @@ std::optional<MarketOutcome> plan_takes(pqxx::work& transaction, const NewListin
     needed -= taken;
   }
   if (needed > 0)
-    return MarketOutcome::refusal(409, "insufficient_items", "not enough unequipped items of that kind");
+    return MarketOutcome::refusal(409, "insufficient_items",
+                                  "not enough unequipped items of that kind");
   return std::nullopt;
 }
 
-void remove_takes(pqxx::work& transaction, std::int64_t character_id, const std::vector<Take>& takes) {
+void remove_takes(pqxx::work& transaction, std::int64_t character_id,
+                  const std::vector<Take>& takes) {
   for (const auto& take : takes) {
     if (take.taken == take.held)
       transaction.exec_params("DELETE FROM inventory_items WHERE character_id = $1 AND slot = $2",
                               character_id, take.slot);
     else
       transaction.exec_params(
-          "UPDATE inventory_items SET quantity = quantity - $3 WHERE character_id = $1 AND slot = $2",
+          "UPDATE inventory_items SET quantity = quantity - $3 WHERE character_id = $1 AND slot = "
+          "$2",
           character_id, take.slot, take.taken);
   }
 }
@@ -189,8 +201,8 @@ CharacterChange return_to_seller(pqxx::work& transaction, const ListingRow& list
                                  const std::string& operation_id,
                                  const StaffAction* staff = nullptr,
                                  std::optional<std::int64_t>* ledger_id = nullptr) {
-  transaction.exec_params(
-      "UPDATE market_listings SET status = $2, closed_at = now() WHERE id = $1", listing.id, status);
+  transaction.exec_params("UPDATE market_listings SET status = $2, closed_at = now() WHERE id = $1",
+                          listing.id, status);
   give_items(transaction, seller.id, listing.item_id, listing.quantity);
   const auto appended =
       append_ledger(transaction, operation_id, listing.id, listing.item_id, listing.quantity,
@@ -212,14 +224,15 @@ MarketOutcome expired_on_touch(pqxx::work& transaction, const ListingRow& listin
                                const LockedCharacter& seller) {
   auto outcome = MarketOutcome::refusal(
       409, "listing_expired", "the listing has expired; its items went back to the seller");
-  outcome.changes.push_back(
-      return_to_seller(transaction, listing, seller, "expired", "expire:" + std::to_string(listing.id)));
+  outcome.changes.push_back(return_to_seller(transaction, listing, seller, "expired",
+                                             "expire:" + std::to_string(listing.id)));
   return outcome;
 }
 
 }  // namespace
 
-MarketOutcome MarketOutcome::refusal(int status, const std::string& code, const std::string& message) {
+MarketOutcome MarketOutcome::refusal(int status, const std::string& code,
+                                     const std::string& message) {
   return {status, {{"error", {{"code", code}, {"message", message}}}}, {}};
 }
 
@@ -227,11 +240,14 @@ MarketOutcome create_listing(pqxx::work& transaction, const NewListing& listing,
                              const MarketRules& rules, const std::string& operation_id) {
   const auto locked = lock_characters(transaction, listing.seller_id, listing.seller_id);
   const auto* seller = find_character(locked, listing.seller_id);
-  if (!seller || seller->account_id != listing.account_id) return not_found("not_found", "character");
+  if (!seller || seller->account_id != listing.account_id)
+    return not_found("not_found", "character");
   const auto active = transaction.exec_params(
-      "SELECT count(*) FROM market_listings WHERE seller_id = $1 AND status = 'active'", seller->id);
+      "SELECT count(*) FROM market_listings WHERE seller_id = $1 AND status = 'active'",
+      seller->id);
   if (active[0][0].as<int>() >= rules.max_listings_per_character)
-    return MarketOutcome::refusal(409, "listing_limit", "this character has the maximum number of listings");
+    return MarketOutcome::refusal(409, "listing_limit",
+                                  "this character has the maximum number of listings");
   std::string item_id;
   std::vector<Take> takes;
   if (auto refused = plan_takes(transaction, listing, item_id, takes)) return std::move(*refused);
@@ -270,7 +286,8 @@ MarketOutcome buy_listing(pqxx::work& transaction, std::int64_t account_id, std:
   const auto proceeds = listing->price - listing->fee;
   transaction.exec_params("UPDATE characters SET gold = gold - $2 WHERE id = $1", buyer->id,
                           listing->price);
-  transaction.exec_params("UPDATE characters SET gold = gold + $2 WHERE id = $1", seller->id, proceeds);
+  transaction.exec_params("UPDATE characters SET gold = gold + $2 WHERE id = $1", seller->id,
+                          proceeds);
   transaction.exec_params(
       "UPDATE market_listings SET status = 'sold', closed_at = now(), buyer_id = $2 WHERE id = $1",
       listing->id, buyer->id);
@@ -286,7 +303,9 @@ MarketOutcome buy_listing(pqxx::work& transaction, std::int64_t account_id, std:
   sold["status"] = "sold";
   sold["buyer_id"] = buyer->id;
   MarketOutcome outcome{
-      200, {{"listing", sold}, {"buyer", {{"id", buyer->id}, {"gold", buyer->gold - listing->price}}}}, {}};
+      200,
+      {{"listing", sold}, {"buyer", {{"id", buyer->id}, {"gold", buyer->gold - listing->price}}}},
+      {}};
   outcome.changes.push_back(
       {buyer->id, buyer->lease_held, -listing->price, {{listing->item_id, listing->quantity}}});
   outcome.changes.push_back({seller->id, seller->lease_held, proceeds, {}});
@@ -409,14 +428,16 @@ nlohmann::json search_listings(pqxx::transaction_base& transaction, const Listin
   // Keyset pagination: the page starts after the cursor's row in the sort order. Newest has
   // no price in its cursor; $5 is NULL then, but must still appear with a type.
   const std::string keyset =
-      by_price ? "($6::bigint IS NULL OR (l.price, l.id) > ($5::bigint, $6::bigint)) ORDER BY l.price, l.id"
+      by_price ? "($6::bigint IS NULL OR (l.price, l.id) > ($5::bigint, $6::bigint)) ORDER BY "
+                 "l.price, l.id"
                : "$5::bigint IS NULL AND ($6::bigint IS NULL OR l.id < $6) ORDER BY l.id DESC";
   const auto rows = transaction.exec_params(
       std::string("SELECT ") + kListingColumns +
           " FROM market_listings l WHERE l.status = 'active' AND l.expires_at > now() "
           "AND ($1::text IS NULL OR l.item_id = $1) AND ($2::bigint IS NULL OR l.price >= $2) "
           "AND ($3::bigint IS NULL OR l.price <= $3) AND ($4::bigint IS NULL OR l.seller_id = $4) "
-          "AND " + keyset + " LIMIT $7",
+          "AND " +
+          keyset + " LIMIT $7",
       query.item_id, query.min_price, query.max_price, query.seller_id, after_price, after_id,
       query.limit + 1);
   auto listings = nlohmann::json::array();
@@ -425,7 +446,8 @@ nlohmann::json search_listings(pqxx::transaction_base& transaction, const Listin
     auto listing = listing_of(row);
     if (static_cast<int>(listings.size()) == query.limit) {
       const auto& last = listings.back();
-      next_cursor = encode_cursor({query.sort, last["price"].get<std::int64_t>(), last["id"].get<std::int64_t>()});
+      next_cursor = encode_cursor(
+          {query.sort, last["price"].get<std::int64_t>(), last["id"].get<std::int64_t>()});
       break;
     }
     listings.push_back(std::move(listing.json));

@@ -34,7 +34,8 @@ std::optional<std::pair<int, std::string>> parse_migration_name(const std::strin
     if (!std::isdigit(static_cast<unsigned char>(file_name[i]))) return std::nullopt;
   const auto name = file_name.substr(5, file_name.size() - 5 - kSuffix.size());
   for (const char c : name)
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
       return std::nullopt;
   return std::pair{std::stoi(file_name.substr(0, 4)), name};
 }

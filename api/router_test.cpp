@@ -16,7 +16,8 @@ Router make_router() {
   router.add(Method::get, "/v1/characters", [](const HttpRequest&) { return ok_with("list"); });
   router.add(Method::get, "/v1/characters/{id}",
              [](const HttpRequest& r) { return ok_with("get " + r.path_params.at("id")); });
-  router.add(Method::del, "/v1/characters/{id}", [](const HttpRequest&) { return ok_with("delete"); });
+  router.add(Method::del, "/v1/characters/{id}",
+             [](const HttpRequest&) { return ok_with("delete"); });
   return router;
 }
 

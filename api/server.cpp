@@ -36,14 +36,22 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 
 Method to_method(http::verb verb) {
   switch (verb) {
-    case http::verb::get: return Method::get;
-    case http::verb::post: return Method::post;
-    case http::verb::put: return Method::put;
-    case http::verb::patch: return Method::patch;
-    case http::verb::delete_: return Method::del;
-    case http::verb::head: return Method::head;
-    case http::verb::options: return Method::options;
-    default: return Method::other;
+    case http::verb::get:
+      return Method::get;
+    case http::verb::post:
+      return Method::post;
+    case http::verb::put:
+      return Method::put;
+    case http::verb::patch:
+      return Method::patch;
+    case http::verb::delete_:
+      return Method::del;
+    case http::verb::head:
+      return Method::head;
+    case http::verb::options:
+      return Method::options;
+    default:
+      return Method::other;
   }
 }
 }  // namespace
@@ -80,7 +88,8 @@ struct HttpServer::Impl {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)), server_(server) {}
 
   void start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -101,19 +110,24 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(static_cast<std::uint64_t>(server_.config.body_limit_bytes));
     parser_->header_limit(kHeaderLimitBytes);
     stream_.expires_after(std::chrono::seconds(served_ == 0 ? server_.config.request_timeout_s
-                                                           : server_.config.idle_timeout_s));
+                                                            : server_.config.idle_timeout_s));
     reading_ = true;
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
     reading_ = false;
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout)
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout)
       return close();
-    if (ec == http::error::body_limit) return respond_and_close(413, "payload_too_large", "request body too large");
-    if (ec == http::error::header_limit) return respond_and_close(431, "headers_too_large", "request headers too large");
-    if (ec.category() == http::make_error_code(http::error::bad_target).category())  // any parse error
+    if (ec == http::error::body_limit)
+      return respond_and_close(413, "payload_too_large", "request body too large");
+    if (ec == http::error::header_limit)
+      return respond_and_close(431, "headers_too_large", "request headers too large");
+    if (ec.category() ==
+        http::make_error_code(http::error::bad_target).category())  // any parse error
       return respond_and_close(400, "bad_request", "malformed HTTP request");
     if (ec) return close();
 
@@ -127,7 +141,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto path = percent_decode(target.substr(0, question), false);
     if (!path) return respond_and_close(400, "bad_request", "malformed request target");
     request.path = std::move(*path);
-    if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+    if (question != std::string_view::npos)
+      request.query = std::string(target.substr(question + 1));
     for (const auto& field : message) {
       std::string name(field.name_string());
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -146,8 +161,9 @@ class Session : public std::enable_shared_from_this<Session> {
       std::lock_guard lock(gate->mutex);
       if (!gate->open) return;
       if (auto self = weak.lock())
-        net::dispatch(self->stream_.get_executor(),
-                      [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+        net::dispatch(
+            self->stream_.get_executor(),
+            [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
     });
   }
 
@@ -162,7 +178,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.version(11);
     response_.result(static_cast<unsigned>(response.status));
     response_.set(http::field::server, "omega-api");
-    if (!response.content_type.empty()) response_.set(http::field::content_type, response.content_type);
+    if (!response.content_type.empty())
+      response_.set(http::field::content_type, response.content_type);
     for (auto& [name, value] : response.headers) response_.set(name, value);
     response_.body() = std::move(response.body);
     response_.prepare_payload();
@@ -170,11 +187,12 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.keep_alive(keep_alive_ && !server_.stopping);
     ++served_;
     stream_.expires_after(std::chrono::seconds(server_.config.request_timeout_s));
-    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->close();
-      if (!self->response_.keep_alive()) return self->linger_close();
-      self->read();
-    });
+    http::async_write(stream_, response_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close();
+                        if (!self->response_.keep_alive()) return self->linger_close();
+                        self->read();
+                      });
   }
 
   // Half-closes and discards what the client is still sending (e.g. the rest of a body we
@@ -188,10 +206,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void drain() {
-    stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->close();
-      self->drain();
-    });
+    stream_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->drain();
+                            });
   }
 
   void close() {
@@ -216,18 +235,19 @@ class Session : public std::enable_shared_from_this<Session> {
 void HttpServer::Impl::accept() {
   // Captures `this`, not a shared pointer: a pending accept must not keep the context that
   // owns it alive (HttpServer stops and joins before Impl goes away).
-  acceptor->async_accept(net::make_strand(io), [self = this](beast::error_code ec, tcp::socket socket) {
-    if (ec) {
-      if (ec == net::error::operation_aborted || self->stopping) return;
-      spdlog::warn("accept failed: {}", ec.message());
-    } else {
-      socket.set_option(tcp::no_delay(true), ec);
-      auto session = std::make_shared<Session>(std::move(socket), *self);
-      self->add(session);
-      session->start();
-    }
-    if (!self->stopping) self->accept();
-  });
+  acceptor->async_accept(net::make_strand(io),
+                         [self = this](beast::error_code ec, tcp::socket socket) {
+                           if (ec) {
+                             if (ec == net::error::operation_aborted || self->stopping) return;
+                             spdlog::warn("accept failed: {}", ec.message());
+                           } else {
+                             socket.set_option(tcp::no_delay(true), ec);
+                             auto session = std::make_shared<Session>(std::move(socket), *self);
+                             self->add(session);
+                             session->start();
+                           }
+                           if (!self->stopping) self->accept();
+                         });
 }
 
 void HttpServer::Impl::add(const std::shared_ptr<Session>& session) {
@@ -243,7 +263,9 @@ void HttpServer::Impl::remove(Session* session) {
 
 HttpServer::HttpServer(Application& application) : impl_(std::make_shared<Impl>(application)) {}
 
-HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
+HttpServer::~HttpServer() {
+  stop(std::chrono::milliseconds(0));
+}
 
 std::uint16_t HttpServer::start() {
   const auto& config = impl_->config;
@@ -256,9 +278,12 @@ std::uint16_t HttpServer::start() {
   if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + config.listen_address + ":" + std::to_string(config.port) + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + config.listen_address + ":" +
+                             std::to_string(config.port) + ": " + ec.message());
   impl_->accept();
-  for (int i = 0; i < config.io_threads; ++i) impl_->threads.emplace_back([impl = impl_] { impl->io.run(); });
+  for (int i = 0; i < config.io_threads; ++i)
+    impl_->threads.emplace_back([impl = impl_] { impl->io.run(); });
   return acceptor.local_endpoint().port();
 }
 
@@ -302,7 +327,8 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
 void HttpServer::run_until_signal() {
   net::io_context signals_io;
   net::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](beast::error_code, int signal) { spdlog::info("signal {}: shutting down", signal); });
+  signals.async_wait(
+      [](beast::error_code, int signal) { spdlog::info("signal {}: shutting down", signal); });
   signals_io.run();
   stop(std::chrono::seconds(impl_->config.shutdown_grace_s));
 }

@@ -19,7 +19,9 @@ struct ServiceContext {
   const TokenIssuer& tokens;
   const ContentCatalog& content;
 
-  std::string redis_key(std::string_view suffix) const { return config.redis_prefix + std::string(suffix); }
+  std::string redis_key(std::string_view suffix) const {
+    return config.redis_prefix + std::string(suffix);
+  }
 };
 
 }  // namespace omega::api

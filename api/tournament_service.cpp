@@ -14,23 +14,30 @@ namespace omega::api {
 
 namespace {
 
-ApiError character_not_found() { return ApiError(404, "not_found", "no such character on this account"); }
+ApiError character_not_found() {
+  return ApiError(404, "not_found", "no such character on this account");
+}
 
-ApiError in_match() { return ApiError(409, "in_match", "the character is in a match that has not ended"); }
+ApiError in_match() {
+  return ApiError(409, "in_match", "the character is in a match that has not ended");
+}
 
 // Whether the character is in a match still being opened or played, in any tournament.
 bool in_live_match(pqxx::transaction_base& transaction, std::int64_t character_id) {
   return !transaction
               .exec_params(
-                  "SELECT 1 FROM tournament_match_players p JOIN tournament_matches m ON m.id = p.match_id "
+                  "SELECT 1 FROM tournament_match_players p JOIN tournament_matches m ON m.id = "
+                  "p.match_id "
                   "WHERE p.character_id = $1 AND m.state IN ('allocating', 'open') LIMIT 1",
                   character_id)
               .empty();
 }
 
-int current_rating(pqxx::transaction_base& transaction, const std::string& tournament, std::int64_t character_id) {
+int current_rating(pqxx::transaction_base& transaction, const std::string& tournament,
+                   std::int64_t character_id) {
   const auto rows = transaction.exec_params(
-      "SELECT rating FROM tournament_ratings WHERE tournament = $1 AND character_id = $2", tournament, character_id);
+      "SELECT rating FROM tournament_ratings WHERE tournament = $1 AND character_id = $2",
+      tournament, character_id);
   return rows.empty() ? kInitialRating : rows[0][0].as<int>();
 }
 
@@ -49,8 +56,9 @@ std::int64_t query_character(const HttpRequest& request) {
 
 }  // namespace
 
-TournamentService::TournamentService(ServiceContext context, AuthService& auth, LeaderboardService& leaderboards,
-                                     InstanceRegistry& registry, const TicketMinter& tickets)
+TournamentService::TournamentService(ServiceContext context, AuthService& auth,
+                                     LeaderboardService& leaderboards, InstanceRegistry& registry,
+                                     const TicketMinter& tickets)
     : context_(context),
       auth_(auth),
       leaderboards_(leaderboards),
@@ -66,15 +74,20 @@ void TournamentService::register_routes(Router& router) {
       Method::get, "/v1/tournaments", [this](const HttpRequest& r) { return list(r); },
       [this](const HttpRequest& r) { return std::optional<HttpResponse>(list(r)); },
       Access::anonymous);
-  router.add(Method::post, "/v1/tournaments/{id}/queue", [this](const HttpRequest& r) { return join(r); });
-  router.add(Method::del, "/v1/tournaments/{id}/queue", [this](const HttpRequest& r) { return leave(r); });
-  router.add(Method::get, "/v1/tournaments/{id}/queue", [this](const HttpRequest& r) { return status(r); });
+  router.add(Method::post, "/v1/tournaments/{id}/queue",
+             [this](const HttpRequest& r) { return join(r); });
+  router.add(Method::del, "/v1/tournaments/{id}/queue",
+             [this](const HttpRequest& r) { return leave(r); });
+  router.add(Method::get, "/v1/tournaments/{id}/queue",
+             [this](const HttpRequest& r) { return status(r); });
   router.add(
       Method::post, "/internal/v1/matches/{id}/result",
       [this](const HttpRequest& r) { return report(r); }, {}, Access::service);
 }
 
-HttpResponse TournamentService::list(const HttpRequest&) const { return json_response(200, arenas_.to_json()); }
+HttpResponse TournamentService::list(const HttpRequest&) const {
+  return json_response(200, arenas_.to_json());
+}
 
 const ArenaDefinition& TournamentService::arena_of(const HttpRequest& request) const {
   const auto* arena = arenas_.find(request.path_params.at("id"));
@@ -86,7 +99,8 @@ std::int64_t TournamentService::owned_character(std::int64_t account_id,
                                                 std::int64_t character_id) {
   const bool owned = context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
-    const auto rows = read.exec_params("SELECT account_id FROM characters WHERE id = $1", character_id);
+    const auto rows =
+        read.exec_params("SELECT account_id FROM characters WHERE id = $1", character_id);
     return !rows.empty() && rows[0][0].as<std::int64_t>() == account_id;
   });
   if (!owned) throw character_not_found();
@@ -105,14 +119,16 @@ HttpResponse TournamentService::join(const HttpRequest& request) {
     // The character row lock serialises one character's concurrent joins.
     transaction.exec_params("SELECT 1 FROM characters WHERE id = $1 FOR UPDATE", character_id);
     if (in_live_match(transaction, character_id)) throw in_match();
-    const auto queued = transaction.exec_params("SELECT tournament FROM tournament_queue WHERE character_id = $1",
-                                                character_id);
+    const auto queued = transaction.exec_params(
+        "SELECT tournament FROM tournament_queue WHERE character_id = $1", character_id);
     if (!queued.empty()) {
       if (queued[0][0].as<std::string>() == arena.id) return false;
-      throw ApiError(409, "already_queued", "the character waits in the " + queued[0][0].as<std::string>() + " queue");
+      throw ApiError(409, "already_queued",
+                     "the character waits in the " + queued[0][0].as<std::string>() + " queue");
     }
-    transaction.exec_params("INSERT INTO tournament_queue (character_id, tournament, rating) VALUES ($1, $2, $3)",
-                            character_id, arena.id, current_rating(transaction, arena.id, character_id));
+    transaction.exec_params(
+        "INSERT INTO tournament_queue (character_id, tournament, rating) VALUES ($1, $2, $3)",
+        character_id, arena.id, current_rating(transaction, arena.id, character_id));
     transaction.commit();
     return true;
   });
@@ -126,7 +142,8 @@ HttpResponse TournamentService::leave(const HttpRequest& request) {
   context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     if (transaction
-            .exec_params("DELETE FROM tournament_queue WHERE character_id = $1 AND tournament = $2 RETURNING 1",
+            .exec_params("DELETE FROM tournament_queue WHERE character_id = $1 AND tournament = $2 "
+                         "RETURNING 1",
                          character_id, arena.id)
             .empty()) {
       if (in_live_match(transaction, character_id)) throw in_match();
@@ -147,13 +164,16 @@ HttpResponse TournamentService::status(const HttpRequest& request) {
   return json_response(200, status_of(arena, character_id));
 }
 
-nlohmann::json TournamentService::status_of(const ArenaDefinition& arena, std::int64_t character_id) {
+nlohmann::json TournamentService::status_of(const ArenaDefinition& arena,
+                                            std::int64_t character_id) {
   return context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     const auto rating = current_rating(read, arena.id, character_id);
-    nlohmann::json answer = {{"tournament", arena.id}, {"character_id", character_id}, {"rating", rating}};
+    nlohmann::json answer = {
+        {"tournament", arena.id}, {"character_id", character_id}, {"rating", rating}};
     const auto queued = read.exec_params(
-        "SELECT rating, (extract(epoch from clock_timestamp() - queued_at) * 1000)::bigint FROM tournament_queue "
+        "SELECT rating, (extract(epoch from clock_timestamp() - queued_at) * 1000)::bigint FROM "
+        "tournament_queue "
         "WHERE character_id = $1 AND tournament = $2",
         character_id, arena.id);
     if (!queued.empty()) {
@@ -162,11 +182,13 @@ nlohmann::json TournamentService::status_of(const ArenaDefinition& arena, std::i
       const auto queued_rating = queued[0][0].as<int>();
       answer["status"] = "queued";
       answer["waited_s"] = static_cast<double>(waited_ms) / 1000.0;
-      answer["window"] = {{"width", width}, {"min", queued_rating - width}, {"max", queued_rating + width}};
+      answer["window"] = {
+          {"width", width}, {"min", queued_rating - width}, {"max", queued_rating + width}};
       return answer;
     }
     const auto match = read.exec_params(
-        "SELECT m.id, m.state, m.zone, m.instance, m.ws_url, p.team FROM tournament_match_players p "
+        "SELECT m.id, m.state, m.zone, m.instance, m.ws_url, p.team FROM tournament_match_players "
+        "p "
         "JOIN tournament_matches m ON m.id = p.match_id "
         "WHERE p.character_id = $1 AND m.tournament = $2 AND m.state IN ('allocating', 'open') "
         "ORDER BY m.id DESC LIMIT 1",
@@ -181,7 +203,8 @@ nlohmann::json TournamentService::status_of(const ArenaDefinition& arena, std::i
       answer["status"] = "matching";  // the arena is being opened: ask again shortly
       return answer;
     }
-    const auto lease = read.exec_params("SELECT account_id, lease_epoch FROM characters WHERE id = $1", character_id);
+    const auto lease = read.exec_params(
+        "SELECT account_id, lease_epoch FROM characters WHERE id = $1", character_id);
     if (lease.empty()) throw character_not_found();
     if (!tickets_.enabled())
       throw ApiError(503, "tickets_disabled", "this API has no ticket key (tickets.signing_seed)");
@@ -192,8 +215,9 @@ nlohmann::json TournamentService::status_of(const ArenaDefinition& arena, std::i
     const auto epoch = lease[0][1].as<std::int64_t>();
     const auto now = now_ms();
     registry_.reserve(zone, instance, character_id, now + tickets_.ttl().count() * 1000);
-    const auto ticket = tickets_.mint(lease[0][0].as<std::uint64_t>(), static_cast<std::uint64_t>(character_id), zone,
-                                      instance, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(now / 1000));
+    const auto ticket = tickets_.mint(
+        lease[0][0].as<std::uint64_t>(), static_cast<std::uint64_t>(character_id), zone, instance,
+        static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(now / 1000));
     answer["status"] = "matched";
     answer["zone"] = zone;
     answer["instance"] = instance;
@@ -215,13 +239,15 @@ HttpResponse TournamentService::report(const HttpRequest& request) {
     pqxx::work transaction(connection);
     // The row lock makes concurrent reports of one match take turns; the state decides.
     const auto rows = transaction.exec_params(
-        "SELECT state, tournament, result FROM tournament_matches WHERE id = $1 FOR UPDATE", *match_id);
+        "SELECT state, tournament, result FROM tournament_matches WHERE id = $1 FOR UPDATE",
+        *match_id);
     if (rows.empty()) throw ApiError(404, "not_found", "no such match");
     const auto state = rows[0][0].as<std::string>();
     if (state == "finished") {
       auto stored = nlohmann::json::parse(rows[0][2].as<std::string>());
       if (stored["winner_team"] != winner_team)
-        throw ApiError(409, "result_conflict", "this match was already reported with another winner");
+        throw ApiError(409, "result_conflict",
+                       "this match was already reported with another winner");
       return stored;  // a retried report: the same answer, nothing changed
     }
     if (state != "open") throw ApiError(409, "match_not_open", "the match is " + state);
@@ -230,12 +256,14 @@ HttpResponse TournamentService::report(const HttpRequest& request) {
     std::vector<std::int64_t> ids;
     std::map<std::int64_t, int> team_of;
     for (const auto& row : transaction.exec_params(
-             "SELECT character_id, team FROM tournament_match_players WHERE match_id = $1", *match_id)) {
+             "SELECT character_id, team FROM tournament_match_players WHERE match_id = $1",
+             *match_id)) {
       ids.push_back(row[0].as<std::int64_t>());
       team_of[ids.back()] = row[1].as<int>();
     }
     transaction.exec_params(
-        "INSERT INTO tournament_ratings (tournament, character_id, rating) SELECT $1::text, unnest($2::bigint[]), $3::integer "
+        "INSERT INTO tournament_ratings (tournament, character_id, rating) SELECT $1::text, "
+        "unnest($2::bigint[]), $3::integer "
         "ON CONFLICT DO NOTHING",
         tournament, id_array(ids), kInitialRating);
     std::map<std::int64_t, int> before;
@@ -260,27 +288,35 @@ HttpResponse TournamentService::report(const HttpRequest& request) {
       const int team = team_of[id];
       const int after = std::max(0, rating + (team == 1 ? change.team_1 : change.team_2));
       const char* outcome = winner_team == 0 ? "draws" : winner_team == team ? "wins" : "losses";
-      transaction.exec_params(std::string("UPDATE tournament_ratings SET rating = $3, ") + outcome + " = " + outcome +
-                                  " + 1, updated_at = now() WHERE tournament = $1 AND character_id = $2",
-                              tournament, id, after);
       transaction.exec_params(
-          "UPDATE tournament_match_players SET rating_after = $3 WHERE match_id = $1 AND character_id = $2",
+          std::string("UPDATE tournament_ratings SET rating = $3, ") + outcome + " = " + outcome +
+              " + 1, updated_at = now() WHERE tournament = $1 AND character_id = $2",
+          tournament, id, after);
+      transaction.exec_params(
+          "UPDATE tournament_match_players SET rating_after = $3 WHERE match_id = $1 AND "
+          "character_id = $2",
           *match_id, id, after);
-      players.push_back(
-          {{"character_id", id}, {"team", team}, {"rating_before", rating}, {"rating_after", after}});
+      players.push_back({{"character_id", id},
+                         {"team", team},
+                         {"rating_before", rating},
+                         {"rating_after", after}});
       scores.emplace_back(id, after);
     }
-    nlohmann::json result = {
-        {"match_id", *match_id}, {"tournament", tournament}, {"winner_team", winner_team}, {"players", players}};
+    nlohmann::json result = {{"match_id", *match_id},
+                             {"tournament", tournament},
+                             {"winner_team", winner_team},
+                             {"players", players}};
     transaction.exec_params(
-        "UPDATE tournament_matches SET state = 'finished', winner_team = $2, finished_at = now(), result = $3 "
+        "UPDATE tournament_matches SET state = 'finished', winner_team = $2, finished_at = now(), "
+        "result = $3 "
         "WHERE id = $1",
         *match_id, winner_team, result.dump());
     const auto* arena = arenas_.find(tournament);
     if (arena && !arena->leaderboard.empty() && !scores.empty())
       leaderboards_.record_scores(transaction, arena->leaderboard, scores);
     transaction.commit();
-    spdlog::info("tournament {}: match {} finished, winner team {}", tournament, *match_id, winner_team);
+    spdlog::info("tournament {}: match {} finished, winner team {}", tournament, *match_id,
+                 winner_team);
     return result;
   });
   return json_response(200, answer);

@@ -271,13 +271,11 @@ const std::vector<Option>& options() {
          return parse_double(v, c.hello_timeout_s, 0.05, 3600);
        }},
       {"idle_timeout_s",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_double(v, c.idle_timeout_s, 0.05, 3600);
-       }},
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.idle_timeout_s, 0.05, 3600); }},
       {"slow_client_timeout_s",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_double(v, c.slow_client_timeout_s, 0.05, 3600);
-       }},
+       [](ZoneConfig& c,
+          const std::string& v) { return parse_double(v, c.slow_client_timeout_s, 0.05, 3600); }},
       {"heartbeat_interval_s",
        [](ZoneConfig& c,
           const std::string& v) { return parse_double(v, c.heartbeat_interval_s, 0.05, 3600); }},

@@ -46,8 +46,8 @@ struct ZoneConfig {
   uint32_t snapshot_budget_bytes = 1200;
   float player_speed = 5.0f;  // tiles/s
   SpawnMode spawn = SpawnMode::point;
-  std::string debug_state_log;  // empty = off
-  std::string log_level = "info";  // spdlog level name (loot is logged at debug)
+  std::string debug_state_log;      // empty = off
+  std::string log_level = "info";   // spdlog level name (loot is logged at debug)
   std::string log_format = "text";  // text or json (common/structured_log.hpp)
   // Limits (limits.hpp has the reasons for the defaults).
   uint32_t max_message_bytes = static_cast<uint32_t>(kDefaultMaxMessageBytes);

@@ -166,9 +166,9 @@ struct RedisRegistry::Impl {
     for (const std::string& key : written)
       command_ok(c, static_cast<redisReply*>(
                         redisCommand(c, "HDEL %s %s", instances.c_str(), key.c_str())));
-    command_ok(c, static_cast<redisReply*>(redisCommand(
-                      c, "HDEL %s %s", (settings.prefix + "zoneprocs").c_str(),
-                      settings.process_id.c_str())));
+    command_ok(c, static_cast<redisReply*>(redisCommand(c, "HDEL %s %s",
+                                                        (settings.prefix + "zoneprocs").c_str(),
+                                                        settings.process_id.c_str())));
     written.clear();
   }
 
@@ -188,8 +188,9 @@ struct RedisRegistry::Impl {
       }
       for (auto& callback : after) callback();
       lock.lock();
-      cv.wait_for(lock, c ? std::chrono::duration_cast<std::chrono::milliseconds>(kWriteInterval)
-                          : std::chrono::duration_cast<std::chrono::milliseconds>(kReconnectDelay),
+      cv.wait_for(lock,
+                  c ? std::chrono::duration_cast<std::chrono::milliseconds>(kWriteInterval)
+                    : std::chrono::duration_cast<std::chrono::milliseconds>(kReconnectDelay),
                   [this] { return stopping || woken; });
     }
     lock.unlock();
@@ -217,8 +218,10 @@ struct RedisRegistry::Impl {
               r->element[0]->type == REDIS_REPLY_STRING &&
               std::string_view(r->element[0]->str, r->element[0]->len) == "message") {
             auto delta = parse_market_delta({r->element[2]->str, r->element[2]->len});
-            if (delta) market_sink->push({0, std::move(*delta)});
-            else spdlog::warn("registry: malformed character event ignored");
+            if (delta)
+              market_sink->push({0, std::move(*delta)});
+            else
+              spdlog::warn("registry: malformed character event ignored");
           }
           freeReplyObject(r);
         }
@@ -253,7 +256,9 @@ RedisRegistry::RedisRegistry(RegistrySettings settings, Snapshot snapshot,
     : impl_(std::make_unique<Impl>(std::move(settings), std::move(snapshot), market_sink,
                                    std::move(load))) {}
 
-RedisRegistry::~RedisRegistry() { stop(); }
+RedisRegistry::~RedisRegistry() {
+  stop();
+}
 
 void RedisRegistry::start() {
   impl_->registrar_thread = std::thread([impl = impl_.get()] { impl->registrar(); });
