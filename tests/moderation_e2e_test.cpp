@@ -3,7 +3,13 @@
 // through the admin API: the zone kicks that bot (Kick banned) within 1 s of the ban's answer,
 // the bot does not come back, its login is refused, the other bot plays on, and the audit log
 // holds the ban. A viewer cannot ban. A kick (not a ban) removes a player who may come back.
+// AdminConsoleBrowser does it from the web console in a real headless Chromium
+// (tests/browser/admin_console.mjs), with a grant the bot receives in the game.
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +35,8 @@ Answer call(const WorldStack& stack, const std::string& method, const std::strin
   request.target = target;
   if (!body.is_null()) request.body = body.dump();
   if (!bearer.empty()) request.headers.emplace_back("Authorization", "Bearer " + bearer);
-  const bots::HttpResponse response = bots::http_call(*bots::parse_http_url(stack.api_url()), request);
+  const bots::HttpResponse response =
+      bots::http_call(*bots::parse_http_url(stack.api_url()), request);
   return {response.status, nlohmann::json::parse(response.body, nullptr, false)};
 }
 
@@ -116,10 +123,10 @@ TEST(ModerationE2e, ABannedPlayerIsKickedWithinASecondAndCannotLogInAgain) {
   BotRun again(api_swarm_config(stack.api_url(), "mod", 2, bots::Behaviour::wander));
   // Bot 0 (mod_0) is banned and gives up; bot 1 (mod_1) joins.
   ASSERT_TRUE(again.wait(60.0, [&] { return !again.track(1).empty(); })) << stack.logs();
-  const Answer kicked = call(stack, "POST",
-                             "/admin/v1/accounts/" +
-                                 std::to_string(other.body["account"]["id"].get<int64_t>()) + "/kick",
-                             {{"reason", "e2e: warning"}}, moderator);
+  const Answer kicked = call(
+      stack, "POST",
+      "/admin/v1/accounts/" + std::to_string(other.body["account"]["id"].get<int64_t>()) + "/kick",
+      {{"reason", "e2e: warning"}}, moderator);
   ASSERT_EQ(kicked.status, 200) << kicked.body.dump();
   EXPECT_EQ(kicked.body["kicked"]["sessions"], 1) << kicked.body.dump();
   const bots::SwarmReport& second = again.stop();
@@ -128,6 +135,105 @@ TEST(ModerationE2e, ABannedPlayerIsKickedWithinASecondAndCannotLogInAgain) {
                  {{"username", "mod_1"}, {"password", bots::kBotPassword}})
                 .status,
             200);
+}
+
+// What one stage of tests/browser/admin_console.mjs showed: its last stdout line (JSON), or
+// {"error": …} when it could not run. `env` is passed to it besides the test's environment.
+nlohmann::json run_console_stage(const std::string& stage,
+                                 const std::map<std::string, std::string>& env) {
+  std::string command = "env";
+  for (const auto& [name, value] : env) command += " " + name + "='" + value + "'";
+  command += " .tools/bin/node tests/browser/admin_console.mjs " + stage + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {{"error", "popen failed"}};
+  std::string output, last;
+  static char buffer[1 << 16];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) {
+    output += buffer;
+    if (buffer[0] == '{') last = buffer;  // its JSON line is short: one fgets
+  }
+  const int status = pclose(pipe);
+  nlohmann::json shown = nlohmann::json::parse(last, nullptr, false);
+  if (!shown.is_object()) shown = {{"error", "no JSON line: " + output}};
+  if (status != 0 && !shown.contains("error"))
+    shown["error"] = "exit status " + std::to_string(status);
+  return shown;
+}
+
+// The index of `item` in content/items.json (the loot events' detail), or -1.
+int item_index(const std::string& item) {
+  std::ifstream file("content/items.json");
+  const nlohmann::json items = nlohmann::json::parse(file, nullptr, false);
+  const nlohmann::json& list = items.is_object() ? items["items"] : items;
+  for (size_t i = 0; i < list.size(); ++i)
+    if (list[i].value("id", "") == item) return static_cast<int>(i);
+  return -1;
+}
+
+// The console in a real browser: an admin sees the bots in the live world, grants an item the
+// bot then receives in the game (and the ledger shows), and bans a bot that is kicked and
+// cannot log in again; a viewer's ban is refused. Screenshots: <build>/screenshots/admin-console.
+TEST(AdminConsoleBrowser, AnAdminGrantsAndBansFromTheConsoleAndAViewerCannotBan) {
+  if (sanitizer_build()) GTEST_SKIP() << "the browser test runs in the release preset only";
+  WorldStack stack;
+  ASSERT_EQ(stack.start_all({{"zone-a", "hub_city_1", "hub_city_1:1", {}}}), "") << stack.logs();
+  ASSERT_EQ(stack.create_admin("Admin_1", kStaffPassword, "admin"), "");
+  ASSERT_EQ(stack.create_admin("View_1", kStaffPassword, "viewer"), "");
+  const int pelt = item_index("wolf_pelt");
+  ASSERT_GE(pelt, 0) << "content/items.json has no wolf_pelt";
+
+  constexpr size_t kBots = 3;
+  BotRun run(api_swarm_config(stack.api_url(), "con", kBots, bots::Behaviour::wander));
+  ASSERT_TRUE(all_seen(run, kBots, 60.0)) << bots::report_json(run.stop(), true) << stack.logs();
+
+  const std::string screenshots = build_dir() + "/screenshots/admin-console";
+  std::filesystem::remove_all(screenshots);  // only this run's pictures
+  const std::map<std::string, std::string> common{{"CONSOLE_URL", stack.api_url() + "/admin/"},
+                                                  {"STAFF_PASSWORD", kStaffPassword},
+                                                  {"SCREENSHOT_DIR", screenshots}};
+  auto with = [&common](std::map<std::string, std::string> more) {
+    more.insert(common.begin(), common.end());
+    return more;
+  };
+
+  const int64_t pelts_before = run.received(1, static_cast<uint16_t>(pelt));
+  const nlohmann::json admin = run_console_stage("admin", with({{"STAFF_USER", "Admin_1"},
+                                                                {"GRANT_PLAYER", "con_1"},
+                                                                {"GRANT_ITEM", "wolf_pelt"},
+                                                                {"GRANT_QUANTITY", "2"},
+                                                                {"BAN_PLAYER", "con_0"}}));
+  const double banned_at = run.now();
+  ASSERT_FALSE(admin.contains("error")) << admin.dump() << stack.logs();
+  EXPECT_EQ(admin["role"], "admin");
+
+  // The grant reached the bot's character in the zone: its client was told (loot event).
+  EXPECT_TRUE(run.wait(
+      5.0, [&] { return run.received(1, static_cast<uint16_t>(pelt)) >= pelts_before + 2; }))
+      << "con_1 never received the granted wolf pelts; " << admin.dump();
+
+  // A viewer cannot ban (the server refuses whatever the page offers).
+  const Answer target =
+      call(stack, "GET", "/admin/v1/players?username=con_2", nullptr, staff_login(stack, "View_1"));
+  ASSERT_EQ(target.status, 200) << target.body.dump();
+  const nlohmann::json viewer = run_console_stage(
+      "viewer",
+      with({{"STAFF_USER", "View_1"},
+            {"BAN_TRY_PLAYER", "con_2"},
+            {"BAN_TRY_ACCOUNT", std::to_string(target.body["account"]["id"].get<int64_t>())}}));
+  ASSERT_FALSE(viewer.contains("error")) << viewer.dump();
+  EXPECT_EQ(viewer["role"], "viewer");
+  if (viewer["ban_button"] != "enabled") {
+    EXPECT_EQ(viewer["ban_status"], 403) << viewer.dump();
+  }
+
+  const bots::SwarmReport& report = run.stop();
+  EXPECT_LE(last_seen(run, 0), banned_at + 1.0) << "the banned bot was still in the world";
+  EXPECT_EQ(report.per_bot[0].disconnect, "kick:banned") << bots::report_json(report, true);
+  EXPECT_TRUE(report.per_bot[2].disconnect.empty())
+      << "the viewer's ban must not kick: " << bots::report_json(report, true);
+  const Answer login = call(stack, "POST", "/v1/auth/login",
+                            {{"username", "con_0"}, {"password", bots::kBotPassword}});
+  EXPECT_EQ(login.status, 403) << login.body.dump();
 }
 
 }  // namespace

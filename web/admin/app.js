@@ -27,8 +27,8 @@
 //              #mute-reason, #mute-duration, #mute-submit; #kick-reason, #kick-submit
 //              (durations: seconds, or 30m, 24h, 7d; 0 = permanent ban / lifts a mute)
 //   economy    #economy-character (select of the account's characters), #ledger-load,
-//              #ledger-table; #grant-gold, #grant-item, #grant-quantity, #grant-reason,
-//              #grant-submit; #remove-gold, #remove-item, #remove-quantity, #remove-reason,
+//              #ledger-table (rows #ledger-row-<ledger id>); #grant-gold, #grant-item,
+//              #grant-quantity, #grant-reason, #grant-submit; #remove-gold, #remove-item, #remove-quantity, #remove-reason,
 //              #remove-submit; #cancel-listing-id, #cancel-listing-reason,
 //              #cancel-listing-submit
 //   audit      #audit-form, #audit-account, #audit-refresh, #audit-table, #audit-more
@@ -448,31 +448,25 @@ function selectedCharacter() {
   return id;
 }
 
-// The ledger's rows: the first array of the answer (its shape belongs to the ledger
-// endpoint); columns are the union of the rows' keys.
-function showLedger(answer) {
-  let rows = [];
-  if (Array.isArray(answer)) rows = answer;
-  else if (answer && typeof answer === 'object') {
-    rows = answer.entries || Object.values(answer).find((v) => Array.isArray(v)) || [];
-  }
-  const columns = [];
-  for (const row of rows) {
-    for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
-  }
-  const table = $('ledger-table');
-  const head = table.tHead.rows[0];
-  head.replaceChildren();
-  for (const column of columns.length ? columns : ['entries']) {
-    const th = document.createElement('th');
-    th.textContent = column;
-    head.appendChild(th);
-  }
-  fillTable(table, rows, (row) => columns.map((column) => row[column]));
+// A ledger place: "character #7", "escrow #12" (a listing), "fee", "admin".
+function place(where) {
+  if (!where) return '—';
+  return where.id === null || where.id === undefined ? where.kind : `${where.kind} #${where.id}`;
 }
 
+// The character's ledger (GET /admin/v1/characters/{id}/ledger), newest first: one row per
+// movement of gold or items, with the staff member and reason of a staff action.
+function showLedger(answer) {
+  const rows = (answer && answer.entries) || [];
+  fillTable($('ledger-table'), rows, (e) => [
+    e.at, e.direction, e.asset === 'gold' ? 'gold' : e.item_id, e.amount, place(e.from),
+    place(e.to), e.listing_id === null ? '—' : `#${e.listing_id}`, e.staff || '—',
+    e.reason || '—', e.operation_id,
+  ], (e) => `ledger-row-${e.id}`);
+}
+
+// Shows the selected character's ledger; keeps the messages of the action that asked for it.
 async function loadLedger() {
-  clearMessages();
   const id = selectedCharacter();
   if (!id) return;
   const answer = await guarded(() => api('GET', `/admin/v1/characters/${id}/ledger`));
@@ -611,7 +605,10 @@ function start() {
   $('mute-form').addEventListener('submit', moderationWithDuration('mute', 'mute-reason', 'mute-duration'));
   $('unban-form').addEventListener('submit', moderationWithReason('unban', 'unban-reason'));
   $('kick-form').addEventListener('submit', moderationWithReason('kick', 'kick-reason'));
-  $('ledger-load').addEventListener('click', loadLedger);
+  $('ledger-load').addEventListener('click', () => {
+    clearMessages();
+    loadLedger();
+  });
   $('grant-form').addEventListener('submit', economyAction('grant'));
   $('remove-form').addEventListener('submit', economyAction('remove'));
   $('cancel-listing-form').addEventListener('submit', cancelListing);
