@@ -172,12 +172,14 @@ int item_index(const std::string& item) {
 
 // The console in a real browser: an admin sees the bots in the live world, grants an item the
 // bot then receives in the game (and the ledger shows), and bans a bot that is kicked and
-// cannot log in again; a viewer's ban is refused. Screenshots: <build>/screenshots/admin-console.
-TEST(AdminConsoleBrowser, AnAdminGrantsAndBansFromTheConsoleAndAViewerCannotBan) {
+// cannot log in again; a viewer's ban is refused; a moderator mutes a player and unbans the
+// banned one, who can log in again. Screenshots: <build>/screenshots/admin-console.
+TEST(AdminConsoleBrowser, StaffGrantBanMuteAndRestoreFromTheConsoleAndAViewerCannotBan) {
   if (sanitizer_build()) GTEST_SKIP() << "the browser test runs in the release preset only";
   WorldStack stack;
   ASSERT_EQ(stack.start_all({{"zone-a", "hub_city_1", "hub_city_1:1", {}}}), "") << stack.logs();
   ASSERT_EQ(stack.create_admin("Admin_1", kStaffPassword, "admin"), "");
+  ASSERT_EQ(stack.create_admin("Mod_1", kStaffPassword, "moderator"), "");
   ASSERT_EQ(stack.create_admin("View_1", kStaffPassword, "viewer"), "");
   const int pelt = item_index("wolf_pelt");
   ASSERT_GE(pelt, 0) << "content/items.json has no wolf_pelt";
@@ -234,6 +236,21 @@ TEST(AdminConsoleBrowser, AnAdminGrantsAndBansFromTheConsoleAndAViewerCannotBan)
   const Answer login = call(stack, "POST", "/v1/auth/login",
                             {{"username", "con_0"}, {"password", bots::kBotPassword}});
   EXPECT_EQ(login.status, 403) << login.body.dump();
+
+  // A moderator mutes one player and restores the banned one from the console.
+  const nlohmann::json restore = run_console_stage(
+      "restore",
+      with({{"STAFF_USER", "Mod_1"}, {"MUTE_PLAYER", "con_2"}, {"UNBAN_PLAYER", "con_0"}}));
+  ASSERT_FALSE(restore.contains("error")) << restore.dump();
+  EXPECT_EQ(restore["role"], "moderator");
+  EXPECT_EQ(call(stack, "POST", "/v1/auth/login",
+                 {{"username", "con_0"}, {"password", bots::kBotPassword}})
+                .status,
+            200)
+      << "the unbanned player logs in again";
+  const Answer muted =
+      call(stack, "GET", "/admin/v1/players?username=con_2", nullptr, staff_login(stack, "View_1"));
+  EXPECT_EQ(muted.body["account"]["muted"], true) << muted.body.dump();
 }
 
 }  // namespace

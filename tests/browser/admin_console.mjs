@@ -8,6 +8,8 @@
 //   stage "admin":  log in as an admin, see the live world count the bots, find the player
 //                   GRANT_PLAYER, grant it GRANT_ITEM ×GRANT_QUANTITY with a reason and see
 //                   the grant in its ledger; find BAN_PLAYER and ban it.
+//   stage "restore": (a moderator) mute MUTE_PLAYER, unban UNBAN_PLAYER, see both on the
+//                   account pages and the unban in the audit log.
 //   stage "viewer": log in as a viewer, find BAN_TRY_PLAYER, try to ban: refused.
 // Environment: CONSOLE_URL (…/admin/), STAFF_USER, STAFF_PASSWORD, the players above,
 // SCREENSHOT_DIR, CHROMIUM (default /usr/bin/chromium).
@@ -103,6 +105,25 @@ try {
     await page.click('#ban-submit');
     result.ban = await waitText('#action-result', /kicked/i, 'the ban');
     await shot('banned');
+  } else if (stage === 'restore') {
+    // A moderator's other tools: mute a player, and restore the banned one.
+    await lookup(env('MUTE_PLAYER'));
+    await fill('#mute-reason', 'browser test: spam');
+    await fill('#mute-duration', '1h');
+    await page.click('#mute-submit');
+    result.mute = await waitText('#action-result', /^mute: done/, 'the mute');
+    result.muted_status = await waitText('#account-status', /muted until/, 'the muted status');
+    await shot('muted');
+    await lookup(env('UNBAN_PLAYER'));
+    await waitText('#account-status', /banned/, 'the banned status before the unban');
+    await fill('#unban-reason', 'browser test: appeal accepted');
+    await page.click('#unban-submit');
+    result.unban = await waitText('#action-result', /^unban: done/, 'the unban');
+    result.unbanned_status = await waitText('#account-status', /in good standing/, 'the status after the unban');
+    await page.click('#nav-audit');
+    result.audit = (await waitText('#audit-table', /unban[\s\S]*appeal accepted|appeal accepted[\s\S]*unban/,
+      'the unban in the audit log')).slice(0, 300);
+    await shot('audit');
   } else if (stage === 'viewer') {
     await lookup(env('BAN_TRY_PLAYER'));
     await shot('lookup');
