@@ -100,6 +100,8 @@ try {
     await shot('ledger');
 
     await lookup(env('BAN_PLAYER'));
+    // The player is online: the account page says where its character plays now.
+    result.ban_player_where = await waitText('#account-characters', /hub_city_1 #\d+/, 'where the player is');
     await fill('#ban-reason', 'browser test: botting');
     await fill('#ban-duration', '0');
     await page.click('#ban-submit');
