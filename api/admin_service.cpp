@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/character_events.hpp"
 #include "api/directory.hpp"
 #include "api/errors.hpp"
 #include "api/http_client.hpp"
@@ -406,20 +407,26 @@ HttpResponse AdminService::unban(const HttpRequest& request) {
 
 HttpResponse AdminService::mute(const HttpRequest& request) {
   const auto moderation = read_moderation(request);
-  // 0 lifts the mute. Chat does not exist yet: the state is stored for it.
+  // 0 lifts the mute. The zones holding the account's characters hear of it at once (their
+  // claims read it when the characters join later).
   const auto duration = require_integer(moderation.body, "duration_s", 0, kMaxSanctionSeconds);
-  return commit_moderation(
+  std::int64_t muted_until_unix = 0;
+  auto response = commit_moderation(
       moderation, [&](pqxx::work& transaction) -> std::optional<ModerationEffect> {
-        const auto rows =
-            transaction.exec_params("UPDATE accounts SET muted_until = " + sanction_end("$2") +
-                                        ", mute_reason = CASE WHEN $2::bigint = 0 THEN NULL ELSE "
-                                        "$3 END WHERE id = $1 RETURNING id",
-                                    moderation.account_id, duration, moderation.reason);
+        const auto rows = transaction.exec_params(
+            "UPDATE accounts SET muted_until = " + sanction_end("$2") +
+                ", mute_reason = CASE WHEN $2::bigint = 0 THEN NULL ELSE "
+                "$3 END WHERE id = $1 RETURNING "
+                "coalesce(ceil(extract(epoch FROM muted_until))::bigint, 0)",
+            moderation.account_id, duration, moderation.reason);
         if (rows.empty()) return std::nullopt;
+        muted_until_unix = duration == 0 ? 0 : rows[0][0].as<std::int64_t>();
         ModerationEffect effect{duration == 0 ? "unmute" : "mute"};
         effect.details = {{"duration_s", duration}};
         return effect;
       });
+  publish_mute(context_, moderation.account_id, muted_until_unix);
+  return response;
 }
 
 HttpResponse AdminService::kick(const HttpRequest& request) {

@@ -1,7 +1,8 @@
 // What a committed operation did to a character's gold and items, and its push on Redis
 // ({prefix}character_events) to the zone holding the character's lease, which applies it in
 // memory (zone MarketDelta, ZoneServer::apply_market) so its next checkpoint stays consistent.
-// The market and the admin console's grants and removals share this one path. Thread-safe.
+// The market and the admin console's grants and removals share this one path, and mutes and
+// party changes travel on the same channel (zone SocialUpdate). Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -29,5 +30,12 @@ struct CharacterChange {
 // A lost push is logged, never thrown: PostgreSQL has the truth and checkpoints carry deltas.
 void publish_character_changes(const ServiceContext& context,
                                const std::vector<CharacterChange>& changes);
+
+// A mute (or unmute: `muted_until_unix` 0) of `account_id`, for the zones' chat.
+void publish_mute(const ServiceContext& context, std::int64_t account_id,
+                  std::int64_t muted_until_unix);
+// `character_id` is now in `party_id` (0 = none), for the zones' party chat.
+void publish_party_change(const ServiceContext& context, std::int64_t character_id,
+                          std::int64_t party_id);
 
 }  // namespace omega::api

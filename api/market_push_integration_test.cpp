@@ -8,6 +8,7 @@
 #include <chrono>
 #include <pqxx/pqxx>
 
+#include "api/admin_service.hpp"
 #include "api/integration_test_support.hpp"
 
 namespace omega::api::testing {
@@ -206,6 +207,63 @@ TEST_F(ApiMarketPushIT, AStaffGrantOrRemovalOnALeasedCharacterIsPushedToItsZone)
   EXPECT_EQ(result["results"][0]["status"], "ok") << result;
   EXPECT_EQ(pelts(leased), 2);
   EXPECT_EQ(count("SELECT gold FROM characters WHERE id = " + std::to_string(leased)), 30);
+}
+
+// Chat (issue 16): the zone holding a character learns its party and its account's mute with
+// the lease claim, and every later change on the same channel as the market's pushes.
+TEST_F(ApiMarketPushIT, PartyChangesAndMutesArePushedAndTheClaimCarriesThem) {
+  const auto [token, account_id] = start_with_player("chatter");
+  const auto talker = character(token, "Talker");
+  Subscriber events(shared_services().redis_url, api_->config().redis_prefix + "character_events");
+
+  const auto party = api_->post("/v1/parties", {{"character_id", talker}}, token);
+  ASSERT_EQ(party.status, 201) << party.body;
+  const auto party_id = party.json()["id"].get<std::int64_t>();
+  EXPECT_EQ(events.next(),
+            (nlohmann::json{{"kind", "party"}, {"character_id", talker}, {"party_id", party_id}}));
+
+  api_->create_admin("Mod_1", "e2e staff password", AdminRole::moderator);
+  const auto staff =
+      api_->post("/admin/v1/login", {{"username", "Mod_1"}, {"password", "e2e staff password"}});
+  ASSERT_EQ(staff.status, 200) << staff.body;
+  const auto staff_token = staff.json()["access_token"].get<std::string>();
+  const auto before = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const auto muted = api_->post("/admin/v1/accounts/" + std::to_string(account_id) + "/mute",
+                                {{"reason", "spam"}, {"duration_s", 600}}, staff_token);
+  ASSERT_EQ(muted.status, 200) << muted.body;
+  const auto mute = events.next();
+  ASSERT_TRUE(mute.is_object()) << "no mute pushed";
+  EXPECT_EQ(mute["kind"], "mute");
+  EXPECT_EQ(mute["account_id"], account_id);
+  EXPECT_NEAR(mute["muted_until"].get<double>(), static_cast<double>(before + 600), 5.0);
+
+  // A zone claiming the character now gets both.
+  const auto claimed = api_->post("/internal/v1/leases/claim",
+                                  {{"character_id", talker},
+                                   {"account_id", account_id},
+                                   {"zone", "hub_city_1"},
+                                   {"instance", 1},
+                                   {"ticket_epoch", 0}},
+                                  TestApi::kServiceToken);
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  EXPECT_EQ(claimed.json()["character"]["party_id"], party_id);
+  EXPECT_EQ(claimed.json()["character"]["muted_until"], mute["muted_until"]);
+
+  // Unmuting and leaving the party are pushed as well.
+  ASSERT_EQ(api_->post("/admin/v1/accounts/" + std::to_string(account_id) + "/mute",
+                       {{"reason", "served"}, {"duration_s", 0}}, staff_token)
+                .status,
+            200);
+  EXPECT_EQ(events.next(),
+            (nlohmann::json{{"kind", "mute"}, {"account_id", account_id}, {"muted_until", 0}}));
+  ASSERT_EQ(api_->post("/v1/parties/" + std::to_string(party_id) + "/leave",
+                       {{"character_id", talker}}, token)
+                .status,
+            204);
+  EXPECT_EQ(events.next(),
+            (nlohmann::json{{"kind", "party"}, {"character_id", talker}, {"party_id", 0}}));
 }
 
 }  // namespace

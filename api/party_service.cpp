@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/character_events.hpp"
 #include "api/errors.hpp"
 #include "api/request_body.hpp"
 
@@ -129,6 +130,8 @@ HttpResponse PartyService::create(const HttpRequest& request) {
     transaction.commit();
     return view;
   });
+  publish_party_change(context_, require_integer(body, "character_id", 1, INT64_MAX),
+                       party["id"].get<std::int64_t>());
   return json_response(201, party);
 }
 
@@ -150,13 +153,15 @@ HttpResponse PartyService::get(const HttpRequest& request) {
 }
 
 nlohmann::json PartyService::change_membership(const HttpRequest& request,
-                                               const MembershipChange& change) {
+                                               const MembershipChange& change,
+                                               CallerMembership membership) {
   const auto account_id = auth_.authenticate(request);
   const auto party_id = party_id_of(request);
   const auto body = parse_object_body(request);
-  return context_.database.run([&](pqxx::connection& connection) {
+  std::int64_t character_id = 0;
+  auto party = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
-    const auto character_id = own_character(transaction, account_id, body);
+    character_id = own_character(transaction, account_id, body);
     const auto leader_id = lock_party(transaction, party_id)[0][0].as<std::int64_t>();
     change(transaction, body, party_id, character_id, leader_id);
     const bool dissolved =
@@ -165,6 +170,10 @@ nlohmann::json PartyService::change_membership(const HttpRequest& request,
     transaction.commit();
     return view;
   });
+  if (membership != CallerMembership::unchanged)
+    publish_party_change(context_, character_id,
+                         membership == CallerMembership::joined ? party_id : 0);
+  return party;
 }
 
 HttpResponse PartyService::invite(const HttpRequest& request) {
@@ -189,44 +198,49 @@ HttpResponse PartyService::invite(const HttpRequest& request) {
 
 HttpResponse PartyService::join(const HttpRequest& request) {
   return json_response(
-      200, change_membership(request, [](pqxx::transaction_base& transaction, const nlohmann::json&,
-                                         std::int64_t party_id, std::int64_t character_id,
-                                         std::int64_t) {
-        const auto invited = transaction.exec_params(
-            "DELETE FROM party_invites WHERE party_id = $1 AND character_id = $2 RETURNING 1",
-            party_id, character_id);
-        if (invited.empty())
-          throw ApiError(403, "not_invited", "the character is not invited to this party");
-        if (member_count(transaction, party_id) >= kMaxPartySize)
-          throw ApiError(409, "party_full", "the party is full");
-        if (in_any_party(transaction, character_id)) throw already_in_party();
-        transaction.exec_params(
-            "INSERT INTO party_members (party_id, character_id) VALUES ($1, $2)", party_id,
-            character_id);
-      }));
+      200,
+      change_membership(
+          request,
+          [](pqxx::transaction_base& transaction, const nlohmann::json&, std::int64_t party_id,
+             std::int64_t character_id, std::int64_t) {
+            const auto invited = transaction.exec_params(
+                "DELETE FROM party_invites WHERE party_id = $1 AND character_id = $2 RETURNING 1",
+                party_id, character_id);
+            if (invited.empty())
+              throw ApiError(403, "not_invited", "the character is not invited to this party");
+            if (member_count(transaction, party_id) >= kMaxPartySize)
+              throw ApiError(409, "party_full", "the party is full");
+            if (in_any_party(transaction, character_id)) throw already_in_party();
+            transaction.exec_params(
+                "INSERT INTO party_members (party_id, character_id) VALUES ($1, $2)", party_id,
+                character_id);
+          },
+          CallerMembership::joined));
 }
 
 HttpResponse PartyService::leave(const HttpRequest& request) {
-  change_membership(request, [](pqxx::transaction_base& transaction, const nlohmann::json&,
-                                std::int64_t party_id, std::int64_t character_id,
-                                std::int64_t leader_id) {
-    if (transaction
-            .exec_params(
-                "DELETE FROM party_members WHERE party_id = $1 AND character_id = $2 RETURNING 1",
-                party_id, character_id)
-            .empty())
-      throw ApiError(404, "not_member", "the character is not in this party");
-    const auto next = transaction.exec_params(
-        "SELECT character_id FROM party_members WHERE party_id = $1 ORDER BY joined_at, "
-        "character_id LIMIT 1",
-        party_id);
-    if (next.empty()) {
-      transaction.exec_params("DELETE FROM parties WHERE id = $1", party_id);
-    } else if (leader_id == character_id) {
-      transaction.exec_params("UPDATE parties SET leader_id = $2 WHERE id = $1", party_id,
-                              next[0][0].as<std::int64_t>());
-    }
-  });
+  change_membership(
+      request,
+      [](pqxx::transaction_base& transaction, const nlohmann::json&, std::int64_t party_id,
+         std::int64_t character_id, std::int64_t leader_id) {
+        if (transaction
+                .exec_params("DELETE FROM party_members WHERE party_id = $1 AND character_id = $2 "
+                             "RETURNING 1",
+                             party_id, character_id)
+                .empty())
+          throw ApiError(404, "not_member", "the character is not in this party");
+        const auto next = transaction.exec_params(
+            "SELECT character_id FROM party_members WHERE party_id = $1 ORDER BY joined_at, "
+            "character_id LIMIT 1",
+            party_id);
+        if (next.empty()) {
+          transaction.exec_params("DELETE FROM parties WHERE id = $1", party_id);
+        } else if (leader_id == character_id) {
+          transaction.exec_params("UPDATE parties SET leader_id = $2 WHERE id = $1", party_id,
+                                  next[0][0].as<std::int64_t>());
+        }
+      },
+      CallerMembership::left);
   return no_content();
 }
 

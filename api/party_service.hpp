@@ -49,9 +49,12 @@ class PartyService {
   // (transaction, body, party_id, the caller's character_id, the party's leader_id)
   using MembershipChange = std::function<void(pqxx::transaction_base&, const nlohmann::json&,
                                               std::int64_t, std::int64_t, std::int64_t)>;
+  // What a change does to the caller's membership, told to the zones (party chat) after commit.
+  enum class CallerMembership : std::uint8_t { unchanged, joined, left };
   // Authenticates, locks the caller's character and the party, runs `change` and commits;
   // returns the party as it is afterwards (null when the change dissolved it).
-  nlohmann::json change_membership(const HttpRequest& request, const MembershipChange& change);
+  nlohmann::json change_membership(const HttpRequest& request, const MembershipChange& change,
+                                   CallerMembership membership = CallerMembership::unchanged);
 
   // The body's character_id, checked to belong to `account_id` (ApiError 404 otherwise).
   static std::int64_t own_character(pqxx::transaction_base& transaction, std::int64_t account_id,

@@ -158,12 +158,14 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
       throw ApiError(409, "stale_ticket", "a newer ticket for this character was claimed");
     }
     // A ticket minted before a ban must not bring the player back (the claim is undone with the
-    // transaction).
-    if (!transaction
-             .exec_params("SELECT 1 FROM accounts WHERE id = $1 AND banned_at IS NOT NULL AND "
-                          "(banned_until IS NULL OR banned_until > now())",
-                          account_id)
-             .empty())
+    // transaction). The zone enforces a mute in chat and routes party chat by the party.
+    const auto standing = transaction.exec_params(
+        "SELECT (banned_at IS NOT NULL AND (banned_until IS NULL OR banned_until > now())), "
+        "CASE WHEN muted_until > now() THEN ceil(extract(epoch FROM muted_until))::bigint END, "
+        "(SELECT party_id FROM party_members WHERE character_id = $2) "
+        "FROM accounts WHERE id = $1",
+        account_id, character_id);
+    if (!standing.empty() && standing[0][0].as<bool>())
       throw ApiError(403, "account_banned", "this account is banned");
     const auto items = transaction.exec_params(
         "SELECT item_id, sum(quantity) FROM inventory_items WHERE character_id = $1 GROUP BY "
@@ -171,6 +173,10 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
         character_id);
     nlohmann::json answer = {{"lease_epoch", rows[0][0].as<std::int64_t>()},
                              {"character", claimed_character(rows[0], items)}};
+    answer["character"]["muted_until"] =
+        standing.empty() ? nlohmann::json() : nullable<std::int64_t>(standing[0][1]);
+    answer["character"]["party_id"] =
+        standing.empty() ? nlohmann::json() : nullable<std::int64_t>(standing[0][2]);
     transaction.commit();
     return answer;
   });

@@ -104,6 +104,12 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
                  "demo: a bot in a hub walks to a field and back about every S seconds "
                  "(0 = never)")
       ->capture_default_str();
+  app.add_option("--chat-every", c.chat_every_s,
+                 "chat load: each bot sends a line about every S seconds (0 = never); the report "
+                 "gives chat_sent, chat_received and chat_delivery_ms")
+      ->capture_default_str();
+  app.add_option("--chat-channel", c.chat_channel, "chat load: say, party or world")
+      ->capture_default_str();
   app.add_option("--tournament", c.tournament,
                  "API mode: each bot queues once for this tournament (e.g. arena_1v1) "
                  "--tournament-after seconds after its first Welcome, joins the arena when "
@@ -199,6 +205,9 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
     return "--replay-timeout, --trip-every, --route-dwell, --tournament-after, "
            "--tournament-wait: must be >= 0";
   if (!c.tournament.empty() && c.api_url.empty()) return "--tournament: needs --api";
+  if (c.chat_every_s < 0.0) return "--chat-every: must be >= 0";
+  if (c.chat_channel != "say" && c.chat_channel != "party" && c.chat_channel != "world")
+    return "--chat-channel: expected say, party or world, got " + c.chat_channel;
   BotOptions defaults;
   if (!parse_behaviour(behaviour, defaults.behaviour)) return "--behaviour: unknown " + behaviour;
   if (input_hz < 0.0) return "--input-hz: must be ≥ 0";

@@ -215,6 +215,8 @@ struct Bot {
   double replay_deadline_s = 0.0;
   double connect_deadline_s = 0.0;  // while connecting: lost if not upgraded by then (0: upgraded)
   double replay_backoff_s = 0.0;
+  double next_chat_s = -1.0;  // < 0: not chatting
+  uint64_t chat_seq = 0;
   bool tournament_started = false;  // queued (once per bot)
   std::string arena_zone;           // the matched arena's zone: fight players there
 };
@@ -406,6 +408,12 @@ class Swarm {
     if (api_mode() && !config_.tournament.empty() && !bot.tournament_started &&
         now >= bot.welcome_s + config_.tournament_after_s)
       start_queue(bot);
+    if (config_.chat_every_s > 0.0 && bot.next_chat_s >= 0.0 && now >= bot.next_chat_s &&
+        bot.conn) {
+      bot.next_chat_s =
+          now + config_.chat_every_s * std::uniform_real_distribution<double>(0.5, 1.5)(rng_);
+      send_chat(bot);
+    }
     if (now >= bot.next_ping_s && bot.conn) {
       bot.next_ping_s = now + config_.ping_interval_s;
       bot.ping_timestamp_ms = now_ms();
@@ -912,6 +920,7 @@ class Swarm {
                        [&](const protocol::Welcome& welcome) { on_welcome(bot, welcome); },
                        [&](const protocol::Heartbeat& beat) { on_heartbeat(bot, beat); },
                        [&](const protocol::Kick& kick) { bot.result.kick = kick.reason; },
+                       [&](const protocol::ChatMessage& line) { on_chat(bot, line); },
                        [&](const protocol::GameEvent& event) { on_game_event(bot, event); },
                        [&](protocol::Transfer& transfer) { on_transfer(bot, std::move(transfer)); },
                        // A refused attack is retried by the behaviour's own pace.
@@ -961,6 +970,8 @@ class Swarm {
     bot.next_input_s = now + (hz > 0 ? std::uniform_real_distribution<double>(0, 1 / hz)(rng_) : 0);
     bot.next_ping_s =
         now + std::uniform_real_distribution<double>(0, config_.ping_interval_s)(rng_);
+    if (config_.chat_every_s > 0.0)
+      bot.next_chat_s = now + std::uniform_real_distribution<double>(0, config_.chat_every_s)(rng_);
     if (measuring_) bot.window_since_s = now;
   }
 
@@ -976,6 +987,41 @@ class Swarm {
     bot.ticket = std::move(transfer.ticket);
     start_connect(bot);
   }
+
+  // ---- chat: "bot line <seq> t=<unix µs>" carries the send time, so a line from another
+  // swarm on this machine (another process) is timed as well --------------------------------
+  static uint64_t unix_us() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  }
+
+  void send_chat(Bot& bot) {
+    protocol::ChatSend line;
+    line.channel = config_.chat_channel == "say"     ? protocol::ChatChannel::say
+                   : config_.chat_channel == "party" ? protocol::ChatChannel::party
+                                                     : protocol::ChatChannel::world;
+    line.text = "bot line " + std::to_string(++bot.chat_seq) + " t=" + std::to_string(unix_us());
+    send(bot, line);
+    ++bot.result.chat_sent;
+    if (measuring_) ++report_.chat_sent;
+  }
+
+  void on_chat(Bot& bot, const protocol::ChatMessage& line) {
+    ++bot.result.chat_received;
+    auto& heard = bot.result.chat_heard;
+    if (heard.size() == kChatLinesKept) heard.erase(heard.begin());
+    heard.push_back(std::string(protocol::to_string(line.channel)) + " " + line.from + ": " +
+                    line.text);
+    if (!measuring_) return;
+    ++report_.chat_received;
+    const size_t at = line.text.rfind(" t=");
+    if (line.channel == protocol::ChatChannel::system || at == std::string::npos) return;
+    const uint64_t sent_us = std::strtoull(line.text.c_str() + at + 3, nullptr, 10);
+    const uint64_t now_us = unix_us();
+    if (sent_us > 0 && sent_us <= now_us) report_.chat_delivery.record(now_us - sent_us);
+  }
+  static constexpr size_t kChatLinesKept = 50;
 
   void on_game_event(Bot& bot, const protocol::GameEvent& event) {
     for (uint32_t i = 0; i < event.count; ++i) {

@@ -130,6 +130,13 @@ struct SwarmConfig {
   double tournament_after_s = 5.0;
   double tournament_wait_s = 120.0;
 
+  // Chat (load and e2e tests): every ~chat_every_s (±50 %) a welcomed bot sends a line on
+  // `chat_channel` ("say", "party" or "world"), "bot line <n> t=<unix µs>": the send time, so
+  // the bots that receive it (of any swarm on this machine) record the delivery latency
+  // (report chat_delivery_ms).
+  double chat_every_s = 0.0;
+  std::string chat_channel = "world";
+
   std::function<void(const SnapshotObservation&)> on_snapshot;  // optional, io thread
   // Optional, io thread: every GameEvent a bot receives (bot index, own entity, event).
   std::function<void(size_t, uint32_t, const protocol::GameEvent&)> on_event;
@@ -172,6 +179,11 @@ struct BotResult {
   // received), or "error: <what the API said>".
   std::string tournament;
   uint64_t arena_damage_dealt = 0;  // damage events by the bot's own entity in the arena
+  // Chat: lines sent, lines received (any channel), and the last 50 received as
+  // "<channel> <from>: <text>".
+  uint64_t chat_sent = 0;
+  uint64_t chat_received = 0;
+  std::vector<std::string> chat_heard;
 };
 
 struct SwarmReport {
@@ -185,6 +197,9 @@ struct SwarmReport {
   uint64_t window_snapshots = 0;
   LatencyHistogram rtt;        // Heartbeat ping → pong, window
   LatencyHistogram input_ack;  // PlayerInput sent → first snapshot acknowledging it
+  // A chat line of this run's bots: sent → received by each bot it reached, window.
+  LatencyHistogram chat_delivery;
+  uint64_t chat_sent = 0, chat_received = 0;    // in the window
   std::map<std::string, uint64_t> disconnects;  // reason → count, whole run
   uint64_t decode_errors = 0;
   std::vector<BotResult> per_bot;

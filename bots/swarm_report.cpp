@@ -52,6 +52,9 @@ std::string report_json(const SwarmReport& r, bool per_bot) {
   j["snapshot_hz_min_bot"] = round3(std::max(min_rate, 0.0));
   j["rtt_ms"] = percentiles_ms(r.rtt);
   j["input_ack_ms"] = percentiles_ms(r.input_ack);
+  j["chat_sent"] = r.chat_sent;
+  j["chat_received"] = r.chat_received;
+  j["chat_delivery_ms"] = percentiles_ms(r.chat_delivery);
   uint64_t total = 0;
   nlohmann::json reasons = nlohmann::json::object();
   for (const auto& [reason, count] : r.disconnects) {
@@ -93,6 +96,9 @@ std::string report_json(const SwarmReport& r, bool per_bot) {
                       {"gold_earned", b.gold_earned},
                       {"tournament", b.tournament},
                       {"arena_damage_dealt", b.arena_damage_dealt},
+                      {"chat_sent", b.chat_sent},
+                      {"chat_received", b.chat_received},
+                      {"chat_heard", b.chat_heard},
                       {"api_error", b.api_error}});
     }
     j["per_bot"] = std::move(bots);

@@ -145,11 +145,15 @@ class App {
   // false (window ended) when it is collapsed, or without an account, where it says `needs`.
   bool begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position,
                             const char* needs);
-  void draw_party_window();             // party_window.cpp
-  void draw_market_window();            // market_window.cpp
-  void draw_tournament_window();        // tournament_window.cpp
-  void build_minimap();                 // world_screen.cpp
-  InputIntent keyboard_intent() const;  // world_screen.cpp
+  void draw_party_window();  // party_window.cpp
+  void draw_chat_window();   // chat_window.cpp
+  // A fixed 380×170 HUD panel at the bottom left, `row` panels up from the bottom (0: the
+  // combat log, 1: the chat box above it). Begins the window; the caller Ends it.
+  static void begin_bottom_panel(const char* title, int row);  // world_screen.cpp
+  void draw_market_window();                                   // market_window.cpp
+  void draw_tournament_window();                               // tournament_window.cpp
+  void build_minimap();                                        // world_screen.cpp
+  InputIntent keyboard_intent() const;                         // world_screen.cpp
 
   SDL_Renderer* renderer_;
   ClientOptions options_;
@@ -201,6 +205,11 @@ class App {
   char party_invitee_[24] = "";
   char party_join_id_[24] = "";
   bool show_market_ = false;
+  // Chat box: the channel (ChatChannel say..world), whisper target, the line being typed.
+  int chat_channel_ = 0;
+  char chat_to_[32] = "";
+  char chat_text_[256] = "";
+  bool focus_chat_ = false;  // Enter pressed in the world: the line takes the keyboard
   std::vector<MarketListing> market_listings_;
   bool market_loaded_ = false;
   std::string market_error_, market_info_;

@@ -55,6 +55,16 @@ void AutoplayRunner::begin_step(App& app, double now) {
     case ScriptCommand::open_window:
       if (!app.open_window(step.words[0])) fail("no window named " + step.words[0]);
       break;
+    case ScriptCommand::chat: {
+      const protocol::ChatChannel channel = step.words[0] == "say" ? protocol::ChatChannel::say
+                                            : step.words[0] == "party"
+                                                ? protocol::ChatChannel::party
+                                                : protocol::ChatChannel::world;
+      ZoneSession* session = app.session();
+      if (session == nullptr || !session->send_chat(channel, "", step.words[1], now))
+        fail("cannot send the line (not in the world, or the zone speaks no chat)");
+      break;
+    }
     case ScriptCommand::tournament:
       app.open_window("tournaments");  // the window polls the queue status while queued
       app.queue_for_tournament(step.words[0]);
@@ -119,6 +129,18 @@ void AutoplayRunner::update(App& app, double now) {
     case ScriptCommand::dev_character:
     case ScriptCommand::open_window:
       return advance();
+    case ScriptCommand::chat:
+      // Done when the zone delivered the line back to us (say and world reach the speaker).
+      if (session)
+        for (const ChatEntry& line : session->chat())
+          if (line.text == step.words[1] && line.channel != protocol::ChatChannel::system) {
+            std::fprintf(stderr, "autoplay: chat line delivered: %s\n", line.text.c_str());
+            return advance();
+          }
+      if (elapsed > step.seconds)
+        return fail("the zone never delivered the line back within " +
+                    std::to_string(step.seconds) + " s");
+      return;
     case ScriptCommand::enter_world:
       if (in_world && session->predictor().initialized()) return advance();
       if (!app.error().empty()) return fail(app.error());

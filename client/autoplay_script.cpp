@@ -34,6 +34,7 @@ constexpr CommandSpec kCommands[] = {
     {"drop_connection", ScriptCommand::drop_connection, 0, 1},
     {"travel", ScriptCommand::travel, 2, 3},
     {"tournament", ScriptCommand::tournament, 1, 2},
+    {"chat", ScriptCommand::chat, 2, 30},
     {"screenshot", ScriptCommand::screenshot, 1, 1},
     {"quit", ScriptCommand::quit, 0, 0},
 };
@@ -174,6 +175,15 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
         if (!timeout) return fail("bad timeout '" + words[3] + "'");
         step.words = {words[1], words[2]};
         step.seconds = *timeout;
+        break;
+      }
+      case ScriptCommand::chat: {
+        if (words[1] != "say" && words[1] != "party" && words[1] != "world")
+          return fail("chat channel must be say, party or world, got '" + words[1] + "'");
+        std::string text = words[2];
+        for (size_t i = 3; i < words.size(); ++i) text += " " + words[i];
+        step.words = {words[1], text};
+        step.seconds = kDefaultScriptTimeoutSeconds;
         break;
       }
       case ScriptCommand::screenshot:

@@ -21,6 +21,8 @@
 //   tournament ID [TIMEOUT]      queue for tournament ID (tournament window), wait until in its
 //                                arena, attack the nearest other player until the match is
 //                                over, wait until back in the world (default TIMEOUT: 120)
+//   chat CHANNEL WORDS...        send WORDS as one line on say | party | world and wait (15 s)
+//                                until the zone delivers it back to us
 //   screenshot NAME              save the current frame as NAME.bmp in --screenshot-dir
 //   quit                         exit with status 0 (also implied at the end of the script)
 // Timeouts and durations are seconds (decimals allowed). Default TIMEOUT: 15.
@@ -50,6 +52,7 @@ enum class ScriptCommand {
   drop_connection,
   travel,
   tournament,
+  chat,
   screenshot,
   quit,
 };

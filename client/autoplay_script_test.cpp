@@ -42,6 +42,16 @@ quit
   EXPECT_EQ(result.steps[14].command, ScriptCommand::quit);
 }
 
+TEST(AutoplayScript, ChatJoinsItsWordsIntoOneLine) {
+  const auto result = parse_autoplay_script("chat world hello   from the autoplay\n", "s");
+  ASSERT_TRUE(result.ok()) << result.error;
+  EXPECT_EQ(result.steps[0].command, ScriptCommand::chat);
+  EXPECT_EQ(result.steps[0].words, (std::vector<std::string>{"world", "hello from the autoplay"}));
+  EXPECT_EQ(parse_autoplay_script("chat shout hi", "s").error,
+            "s:1: chat channel must be say, party or world, got 'shout'");
+  EXPECT_FALSE(parse_autoplay_script("chat world", "s").ok());
+}
+
 TEST(AutoplayScript, ErrorsNameTheLine) {
   auto result = parse_autoplay_script("wait 1\nfly away\n", "s");
   EXPECT_FALSE(result.ok());

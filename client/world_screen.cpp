@@ -146,6 +146,17 @@ void App::target_nearest() {
   target_ = choose_target(candidates, session_->in_arena());
 }
 
+void App::begin_bottom_panel(const char* title, int row) {
+  const float bottom = ImGui::GetIO().DisplaySize.y - 10 - static_cast<float>(row) * 180;
+  ImGui::SetNextWindowPos({10, bottom}, ImGuiCond_Always, {0.0f, 1.0f});
+  ImGui::SetNextWindowSize({380, 170});
+  ImGui::SetNextWindowBgAlpha(0.6f);
+  ImGui::Begin(title, nullptr,
+               ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoResize |
+                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoFocusOnAppearing);
+}
+
 void App::handle_event(const SDL_Event& event) {
   if (event.type == SDL_QUIT) quit_ = true;
   if (screen_ != Screen::world || !session_) return;
@@ -168,6 +179,8 @@ void App::handle_event(const SDL_Event& event) {
       show_tournaments_ = !show_tournaments_;
     else if (key == SDLK_n)
       show_network_ = !show_network_;
+    else if (key == SDLK_RETURN || key == SDLK_KP_ENTER)
+      focus_chat_ = true;
     else if (key == SDLK_ESCAPE)
       leave_world();
   }
@@ -409,18 +422,14 @@ void App::draw_world_hud(double now) {
   ImGui::End();
 
   // Combat log.
-  ImGui::SetNextWindowPos({10, io.DisplaySize.y - 10}, ImGuiCond_Always, {0.0f, 1.0f});
-  ImGui::SetNextWindowSize({380, 170});
-  ImGui::SetNextWindowBgAlpha(0.6f);
-  ImGui::Begin("Combat log", nullptr,
-               ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoResize |
-                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                   ImGuiWindowFlags_NoFocusOnAppearing);
+  begin_bottom_panel("Combat log", 0);
   for (const CombatLogLine& line : session_->combat_log())
     ImGui::TextWrapped("%s", line.text.c_str());
   if (session_->combat_log().empty()) ImGui::TextDisabled("Nothing has happened yet.");
   ImGui::SetScrollHereY(1.0f);
   ImGui::End();
+
+  draw_chat_window();
 
   // Minimap and zone name.
   if (const game::TileMap* map = session_->map()) {

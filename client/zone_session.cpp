@@ -166,6 +166,34 @@ void ZoneSession::simulate_drop() {
   transport_->close();  // no state change first: handled exactly as a network failure
 }
 
+std::string chat_line_text(const ChatEntry& line, std::string_view own_name) {
+  switch (line.channel) {
+    case protocol::ChatChannel::say:
+      return line.from + ": " + line.text;
+    case protocol::ChatChannel::party:
+      return "[Party] " + line.from + ": " + line.text;
+    case protocol::ChatChannel::whisper:
+      return (line.from == own_name ? "To " + line.to : "From " + line.from) + ": " + line.text;
+    case protocol::ChatChannel::world:
+      return "[World] " + line.from + ": " + line.text;
+    case protocol::ChatChannel::system:
+      return line.text;
+  }
+  return line.text;
+}
+
+bool ZoneSession::send_chat(protocol::ChatChannel channel, const std::string& to,
+                            const std::string& text, double now) {
+  if (state_ != SessionState::in_world || version_ < protocol::kChatProtocolVersion ||
+      channel == protocol::ChatChannel::system || !protocol::valid_chat_text(text))
+    return false;
+  if (channel == protocol::ChatChannel::whisper &&
+      (to.empty() || to.size() > protocol::kMaxChatNameBytes))
+    return false;
+  send(protocol::ChatSend{channel, channel == protocol::ChatChannel::whisper ? to : "", text}, now);
+  return true;
+}
+
 void ZoneSession::use_action(uint8_t slot, uint32_t target, double cooldown_seconds, double now) {
   if (slot == 0 || slot > protocol::kMaxActionSlot || state_ != SessionState::in_world) return;
   if (cooldown_remaining(slot, now) > 0.0) return;
@@ -285,6 +313,10 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
               send(protocol::Heartbeat{true, heartbeat.timestamp_ms}, now);
             }
           },
+          [&](const protocol::ChatMessage& line) {
+            chat_.push_back({now, line.channel, line.from, line.to, line.text});
+            if (chat_.size() > kChatLines) chat_.pop_front();
+          },
           [&](const protocol::Kick& kick) {
             kick_ = kick;
             last_kick_ = kick.reason;
@@ -326,6 +358,7 @@ void ZoneSession::on_welcome(const protocol::Welcome& welcome, double now) {
   if (resumed) ++resumes_;
   if (welcome.zone != zone_name_ || !map_) load_map(welcome.zone);
   own_entity_ = welcome.entity_id;
+  version_ = welcome.version;
   zone_name_ = welcome.zone;
   instance_id_ = welcome.instance_id;
   tick_seconds_ = 1.0 / static_cast<double>(welcome.tick_hz);

@@ -85,9 +85,20 @@ struct FloatingText {
   std::string text;
 };
 
-// Floating texts live this long (seconds); combat log lines kept.
+// A chat line as the chat box shows it.
+struct ChatEntry {
+  double time = 0.0;
+  protocol::ChatChannel channel = protocol::ChatChannel::say;
+  std::string from, to, text;
+};
+// How the chat box writes a line: "Aragorn: hi" (say), "[Party] …", "[World] …", whispers as
+// "From Boromir: …" or, the player's own (`own_name` sent it), "To Boromir: …"; system as is.
+std::string chat_line_text(const ChatEntry& line, std::string_view own_name);
+
+// Floating texts live this long (seconds); combat log and chat lines kept.
 inline constexpr double kFloatingTextSeconds = 1.5;
 inline constexpr size_t kCombatLogLines = 200;
+inline constexpr size_t kChatLines = 200;
 
 class ZoneSession {
  public:
@@ -119,6 +130,13 @@ class ZoneSession {
   void set_intent(const InputIntent& intent) { intent_ = intent; }
   // Uses hotbar slot 1..15 on `target` (0 = none) with the next input; starts its cooldown.
   void use_action(uint8_t slot, uint32_t target, double cooldown_seconds, double now);
+
+  // Sends a chat line (whisper: `to` names the character). False, and nothing sent, when not
+  // in the world, the zone does not speak chat (protocol version 1) or the text is not one
+  // line of 1..200 bytes of UTF-8 (protocol::valid_chat_text).
+  bool send_chat(protocol::ChatChannel channel, const std::string& to, const std::string& text,
+                 double now);
+  const std::deque<ChatEntry>& chat() const { return chat_; }
 
   // Polls the transport, handles messages, sends inputs at the zone's tick rate and heartbeats.
   void update(double now);
@@ -219,6 +237,8 @@ class ZoneSession {
 
   NetStats stats_;
   std::deque<CombatLogLine> combat_log_;
+  std::deque<ChatEntry> chat_;
+  uint16_t version_ = 0;  // negotiated in Welcome
   std::deque<FloatingText> floating_;
   std::unordered_map<uint8_t, std::pair<double, double>> cooldowns_;  // slot → (ready at, duration)
   uint64_t resumes_ = 0, transfers_ = 0, reconnect_attempts_ = 0;

@@ -56,7 +56,11 @@ class FakeZone final : public Transport {
       tickets.push_back(hello->ticket);
       encoder_.reset(tick_);
       welcomed_ = true;
-      push(protocol::Welcome{1, kOwnId, "open", 1, 30, 15, tick_});
+      push(protocol::Welcome{welcome_version, kOwnId, "open", 1, 30, 15, tick_});
+    } else if (auto* line = std::get_if<protocol::ChatSend>(&decoded)) {
+      // Like a zone: the line comes back to its speaker (say, world).
+      chat_sent.push_back(*line);
+      push(protocol::ChatMessage{line->channel, "Me", line->to, line->text});
     } else if (auto* input = std::get_if<protocol::PlayerInput>(&decoded)) {
       inputs_.push_back(*input);
     } else if (auto* heartbeat = std::get_if<protocol::Heartbeat>(&decoded)) {
@@ -74,6 +78,9 @@ class FakeZone final : public Transport {
     events_.pop_front();
     return true;
   }
+
+  uint16_t welcome_version = 1;
+  std::vector<protocol::ChatSend> chat_sent;
 
   // The zone's side.
   void tick() {
@@ -439,6 +446,41 @@ TEST(ZoneSession, ActionsGoOutWithTheNextInputAndStartCooldowns) {
   EXPECT_EQ(h.session->inputs_sent(), before + 1);
   h.run(1.0);
   EXPECT_EQ(h.session->cooldown_remaining(1, h.now), 0.0);
+}
+
+TEST(ZoneSession, ChatLinesGoOutOnlyToAZoneThatSpeaksChatAndComeBackIntoTheChatBox) {
+  Harness old_zone(5.0f);
+  old_zone.run(0.3);
+  EXPECT_FALSE(old_zone.session->send_chat(protocol::ChatChannel::world, "", "hi", old_zone.now))
+      << "a version 1 zone cannot read ChatSend";
+
+  Harness h(5.0f);
+  h.zone->welcome_version = protocol::kChatProtocolVersion;
+  EXPECT_FALSE(h.session->send_chat(protocol::ChatChannel::world, "", "hi", h.now))
+      << "not in the world yet";
+  h.run(0.3);
+  EXPECT_TRUE(h.session->send_chat(protocol::ChatChannel::world, "", "hello all", h.now));
+  EXPECT_FALSE(h.session->send_chat(protocol::ChatChannel::say, "", "two\nlines", h.now));
+  EXPECT_FALSE(h.session->send_chat(protocol::ChatChannel::say, "", "", h.now));
+  EXPECT_FALSE(h.session->send_chat(protocol::ChatChannel::whisper, "", "to nobody", h.now));
+  EXPECT_FALSE(h.session->send_chat(protocol::ChatChannel::system, "", "I am the zone", h.now));
+  EXPECT_TRUE(h.session->send_chat(protocol::ChatChannel::whisper, "Bob", "psst", h.now));
+  h.run(0.1);
+  ASSERT_EQ(h.zone->chat_sent.size(), 2u);
+  EXPECT_EQ(h.zone->chat_sent[1].to, "Bob");
+  ASSERT_EQ(h.session->chat().size(), 2u);
+  EXPECT_EQ(chat_line_text(h.session->chat()[0], "Me"), "[World] Me: hello all");
+  EXPECT_EQ(chat_line_text(h.session->chat()[1], "Me"), "To Bob: psst");
+}
+
+TEST(ChatBox, WritesEachChannelTheWayAPlayerReadsIt) {
+  EXPECT_EQ(chat_line_text({0, protocol::ChatChannel::say, "Ann", "", "hi"}, "Me"), "Ann: hi");
+  EXPECT_EQ(chat_line_text({0, protocol::ChatChannel::party, "Ann", "", "go"}, "Me"),
+            "[Party] Ann: go");
+  EXPECT_EQ(chat_line_text({0, protocol::ChatChannel::whisper, "Ann", "Me", "psst"}, "Me"),
+            "From Ann: psst");
+  EXPECT_EQ(chat_line_text({0, protocol::ChatChannel::system, "", "", "You are muted."}, "Me"),
+            "You are muted.");
 }
 
 }  // namespace

@@ -52,6 +52,61 @@ const char* to_string(KickReason reason) {
   return "unknown";
 }
 
+const char* to_string(ChatChannel channel) {
+  switch (channel) {
+    case ChatChannel::say:
+      return "say";
+    case ChatChannel::party:
+      return "party";
+    case ChatChannel::whisper:
+      return "whisper";
+    case ChatChannel::world:
+      return "world";
+    case ChatChannel::system:
+      return "system";
+  }
+  return "unknown";
+}
+
+bool valid_chat_text(std::string_view text) {
+  if (text.empty() || text.size() > kMaxChatTextBytes) return false;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<uint8_t>(text[i]);
+    uint32_t code = 0;
+    size_t length = 0;
+    if (lead < 0x80) {
+      code = lead;
+      length = 1;
+    } else if ((lead & 0xe0) == 0xc0) {
+      code = lead & 0x1f;
+      length = 2;
+    } else if ((lead & 0xf0) == 0xe0) {
+      code = lead & 0x0f;
+      length = 3;
+    } else if ((lead & 0xf8) == 0xf0) {
+      code = lead & 0x07;
+      length = 4;
+    } else {
+      return false;  // a continuation byte or 0xf8..0xff cannot start a character
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<uint8_t>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3f);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+      return false;
+    // C0 and C1 controls and DEL: a line is one line of plain text.
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
+    i += length;
+  }
+  return true;
+}
+
 DecodeError peek_type(std::span<const uint8_t> message, MessageType& type) {
   if (message.empty()) return DecodeError::empty;
   const uint8_t raw = message[0];

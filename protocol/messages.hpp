@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -29,8 +30,10 @@ enum class MessageType : uint8_t {
   heartbeat = 8,       // both ways
   transfer = 9,        // zone → client
   kick = 10,           // zone → client, then the zone closes the connection
+  chat_send = 11,      // client → zone (version 2)
+  chat_message = 12,   // zone → client (version 2)
 };
-inline constexpr uint8_t kMaxMessageType = 10;
+inline constexpr uint8_t kMaxMessageType = 12;
 
 // Why a zone closed a connection. Sent in Kick and used as the WebSocket close reason.
 enum class KickReason : uint8_t {
@@ -85,6 +88,7 @@ enum class RateClass : uint8_t {
   once,       // once per connection; a second one is a protocol error
   input,      // the input budget (--input-rate, --input-burst)
   heartbeat,  // the heartbeat budget, which WebSocket ping frames share
+  chat,       // the flood budget of chat lines (the zone's softer chat limit answers first)
 };
 
 // Action slots in PlayerInput: 0 = none, 1 = basic attack, 2..15 = ability slots.
@@ -299,11 +303,67 @@ struct Kick {
   bool operator==(const Kick&) const = default;
 };
 
+// Where a chat line goes. say: players near the sender in its instance; party: the sender's
+// party in any zone; whisper: one character by name in any zone; world: every player online;
+// system: the zone speaking to one player (never sent by a client).
+enum class ChatChannel : uint8_t { say = 0, party = 1, whisper = 2, world = 3, system = 4 };
+inline constexpr ChatChannel kMaxChatChannel = ChatChannel::system;
+const char* to_string(ChatChannel channel);
+
+// True when `text` is 1..kMaxChatTextBytes of valid UTF-8 without control characters (what the
+// zone accepts in a chat line; the client checks the same before sending).
+bool valid_chat_text(std::string_view text);
+
+struct ChatSend {
+  static constexpr MessageType kType = MessageType::chat_send;
+  static constexpr RateClass kRate = RateClass::chat;
+  ChatChannel channel = ChatChannel::say;
+  std::string to;  // whisper: the character's name; empty otherwise
+  std::string text;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, channel, ChatChannel::say, ChatChannel::world));
+    if (channel == ChatChannel::whisper)
+      OMEGA_SERIALIZE(serialize_bytes(s, to, kMaxChatNameBytes));
+    else if constexpr (Stream::kIsReading)
+      to.clear();
+    OMEGA_SERIALIZE(serialize_bytes(s, text, kMaxChatTextBytes));
+    if constexpr (Stream::kIsReading) {
+      if (text.empty() || (channel == ChatChannel::whisper && to.empty()))
+        return s.fail(DecodeError::out_of_range);
+    }
+    return true;
+  }
+  bool operator==(const ChatSend&) const = default;
+};
+
+struct ChatMessage {
+  static constexpr MessageType kType = MessageType::chat_message;
+  ChatChannel channel = ChatChannel::say;
+  std::string from;  // the sender's character name; empty for system
+  std::string to;    // whisper: the recipient's name (the sender's copy shows "to X")
+  std::string text;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, channel, ChatChannel::say, kMaxChatChannel));
+    OMEGA_SERIALIZE(serialize_bytes(s, from, kMaxChatNameBytes));
+    if (channel == ChatChannel::whisper)
+      OMEGA_SERIALIZE(serialize_bytes(s, to, kMaxChatNameBytes));
+    else if constexpr (Stream::kIsReading)
+      to.clear();
+    // A system line may carry a longer text than a player's (it quotes the player's line).
+    return serialize_bytes(s, text, 2 * kMaxChatTextBytes);
+  }
+  bool operator==(const ChatMessage&) const = default;
+};
+
 // What a zone server accepts from a client. Each alternative has a kRate.
-using ClientMessage = std::variant<Hello, PlayerInput, Heartbeat>;
+using ClientMessage = std::variant<Hello, PlayerInput, Heartbeat, ChatSend>;
 // What a client accepts from a zone, except StateUpdate (decoded by WorldView, snapshot.hpp).
-using ServerMessage =
-    std::variant<Welcome, GameEvent, ActionConfirm, ActionReject, Heartbeat, Transfer, Kick>;
+using ServerMessage = std::variant<Welcome, GameEvent, ActionConfirm, ActionReject, Heartbeat,
+                                   Transfer, Kick, ChatMessage>;
 
 // One handler per message type: std::visit(Handlers{[&](const Hello&) {...}, ...}, message).
 // A variant alternative without a handler does not compile, so a new message type cannot be

@@ -92,6 +92,22 @@ Kick random_kick(Random& r) {
   return {r.enumeration(KickReason::protocol_error, kMaxKickReason), r.bytes(kMaxKickDetailBytes)};
 }
 
+ChatSend random_chat_send(Random& r) {
+  ChatSend m;
+  m.channel = r.enumeration(ChatChannel::say, ChatChannel::world);
+  if (m.channel == ChatChannel::whisper) m.to = "x" + r.bytes(kMaxChatNameBytes - 1);
+  m.text = "t" + r.bytes(kMaxChatTextBytes - 1);
+  return m;
+}
+ChatMessage random_chat_message(Random& r) {
+  ChatMessage m;
+  m.channel = r.enumeration(ChatChannel::say, kMaxChatChannel);
+  m.from = r.bytes(kMaxChatNameBytes);
+  if (m.channel == ChatChannel::whisper) m.to = r.bytes(kMaxChatNameBytes);
+  m.text = r.bytes(2 * kMaxChatTextBytes);
+  return m;
+}
+
 template <class Variant, class Message>
 void expect_round_trip(const Message& message,
                        DecodeError (*decode)(std::span<const uint8_t>, Variant&)) {
@@ -117,6 +133,8 @@ TEST(Messages, EveryMessageRoundTripsOverThousandsOfRandomValues) {
     expect_round_trip(random_heartbeat(r), decode_server_message);
     expect_round_trip(random_transfer(r), decode_server_message);
     expect_round_trip(random_kick(r), decode_server_message);
+    expect_round_trip(random_chat_send(r), decode_client_message);
+    expect_round_trip(random_chat_message(r), decode_server_message);
   }
 }
 
@@ -183,6 +201,47 @@ TEST(Messages, RefusesKickReasonsBeyondTheKnownOnes) {
   const std::vector<uint8_t> bytes{0x0a, 0x15, 0x00};
   ServerMessage out;
   EXPECT_EQ(decode_server_message(bytes, out), DecodeError::out_of_range);
+}
+
+// A chat line the zone could not deliver is refused when read: no text, a whisper without a
+// name, a client claiming the system channel, a text above the limit.
+TEST(Messages, ChatSendRefusesEmptyLinesNamelessWhispersAndTheSystemChannel) {
+  ClientMessage out;
+  auto decode = [&](const ChatSend& m) {
+    std::vector<uint8_t> bytes;
+    encode_message(m, bytes);
+    return decode_client_message(bytes, out);
+  };
+  EXPECT_EQ(decode({ChatChannel::world, "", "hello all"}), DecodeError::none);
+  EXPECT_EQ(std::get<ChatSend>(out).text, "hello all");
+  EXPECT_EQ(decode({ChatChannel::say, "", ""}), DecodeError::out_of_range);
+  EXPECT_EQ(decode({ChatChannel::whisper, "", "psst"}), DecodeError::out_of_range);
+  // The channel is range(say, world): two bits, so a client cannot even write the system
+  // channel (4).
+  ChatSend too_long{ChatChannel::say, "", std::string(kMaxChatTextBytes, 'a')};
+  EXPECT_EQ(decode(too_long), DecodeError::none);
+  too_long.text.push_back('a');
+  std::vector<uint8_t> bytes;
+  WriteStream stream(bytes);  // written by hand: encode_message asserts the limit
+  bytes.push_back(static_cast<uint8_t>(MessageType::chat_send));
+  EXPECT_FALSE(too_long.serialize(stream));
+  // The whisper's name travels only on the whisper channel.
+  EXPECT_EQ(golden(ChatSend{ChatChannel::whisper, "Bo", "hi"}), "0b 0a a1 37 01 b4 34");
+}
+
+TEST(Messages, ChatTextIsOneLineOfValidUtf8UpToTheLimit) {
+  EXPECT_TRUE(valid_chat_text("hello"));
+  EXPECT_TRUE(valid_chat_text("caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x90\xba"));  // é — 🐺
+  EXPECT_TRUE(valid_chat_text(std::string(kMaxChatTextBytes, 'x')));
+  EXPECT_FALSE(valid_chat_text(""));
+  EXPECT_FALSE(valid_chat_text(std::string(kMaxChatTextBytes + 1, 'x')));
+  EXPECT_FALSE(valid_chat_text("two\nlines"));
+  EXPECT_FALSE(valid_chat_text("bell\x07"));
+  EXPECT_FALSE(valid_chat_text("c1 \xc2\x85"));             // U+0085, a C1 control
+  EXPECT_FALSE(valid_chat_text("cut \xe2\x80"));            // truncated sequence
+  EXPECT_FALSE(valid_chat_text("overlong \xc0\xaf"));       // '/' in two bytes
+  EXPECT_FALSE(valid_chat_text("surrogate \xed\xa0\x80"));  // U+D800
+  EXPECT_FALSE(valid_chat_text("\xff"));
 }
 
 TEST(Messages, RejectsEmptyAndUnknownTypes) {

@@ -16,8 +16,11 @@ namespace omega::protocol {
 // ---- protocol version ------------------------------------------------------------------------
 // The version this build speaks best, and the oldest it still accepts. Hello carries the
 // client's [min, max]; Welcome answers with the highest version both sides support.
-inline constexpr uint16_t kProtocolVersion = 1;
+// Version 2 added chat (ChatSend, ChatMessage); a zone sends ChatMessage only to a session that
+// negotiated 2 or later, and a version 1 client never sends ChatSend.
+inline constexpr uint16_t kProtocolVersion = 2;
 inline constexpr uint16_t kMinProtocolVersion = 1;
+inline constexpr uint16_t kChatProtocolVersion = 2;
 
 // ---- positions -------------------------------------------------------------------------------
 // 1/32 tile: with 32-pixel tiles a position is exact to the pixel, and an entity walking at
@@ -61,6 +64,11 @@ inline constexpr uint32_t kMaxTicketBytes = 512;      // a v1 ticket is at most 
 inline constexpr uint32_t kMaxAddressBytes = 255;     // ws://host:port/path for Transfer
 inline constexpr uint32_t kMaxZoneNameBytes = 32;
 inline constexpr uint32_t kMaxKickDetailBytes = 128;
+// A chat line: 200 bytes is two lines of the client's chat box and more than any MMO's say.
+inline constexpr uint32_t kMaxChatTextBytes = 200;
+// A character name in chat (whisper target, sender): the API allows 3..16 ASCII letters and
+// digits; the wire allows a display name's kMaxNameBytes.
+inline constexpr uint32_t kMaxChatNameBytes = kMaxNameBytes;
 
 // ---- tiered buckets --------------------------------------------------------------------------
 // An unsigned value is coded as a unary tier prefix (i ones then a zero; the last tier has no

@@ -118,6 +118,8 @@ bool parse_claim(std::string_view body, ClaimResult& out) {
       ch.items.emplace_back(*id, quantity);
     }
   }
+  get_number(*c, "party_id", ch.party_id);        // null or absent: none
+  get_number(*c, "muted_until", ch.muted_until);  // unix seconds; null or absent: none
   out.status = ServiceStatus::ok;
   return true;
 }
@@ -197,7 +199,7 @@ std::string error_code(std::string_view body) {
 
 std::optional<MarketDelta> parse_market_delta(std::string_view message) {
   auto value = parse(message);
-  if (!value || !value->is_object()) return std::nullopt;
+  if (!value || !value->is_object() || value->contains("kind")) return std::nullopt;
   MarketDelta delta;
   if (!get_number(*value, "character_id", delta.character_id)) return std::nullopt;
   get_number(*value, "gold_delta", delta.gold_delta);
@@ -211,6 +213,28 @@ std::optional<MarketDelta> parse_market_delta(std::string_view message) {
     }
   }
   return delta;
+}
+
+std::optional<SocialUpdate> parse_social_update(std::string_view message) {
+  auto value = parse(message);
+  if (!value || !value->is_object()) return std::nullopt;
+  auto kind = value->find("kind");
+  if (kind == value->end() || !kind->is_string()) return std::nullopt;
+  SocialUpdate update;
+  if (*kind == "mute") {
+    update.kind = SocialUpdate::Kind::mute;
+    if (!get_number(*value, "account_id", update.account_id) ||
+        !get_number(*value, "muted_until", update.muted_until))
+      return std::nullopt;
+  } else if (*kind == "party") {
+    update.kind = SocialUpdate::Kind::party;
+    if (!get_number(*value, "character_id", update.character_id) ||
+        !get_number(*value, "party_id", update.party_id))
+      return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  return update;
 }
 
 }  // namespace omega::zone

@@ -29,7 +29,9 @@ std::string match_result_body(const MatchReport& report);
 std::optional<MatchSpec> parse_match(std::string_view match_json);
 // The "error.code" of an error body, or "".
 std::string error_code(std::string_view body);
-// A {prefix}character_events message.
+// A {prefix}character_events message: a market change (no "kind"), or a social update
+// ({"kind":"mute","account_id","muted_until"} / {"kind":"party","character_id","party_id"}).
 std::optional<MarketDelta> parse_market_delta(std::string_view message);
+std::optional<SocialUpdate> parse_social_update(std::string_view message);
 
 }  // namespace omega::zone

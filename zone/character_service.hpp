@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "zone/character_ledger.hpp"
+#include "zone/chat.hpp"
 #include "zone/checkpoint.hpp"
 
 namespace omega::zone {
@@ -43,6 +44,8 @@ struct ClaimedCharacter {
   std::optional<uint32_t> hp, mana;
   int64_t gold = 0;
   std::vector<std::pair<std::string, int64_t>> items;  // item id, quantity
+  uint64_t party_id = 0;                               // 0 = not in a party
+  uint64_t muted_until = 0;                            // unix seconds; 0 = not muted
 };
 
 // How a request ended: `refused` = the API said no for this character (409/404: a newer lease,
@@ -110,11 +113,24 @@ struct MarketDelta {
   std::vector<ItemDelta> items_delta;
 };
 
-// An answer for instance `instance` (the host's handle; 0 for market deltas, which the host
-// routes by character).
+// A moderator's mute (kind mute: every character of `account_id`, until `muted_until` unix s,
+// 0 = lifted) or a party change (kind party: `character_id` is now in `party_id`, 0 = none),
+// pushed on {prefix}character_events like a MarketDelta.
+struct SocialUpdate {
+  enum class Kind : uint8_t { mute, party };
+  Kind kind = Kind::mute;
+  uint64_t account_id = 0;
+  uint64_t muted_until = 0;
+  uint64_t character_id = 0;
+  uint64_t party_id = 0;
+};
+
+// An answer for instance `instance` (the host's handle; 0 for market deltas, social updates
+// and chat lines, which the host routes to its instances).
 struct ServiceResult {
   uint32_t instance = 0;
-  std::variant<ClaimResult, CheckpointResult, TransferResult, MarketDelta, MatchReportResult>
+  std::variant<ClaimResult, CheckpointResult, TransferResult, MarketDelta, MatchReportResult,
+               SocialUpdate, ChatLine>
       payload;
 };
 

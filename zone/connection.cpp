@@ -10,6 +10,7 @@ ConnectionPolicy::ConnectionPolicy(double inputs_per_second, double input_burst,
                                    const protocol::TicketPublicKey& ticket_key)
     : inputs_(inputs_per_second, input_burst),
       heartbeats_(kMaxHeartbeatsPerSecond, kMaxHeartbeatsPerSecond),
+      chat_(kChatFloodPerSecond, kChatFloodBurst),
       ticket_key_(ticket_key) {}
 
 bool ConnectionPolicy::allow(protocol::RateClass rate, protocol::MessageType type, double now_s) {
@@ -24,6 +25,8 @@ bool ConnectionPolicy::allow(protocol::RateClass rate, protocol::MessageType typ
       return inputs_.take(now_s);
     case protocol::RateClass::heartbeat:
       return heartbeats_.take(now_s);
+    case protocol::RateClass::chat:
+      return chat_.take(now_s);
   }
   return false;  // not reached: the switch has every RateClass (and -Wswitch says when not)
 }
@@ -58,6 +61,7 @@ ConnectionPolicy::Verdict ConnectionPolicy::check(bool is_text, std::span<const 
                    }
                  },
                  [](const protocol::PlayerInput&) {},
+                 [](const protocol::ChatSend&) {},
                  [&](const protocol::Heartbeat& heartbeat) {
                    if (!heartbeat.pong) {
                      verdict.answer_ping = true;

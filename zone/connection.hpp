@@ -105,6 +105,7 @@ class ConnectionPolicy {
 
   TokenBucket inputs_;
   TokenBucket heartbeats_;
+  TokenBucket chat_;
   protocol::TicketPublicKey ticket_key_;
   std::bitset<256> seen_once_;  // by MessageType: the `once` messages this connection sent
 };

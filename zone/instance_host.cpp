@@ -149,6 +149,7 @@ InstanceHost::OpenStatus InstanceHost::insert(std::unique_ptr<Instance> entry, c
     return OpenStatus::already_open;
   entry->handle = next_handle_++;
   if (service_ != nullptr) entry->server->attach_service(service_, entry->handle);
+  entry->server->attach_chat(chat_relay_, &chat_history_);
   entry->close_timer = EmptyCloseTimer(entry->topology.close_after_empty_s, now.steady_ns);
   if (entry->match) entry->server->set_match(*entry->match, now);
   directory_.add(entry->zone, entry->number, entry->handle);
@@ -225,6 +226,16 @@ void InstanceHost::route(ServiceResult& result, const Now& now) {
       if (instance->server->apply_market(*market)) return;
     return;
   }
+  if (auto* social = std::get_if<SocialUpdate>(&result.payload)) {
+    for (auto& [handle, instance] : instances_) instance->server->apply_social(*social);
+    return;
+  }
+  if (auto* line = std::get_if<ChatLine>(&result.payload)) {
+    if (line->channel == protocol::ChatChannel::world) chat_history_.add(*line);
+    if (line->history_only) return;
+    for (auto& [handle, instance] : instances_) instance->server->deliver_chat(*line);
+    return;
+  }
   auto it = instances_.find(result.instance);
   if (it == instances_.end()) return;
   ZoneServer& server = *it->second->server;
@@ -236,6 +247,11 @@ void InstanceHost::route(ServiceResult& result, const Now& now) {
     server.on_transfer(*transfer, now);
   else if (auto* report = std::get_if<MatchReportResult>(&result.payload))
     server.on_match_report(*report, now);
+}
+
+void InstanceHost::set_chat_relay(ChatRelay* relay) {
+  chat_relay_ = relay;
+  for (auto& [handle, instance] : instances_) instance->server->attach_chat(relay, &chat_history_);
 }
 
 void InstanceHost::post(Command command) {

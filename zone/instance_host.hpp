@@ -100,6 +100,10 @@ class InstanceHost {
   // Called (simulation thread) after an instance opened or closed.
   void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
 
+  // Party, whisper and world chat of every instance goes out through `relay` (which brings the
+  // lines back as ServiceResults). Before the tick loop starts.
+  void set_chat_relay(ChatRelay* relay);
+
   // Kicks every session of `account_id` in every instance (ZoneServer::kick_account).
   size_t kick_account(uint64_t account_id, protocol::KickReason reason, const Now& now);
 
@@ -129,6 +133,8 @@ class InstanceHost {
   InstanceDirectory& directory_;
   CharacterService* service_;
   ServiceResults* results_;
+  ChatRelay* chat_relay_ = nullptr;
+  ChatHistory chat_history_;  // the last world lines of the relay, for joining players
   std::vector<std::string> hosted_;
   std::map<std::string, std::unique_ptr<game::TileMap>> maps_;  // by zone name, never unloaded
   std::map<uint32_t, std::unique_ptr<Instance>> instances_;     // by handle

@@ -26,6 +26,17 @@ inline constexpr double kDefaultInputBurst = 60.0;
 // frames count against the same bucket: each costs an answer too.
 inline constexpr double kMaxHeartbeatsPerSecond = 20.0;  // fixed
 
+// Chat. A player may say a line a second with a burst of five (a quick exchange); a line over
+// that budget is answered with a system line, not delivered (zone/zone_server_chat.cpp). Far
+// above it, ten lines a second sustained (burst twenty) is a flooding program: kicked with
+// input_rate by the connection policy before the simulation sees the lines.
+inline constexpr double kChatLinesPerSecond = 1.0;   // fixed
+inline constexpr double kChatBurst = 5.0;            // fixed
+inline constexpr double kChatFloodPerSecond = 10.0;  // fixed
+inline constexpr double kChatFloodBurst = 20.0;      // fixed
+// `say` reaches players within this many tiles of the speaker: about a screen.
+inline constexpr float kSayRadiusTiles = 20.0f;  // fixed
+
 // Live WebSocket sessions per remote IP: `too_many_connections` beyond it. A household or a
 // small office behind one NAT address is a handful of players; 32 leaves room for that while
 // one host cannot hold thousands of sessions. Load tests from one address (10,000 bots on

@@ -293,14 +293,16 @@ int main(int argc, char** argv) {
     settings.ws_url = ws_base;
     settings.control_url = control_url;
     settings.zones = host.hosted_zones();
+    settings.market_events = api != nullptr;
     registry = std::make_unique<RedisRegistry>(
-        settings, [&host] { return host.summaries(); }, api ? &results : nullptr,
+        settings, [&host] { return host.summaries(); }, &results,
         [&metrics] {
           return metrics.live_load(
               std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
                   .count());
         });
     host.set_on_change([r = registry.get()] { r->wake(); });
+    host.set_chat_relay(registry.get());  // party, whisper and world chat across processes
     registry->start();
   }
   *control_impl = make_control_handler(config, host, registry.get(), ws_base);

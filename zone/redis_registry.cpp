@@ -27,6 +27,9 @@ constexpr auto kReconnectDelay = std::chrono::seconds(1);
 constexpr timeval kConnectTimeout{1, 0};
 // Commands on the registrar's connection: Redis answers in well under a millisecond.
 constexpr timeval kCommandTimeout{2, 0};
+// Chat lines wait this long for Redis before they are dropped, and at most this many queue.
+constexpr auto kChatPublishPatience = std::chrono::seconds(2);
+constexpr size_t kMaxQueuedChatLines = 10'000;
 
 int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -122,12 +125,14 @@ std::string instance_value(const RegistrySettings& s, const InstanceSummary& i,
 }
 
 struct RedisRegistry::Impl {
-  Impl(RegistrySettings s, Snapshot snap, ServiceResults* sink, LoadProbe probe)
+  Impl(RegistrySettings s, Snapshot snap, ServiceResults* results, LoadProbe probe)
       : settings(std::move(s)),
         address(parse_redis_url(settings.redis_url)),
         snapshot(std::move(snap)),
         load(std::move(probe)),
-        market_sink(sink) {}
+        sink(results),
+        chat_channel(settings.prefix + "chat"),
+        history_key(settings.prefix + "chat_history") {}
 
   bool write(redisContext* c) {
     const int64_t expires = unix_ms() + kEntryLifetimeMs;
@@ -202,13 +207,51 @@ struct RedisRegistry::Impl {
     for (auto& callback : callbacks) callback();
   }
 
+  // The stored world lines, oldest first, for joining players (not delivered again).
+  void load_history(redisContext* c) {
+    auto* reply = static_cast<redisReply*>(redisCommand(
+        c, "LRANGE %s 0 %d", history_key.c_str(), static_cast<int>(ChatHistory::kHistoryLines)));
+    if (reply == nullptr) return;
+    if (reply->type == REDIS_REPLY_ARRAY) {
+      history_loaded = true;
+      for (size_t i = reply->elements; i-- > 0;) {
+        const redisReply* item = reply->element[i];
+        if (item->type != REDIS_REPLY_STRING) continue;
+        if (auto line = parse_chat_line({item->str, item->len})) {
+          line->history_only = true;
+          sink->push({0, std::move(*line)});
+        }
+      }
+    }
+    freeReplyObject(reply);
+  }
+
+  void on_message(std::string_view channel, std::string_view payload) {
+    if (channel == chat_channel) {
+      if (auto line = parse_chat_line(payload))
+        sink->push({0, std::move(*line)});
+      else
+        spdlog::warn("registry: malformed chat line ignored");
+      return;
+    }
+    if (auto social = parse_social_update(payload)) {
+      sink->push({0, *social});
+    } else if (auto delta = parse_market_delta(payload)) {
+      if (settings.market_events) sink->push({0, std::move(*delta)});
+    } else {
+      spdlog::warn("registry: malformed character event ignored");
+    }
+  }
+
   void subscriber() {
-    const std::string channel = settings.prefix + "character_events";
+    const std::string events_channel = settings.prefix + "character_events";
     while (!stopping) {
       redisContext* c = connect_redis(address, nullptr);
       if (c != nullptr) {
         subscriber_fd.store(c->fd);
-        void* reply = redisCommand(c, "SUBSCRIBE %s", channel.c_str());
+        if (!history_loaded) load_history(c);
+        void* reply =
+            redisCommand(c, "SUBSCRIBE %s %s", events_channel.c_str(), chat_channel.c_str());
         if (reply) freeReplyObject(reply);
         while (!stopping && c->err == 0) {
           void* message = nullptr;
@@ -216,13 +259,11 @@ struct RedisRegistry::Impl {
           auto* r = static_cast<redisReply*>(message);
           if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
               r->element[0]->type == REDIS_REPLY_STRING &&
-              std::string_view(r->element[0]->str, r->element[0]->len) == "message") {
-            auto delta = parse_market_delta({r->element[2]->str, r->element[2]->len});
-            if (delta)
-              market_sink->push({0, std::move(*delta)});
-            else
-              spdlog::warn("registry: malformed character event ignored");
-          }
+              r->element[1]->type == REDIS_REPLY_STRING &&
+              r->element[2]->type == REDIS_REPLY_STRING &&
+              std::string_view(r->element[0]->str, r->element[0]->len) == "message")
+            on_message({r->element[1]->str, r->element[1]->len},
+                       {r->element[2]->str, r->element[2]->len});
           freeReplyObject(r);
         }
         subscriber_fd.store(-1);
@@ -234,11 +275,72 @@ struct RedisRegistry::Impl {
     subscriber_done.store(true);
   }
 
+  // PUBLISH each queued line (and keep world lines in the history list), pipelined.
+  bool publish_lines(redisContext* c, const std::vector<std::string>& lines,
+                     const std::vector<bool>& world) {
+    int pending = 0;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      redisAppendCommand(c, "PUBLISH %s %b", chat_channel.c_str(), lines[i].data(),
+                         lines[i].size());
+      ++pending;
+      if (world[i]) {
+        redisAppendCommand(c, "LPUSH %s %b", history_key.c_str(), lines[i].data(), lines[i].size());
+        redisAppendCommand(c, "LTRIM %s 0 %d", history_key.c_str(),
+                           static_cast<int>(ChatHistory::kHistoryLines) - 1);
+        pending += 2;
+      }
+    }
+    bool ok = true;
+    for (int n = 0; n < pending; ++n) {
+      void* reply = nullptr;
+      if (redisGetReply(c, &reply) != REDIS_OK) return false;
+      ok = command_ok(c, static_cast<redisReply*>(reply)) && ok;
+    }
+    return ok;
+  }
+
+  void publisher() {
+    redisContext* c = nullptr;
+    std::vector<std::string> lines;
+    std::vector<bool> world;
+    std::unique_lock lock(chat_mutex);
+    while (true) {
+      chat_cv.wait(lock, [this] { return stopping || !chat_queue.empty(); });
+      if (stopping) break;
+      lines.clear();
+      world.clear();
+      for (const ChatLine& line : chat_queue) {
+        lines.push_back(chat_line_json(line));
+        world.push_back(line.channel == protocol::ChatChannel::world);
+      }
+      chat_queue.clear();
+      lock.unlock();
+      const auto deadline = std::chrono::steady_clock::now() + kChatPublishPatience;
+      bool sent = false;
+      while (!sent && !stopping && std::chrono::steady_clock::now() < deadline) {
+        if (c == nullptr) c = connect_redis(address, &kCommandTimeout);
+        if (c != nullptr && publish_lines(c, lines, world)) {
+          sent = true;
+        } else {
+          if (c != nullptr) redisFree(c);
+          c = nullptr;
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+      }
+      if (!sent) spdlog::warn("chat: {} lines dropped: Redis unreachable", lines.size());
+      lock.lock();
+    }
+    lock.unlock();
+    if (c != nullptr) redisFree(c);
+  }
+
   RegistrySettings settings;
   RedisAddress address;
   Snapshot snapshot;
   LoadProbe load;
-  ServiceResults* market_sink;
+  ServiceResults* sink;
+  const std::string chat_channel, history_key;
+  bool history_loaded = false;    // subscriber thread
   std::set<std::string> written;  // instance fields written last time (registrar thread)
 
   std::mutex mutex;
@@ -248,12 +350,15 @@ struct RedisRegistry::Impl {
   bool woken = false;
   std::vector<std::function<void()>> callbacks;
   std::atomic<int> subscriber_fd{-1};
-  std::thread registrar_thread, subscriber_thread;
+  std::thread registrar_thread, subscriber_thread, publisher_thread;
+  std::mutex chat_mutex;
+  std::condition_variable chat_cv;
+  std::vector<ChatLine> chat_queue;
 };
 
-RedisRegistry::RedisRegistry(RegistrySettings settings, Snapshot snapshot,
-                             ServiceResults* market_sink, LoadProbe load)
-    : impl_(std::make_unique<Impl>(std::move(settings), std::move(snapshot), market_sink,
+RedisRegistry::RedisRegistry(RegistrySettings settings, Snapshot snapshot, ServiceResults* sink,
+                             LoadProbe load)
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(snapshot), sink,
                                    std::move(load))) {}
 
 RedisRegistry::~RedisRegistry() {
@@ -262,8 +367,18 @@ RedisRegistry::~RedisRegistry() {
 
 void RedisRegistry::start() {
   impl_->registrar_thread = std::thread([impl = impl_.get()] { impl->registrar(); });
-  if (impl_->market_sink != nullptr)
+  if (impl_->sink != nullptr) {
     impl_->subscriber_thread = std::thread([impl = impl_.get()] { impl->subscriber(); });
+    impl_->publisher_thread = std::thread([impl = impl_.get()] { impl->publisher(); });
+  }
+}
+
+void RedisRegistry::publish(const ChatLine& line) {
+  std::lock_guard lock(impl_->chat_mutex);
+  // A bound on what an outage can queue: beyond it the newest lines are dropped.
+  if (impl_->chat_queue.size() >= kMaxQueuedChatLines) return;
+  impl_->chat_queue.push_back(line);
+  impl_->chat_cv.notify_one();
 }
 
 void RedisRegistry::wake(std::function<void()> after) {
@@ -280,11 +395,16 @@ void RedisRegistry::stop() {
   {
     std::lock_guard lock(impl_->mutex);
     if (impl_->stopping && !impl_->registrar_thread.joinable() &&
-        !impl_->subscriber_thread.joinable())
+        !impl_->subscriber_thread.joinable() && !impl_->publisher_thread.joinable())
       return;
     impl_->stopping = true;
     impl_->cv.notify_all();
   }
+  {
+    std::lock_guard lock(impl_->chat_mutex);
+    impl_->chat_cv.notify_all();
+  }
+  if (impl_->publisher_thread.joinable()) impl_->publisher_thread.join();
   // The subscriber blocks in a read: shutting its socket down wakes it (again until it has
   // noticed, in case it was connecting when the flag was set).
   if (impl_->subscriber_thread.joinable()) {

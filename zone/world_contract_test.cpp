@@ -349,9 +349,9 @@ struct LeasedZone : testing::Test {
     InboundEvent e = testing_support::inbound(kind, c, now_ns, std::move(m));
     server->handle(e, now());
   }
-  void join(ConnectionId c, uint64_t character) {
+  void join(ConnectionId c, uint64_t character, uint16_t version = 1) {
     event(InboundEvent::Kind::connected, c);
-    event(InboundEvent::Kind::message, c, protocol::Hello{1, 1, ticket(character)});
+    event(InboundEvent::Kind::message, c, protocol::Hello{1, version, ticket(character)});
   }
   // A pong echoing the current time answers every ping sent so far (zone steady clock, ms).
   void heartbeat(ConnectionId c) {
@@ -634,6 +634,196 @@ TEST_F(LeasedZone, MarketDeltasThatAddAreAnnouncedToThePlayerAsLoot) {
   EXPECT_EQ(loot[0].amount, 15u);
   EXPECT_EQ(loot[1].amount, 2u);
   EXPECT_EQ(server->world().inventory(slot).count(loot[1].detail), 2u);
+}
+
+// Every client that sees a player gets its character's name (the claim's), not its id.
+TEST_F(LeasedZone, ClaimedNamesReachEveryClientThatSeesThePlayer) {
+  join(1, 7);
+  ClaimResult aragorn = granted(7);
+  aragorn.character.name = "Aragorn";
+  server->on_claim(aragorn, now());
+  join(2, 8);
+  ClaimResult boromir = granted(8);
+  boromir.character.name = "Boromir";
+  server->on_claim(boromir, now());
+  protocol::WorldView view(taken<protocol::Welcome>(2).at(0).server_tick);
+  const uint32_t aragorn_id = server->world().state(server->slot_of_connection(1)).id;
+  clear_outbox();
+  live(0.5);
+  for (Outgoing& out : server->outbox()) {
+    if (out.connection == 2 && !out.message.bytes().empty() &&
+        out.message.bytes()[0] == static_cast<uint8_t>(protocol::MessageType::state_update)) {
+      ASSERT_EQ(view.apply(out.message.bytes()), protocol::DecodeError::none);
+    }
+  }
+  const protocol::EntityState* seen = view.find(aragorn_id);
+  ASSERT_NE(seen, nullptr) << "Aragorn stands next to Boromir";
+  EXPECT_EQ(seen->name.view(), "Aragorn");
+}
+
+// ---- chat -----------------------------------------------------------------------------------
+
+class RecordingRelay : public ChatRelay {
+ public:
+  void publish(const ChatLine& line) override { lines.push_back(line); }
+  std::vector<ChatLine> lines;
+};
+
+// Aragorn (7, connection 1) and Boromir (8, connection 2) stand together at (10.5, 12.5);
+// Faramir (9, connection 3) stands 40 tiles away; an old client (10, connection 4, protocol
+// version 1) stands with the first two. The relay records what leaves the instance.
+struct ChatZone : LeasedZone {
+  RecordingRelay relay;
+  ChatHistory history;
+
+  ChatZone() { server->attach_chat(&relay, &history); }
+  void enter(ConnectionId c, uint64_t character, const char* name, uint16_t version = 2,
+             uint64_t party = 0, uint64_t muted_until = 0) {
+    join(c, character, version);
+    ClaimResult r = granted(character);
+    r.character.name = name;
+    r.character.party_id = party;
+    r.character.muted_until = muted_until;
+    server->on_claim(r, now());
+  }
+  void everyone() {
+    enter(1, 7, "Aragorn", 2, 77);
+    enter(2, 8, "Boromir", 2, 77);
+    enter(3, 9, "Faramir");
+    server->world().teleport(server->slot_of_connection(3), {50.5f, 52.5f});
+    enter(4, 10, "Denethor", 1);
+    clear_outbox();
+  }
+  void say(ConnectionId c, protocol::ChatChannel channel, std::string text, std::string to = "") {
+    event(InboundEvent::Kind::message, c,
+          protocol::ChatSend{channel, std::move(to), std::move(text)});
+  }
+  // The chat lines sent to `c` since the last call (taken out of the outbox).
+  std::vector<std::string> heard(ConnectionId c) {
+    std::vector<std::string> lines;
+    auto& outbox = server->outbox();
+    std::erase_if(outbox, [&](Outgoing& out) {
+      protocol::ServerMessage decoded;
+      if (out.connection != c || protocol::decode_server_message(out.message.bytes(), decoded) !=
+                                     protocol::DecodeError::none)
+        return false;
+      const auto* m = std::get_if<protocol::ChatMessage>(&decoded);
+      if (m == nullptr) return false;
+      lines.push_back(std::string(protocol::to_string(m->channel)) + " " + m->from +
+                      (m->to.empty() ? "" : ">" + m->to) + ": " + m->text);
+      return true;
+    });
+    return lines;
+  }
+};
+
+using Lines = std::vector<std::string>;
+
+TEST_F(ChatZone, SayReachesThePlayersNearTheSpeakerWhoseClientsSpeakChat) {
+  everyone();
+  say(1, protocol::ChatChannel::say, "well met");
+  EXPECT_EQ(heard(1), Lines{"say Aragorn: well met"});
+  EXPECT_EQ(heard(2), Lines{"say Aragorn: well met"});
+  EXPECT_TRUE(heard(3).empty()) << "40 tiles away";
+  EXPECT_TRUE(heard(4).empty()) << "a version 1 client gets no message it cannot read";
+  EXPECT_TRUE(relay.lines.empty()) << "say never leaves the instance";
+}
+
+TEST_F(ChatZone, WorldLinesGoThroughTheRelayAndReachEveryone) {
+  everyone();
+  say(3, protocol::ChatChannel::world, "LFG rift");
+  ASSERT_EQ(relay.lines.size(), 1u);
+  EXPECT_EQ(relay.lines[0].from, "Faramir");
+  EXPECT_EQ(relay.lines[0].from_character, 9u);
+  EXPECT_TRUE(heard(3).empty()) << "delivered when the relay brings it back";
+  server->deliver_chat(relay.lines[0]);
+  for (ConnectionId c : {1, 2, 3}) EXPECT_EQ(heard(c), Lines{"world Faramir: LFG rift"});
+  EXPECT_TRUE(heard(4).empty());
+}
+
+TEST_F(ChatZone, WhispersFindTheirRecipientByNameInAnyCase) {
+  everyone();
+  say(1, protocol::ChatChannel::whisper, "meet at the gate", "faramir");
+  EXPECT_EQ(heard(1), Lines{"whisper Aragorn>faramir: meet at the gate"}) << "the sender's copy";
+  ASSERT_EQ(relay.lines.size(), 1u);
+  server->deliver_chat(relay.lines[0]);
+  EXPECT_EQ(heard(3), Lines{"whisper Aragorn>faramir: meet at the gate"});
+  EXPECT_TRUE(heard(1).empty()) << "not twice";
+  EXPECT_TRUE(heard(2).empty());
+  say(1, protocol::ChatChannel::whisper, "me?", "ARAGORN");
+  EXPECT_EQ(heard(1), Lines{"system : You cannot whisper to yourself."});
+}
+
+TEST_F(ChatZone, PartyLinesReachThePartyAndAPartylessPlayerIsTold) {
+  everyone();
+  say(3, protocol::ChatChannel::party, "anyone?");
+  EXPECT_EQ(heard(3), Lines{"system : You are not in a party."});
+  EXPECT_TRUE(relay.lines.empty());
+  say(1, protocol::ChatChannel::party, "pull");
+  ASSERT_EQ(relay.lines.size(), 1u);
+  EXPECT_EQ(relay.lines[0].party_id, 77u);
+  server->deliver_chat(relay.lines[0]);
+  EXPECT_EQ(heard(1), Lines{"party Aragorn: pull"});
+  EXPECT_EQ(heard(2), Lines{"party Aragorn: pull"});
+  EXPECT_TRUE(heard(3).empty());
+  // Faramir joins the party (the API's push), Boromir leaves it.
+  server->apply_social({SocialUpdate::Kind::party, 0, 0, 9, 77});
+  server->apply_social({SocialUpdate::Kind::party, 0, 0, 8, 0});
+  server->deliver_chat(relay.lines[0]);
+  EXPECT_EQ(heard(3), Lines{"party Aragorn: pull"});
+  EXPECT_TRUE(heard(2).empty());
+}
+
+TEST_F(ChatZone, AMutedPlayerIsToldAndHeardByNobodyUntilUnmuted) {
+  enter(1, 7, "Aragorn", 2, 0, now().unix_seconds + 600);
+  enter(2, 8, "Boromir");
+  clear_outbox();
+  say(1, protocol::ChatChannel::say, "spam");
+  say(1, protocol::ChatChannel::world, "spam");
+  EXPECT_EQ(heard(1), (Lines{"system : You are muted by a moderator for 10 more minutes.",
+                             "system : You are muted by a moderator for 10 more minutes."}));
+  EXPECT_TRUE(heard(2).empty());
+  EXPECT_TRUE(relay.lines.empty());
+  // Boromir's account (108) is muted live; Aragorn's (107) mute is lifted.
+  server->apply_social({SocialUpdate::Kind::mute, 108, now().unix_seconds + 60, 0, 0});
+  server->apply_social({SocialUpdate::Kind::mute, 107, 0, 0, 0});
+  say(2, protocol::ChatChannel::say, "hello?");
+  EXPECT_EQ(heard(2), Lines{"system : You are muted by a moderator for 1 more minute."});
+  say(1, protocol::ChatChannel::say, "sorry");
+  EXPECT_EQ(heard(1), Lines{"say Aragorn: sorry"});
+}
+
+TEST_F(ChatZone, LinesAboveTheBudgetAreRefusedWithANoticeAndAFloodIsNotKicked) {
+  everyone();
+  for (int i = 0; i < 7; ++i) say(1, protocol::ChatChannel::say, "line " + std::to_string(i));
+  const Lines got = heard(2);
+  EXPECT_EQ(got.size(), static_cast<size_t>(kChatBurst)) << "a burst of five passes";
+  const Lines own = heard(1);
+  ASSERT_EQ(own.size(), 7u);
+  EXPECT_EQ(own.back(), "system : You are sending messages too fast. Wait a moment.");
+  now_ns += 2'000'000'000;  // two seconds refill two lines
+  say(1, protocol::ChatChannel::say, "again");
+  EXPECT_EQ(heard(2), Lines{"say Aragorn: again"});
+  EXPECT_TRUE(taken<protocol::Kick>(1).empty());
+}
+
+TEST_F(ChatZone, ALineThatIsNotOneLineOfTextOrFromAnOldClientIsAProtocolError) {
+  everyone();
+  say(1, protocol::ChatChannel::say, "two\nlines");
+  ASSERT_EQ(taken<protocol::Kick>(1).size(), 1u);
+  EXPECT_EQ(taken<protocol::Kick>(1)[0].reason, KickReason::protocol_error);
+  say(4, protocol::ChatChannel::say, "I speak version 1");
+  ASSERT_EQ(taken<protocol::Kick>(4).size(), 1u);
+  EXPECT_TRUE(heard(2).empty());
+}
+
+TEST_F(ChatZone, AJoiningPlayerGetsTheWorldHistoryAfterWelcome) {
+  history.add({protocol::ChatChannel::world, 1, "Gandalf", "", 0, "fly, you fools", 0});
+  history.add({protocol::ChatChannel::world, 2, "Pippin", "", 0, "sorry", 0});
+  enter(1, 7, "Aragorn");
+  enter(4, 10, "Denethor", 1);
+  EXPECT_EQ(heard(1), (Lines{"world Gandalf: fly, you fools", "world Pippin: sorry"}));
+  EXPECT_TRUE(heard(4).empty());
 }
 
 // ---- arena: the match of an arena instance ---------------------------------------------------

@@ -183,6 +183,12 @@ std::string ZoneMetrics::prometheus() const {
   append_metric(out, "omega_zone_ticks_overrun_total",
                 "Ticks that started late because the previous ones took too long.", "counter",
                 static_cast<double>(ticks_overrun.load()));
+  append_metric(out, "omega_zone_chat_lines_in_total",
+                "Chat lines players sent that the zone accepted (say, party, whisper, world).",
+                "counter", static_cast<double>(chat_lines_in.load()));
+  append_metric(out, "omega_zone_chat_lines_out_total",
+                "Party, whisper and world chat lines delivered to players of this process.",
+                "counter", static_cast<double>(chat_lines_out.load()));
   append_metric(out, "omega_zone_inbound_dropped_total",
                 "Client messages dropped because the simulation's inbound queue was full.",
                 "counter", static_cast<double>(inbound_dropped.load()));

@@ -81,6 +81,8 @@ class ZoneMetrics {
   std::atomic<uint64_t> ticks{0}, ticks_overrun{0};
   std::atomic<uint32_t> monsters{0}, monsters_awake{0};
   std::atomic<uint64_t> path_queries{0};  // navmesh path queries since start
+  // Chat lines players sent (accepted ones) and lines delivered from the relay.
+  std::atomic<uint64_t> chat_lines_in{0}, chat_lines_out{0};
   // Client messages the network thread could not hand to the simulation (Inbox full).
   std::atomic<uint64_t> inbound_dropped{0};
   // accept() failures (EMFILE, ENFILE, ...); each one backs the acceptor off.

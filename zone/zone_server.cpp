@@ -95,6 +95,8 @@ void ZoneServer::send(Session& session, const Message& message) {
 
 // zone_server_service.cpp sends Transfer.
 template void ZoneServer::send<protocol::Transfer>(Session&, const protocol::Transfer&);
+// zone_server_chat.cpp sends ChatMessage.
+template void ZoneServer::send<protocol::ChatMessage>(Session&, const protocol::ChatMessage&);
 
 ZoneServer::Session* ZoneServer::find_session(ConnectionId connection) {
   auto it = session_index_.find(connection);
@@ -209,6 +211,7 @@ void ZoneServer::on_message(Session& session, InboundEvent& event, const Now& no
             on_hello(session, hello, event.ticket_signature_verified, now);
           },
           [&](const protocol::PlayerInput& input) { on_input(session, input, arrival_ns, now); },
+          [&](const protocol::ChatSend& line) { on_chat(session, line, now); },
           [&](const protocol::Heartbeat& heartbeat) {
             // A pong measures our RTT; the zone pings only welcomed sessions, so an earlier
             // pong answers nothing of ours.
@@ -265,7 +268,8 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello,
     if (service_ != nullptr) return request_claim(session, ticket, version, now);
     // Tickets do not carry the class: derive it (standalone mode has no character service).
     Player* player =
-        spawn_character(ticket.character_id, static_cast<uint16_t>(ticket.character_id % 3));
+        spawn_character(ticket.character_id, static_cast<uint16_t>(ticket.character_id % 3),
+                        "Player" + std::to_string(ticket.character_id));
     if (player == nullptr) return kick(session, KickReason::server_full, now);
     it = players_.find(ticket.character_id);
   } else if (it->second.connection != 0) {
@@ -284,8 +288,10 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello,
   session.next_ping_ns = now.steady_ns;
 }
 
-ZoneServer::Player* ZoneServer::spawn_character(uint64_t character_id, uint16_t class_index) {
-  const std::string name = "c" + std::to_string(character_id);
+// `name` is the character's (the claim's; "Player<id>" in a standalone zone): every client that
+// sees the entity gets it in the entity's enter.
+ZoneServer::Player* ZoneServer::spawn_character(uint64_t character_id, uint16_t class_index,
+                                                std::string_view name) {
   const uint32_t slot = world_.spawn_player(name.substr(0, protocol::kMaxNameBytes), class_index);
   if (slot == World::kNoSlot) return nullptr;
   Player player;
@@ -313,6 +319,7 @@ void ZoneServer::welcome(Session& session, uint64_t character_id, Player& player
   welcome.snapshot_hz = static_cast<uint8_t>(config_.snapshot_hz);
   welcome.server_tick = tick_;
   send(session, welcome);
+  send_chat_history(session);
 }
 
 void ZoneServer::expire(const Now& now) {

@@ -30,13 +30,16 @@
 #include "zone/arena_match.hpp"
 #include "zone/character_ledger.hpp"
 #include "zone/character_service.hpp"
+#include "zone/chat.hpp"
 #include "zone/checkpoint.hpp"
 #include "zone/config.hpp"
 #include "zone/connection.hpp"
 #include "zone/interest_grid.hpp"
+#include "zone/limits.hpp"
 #include "zone/outgoing_message.hpp"
 #include "zone/snapshot_planner.hpp"
 #include "zone/ticket_checker.hpp"
+#include "zone/token_bucket.hpp"
 #include "zone/world.hpp"
 #include "zone/zone_metrics.hpp"
 
@@ -78,6 +81,15 @@ class ZoneServer {
   // A market change for a character; false when the character is not live here.
   bool apply_market(const MarketDelta& delta);
 
+  // Chat (zone_server_chat.cpp). Party, whisper and world lines go out through `relay` (null:
+  // delivered in this instance only, as a standalone zone does); `history` (may be null) is
+  // what a joining player gets of the world channel. Both outlive the server.
+  void attach_chat(ChatRelay* relay, const ChatHistory* history);
+  // A party, whisper or world line from the relay, to the players of this instance it is for.
+  void deliver_chat(const ChatLine& line);
+  // A moderator's mute or unmute (`until_unix` 0) or a party change, for players live here.
+  void apply_social(const SocialUpdate& update);
+
   // Arena (zone_server_arena.cpp): this instance hosts `spec`'s match from now on — only its
   // characters may join, each at its team's spawn point (team_1 / team_2), players of the two
   // teams fight each other once it runs, the dead stay dead, and at the end the result goes
@@ -112,6 +124,10 @@ class ZoneServer {
     int64_t disconnected_ns = 0;
     uint64_t account_id = 0;
     uint64_t lease_epoch = 0;
+    // Chat: the party (0 = none), the end of a mute (unix s, 0 = none), the line budget.
+    uint64_t party_id = 0;
+    uint64_t muted_until = 0;
+    TokenBucket chat_budget{kChatLinesPerSecond, kChatBurst};
     // Leased characters only (a CharacterService is attached).
     CharacterLedger ledger;
     bool transfer_pending = false;  // stood on a portal; the API is placing the character
@@ -140,6 +156,9 @@ class ZoneServer {
                 const Now& now);
   void on_input(Session& session, const protocol::PlayerInput& input, int64_t arrival_ns,
                 const Now& now);
+  void on_chat(Session& session, const protocol::ChatSend& line, const Now& now);
+  void tell(Session& session, std::string text);  // a system chat line to one player
+  void send_chat_history(Session& session);
   void kick(Session& session, protocol::KickReason reason, const Now& now);
   void detach_player(Session& session, const Now& now);
   void expire(const Now& now);
@@ -154,7 +173,7 @@ class ZoneServer {
   // The character leaves this instance: its last checkpoint (a release with an API) goes out
   // and the entity is despawned; the caller erases it from players_.
   void leave_world(uint64_t character_id, Player& player);
-  Player* spawn_character(uint64_t character_id, uint16_t class_index);
+  Player* spawn_character(uint64_t character_id, uint16_t class_index, std::string_view name);
   void welcome(Session& session, uint64_t character_id, Player& player, uint16_t version);
 
   // Leased characters (zone_server_service.cpp).
@@ -180,6 +199,9 @@ class ZoneServer {
   bool report_due_ = false;  // a result to report that the API has not answered yet
   bool report_in_flight_ = false;
   int64_t next_report_ns_ = 0;
+
+  ChatRelay* chat_relay_ = nullptr;
+  const ChatHistory* chat_history_ = nullptr;
 
   CharacterService* service_ = nullptr;
   uint32_t service_handle_ = 0;

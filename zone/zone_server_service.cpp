@@ -85,13 +85,14 @@ void ZoneServer::on_claim(const ClaimResult& result, const Now& now) {
   uint16_t class_index = static_cast<uint16_t>(result.character_id % 3);
   if (const auto* cls = content_.find_class(result.character.class_id))
     class_index = static_cast<uint16_t>(cls - content_.classes.data());
-  Player* player = spawn_character(result.character_id, class_index);
+  Player* player = spawn_character(result.character_id, class_index, result.character.name);
   if (player == nullptr) {
     // Entity ids ran out; the lease is held: release it at once.
     if (session != nullptr) kick(*session, KickReason::server_full, now);
     return;
   }
   spawn_claimed(result, *player);
+  if (session != nullptr) player->account_id = session->account_id;  // mutes find it by account
   if (match_ && match_->ended()) {
     // Claimed after the match ended: straight back out (released into its saved zone).
     if (session != nullptr) kick(*session, KickReason::match_over, now);
@@ -111,6 +112,8 @@ void ZoneServer::on_claim(const ClaimResult& result, const Now& now) {
 // Position (saved x/y, else the named spawn, else the default spawn), progress and holdings.
 void ZoneServer::spawn_claimed(const ClaimResult& result, Player& player) {
   const ClaimedCharacter& c = result.character;
+  player.party_id = c.party_id;
+  player.muted_until = c.muted_until;
   const game::TileMap& map = world_.map();
   std::optional<game::Vec2> at;
   if (match_) {

@@ -157,7 +157,7 @@ TEST_F(ZoneFixture, BadTicketsAreRefusedWithTheirReason) {
   hello(6, reused);
   EXPECT_EQ(kick_of(6), KickReason::ticket_replayed);
   connect(7);
-  hello(7, ticket(9), 2, 3);
+  hello(7, ticket(9), protocol::kProtocolVersion + 1, protocol::kProtocolVersion + 2);
   EXPECT_EQ(kick_of(7), KickReason::version_unsupported);
   EXPECT_EQ(server->player_count(), 1u);
 }

@@ -136,6 +136,7 @@ SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy timeout 150 "$client" --software
 grep -E '^(autoplay|omega-client):' "$work/client.log" >&2 || true
 [[ $status == 0 ]] || die "omega-client exited with $status" "$work/client.log" "$work/zone.log" "$work/api.log"
 grep -q 'autoplay: arrived in forest' "$work/client.log" || die "the client never logged its arrival in forest" "$work/client.log"
+grep -q 'autoplay: chat line delivered: hello from the autoplay' "$work/client.log" || die "the world chat line never came back" "$work/client.log"
 
 python3 - "$shots" <<'PY'
 import itertools, struct, sys

@@ -26,6 +26,7 @@ int main() {
                  [&](const protocol::ActionReject&) { ++handled; },
                  [&](const protocol::Heartbeat&) { ++handled; },
                  [&](const protocol::Transfer&) { ++handled; },
+                 [&](const protocol::ChatMessage&) { ++handled; },
 #ifndef OMEGA_LEAVE_OUT_HANDLER
                  [&](const protocol::Kick&) { ++handled; },
 #endif

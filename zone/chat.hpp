@@ -1,0 +1,70 @@
+// Chat across zone processes (docs/PROTOCOL.md "Chat", docs/ARCHITECTURE.md "Chat").
+//
+// `say` stays in the sender's instance. party, whisper and world lines go through a ChatRelay:
+// with Redis, every zone process PUBLISHes them on {prefix}chat and every process (the sender's
+// too) delivers what it receives to its own players, so one path serves one process and many.
+// World lines are also kept in a short history (the last kHistoryLines) that a player gets
+// on joining.
+//
+// Thread safety: ChatLine and the JSON helpers are plain values; ChatRelay::publish may be
+// called from the simulation thread only (implementations hand the line to their own thread);
+// ChatHistory belongs to the simulation thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/messages.hpp"
+
+namespace omega::zone {
+
+// A chat line between zone processes. `party_id` routes party lines, `to` (a character name,
+// compared without case) routes whispers.
+struct ChatLine {
+  protocol::ChatChannel channel = protocol::ChatChannel::world;
+  uint64_t from_character = 0;
+  std::string from;
+  std::string to;
+  uint64_t party_id = 0;
+  std::string text;
+  int64_t sent_ms = 0;  // the sender's zone, unix ms (history order, latency)
+  // Read from the stored history when the process starts: kept for joining players, not
+  // delivered again (not part of the JSON).
+  bool history_only = false;
+
+  bool operator==(const ChatLine&) const = default;
+};
+
+// {"channel":"world","from_character":7,"from":"Aragorn","to":"","party_id":0,"text":"...",
+//  "sent_ms":...}
+std::string chat_line_json(const ChatLine& line);
+// nullopt for anything that is not a party, whisper or world line with a valid text.
+std::optional<ChatLine> parse_chat_line(std::string_view json);
+
+// ASCII case-insensitive name comparison (character names are ASCII letters and digits).
+bool same_name(std::string_view a, std::string_view b);
+
+class ChatRelay {
+ public:
+  virtual ~ChatRelay() = default;
+  virtual void publish(const ChatLine& line) = 0;
+};
+
+// The last world lines, oldest first.
+class ChatHistory {
+ public:
+  static constexpr size_t kHistoryLines = 20;
+  void add(const ChatLine& line) {
+    lines_.push_back(line);
+    if (lines_.size() > kHistoryLines) lines_.pop_front();
+  }
+  const std::deque<ChatLine>& lines() const { return lines_; }
+
+ private:
+  std::deque<ChatLine> lines_;
+};
+
+}  // namespace omega::zone

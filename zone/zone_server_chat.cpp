@@ -1,0 +1,137 @@
+// ZoneServer's chat (docs/PROTOCOL.md "Chat"): a ChatSend is checked (a welcomed version 2
+// session, one line of valid UTF-8), refused with a system line when the player is muted, over
+// its line budget, or names nobody; `say` goes to the players near the speaker in this instance;
+// party, whisper and world lines go to the relay, which brings them back (to every zone process,
+// this one included) through deliver_chat.
+#include <cmath>
+
+#include <spdlog/spdlog.h>
+
+#include "zone/zone_server.hpp"
+#include "zone/zone_server_session.hpp"
+
+namespace omega::zone {
+
+using protocol::ChatChannel;
+using protocol::KickReason;
+
+namespace {
+
+bool speaks_chat(const auto& session) {
+  return session.welcomed && !session.closing && session.version >= protocol::kChatProtocolVersion;
+}
+
+std::string mute_notice(uint64_t muted_until, uint64_t now_unix) {
+  const uint64_t minutes = (muted_until - now_unix + 59) / 60;
+  return "You are muted by a moderator for " + std::to_string(minutes) +
+         (minutes == 1 ? " more minute." : " more minutes.");
+}
+
+}  // namespace
+
+void ZoneServer::attach_chat(ChatRelay* relay, const ChatHistory* history) {
+  chat_relay_ = relay;
+  chat_history_ = history;
+}
+
+void ZoneServer::tell(Session& session, std::string text) {
+  send(session, protocol::ChatMessage{ChatChannel::system, "", "", std::move(text)});
+}
+
+void ZoneServer::send_chat_history(Session& session) {
+  if (chat_history_ == nullptr || session.version < protocol::kChatProtocolVersion) return;
+  for (const ChatLine& line : chat_history_->lines())
+    send(session, protocol::ChatMessage{line.channel, line.from, line.to, line.text});
+}
+
+void ZoneServer::on_chat(Session& session, const protocol::ChatSend& line, const Now& now) {
+  // A version 1 session never sends chat; a line that is not one line of text is a client we
+  // did not write.
+  if (!session.welcomed || session.version < protocol::kChatProtocolVersion ||
+      !protocol::valid_chat_text(line.text))
+    return kick(session, KickReason::protocol_error, now);
+  auto it = players_.find(session.character_id);
+  if (it == players_.end()) return;
+  Player& player = it->second;
+  if (player.muted_until > now.unix_seconds)
+    return tell(session, mute_notice(player.muted_until, now.unix_seconds));
+  if (!player.chat_budget.take(static_cast<double>(now.steady_ns) / 1e9))
+    return tell(session, "You are sending messages too fast. Wait a moment.");
+  const std::string name(world_.state(player.slot).name.view());
+  metrics_.chat_lines_in.fetch_add(1, std::memory_order_relaxed);
+  switch (line.channel) {
+    case ChatChannel::say: {
+      const protocol::ChatMessage message{ChatChannel::say, name, "", line.text};
+      const game::Vec2 at = world_.position(player.slot);
+      for (auto& other : sessions_) {
+        if (!speaks_chat(*other) || other->slot == World::kNoSlot) continue;
+        const game::Vec2 p = world_.position(other->slot);
+        if (std::hypot(p.x - at.x, p.y - at.y) <= kSayRadiusTiles) send(*other, message);
+      }
+      return;
+    }
+    case ChatChannel::party:
+      if (player.party_id == 0) return tell(session, "You are not in a party.");
+      break;
+    case ChatChannel::whisper:
+      if (same_name(line.to, name)) return tell(session, "You cannot whisper to yourself.");
+      // The sender's copy; the recipient's comes through the relay.
+      send(session, protocol::ChatMessage{ChatChannel::whisper, name, line.to, line.text});
+      break;
+    case ChatChannel::world:
+      break;
+    case ChatChannel::system:
+      return kick(session, KickReason::protocol_error, now);  // the decoder refuses it already
+  }
+  ChatLine relayed{line.channel,
+                   session.character_id,
+                   name,
+                   line.to,
+                   player.party_id,
+                   line.text,
+                   static_cast<int64_t>(now.unix_seconds) * 1000};
+  if (chat_relay_ != nullptr)
+    chat_relay_->publish(relayed);
+  else
+    deliver_chat(relayed);
+}
+
+void ZoneServer::deliver_chat(const ChatLine& line) {
+  const protocol::ChatMessage message{line.channel, line.from, line.to, line.text};
+  for (auto& session : sessions_) {
+    if (!speaks_chat(*session) || session->slot == World::kNoSlot) continue;
+    bool wanted = false;
+    switch (line.channel) {
+      case ChatChannel::world:
+        wanted = true;
+        break;
+      case ChatChannel::party: {
+        auto it = players_.find(session->character_id);
+        wanted = it != players_.end() && it->second.party_id == line.party_id;
+        break;
+      }
+      case ChatChannel::whisper:
+        wanted = session->character_id != line.from_character &&
+                 same_name(world_.state(session->slot).name.view(), line.to);
+        break;
+      case ChatChannel::say:
+      case ChatChannel::system:
+        break;  // never relayed
+    }
+    if (wanted) {
+      send(*session, message);
+      metrics_.chat_lines_out.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+void ZoneServer::apply_social(const SocialUpdate& update) {
+  for (auto& [character, player] : players_) {
+    if (update.kind == SocialUpdate::Kind::mute && player.account_id == update.account_id)
+      player.muted_until = update.muted_until;
+    if (update.kind == SocialUpdate::Kind::party && character == update.character_id)
+      player.party_id = update.party_id;
+  }
+}
+
+}  // namespace omega::zone
