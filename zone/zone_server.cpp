@@ -303,6 +303,7 @@ void ZoneServer::welcome(Session& session, uint64_t character_id, Player& player
                          uint16_t version) {
   player.connection = session.connection;
   session.character_id = character_id;
+  session.version = version;
   session.welcomed = true;
   session.claim_pending = false;
   session.slot = player.slot;

@@ -457,6 +457,26 @@ TEST_F(ZoneFixture, SnapshotsDecodeAndAckTheLastInput) {
   EXPECT_EQ(view.entities().size(), 2u);  // both players
 }
 
+// A standalone zone (no API, no Redis) speaks chat too: its world line stays in the instance,
+// and each player is called Player<character id>.
+TEST_F(ZoneFixture, AStandaloneZoneDeliversChatInItsInstance) {
+  connect(1);
+  hello(1, ticket(7), 1, protocol::kProtocolVersion);
+  connect(2);
+  hello(2, ticket(8), 1, protocol::kProtocolVersion);
+  take();
+  event(InboundEvent::Kind::message, 1,
+        protocol::ChatSend{protocol::ChatChannel::world, "", "anyone here?"});
+  event(InboundEvent::Kind::message, 2, protocol::ChatSend{protocol::ChatChannel::say, "", "yes"});
+  auto sent = take();
+  EXPECT_EQ(sent[1].closed, KickReason::none);
+  std::vector<std::string> heard;
+  for (auto& m : sent[1].messages)
+    if (auto* line = std::get_if<protocol::ChatMessage>(&m))
+      heard.push_back(line->from + ": " + line->text);
+  EXPECT_EQ(heard, (std::vector<std::string>{"Player7: anyone here?", "Player8: yes"}));
+}
+
 TEST_F(ZoneFixture, ServerFullAndShutdown) {
   config.max_players = 1;
   server = std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
