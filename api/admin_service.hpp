@@ -122,6 +122,7 @@ class AdminService {
   void register_view_routes(Router& router);
   HttpResponse world(const HttpRequest& request);
   HttpResponse tournaments(const HttpRequest& request);
+  HttpResponse reports(const HttpRequest& request);
   HttpResponse console_file(const HttpRequest& request) const;
   nlohmann::json tournament_queues(pqxx::read_transaction& read) const;
 

@@ -1,4 +1,5 @@
-// The admin console's read-only views (GET /admin/v1/world, GET /admin/v1/tournaments) and its
+// The admin console's read-only views (GET /admin/v1/world, GET /admin/v1/tournaments, GET
+// /admin/v1/reports) and its
 // web pages (GET /admin/, /admin/<file> from admin.static_dir). Declared in admin_service.hpp.
 #include <algorithm>
 #include <map>
@@ -10,6 +11,7 @@
 #include "api/admin_service.hpp"
 #include "api/directory.hpp"
 #include "api/errors.hpp"
+#include "api/request_body.hpp"
 #include "api/static_files.hpp"
 
 namespace omega::api {
@@ -19,6 +21,9 @@ namespace {
 // The tournaments view: enough matches for a screen, bounded per request.
 constexpr int kLiveMatchesShown = 50;
 constexpr int kRecentResultsShown = 20;
+// The reports view pages like the audit log.
+constexpr std::int64_t kDefaultReportsPage = 50;
+constexpr std::int64_t kMaxReportsPage = 200;
 
 nlohmann::json optional_number(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json();
@@ -123,6 +128,9 @@ void AdminService::register_view_routes(Router& router) {
   router.add(
       Method::get, "/admin/v1/tournaments", [this](const HttpRequest& r) { return tournaments(r); },
       {}, Access::admin);
+  router.add(
+      Method::get, "/admin/v1/reports", [this](const HttpRequest& r) { return reports(r); }, {},
+      Access::admin);
   // The pages themselves hold no data: anyone may load them; every call they make needs a
   // staff token.
   router.add(
@@ -194,6 +202,42 @@ HttpResponse AdminService::tournaments(const HttpRequest& request) {
               {"live_matches", matches(read, "'allocating', 'open'", kLiveMatchesShown)},
               {"recent_results",
                matches(read, "'finished', 'cancelled', 'abandoned'", kRecentResultsShown)}});
+  });
+}
+
+// Newest first; `before` is the id the previous page's `next_before` named (null on the
+// last page).
+HttpResponse AdminService::reports(const HttpRequest& request) {
+  authorize(request, AdminRole::viewer);
+  const auto limit = query_integer(request, "limit", kDefaultReportsPage, 1, kMaxReportsPage);
+  const auto before = query_integer(request, "before", 0, 0, INT64_MAX);
+  return context_.database.run([&](pqxx::connection& connection) {
+    pqxx::read_transaction read(connection);
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& row : read.exec_params(
+             "SELECT r.id, r.reason, r.quoted, " + sql_utc_text("r.created_at") +
+                 ", r.reporter_account_id, r.reporter_character_id, reporter.name, "
+                 "reported.account_id, r.reported_character_id, reported.name "
+                 "FROM player_reports r JOIN characters reported ON reported.id = "
+                 "r.reported_character_id LEFT JOIN characters reporter ON reporter.id = "
+                 "r.reporter_character_id WHERE ($1 = 0 OR r.id < $1) ORDER BY r.id DESC LIMIT $2",
+             before, limit))
+      list.push_back({{"id", row[0].as<std::int64_t>()},
+                      {"reason", row[1].as<std::string>()},
+                      {"quoted", row[2].as<std::string>()},
+                      {"created_at", row[3].as<std::string>()},
+                      {"reporter",
+                       {{"account_id", row[4].as<std::int64_t>()},
+                        {"character_id", row[5].as<std::int64_t>()},
+                        {"name", row[6].is_null() ? nlohmann::json()
+                                                  : nlohmann::json(row[6].as<std::string>())}}},
+                      {"reported",
+                       {{"account_id", row[7].as<std::int64_t>()},
+                        {"character_id", row[8].as<std::int64_t>()},
+                        {"name", row[9].as<std::string>()}}}});
+    nlohmann::json next_before;
+    if (static_cast<std::int64_t>(list.size()) == limit) next_before = list.back()["id"];
+    return json_response(200, {{"reports", list}, {"next_before", next_before}});
   });
 }
 

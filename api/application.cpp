@@ -82,6 +82,7 @@ Application::Application(Config config)
       registry_(make_context(config_, database_, redis_, passwords_, tokens_, content_)),
       directory_(config_, world_, registry_, tickets_),
       parties_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
+      reports_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       tournaments_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
                    leaderboards_, registry_, tickets_),
       world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
@@ -95,6 +96,7 @@ Application::Application(Config config)
   characters_.register_routes(router_);
   leaderboards_.register_routes(router_);
   parties_.register_routes(router_);
+  reports_.register_routes(router_);
   tournaments_.register_routes(router_);
   world_service_.register_routes(router_);
   market_.register_routes(router_);

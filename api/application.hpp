@@ -19,6 +19,7 @@
 #include "api/market_service.hpp"
 #include "api/metrics.hpp"
 #include "api/party_service.hpp"
+#include "api/report_service.hpp"
 #include "api/router.hpp"
 #include "api/ticket_minter.hpp"
 #include "api/tournament_service.hpp"
@@ -79,6 +80,7 @@ class Application {
   InstanceRegistry registry_;
   DirectoryService directory_;
   PartyService parties_;
+  ReportService reports_;
   TournamentService tournaments_;
   WorldService world_service_;
   MarketService market_;

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <stdexcept>
 
@@ -57,7 +58,8 @@ ContentCatalog ContentCatalog::load(const std::filesystem::path& directory) {
     const auto items = read_json(directory / "items.json");
     const auto abilities = read_json(directory / "abilities.json");
     const auto boards = read_json(directory / "leaderboards.json");
-    for (const auto& item : items.at("items")) catalog.item_ids_[item.at("id")] = true;
+    for (const auto& item : items.at("items"))
+      catalog.item_names_[item.at("id")] = item.value("name", item.at("id").get<std::string>());
     for (const auto& entry : classes.at("classes")) {
       ClassDefinition definition;
       definition.id = entry.at("id");
@@ -116,6 +118,19 @@ const ClassDefinition* ContentCatalog::find_class(const std::string& id) const {
 const BoardDefinition* ContentCatalog::find_board(const std::string& id) const {
   const auto it = boards_.find(id);
   return it == boards_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> ContentCatalog::items_named(std::string_view text) const {
+  const auto lower = [](std::string_view in) {
+    std::string out(in);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const auto needle = lower(text);
+  std::vector<std::string> ids;
+  for (const auto& [id, name] : item_names_)
+    if (lower(name).find(needle) != std::string::npos) ids.push_back(id);
+  return ids;
 }
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -46,7 +47,9 @@ class ContentCatalog {
 
   const ClassDefinition* find_class(const std::string& id) const;
   const BoardDefinition* find_board(const std::string& id) const;
-  bool has_item(const std::string& id) const { return item_ids_.count(id) > 0; }
+  bool has_item(const std::string& id) const { return item_names_.count(id) > 0; }
+  // The ids of the items whose display name contains `text`, ignoring ASCII case.
+  std::vector<std::string> items_named(std::string_view text) const;
 
   // The GET /v1/content body and its strong ETag (quoted hex SHA-256 prefix).
   const std::string& document() const { return document_; }
@@ -55,7 +58,7 @@ class ContentCatalog {
  private:
   std::map<std::string, ClassDefinition> classes_;
   std::map<std::string, BoardDefinition> boards_;
-  std::map<std::string, bool> item_ids_;
+  std::map<std::string, std::string> item_names_;  // id → display name
   std::string document_;
   std::string etag_;
 };

@@ -25,6 +25,12 @@ TEST(ApiContent, LoadsTheRepositoryContent) {
     EXPECT_TRUE(document.contains(section)) << section;
 }
 
+TEST(ApiContent, ItemsAreFoundByPartOfTheirNameInAnyCase) {
+  const auto catalog = ContentCatalog::load("content");
+  EXPECT_EQ(catalog.items_named("rUsTy Sw"), std::vector<std::string>{"rusty_sword"});
+  EXPECT_TRUE(catalog.items_named("no item is called this").empty());
+}
+
 TEST(ApiContent, EtagIsStableAndQuoted) {
   const auto first = ContentCatalog::load("content");
   const auto second = ContentCatalog::load("content");

@@ -84,6 +84,10 @@ ListingQuery parse_listing_query(const HttpRequest& request, int max_limit) {
       throw bad_query("item_id", "1-64 characters");
     query.item_id = *item;
   }
+  if (const auto name = request.query_param("q")) {
+    if (name->empty() || name->size() > kMaxItemIdBytes) throw bad_query("q", "1-64 characters");
+    query.name_text = *name;
+  }
   query.min_price = price_parameter(request, "min_price");
   query.max_price = price_parameter(request, "max_price");
   if (const auto seller = request.query_param("seller_id")) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -44,6 +45,10 @@ std::optional<ListingCursor> decode_cursor(std::string_view text, ListingSort so
 
 struct ListingQuery {
   std::optional<std::string> item_id;
+  // q: text searched in the items' display names. The service turns it into `named_items`,
+  // the ids of the items whose name contains it (any case), as the store knows no names.
+  std::optional<std::string> name_text;
+  std::optional<std::vector<std::string>> named_items;
   std::optional<std::int64_t> min_price;
   std::optional<std::int64_t> max_price;
   std::optional<std::int64_t> seller_id;
@@ -52,7 +57,7 @@ struct ListingQuery {
   std::optional<ListingCursor> after;
 };
 
-// Parses the query string of a search (item_id, min_price, max_price, seller_id,
+// Parses the query string of a search (item_id, q, min_price, max_price, seller_id,
 // sort=price|newest, limit 1..max_limit, cursor). ApiError 400 on a bad parameter.
 ListingQuery parse_listing_query(const HttpRequest& request, int max_limit);
 

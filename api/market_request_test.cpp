@@ -69,6 +69,8 @@ TEST(MarketRequest, QueryParsingAppliesDefaultsAndLimits) {
   EXPECT_EQ(defaults.limit, 20);
   EXPECT_EQ(defaults.sort, ListingSort::price);
   EXPECT_FALSE(defaults.item_id);
+  EXPECT_FALSE(defaults.name_text);
+  EXPECT_EQ(*parse_listing_query(with_query("q=Rusty%20Sword"), 100).name_text, "Rusty Sword");
   const auto full = parse_listing_query(with_query("item_id=wolf_pelt&min_price=5&max_price=50&"
                                                    "seller_id=3&sort=newest&limit=100&cursor=n40"),
                                         100);
@@ -80,7 +82,7 @@ TEST(MarketRequest, QueryParsingAppliesDefaultsAndLimits) {
   EXPECT_EQ(full.limit, 100);
   EXPECT_EQ(full.after->id, 40);
   for (const char* bad : {"limit=101", "limit=0", "limit=x", "sort=cheapest", "min_price=-1",
-                          "max_price=1e3", "seller_id=0", "cursor=n5", "item_id="})
+                          "max_price=1e3", "seller_id=0", "cursor=n5", "item_id=", "q="})
     EXPECT_EQ(status_of([&] { parse_listing_query(with_query(bad), 100); }), 400) << bad;
   EXPECT_EQ(status_of([&] { parse_listing_query(with_query("sort=newest&cursor=p1_2"), 100); }),
             400);

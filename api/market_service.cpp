@@ -129,7 +129,8 @@ HttpResponse MarketService::create(const HttpRequest& request) {
 
 HttpResponse MarketService::search(const HttpRequest& request) {
   auth_.authenticate(request);
-  const auto query = parse_listing_query(request, context_.config.market_max_page_size);
+  auto query = parse_listing_query(request, context_.config.market_max_page_size);
+  if (query.name_text) query.named_items = context_.content.items_named(*query.name_text);
   const auto page = context_.database.run([&](pqxx::connection& connection) {
     pqxx::read_transaction read(connection);
     return search_listings(read, query);

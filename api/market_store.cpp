@@ -11,7 +11,7 @@ constexpr const char* kListingColumns =
     "l.id, l.seller_id, l.item_id, l.quantity, l.price, l.fee, l.status, l.buyer_id, "
     "to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
     "to_char(l.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-    "l.expires_at <= now()";
+    "l.expires_at <= now(), (SELECT c.name FROM characters c WHERE c.id = l.seller_id)";
 
 struct ListingRow {
   std::int64_t id = 0;
@@ -37,6 +37,7 @@ ListingRow listing_of(const pqxx::row& row) {
   listing.expired = row[10].as<bool>();
   listing.json = {{"id", listing.id},
                   {"seller_id", listing.seller_id},
+                  {"seller_name", row[11].is_null() ? "" : row[11].as<std::string>()},
                   {"item_id", listing.item_id},
                   {"quantity", listing.quantity},
                   {"price", listing.price},
@@ -420,6 +421,13 @@ MarketOutcome cancel_listing_by_staff(pqxx::work& transaction, std::int64_t list
 
 nlohmann::json search_listings(pqxx::transaction_base& transaction, const ListingQuery& query) {
   const bool by_price = query.sort == ListingSort::price;
+  // The ids one per line (content ids have no line breaks); empty text matches nothing.
+  std::optional<std::string> named_items;
+  if (query.named_items) {
+    named_items.emplace();
+    for (const auto& id : *query.named_items)
+      *named_items += (named_items->empty() ? "" : "\n") + id;
+  }
   std::optional<std::int64_t> after_price, after_id;
   if (query.after) {
     if (by_price) after_price = query.after->price;
@@ -436,10 +444,10 @@ nlohmann::json search_listings(pqxx::transaction_base& transaction, const Listin
           " FROM market_listings l WHERE l.status = 'active' AND l.expires_at > now() "
           "AND ($1::text IS NULL OR l.item_id = $1) AND ($2::bigint IS NULL OR l.price >= $2) "
           "AND ($3::bigint IS NULL OR l.price <= $3) AND ($4::bigint IS NULL OR l.seller_id = $4) "
-          "AND " +
+          "AND ($8::text IS NULL OR l.item_id = ANY(string_to_array($8, chr(10)))) AND " +
           keyset + " LIMIT $7",
       query.item_id, query.min_price, query.max_price, query.seller_id, after_price, after_id,
-      query.limit + 1);
+      query.limit + 1, named_items);
   auto listings = nlohmann::json::array();
   nlohmann::json next_cursor = nullptr;
   for (const auto& row : rows) {

@@ -33,15 +33,23 @@ nlohmann::json party_json(pqxx::transaction_base& transaction, std::int64_t part
                                party_id))
     members.push_back(
         {{"character_id", row[0].as<std::int64_t>()}, {"name", row[1].as<std::string>()}});
+  // `invites` (ids) predates `invitees` and stays for existing clients.
   auto invites = nlohmann::json::array();
-  for (const auto& row : transaction.exec_params("SELECT character_id FROM party_invites WHERE "
-                                                 "party_id = $1 ORDER BY invited_at, character_id",
-                                                 party_id))
+  auto invitees = nlohmann::json::array();
+  for (const auto& row :
+       transaction.exec_params("SELECT i.character_id, c.name FROM party_invites i JOIN "
+                               "characters c ON c.id = i.character_id "
+                               "WHERE i.party_id = $1 ORDER BY i.invited_at, i.character_id",
+                               party_id)) {
     invites.push_back(row[0].as<std::int64_t>());
+    invitees.push_back(
+        {{"character_id", row[0].as<std::int64_t>()}, {"name", row[1].as<std::string>()}});
+  }
   return {{"id", party_id},
           {"leader", party[0][0].as<std::int64_t>()},
           {"members", members},
-          {"invites", invites}};
+          {"invites", invites},
+          {"invitees", invitees}};
 }
 
 // Locks the party row: membership changes of one party are serialised, so the size limit holds.
@@ -56,6 +64,21 @@ int member_count(pqxx::transaction_base& transaction, std::int64_t party_id) {
   return transaction
       .exec_params("SELECT count(*) FROM party_members WHERE party_id = $1", party_id)[0][0]
       .as<int>();
+}
+
+// The invitee named by exactly one of `invitee` (character id) or `invitee_name` (character
+// name, case-insensitive, as names are unique): 422 for both or neither, 404 for no such one.
+std::int64_t invitee_of(pqxx::transaction_base& transaction, const nlohmann::json& body) {
+  const bool by_id = body.contains("invitee");
+  if (by_id == body.contains("invitee_name"))
+    throw ApiError(422, "invalid_field", "give exactly one of invitee and invitee_name");
+  const auto rows =
+      by_id ? transaction.exec_params("SELECT id FROM characters WHERE id = $1",
+                                      require_integer(body, "invitee", 1, INT64_MAX))
+            : transaction.exec_params("SELECT id FROM characters WHERE lower(name) = lower($1)",
+                                      require_string(body, "invitee_name", 1, 64));
+  if (rows.empty()) throw ApiError(404, "not_found", "no such invitee");
+  return rows[0][0].as<std::int64_t>();
 }
 
 bool in_any_party(pqxx::transaction_base& transaction, std::int64_t character_id) {
@@ -181,11 +204,9 @@ HttpResponse PartyService::invite(const HttpRequest& request) {
       200, change_membership(request, [](pqxx::transaction_base& transaction,
                                          const nlohmann::json& body, std::int64_t party_id,
                                          std::int64_t character_id, std::int64_t leader_id) {
-        const auto invitee = require_integer(body, "invitee", 1, INT64_MAX);
         if (leader_id != character_id)
           throw ApiError(403, "not_leader", "only the party leader invites");
-        if (transaction.exec_params("SELECT 1 FROM characters WHERE id = $1", invitee).empty())
-          throw ApiError(404, "not_found", "no such invitee");
+        const auto invitee = invitee_of(transaction, body);
         if (member_count(transaction, party_id) >= kMaxPartySize)
           throw ApiError(409, "party_full", "the party is full");
         if (in_any_party(transaction, invitee)) throw already_in_party();

@@ -153,6 +153,11 @@ std::optional<Party> parse_party(std::string_view body) {
   if (const auto it = document->find("invites"); it != document->end() && it->is_array())
     for (const auto& invite : *it)
       if (invite.is_number_integer()) party.invites.push_back(invite.get<int64_t>());
+  if (const auto it = document->find("invitees"); it != document->end() && it->is_array())
+    for (const auto& invitee : *it)
+      if (invitee.is_object())
+        party.invitees.push_back({value_or<int64_t>(invitee, "character_id", 0),
+                                  value_or<std::string>(invitee, "name", "")});
   return party;
 }
 
@@ -166,6 +171,7 @@ std::optional<std::vector<MarketListing>> parse_market_listings(std::string_view
     if (!entry.is_object()) continue;
     listings.push_back(
         {value_or<int64_t>(entry, "id", 0), value_or<int64_t>(entry, "seller_id", 0),
+         value_or<std::string>(entry, "seller_name", ""),
          value_or<std::string>(entry, "item_id", ""), value_or<int64_t>(entry, "quantity", 0),
          value_or<int64_t>(entry, "price", 0), value_or<std::string>(entry, "status", "")});
   }
@@ -215,8 +221,8 @@ std::string play_body(int64_t character_id) {
 std::string party_member_body(int64_t character_id) {
   return json{{"character_id", character_id}}.dump();
 }
-std::string party_invite_body(int64_t leader_character_id, int64_t invitee_character_id) {
-  return json{{"character_id", leader_character_id}, {"invitee", invitee_character_id}}.dump();
+std::string party_invite_body(int64_t leader_character_id, std::string_view invitee_name) {
+  return json{{"character_id", leader_character_id}, {"invitee_name", invitee_name}}.dump();
 }
 
 std::optional<std::string> decode_ticket_text(std::string_view text) {

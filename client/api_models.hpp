@@ -48,12 +48,14 @@ struct Party {
   int64_t leader = 0;  // character id
   std::vector<PartyMember> members;
   std::vector<int64_t> invites;
+  std::vector<PartyMember> invitees;  // the invited characters with their names
 };
 
 // A trading-post listing (GET /v1/market/listings).
 struct MarketListing {
   int64_t id = 0;
   int64_t seller_id = 0;
+  std::string seller_name;
   std::string item_id;
   int64_t quantity = 0;
   int64_t price = 0;
@@ -104,9 +106,9 @@ std::string refresh_body(std::string_view refresh_token);
 std::string create_character_body(std::string_view name, std::string_view class_id);
 std::string play_body(int64_t character_id);
 // Party calls name the acting character: {"character_id"} (create, join, leave) and
-// {"character_id","invitee"} (invite).
+// {"character_id","invitee_name"} (invite by character name).
 std::string party_member_body(int64_t character_id);
-std::string party_invite_body(int64_t leader_character_id, int64_t invitee_character_id);
+std::string party_invite_body(int64_t leader_character_id, std::string_view invitee_name);
 
 // Ticket bytes from text: hex (even length, all hex digits) or base64 (standard or URL-safe,
 // padding optional). nullopt for anything else.

@@ -60,25 +60,29 @@ TEST(ApiModels, BodiesAreJson) {
 
 TEST(ApiModels, Party) {
   const auto party = parse_party(
-      R"({"id":7,"leader":11,"members":[{"character_id":11,"name":"Ann"},{"character_id":12,"name":"Bo"}],"invites":[13]})");
+      R"({"id":7,"leader":11,"members":[{"character_id":11,"name":"Ann"},{"character_id":12,"name":"Bo"}],"invites":[13],"invitees":[{"character_id":13,"name":"Cy"}]})");
   ASSERT_TRUE(party);
   EXPECT_EQ(party->id, 7);
   EXPECT_EQ(party->leader, 11);
   ASSERT_EQ(party->members.size(), 2u);
   EXPECT_EQ(party->members[1].name, "Bo");
   EXPECT_EQ(party->invites, (std::vector<int64_t>{13}));
+  ASSERT_EQ(party->invitees.size(), 1u);
+  EXPECT_EQ(party->invitees[0].character_id, 13);
+  EXPECT_EQ(party->invitees[0].name, "Cy");
   EXPECT_FALSE(parse_party(R"({"leader":11})"));
   EXPECT_FALSE(parse_party("[]"));
-  EXPECT_EQ(party_invite_body(11, 13), R"({"character_id":11,"invitee":13})");
+  EXPECT_EQ(party_invite_body(11, "Cy"), R"({"character_id":11,"invitee_name":"Cy"})");
   EXPECT_EQ(party_member_body(12), R"({"character_id":12})");
 }
 
 TEST(ApiModels, MarketAndTournaments) {
   const auto listings = parse_market_listings(
-      R"({"listings":[{"id":3,"seller_id":9,"item_id":"wolf_pelt","quantity":2,"price":40,"fee":2,"status":"active"}],"next_cursor":null})");
+      R"({"listings":[{"id":3,"seller_id":9,"seller_name":"Ann","item_id":"wolf_pelt","quantity":2,"price":40,"fee":2,"status":"active"}],"next_cursor":null})");
   ASSERT_TRUE(listings);
   ASSERT_EQ(listings->size(), 1u);
   EXPECT_EQ((*listings)[0].item_id, "wolf_pelt");
+  EXPECT_EQ((*listings)[0].seller_name, "Ann");
   EXPECT_EQ((*listings)[0].price, 40);
   EXPECT_FALSE(parse_market_listings(R"({"entries":[]})"));
   const auto tournaments =

@@ -62,12 +62,12 @@ class App {
   bool open_window(const std::string& name);
   // Parties (POST/GET /v1/parties...), acting as the selected character.
   void create_party();
-  void invite_to_party(int64_t character_id);
+  void invite_to_party(const std::string& character_name);
   void join_party(int64_t party_id);
   void leave_party();
   void refresh_party();
   // Trading post (GET /v1/market/listings, POST .../buy) and tournaments (/v1/tournaments...).
-  void search_market(const std::string& item_id);
+  void search_market(const std::string& item_name);
   void buy_listing(int64_t listing_id);
   void refresh_tournaments();
   void queue_for_tournament(const std::string& id);
@@ -213,7 +213,7 @@ class App {
   std::vector<MarketListing> market_listings_;
   bool market_loaded_ = false;
   std::string market_error_, market_info_;
-  std::string market_query_;  // item id of the last search, empty for all
+  std::string market_query_;  // item name text of the last search, empty for all
   char market_filter_[48] = "";
   bool show_tournaments_ = false;
   std::vector<TournamentInfo> tournaments_;

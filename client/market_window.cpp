@@ -1,8 +1,9 @@
-// The trading-post window: search the active listings by item id (cheapest first) and buy one
+// The trading-post window: search the active listings by item name (cheapest first) and buy one
 // as the selected character (GET /v1/market/listings, POST /v1/market/listings/{id}/buy).
 // Listing items for sale needs the inventory, which the client does not show yet.
 #include <imgui.h>
 
+#include <cctype>
 #include <random>
 
 #include "client/app.hpp"
@@ -20,11 +21,12 @@ std::string new_idempotency_key(int64_t listing_id) {
 
 }  // namespace
 
-void App::search_market(const std::string& item_id) {
-  market_query_ = item_id;
+void App::search_market(const std::string& item_name) {
+  market_query_ = item_name;
   market_error_.clear();
   std::string target = "/v1/market/listings?limit=20&sort=price";
-  if (!item_id.empty()) target += "&item_id=" + item_id;
+  if (!item_name.empty()) target += "&q=";
+  for (const char c : item_name) target += c == ' ' ? std::string("%20") : std::string(1, c);
   submit(Call::market_search, {"GET", target, "", ""});
 }
 
@@ -42,18 +44,19 @@ void App::draw_market_window() {
                             "The market needs an account (the API)."))
     return;
   if (!market_loaded_ && market_error_.empty() && !busy()) search_market("");
-  // Item ids are [a-z0-9_]: anything else would need URL escaping, and matches nothing anyway.
-  ImGui::InputText("Item id", market_filter_, sizeof market_filter_,
-                   ImGuiInputTextFlags_CharsNoBlank);
+  // Item names are letters, digits and spaces: anything else would need more URL escaping
+  // than spaces, and matches nothing anyway.
+  ImGui::InputText("Item name", market_filter_, sizeof market_filter_);
   ImGui::SameLine();
   if (ImGui::Button("Search")) {
     std::string filter;
     for (const char* c = market_filter_; *c; ++c)
-      if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_') filter += *c;
+      if (std::isalnum(static_cast<unsigned char>(*c)) || *c == ' ') filter += *c;
     search_market(filter);
   }
-  if (ImGui::BeginTable("listings", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, {0, 220})) {
+  if (ImGui::BeginTable("listings", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY, {0, 220})) {
     ImGui::TableSetupColumn("Item");
+    ImGui::TableSetupColumn("Seller");
     ImGui::TableSetupColumn("Qty");
     ImGui::TableSetupColumn("Price");
     ImGui::TableSetupColumn("");
@@ -62,6 +65,8 @@ void App::draw_market_window() {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(listing.item_id.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(listing.seller_name.c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%lld", static_cast<long long>(listing.quantity));
       ImGui::TableNextColumn();

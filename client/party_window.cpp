@@ -1,4 +1,4 @@
-// The party window: create a party, invite by character id, join by party id, leave; the
+// The party window: create a party, invite by character name, join by party id, leave; the
 // members and pending invites as the API last reported them (POST/GET /v1/parties...).
 // A party seats its members together: the API's directory sends them to the same instance
 // of the next zone they play or travel to.
@@ -26,11 +26,11 @@ void App::create_party() {
   submit(Call::party, {"POST", "/v1/parties", party_member_body(selected_character_), ""});
 }
 
-void App::invite_to_party(int64_t character_id) {
+void App::invite_to_party(const std::string& character_name) {
   if (!party_) return;
   party_error_.clear();
   submit(Call::party, {"POST", "/v1/parties/" + std::to_string(party_->id) + "/invite",
-                       party_invite_body(selected_character_, character_id), ""});
+                       party_invite_body(selected_character_, character_name), ""});
 }
 
 void App::join_party(int64_t party_id) {
@@ -72,16 +72,17 @@ void App::draw_party_window() {
       ImGui::BulletText("%s  (#%lld)%s", member.name.c_str(),
                         static_cast<long long>(member.character_id),
                         member.character_id == party_->leader ? "  — leader" : "");
-    for (int64_t invited : party_->invites)
-      ImGui::BulletText("#%lld  (invited)", static_cast<long long>(invited));
+    for (const auto& invited : party_->invitees)
+      ImGui::BulletText("%s  (#%lld, invited)", invited.name.c_str(),
+                        static_cast<long long>(invited.character_id));
     if (party_->leader == selected_character_) {
-      ImGui::InputText("Character id", party_invitee_, sizeof party_invitee_,
-                       ImGuiInputTextFlags_CharsDecimal);
+      // Character names are ASCII letters and digits (the API checks them).
+      ImGui::InputText("Character name", party_invitee_, sizeof party_invitee_,
+                       ImGuiInputTextFlags_CharsNoBlank);
       ImGui::SameLine();
-      const int64_t invitee = parse_id(party_invitee_);
-      ImGui::BeginDisabled(invitee == 0);
+      ImGui::BeginDisabled(party_invitee_[0] == '\0');
       if (ImGui::Button("Invite")) {
-        invite_to_party(invitee);
+        invite_to_party(party_invitee_);
         party_invitee_[0] = '\0';
       }
       ImGui::EndDisabled();

@@ -2,7 +2,8 @@
 // served at /admin/. Plain JavaScript, no framework, no external resource. Data is always put
 // into the page as text (textContent), never as HTML.
 //
-// Navigation is by hash: #/login, #/world, #/players, #/account/<id>, #/audit, #/tournaments.
+// Navigation is by hash: #/login, #/world, #/players, #/account/<id>, #/audit, #/reports,
+// #/tournaments.
 // The admin token lives in sessionStorage ("omega_admin_token"; the staff member's name and
 // role in "omega_admin"): it dies with the tab. A 401 from any call logs out.
 //
@@ -10,9 +11,9 @@
 //   global     #error (API and input errors, as text), #action-result (what the last action
 //              did), #session, #whoami (staff username), #role (viewer|moderator|admin),
 //              #logout-button
-//   navigation #nav, #nav-world, #nav-players, #nav-audit, #nav-tournaments
+//   navigation #nav, #nav-world, #nav-players, #nav-audit, #nav-reports, #nav-tournaments
 //   views      #view-login, #view-world, #view-players, #view-account, #view-audit,
-//              #view-tournaments (the visible one has no `hidden` attribute)
+//              #view-reports, #view-tournaments (the visible one has no `hidden` attribute)
 //   login      #login-form, #login-username, #login-password, #login-submit
 //   world      #world-players (total players), #world-processes-count, #world-instances-count,
 //              #world-updated, #world-processes (table), #world-instances (table),
@@ -32,6 +33,7 @@
 //              #remove-submit; #cancel-listing-id, #cancel-listing-reason,
 //              #cancel-listing-submit
 //   audit      #audit-form, #audit-account, #audit-refresh, #audit-table, #audit-more
+//   reports    #reports-refresh, #reports-table (rows #report-row-<report id>), #reports-more
 //   tournaments #tournaments-refresh, #tournaments-updated, #tournaments-queues,
 //              #tournaments-live, #tournaments-results
 //
@@ -49,6 +51,7 @@ const DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 };
 const state = {
   account: null,       // the account document shown on the account page
   auditBefore: 0,      // the oldest audit entry id shown (for "Older entries")
+  reportsBefore: null, // the reports page's next_before (for "Older reports")
   timer: null,         // the refresh timer of the visible view
 };
 
@@ -154,17 +157,23 @@ function cell(row, value) {
   return td;
 }
 
-// Replaces the rows of `table`'s tbody: one per item, `cells(item)` gives the cell values,
+// Appends to `table`'s tbody one row per item: `cells(item)` gives the cell values,
 // `rowId(item)` the row's id (optional).
-function fillTable(table, items, cells, rowId) {
+function appendRows(table, items, cells, rowId) {
   const body = table.tBodies[0];
-  body.replaceChildren();
   for (const item of items) {
     const row = document.createElement('tr');
     if (rowId) row.id = rowId(item);
     for (const value of cells(item)) cell(row, value);
     body.appendChild(row);
   }
+}
+
+// Replaces the rows of `table`'s tbody (appendRows); one "none" row when there are no items.
+function fillTable(table, items, cells, rowId) {
+  const body = table.tBodies[0];
+  body.replaceChildren();
+  appendRows(table, items, cells, rowId);
   if (items.length === 0) {
     const row = document.createElement('tr');
     const td = cell(row, 'none');
@@ -208,7 +217,7 @@ function wholeNumber(input) {
 
 // ---- views --------------------------------------------------------------------------------
 
-const VIEWS = ['login', 'world', 'players', 'account', 'audit', 'tournaments'];
+const VIEWS = ['login', 'world', 'players', 'account', 'audit', 'reports', 'tournaments'];
 
 function showView(name) {
   for (const view of VIEWS) $(`view-${view}`).hidden = view !== name;
@@ -269,6 +278,10 @@ async function route() {
     case 'audit':
       showView('audit');
       await loadAudit(false);
+      break;
+    case 'reports':
+      showView('reports');
+      await loadReports(false);
       break;
     case 'tournaments':
       showView('tournaments');
@@ -543,19 +556,35 @@ async function loadAudit(older) {
   if (older && state.auditBefore) params.set('before_id', String(state.auditBefore));
   const answer = await guarded(() => api('GET', `/admin/v1/audit?${params}`));
   if (!answer) return;
-  const table = $('audit-table');
-  if (older) {
-    for (const entry of answer.entries) {
-      const row = document.createElement('tr');
-      row.id = `audit-row-${entry.id}`;
-      for (const value of auditRow(entry)) cell(row, value);
-      table.tBodies[0].appendChild(row);
-    }
-  } else {
-    fillTable(table, answer.entries, auditRow, (entry) => `audit-row-${entry.id}`);
-  }
+  (older ? appendRows : fillTable)($('audit-table'), answer.entries, auditRow,
+    (entry) => `audit-row-${entry.id}`);
   if (answer.entries.length) state.auditBefore = answer.entries[answer.entries.length - 1].id;
   $('audit-more').hidden = answer.entries.length < 50;
+}
+
+// ---- chat reports -------------------------------------------------------------------------
+
+function reportParty(party) {
+  const label = `${party.name === null ? `character #${party.character_id}` : party.name}` +
+    ` (account #${party.account_id})`;
+  return link(`#/account/${party.account_id}`, label);
+}
+
+function reportRow(report) {
+  return [report.id, report.created_at, reportParty(report.reporter), reportParty(report.reported),
+    report.reason, report.quoted];
+}
+
+async function loadReports(older) {
+  clearMessages();
+  const params = new URLSearchParams({ limit: '50' });
+  if (older && state.reportsBefore) params.set('before', String(state.reportsBefore));
+  const answer = await guarded(() => api('GET', `/admin/v1/reports?${params}`));
+  if (!answer) return;
+  (older ? appendRows : fillTable)($('reports-table'), answer.reports, reportRow,
+    (report) => `report-row-${report.id}`);
+  state.reportsBefore = answer.next_before;
+  $('reports-more').hidden = answer.next_before === null;
 }
 
 // ---- tournaments --------------------------------------------------------------------------
@@ -614,6 +643,8 @@ function start() {
   $('cancel-listing-form').addEventListener('submit', cancelListing);
   $('audit-form').addEventListener('submit', (event) => { event.preventDefault(); loadAudit(false); });
   $('audit-more').addEventListener('click', () => loadAudit(true));
+  $('reports-refresh').addEventListener('click', () => loadReports(false));
+  $('reports-more').addEventListener('click', () => loadReports(true));
   $('tournaments-refresh').addEventListener('click', refreshTournaments);
   window.addEventListener('hashchange', () => { clearMessages(); route(); });
   updateSessionBar();
