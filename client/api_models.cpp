@@ -225,6 +225,15 @@ std::string party_invite_body(int64_t leader_character_id, std::string_view invi
   return json{{"character_id", leader_character_id}, {"invitee_name", invitee_name}}.dump();
 }
 
+std::string report_body(int64_t reporter_character_id, std::string_view reported_name,
+                        std::string_view reason, std::string_view quoted) {
+  return json{{"character_id", reporter_character_id},
+              {"reported_name", reported_name},
+              {"reason", reason},
+              {"quoted", quoted}}
+      .dump();
+}
+
 std::optional<std::string> decode_ticket_text(std::string_view text) {
   bool all_hex = !text.empty() && text.size() % 2 == 0;
   for (char c : text) all_hex = all_hex && hex_value(c) >= 0;

@@ -109,6 +109,10 @@ std::string play_body(int64_t character_id);
 // {"character_id","invitee_name"} (invite by character name).
 std::string party_member_body(int64_t character_id);
 std::string party_invite_body(int64_t leader_character_id, std::string_view invitee_name);
+// POST /v1/reports: the player's character reports `reported_name` for `reason` (spam, abuse,
+// cheating, other), quoting the chat line.
+std::string report_body(int64_t reporter_character_id, std::string_view reported_name,
+                        std::string_view reason, std::string_view quoted);
 
 // Ticket bytes from text: hex (even length, all hex digits) or base64 (standard or URL-safe,
 // padding optional). nullopt for anything else.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace omega::client {
 namespace {
 
@@ -56,6 +58,14 @@ TEST(ApiModels, LeaderboardAndPlay) {
 TEST(ApiModels, BodiesAreJson) {
   EXPECT_EQ(credentials_body("u", "p\"w"), R"({"password":"p\"w","username":"u"})");
   EXPECT_EQ(play_body(12), R"({"character_id":12})");
+}
+
+TEST(ApiModels, ReportBodyQuotesTheLine) {
+  EXPECT_EQ(nlohmann::json::parse(report_body(5, "Bo", "spam", "buy gold \"now\"")),
+            (nlohmann::json{{"character_id", 5},
+                            {"reported_name", "Bo"},
+                            {"reason", "spam"},
+                            {"quoted", "buy gold \"now\""}}));
 }
 
 TEST(ApiModels, Party) {

@@ -257,6 +257,9 @@ void App::on_response(Pending pending, const HttpResult& result) {
         party_error_ = failure;
       }
       return;
+    case Call::report:
+      chat_notice_ = ok ? "Report sent to the moderators." : "Cannot report: " + failure;
+      return;
     case Call::party_left:
       if (ok || result.status == 404) {
         party_.reset();

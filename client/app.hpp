@@ -112,7 +112,8 @@ class App {
     market_search,
     market_buy,
     tournaments,
-    tournament_status
+    tournament_status,
+    report
   };
   struct Pending {
     Call call;
@@ -147,6 +148,8 @@ class App {
                             const char* needs);
   void draw_party_window();  // party_window.cpp
   void draw_chat_window();   // chat_window.cpp
+  // Reports `line`'s sender to the moderators (POST /v1/reports) for `reason`.
+  void report_chat_line(const ChatEntry& line, const char* reason);  // chat_window.cpp
   // A fixed 380×170 HUD panel at the bottom left, `row` panels up from the bottom (0: the
   // combat log, 1: the chat box above it). Begins the window; the caller Ends it.
   static void begin_bottom_panel(const char* title, int row);  // world_screen.cpp
@@ -210,6 +213,7 @@ class App {
   char chat_to_[32] = "";
   char chat_text_[256] = "";
   bool focus_chat_ = false;  // Enter pressed in the world: the line takes the keyboard
+  std::string chat_notice_;  // the answer to the last report, shown under the lines
   std::vector<MarketListing> market_listings_;
   bool market_loaded_ = false;
   std::string market_error_, market_info_;

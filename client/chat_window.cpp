@@ -32,20 +32,40 @@ ImVec4 channel_colour(ChatChannel channel) {
 }
 
 constexpr const char* kChannelNames[] = {"Say", "Party", "Whisper", "World"};
+constexpr const char* kReportReasons[] = {"spam", "abuse", "cheating", "other"};
 
 }  // namespace
+
+void App::report_chat_line(const ChatEntry& line, const char* reason) {
+  chat_notice_.clear();
+  submit(Call::report, {"POST", "/v1/reports",
+                        report_body(selected_character_, line.from, reason, line.text), ""});
+}
 
 void App::draw_chat_window() {
   begin_bottom_panel("Chat", 1);  // above the combat log
   const protocol::EntityState* own = session_->own_state();
   const std::string own_name = own ? std::string(own->name.view()) : "";
   ImGui::BeginChild("##lines", {0, -ImGui::GetFrameHeightWithSpacing()});
+  int index = 0;
   for (const ChatEntry& line : session_->chat()) {
+    ImGui::PushID(index++);
     ImGui::PushStyleColor(ImGuiCol_Text, channel_colour(line.channel));
     ImGui::TextWrapped("%s", chat_line_text(line, own_name).c_str());
     ImGui::PopStyleColor();
+    // Right click on another player's line: report it (an account's character only).
+    const bool reportable = !dev_character_ && line.channel != ChatChannel::system &&
+                            !line.from.empty() && line.from != own_name;
+    if (reportable && ImGui::BeginPopupContextItem("report")) {
+      ImGui::TextDisabled("Report %s to the moderators", line.from.c_str());
+      for (const char* reason : kReportReasons)
+        if (ImGui::MenuItem(reason)) report_chat_line(line, reason);
+      ImGui::EndPopup();
+    }
+    ImGui::PopID();
   }
   if (session_->chat().empty()) ImGui::TextDisabled("Press Enter to chat.");
+  if (!chat_notice_.empty()) ImGui::TextDisabled("%s", chat_notice_.c_str());
   if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
   ImGui::EndChild();
   ImGui::SetNextItemWidth(80);
