@@ -218,13 +218,8 @@ TEST(Messages, ChatSendRefusesEmptyLinesNamelessWhispersAndTheSystemChannel) {
   EXPECT_EQ(decode({ChatChannel::whisper, "", "psst"}), DecodeError::out_of_range);
   // The channel is range(say, world): two bits, so a client cannot even write the system
   // channel (4).
-  ChatSend too_long{ChatChannel::say, "", std::string(kMaxChatTextBytes, 'a')};
-  EXPECT_EQ(decode(too_long), DecodeError::none);
-  too_long.text.push_back('a');
-  std::vector<uint8_t> bytes;
-  WriteStream stream(bytes);  // written by hand: encode_message asserts the limit
-  bytes.push_back(static_cast<uint8_t>(MessageType::chat_send));
-  EXPECT_FALSE(too_long.serialize(stream));
+  ChatSend longest{ChatChannel::say, "", std::string(kMaxChatTextBytes, 'a')};
+  EXPECT_EQ(decode(longest), DecodeError::none);  // a longer one cannot even be written
   // The whisper's name travels only on the whisper channel.
   EXPECT_EQ(golden(ChatSend{ChatChannel::whisper, "Bo", "hi"}), "0b 0a a1 37 01 b4 34");
 }
