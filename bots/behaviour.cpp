@@ -60,16 +60,20 @@ int64_t distance_squared(const protocol::EntityState& a, const protocol::EntityS
 // Fighters spread over the monsters: only the killing blow earns XP and loot, so bots piling
 // on one monster starve the weakest of them. A monster is taken when another live player is
 // engaged with it (within kTakenTiles) and nearer to it than we are (ties: the lower id); we
-// go for the nearest monster not taken, or `nearest` when all are. `best` is its distance².
+// go for the nearest monster not taken (nor `shunned`), or `nearest` when all are. `best` is
+// its distance².
 const protocol::EntityState* untaken_monster(const protocol::WorldView& view,
                                              const protocol::EntityState& self,
-                                             const protocol::EntityState* nearest, int64_t& best) {
+                                             const protocol::EntityState* nearest, int64_t& best,
+                                             uint32_t shunned) {
   constexpr float kTakenTiles = 2.0f;
   const double taken_units = kTakenTiles * protocol::kPositionUnitsPerTile;
   const protocol::EntityState* choice = nullptr;
   int64_t choice_d2 = std::numeric_limits<int64_t>::max();
   for (const protocol::EntityBaseline& monster : view.entities().entries()) {
-    if (monster.state.kind != protocol::EntityKind::monster || monster.state.hp == 0) continue;
+    if (monster.state.kind != protocol::EntityKind::monster || monster.state.hp == 0 ||
+        monster.state.id == shunned)
+      continue;
     const int64_t mine = distance_squared(self, monster.state);
     if (mine >= choice_d2) continue;
     bool taken = false;
@@ -109,12 +113,20 @@ MoveIntent wander(BehaviourState& state, const protocol::EntityState* self, doub
 MoveIntent fight(BehaviourState& state, const protocol::WorldView& view,
                  const protocol::EntityState* self, double now_s, std::mt19937& rng, bool pvp) {
   if (self == nullptr || self->hp == 0) return {};
+  const bool stuck_now = stuck(state, self, now_s);
+  if (now_s < state.detour_until_s) {
+    if (stuck_now) state.direction = random_direction(rng);  // the detour met a wall too
+    return {true, state.direction};
+  }
+  const uint32_t shunned = now_s < state.shunned_until_s ? state.shunned : 0;
   const protocol::EntityState* prey = nullptr;
   int64_t best = std::numeric_limits<int64_t>::max();
   const protocol::EntityKind enemy =
       pvp ? protocol::EntityKind::player : protocol::EntityKind::monster;
   for (const protocol::EntityBaseline& other : view.entities().entries()) {
-    if (other.state.kind != enemy || other.state.hp == 0 || other.state.id == self->id) continue;
+    if (other.state.kind != enemy || other.state.hp == 0 || other.state.id == self->id ||
+        other.state.id == shunned)
+      continue;
     const int64_t dx = int64_t{other.state.x} - self->x;
     const int64_t dy = int64_t{other.state.y} - self->y;
     if (dx * dx + dy * dy < best) {
@@ -123,18 +135,29 @@ MoveIntent fight(BehaviourState& state, const protocol::WorldView& view,
     }
   }
   if (prey == nullptr) return wander(state, self, now_s, rng);
-  if (prey->kind == protocol::EntityKind::monster) prey = untaken_monster(view, *self, prey, best);
+  if (prey->kind == protocol::EntityKind::monster)
+    prey = untaken_monster(view, *self, prey, best, shunned);
   const float dx = float(int32_t{prey->x} - int32_t{self->x});
   const float dy = float(int32_t{prey->y} - int32_t{self->y});
   MoveIntent intent{true, std::atan2(dy, dx)};
   const float range_units = kFightRangeTiles * protocol::kPositionUnitsPerTile;
   if (double(best) <= double(range_units) * double(range_units)) {
     intent.moving = false;
+    state.last_progress_s = now_s;  // standing to fight is not being stuck
     if (now_s >= state.next_attack_s) {
       intent.action = 1;
       intent.target = prey->id;
       state.next_attack_s = now_s + kAttackIntervalSeconds;
     }
+  } else if (stuck_now) {
+    // Something stands between us and the prey: walk round it and try another one.
+    state.shunned = prey->id;
+    state.shunned_until_s = now_s + kShunSeconds;
+    state.direction = random_direction(rng);
+    state.detour_until_s =
+        now_s + std::uniform_real_distribution<double>(kDetourMinSeconds, kDetourMaxSeconds)(rng);
+    state.last_progress_s = now_s;
+    return {true, state.direction};
   }
   return intent;
 }

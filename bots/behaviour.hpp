@@ -40,6 +40,12 @@ inline constexpr float kFollowStopTiles = 1.5f;
 // cooldown) costs nothing, and trying only once a second made a 1.3 s cooldown a 2 s one.
 inline constexpr float kFightRangeTiles = 1.2f;
 inline constexpr double kAttackIntervalSeconds = 0.3;
+// A fighter walking straight at its prey can meet a wall, a tree or a river between them:
+// once stuck it walks a random way for this long (uniform in [min, max]) and leaves that
+// prey alone for kShunSeconds, so it picks another instead of pushing at the same wall.
+inline constexpr double kDetourMinSeconds = 0.8;
+inline constexpr double kDetourMaxSeconds = 1.6;
+inline constexpr double kShunSeconds = 10.0;
 
 struct BehaviourState {
   float direction = 0.0f;           // radians, 0 = +x, pi/2 = +y (south)
@@ -47,6 +53,9 @@ struct BehaviourState {
   uint16_t last_x = 0, last_y = 0;  // own position at the last progress check
   double last_progress_s = 0.0;     // when own position last changed
   double next_attack_s = 0.0;       // fight: when the next attack may be sent
+  double detour_until_s = -1.0;     // fight: walking `direction` round an obstacle until then
+  uint32_t shunned = 0;             // fight: prey that got the bot stuck, skipped until...
+  double shunned_until_s = -1.0;    // ...this moment
 };
 
 struct MoveIntent {

@@ -169,5 +169,55 @@ TEST(Behaviour, FightInAnArenaGoesForTheNearestLivePlayer) {
   EXPECT_EQ(intent.action, 0);
 }
 
+TEST(Behaviour, AFighterStuckOnTheWayWalksRoundAndLeavesThatPreyForAnother) {
+  std::mt19937 rng(1);
+  BehaviourState state;
+  const EntityState self = entity(1, 10, 10);
+  EntityState wolf = entity(2, 10, 14);  // across a river, say: the bot cannot get nearer
+  wolf.kind = protocol::EntityKind::monster;
+  EntityState boar = entity(3, 17, 10);  // farther, but reachable
+  boar.kind = protocol::EntityKind::monster;
+  const auto view = view_of({self, wolf, boar});
+  MoveIntent intent = decide(Behaviour::fight, state, view, 1, 0.0, rng);
+  EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);  // the wolf first
+  intent = decide(Behaviour::fight, state, view, 1, 0.2, rng);
+  EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);
+  // Not a unit further after kStuckSeconds: a detour in some random direction...
+  intent = decide(Behaviour::fight, state, view, 1, 0.2 + kStuckSeconds, rng);
+  EXPECT_TRUE(intent.moving);
+  const float detour = intent.direction;
+  EXPECT_EQ(decide(Behaviour::fight, state, view, 1, 0.3 + kStuckSeconds, rng).direction, detour);
+  // ...then, the detour over (the bot moved), the boar: the wolf is shunned for kShunSeconds...
+  const double after = 0.2 + kStuckSeconds + kDetourMaxSeconds + 0.01;
+  const EntityState detoured = entity(1, 9, 10);
+  intent = decide(Behaviour::fight, state, view_of({detoured, wolf, boar}), 1, after, rng);
+  EXPECT_NEAR(intent.direction, 0.0f, 1e-3f);
+  // ...and the wolf again once that is over and the bot moved.
+  BehaviourState later = state;
+  const EntityState moved = entity(1, 10, 11.5f);
+  intent = decide(Behaviour::fight, later, view_of({moved, wolf, boar}), 1,
+                  0.2 + kStuckSeconds + kShunSeconds + 0.01, rng);
+  EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);
+}
+
+TEST(Behaviour, AFighterStandingToAttackIsNotStuck) {
+  std::mt19937 rng(1);
+  BehaviourState state;
+  const EntityState self = entity(1, 10, 10);
+  EntityState wolf = entity(2, 10, 11);
+  wolf.kind = protocol::EntityKind::monster;
+  const auto view = view_of({self, wolf});
+  for (double t = 0.0; t < 3.0; t += 0.1) {
+    const MoveIntent intent = decide(Behaviour::fight, state, view, 1, t, rng);
+    ASSERT_FALSE(intent.moving) << t;
+  }
+  // The wolf steps away: the bot follows at once, no detour.
+  const EntityState fled = entity(2, 10, 13);
+  EntityState wolf2 = fled;
+  wolf2.kind = protocol::EntityKind::monster;
+  const MoveIntent intent = decide(Behaviour::fight, state, view_of({self, wolf2}), 1, 3.1, rng);
+  EXPECT_NEAR(intent.direction, std::numbers::pi_v<float> / 2, 1e-3f);
+}
+
 }  // namespace
 }  // namespace omega::bots

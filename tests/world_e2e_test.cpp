@@ -291,8 +291,15 @@ TEST(WorldE2e, BotsFightInTheForestAndKeepXpLootAndKills) {
   });
   const SwarmReport& report = run.stop();  // the zone checkpoints and releases each leaver
   std::string detail = bots::report_json(report, true) + "\n" + stack.logs();
+  std::string where;  // where each bot was last seen, should one never reach a monster
+  for (size_t bot = 0; bot < kBots; ++bot) {
+    const std::vector<Sighting> track = run.track(bot);
+    if (!track.empty())
+      where += " bot " + std::to_string(bot) + " last at (" + std::to_string(track.back().x) +
+               ", " + std::to_string(track.back().y) + ");";
+  }
   ASSERT_TRUE(hunted) << "kills: " << run.kills(0) << ", " << run.kills(1) << ", " << run.kills(2)
-                      << "\n"
+                      << where << "\n"
                       << detail;
   detail = bots::report_json(report, true) + "\n" + stack.logs();
   stack.stop_zone("zone-f");  // and anything left is flushed at shutdown
