@@ -83,6 +83,7 @@ Application::Application(Config config)
       directory_(config_, world_, registry_, tickets_),
       parties_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       reports_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
+      friends_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
       tournaments_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
                    leaderboards_, registry_, tickets_),
       world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
@@ -97,6 +98,7 @@ Application::Application(Config config)
   leaderboards_.register_routes(router_);
   parties_.register_routes(router_);
   reports_.register_routes(router_);
+  friends_.register_routes(router_);
   tournaments_.register_routes(router_);
   world_service_.register_routes(router_);
   market_.register_routes(router_);

@@ -19,6 +19,7 @@
 #include "api/market_service.hpp"
 #include "api/metrics.hpp"
 #include "api/party_service.hpp"
+#include "api/friend_service.hpp"
 #include "api/report_service.hpp"
 #include "api/router.hpp"
 #include "api/ticket_minter.hpp"
@@ -81,6 +82,7 @@ class Application {
   DirectoryService directory_;
   PartyService parties_;
   ReportService reports_;
+  FriendService friends_;
   TournamentService tournaments_;
   WorldService world_service_;
   MarketService market_;

@@ -34,6 +34,12 @@ void publish_party_change(const ServiceContext& context, std::int64_t character_
                 "party");
 }
 
+void publish_notice(const ServiceContext& context, const std::vector<std::int64_t>& character_ids,
+                    const std::string& text) {
+  publish_event(context, {{"kind", "notice"}, {"character_ids", character_ids}, {"text", text}},
+                "notice");
+}
+
 void publish_character_changes(const ServiceContext& context,
                                const std::vector<CharacterChange>& changes) {
   for (const auto& change : changes) {

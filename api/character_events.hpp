@@ -1,8 +1,9 @@
 // What a committed operation did to a character's gold and items, and its push on Redis
 // ({prefix}character_events) to the zone holding the character's lease, which applies it in
 // memory (zone MarketDelta, ZoneServer::apply_market) so its next checkpoint stays consistent.
-// The market and the admin console's grants and removals share this one path, and mutes and
-// party changes travel on the same channel (zone SocialUpdate). Thread-safe.
+// The market and the admin console's grants and removals share this one path; mutes, party
+// changes and notices (friends' news) travel on the same channel (zone SocialUpdate).
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -37,5 +38,8 @@ void publish_mute(const ServiceContext& context, std::int64_t account_id,
 // `character_id` is now in `party_id` (0 = none), for the zones' party chat.
 void publish_party_change(const ServiceContext& context, std::int64_t character_id,
                           std::int64_t party_id);
+// A system chat line for each of `character_ids` that a zone holds (friends' news).
+void publish_notice(const ServiceContext& context, const std::vector<std::int64_t>& character_ids,
+                    const std::string& text);
 
 }  // namespace omega::api

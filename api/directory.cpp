@@ -185,6 +185,8 @@ std::string_view placement_rule_name(PlacementRule rule) {
       return "resume";
     case PlacementRule::party:
       return "party";
+    case PlacementRule::friends:
+      return "friends";
     case PlacementRule::below_soft_cap:
       return "below_soft_cap";
     case PlacementRule::new_instance:
@@ -220,9 +222,14 @@ Placement assign_instance(const WorldTopology& world, const RegistrySnapshot& re
       with_party.push_back(entry);
   const auto hard = [&](const InstanceEntry& entry) { return below(entry, world.hard_cap); };
   if (const auto* entry = fullest(with_party, hard)) return join(*entry, PlacementRule::party);
-  if (const auto* entry =
-          fullest(live, [&](const InstanceEntry& e) { return below(e, world.soft_cap); }))
-    return join(*entry, PlacementRule::below_soft_cap);
+  const auto soft = [&](const InstanceEntry& entry) { return below(entry, world.soft_cap); };
+  std::vector<const InstanceEntry*> with_friends;
+  for (const auto* entry : live)
+    if (std::count(request.friend_instances.begin(), request.friend_instances.end(),
+                   entry->instance))
+      with_friends.push_back(entry);
+  if (const auto* entry = fullest(with_friends, soft)) return join(*entry, PlacementRule::friends);
+  if (const auto* entry = fullest(live, soft)) return join(*entry, PlacementRule::below_soft_cap);
   std::optional<Placement> cannot_open;
   if (static_cast<int>(live.size()) < zone->max_instances) {
     auto opened = open_new(*zone, registry, live);

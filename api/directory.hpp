@@ -70,10 +70,20 @@ struct PlacementRequest {
   std::optional<std::int64_t> party_id;
   // Instances of `zone` where other party members hold unreleased leases.
   std::vector<std::uint32_t> party_instances;
+  // Instances of `zone` where the character's friends (accepted) hold unreleased leases.
+  std::vector<std::uint32_t> friend_instances;
 };
 
 // Which rule decided; for logs, metrics and tests.
-enum class PlacementRule { resume, party, below_soft_cap, new_instance, below_hard_cap, refused };
+enum class PlacementRule {
+  resume,
+  party,
+  friends,
+  below_soft_cap,
+  new_instance,
+  below_hard_cap,
+  refused
+};
 std::string_view placement_rule_name(PlacementRule rule);
 
 struct Placement {
@@ -90,10 +100,11 @@ struct Placement {
 };
 
 // The directory rules, in order: (0) resume the held instance; (1) a party member's instance
-// below the hard cap (rifts: the party's private instance); (2) the fullest instance below the
-// soft cap; (3) a new instance while below max_instances, on the least-loaded process hosting
-// the zone; (4) the fullest instance below the hard cap; else zone_full. Rifts use only (0),
-// (1) and (3): every party (a solo player is a party of one) gets a private instance.
+// below the hard cap (rifts: the party's private instance); (1b) a friend's instance below the
+// soft cap (a friend does not earn the hard-cap reserve a party does); (2) the fullest instance
+// below the soft cap; (3) a new instance while below max_instances, on the least-loaded process
+// hosting the zone; (4) the fullest instance below the hard cap; else zone_full. Rifts use only
+// (0), (1) and (3): every party (a solo player is a party of one) gets a private instance.
 Placement assign_instance(const WorldTopology& world, const RegistrySnapshot& registry,
                           const PlacementRequest& request);
 

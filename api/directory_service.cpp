@@ -68,9 +68,9 @@ DirectoryService::DirectoryService(const Config& config, const WorldTopology& wo
 
 Placement DirectoryService::decide(const SeatRequest& request) {
   const auto snapshot = registry_.snapshot(request.zone, now_ms());
-  auto placement = assign_instance(
-      world_, snapshot,
-      {request.zone, request.held_instance, request.party_id, request.party_instances});
+  auto placement = assign_instance(world_, snapshot,
+                                   {request.zone, request.held_instance, request.party_id,
+                                    request.party_instances, request.friend_instances});
   if (placement.action != Placement::Action::refuse) return placement;
   if (placement.status == 503) throw no_capacity(placement.message);
   throw ApiError(placement.status, placement.error_code, placement.message);

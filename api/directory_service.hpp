@@ -26,6 +26,7 @@ struct SeatRequest {
   std::optional<std::uint32_t> held_instance;
   std::optional<std::int64_t> party_id;
   std::vector<std::uint32_t> party_instances;
+  std::vector<std::uint32_t> friend_instances;
 };
 
 class DirectoryService {

@@ -39,7 +39,7 @@ RegistrySnapshot registry(std::vector<InstanceEntry> instances,
 }
 
 PlacementRequest to(const std::string& zone) {
-  return PlacementRequest{zone, std::nullopt, std::nullopt, {}};
+  return PlacementRequest{zone, std::nullopt, std::nullopt, {}, {}};
 }
 
 TEST(ApiDirectory, ResumesTheHeldInstanceEvenAboveTheHardCap) {
@@ -74,6 +74,33 @@ TEST(ApiDirectory, JoinsThePartyBelowTheHardCapBeforeTheSoftCapRule) {
       world(), registry({instance("forest", 1, 50), instance("forest", 2, 95)}), request);
   EXPECT_EQ(full.rule, PlacementRule::below_soft_cap);
   EXPECT_EQ(full.instance.instance, 1u);
+}
+
+TEST(ApiDirectory, SeatsAPlayerWithAFriendBelowTheSoftCapAfterTheParty) {
+  auto request = to("forest");
+  request.friend_instances = {2};
+  // The fullest-below-soft-cap rule alone would pick instance 1.
+  const auto placement = assign_instance(
+      world(), registry({instance("forest", 1, 70), instance("forest", 2, 30)}), request);
+  EXPECT_EQ(placement.rule, PlacementRule::friends);
+  EXPECT_EQ(placement.instance.instance, 2u);
+  EXPECT_EQ(placement_rule_name(placement.rule), "friends");
+
+  // Above the soft cap a friend's instance is no reason to crowd it further.
+  const auto crowded = assign_instance(
+      world(), registry({instance("forest", 1, 70), instance("forest", 2, 85)}), request);
+  EXPECT_EQ(crowded.rule, PlacementRule::below_soft_cap);
+  EXPECT_EQ(crowded.instance.instance, 1u);
+
+  // The party comes first.
+  request.party_id = 7;
+  request.party_instances = {3};
+  const auto party = assign_instance(
+      world(),
+      registry({instance("forest", 1, 70), instance("forest", 2, 30), instance("forest", 3, 10)}),
+      request);
+  EXPECT_EQ(party.rule, PlacementRule::party);
+  EXPECT_EQ(party.instance.instance, 3u);
 }
 
 TEST(ApiDirectory, PicksTheFullestInstanceBelowTheSoftCap) {

@@ -1,6 +1,7 @@
 #include "api/integration_test_support.hpp"
 
 #include <arpa/inet.h>
+#include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sodium.h>
@@ -22,6 +23,35 @@
 #include "api/openapi_contract.hpp"
 
 namespace omega::api::testing {
+
+Subscriber::Subscriber(const std::string& redis_url, const std::string& channel) {
+  // redis://host:port/db
+  const auto host_start = redis_url.find("//") + 2;
+  const auto colon = redis_url.find(':', host_start);
+  const auto slash = redis_url.find('/', colon);
+  const auto host = redis_url.substr(host_start, colon - host_start);
+  const int port = std::stoi(redis_url.substr(colon + 1, slash - colon - 1));
+  context_ = redisConnect(host.c_str(), port);
+  if (!context_ || context_->err) throw std::runtime_error("redis connect failed");
+  const timeval timeout{2, 0};
+  redisSetTimeout(context_, timeout);
+  freeReplyObject(redisCommand(context_, "SUBSCRIBE %s", channel.c_str()));
+}
+
+Subscriber::~Subscriber() {
+  redisFree(context_);
+}
+
+nlohmann::json Subscriber::next() {
+  void* raw = nullptr;
+  if (redisGetReply(context_, &raw) != REDIS_OK || !raw) return nullptr;
+  auto* reply = static_cast<redisReply*>(raw);
+  nlohmann::json payload;
+  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
+    payload = nlohmann::json::parse(std::string(reply->element[2]->str, reply->element[2]->len));
+  freeReplyObject(reply);
+  return payload;
+}
 
 namespace {
 

@@ -55,6 +55,21 @@ std::string unique_prefix();
 // A short random lower-case token for unique names.
 std::string unique_suffix();
 
+// A blocking Redis subscriber for one channel (a 2 s reply timeout per read).
+class Subscriber {
+ public:
+  Subscriber(const std::string& redis_url, const std::string& channel);
+  ~Subscriber();
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+
+  // The next message's payload, or null after the timeout.
+  nlohmann::json next();
+
+ private:
+  struct redisContext* context_ = nullptr;
+};
+
 struct HttpResult {
   int status = 0;
   std::map<std::string, std::string> headers;  // lower-case names

@@ -3,7 +3,6 @@
 // deltas too — can never bring a sold item back. Uses the real lease-claim and checkpoint
 // endpoints of the world API. Staff grants and removals (admin console) share the push.
 #include <gtest/gtest.h>
-#include <hiredis/hiredis.h>
 
 #include <chrono>
 #include <pqxx/pqxx>
@@ -13,42 +12,6 @@
 
 namespace omega::api::testing {
 namespace {
-
-// A blocking Redis subscriber for one channel (hiredis, a reply timeout per read).
-class Subscriber {
- public:
-  Subscriber(const std::string& redis_url, const std::string& channel) {
-    // redis://host:port/db
-    const auto host_start = redis_url.find("//") + 2;
-    const auto colon = redis_url.find(':', host_start);
-    const auto slash = redis_url.find('/', colon);
-    const auto host = redis_url.substr(host_start, colon - host_start);
-    const int port = std::stoi(redis_url.substr(colon + 1, slash - colon - 1));
-    context_ = redisConnect(host.c_str(), port);
-    if (!context_ || context_->err) throw std::runtime_error("redis connect failed");
-    const timeval timeout{2, 0};
-    redisSetTimeout(context_, timeout);
-    freeReplyObject(redisCommand(context_, "SUBSCRIBE %s", channel.c_str()));
-  }
-  ~Subscriber() { redisFree(context_); }
-  Subscriber(const Subscriber&) = delete;
-  Subscriber& operator=(const Subscriber&) = delete;
-
-  // The next message's payload, or null after the timeout.
-  nlohmann::json next() {
-    void* raw = nullptr;
-    if (redisGetReply(context_, &raw) != REDIS_OK || !raw) return nullptr;
-    auto* reply = static_cast<redisReply*>(raw);
-    nlohmann::json payload;
-    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
-      payload = nlohmann::json::parse(std::string(reply->element[2]->str, reply->element[2]->len));
-    freeReplyObject(reply);
-    return payload;
-  }
-
- private:
-  redisContext* context_ = nullptr;
-};
 
 class ApiMarketPushIT : public FreshDatabaseTest {
  protected:

@@ -3,6 +3,7 @@
 // character name, players report chat lines and staff read the reports.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <pqxx/pqxx>
 
@@ -54,6 +55,58 @@ class ApiSocialIT : public FreshDatabaseTest {
         api_->post("/admin/v1/login", {{"username", username}, {"password", kStaffPassword}});
     EXPECT_EQ(login.status, 200) << login.body;
     return login.json().value("access_token", "");
+  }
+
+  std::string friends_of(const Player& who) const {
+    return "/v1/characters/" + std::to_string(who.character_id) + "/friends";
+  }
+  HttpResult befriend(const Player& by, const std::string& name) const {
+    return api_->post(friends_of(by), {{"name", name}}, by.token);
+  }
+  nlohmann::json friends(const Player& who) const {
+    const auto listed = api_->get(friends_of(who), who.token);
+    EXPECT_EQ(listed.status, 200) << listed.body;
+    return listed.json().value("friends", nlohmann::json::array());
+  }
+  std::int64_t account_of(const Player& who) {
+    pqxx::connection connection(database_url_);
+    pqxx::nontransaction read(connection);
+    return read
+        .exec_params("SELECT account_id FROM characters WHERE id = $1", who.character_id)[0][0]
+        .as<std::int64_t>();
+  }
+  // A zone claims the character's lease as a log-in would; true when it answered 200.
+  bool claim(const Player& who, std::int64_t ticket_epoch, const std::string& zone) {
+    const auto claimed = api_->post("/internal/v1/leases/claim",
+                                    {{"character_id", who.character_id},
+                                     {"account_id", account_of(who)},
+                                     {"zone", zone},
+                                     {"instance", 1},
+                                     {"ticket_epoch", ticket_epoch}},
+                                    TestApi::kServiceToken);
+    EXPECT_EQ(claimed.status, 200) << claimed.body;
+    return claimed.status == 200;
+  }
+  // The zone's releasing checkpoint when the player leaves (seq 1 of the epoch).
+  void release(const Player& who, std::int64_t epoch, const std::string& zone) {
+    const nlohmann::json record = {{"character_id", who.character_id},
+                                   {"lease_epoch", epoch},
+                                   {"seq", 1},
+                                   {"zone", zone},
+                                   {"x", 3.0},
+                                   {"y", 4.0},
+                                   {"hp", 50},
+                                   {"mana", 10},
+                                   {"level", 1},
+                                   {"experience", 0},
+                                   {"kills", 0},
+                                   {"gold_delta", 0},
+                                   {"items_delta", nlohmann::json::array()},
+                                   {"release", true}};
+    const auto done =
+        api_->post("/internal/v1/checkpoints", {{"reason", "logout"}, {"characters", {record}}},
+                   TestApi::kServiceToken);
+    EXPECT_EQ(done.status, 200) << done.body;
   }
 
   void sql(const std::string& statement) {
@@ -188,6 +241,124 @@ TEST_F(ApiSocialIT, TheTwentyFirstReportWithinAnHourIsRefusedAndStaffPagesThroug
   ASSERT_EQ(second.status, 200) << second.body;
   EXPECT_EQ(second.json()["reports"].size(), 6u);
   EXPECT_TRUE(second.json()["next_before"].is_null());
+}
+
+TEST_F(ApiSocialIT, FriendsAreAskedByNameAcceptedListedWithPresenceAndRemoved) {
+  const auto ann = player("Ann");
+  const auto bob = player("Bob");
+  const auto cat = player("Cat");
+  Subscriber events(shared_services().redis_url, api_->config().redis_prefix + "character_events");
+
+  std::string shouted = bob.name;
+  for (auto& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto asked = befriend(ann, shouted);
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  EXPECT_EQ(asked.json()["status"], "outgoing");
+  EXPECT_EQ(asked.json()["name"], bob.name);
+  EXPECT_EQ(asked.json()["character_id"], bob.character_id);
+  // Bob hears of it in chat, should a zone hold him.
+  const auto notice = events.next();
+  EXPECT_EQ(notice["kind"], "notice") << notice;
+  EXPECT_EQ(notice["character_ids"], nlohmann::json::array({bob.character_id})) << notice;
+  EXPECT_EQ(notice["text"], ann.name + " wants to be your friend.") << notice;
+
+  expect_error(befriend(ann, bob.name), 409, "already_requested");
+  expect_error(befriend(ann, ann.name), 422, "self_friend");
+  expect_error(befriend(ann, "Nobody1"), 404, "not_found");
+  expect_error(api_->post(friends_of(ann), nlohmann::json::object(), ann.token), 422,
+               "missing_field");
+  expect_error(api_->get(friends_of(ann), bob.token), 404, "not_found");  // not Bob's character
+
+  auto bobs = friends(bob);
+  ASSERT_EQ(bobs.size(), 1u) << bobs;
+  EXPECT_EQ(bobs[0]["status"], "incoming");
+  EXPECT_EQ(bobs[0]["name"], ann.name);
+  const std::string accept = friends_of(bob) + "/" + std::to_string(ann.character_id) + "/accept";
+  const auto accepted = api_->post(accept, nlohmann::json::object(), bob.token);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(accepted.json()["status"], "friend");
+  EXPECT_EQ(events.next()["text"], bob.name + " accepted your friend request.");
+  EXPECT_EQ(api_->post(accept, nlohmann::json::object(), bob.token).status, 200);  // again
+  expect_error(api_->post(friends_of(ann) + "/" + std::to_string(cat.character_id) + "/accept",
+                          nlohmann::json::object(), ann.token),
+               404, "not_found");
+  expect_error(befriend(ann, bob.name), 409, "already_friends");
+
+  // Presence is the lease: Bob is online while a zone holds him, and where.
+  auto anns = friends(ann);
+  ASSERT_EQ(anns.size(), 1u) << anns;
+  EXPECT_EQ(anns[0]["online"], false);
+  EXPECT_TRUE(anns[0]["zone"].is_null());
+  sql("UPDATE characters SET lease_released = false, lease_zone = 'forest', lease_instance = 2 "
+      "WHERE id = " +
+      std::to_string(bob.character_id));
+  anns = friends(ann);
+  EXPECT_EQ(anns[0]["online"], true) << anns;
+  EXPECT_EQ(anns[0]["zone"], "forest") << anns;
+
+  // A request shows no presence; asking back is accepting.
+  ASSERT_EQ(befriend(cat, ann.name).status, 201);
+  sql("UPDATE characters SET lease_released = false, lease_zone = 'forest', lease_instance = 2 "
+      "WHERE id = " +
+      std::to_string(cat.character_id));
+  anns = friends(ann);
+  ASSERT_EQ(anns.size(), 2u) << anns;
+  EXPECT_EQ(anns[1]["status"], "incoming");
+  EXPECT_EQ(anns[1]["online"], false) << anns;
+  EXPECT_TRUE(anns[1]["zone"].is_null()) << anns;
+  const auto crossed = befriend(ann, cat.name);
+  ASSERT_EQ(crossed.status, 200) << crossed.body;
+  EXPECT_EQ(crossed.json()["status"], "friend");
+  EXPECT_EQ(crossed.json()["online"], true);
+
+  // Either side unfriends; the row is gone for both.
+  const std::string unfriend = friends_of(bob) + "/" + std::to_string(ann.character_id);
+  const auto removed = http_request(api_->port(), "DELETE", unfriend, "",
+                                    {{"Authorization", "Bearer " + bob.token}});
+  EXPECT_EQ(removed.status, 204) << removed.body;
+  anns = friends(ann);
+  ASSERT_EQ(anns.size(), 1u) << anns;
+  EXPECT_EQ(anns[0]["name"], cat.name);
+  EXPECT_TRUE(friends(bob).empty());
+  expect_error(http_request(api_->port(), "DELETE", unfriend, "",
+                            {{"Authorization", "Bearer " + bob.token}}),
+               404, "not_found");
+}
+
+TEST_F(ApiSocialIT, ALogInTellsOnlineFriendsAndAZoneTransferDoesNot) {
+  const auto ann = player("Ann");
+  const auto bob = player("Bob");
+  const auto eve = player("Eve");  // asked, never accepted: hears nothing
+  ASSERT_EQ(befriend(ann, bob.name).status, 201);
+  ASSERT_EQ(api_->post(friends_of(bob) + "/" + std::to_string(ann.character_id) + "/accept",
+                       nlohmann::json::object(), bob.token)
+                .status,
+            200);
+  ASSERT_EQ(befriend(eve, bob.name).status, 201);
+  sql("UPDATE characters SET lease_released = false, lease_zone = 'forest', lease_instance = 1 "
+      "WHERE id IN (" +
+      std::to_string(ann.character_id) + ", " + std::to_string(eve.character_id) + ")");
+  Subscriber events(shared_services().redis_url, api_->config().redis_prefix + "character_events");
+
+  // Bob's first log-in: Ann (online, a friend) hears where he is; Eve does not.
+  ASSERT_TRUE(claim(bob, 0, "hub_city_1"));
+  auto notice = events.next();
+  ASSERT_TRUE(notice.is_object()) << "no notice";
+  EXPECT_EQ(notice["kind"], "notice");
+  EXPECT_EQ(notice["character_ids"], nlohmann::json::array({ann.character_id})) << notice;
+  EXPECT_EQ(notice["text"], bob.name + " is online (hub_city_1).");
+
+  // A zone transfer releases the lease without a log-out: the claim in the next zone (forest)
+  // tells no one; a log-out (the zone's releasing checkpoint) and a log-in again (hub_city_1)
+  // does. The first notice after both is the log-in's. (A fresh subscriber: hiredis gives up
+  // on a connection after a read timed out.)
+  Subscriber later(shared_services().redis_url, api_->config().redis_prefix + "character_events");
+  sql("UPDATE characters SET lease_released = true WHERE id = " + std::to_string(bob.character_id));
+  ASSERT_TRUE(claim(bob, 1, "forest"));
+  release(bob, 2, "forest");
+  ASSERT_TRUE(claim(bob, 2, "hub_city_1"));
+  notice = later.next();
+  EXPECT_EQ(notice["text"], bob.name + " is online (hub_city_1).") << notice;
 }
 
 }  // namespace

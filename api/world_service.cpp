@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/errors.hpp"
+#include "api/friend_service.hpp"
 #include "api/party_service.hpp"
 #include "api/request_body.hpp"
 
@@ -103,6 +104,7 @@ SeatRequest WorldService::seat_request(pqxx::transaction_base& transaction,
   auto party = party_context(transaction, character_id, request.zone);
   request.party_id = party.party_id;
   request.party_instances = std::move(party.member_instances);
+  request.friend_instances = friend_instances(transaction, character_id, request.zone);
   return request;
 }
 
@@ -137,14 +139,20 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
   const auto zone = require_string(body, "zone", 1, 32);
   const auto instance = static_cast<std::uint32_t>(require_integer(body, "instance", 0, INT32_MAX));
   const auto ticket_epoch = require_integer(body, "ticket_epoch", 0, INT64_MAX);
+  bool logged_in = false;  // a log-in (not a zone transfer, not a resume): friends hear of it
   const auto character = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
+    const auto before = transaction.exec_params(
+        "SELECT lease_released AND (logged_out_at IS NOT NULL OR lease_epoch = 0) FROM "
+        "characters WHERE id = $1 AND lease_epoch = $2 FOR UPDATE",
+        character_id, ticket_epoch);
+    logged_in = !before.empty() && before[0][0].as<bool>();
     // One statement: of two claims with the same ticket epoch exactly one matches.
     const auto rows = transaction.exec_params(
         "UPDATE characters SET lease_epoch = lease_epoch + 1, lease_zone = $3, lease_instance = "
         "$4, "
-        "lease_released = false, checkpoint_seq = 0 WHERE id = $1 AND account_id = $2 AND "
-        "lease_epoch = $5 "
+        "lease_released = false, checkpoint_seq = 0, logged_out_at = NULL WHERE id = $1 AND "
+        "account_id = $2 AND lease_epoch = $5 "
         "RETURNING lease_epoch, id, account_id, name, class, level, experience, zone, position_x, "
         "position_y, "
         "spawn, hp, mana, gold",
@@ -186,6 +194,9 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
     // The reservation expires by itself within the ticket TTL; the claim stands.
     spdlog::warn("claim: reservation of {} not released: {}", character_id, error.what());
   }
+  if (logged_in)
+    announce_online(context_, character_id, character["character"]["name"].get<std::string>(),
+                    zone);
   return json_response(200, character);
 }
 
@@ -245,7 +256,7 @@ HttpResponse WorldService::transfer(const HttpRequest& request) {
     pqxx::work transaction(connection);
     const auto moved = transaction.exec_params(
         "UPDATE characters SET zone = $2, position_x = NULL, position_y = NULL, spawn = $3, "
-        "lease_released = true "
+        "lease_released = true, logged_out_at = NULL "
         "WHERE id = $1 AND lease_epoch = $4 RETURNING 1",
         record.character_id, target_zone, target_spawn, record.lease_epoch);
     if (moved.empty()) throw stale_epoch();

@@ -231,6 +231,18 @@ std::optional<SocialUpdate> parse_social_update(std::string_view message) {
     if (!get_number(*value, "character_id", update.character_id) ||
         !get_number(*value, "party_id", update.party_id))
       return std::nullopt;
+  } else if (*kind == "notice") {
+    update.kind = SocialUpdate::Kind::notice;
+    const auto ids = value->find("character_ids");
+    const auto text = value->find("text");
+    if (ids == value->end() || !ids->is_array() || text == value->end() || !text->is_string())
+      return std::nullopt;
+    for (const auto& id : *ids) {
+      if (!id.is_number_unsigned()) return std::nullopt;
+      update.character_ids.push_back(id.get<uint64_t>());
+    }
+    update.text = text->get<std::string>();
+    if (!protocol::valid_chat_text(update.text)) return std::nullopt;
   } else {
     return std::nullopt;
   }

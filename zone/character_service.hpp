@@ -114,15 +114,18 @@ struct MarketDelta {
 };
 
 // A moderator's mute (kind mute: every character of `account_id`, until `muted_until` unix s,
-// 0 = lifted) or a party change (kind party: `character_id` is now in `party_id`, 0 = none),
+// 0 = lifted), a party change (kind party: `character_id` is now in `party_id`, 0 = none) or a
+// notice (kind notice: a system chat line `text` for each of `character_ids`: friends' news),
 // pushed on {prefix}character_events like a MarketDelta.
 struct SocialUpdate {
-  enum class Kind : uint8_t { mute, party };
+  enum class Kind : uint8_t { mute, party, notice };
   Kind kind = Kind::mute;
   uint64_t account_id = 0;
   uint64_t muted_until = 0;
   uint64_t character_id = 0;
   uint64_t party_id = 0;
+  std::vector<uint64_t> character_ids;
+  std::string text;
 };
 
 // An answer for instance `instance` (the host's handle; 0 for market deltas, social updates

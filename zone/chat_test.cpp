@@ -68,6 +68,15 @@ TEST(SocialUpdate, MutesAndPartyChangesParseAndAreNotMarketDeltas) {
   EXPECT_EQ(party->kind, SocialUpdate::Kind::party);
   EXPECT_EQ(party->character_id, 7u);
   EXPECT_FALSE(parse_social_update(R"({"kind":"party","character_id":7})"));
+  const auto notice = parse_social_update(
+      R"({"kind":"notice","character_ids":[4,9],"text":"Ann is online (forest)."})");
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->kind, SocialUpdate::Kind::notice);
+  EXPECT_EQ(notice->character_ids, (std::vector<uint64_t>{4, 9}));
+  EXPECT_EQ(notice->text, "Ann is online (forest).");
+  EXPECT_FALSE(parse_social_update(R"({"kind":"notice","character_ids":[4],"text":"a\nb"})"));
+  EXPECT_FALSE(parse_social_update(R"({"kind":"notice","character_ids":[-1],"text":"a"})"));
+  EXPECT_FALSE(parse_social_update(R"({"kind":"notice","text":"a"})"));
   EXPECT_FALSE(parse_social_update(R"({"kind":"dance"})"));
   EXPECT_FALSE(parse_market_delta(R"({"kind":"party","character_id":7,"party_id":3})"));
   EXPECT_FALSE(parse_social_update(R"({"character_id":7,"gold_delta":5})"));

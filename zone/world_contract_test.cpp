@@ -767,10 +767,22 @@ TEST_F(ChatZone, PartyLinesReachThePartyAndAPartylessPlayerIsTold) {
   EXPECT_EQ(heard(2), Lines{"party Aragorn: pull"});
   EXPECT_TRUE(heard(3).empty());
   // Faramir joins the party (the API's push), Boromir leaves it.
-  server->apply_social({SocialUpdate::Kind::party, 0, 0, 9, 77});
-  server->apply_social({SocialUpdate::Kind::party, 0, 0, 8, 0});
+  server->apply_social({SocialUpdate::Kind::party, 0, 0, 9, 77, {}, {}});
+  server->apply_social({SocialUpdate::Kind::party, 0, 0, 8, 0, {}, {}});
   server->deliver_chat(relay.lines[0]);
   EXPECT_EQ(heard(3), Lines{"party Aragorn: pull"});
+  EXPECT_TRUE(heard(2).empty());
+}
+
+TEST_F(ChatZone, NoticesReachTheNamedCharactersAsSystemLines) {
+  everyone();
+  SocialUpdate notice;
+  notice.kind = SocialUpdate::Kind::notice;
+  notice.character_ids = {7, 9, 12345};  // 12345: held by another zone process
+  notice.text = "Legolas is online (forest).";
+  server->apply_social(notice);
+  EXPECT_EQ(heard(1), Lines{"system : Legolas is online (forest)."});
+  EXPECT_EQ(heard(3), Lines{"system : Legolas is online (forest)."});
   EXPECT_TRUE(heard(2).empty());
 }
 
@@ -785,8 +797,8 @@ TEST_F(ChatZone, AMutedPlayerIsToldAndHeardByNobodyUntilUnmuted) {
   EXPECT_TRUE(heard(2).empty());
   EXPECT_TRUE(relay.lines.empty());
   // Boromir's account (108) is muted live; Aragorn's (107) mute is lifted.
-  server->apply_social({SocialUpdate::Kind::mute, 108, now().unix_seconds + 60, 0, 0});
-  server->apply_social({SocialUpdate::Kind::mute, 107, 0, 0, 0});
+  server->apply_social({SocialUpdate::Kind::mute, 108, now().unix_seconds + 60, 0, 0, {}, {}});
+  server->apply_social({SocialUpdate::Kind::mute, 107, 0, 0, 0, {}, {}});
   say(2, protocol::ChatChannel::say, "hello?");
   EXPECT_EQ(heard(2), Lines{"system : You are muted by a moderator for 1 more minute."});
   say(1, protocol::ChatChannel::say, "sorry");

@@ -3,6 +3,7 @@
 // its line budget, or names nobody; `say` goes to the players near the speaker in this instance;
 // party, whisper and world lines go to the relay, which brings them back (to every zone process,
 // this one included) through deliver_chat.
+#include <algorithm>
 #include <cmath>
 
 #include <spdlog/spdlog.h>
@@ -131,6 +132,12 @@ void ZoneServer::apply_social(const SocialUpdate& update) {
       player.muted_until = update.muted_until;
     if (update.kind == SocialUpdate::Kind::party && character == update.character_id)
       player.party_id = update.party_id;
+    if (update.kind == SocialUpdate::Kind::notice && player.connection != 0 &&
+        std::find(update.character_ids.begin(), update.character_ids.end(), character) !=
+            update.character_ids.end())
+      if (Session* session = find_session(player.connection);
+          session != nullptr && speaks_chat(*session))
+        tell(*session, update.text);
   }
 }
 
