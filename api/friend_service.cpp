@@ -27,8 +27,9 @@ std::int64_t path_id(const HttpRequest& request, const char* name, const char* w
 std::int64_t own_character(pqxx::transaction_base& transaction, const HttpRequest& request,
                            std::int64_t account_id, bool lock) {
   const auto character_id = path_id(request, "id", "character");
-  const std::string query = std::string("SELECT 1 FROM characters WHERE id = $1 AND "
-                                        "account_id = $2") +
+  const std::string query = std::string(
+                                "SELECT 1 FROM characters WHERE id = $1 AND "
+                                "account_id = $2") +
                             (lock ? " FOR UPDATE" : "");
   if (transaction.exec_params(query, character_id, account_id).empty())
     throw ApiError(404, "not_found", "no such character");
@@ -45,22 +46,25 @@ nlohmann::json entry_json(const pqxx::row& row) {
           {"name", row[1].as<std::string>()},
           {"class", row[2].as<std::string>()},
           {"level", row[3].as<int>()},
-          {"status", accepted ? "friend" : outgoing ? "outgoing" : "incoming"},
+          {"status", accepted   ? "friend"
+                     : outgoing ? "outgoing"
+                                : "incoming"},
           {"online", online},
           {"zone", online ? nlohmann::json(row[7].as<std::string>()) : nlohmann::json()}};
 }
 
 std::string entries_query(const std::string& where) {
-  return std::string("SELECT c.id, c.name, c.class, c.level, f.accepted, f.requester_id = $1, "
-                     "(NOT c.lease_released AND c.lease_zone IS NOT NULL), c.lease_zone "
-                     "FROM friendships f JOIN characters c ON c.id = ") +
+  return std::string(
+             "SELECT c.id, c.name, c.class, c.level, f.accepted, f.requester_id = $1, "
+             "(NOT c.lease_released AND c.lease_zone IS NOT NULL), c.lease_zone "
+             "FROM friendships f JOIN characters c ON c.id = ") +
          kOtherSide + " WHERE (f.requester_id = $1 OR f.addressee_id = $1)" + where;
 }
 
 nlohmann::json entry_of(pqxx::transaction_base& transaction, std::int64_t character_id,
                         std::int64_t other_id) {
-  const auto rows = transaction.exec_params(entries_query(" AND c.id = $2"), character_id,
-                                            other_id);
+  const auto rows =
+      transaction.exec_params(entries_query(" AND c.id = $2"), character_id, other_id);
   if (rows.empty()) throw ApiError(404, "not_found", "no such friend or request");
   return entry_json(rows[0]);
 }

@@ -787,7 +787,7 @@ TEST_F(ChatZone, NoticesReachTheNamedCharactersAsSystemLines) {
 }
 
 TEST_F(ChatZone, AMutedPlayerIsToldAndHeardByNobodyUntilUnmuted) {
-  enter(1, 7, "Aragorn", 2, 0, now().unix_seconds + 600);
+  enter(1, 7, "Aragorn", 2, 0, now().unix_seconds + 601);
   enter(2, 8, "Boromir");
   clear_outbox();
   say(1, protocol::ChatChannel::say, "spam");
@@ -797,7 +797,7 @@ TEST_F(ChatZone, AMutedPlayerIsToldAndHeardByNobodyUntilUnmuted) {
   EXPECT_TRUE(heard(2).empty());
   EXPECT_TRUE(relay.lines.empty());
   // Boromir's account (108) is muted live; Aragorn's (107) mute is lifted.
-  server->apply_social({SocialUpdate::Kind::mute, 108, now().unix_seconds + 60, 0, 0, {}, {}});
+  server->apply_social({SocialUpdate::Kind::mute, 108, now().unix_seconds + 61, 0, 0, {}, {}});
   server->apply_social({SocialUpdate::Kind::mute, 107, 0, 0, 0, {}, {}});
   say(2, protocol::ChatChannel::say, "hello?");
   EXPECT_EQ(heard(2), Lines{"system : You are muted by a moderator for 1 more minute."});

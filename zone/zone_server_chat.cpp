@@ -22,8 +22,10 @@ bool speaks_chat(const auto& session) {
   return session.welcomed && !session.closing && session.version >= protocol::kChatProtocolVersion;
 }
 
+// Minutes to the nearest, at least 1: the API rounds the end of a mute up to the second and
+// the zone's clock down, so a 10-minute mute is 600 or 601 s away when it arrives.
 std::string mute_notice(uint64_t muted_until, uint64_t now_unix) {
-  const uint64_t minutes = (muted_until - now_unix + 59) / 60;
+  const uint64_t minutes = std::max<uint64_t>(1, (muted_until - now_unix + 30) / 60);
   return "You are muted by a moderator for " + std::to_string(minutes) +
          (minutes == 1 ? " more minute." : " more minutes.");
 }
