@@ -161,6 +161,27 @@ std::optional<Party> parse_party(std::string_view body) {
   return party;
 }
 
+std::optional<std::vector<FriendEntry>> parse_friends(std::string_view body) {
+  const auto document = parse_object(body);
+  if (!document) return std::nullopt;
+  const auto it = document->find("friends");
+  if (it == document->end() || !it->is_array()) return std::nullopt;
+  std::vector<FriendEntry> friends;
+  for (const auto& entry : *it) {
+    if (!entry.is_object()) continue;
+    FriendEntry f;
+    f.character_id = value_or<int64_t>(entry, "character_id", 0);
+    f.name = value_or<std::string>(entry, "name", "");
+    f.class_id = value_or<std::string>(entry, "class", "");
+    f.level = value_or<int>(entry, "level", 0);
+    f.status = value_or<std::string>(entry, "status", "");
+    f.online = value_or<bool>(entry, "online", false);
+    f.zone = value_or<std::string>(entry, "zone", "");  // null when offline: empty
+    if (f.character_id > 0) friends.push_back(std::move(f));
+  }
+  return friends;
+}
+
 std::optional<std::vector<MarketListing>> parse_market_listings(std::string_view body) {
   const auto document = parse_object(body);
   if (!document) return std::nullopt;
@@ -223,6 +244,10 @@ std::string party_member_body(int64_t character_id) {
 }
 std::string party_invite_body(int64_t leader_character_id, std::string_view invitee_name) {
   return json{{"character_id", leader_character_id}, {"invitee_name", invitee_name}}.dump();
+}
+
+std::string friend_request_body(std::string_view name) {
+  return json{{"name", name}}.dump();
 }
 
 std::string report_body(int64_t reporter_character_id, std::string_view reported_name,

@@ -51,6 +51,18 @@ struct Party {
   std::vector<PartyMember> invitees;  // the invited characters with their names
 };
 
+// A friend or a friend request (GET /v1/characters/{id}/friends): `status` is friend,
+// incoming (they asked us) or outgoing (we asked them); presence only for friends.
+struct FriendEntry {
+  int64_t character_id = 0;
+  std::string name;
+  std::string class_id;
+  int level = 0;
+  std::string status;
+  bool online = false;
+  std::string zone;  // empty when offline or a request
+};
+
 // A trading-post listing (GET /v1/market/listings).
 struct MarketListing {
   int64_t id = 0;
@@ -97,6 +109,8 @@ std::optional<CharacterSummary> parse_created_character(std::string_view body);
 std::optional<std::vector<LeaderboardRow>> parse_leaderboard(std::string_view body);
 std::optional<PlayGrant> parse_play_grant(std::string_view body);
 std::optional<Party> parse_party(std::string_view body);
+// {"friends": [...]}; nullopt when the body is not that.
+std::optional<std::vector<FriendEntry>> parse_friends(std::string_view body);
 std::optional<std::vector<MarketListing>> parse_market_listings(std::string_view body);
 std::optional<std::vector<TournamentInfo>> parse_tournaments(std::string_view body);
 std::optional<TournamentStatus> parse_tournament_status(std::string_view body);
@@ -109,6 +123,8 @@ std::string play_body(int64_t character_id);
 // {"character_id","invitee_name"} (invite by character name).
 std::string party_member_body(int64_t character_id);
 std::string party_invite_body(int64_t leader_character_id, std::string_view invitee_name);
+// POST /v1/characters/{id}/friends: {"name"}.
+std::string friend_request_body(std::string_view name);
 // POST /v1/reports: the player's character reports `reported_name` for `reason` (spam, abuse,
 // cheating, other), quoting the chat line.
 std::string report_body(int64_t reporter_character_id, std::string_view reported_name,

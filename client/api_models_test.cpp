@@ -86,6 +86,24 @@ TEST(ApiModels, Party) {
   EXPECT_EQ(party_member_body(12), R"({"character_id":12})");
 }
 
+TEST(ApiModels, Friends) {
+  const auto friends = parse_friends(
+      R"({"friends":[{"character_id":4,"name":"Ann","class":"mage","level":3,"status":"friend","online":true,"zone":"forest"},)"
+      R"({"character_id":5,"name":"Bo","class":"warrior","level":1,"status":"incoming","online":false,"zone":null}]})");
+  ASSERT_TRUE(friends);
+  ASSERT_EQ(friends->size(), 2u);
+  EXPECT_EQ((*friends)[0].name, "Ann");
+  EXPECT_EQ((*friends)[0].class_id, "mage");
+  EXPECT_EQ((*friends)[0].level, 3);
+  EXPECT_TRUE((*friends)[0].online);
+  EXPECT_EQ((*friends)[0].zone, "forest");
+  EXPECT_EQ((*friends)[1].status, "incoming");
+  EXPECT_FALSE((*friends)[1].online);
+  EXPECT_EQ((*friends)[1].zone, "");
+  EXPECT_FALSE(parse_friends(R"({"party":[]})"));
+  EXPECT_EQ(friend_request_body("Cy"), R"({"name":"Cy"})");
+}
+
 TEST(ApiModels, MarketAndTournaments) {
   const auto listings = parse_market_listings(
       R"({"listings":[{"id":3,"seller_id":9,"seller_name":"Ann","item_id":"wolf_pelt","quantity":2,"price":40,"fee":2,"status":"active"}],"next_cursor":null})");

@@ -257,6 +257,25 @@ void App::on_response(Pending pending, const HttpResult& result) {
         party_error_ = failure;
       }
       return;
+    case Call::friends:
+      if (ok) {
+        if (auto friends = parse_friends(result.body)) {
+          friends_ = std::move(*friends);
+          friends_loaded_ = true;
+          friends_error_.clear();
+        }
+      } else {
+        friends_error_ = failure;
+      }
+      return;
+    case Call::friend_change:
+      if (ok) {
+        friends_error_.clear();
+      } else {
+        friends_error_ = failure;
+      }
+      refresh_friends();  // the list as the API has it now, refusal or not
+      return;
     case Call::report:
       chat_notice_ = ok ? "Report sent to the moderators." : "Cannot report: " + failure;
       return;
@@ -526,6 +545,7 @@ void App::frame(double now) {
   }
   if (show_leaderboard_) draw_leaderboard_window();
   if (show_party_) draw_party_window();
+  if (show_friends_) draw_friends_window();
   if (show_market_) draw_market_window();
   if (show_tournaments_) draw_tournament_window();
 }
@@ -672,7 +692,10 @@ bool App::open_window(const std::string& name) {
     open_leaderboard(leaderboard_board_);
   else if (name == "party")
     show_party_ = true;
-  else if (name == "market")
+  else if (name == "friends") {
+    show_friends_ = true;
+    refresh_friends();
+  } else if (name == "market")
     show_market_ = true;
   else if (name == "tournaments")
     show_tournaments_ = true;

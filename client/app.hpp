@@ -58,7 +58,8 @@ class App {
   void enter_world();
   void leave_world();
   void open_leaderboard(const std::string& board);
-  // Opens a window by name: leaderboard, party, market, tournaments, network; false if unknown.
+  // Opens a window by name: leaderboard, party, friends, market, tournaments, network; false if
+  // unknown.
   bool open_window(const std::string& name);
   // Parties (POST/GET /v1/parties...), acting as the selected character.
   void create_party();
@@ -66,6 +67,12 @@ class App {
   void join_party(int64_t party_id);
   void leave_party();
   void refresh_party();
+  // Friends (/v1/characters/{id}/friends...), of the selected character; each change reads
+  // the list back.
+  void refresh_friends();
+  void add_friend(const std::string& character_name);
+  void accept_friend(int64_t character_id);
+  void remove_friend(int64_t character_id);
   // Trading post (GET /v1/market/listings, POST .../buy) and tournaments (/v1/tournaments...).
   void search_market(const std::string& item_name);
   void buy_listing(int64_t listing_id);
@@ -93,6 +100,7 @@ class App {
   bool leaderboard_loaded() const { return leaderboard_loaded_; }
   const std::vector<LeaderboardRow>& leaderboard() const { return leaderboard_rows_; }
   const std::optional<Party>& party() const { return party_; }
+  const std::vector<FriendEntry>& friends() const { return friends_; }
   const ContentCatalog& content() const { return content_; }
   // True while the "Travelling to …" screen shows (a portal transfer, and a moment after).
   bool travelling() const { return !travel_zone_.empty(); }
@@ -109,6 +117,8 @@ class App {
     leaderboard,
     party,
     party_left,
+    friends,
+    friend_change,
     market_search,
     market_buy,
     tournaments,
@@ -146,8 +156,9 @@ class App {
   // false (window ended) when it is collapsed, or without an account, where it says `needs`.
   bool begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position,
                             const char* needs);
-  void draw_party_window();  // party_window.cpp
-  void draw_chat_window();   // chat_window.cpp
+  void draw_party_window();    // party_window.cpp
+  void draw_friends_window();  // friends_window.cpp
+  void draw_chat_window();     // chat_window.cpp
   // Reports `line`'s sender to the moderators (POST /v1/reports) for `reason`.
   void report_chat_line(const ChatEntry& line, const char* reason);  // chat_window.cpp
   // A fixed 380×170 HUD panel at the bottom left, `row` panels up from the bottom (0: the
@@ -207,6 +218,11 @@ class App {
   std::string party_error_;
   char party_invitee_[24] = "";
   char party_join_id_[24] = "";
+  bool show_friends_ = false;
+  std::vector<FriendEntry> friends_;
+  bool friends_loaded_ = false;
+  std::string friends_error_;
+  char friend_name_[24] = "";
   bool show_market_ = false;
   // Chat box: the channel (ChatChannel say..world), whisper target, the line being typed.
   int chat_channel_ = 0;

@@ -1,5 +1,6 @@
 #include "client/autoplay_runner.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <numbers>
@@ -8,6 +9,20 @@
 #include "client/tile_route.hpp"
 
 namespace omega::client {
+
+namespace {
+
+// Character names are ASCII and unique in any case.
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+}  // namespace
 
 std::string AutoplayRunner::describe_current() const {
   if (index_ >= steps_.size()) return "done";
@@ -54,6 +69,10 @@ void AutoplayRunner::begin_step(App& app, double now) {
       break;
     case ScriptCommand::open_window:
       if (!app.open_window(step.words[0])) fail("no window named " + step.words[0]);
+      break;
+    case ScriptCommand::befriend:
+      app.open_window("friends");
+      app.add_friend(step.words[0]);
       break;
     case ScriptCommand::chat: {
       const protocol::ChatChannel channel = step.words[0] == "say" ? protocol::ChatChannel::say
@@ -178,6 +197,16 @@ void AutoplayRunner::update(App& app, double now) {
                     std::to_string(step.seconds) + " s");
       return;
     }
+    case ScriptCommand::befriend:
+      for (const FriendEntry& f : app.friends())
+        if (same_name(f.name, step.words[0])) {
+          std::fprintf(stderr, "autoplay: friend request sent to %s (%s)\n", f.name.c_str(),
+                       f.status.c_str());
+          return advance();
+        }
+      if (elapsed > kStepTimeoutSeconds)
+        return fail("the friend request to " + step.words[0] + " is not in the list");
+      return;
     case ScriptCommand::leaderboard:
       if (app.leaderboard_loaded()) return advance();
       if (elapsed > kStepTimeoutSeconds) return fail("the leaderboard did not load");

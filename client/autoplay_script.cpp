@@ -31,6 +31,7 @@ constexpr CommandSpec kCommands[] = {
     {"expect_entities", ScriptCommand::expect_entities, 1, 2},
     {"leaderboard", ScriptCommand::leaderboard, 1, 1},
     {"open_window", ScriptCommand::open_window, 1, 1},
+    {"befriend", ScriptCommand::befriend, 1, 1},
     {"drop_connection", ScriptCommand::drop_connection, 0, 1},
     {"travel", ScriptCommand::travel, 2, 3},
     {"tournament", ScriptCommand::tournament, 1, 2},
@@ -118,6 +119,7 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
       case ScriptCommand::delete_character:
       case ScriptCommand::leaderboard:
       case ScriptCommand::open_window:
+      case ScriptCommand::befriend:
         step.words.assign(words.begin() + 1, words.end());
         break;
       case ScriptCommand::dev_character: {

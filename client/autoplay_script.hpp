@@ -13,7 +13,10 @@
 //   attack SECONDS               target the nearest other entity and attack it repeatedly
 //   expect_entities N [TIMEOUT]  wait until at least N other entities are in view
 //   leaderboard BOARD            open the leaderboard window on BOARD (needs the API)
-//   open_window NAME             open party | market | tournaments | network | leaderboard
+//   open_window NAME             open party | friends | market | tournaments | network |
+//                                leaderboard
+//   befriend NAME                ask the character NAME to be friends (friends window) and wait
+//                                until the request (or friendship) is in the list
 //   drop_connection [TIMEOUT]    cut the zone connection; wait until the session resumed
 //   travel ZONE SHOT [TIMEOUT]   walk (shortest tile route) onto the nearest portal to ZONE, save
 //                                the loading screen as SHOT.bmp, wait until in the world in ZONE
@@ -49,6 +52,7 @@ enum class ScriptCommand {
   expect_entities,
   leaderboard,
   open_window,
+  befriend,
   drop_connection,
   travel,
   tournament,

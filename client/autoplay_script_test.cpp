@@ -80,6 +80,12 @@ TEST(AutoplayScript, Travel) {
   EXPECT_FALSE(parse_autoplay_script("travel forest shot soon", "s").ok());
   EXPECT_EQ(parse_autoplay_script("open_window market", "s").steps.at(0).command,
             ScriptCommand::open_window);
+  const auto befriend = parse_autoplay_script("befriend democ0", "s");
+  ASSERT_TRUE(befriend.ok()) << befriend.error;
+  EXPECT_EQ(befriend.steps.at(0).command, ScriptCommand::befriend);
+  EXPECT_EQ(befriend.steps.at(0).words, std::vector<std::string>{"democ0"});
+  EXPECT_FALSE(parse_autoplay_script("befriend", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("befriend a b", "s").ok());
   const auto tournament =
       parse_autoplay_script("tournament arena_1v1\ntournament arena_2v2 90", "s");
   ASSERT_TRUE(tournament.ok()) << tournament.error;

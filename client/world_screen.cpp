@@ -173,6 +173,8 @@ void App::handle_event(const SDL_Event& event) {
       show_leaderboard_ ? (void)(show_leaderboard_ = false) : open_leaderboard(leaderboard_board_);
     else if (key == SDLK_p)
       show_party_ = !show_party_;
+    else if (key == SDLK_f)
+      show_friends_ ? (void)(show_friends_ = false) : (void)open_window("friends");
     else if (key == SDLK_m)
       show_market_ = !show_market_;
     else if (key == SDLK_t)
@@ -485,8 +487,9 @@ void App::draw_world_hud(double now) {
   ImGui::SetNextWindowBgAlpha(0.0f);
   ImGui::Begin("##help", nullptr, hud | ImGuiWindowFlags_NoInputs);
   ImGui::TextDisabled(
-      "WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  M market "
-      " ·  T tournaments  ·  N network  ·  Esc leave",
+      "WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  F "
+      "friends "
+      " ·  M market  ·  T tournaments  ·  N network  ·  Esc leave",
       slots);
   ImGui::End();
 }

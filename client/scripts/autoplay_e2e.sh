@@ -123,7 +123,7 @@ fi
 
 # Other players in view: bots in API mode (their own accounts and characters), standing in
 # the hub where a new character starts.
-"$bots" --api "http://127.0.0.1:$api_port" --count 4 --account-prefix e2ebot --behaviour idle \
+"$bots" --api "http://127.0.0.1:$api_port" --count 4 --account-prefix demo --behaviour idle \
   --replay-timeout 60 --join-timeout 60 --seconds 300 >"$work/bots.out" 2>"$work/bots.log" &
 pids+=($!)
 
@@ -137,6 +137,7 @@ grep -E '^(autoplay|omega-client):' "$work/client.log" >&2 || true
 [[ $status == 0 ]] || die "omega-client exited with $status" "$work/client.log" "$work/zone.log" "$work/api.log"
 grep -q 'autoplay: arrived in forest' "$work/client.log" || die "the client never logged its arrival in forest" "$work/client.log"
 grep -q 'autoplay: chat line delivered: hello from the autoplay' "$work/client.log" || die "the world chat line never came back" "$work/client.log"
+grep -qi 'autoplay: friend request sent to democ0' "$work/client.log" || die "the friend request never showed in the friends window" "$work/client.log"
 
 python3 - "$shots" <<'PY'
 import itertools, struct, sys
