@@ -28,17 +28,17 @@ void App::add_friend(const std::string& character_name) {
 
 void App::accept_friend(int64_t character_id) {
   friends_error_.clear();
-  submit(Call::friend_change, {"POST",
-                               friends_path(selected_character_) + "/" +
-                                   std::to_string(character_id) + "/accept",
-                               "{}", ""});
+  submit(
+      Call::friend_change,
+      {"POST", friends_path(selected_character_) + "/" + std::to_string(character_id) + "/accept",
+       "{}", ""});
 }
 
 void App::remove_friend(int64_t character_id) {
   friends_error_.clear();
-  submit(Call::friend_change,
-         {"DELETE", friends_path(selected_character_) + "/" + std::to_string(character_id), "",
-          ""});
+  submit(
+      Call::friend_change,
+      {"DELETE", friends_path(selected_character_) + "/" + std::to_string(character_id), "", ""});
 }
 
 void App::draw_friends_window() {

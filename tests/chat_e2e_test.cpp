@@ -2,7 +2,8 @@
 // omega-zone processes (hub_city_1 on zone-a, forest on zone-b) and two swarms of bots in API
 // mode that chat on the world channel. Each side hears the other's lines through Redis, a
 // joining player gets the history, and a moderator's mute reaches the zone at once: the muted
-// bot is told, and nobody hears its lines any more.
+// bot is told, and nobody hears its lines any more. A friend in the other process hears a
+// player log in.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bots/api_session.hpp"
 #include "bots/http_client.hpp"
 #include "tests/bot_run.hpp"
 #include "tests/world_stack.hpp"
@@ -75,11 +77,42 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
 
   BotRun hub(chatting(stack, "cha", "hub_city_1"));
   BotRun forest(chatting(stack, "chb", "forest"));
+  // A quiet player in the forest who stays to the end: chdc0, a friend-to-be.
+  bots::SwarmConfig quiet = api_swarm_config(stack.api_url(), "chd", 1, bots::Behaviour::wander);
+  quiet.play_zone = "forest";
+  BotRun friend_(quiet);
   ASSERT_TRUE(all_seen(hub, 2, 60.0)) << bots::report_json(hub.stop(), true) << stack.logs();
   ASSERT_TRUE(all_seen(forest, 2, 60.0)) << bots::report_json(forest.stop(), true) << stack.logs();
+  ASSERT_TRUE(all_seen(friend_, 1, 60.0)) << stack.logs();
   EXPECT_EQ(hub.track(0).back().zone, "hub_city_1");
   EXPECT_EQ(forest.track(0).back().zone, "forest");
-  std::this_thread::sleep_for(std::chrono::seconds(6));
+  const auto chatting_since = std::chrono::steady_clock::now();
+  // Friends across processes: chcc0 (the late joiner's character, made here before its bot
+  // plays it) asks chdc0 (in the forest) and chdc0 accepts; when chcc0 logs in to the hub,
+  // chdc0 hears of it in the forest, on the other zone process.
+  const nlohmann::json late_account = {{"username", "chc_0"}, {"password", bots::kBotPassword}};
+  ASSERT_EQ(call(stack, "/v1/auth/register", late_account).value("status", 0), 201);
+  const std::string late_token =
+      call(stack, "/v1/auth/login", late_account).value("access_token", "");
+  const nlohmann::json made =
+      call(stack, "/v1/characters", {{"name", "chcc0"}, {"class", "mage"}}, late_token);
+  ASSERT_EQ(made.value("status", 0), 201) << made.dump();
+  const std::string late_id = std::to_string(made["character"]["id"].get<int64_t>());
+  const nlohmann::json asked =
+      call(stack, "/v1/characters/" + late_id + "/friends", {{"name", "chdc0"}}, late_token);
+  ASSERT_EQ(asked.value("status", 0), 201) << asked.dump();
+  const std::string friend_token =
+      call(stack, "/v1/auth/login", {{"username", "chd_0"}, {"password", bots::kBotPassword}})
+          .value("access_token", "");
+  const nlohmann::json own = call(stack, "/v1/characters", nullptr, friend_token);
+  ASSERT_EQ(own.value("status", 0), 200) << own.dump();
+  const std::string friend_id = std::to_string(own["characters"][0]["id"].get<int64_t>());
+  const nlohmann::json accepted =
+      call(stack, "/v1/characters/" + friend_id + "/friends/" + late_id + "/accept",
+           nlohmann::json::object(), friend_token);
+  ASSERT_EQ(accepted.value("status", 0), 200) << accepted.dump();
+
+  std::this_thread::sleep_until(chatting_since + std::chrono::seconds(6));
 
   // The moderator mutes chb_0 (character chbc0) for 10 minutes.
   const nlohmann::json login =
@@ -103,6 +136,7 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
   const bots::SwarmReport& a = hub.stop();
   const bots::SwarmReport& b = forest.stop();
   const bots::SwarmReport& c = late.stop();
+  const bots::SwarmReport& d = friend_.stop();
   const std::string reports = bots::report_json(a, true) + "\n" + bots::report_json(b, true);
 
   // Across processes, both ways: the hub's bots heard the forest's and the other way round.
@@ -121,6 +155,10 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
       for (uint64_t sent : lines_from(bot.chat_heard, "chbc0"))
         EXPECT_LT(sent, muted_at_us + 1'000'000) << "a muted line was delivered\n" << reports;
   EXPECT_FALSE(lines_from(a.per_bot[0].chat_heard, "chbc1").empty()) << "the others still speak";
+
+  // chdc0 heard its new friend log in on the other process.
+  EXPECT_TRUE(contains(d.per_bot[0].chat_heard, "system : chcc0 is online (hub_city_1)."))
+      << bots::report_json(d, true);
 
   // The late joiner's first lines are the history: lines sent before it joined.
   ASSERT_FALSE(c.per_bot[0].chat_heard.empty()) << bots::report_json(c, true);
