@@ -5,6 +5,8 @@
 
 #include <cstddef>
 
+#include "client/font_glyphs.hpp"
+
 namespace omega::client {
 
 ImGuiSdlRenderer::ImGuiSdlRenderer(SDL_Renderer* renderer) : renderer_(renderer) {
@@ -12,6 +14,7 @@ ImGuiSdlRenderer::ImGuiSdlRenderer(SDL_Renderer* renderer) : renderer_(renderer)
   io.BackendRendererName = "omega_sdl_render_geometry";
   // We honour ImDrawCmd::VtxOffset, so meshes may exceed 64K vertices with 16-bit indices.
   io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+  reserve_punctuation_glyphs(*io.Fonts);
 }
 
 ImGuiSdlRenderer::~ImGuiSdlRenderer() {
@@ -27,6 +30,7 @@ bool ImGuiSdlRenderer::new_frame() {
   unsigned char* pixels = nullptr;
   int width = 0, height = 0;
   io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+  paint_punctuation_glyphs(*io.Fonts, pixels, width);
   // ImGui's RGBA32 is bytes R, G, B, A in memory: SDL_PIXELFORMAT_RGBA32 on any endianness.
   font_texture_ =
       SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, width, height);
