@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <vector>
 
@@ -482,16 +483,20 @@ void App::draw_world_hud(double now) {
       ImGui::Text("Resumed    %6llu x", static_cast<unsigned long long>(session_->resumes()));
     ImGui::End();
   }
-  ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y - 80}, ImGuiCond_Always,
-                          {0.5f, 1.0f});
-  ImGui::SetNextWindowBgAlpha(0.0f);
-  ImGui::Begin("##help", nullptr, hud | ImGuiWindowFlags_NoInputs);
-  ImGui::TextDisabled(
-      "WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  F "
-      "friends "
-      " ·  M market  ·  T tournaments  ·  N network  ·  Esc leave",
+  // The controls, above the hotbar and under every window (the background list, like the
+  // name labels), wrapped to the room between the bottom-left panels and the network panel.
+  char help[256];
+  std::snprintf(
+      help, sizeof help,
+      "WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  "
+      "F friends  ·  M market  ·  T tournaments  ·  N network  ·  Esc leave",
       slots);
-  ImGui::End();
+  const float wrap = std::max(200.0f, io.DisplaySize.x - 2.0f * 400.0f);
+  const ImVec2 help_size = ImGui::CalcTextSize(help, nullptr, false, wrap);
+  ImGui::GetBackgroundDrawList()->AddText(
+      nullptr, 0.0f,
+      {io.DisplaySize.x * 0.5f - help_size.x * 0.5f, io.DisplaySize.y - 84 - help_size.y},
+      ImGui::GetColorU32(ImGuiCol_TextDisabled), help, nullptr, wrap);
 }
 
 }  // namespace omega::client
