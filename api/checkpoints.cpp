@@ -16,6 +16,7 @@ namespace {
 constexpr std::int64_t kMaxGoldDelta = 1'000'000'000;
 constexpr int kMaxItemDelta = 1'000'000;
 constexpr std::size_t kMaxItemDeltas = 64;
+constexpr std::size_t kMaxEquipped = 3;  // weapon, chest, head
 constexpr int kMaxLevel = 1000;
 constexpr std::int64_t kMaxKillsDelta = 1'000'000;
 // Positions are tile coordinates of maps far smaller than this.
@@ -83,6 +84,20 @@ void remove_items(pqxx::transaction_base& transaction, std::int64_t character_id
                  item.item_id, -item.delta, remaining);
 }
 
+// Marks one stack of each worn item as equipped and every other stack as not (after the item
+// deltas: a worn item the zone still carries has a stack by then).
+void set_equipped(pqxx::transaction_base& transaction, std::int64_t character_id,
+                  const std::vector<std::string>& worn) {
+  transaction.exec_params(
+      "UPDATE inventory_items SET equipped = false WHERE character_id = $1 AND equipped",
+      character_id);
+  for (const std::string& item_id : worn)
+    transaction.exec_params(
+        "UPDATE inventory_items SET equipped = true WHERE character_id = $1 AND slot = (SELECT "
+        "min(slot) FROM inventory_items WHERE character_id = $1 AND item_id = $2)",
+        character_id, item_id);
+}
+
 }  // namespace
 
 std::string_view checkpoint_status_name(CheckpointStatus status) {
@@ -129,6 +144,18 @@ CheckpointRecord parse_checkpoint_record(const nlohmann::json& object, const Wor
       if (delta.delta != 0) record.items_delta.push_back(std::move(delta));
     }
   }
+  if (const auto worn = object.find("equipped"); worn != object.end() && !worn->is_null()) {
+    if (!worn->is_array() || worn->size() > kMaxEquipped)
+      throw ApiError(422, "invalid_field", "equipped must be an array of at most 3 item ids");
+    record.equipped.emplace();
+    for (const auto& item : *worn) {
+      if (!item.is_string() || item.get<std::string>().empty())
+        throw ApiError(422, "invalid_field", "equipped entries must be item ids");
+      if (!content.has_item(item.get<std::string>()))
+        throw ApiError(422, "unknown_item", "no such item: " + item.get<std::string>());
+      record.equipped->push_back(item.get<std::string>());
+    }
+  }
   if (const auto release = object.find("release"); release != object.end()) {
     if (!release->is_boolean()) throw ApiError(422, "invalid_field", "release must be a boolean");
     record.release = release->get<bool>();
@@ -172,6 +199,7 @@ CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction,
     else
       remove_items(transaction, record.character_id, item);
   }
+  if (record.equipped) set_equipped(transaction, record.character_id, *record.equipped);
   // Same transaction as the seq above: a retried or fenced record never counts twice.
   if (record.kills > 0)
     leaderboards.record_scores(transaction, "monster_kills", {{record.character_id, record.kills}});

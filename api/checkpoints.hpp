@@ -39,6 +39,8 @@ struct CheckpointRecord {
   std::int64_t gold_delta = 0;
   std::int64_t kills = 0;  // monsters killed since the previous accepted checkpoint
   std::vector<CheckpointItemDelta> items_delta;
+  // What the character wears, by item id (at most one per equipment slot); unset = unchanged.
+  std::optional<std::vector<std::string>> equipped;
   bool release = false;
 };
 

@@ -211,6 +211,53 @@ TEST_F(ApiWorldIT, ARepeatedSeqIsADuplicateWithNoSecondEffect) {
   EXPECT_EQ(checkpoint({record(hero, epoch, 0)}).status, 422);
 }
 
+// The claim says what the character wears; a checkpoint's `equipped` (after its item deltas)
+// moves the equipped mark, and the next claim reads it back.
+TEST_F(ApiWorldIT, CheckpointsKeepWhatTheCharacterWearsAndTheClaimReturnsIt) {
+  registry_->instance("hub_city_1", 1, 10);
+  const auto hero = player("Hero");
+  const auto seat = play(hero);
+  ASSERT_EQ(seat.status, 200) << seat.body;
+  const auto claimed = claim(hero, seat.json(), seat.json()["lease_epoch"]);
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  // A new warrior wears its starting sword and armour (content/classes.json).
+  EXPECT_EQ(claimed.json()["character"]["equipped"],
+            (nlohmann::json{"leather_armor", "rusty_sword"}));
+  const std::int64_t epoch = claimed.json()["lease_epoch"];
+  auto first = record(hero, epoch, 1);
+  first["items_delta"] = {{{"item_id", "iron_sword"}, {"delta", 1}}};
+  first["equipped"] = {"iron_sword", "leather_armor"};
+  const auto result = checkpoint({first});
+  ASSERT_EQ(result.status, 200) << result.body;
+  EXPECT_EQ(result.json()["results"][0]["status"], "ok");
+  const std::string of_hero = " AND character_id = " + std::to_string(hero.character_id);
+  EXPECT_EQ(count("SELECT count(*) FROM inventory_items WHERE equipped" + of_hero), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM inventory_items WHERE equipped AND item_id = "
+                  "'iron_sword'" +
+                  of_hero),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM inventory_items WHERE NOT equipped AND item_id = "
+                  "'rusty_sword'" +
+                  of_hero),
+            1);
+  // Bad records are refused whole: an unknown item, more than three.
+  auto bad = record(hero, epoch, 2);
+  bad["equipped"] = {"no_such_item"};
+  EXPECT_EQ(checkpoint({bad}).status, 422);
+  bad["equipped"] = {"iron_sword", "leather_armor", "rusty_sword", "chain_mail"};
+  EXPECT_EQ(checkpoint({bad}).status, 422);
+
+  auto release = record(hero, epoch, 2);
+  release["release"] = true;  // no `equipped`: the marks stay as they are
+  ASSERT_EQ(checkpoint({release}).json()["results"][0]["status"], "ok");
+  const auto again = play(hero);
+  ASSERT_EQ(again.status, 200) << again.body;
+  const auto reclaimed = claim(hero, again.json(), again.json()["lease_epoch"]);
+  ASSERT_EQ(reclaimed.status, 200) << reclaimed.body;
+  EXPECT_EQ(reclaimed.json()["character"]["equipped"],
+            (nlohmann::json{"iron_sword", "leather_armor"}));
+}
+
 TEST_F(ApiWorldIT, CheckpointKillsAddUpOnMonsterKillsAndTheLevelBoardShowsTheLevel) {
   registry_->instance("hub_city_1", 1, 10);
   const auto hero = player("Hero");

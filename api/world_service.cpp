@@ -40,16 +40,27 @@ nlohmann::json nullable(const pqxx::field& field) {
 
 nlohmann::json claimed_character(const pqxx::row& row, const pqxx::result& items) {
   auto inventory = nlohmann::json::array();
-  for (const auto& item : items)
+  auto equipped = nlohmann::json::array();
+  for (const auto& item : items) {
     inventory.push_back(
         {{"item_id", item[0].as<std::string>()}, {"quantity", item[1].as<std::int64_t>()}});
-  return {{"id", row[1].as<std::int64_t>()},    {"account_id", row[2].as<std::int64_t>()},
-          {"name", row[3].as<std::string>()},   {"class", row[4].as<std::string>()},
-          {"level", row[5].as<int>()},          {"experience", row[6].as<std::int64_t>()},
-          {"zone", row[7].as<std::string>()},   {"x", nullable<double>(row[8])},
-          {"y", nullable<double>(row[9])},      {"spawn", nullable<std::string>(row[10])},
-          {"hp", nullable<int>(row[11])},       {"mana", nullable<int>(row[12])},
-          {"gold", row[13].as<std::int64_t>()}, {"items", inventory}};
+    if (item[2].as<bool>()) equipped.push_back(item[0].as<std::string>());
+  }
+  return {{"id", row[1].as<std::int64_t>()},
+          {"account_id", row[2].as<std::int64_t>()},
+          {"name", row[3].as<std::string>()},
+          {"class", row[4].as<std::string>()},
+          {"level", row[5].as<int>()},
+          {"experience", row[6].as<std::int64_t>()},
+          {"zone", row[7].as<std::string>()},
+          {"x", nullable<double>(row[8])},
+          {"y", nullable<double>(row[9])},
+          {"spawn", nullable<std::string>(row[10])},
+          {"hp", nullable<int>(row[11])},
+          {"mana", nullable<int>(row[12])},
+          {"gold", row[13].as<std::int64_t>()},
+          {"items", inventory},
+          {"equipped", equipped}};
 }
 
 }  // namespace
@@ -176,8 +187,8 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
     if (!standing.empty() && standing[0][0].as<bool>())
       throw ApiError(403, "account_banned", "this account is banned");
     const auto items = transaction.exec_params(
-        "SELECT item_id, sum(quantity) FROM inventory_items WHERE character_id = $1 GROUP BY "
-        "item_id ORDER BY item_id",
+        "SELECT item_id, sum(quantity), bool_or(equipped) FROM inventory_items WHERE character_id "
+        "= $1 GROUP BY item_id ORDER BY item_id",
         character_id);
     nlohmann::json answer = {{"lease_epoch", rows[0][0].as<std::int64_t>()},
                              {"character", claimed_character(rows[0], items)}};

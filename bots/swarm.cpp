@@ -926,6 +926,8 @@ class Swarm {
                        // A refused attack is retried by the behaviour's own pace.
                        [](const protocol::ActionConfirm&) {},
                        [](const protocol::ActionReject&) {},
+                       // Bots play without their bags (loot counts come from GameEvents).
+                       [](const protocol::Inventory&) {},
                    },
                    decoded);
         return;

@@ -436,6 +436,7 @@ void App::start_session(const ZoneTarget& target, const std::string& ticket) {
   ZoneSessionSettings settings;
   settings.content_root = options_.content_root;
   settings.player_speed = options_.player_speed;
+  for (const ItemInfo& item : content_.items()) settings.item_names.push_back(item.name);
   std::unique_ptr<Transport> transport = std::make_unique<WebSocketTransport>(options_.ca_file);
   if (options_.simulate_latency_ms > 0 || options_.simulate_jitter_ms > 0)
     transport = std::make_unique<DelayedTransport>(

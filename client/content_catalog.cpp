@@ -25,7 +25,61 @@ ContentCatalog ContentCatalog::load(const std::string& content_root) {
     empty.error_ = "cannot read " + content_root + "/classes.json or abilities.json";
     return empty;
   }
-  return parse(classes, abilities);
+  ContentCatalog catalog = parse(classes, abilities);
+  bool items_ok = false;
+  const std::string items = read_file(content_root + "/items.json", items_ok);
+  if (items_ok) catalog.parse_items(items);
+  return catalog;
+}
+
+void ContentCatalog::parse_items(std::string_view items_json) {
+  using nlohmann::json;
+  items_.clear();
+  const json doc = json::parse(items_json, nullptr, false);
+  if (!doc.is_object() || !doc.contains("items") || !doc.at("items").is_array()) {
+    error_ = "content: items.json has no items";
+    return;
+  }
+  try {
+    for (const auto& j : doc.at("items")) {
+      ItemInfo info;
+      info.id = j.value("id", "");
+      info.name = j.value("name", info.id);
+      info.slot = j.value("slot", "material");
+      info.value = j.value("value", 0);
+      std::string summary;
+      auto add = [&summary](const std::string& part) {
+        summary += (summary.empty() ? "" : ", ") + part;
+      };
+      if (const auto damage = j.find("damage"); damage != j.end() && damage->size() == 2)
+        add(std::to_string(damage->at(0).get<int>()) + "\u2013" +
+            std::to_string(damage->at(1).get<int>()) + " damage");
+      for (const auto& [key, label] : {std::pair{"armor", "armor"},
+                                       {"strength", "strength"},
+                                       {"intelligence", "intelligence"},
+                                       {"max_hp", "max hp"},
+                                       {"max_mp", "max mana"}})
+        if (j.value(key, 0) > 0) add("+" + std::to_string(j.value(key, 0)) + " " + label);
+      if (j.value("heal", 0) > 0) add("heals " + std::to_string(j.value("heal", 0)) + " hp");
+      if (j.value("restore_mp", 0) > 0)
+        add("restores " + std::to_string(j.value("restore_mp", 0)) + " mana");
+      info.summary = summary;
+      items_.push_back(std::move(info));
+    }
+  } catch (const json::exception& e) {
+    error_ = std::string("content: items: ") + e.what();
+  }
+}
+
+const ItemInfo* ContentCatalog::find_item(std::string_view id) const {
+  for (const auto& item : items_)
+    if (item.id == id) return &item;
+  return nullptr;
+}
+
+std::string ContentCatalog::item_name(uint16_t index) const {
+  if (const ItemInfo* info = item(index)) return info->name;
+  return "item " + std::to_string(index);
 }
 
 ContentCatalog ContentCatalog::parse(std::string_view classes_json,

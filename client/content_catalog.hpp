@@ -1,7 +1,8 @@
-// The parts of content/ the client shows: character classes (for the create screen) and their
-// abilities (hotbar names and cooldowns). Read from content/classes.json and
-// content/abilities.json; a missing or malformed file leaves the catalogue empty with an error
-// (the client still runs: the create screen offers a class id text field instead).
+// The parts of content/ the client shows: character classes (for the create screen), their
+// abilities (hotbar names and cooldowns) and items (names in the inventory, loot and market).
+// Read from content/classes.json, content/abilities.json and content/items.json; a missing or
+// malformed file leaves the catalogue empty with an error (the client still runs: the create
+// screen offers a class id text field instead; items show by number).
 //
 // Thread safety: immutable after load.
 #pragma once
@@ -18,6 +19,18 @@ struct AbilityInfo {
   double cooldown_seconds = 1.0;
   double range = 0.0;
   int mana_cost = 0;
+};
+
+// An item as the inventory window shows it. Its index in items() is its content index, the
+// number the zone's Inventory and loot events use.
+struct ItemInfo {
+  std::string id;
+  std::string name;
+  std::string slot;     // weapon, chest, head, consumable, material
+  std::string summary;  // "4–7 damage", "+3 armor +10 mana", "heals 40 hp"
+  int value = 0;        // gold: a guide for a market price
+  bool equipment() const { return slot == "weapon" || slot == "chest" || slot == "head"; }
+  bool consumable() const { return slot == "consumable"; }
 };
 
 struct ClassInfo {
@@ -43,9 +56,20 @@ class ContentCatalog {
   const AbilityInfo* find_ability(std::string_view id) const;
   const std::string& error() const { return error_; }
 
+  // Items in content order; parse_items replaces them (tests).
+  const std::vector<ItemInfo>& items() const { return items_; }
+  const ItemInfo* item(uint16_t index) const {
+    return index < items_.size() ? &items_[index] : nullptr;
+  }
+  const ItemInfo* find_item(std::string_view id) const;
+  // The item's name, or "item N" for an index this content does not know.
+  std::string item_name(uint16_t index) const;
+  void parse_items(std::string_view items_json);
+
  private:
   std::vector<ClassInfo> classes_;
   std::vector<AbilityInfo> abilities_;
+  std::vector<ItemInfo> items_;
   std::string error_;
 };
 

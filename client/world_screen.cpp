@@ -326,7 +326,7 @@ void App::draw_world(double now) {
     game::Vec2 anchor =
         session_->world().find(f.entity) ? session_->draw_position(f.entity, now) : f.anchor;
     ImVec2 p = to_screen(anchor);
-    p.y -= 28.0f + age * 36.0f;
+    p.y -= 28.0f + age * 36.0f + static_cast<float>(f.lane) * 20.0f;
     ImU32 color = IM_COL32(255, 255, 255, 255);
     switch (f.type) {
       case protocol::GameEventType::damage:
@@ -346,7 +346,9 @@ void App::draw_world(double now) {
     }
     color = (color & 0x00ffffffu) | (static_cast<ImU32>(alpha * 255.0f) << 24);
     const float size = f.critical ? 26.0f : 18.0f;
-    draw->AddText(nullptr, size, {p.x - 10, p.y}, color, f.text.c_str());
+    // Centred over the entity: a long one ("Wolf Pelt x2") would otherwise lean right.
+    const float width = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.0f, f.text.c_str()).x;
+    draw->AddText(nullptr, size, {p.x - width / 2.0f, p.y}, color, f.text.c_str());
   }
   draw_world_hud(now);
 }

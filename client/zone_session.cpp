@@ -40,29 +40,35 @@ bool kick_is_fatal(KickReason reason) {
 const char* reject_text(protocol::RejectReason reason) {
   switch (reason) {
     case protocol::RejectReason::unknown_action:
-      return "unknown action";
+      return "you have no such action";
     case protocol::RejectReason::on_cooldown:
-      return "not ready yet";
+      return "it is not ready yet";
     case protocol::RejectReason::not_enough_mana:
       return "not enough mana";
     case protocol::RejectReason::out_of_range:
-      return "out of range";
+      return "the target is too far away";
     case protocol::RejectReason::no_line_of_sight:
-      return "no line of sight";
+      return "you cannot see the target";
     case protocol::RejectReason::invalid_target:
-      return "invalid target";
+      return "no enemy targeted";
     case protocol::RejectReason::target_dead:
-      return "target is dead";
+      return "the target is already dead";
     case protocol::RejectReason::caster_dead:
       return "you are dead";
     case protocol::RejectReason::stunned:
-      return "stunned";
+      return "you are stunned";
     case protocol::RejectReason::busy_casting:
-      return "busy casting";
+      return "you are casting";
     case protocol::RejectReason::none:
       break;
   }
   return "refused";
+}
+
+// "slowed" in "You are slowed": game::StatusEffect by number (haste, slow, stun, regen).
+std::string status_word(uint16_t effect) {
+  static constexpr const char* kWords[] = {"hasted", "slowed", "stunned", "regenerating"};
+  return effect < std::size(kWords) ? kWords[effect] : "affected";
 }
 
 }  // namespace
@@ -194,6 +200,47 @@ bool ZoneSession::send_chat(protocol::ChatChannel channel, const std::string& to
   return true;
 }
 
+bool ZoneSession::send_item_action(protocol::ItemVerb verb, uint16_t item, double now) {
+  if (state_ != SessionState::in_world || version_ < protocol::kItemsProtocolVersion ||
+      item == protocol::kNoItem)
+    return false;
+  send(protocol::ItemAction{verb, item}, now);
+  asked_[item] = verb;
+  return true;
+}
+
+uint32_t ZoneSession::carried(uint16_t item) const {
+  uint32_t total = 0;
+  if (inventory_)
+    for (const protocol::InventoryStack& stack : inventory_->stacks)
+      if (stack.item == item) total += stack.quantity;
+  return total;
+}
+
+std::string ZoneSession::item_name(uint16_t item) const {
+  if (item < settings_.item_names.size()) return settings_.item_names[item];
+  return "item " + std::to_string(item);
+}
+
+void ZoneSession::on_inventory(const protocol::Inventory& inventory, double now) {
+  if (inventory.answered != protocol::kNoItem) {
+    const auto asked = asked_.find(inventory.answered);
+    const protocol::ItemVerb verb = asked != asked_.end() ? asked->second : protocol::ItemVerb::use;
+    if (asked != asked_.end()) asked_.erase(asked);
+    const std::string name = item_name(inventory.answered);
+    if (inventory.refusal != protocol::ItemRefusal::none) {
+      log(now, GameEventType::status_removed,
+          std::string("Cannot ") + protocol::to_string(verb) + " " + name + ": " +
+              protocol::to_string(inventory.refusal));
+    } else if (verb == protocol::ItemVerb::equip) {
+      log(now, GameEventType::loot, "You equip " + name + ".");
+    } else if (verb == protocol::ItemVerb::unequip) {
+      log(now, GameEventType::loot, "You take off " + name + ".");
+    }
+  }
+  inventory_ = inventory;
+}
+
 void ZoneSession::use_action(uint8_t slot, uint32_t target, double cooldown_seconds, double now) {
   if (slot == 0 || slot > protocol::kMaxActionSlot || state_ != SessionState::in_world) return;
   if (cooldown_remaining(slot, now) > 0.0) return;
@@ -317,6 +364,7 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
             chat_.push_back({now, line.channel, line.from, line.to, line.text});
             if (chat_.size() > kChatLines) chat_.pop_front();
           },
+          [&](const protocol::Inventory& inventory) { on_inventory(inventory, now); },
           [&](const protocol::Kick& kick) {
             kick_ = kick;
             last_kick_ = kick.reason;
@@ -336,8 +384,9 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
             // zone.
             if (state_ != SessionState::in_world) return;
             log(now, GameEventType::status_removed,
-                "Action " + std::to_string(reject.action) +
-                    " failed: " + reject_text(reject.reason));
+                std::string(reject.action == 1 ? "Attack"
+                                               : "Ability " + std::to_string(reject.action - 1)) +
+                    " failed: " + reject_text(reject.reason) + ".");
           },
           [&](const protocol::Transfer& transfer) {
             if (state_ != SessionState::in_world) return;
@@ -422,6 +471,10 @@ std::string ZoneSession::entity_label(uint32_t id) const {
   return "#" + std::to_string(id);
 }
 
+std::string ZoneSession::object_label(uint32_t id) const {
+  return id == own_entity_ ? "you" : entity_label(id);
+}
+
 void ZoneSession::log(double now, GameEventType type, std::string text) {
   combat_log_.push_back({now, type, std::move(text)});
   if (combat_log_.size() > kCombatLogLines) combat_log_.pop_front();
@@ -430,48 +483,67 @@ void ZoneSession::log(double now, GameEventType type, std::string text) {
 void ZoneSession::on_game_event(const protocol::GameEvent& message, double now) {
   for (uint32_t i = 0; i < message.count; ++i) {
     const protocol::GameEventEntry& e = message.events[i];
+    const bool mine = e.target == own_entity_;
     const std::string target = entity_label(e.target);
     const std::string source = e.source ? entity_label(e.source) : "";
     const std::string amount = std::to_string(e.amount);
+    const std::string is = mine ? " are " : " is ";
     std::string line, floating;
     switch (e.type) {
       case GameEventType::damage:
-        line = (source.empty() ? "Something" : source) + " hit " + target + " for " + amount +
-               (e.critical ? " (critical)" : "");
+        line = (source.empty() ? "Something" : source) + " hit " + object_label(e.target) +
+               " for " + amount + (e.critical ? " (critical)" : "");
         floating = "-" + amount + (e.critical ? "!" : "");
         break;
       case GameEventType::heal:
-        line = target + " healed for " + amount;
+        if (e.detail & protocol::kItemDetail) {
+          const std::string item = item_name(e.detail & ~protocol::kItemDetail);
+          line = target + (mine ? " drink " : " drinks ") + item + ": +" + amount + " hp";
+        } else {
+          line = target + is + "healed for " + amount;
+        }
         floating = "+" + amount;
         break;
       case GameEventType::death:
-        line = target + " died" + (source.empty() ? "" : " (killed by " + source + ")");
+        line = target + (mine ? " die" : " died") +
+               (source.empty() ? "" : " (killed by " + object_label(e.source) + ")");
         floating = "dead";
         break;
       case GameEventType::experience:
-        line = target + " gained " + amount + " XP";
-        if (e.target == own_entity_) experience_gained_ += e.amount;
+        line = target + (mine ? " gain " : " gained ") + amount + " XP";
+        if (mine) experience_gained_ += e.amount;
         floating = "+" + amount + " XP";
         break;
       case GameEventType::level_up:
-        line = target + " reached level " + amount;
-        floating = "LEVEL " + amount + "!";
+        line = target + (mine ? " reach" : " reached") + " level " + amount + "!";
+        floating = "Level " + amount + "!";
         break;
       case GameEventType::loot:
-        line = target + " looted " + amount + " x item " + std::to_string(e.detail);
-        floating = "+loot";
+        if (e.detail == protocol::kGoldDetail) {
+          line = target + (mine ? " loot " : " looted ") + amount + " gold";
+          floating = "+" + amount + " gold";
+        } else {
+          const std::string item = item_name(e.detail);
+          line =
+              target + (mine ? " loot " : " looted ") + item + (e.amount > 1 ? " x" + amount : "");
+          floating = item + (e.amount > 1 ? " x" + amount : "");
+        }
         break;
       case GameEventType::status_applied:
-        line = target + " is affected by status " + std::to_string(e.detail);
+        line = target + is + status_word(e.detail);
         break;
       case GameEventType::status_removed:
-        line = "status " + std::to_string(e.detail) + " left " + target;
+        line = target + is + "no longer " + status_word(e.detail);
         break;
     }
     log(now, e.type, line);
-    if (!floating.empty())
-      floating_.push_back({now, e.target, draw_position(e.target, now), e.type, e.critical,
-                           e.target == own_entity_, floating});
+    if (floating.empty()) continue;
+    int lane = 0;
+    for (const FloatingText& f : floating_)
+      if (f.entity == e.target && now - f.born < kFloatingLaneSeconds)
+        lane = std::max(lane, f.lane + 1);
+    floating_.push_back(
+        {now, e.target, draw_position(e.target, now), e.type, e.critical, mine, floating, lane});
   }
 }
 

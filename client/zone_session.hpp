@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "client/interpolation.hpp"
 #include "client/movement_predictor.hpp"
@@ -59,6 +60,9 @@ struct ZoneSessionSettings {
   // which has no content file.
   int open_map_size = 256;
   BackoffSettings backoff;
+  // Item names by content index (content/items.json order): loot and potion lines name the
+  // item. An index past the end shows as "item N".
+  std::vector<std::string> item_names;
 };
 
 // What the player wants to do now (keyboard/mouse or the autoplay script).
@@ -83,7 +87,12 @@ struct FloatingText {
   bool critical = false;
   bool about_me = false;
   std::string text;
+  // Texts of one entity born together (XP, level and loot of one kill) stack upwards in lanes
+  // instead of drawing over each other.
+  int lane = 0;
 };
+// Texts of one entity born within this many seconds of each other take separate lanes.
+inline constexpr double kFloatingLaneSeconds = 0.5;
 
 // A chat line as the chat box shows it.
 struct ChatEntry {
@@ -138,6 +147,15 @@ class ZoneSession {
                  double now);
   const std::deque<ChatEntry>& chat() const { return chat_; }
 
+  // Equips, takes off or uses (a potion) one item of the bag, by content index. False, and
+  // nothing sent, when not in the world or the zone does not speak items (protocol < 3). The
+  // zone answers with an Inventory; a refusal goes to the combat log.
+  bool send_item_action(protocol::ItemVerb verb, uint16_t item, double now);
+  // The bag as the zone last sent it (unset before the first Inventory).
+  const std::optional<protocol::Inventory>& inventory() const { return inventory_; }
+  // How many of `item` the bag holds (0 before the first Inventory).
+  uint32_t carried(uint16_t item) const;
+
   // Polls the transport, handles messages, sends inputs at the zone's tick rate and heartbeats.
   void update(double now);
 
@@ -190,6 +208,9 @@ class ZoneSession {
   void schedule_reconnect(const std::string& reason, double now);
   void load_map(const std::string& zone);
   std::string entity_label(uint32_t id) const;
+  std::string object_label(uint32_t id) const;  // "you" for our own entity
+  std::string item_name(uint16_t item) const;
+  void on_inventory(const protocol::Inventory& inventory, double now);
   void log(double now, protocol::GameEventType type, std::string text);
 
   std::unique_ptr<Transport> transport_;
@@ -238,7 +259,9 @@ class ZoneSession {
   NetStats stats_;
   std::deque<CombatLogLine> combat_log_;
   std::deque<ChatEntry> chat_;
-  uint16_t version_ = 0;  // negotiated in Welcome
+  std::optional<protocol::Inventory> inventory_;
+  std::unordered_map<uint16_t, protocol::ItemVerb> asked_;  // item → the verb last sent
+  uint16_t version_ = 0;                                    // negotiated in Welcome
   std::deque<FloatingText> floating_;
   std::unordered_map<uint8_t, std::pair<double, double>> cooldowns_;  // slot → (ready at, duration)
   uint64_t resumes_ = 0, transfers_ = 0, reconnect_attempts_ = 0;

@@ -55,10 +55,11 @@ void start_action(Combatant& caster, const AbilityDefinition& ability, uint8_t s
 }
 
 uint32_t roll_damage(const AbilityDefinition& ability, const Stats& attacker, const Stats& defender,
-                     CombatRandom& random) {
+                     CombatRandom& random, DamageBonus bonus) {
   if (ability.damage_max == 0) return 0;
-  const uint64_t raw = random.between(ability.damage_min, ability.damage_max) +
-                       attribute(attacker, ability.scaling) / 2;
+  const uint64_t raw =
+      random.between(ability.damage_min + bonus.min, ability.damage_max + bonus.max) +
+      attribute(attacker, ability.scaling) / 2;
   const uint64_t mitigated = raw * 100 / (100 + uint64_t{kArmorWeight} * defender.armor);
   return static_cast<uint32_t>(std::max<uint64_t>(1, mitigated));
 }

@@ -75,10 +75,15 @@ RejectReason check_action(const Combatant& caster, const AbilityDefinition& abil
 void start_action(Combatant& caster, const AbilityDefinition& ability, uint8_t slot,
                   uint32_t target_id, uint32_t tick);
 
-// Damage of one hit: a roll in the ability's range, plus half the scaling attribute, times
-// 100 / (100 + 4 * armor); at least 1 for an ability that deals damage.
+// Damage added to an ability's range (a player's weapon on its basic attack).
+struct DamageBonus {
+  uint32_t min = 0, max = 0;
+};
+
+// Damage of one hit: a roll in the ability's range (plus `bonus`), plus half the scaling
+// attribute, times 100 / (100 + 4 * armor); at least 1 for an ability that deals damage.
 uint32_t roll_damage(const AbilityDefinition& ability, const Stats& attacker, const Stats& defender,
-                     CombatRandom& random);
+                     CombatRandom& random, DamageBonus bonus = {});
 // Heal of an ability: its heal plus the scaling attribute.
 uint32_t heal_amount(const AbilityDefinition& ability, const Stats& caster);
 

@@ -160,13 +160,56 @@ bool parse_status_effect(std::string_view text, StatusEffect& out) {
   return false;
 }
 
+const char* to_string(ItemSlot slot) {
+  switch (slot) {
+    case ItemSlot::weapon:
+      return "weapon";
+    case ItemSlot::chest:
+      return "chest";
+    case ItemSlot::head:
+      return "head";
+    case ItemSlot::consumable:
+      return "consumable";
+    case ItemSlot::material:
+      return "material";
+  }
+  return "?";
+}
+
+bool parse_item_slot(std::string_view text, ItemSlot& out) {
+  for (ItemSlot slot : {ItemSlot::weapon, ItemSlot::chest, ItemSlot::head, ItemSlot::consumable,
+                        ItemSlot::material}) {
+    if (text == to_string(slot)) {
+      out = slot;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool CombatContent::load(const std::string& dir, uint32_t tick_hz, std::string& error) {
   *this = CombatContent{};
   try {
     const json items_doc = read(dir + "/items.json");
     for (const auto& j : items_doc.at("items")) {
-      ItemDefinition item{j.at("id").get<std::string>(), static_cast<uint16_t>(items.size()),
-                          std::max<uint32_t>(1, stat(j, "stack", 1))};
+      ItemDefinition item;
+      item.id = j.at("id").get<std::string>();
+      item.index = static_cast<uint16_t>(items.size());
+      item.stack = std::max<uint32_t>(1, stat(j, "stack", 1));
+      item.name = j.value("name", item.id);
+      if (!parse_item_slot(j.value("slot", "material"), item.slot))
+        throw std::runtime_error("item " + item.id + ": unknown slot");
+      item.bonus = read_stats(j);
+      if (const auto damage = j.find("damage"); damage != j.end()) {
+        if (!damage->is_array() || damage->size() != 2)
+          throw std::runtime_error("item " + item.id + ": damage must be [min, max]");
+        item.damage_min = damage->at(0).get<uint32_t>();
+        item.damage_max = std::max(item.damage_min, damage->at(1).get<uint32_t>());
+      }
+      item.heal = stat(j, "heal");
+      item.restore_mana = stat(j, "restore_mp");
+      if (item.equipment() && item.stack != 1)
+        throw std::runtime_error("item " + item.id + ": equipment does not stack");
       items.push_back(std::move(item));
     }
     const json abilities_doc = read(dir + "/abilities.json");
@@ -276,6 +319,9 @@ const MonsterDefinition* CombatContent::find_monster(std::string_view id) const 
 }
 const AbilityDefinition* CombatContent::find_ability(std::string_view id) const {
   return find_by_id(abilities, id);
+}
+const ItemDefinition* CombatContent::find_item(std::string_view id) const {
+  return find_by_id(items, id);
 }
 
 const ZoneSpawnTable* CombatContent::spawn_table(std::string_view zone) const {

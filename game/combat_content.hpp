@@ -91,10 +91,24 @@ struct MonsterDefinition {
   uint16_t loot_table = 0;
 };
 
+// Where an item goes: one of the equipment slots, or a consumable (used from the hotbar), or a
+// material (carried and sold, nothing more).
+enum class ItemSlot : uint8_t { weapon = 0, chest = 1, head = 2, consumable, material };
+inline constexpr int kEquipSlotCount = 3;  // weapon, chest, head
+const char* to_string(ItemSlot slot);
+bool parse_item_slot(std::string_view text, ItemSlot& out);
+
 struct ItemDefinition {
   std::string id;
   uint16_t index = 0;
   uint32_t stack = 1;
+  std::string name;
+  ItemSlot slot = ItemSlot::material;
+  Stats bonus;  // equipment: added to the wearer's stats (max_hp, max_mp, attributes, armor)
+  uint32_t damage_min = 0, damage_max = 0;  // weapon: added to the basic attack's damage
+  uint32_t heal = 0, restore_mana = 0;      // consumable: what one use gives back
+
+  bool equipment() const { return slot <= ItemSlot::head; }
 };
 
 struct SpawnEntry {
@@ -137,6 +151,7 @@ class CombatContent {
   const MonsterDefinition* find_monster(std::string_view id) const;
   const AbilityDefinition* find_ability(std::string_view id) const;
   const ZoneSpawnTable* spawn_table(std::string_view zone) const;
+  const ItemDefinition* find_item(std::string_view id) const;
   // The ability behind a class's action slot (1 = attack, 2.. = abilities), or nullptr.
   const AbilityDefinition* action(const ClassDefinition& cls, uint8_t slot) const;
 };

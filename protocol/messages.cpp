@@ -68,6 +68,40 @@ const char* to_string(ChatChannel channel) {
   return "unknown";
 }
 
+const char* to_string(ItemVerb verb) {
+  switch (verb) {
+    case ItemVerb::equip:
+      return "equip";
+    case ItemVerb::unequip:
+      return "unequip";
+    case ItemVerb::use:
+      return "use";
+  }
+  return "unknown";
+}
+
+const char* to_string(ItemRefusal refusal) {
+  switch (refusal) {
+    case ItemRefusal::none:
+      return "Done.";
+    case ItemRefusal::not_carried:
+      return "You do not carry that.";
+    case ItemRefusal::not_equipment:
+      return "That is not equipment.";
+    case ItemRefusal::not_equipped:
+      return "You are not wearing that.";
+    case ItemRefusal::not_usable:
+      return "That cannot be used.";
+    case ItemRefusal::dead:
+      return "You are dead.";
+    case ItemRefusal::on_cooldown:
+      return "Not ready yet.";
+    case ItemRefusal::nothing_to_restore:
+      return "You are already at full health and mana.";
+  }
+  return "Refused.";
+}
+
 bool valid_chat_text(std::string_view text) {
   if (text.empty() || text.size() > kMaxChatTextBytes) return false;
   size_t i = 0;

@@ -32,8 +32,10 @@ enum class MessageType : uint8_t {
   kick = 10,           // zone → client, then the zone closes the connection
   chat_send = 11,      // client → zone (version 2)
   chat_message = 12,   // zone → client (version 2)
+  item_action = 13,    // client → zone (version 3)
+  inventory = 14,      // zone → client (version 3)
 };
-inline constexpr uint8_t kMaxMessageType = 12;
+inline constexpr uint8_t kMaxMessageType = 14;
 
 // Why a zone closed a connection. Sent in Kick and used as the WebSocket close reason.
 enum class KickReason : uint8_t {
@@ -185,6 +187,12 @@ enum class GameEventType : uint8_t {
 };
 inline constexpr GameEventType kMaxGameEventType = GameEventType::status_removed;
 
+// A heal's detail with this bit set names the consumable (its content index) that healed,
+// not an ability.
+inline constexpr uint16_t kItemDetail = 0x8000;
+// A loot event's detail for gold (items use their content index).
+inline constexpr uint16_t kGoldDetail = 0xffff;
+
 // Amounts (damage, XP, quantities, durations): most fit 7 bits, all fit kMaxStat.
 inline constexpr TierTable kAmountTiers{{7, 11, 20}, 3};
 
@@ -193,7 +201,7 @@ struct GameEventEntry {
   uint32_t source = 0;  // 0 = none
   uint32_t target = 1;
   uint32_t amount = 0;  // 0..kMaxStat
-  uint16_t detail = 0;  // ability, item or status effect id
+  uint16_t detail = 0;  // ability, item or status effect id (heal: kItemDetail | item for a potion)
   bool critical = false;
 
   template <class Stream>
@@ -359,11 +367,103 @@ struct ChatMessage {
   bool operator==(const ChatMessage&) const = default;
 };
 
+// What a player does with an item it carries (ItemAction).
+enum class ItemVerb : uint8_t { equip = 0, unequip = 1, use = 2 };
+inline constexpr ItemVerb kMaxItemVerb = ItemVerb::use;
+const char* to_string(ItemVerb verb);
+
+// Why the zone refused an ItemAction (Inventory.refusal; none = applied, or no action answered).
+enum class ItemRefusal : uint8_t {
+  none = 0,
+  not_carried = 1,         // the bag holds none of that item
+  not_equipment = 2,       // equip: the item has no equipment slot
+  not_equipped = 3,        // unequip: the item is not worn
+  not_usable = 4,          // use: the item is not a consumable
+  dead = 5,                // the dead use nothing and change nothing
+  on_cooldown = 6,         // use: consumables share a cooldown
+  nothing_to_restore = 7,  // use: hp and mana the item gives back are already full
+};
+inline constexpr ItemRefusal kMaxItemRefusal = ItemRefusal::nothing_to_restore;
+// Plain words for a refusal ("That is not equipment."), for the client's log.
+const char* to_string(ItemRefusal refusal);
+
+// Equip, unequip or use (a potion) one item of the player's bag, named by its content index
+// (its place in content/items.json). The zone answers with an Inventory.
+struct ItemAction {
+  static constexpr MessageType kType = MessageType::item_action;
+  static constexpr RateClass kRate = RateClass::input;
+  ItemVerb verb = ItemVerb::use;
+  uint16_t item = 0;
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, verb, ItemVerb::equip, kMaxItemVerb));
+    return serialize_uint(s, item, uint16_t{0}, uint16_t{0xfffe});
+  }
+  bool operator==(const ItemAction&) const = default;
+};
+
+// Equipment slots in Inventory.equipped: weapon, chest, head (game::ItemSlot's first three).
+inline constexpr size_t kEquipSlots = 3;
+inline constexpr uint16_t kNoItem = 0xffff;
+// Stacks in a bag (zone Inventory::kMaxStacks).
+inline constexpr uint32_t kMaxInventoryStacks = 64;
+
+struct InventoryStack {
+  uint16_t item = 0;  // content index
+  uint32_t quantity = 1;
+  bool operator==(const InventoryStack&) const = default;
+};
+
+// The player's whole bag: gold, stacks in bag order, what is worn, and the answer to the last
+// ItemAction. Sent after Welcome, whenever the bag or the equipment changes (loot, a potion, a
+// sale on the trading post), and in answer to every ItemAction (`refusal` says why one was
+// refused; `answered` names the item it was about).
+struct Inventory {
+  static constexpr MessageType kType = MessageType::inventory;
+  uint32_t gold = 0;
+  std::vector<InventoryStack> stacks;
+  std::array<uint16_t, kEquipSlots> equipped{kNoItem, kNoItem, kNoItem};
+  ItemRefusal refusal = ItemRefusal::none;
+  uint16_t answered = kNoItem;  // the item of the ItemAction answered, kNoItem = none
+
+  template <class Stream>
+  bool serialize(Stream& s) {
+    OMEGA_SERIALIZE(serialize_uint(s, gold, 0u, 0xffffffffu));
+    uint32_t count = static_cast<uint32_t>(stacks.size());
+    OMEGA_SERIALIZE(serialize_uint(s, count, 0u, kMaxInventoryStacks));
+    if constexpr (Stream::kIsReading) stacks.resize(count);
+    for (InventoryStack& stack : stacks) {
+      OMEGA_SERIALIZE(serialize_uint(s, stack.item, uint16_t{0}, uint16_t{0xfffe}));
+      OMEGA_SERIALIZE(serialize_tiered<kAmountTiers>(s, stack.quantity, kMaxStat));
+    }
+    for (uint16_t& item : equipped) {
+      bool worn = item != kNoItem;
+      OMEGA_SERIALIZE(serialize_bool(s, worn));
+      if (worn) OMEGA_SERIALIZE(serialize_uint(s, item, uint16_t{0}, uint16_t{0xfffe}));
+      if constexpr (Stream::kIsReading) {
+        if (!worn) item = kNoItem;
+      }
+    }
+    bool has_answer = answered != kNoItem;
+    OMEGA_SERIALIZE(serialize_bool(s, has_answer));
+    if (has_answer) {
+      OMEGA_SERIALIZE(serialize_uint(s, answered, uint16_t{0}, uint16_t{0xfffe}));
+      OMEGA_SERIALIZE(serialize_uint(s, refusal, ItemRefusal::none, kMaxItemRefusal));
+    } else if constexpr (Stream::kIsReading) {
+      answered = kNoItem;
+      refusal = ItemRefusal::none;
+    }
+    return true;
+  }
+  bool operator==(const Inventory&) const = default;
+};
+
 // What a zone server accepts from a client. Each alternative has a kRate.
-using ClientMessage = std::variant<Hello, PlayerInput, Heartbeat, ChatSend>;
+using ClientMessage = std::variant<Hello, PlayerInput, Heartbeat, ChatSend, ItemAction>;
 // What a client accepts from a zone, except StateUpdate (decoded by WorldView, snapshot.hpp).
 using ServerMessage = std::variant<Welcome, GameEvent, ActionConfirm, ActionReject, Heartbeat,
-                                   Transfer, Kick, ChatMessage>;
+                                   Transfer, Kick, ChatMessage, Inventory>;
 
 // One handler per message type: std::visit(Handlers{[&](const Hello&) {...}, ...}, message).
 // A variant alternative without a handler does not compile, so a new message type cannot be

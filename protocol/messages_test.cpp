@@ -108,6 +108,25 @@ ChatMessage random_chat_message(Random& r) {
   return m;
 }
 
+ItemAction random_item_action(Random& r) {
+  return {r.enumeration(ItemVerb::equip, kMaxItemVerb), static_cast<uint16_t>(r.range(0, 0xfffe))};
+}
+Inventory random_inventory(Random& r) {
+  Inventory m;
+  m.gold = r.range(0, 0xffffffffu);
+  m.stacks.resize(r.range(0, kMaxInventoryStacks));
+  for (InventoryStack& stack : m.stacks)
+    stack = {static_cast<uint16_t>(r.range(0, 0xfffe)),
+             r.coin() ? r.range(0, 50) : r.range(0, kMaxStat)};
+  for (uint16_t& worn : m.equipped)
+    worn = r.coin() ? kNoItem : static_cast<uint16_t>(r.range(0, 0xfffe));
+  if (r.coin()) {
+    m.answered = static_cast<uint16_t>(r.range(0, 0xfffe));
+    m.refusal = r.enumeration(ItemRefusal::none, kMaxItemRefusal);
+  }
+  return m;
+}
+
 template <class Variant, class Message>
 void expect_round_trip(const Message& message,
                        DecodeError (*decode)(std::span<const uint8_t>, Variant&)) {
@@ -135,6 +154,8 @@ TEST(Messages, EveryMessageRoundTripsOverThousandsOfRandomValues) {
     expect_round_trip(random_kick(r), decode_server_message);
     expect_round_trip(random_chat_send(r), decode_client_message);
     expect_round_trip(random_chat_message(r), decode_server_message);
+    expect_round_trip(random_item_action(r), decode_client_message);
+    expect_round_trip(random_inventory(r), decode_server_message);
   }
 }
 
@@ -171,6 +192,26 @@ TEST(Messages, GoldenBytes) {
   EXPECT_EQ(golden(Transfer{"ws://a", "z", "t"}), "09 06 77 73 3a 2f 2f 61 81 5e 00 74");
   // Kick.reason is 5 bits since lease_conflict/service_unavailable (range 1..31).
   EXPECT_EQ(golden(Kick{KickReason::slow_client, "q"}), "0a 2a 20 0e");
+}
+
+TEST(Messages, ItemMessagesGoldenBytesAndRefusals) {
+  EXPECT_EQ(golden(ItemAction{ItemVerb::use, 5}), "0d 16 00 00");
+  Inventory bag;
+  bag.gold = 3;
+  bag.stacks = {{7, 2}};
+  bag.equipped = {0, kNoItem, kNoItem};
+  EXPECT_EQ(golden(bag), "0e 03 00 00 00 81 03 00 82 00 00 00");
+  bag.answered = 7;
+  bag.refusal = ItemRefusal::on_cooldown;
+  EXPECT_EQ(golden(bag), "0e 03 00 00 00 81 03 00 82 00 00 3c 00 30");
+  Inventory decoded;
+  // A verb past kMaxItemVerb, an item of 0xffff (kNoItem is never an item), more stacks than
+  // a bag holds, and a refusal past the last are all refused.
+  ItemAction action;
+  EXPECT_EQ(decode_body(std::vector<uint8_t>{0x03, 0x00, 0x00}, action), DecodeError::out_of_range);
+  EXPECT_EQ(decode_body(std::vector<uint8_t>{0xfe, 0xff, 0x07}, action), DecodeError::out_of_range);
+  std::vector<uint8_t> too_many{0, 0, 0, 0, 0x41};
+  EXPECT_EQ(decode_body(too_many, decoded), DecodeError::out_of_range);
 }
 
 std::vector<uint8_t> encoded_input() {

@@ -18,9 +18,11 @@ namespace omega::protocol {
 // client's [min, max]; Welcome answers with the highest version both sides support.
 // Version 2 added chat (ChatSend, ChatMessage); a zone sends ChatMessage only to a session that
 // negotiated 2 or later, and a version 1 client never sends ChatSend.
-inline constexpr uint16_t kProtocolVersion = 2;
+// Version 3 added items (ItemAction, Inventory), under the same rule.
+inline constexpr uint16_t kProtocolVersion = 3;
 inline constexpr uint16_t kMinProtocolVersion = 1;
 inline constexpr uint16_t kChatProtocolVersion = 2;
+inline constexpr uint16_t kItemsProtocolVersion = 3;
 
 // ---- positions -------------------------------------------------------------------------------
 // 1/32 tile: with 32-pixel tiles a position is exact to the pixel, and an entity walking at

@@ -28,6 +28,7 @@ json record_json(const CheckpointRecord& r) {
           {"kills", r.kills},
           {"gold_delta", r.gold_delta},
           {"items_delta", items},
+          {"equipped", r.equipped},
           {"release", r.release}};
 }
 
@@ -116,6 +117,13 @@ bool parse_claim(std::string_view body, ClaimResult& out) {
       int64_t quantity = 0;
       if (!id || !get_number(item, "quantity", quantity)) return false;
       ch.items.emplace_back(*id, quantity);
+    }
+  }
+  if (auto worn = c->find("equipped"); worn != c->end() && worn->is_array()) {
+    for (const json& item : *worn) {
+      auto id = item_id(item);
+      if (!id) return false;
+      ch.equipped.push_back(*id);
     }
   }
   get_number(*c, "party_id", ch.party_id);        // null or absent: none

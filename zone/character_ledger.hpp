@@ -46,6 +46,7 @@ struct CheckpointRecord {
   int64_t kills = 0;  // delta, like gold
   int64_t gold_delta = 0;
   std::vector<ItemDelta> items_delta;
+  std::vector<std::string> equipped;  // absolute: the ids of the items worn now
   bool release = false;
 };
 

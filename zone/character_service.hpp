@@ -44,6 +44,7 @@ struct ClaimedCharacter {
   std::optional<uint32_t> hp, mana;
   int64_t gold = 0;
   std::vector<std::pair<std::string, int64_t>> items;  // item id, quantity
+  std::vector<std::string> equipped;                   // ids of the worn items
   uint64_t party_id = 0;                               // 0 = not in a party
   uint64_t muted_until = 0;                            // unix seconds; 0 = not muted
 };

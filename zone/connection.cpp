@@ -62,6 +62,7 @@ ConnectionPolicy::Verdict ConnectionPolicy::check(bool is_text, std::span<const 
                  },
                  [](const protocol::PlayerInput&) {},
                  [](const protocol::ChatSend&) {},
+                 [](const protocol::ItemAction&) {},
                  [&](const protocol::Heartbeat& heartbeat) {
                    if (!heartbeat.pong) {
                      verdict.answer_ping = true;

@@ -82,6 +82,7 @@ uint32_t World::allocate_slot() {
     respawn_tick_.push_back(0);
     team_.push_back(0);
     inventories_.emplace_back();
+    consumable_ready_tick_.push_back(0);
     kills_.push_back(0);
     player_mask_.push_back(0);
   }
@@ -93,6 +94,7 @@ uint32_t World::allocate_slot() {
   respawn_tick_[slot] = 0;
   team_[slot] = 0;
   inventories_[slot] = {};
+  consumable_ready_tick_[slot] = 0;
   kills_[slot] = 0;
   slot_by_id_[states_[slot].id] = slot;
   ++entity_count_;
@@ -161,13 +163,24 @@ uint32_t Inventory::remove(uint16_t item, uint32_t quantity) {
     removed += take;
     if (stacks[i].quantity == 0) stacks.erase(stacks.begin() + static_cast<ptrdiff_t>(i));
   }
+  if (removed > 0 && count(item) == 0)
+    for (uint16_t& worn : equipped)
+      if (worn == item) worn = kNothing;
   return removed;
+}
+
+bool Inventory::wears(uint16_t item) const {
+  return std::find(equipped.begin(), equipped.end(), item) != equipped.end();
 }
 
 void World::restore_progress(uint32_t slot, const RestoredProgress& progress) {
   game::Combatant& c = combatants_[slot];
-  if (content_ != nullptr && !content_->classes.empty())
+  if (content_ != nullptr && !content_->classes.empty()) {
     c = game::make_player(content_->classes[class_of_[slot]], progress.level);
+    apply_equipment(slot);
+    c.hp = c.max_hp;
+    c.mana = c.max_mana;
+  }
   c.xp = progress.xp;
   if (progress.hp && *progress.hp > 0) c.hp = std::min(*progress.hp, c.max_hp);
   if (progress.mana) c.mana = std::min(*progress.mana, c.max_mana);

@@ -54,20 +54,28 @@ struct WorldEvent {
   uint32_t subject_slot = 0;
 };
 
-// What a player carries: gold and item stacks (persisted through the CheckpointHook).
+// What a player carries: gold and item stacks (persisted through the CheckpointHook), and what
+// it wears: one item per equipment slot, by content index. A worn item stays in its stack (it
+// is still carried, and counted); it cannot be sold while worn (the API refuses it).
 struct Inventory {
-  static constexpr size_t kMaxStacks = 64;  // bags are finite; further loot is left behind
+  static constexpr size_t kMaxStacks = protocol::kMaxInventoryStacks;  // further loot stays behind
+  static constexpr uint16_t kNothing = protocol::kNoItem;
   struct Stack {
     uint16_t item = 0;
     uint32_t quantity = 0;
+    bool operator==(const Stack&) const = default;
   };
   uint32_t gold = 0;
   std::vector<Stack> stacks;
+  std::array<uint16_t, game::kEquipSlotCount> equipped{kNothing, kNothing, kNothing};
   // Adds up to the item's stack size per stack; returns the quantity that found room.
   uint32_t add(const game::ItemDefinition& item, uint32_t quantity);
   uint32_t count(uint16_t item) const;
-  // Removes up to `quantity` of `item`; returns how many were removed.
+  // Removes up to `quantity` of `item`; returns how many were removed. The last one of a worn
+  // item is taken off (the caller re-applies the equipment: World::apply_equipment).
   uint32_t remove(uint16_t item, uint32_t quantity);
+  bool wears(uint16_t item) const;
+  bool operator==(const Inventory&) const = default;
 };
 
 // A character's saved progress, restored onto a freshly spawned player (lease claim).
@@ -118,7 +126,19 @@ class World {
   uint32_t spawn_player(std::string_view name, uint16_t class_index = 0);
   void despawn(uint32_t slot);
   // Level, xp, hp and mana of a claimed character (hp 0 = full: a dead save respawns whole).
+  // Fill the bag (and its equipment) first: the saved hp and mana count what it wears.
   void restore_progress(uint32_t slot, const RestoredProgress& progress);
+
+  // Items (world_items.cpp). Equip or take off one item of the player's bag (content index),
+  // or use a consumable: validated here, refused with the reason the player is told.
+  protocol::ItemRefusal equip(uint32_t slot, uint16_t item);
+  protocol::ItemRefusal unequip(uint32_t slot, uint16_t item);
+  protocol::ItemRefusal use_item(uint32_t slot, uint16_t item);
+  // Recomputes a player's stats from its class, level and what it wears (hp and mana kept,
+  // clamped to the new maxima). After anything that changes the worn items outside equip().
+  void apply_equipment(uint32_t slot);
+  // Consumables share one cooldown.
+  static constexpr float kConsumableCooldownSeconds = 1.5f;
 
   void set_intent(uint32_t slot, const MoveIntent& intent) { intents_[slot] = intent; }
 
@@ -176,7 +196,7 @@ class World {
   // gold) from outside the world — the trading post, a staff grant: a loot event its client
   // sees with the tick's other events.
   void announce_received(uint32_t slot, uint32_t amount, uint16_t item);
-  static constexpr uint16_t kGoldDetail = 0xffff;
+  static constexpr uint16_t kGoldDetail = protocol::kGoldDetail;
 
  private:
   game::Vec2 pick_spawn_position();
@@ -196,6 +216,8 @@ class World {
   void combat_upkeep();
   void respawn_player(uint32_t slot);
   void spawn_from_table();
+  // The worn weapon's damage, added to a player's basic attack.
+  game::DamageBonus weapon_bonus(uint32_t slot, const game::AbilityDefinition& ability) const;
 
   // Monsters (monster_ai.cpp).
   void wake_monsters();
@@ -228,7 +250,8 @@ class World {
   std::vector<uint8_t> team_;           // players: arena team (0 = none)
   bool player_respawn_ = true;
   std::vector<Inventory> inventories_;
-  std::vector<uint32_t> kills_;  // players: monsters killed (leaderboard feed)
+  std::vector<uint32_t> consumable_ready_tick_;  // players: the next tick a consumable may be used
+  std::vector<uint32_t> kills_;                  // players: monsters killed (leaderboard feed)
   std::unordered_map<uint32_t, uint32_t> slot_by_id_;
   std::vector<WorldEvent> events_;
   std::vector<Monster> monsters_;

@@ -98,8 +98,8 @@ void World::resolve(uint32_t caster, const game::AbilityDefinition& ability, uin
 
 void World::hit(uint32_t attacker, uint32_t target, const game::AbilityDefinition& ability) {
   game::Combatant& victim = combatants_[target];
-  const uint32_t rolled =
-      game::roll_damage(ability, combatants_[attacker].stats, victim.stats, random_);
+  const uint32_t rolled = game::roll_damage(ability, combatants_[attacker].stats, victim.stats,
+                                            random_, weapon_bonus(attacker, ability));
   const uint32_t dealt = game::apply_damage(victim, rolled);
   emit(GameEventType::damage, attacker, target, dealt, ability.index, target);
   if (const uint32_t m = monster_of_[target]; m != kNoSlot) {
@@ -153,6 +153,9 @@ void World::reward(uint32_t player, const game::MonsterDefinition& monster) {
     emit(GameEventType::experience, kNoSlot, player, xp, monster.index, player);
     const uint8_t before = c.level;
     if (game::grant_xp(c, content_->classes[class_of_[player]], progression, xp) > 0) {
+      apply_equipment(player);  // the new level's stats, plus what the player wears
+      c.hp = c.max_hp;
+      c.mana = c.max_mana;
       for (uint32_t level = before + 1u; level <= c.level; ++level)
         emit(GameEventType::level_up, kNoSlot, player, level, 0, player);
     }

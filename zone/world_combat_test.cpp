@@ -263,6 +263,95 @@ game::TileMap walled_field() {
   return map;
 }
 
+uint16_t item(const char* id) {
+  return content().find_item(id)->index;
+}
+
+TEST_F(CombatWorld, EquipmentAddsItsStatsAndTheWeaponItsDamage) {
+  using protocol::ItemRefusal;
+  const uint32_t player = world->spawn_player("p", 0);  // warrior: attack 5-8, strength 14
+  const uint32_t base_armor = world->combatant(player).stats.armor;
+  Inventory& bag = world->inventory(player);
+  EXPECT_EQ(world->equip(player, item("leather_armor")), ItemRefusal::not_carried);
+  bag.add(content().items[item("leather_armor")], 1);
+  bag.add(content().items[item("wolf_pelt")], 2);
+  EXPECT_EQ(world->equip(player, item("wolf_pelt")), ItemRefusal::not_equipment);
+  EXPECT_EQ(world->unequip(player, item("leather_armor")), ItemRefusal::not_equipped);
+  EXPECT_EQ(world->equip(player, item("leather_armor")), ItemRefusal::none);
+  EXPECT_EQ(world->combatant(player).stats.armor, base_armor + 3);
+  EXPECT_EQ(bag.equipped[static_cast<size_t>(game::ItemSlot::chest)], item("leather_armor"));
+  // A new level's stats keep what is worn.
+  world->restore_progress(player, RestoredProgress{5, 0, {}, {}});
+  EXPECT_EQ(world->combatant(player).stats.armor,
+            game::stats_at_level(content().classes[0], 5).armor + 3);
+  EXPECT_EQ(world->unequip(player, item("leather_armor")), ItemRefusal::none);
+  EXPECT_EQ(world->combatant(player).stats.armor,
+            game::stats_at_level(content().classes[0], 5).armor);
+  // Selling the last of a worn item takes it off.
+  EXPECT_EQ(world->equip(player, item("leather_armor")), ItemRefusal::none);
+  EXPECT_EQ(bag.remove(item("leather_armor"), 1), 1u);
+  world->apply_equipment(player);
+  EXPECT_FALSE(bag.wears(item("leather_armor")));
+  EXPECT_EQ(world->combatant(player).stats.armor,
+            game::stats_at_level(content().classes[0], 5).armor);
+
+  // The weapon adds its damage to the basic attack: against a wolf (armour 1) the bare attack
+  // deals 11..14 at level 1, with an iron sword (7-11) 18..25.
+  const uint32_t fresh = world->spawn_player("q", 0);
+  world->teleport(fresh, {40.5f, 40.5f});
+  const uint32_t wolf = world->spawn_monster(monster("wolf"), {41.5f, 40.5f});
+  world->combatant(wolf).hp = world->combatant(wolf).max_hp = 100000;
+  auto hits = [&] {
+    std::vector<uint32_t> dealt;
+    for (int i = 0; i < 8; ++i) {
+      world->clear_events();
+      world->teleport(wolf, {41.5f, 40.5f});
+      EXPECT_EQ(world->use_action(fresh, 1, world->state(wolf).id), RejectReason::none);
+      for (const WorldEvent& e : world->events())
+        if (e.entry.type == GameEventType::damage) dealt.push_back(e.entry.amount);
+      run(31);
+    }
+    return dealt;
+  };
+  for (uint32_t amount : hits()) EXPECT_LE(amount, 14u);
+  world->inventory(fresh).add(content().items[item("iron_sword")], 1);
+  EXPECT_EQ(world->equip(fresh, item("iron_sword")), ItemRefusal::none);
+  for (uint32_t amount : hits()) EXPECT_GE(amount, 18u);
+}
+
+TEST_F(CombatWorld, APotionHealsOnceWaitsItsCooldownAndIsUsedUp) {
+  using protocol::ItemRefusal;
+  const uint32_t player = world->spawn_player("p", 0);
+  const uint16_t potion = item("minor_health_potion");
+  EXPECT_EQ(world->use_item(player, potion), ItemRefusal::not_carried);
+  world->inventory(player).add(content().items[potion], 2);
+  world->inventory(player).add(content().items[item("wolf_pelt")], 1);
+  EXPECT_EQ(world->use_item(player, item("wolf_pelt")), ItemRefusal::not_usable);
+  EXPECT_EQ(world->use_item(player, potion), ItemRefusal::nothing_to_restore);
+  game::Combatant& c = world->combatant(player);
+  c.hp = c.max_hp - 100;
+  world->clear_events();
+  EXPECT_EQ(world->use_item(player, potion), ItemRefusal::none);
+  EXPECT_EQ(c.hp, c.max_hp - 60);
+  EXPECT_EQ(world->inventory(player).count(potion), 1u);
+  ASSERT_EQ(world->events().size(), 1u);
+  EXPECT_EQ(world->events()[0].entry.type, GameEventType::heal);
+  EXPECT_EQ(world->events()[0].entry.amount, 40u);
+  EXPECT_EQ(world->events()[0].entry.detail, protocol::kItemDetail | potion);
+  EXPECT_EQ(world->use_item(player, potion), ItemRefusal::on_cooldown);
+  EXPECT_EQ(world->inventory(player).count(potion), 1u);
+  run(static_cast<int>(World::kConsumableCooldownSeconds * 30) + 1);
+  EXPECT_EQ(world->use_item(player, potion), ItemRefusal::none);
+  EXPECT_EQ(c.hp, c.max_hp - 20);
+  EXPECT_EQ(world->inventory(player).count(potion), 0u);
+  run(60);
+  EXPECT_EQ(world->use_item(player, potion), ItemRefusal::not_carried);
+  world->inventory(player).add(content().items[potion], 1);
+  c.hp = 0;
+  EXPECT_EQ(world->use_item(player, potion), ItemRefusal::dead);
+  EXPECT_EQ(world->equip(player, potion), ItemRefusal::not_equipment);
+}
+
 TEST(NavMesh, PathGoesAroundTheWall) {
   const game::TileMap map = walled_field();
   NavMesh mesh;

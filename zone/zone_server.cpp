@@ -212,6 +212,7 @@ void ZoneServer::on_message(Session& session, InboundEvent& event, const Now& no
           },
           [&](const protocol::PlayerInput& input) { on_input(session, input, arrival_ns, now); },
           [&](const protocol::ChatSend& line) { on_chat(session, line, now); },
+          [&](const protocol::ItemAction& action) { on_item_action(session, action, now); },
           [&](const protocol::Heartbeat& heartbeat) {
             // A pong measures our RTT; the zone pings only welcomed sessions, so an earlier
             // pong answers nothing of ours.
@@ -321,6 +322,56 @@ void ZoneServer::welcome(Session& session, uint64_t character_id, Player& player
   welcome.server_tick = tick_;
   send(session, welcome);
   send_chat_history(session);
+  session.bag_sent = false;  // the next tick sends the whole bag
+}
+
+// Applied at once (between ticks, on the simulation thread): a potion's heal event goes with
+// the next tick's events. A client that has not negotiated items cannot send one.
+void ZoneServer::on_item_action(Session& session, const protocol::ItemAction& action,
+                                const Now& now) {
+  if (!session.welcomed || session.version < protocol::kItemsProtocolVersion)
+    return kick(session, KickReason::protocol_error, now);
+  if (session.frozen || session.slot == World::kNoSlot) return;
+  protocol::ItemRefusal refusal = protocol::ItemRefusal::none;
+  switch (action.verb) {
+    case protocol::ItemVerb::equip:
+      refusal = world_.equip(session.slot, action.item);
+      break;
+    case protocol::ItemVerb::unequip:
+      refusal = world_.unequip(session.slot, action.item);
+      break;
+    case protocol::ItemVerb::use:
+      refusal = world_.use_item(session.slot, action.item);
+      break;
+  }
+  send_inventory(session, action.item, refusal);
+}
+
+void ZoneServer::send_inventory(Session& session, uint16_t answered,
+                                protocol::ItemRefusal refusal) {
+  const Inventory& bag = world_.inventory(session.slot);
+  protocol::Inventory message;
+  message.gold = bag.gold;
+  message.stacks.reserve(bag.stacks.size());
+  for (const Inventory::Stack& stack : bag.stacks)
+    message.stacks.push_back({stack.item, std::min(stack.quantity, protocol::kMaxStat)});
+  message.equipped = bag.equipped;
+  message.answered = answered;
+  message.refusal = refusal;
+  send(session, message);
+  session.sent_bag = bag;
+  session.bag_sent = true;
+}
+
+void ZoneServer::send_inventories() {
+  for (auto& s : sessions_) {
+    Session& session = *s;
+    if (!session.welcomed || session.closing || session.slot == World::kNoSlot ||
+        session.version < protocol::kItemsProtocolVersion)
+      continue;
+    if (!session.bag_sent || !(session.sent_bag == world_.inventory(session.slot)))
+      send_inventory(session, protocol::kNoItem, protocol::ItemRefusal::none);
+  }
 }
 
 void ZoneServer::expire(const Now& now) {
@@ -531,6 +582,7 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
   send_snapshots(tick);
   // After the snapshot: a client has then been sent every entity its events speak about.
   send_events(tick);
+  send_inventories();
   send_pings(tick, now);
   write_debug_state(tick);
 }

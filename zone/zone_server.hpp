@@ -157,6 +157,10 @@ class ZoneServer {
   void on_input(Session& session, const protocol::PlayerInput& input, int64_t arrival_ns,
                 const Now& now);
   void on_chat(Session& session, const protocol::ChatSend& line, const Now& now);
+  void on_item_action(Session& session, const protocol::ItemAction& action, const Now& now);
+  // An Inventory message to every version-3 session whose bag changed since it was last sent.
+  void send_inventories();
+  void send_inventory(Session& session, uint16_t answered, protocol::ItemRefusal refusal);
   void tell(Session& session, std::string text);  // a system chat line to one player
   void send_chat_history(Session& session);
   void kick(Session& session, protocol::KickReason reason, const Now& now);

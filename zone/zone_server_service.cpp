@@ -124,11 +124,6 @@ void ZoneServer::spawn_claimed(const ClaimResult& result, Player& player) {
       if (const game::SpawnPoint* spawn = map.find_spawn(c.spawn)) at = spawn->position();
     if (at) world_.teleport(player.slot, *at);
   }
-  // An arena fight starts at full hp and mana (the saved ones go home unchanged).
-  world_.restore_progress(
-      player.slot, RestoredProgress{static_cast<uint8_t>(std::clamp<uint32_t>(c.level, 1, 255)),
-                                    c.experience, match_ ? std::optional<uint32_t>{} : c.hp,
-                                    match_ ? std::optional<uint32_t>{} : c.mana});
   Inventory& bag = world_.inventory(player.slot);
   bag.gold = static_cast<uint32_t>(std::clamp<int64_t>(c.gold, 0, 0xffffffff));
   for (const auto& [id, quantity] : c.items) {
@@ -137,6 +132,15 @@ void ZoneServer::spawn_claimed(const ClaimResult& result, Player& player) {
       bag.add(content_.items[static_cast<size_t>(index)],
               static_cast<uint32_t>(std::min<int64_t>(quantity, 0xffffffff)));
   }
+  // What it wears, before its hp and mana: they may count on the equipment's bonuses.
+  for (const std::string& id : c.equipped)
+    if (const int index = item_index(id); index >= 0)
+      world_.equip(player.slot, static_cast<uint16_t>(index));
+  // An arena fight starts at full hp and mana (the saved ones go home unchanged).
+  world_.restore_progress(
+      player.slot, RestoredProgress{static_cast<uint8_t>(std::clamp<uint32_t>(c.level, 1, 255)),
+                                    c.experience, match_ ? std::optional<uint32_t>{} : c.hp,
+                                    match_ ? std::optional<uint32_t>{} : c.mana});
   player.lease_epoch = result.lease_epoch;
   // The baseline is what the character carries now: items that did not fit (or that this
   // content does not know) stay in the database untouched, as no delta names them.
@@ -160,6 +164,8 @@ CheckpointRecord ZoneServer::state_of(const Player& player) const {
   const game::Combatant& combatant = world_.combatant(player.slot);
   r.level = combatant.level;
   r.experience = combatant.xp;
+  for (const uint16_t worn : world_.inventory(player.slot).equipped)
+    if (worn < content_.items.size()) r.equipped.push_back(content_.items[worn].id);
   if (player.home) {
     // Arena: the character stays saved where it came from (a record naming the arena zone
     // is 422 unknown_zone), with the hp and mana it came with — the match costs nothing.
@@ -391,6 +397,7 @@ bool ZoneServer::apply_market(const MarketDelta& delta) {
                                   -int64_t{bag.remove(static_cast<uint16_t>(index), amount)});
     }
   }
+  world_.apply_equipment(player.slot);  // a worn item may have been the one sold
   return true;
 }
 

@@ -34,6 +34,9 @@ struct ZoneServer::Session {
   int64_t oldest_unacked_ns = 0;   // arrival of the oldest input not acknowledged yet
   std::vector<protocol::PlayerInput> inputs;
   std::vector<int64_t> input_arrivals;
+  // The bag as last sent in an Inventory message (version 3): a change sends it again.
+  Inventory sent_bag;
+  bool bag_sent = false;
 
   void reset(ConnectionId id, int64_t now_ns) {
     connection = id;
@@ -50,6 +53,7 @@ struct ZoneServer::Session {
     oldest_unacked_ns = 0;
     inputs.clear();
     input_arrivals.clear();
+    bag_sent = false;
   }
 };
 

@@ -477,6 +477,56 @@ TEST_F(ZoneFixture, AStandaloneZoneDeliversChatInItsInstance) {
   EXPECT_EQ(heard, (std::vector<std::string>{"Player7: anyone here?", "Player8: yes"}));
 }
 
+// The bag goes to a version-3 client after Welcome and whenever it changes; every ItemAction
+// is answered with it (and the reason of a refusal). A version-2 client never sees it, and
+// sending one is a protocol error.
+TEST_F(ZoneFixture, ItemsAreAnsweredWithTheBagAndOnlyInProtocolThree) {
+  auto bags = [](Sent& sent) {
+    std::vector<protocol::Inventory> out;
+    for (auto& m : sent.messages)
+      if (auto* bag = std::get_if<protocol::Inventory>(&m)) out.push_back(*bag);
+    return out;
+  };
+  connect(1);
+  hello(1, ticket(7), 1, protocol::kProtocolVersion);
+  connect(2);
+  hello(2, ticket(8), 1, protocol::kChatProtocolVersion);
+  advance();
+  auto sent = take();
+  ASSERT_EQ(bags(sent[1]).size(), 1u);
+  EXPECT_TRUE(bags(sent[1])[0].stacks.empty());
+  EXPECT_TRUE(bags(sent[2]).empty());
+  advance();
+  EXPECT_TRUE(bags(take()[1]).empty());  // unchanged: not sent again
+
+  const game::CombatContent& content = server->world().settings().content[0];
+  const uint16_t potion = content.find_item("minor_health_potion")->index;
+  const uint16_t sword = content.find_item("rusty_sword")->index;
+  const uint32_t slot = server->world().slot_of_id(1);
+  ASSERT_NE(slot, World::kNoSlot);
+  server->world().inventory(slot).add(content.items[sword], 1);
+  server->world().inventory(slot).add(content.items[potion], 1);
+  advance();
+  sent = take();
+  ASSERT_EQ(bags(sent[1]).size(), 1u);  // loot, a sale: the change is sent
+  EXPECT_EQ(bags(sent[1])[0].stacks.size(), 2u);
+
+  event(InboundEvent::Kind::message, 1, protocol::ItemAction{protocol::ItemVerb::equip, sword});
+  event(InboundEvent::Kind::message, 1, protocol::ItemAction{protocol::ItemVerb::use, potion});
+  sent = take();
+  auto answers = bags(sent[1]);
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].answered, sword);
+  EXPECT_EQ(answers[0].refusal, protocol::ItemRefusal::none);
+  EXPECT_EQ(answers[0].equipped[0], sword);
+  EXPECT_EQ(answers[1].answered, potion);
+  EXPECT_EQ(answers[1].refusal, protocol::ItemRefusal::nothing_to_restore);  // full health
+  EXPECT_EQ(sent[1].closed, KickReason::none);
+
+  event(InboundEvent::Kind::message, 2, protocol::ItemAction{protocol::ItemVerb::use, potion});
+  EXPECT_EQ(kick_of(2), KickReason::protocol_error);
+}
+
 TEST_F(ZoneFixture, ServerFullAndShutdown) {
   config.max_players = 1;
   server = std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);

@@ -27,6 +27,7 @@ int main() {
                  [&](const protocol::Heartbeat&) { ++handled; },
                  [&](const protocol::Transfer&) { ++handled; },
                  [&](const protocol::ChatMessage&) { ++handled; },
+                 [&](const protocol::Inventory&) { ++handled; },
 #ifndef OMEGA_LEAVE_OUT_HANDLER
                  [&](const protocol::Kick&) { ++handled; },
 #endif
