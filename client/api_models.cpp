@@ -246,6 +246,15 @@ std::string party_invite_body(int64_t leader_character_id, std::string_view invi
   return json{{"character_id", leader_character_id}, {"invitee_name", invitee_name}}.dump();
 }
 
+std::string listing_body(int64_t character_id, std::string_view item_id, int64_t quantity,
+                         int64_t price) {
+  return json{{"character_id", character_id},
+              {"item_id", item_id},
+              {"quantity", quantity},
+              {"price", price}}
+      .dump();
+}
+
 std::string friend_request_body(std::string_view name) {
   return json{{"name", name}}.dump();
 }

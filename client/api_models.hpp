@@ -122,6 +122,9 @@ std::string play_body(int64_t character_id);
 // Party calls name the acting character: {"character_id"} (create, join, leave) and
 // {"character_id","invitee_name"} (invite by character name).
 std::string party_member_body(int64_t character_id);
+// POST /v1/market/listings: `quantity` of `item_id` from the character's unworn stacks.
+std::string listing_body(int64_t character_id, std::string_view item_id, int64_t quantity,
+                         int64_t price);
 std::string party_invite_body(int64_t leader_character_id, std::string_view invitee_name);
 // POST /v1/characters/{id}/friends: {"name"}.
 std::string friend_request_body(std::string_view name);

@@ -84,6 +84,8 @@ TEST(ApiModels, Party) {
   EXPECT_FALSE(parse_party("[]"));
   EXPECT_EQ(party_invite_body(11, "Cy"), R"({"character_id":11,"invitee_name":"Cy"})");
   EXPECT_EQ(party_member_body(12), R"({"character_id":12})");
+  EXPECT_EQ(listing_body(12, "wolf_pelt", 3, 5),
+            R"({"character_id":12,"item_id":"wolf_pelt","price":5,"quantity":3})");
 }
 
 TEST(ApiModels, Friends) {

@@ -300,6 +300,19 @@ void App::on_response(Pending pending, const HttpResult& result) {
         market_error_ = failure;
       }
       return;
+    case Call::market_sell:
+    case Call::market_cancel:
+      if (ok) {
+        market_info_ = pending.call == Call::market_sell
+                           ? "Listed: the items wait on the trading post (cancel in the market)."
+                           : "Cancelled: the items are back in your bag.";
+        search_market(market_query_);
+      } else {
+        market_error_ =
+            std::string(pending.call == Call::market_sell ? "Cannot list: " : "Cannot cancel: ") +
+            failure;
+      }
+      return;
     case Call::market_buy:
       if (ok) {
         market_info_ = "Bought: the items are in your inventory.";
@@ -547,6 +560,7 @@ void App::frame(double now) {
   if (show_leaderboard_) draw_leaderboard_window();
   if (show_party_) draw_party_window();
   if (show_friends_) draw_friends_window();
+  if (show_inventory_) draw_inventory_window();
   if (show_market_) draw_market_window();
   if (show_tournaments_) draw_tournament_window();
 }
@@ -702,6 +716,8 @@ bool App::open_window(const std::string& name) {
     show_tournaments_ = true;
   else if (name == "network")
     show_network_ = true;
+  else if (name == "inventory")
+    show_inventory_ = true;
   else
     return false;
   return true;

@@ -58,8 +58,8 @@ class App {
   void enter_world();
   void leave_world();
   void open_leaderboard(const std::string& board);
-  // Opens a window by name: leaderboard, party, friends, market, tournaments, network; false if
-  // unknown.
+  // Opens a window by name: leaderboard, party, friends, market, tournaments, network,
+  // inventory; false if unknown.
   bool open_window(const std::string& name);
   // Parties (POST/GET /v1/parties...), acting as the selected character.
   void create_party();
@@ -76,6 +76,14 @@ class App {
   // Trading post (GET /v1/market/listings, POST .../buy) and tournaments (/v1/tournaments...).
   void search_market(const std::string& item_name);
   void buy_listing(int64_t listing_id);
+  // Lists `quantity` of `item_id` (from the bag's unworn stacks) at `price` gold each, or
+  // cancels one of the selected character's own listings (the items come back to the bag).
+  void sell_item(const std::string& item_id, int64_t quantity, int64_t price);
+  void cancel_listing(int64_t listing_id);
+  // Drinks the first potion in the bag that gives back hp (`mana` false) or mana (hotbar Q, E).
+  void use_potion(bool mana);
+  // Equips, takes off or uses an item of the bag (inventory window, autoplay).
+  bool item_action(protocol::ItemVerb verb, const std::string& item_id);
   void refresh_tournaments();
   void queue_for_tournament(const std::string& id);
   void leave_tournament_queue();
@@ -121,6 +129,8 @@ class App {
     friend_change,
     market_search,
     market_buy,
+    market_sell,
+    market_cancel,
     tournaments,
     tournament_status,
     report
@@ -165,9 +175,13 @@ class App {
   // combat log, 1: the chat box above it). Begins the window; the caller Ends it.
   static void begin_bottom_panel(const char* title, int row);  // world_screen.cpp
   void draw_market_window();                                   // market_window.cpp
-  void draw_tournament_window();                               // tournament_window.cpp
-  void build_minimap();                                        // world_screen.cpp
-  InputIntent keyboard_intent() const;                         // world_screen.cpp
+  void draw_inventory_window();                                // inventory_window.cpp
+  void draw_market_notes();  // the answer to the last buy, listing or cancel
+  static std::string new_idempotency_key(const std::string& what);
+  std::string item_display_name(const std::string& item_id) const;
+  void draw_tournament_window();        // tournament_window.cpp
+  void build_minimap();                 // world_screen.cpp
+  InputIntent keyboard_intent() const;  // world_screen.cpp
 
   SDL_Renderer* renderer_;
   ClientOptions options_;
@@ -235,6 +249,10 @@ class App {
   std::string market_error_, market_info_;
   std::string market_query_;  // item name text of the last search, empty for all
   char market_filter_[48] = "";
+  bool show_inventory_ = false;
+  int sell_item_ = -1;  // content index of the item the sell form is for, -1 = none
+  int sell_quantity_ = 1;
+  int sell_price_ = 1;
   bool show_tournaments_ = false;
   std::vector<TournamentInfo> tournaments_;
   bool tournaments_loaded_ = false;

@@ -74,6 +74,15 @@ void AutoplayRunner::begin_step(App& app, double now) {
       app.open_window("friends");
       app.add_friend(step.words[0]);
       break;
+    case ScriptCommand::item: {
+      const protocol::ItemVerb verb = step.words[0] == "equip"     ? protocol::ItemVerb::equip
+                                      : step.words[0] == "unequip" ? protocol::ItemVerb::unequip
+                                                                   : protocol::ItemVerb::use;
+      remembered_count_ = app.session() ? app.session()->item_answers() : 0;
+      if (!app.item_action(verb, step.words[1]))
+        fail("cannot send it (not in the world, an unknown item, or a zone without items)");
+      break;
+    }
     case ScriptCommand::chat: {
       const protocol::ChatChannel channel = step.words[0] == "say" ? protocol::ChatChannel::say
                                             : step.words[0] == "party"
@@ -206,6 +215,17 @@ void AutoplayRunner::update(App& app, double now) {
         }
       if (elapsed > kStepTimeoutSeconds)
         return fail("the friend request to " + step.words[0] + " is not in the list");
+      return;
+    case ScriptCommand::item:
+      if (in_world && session->item_answers() > remembered_count_) {
+        const auto [item, refusal] = session->last_item_answer();
+        if (refusal != protocol::ItemRefusal::none)
+          return fail(std::string("refused: ") + protocol::to_string(refusal));
+        std::fprintf(stderr, "autoplay: %s %s: done\n", step.words[0].c_str(),
+                     app.content().item_name(item).c_str());
+        return advance();
+      }
+      if (elapsed > kStepTimeoutSeconds) return fail("the zone did not answer");
       return;
     case ScriptCommand::leaderboard:
       if (app.leaderboard_loaded()) return advance();

@@ -32,6 +32,7 @@ constexpr CommandSpec kCommands[] = {
     {"leaderboard", ScriptCommand::leaderboard, 1, 1},
     {"open_window", ScriptCommand::open_window, 1, 1},
     {"befriend", ScriptCommand::befriend, 1, 1},
+    {"item", ScriptCommand::item, 2, 2},
     {"drop_connection", ScriptCommand::drop_connection, 0, 1},
     {"travel", ScriptCommand::travel, 2, 3},
     {"tournament", ScriptCommand::tournament, 1, 2},
@@ -120,6 +121,11 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
       case ScriptCommand::leaderboard:
       case ScriptCommand::open_window:
       case ScriptCommand::befriend:
+        step.words.assign(words.begin() + 1, words.end());
+        break;
+      case ScriptCommand::item:
+        if (words[1] != "equip" && words[1] != "unequip" && words[1] != "use")
+          return fail("item VERB must be equip, unequip or use");
         step.words.assign(words.begin() + 1, words.end());
         break;
       case ScriptCommand::dev_character: {

@@ -14,9 +14,11 @@
 //   expect_entities N [TIMEOUT]  wait until at least N other entities are in view
 //   leaderboard BOARD            open the leaderboard window on BOARD (needs the API)
 //   open_window NAME             open party | friends | market | tournaments | network |
-//                                leaderboard
+//                                leaderboard | inventory
 //   befriend NAME                ask the character NAME to be friends (friends window) and wait
 //                                until the request (or friendship) is in the list
+//   item VERB ITEM               equip | unequip | use the item ITEM (content id) of the bag and
+//                                wait until the zone answers; a refusal fails the script
 //   drop_connection [TIMEOUT]    cut the zone connection; wait until the session resumed
 //   travel ZONE SHOT [TIMEOUT]   walk (shortest tile route) onto the nearest portal to ZONE, save
 //                                the loading screen as SHOT.bmp, wait until in the world in ZONE
@@ -53,6 +55,7 @@ enum class ScriptCommand {
   leaderboard,
   open_window,
   befriend,
+  item,
   drop_connection,
   travel,
   tournament,

@@ -85,6 +85,12 @@ TEST(AutoplayScript, Travel) {
   EXPECT_EQ(befriend.steps.at(0).command, ScriptCommand::befriend);
   EXPECT_EQ(befriend.steps.at(0).words, std::vector<std::string>{"democ0"});
   EXPECT_FALSE(parse_autoplay_script("befriend", "s").ok());
+  const auto item = parse_autoplay_script("item equip rusty_sword", "s");
+  ASSERT_TRUE(item.ok()) << item.error;
+  EXPECT_EQ(item.steps.at(0).command, ScriptCommand::item);
+  EXPECT_EQ(item.steps.at(0).words, (std::vector<std::string>{"equip", "rusty_sword"}));
+  EXPECT_FALSE(parse_autoplay_script("item wear rusty_sword", "s").ok());
+  EXPECT_FALSE(parse_autoplay_script("item equip", "s").ok());
   EXPECT_FALSE(parse_autoplay_script("befriend a b", "s").ok());
   const auto tournament =
       parse_autoplay_script("tournament arena_1v1\ntournament arena_2v2 90", "s");

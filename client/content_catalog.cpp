@@ -47,6 +47,8 @@ void ContentCatalog::parse_items(std::string_view items_json) {
       info.name = j.value("name", info.id);
       info.slot = j.value("slot", "material");
       info.value = j.value("value", 0);
+      info.heal = j.value("heal", 0);
+      info.restore_mana = j.value("restore_mp", 0);
       std::string summary;
       auto add = [&summary](const std::string& part) {
         summary += (summary.empty() ? "" : ", ") + part;

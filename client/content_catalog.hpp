@@ -26,9 +26,10 @@ struct AbilityInfo {
 struct ItemInfo {
   std::string id;
   std::string name;
-  std::string slot;     // weapon, chest, head, consumable, material
-  std::string summary;  // "4–7 damage", "+3 armor +10 mana", "heals 40 hp"
-  int value = 0;        // gold: a guide for a market price
+  std::string slot;                // weapon, chest, head, consumable, material
+  std::string summary;             // "4–7 damage", "+3 armor +10 mana", "heals 40 hp"
+  int value = 0;                   // gold: a guide for a market price
+  int heal = 0, restore_mana = 0;  // consumables
   bool equipment() const { return slot == "weapon" || slot == "chest" || slot == "head"; }
   bool consumable() const { return slot == "consumable"; }
 };

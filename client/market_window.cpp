@@ -1,6 +1,7 @@
-// The trading-post window: search the active listings by item name (cheapest first) and buy one
-// as the selected character (GET /v1/market/listings, POST /v1/market/listings/{id}/buy).
-// Listing items for sale needs the inventory, which the client does not show yet.
+// The trading-post window: search the active listings by item name (cheapest first), buy one
+// as the selected character (GET /v1/market/listings, POST /v1/market/listings/{id}/buy), and
+// cancel the character's own (DELETE /v1/market/listings/{id}). Selling starts in the
+// inventory window.
 #include <imgui.h>
 
 #include <cctype>
@@ -10,16 +11,19 @@
 
 namespace omega::client {
 
-namespace {
-
 // One key per click: a retried request (refreshed token) reuses it, so the API applies the
-// purchase at most once; a second click is a second purchase.
-std::string new_idempotency_key(int64_t listing_id) {
+// purchase (listing, cancel) at most once; a second click is a second purchase.
+std::string App::new_idempotency_key(const std::string& what) {
   static std::mt19937_64 generator{std::random_device{}()};
-  return "client-buy-" + std::to_string(listing_id) + "-" + std::to_string(generator());
+  return "client-" + what + "-" + std::to_string(generator());
 }
 
-}  // namespace
+void App::draw_market_notes() {
+  if (!market_info_.empty())
+    ImGui::TextColored({0.6f, 1.0f, 0.6f, 1.0f}, "%s", market_info_.c_str());
+  if (!market_error_.empty())
+    ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "%s", market_error_.c_str());
+}
 
 void App::search_market(const std::string& item_name) {
   market_query_ = item_name;
@@ -35,7 +39,7 @@ void App::buy_listing(int64_t listing_id) {
   market_info_.clear();
   HttpRequestSpec request{"POST", "/v1/market/listings/" + std::to_string(listing_id) + "/buy",
                           party_member_body(selected_character_), ""};
-  request.idempotency_key = new_idempotency_key(listing_id);
+  request.idempotency_key = new_idempotency_key("buy-" + std::to_string(listing_id));
   submit(Call::market_buy, std::move(request));
 }
 
@@ -64,7 +68,7 @@ void App::draw_market_window() {
     for (const auto& listing : market_listings_) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(listing.item_id.c_str());
+      ImGui::TextUnformatted(item_display_name(listing.item_id).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(listing.seller_name.c_str());
       ImGui::TableNextColumn();
@@ -73,18 +77,17 @@ void App::draw_market_window() {
       ImGui::Text("%lld g", static_cast<long long>(listing.price));
       ImGui::TableNextColumn();
       ImGui::PushID(static_cast<int>(listing.id));
-      ImGui::BeginDisabled(listing.seller_id == selected_character_);
-      if (ImGui::SmallButton("Buy")) buy_listing(listing.id);
-      ImGui::EndDisabled();
+      if (listing.seller_id == selected_character_) {
+        if (ImGui::SmallButton("Cancel")) cancel_listing(listing.id);
+      } else if (ImGui::SmallButton("Buy")) {
+        buy_listing(listing.id);
+      }
       ImGui::PopID();
     }
     ImGui::EndTable();
   }
   if (market_loaded_ && market_listings_.empty()) ImGui::TextDisabled("Nothing for sale.");
-  if (!market_info_.empty())
-    ImGui::TextColored({0.6f, 1.0f, 0.6f, 1.0f}, "%s", market_info_.c_str());
-  if (!market_error_.empty())
-    ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "%s", market_error_.c_str());
+  draw_market_notes();
   ImGui::End();
 }
 

@@ -178,6 +178,12 @@ void App::handle_event(const SDL_Event& event) {
       show_friends_ ? (void)(show_friends_ = false) : (void)open_window("friends");
     else if (key == SDLK_m)
       show_market_ = !show_market_;
+    else if (key == SDLK_i)
+      show_inventory_ = !show_inventory_;
+    else if (key == SDLK_q)
+      use_potion(false);
+    else if (key == SDLK_e)
+      use_potion(true);
     else if (key == SDLK_t)
       show_tournaments_ = !show_tournaments_;
     else if (key == SDLK_n)
@@ -424,6 +430,21 @@ void App::draw_world_hud(double now) {
     }
     ImGui::PopID();
   }
+  // Potions: the first of each kind in the bag, with how many are carried in all.
+  for (const bool mana : {false, true}) {
+    uint32_t count = 0;
+    if (const auto& bag = session_->inventory())
+      for (const protocol::InventoryStack& stack : bag->stacks)
+        if (const ItemInfo* info = content_.item(stack.item);
+            info && info->consumable() && (mana ? info->restore_mana : info->heal) > 0)
+          count += stack.quantity;
+    ImGui::SameLine();
+    const std::string label = std::string(mana ? "E" : "Q") + "  x" + std::to_string(count) +
+                              (mana ? "\nMana potion" : "\nHealth potion");
+    ImGui::BeginDisabled(count == 0);
+    if (ImGui::Button(label.c_str(), {96, 52})) use_potion(mana);
+    ImGui::EndDisabled();
+  }
   ImGui::End();
 
   // Combat log.
@@ -490,8 +511,9 @@ void App::draw_world_hud(double now) {
   char help[256];
   std::snprintf(
       help, sizeof help,
-      "WASD move  ·  Tab target  ·  1-%d / Space attack  ·  L leaderboard  ·  P party  ·  "
-      "F friends  ·  M market  ·  T tournaments  ·  N network  ·  Esc leave",
+      "WASD move  ·  Tab target  ·  1-%d / Space attack  ·  Q/E potions  ·  I inventory  ·  "
+      "L leaderboard  ·  P party  ·  F friends  ·  M market  ·  T tournaments  ·  N network  ·  "
+      "Esc leave",
       slots);
   const float wrap = std::max(200.0f, io.DisplaySize.x - 2.0f * 400.0f);
   const ImVec2 help_size = ImGui::CalcTextSize(help, nullptr, false, wrap);

@@ -228,10 +228,12 @@ void ZoneSession::on_inventory(const protocol::Inventory& inventory, double now)
     const protocol::ItemVerb verb = asked != asked_.end() ? asked->second : protocol::ItemVerb::use;
     if (asked != asked_.end()) asked_.erase(asked);
     const std::string name = item_name(inventory.answered);
+    ++item_answers_;
+    last_answer_ = {inventory.answered, inventory.refusal};
     if (inventory.refusal != protocol::ItemRefusal::none) {
       log(now, GameEventType::status_removed,
           std::string("Cannot ") + protocol::to_string(verb) + " " + name + ": " +
-              protocol::to_string(inventory.refusal));
+              protocol::to_string(inventory.refusal) + ".");
     } else if (verb == protocol::ItemVerb::equip) {
       log(now, GameEventType::loot, "You equip " + name + ".");
     } else if (verb == protocol::ItemVerb::unequip) {

@@ -155,6 +155,9 @@ class ZoneSession {
   const std::optional<protocol::Inventory>& inventory() const { return inventory_; }
   // How many of `item` the bag holds (0 before the first Inventory).
   uint32_t carried(uint16_t item) const;
+  // ItemActions the zone answered so far, and the last answer (item, refusal).
+  uint64_t item_answers() const { return item_answers_; }
+  std::pair<uint16_t, protocol::ItemRefusal> last_item_answer() const { return last_answer_; }
 
   // Polls the transport, handles messages, sends inputs at the zone's tick rate and heartbeats.
   void update(double now);
@@ -261,7 +264,10 @@ class ZoneSession {
   std::deque<ChatEntry> chat_;
   std::optional<protocol::Inventory> inventory_;
   std::unordered_map<uint16_t, protocol::ItemVerb> asked_;  // item → the verb last sent
-  uint16_t version_ = 0;                                    // negotiated in Welcome
+  uint64_t item_answers_ = 0;
+  std::pair<uint16_t, protocol::ItemRefusal> last_answer_{protocol::kNoItem,
+                                                          protocol::ItemRefusal::none};
+  uint16_t version_ = 0;  // negotiated in Welcome
   std::deque<FloatingText> floating_;
   std::unordered_map<uint8_t, std::pair<double, double>> cooldowns_;  // slot → (ready at, duration)
   uint64_t resumes_ = 0, transfers_ = 0, reconnect_attempts_ = 0;

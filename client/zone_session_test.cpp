@@ -65,6 +65,17 @@ class FakeZone final : public Transport {
       inputs_.push_back(*input);
     } else if (auto* heartbeat = std::get_if<protocol::Heartbeat>(&decoded)) {
       if (!heartbeat->pong) push(protocol::Heartbeat{true, heartbeat->timestamp_ms});
+    } else if (auto* action = std::get_if<protocol::ItemAction>(&decoded)) {
+      // The bag holds one item 0 (worn once equipped); anything else is not equipment.
+      protocol::Inventory bag;
+      bag.gold = 5;
+      bag.stacks = {{0, 1}};
+      bag.answered = action->item;
+      if (action->item == 0 && action->verb == protocol::ItemVerb::equip)
+        bag.equipped[0] = 0;
+      else
+        bag.refusal = protocol::ItemRefusal::not_equipment;
+      push(bag);
     }
   }
   void close() override {
@@ -109,6 +120,12 @@ class FakeZone final : public Transport {
   }
   void transfer(std::string address, std::string ticket) {
     push(protocol::Transfer{std::move(address), "open", std::move(ticket)});
+  }
+  void events(std::vector<protocol::GameEventEntry> entries) {
+    protocol::GameEvent event;
+    event.server_tick = tick_;
+    for (const auto& entry : entries) event.events[event.count++] = entry;
+    push(event);
   }
   void damage_wolf(uint32_t amount) {
     protocol::GameEvent event;
@@ -173,6 +190,7 @@ ZoneSessionSettings test_settings() {
   ZoneSessionSettings settings;
   settings.open_map_size = kMapSide;
   settings.player_speed = 5.0f;
+  settings.item_names = {"Rusty Sword", "Wolf Pelt"};
   return settings;
 }
 
@@ -471,6 +489,59 @@ TEST(ZoneSession, ChatLinesGoOutOnlyToAZoneThatSpeaksChatAndComeBackIntoTheChatB
   ASSERT_EQ(h.session->chat().size(), 2u);
   EXPECT_EQ(chat_line_text(h.session->chat()[0], "Me"), "[World] Me: hello all");
   EXPECT_EQ(chat_line_text(h.session->chat()[1], "Me"), "To Bob: psst");
+}
+
+TEST(ZoneSession, ItemActionsGoOnlyToAZoneThatSpeaksItemsAndTheAnswersFillTheBag) {
+  Harness old_zone(5.0f);
+  old_zone.zone->welcome_version = protocol::kChatProtocolVersion;
+  old_zone.run(0.3);
+  EXPECT_FALSE(old_zone.session->send_item_action(protocol::ItemVerb::equip, 0, old_zone.now))
+      << "a version 2 zone cannot read ItemAction";
+
+  Harness h(5.0f);
+  h.zone->welcome_version = protocol::kItemsProtocolVersion;
+  h.run(0.3);
+  EXPECT_FALSE(h.session->inventory().has_value());
+  EXPECT_TRUE(h.session->send_item_action(protocol::ItemVerb::equip, 0, h.now));
+  h.run(0.05);
+  ASSERT_TRUE(h.session->inventory().has_value());
+  EXPECT_EQ(h.session->carried(0), 1u);
+  EXPECT_EQ(h.session->inventory()->equipped[0], 0);
+  EXPECT_EQ(h.session->combat_log().back().text, "You equip Rusty Sword.");
+  EXPECT_TRUE(h.session->send_item_action(protocol::ItemVerb::equip, 1, h.now));
+  h.run(0.05);
+  EXPECT_EQ(h.session->combat_log().back().text, "Cannot equip Wolf Pelt: that is not equipment.");
+  EXPECT_EQ(h.session->item_answers(), 2u);
+  EXPECT_EQ(h.session->last_item_answer().second, protocol::ItemRefusal::not_equipment);
+}
+
+// Loot by name, plain words for states, and one kill's texts stacked rather than drawn over
+// each other.
+TEST(ZoneSession, LootAndStatusesReadAsWordsAndOneKillsTextsTakeSeparateLanes) {
+  using protocol::GameEventType;
+  Harness h(5.0f);
+  h.run(0.3);
+  h.zone->events({{GameEventType::experience, 0, kOwnId, 20, 0, false},
+                  {GameEventType::level_up, 0, kOwnId, 2, 0, false},
+                  {GameEventType::loot, 0, kOwnId, 3, protocol::kGoldDetail, false},
+                  {GameEventType::loot, 0, kOwnId, 2, 1, false},
+                  {GameEventType::status_applied, kWolfId, kOwnId, 60, 1, false},
+                  {GameEventType::heal, kOwnId, kOwnId, 40, protocol::kItemDetail | 0, false}});
+  h.run(0.05);
+  std::vector<std::string> lines;
+  for (const CombatLogLine& line : h.session->combat_log()) lines.push_back(line.text);
+  EXPECT_EQ(lines, (std::vector<std::string>{"You gain 20 XP", "You reach level 2!",
+                                             "You loot 3 gold", "You loot Wolf Pelt x2",
+                                             "You are slowed", "You drink Rusty Sword: +40 hp"}));
+  std::vector<std::string> texts;
+  std::vector<int> lanes;
+  for (const FloatingText& f : h.session->floating_texts()) {
+    texts.push_back(f.text);
+    lanes.push_back(f.lane);
+  }
+  EXPECT_EQ(texts,
+            (std::vector<std::string>{"+20 XP", "Level 2!", "+3 gold", "Wolf Pelt x2", "+40"}));
+  EXPECT_EQ(lanes, (std::vector<int>{0, 1, 2, 3, 4}));
 }
 
 TEST(ChatBox, WritesEachChannelTheWayAPlayerReadsIt) {

@@ -83,23 +83,23 @@ const char* to_string(ItemVerb verb) {
 const char* to_string(ItemRefusal refusal) {
   switch (refusal) {
     case ItemRefusal::none:
-      return "Done.";
+      return "done";
     case ItemRefusal::not_carried:
-      return "You do not carry that.";
+      return "you do not carry that";
     case ItemRefusal::not_equipment:
-      return "That is not equipment.";
+      return "that is not equipment";
     case ItemRefusal::not_equipped:
-      return "You are not wearing that.";
+      return "you are not wearing that";
     case ItemRefusal::not_usable:
-      return "That cannot be used.";
+      return "that cannot be used";
     case ItemRefusal::dead:
-      return "You are dead.";
+      return "you are dead";
     case ItemRefusal::on_cooldown:
-      return "Not ready yet.";
+      return "not ready yet";
     case ItemRefusal::nothing_to_restore:
-      return "You are already at full health and mana.";
+      return "you are already at full health and mana";
   }
-  return "Refused.";
+  return "refused";
 }
 
 bool valid_chat_text(std::string_view text) {

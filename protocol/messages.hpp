@@ -384,7 +384,7 @@ enum class ItemRefusal : uint8_t {
   nothing_to_restore = 7,  // use: hp and mana the item gives back are already full
 };
 inline constexpr ItemRefusal kMaxItemRefusal = ItemRefusal::nothing_to_restore;
-// Plain words for a refusal ("That is not equipment."), for the client's log.
+// Plain words for a refusal ("that is not equipment"), for the client's log.
 const char* to_string(ItemRefusal refusal);
 
 // Equip, unequip or use (a potion) one item of the player's bag, named by its content index

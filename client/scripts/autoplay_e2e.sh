@@ -138,6 +138,7 @@ grep -E '^(autoplay|omega-client):' "$work/client.log" >&2 || true
 grep -q 'autoplay: arrived in forest' "$work/client.log" || die "the client never logged its arrival in forest" "$work/client.log"
 grep -q 'autoplay: chat line delivered: hello from the autoplay' "$work/client.log" || die "the world chat line never came back" "$work/client.log"
 grep -qi 'autoplay: friend request sent to democ0' "$work/client.log" || die "the friend request never showed in the friends window" "$work/client.log"
+grep -q 'autoplay: equip Rusty Sword: done' "$work/client.log" || die "the zone never answered equipping the sword" "$work/client.log"
 
 python3 - "$shots" <<'PY'
 import itertools, struct, sys

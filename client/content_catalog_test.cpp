@@ -1,0 +1,30 @@
+#include "client/content_catalog.hpp"
+
+#include <gtest/gtest.h>
+
+namespace omega::client {
+namespace {
+
+// The client names items by the index the zone sends: its order must be content/items.json's,
+// the same the zone's game::CombatContent uses.
+TEST(ContentCatalog, ItemsAreInContentOrderWithNamesAndWhatTheyDo) {
+  const ContentCatalog content = ContentCatalog::load("content");
+  ASSERT_TRUE(content.error().empty()) << content.error();
+  ASSERT_GE(content.items().size(), 8u);
+  EXPECT_EQ(content.items()[0].id, "rusty_sword");
+  EXPECT_EQ(content.item_name(0), "Rusty Sword");
+  EXPECT_EQ(content.items()[0].summary, "4\u20137 damage");
+  EXPECT_TRUE(content.items()[0].equipment());
+  const ItemInfo* robe = content.find_item("cloth_robe");
+  ASSERT_NE(robe, nullptr);
+  EXPECT_EQ(robe->summary, "+1 armor, +10 max mana");
+  const ItemInfo* potion = content.find_item("minor_health_potion");
+  ASSERT_NE(potion, nullptr);
+  EXPECT_TRUE(potion->consumable());
+  EXPECT_EQ(potion->heal, 40);
+  EXPECT_EQ(potion->summary, "heals 40 hp");
+  EXPECT_EQ(content.item_name(60000), "item 60000");
+}
+
+}  // namespace
+}  // namespace omega::client
