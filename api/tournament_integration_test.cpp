@@ -161,8 +161,18 @@ TEST_F(ApiTournamentIT, TwoQueuedCharactersAreMatchedAndAResultChangesRatingsOnc
   EXPECT_EQ(board["entries"][0]["score"], 1516);
   EXPECT_EQ(board["entries"][1]["score"], 1484);
 
-  // The match is over: the players may queue again, starting from their new rating.
-  EXPECT_EQ(status(anna).json()["status"], "none");
+  // The match is over: the status tells each player how it went (the client's result screen),
+  // and they may queue again, starting from their new rating.
+  const auto after = status(anna).json();
+  EXPECT_EQ(after["status"], "none");
+  EXPECT_EQ(after["last_match"], (nlohmann::json{{"match_id", match_id},
+                                                 {"team", anna_team},
+                                                 {"winner_team", anna_team},
+                                                 {"outcome", "win"},
+                                                 {"rating_before", 1500},
+                                                 {"rating_after", 1516}}));
+  EXPECT_EQ(status(bert).json()["last_match"]["outcome"], "loss");
+  EXPECT_EQ(status(bert).json()["last_match"]["rating_after"], 1484);
   const auto requeued = queue(anna);
   EXPECT_EQ(requeued.status, 201);
   EXPECT_EQ(requeued.json()["rating"], 1516);

@@ -164,6 +164,36 @@ HttpResponse TournamentService::status(const HttpRequest& request) {
   return json_response(200, status_of(arena, character_id));
 }
 
+// The character's latest finished match in `tournament`: its outcome and rating change (the
+// client's result screen), or null before the first.
+nlohmann::json TournamentService::last_match(pqxx::transaction_base& read,
+                                             const std::string& tournament,
+                                             std::int64_t character_id) {
+  const auto rows = read.exec_params(
+      "SELECT m.id, p.team, m.winner_team, p.rating_after, m.result FROM tournament_match_players "
+      "p JOIN tournament_matches m ON m.id = p.match_id WHERE p.character_id = $1 AND "
+      "m.tournament = $2 AND m.state = 'finished' ORDER BY m.id DESC LIMIT 1",
+      character_id, tournament);
+  if (rows.empty() || rows[0][3].is_null()) return nullptr;
+  const int team = rows[0][1].as<int>();
+  const int winner = rows[0][2].is_null() ? 0 : rows[0][2].as<int>();
+  const auto after = rows[0][3].as<std::int64_t>();
+  std::int64_t before = after;
+  const auto result = nlohmann::json::parse(rows[0][4].as<std::string>("{}"), nullptr, false);
+  if (result.is_object() && result.contains("players") && result["players"].is_array())
+    for (const auto& player : result["players"])
+      if (player.value("character_id", std::int64_t{0}) == character_id)
+        before = player.value("rating_before", after);
+  return {{"match_id", rows[0][0].as<std::int64_t>()},
+          {"team", team},
+          {"winner_team", winner},
+          {"outcome", winner == 0      ? "draw"
+                      : winner == team ? "win"
+                                       : "loss"},
+          {"rating_before", before},
+          {"rating_after", after}};
+}
+
 nlohmann::json TournamentService::status_of(const ArenaDefinition& arena,
                                             std::int64_t character_id) {
   return context_.database.run([&](pqxx::connection& connection) {
@@ -195,6 +225,8 @@ nlohmann::json TournamentService::status_of(const ArenaDefinition& arena,
         character_id, arena.id);
     if (match.empty()) {
       answer["status"] = "none";
+      if (auto last = last_match(read, arena.id, character_id); !last.is_null())
+        answer["last_match"] = std::move(last);
       return answer;
     }
     answer["match_id"] = match[0][0].as<std::int64_t>();

@@ -47,6 +47,8 @@ class TournamentService {
   // otherwise.
   std::int64_t owned_character(std::int64_t account_id, std::int64_t character_id);
   nlohmann::json status_of(const ArenaDefinition& arena, std::int64_t character_id);
+  static nlohmann::json last_match(pqxx::transaction_base& read, const std::string& tournament,
+                                   std::int64_t character_id);
 
   ServiceContext context_;
   AuthService& auth_;

@@ -224,6 +224,15 @@ std::optional<TournamentStatus> parse_tournament_status(std::string_view body) {
   status.match_id = value_or<int64_t>(*document, "match_id", 0);
   if (status.status.empty()) return std::nullopt;
   if (status.status == "matched") status.arena = parse_play_grant(body);
+  if (const auto last = document->find("last_match");
+      last != document->end() && last->is_object()) {
+    MatchResult result;
+    result.match_id = value_or<int64_t>(*last, "match_id", 0);
+    result.outcome = value_or<std::string>(*last, "outcome", "");
+    result.rating_before = value_or<int64_t>(*last, "rating_before", 0);
+    result.rating_after = value_or<int64_t>(*last, "rating_after", 0);
+    if (result.match_id > 0 && !result.outcome.empty()) status.last_match = result;
+  }
   return status;
 }
 

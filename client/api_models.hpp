@@ -89,13 +89,20 @@ struct TournamentInfo {
   std::string name;
   int team_size = 1;
 };
+// How a finished match went for the character (GET .../queue when none: last_match).
+struct MatchResult {
+  int64_t match_id = 0;
+  std::string outcome;  // win, loss, draw
+  int64_t rating_before = 0, rating_after = 0;
+};
 struct TournamentStatus {
   std::string tournament;
   std::string status;  // queued, matching, matched, none
   int64_t rating = 0;
   double waited_seconds = 0.0;
-  int64_t match_id = 0;            // matching, matched
-  std::optional<PlayGrant> arena;  // matched: the arena's ws_url, zone, instance and ticket
+  int64_t match_id = 0;                   // matching, matched
+  std::optional<PlayGrant> arena;         // matched: the arena's ws_url, zone, instance and ticket
+  std::optional<MatchResult> last_match;  // none: the latest finished match
 };
 
 // "code: message" from {"error": {"code", "message"}}, or a generic text for the status.

@@ -127,6 +127,16 @@ TEST(ApiModels, MarketAndTournaments) {
   EXPECT_EQ(status->rating, 1500);
   EXPECT_DOUBLE_EQ(status->waited_seconds, 2.5);
   EXPECT_FALSE(parse_tournament_status(R"({"tournament":"arena_1v1"})"));
+  EXPECT_FALSE(status->last_match);
+  const auto after = parse_tournament_status(
+      R"({"tournament":"arena_1v1","character_id":4,"rating":1516,"status":"none","last_match":)"
+      R"({"match_id":9,"team":1,"winner_team":1,"outcome":"win","rating_before":1500,)"
+      R"("rating_after":1516}})");
+  ASSERT_TRUE(after && after->last_match);
+  EXPECT_EQ(after->last_match->match_id, 9);
+  EXPECT_EQ(after->last_match->outcome, "win");
+  EXPECT_EQ(after->last_match->rating_before, 1500);
+  EXPECT_EQ(after->last_match->rating_after, 1516);
 }
 
 }  // namespace

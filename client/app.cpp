@@ -337,6 +337,15 @@ void App::on_response(Pending pending, const HttpResult& result) {
         tournament_error_.clear();
         // DELETE .../queue may answer without a body: out of the queue.
         tournament_status_ = parse_tournament_status(result.body);
+        if (awaited_result_ && tournament_status_ && tournament_status_->last_match &&
+            tournament_status_->last_match->match_id == awaited_result_->match_id) {
+          match_result_ = tournament_status_->last_match;
+          awaited_result_.reset();
+          std::fprintf(stderr, "omega-client: match result: %s, rating %lld -> %lld\n",
+                       match_result_->outcome.c_str(),
+                       static_cast<long long>(match_result_->rating_before),
+                       static_cast<long long>(match_result_->rating_after));
+        }
         if (pending.reconnect) {
           // A lost arena connection: the running match's fresh ticket, or (match gone) the world.
           ticket_request_in_flight_ = false;
@@ -540,9 +549,14 @@ void App::frame(double now) {
     session_->update(now);
     // The arena ended: the queue status is history (the next queue starts afresh).
     if (session_->last_kick() == protocol::KickReason::match_over && tournament_status_) {
+      // Once per match: the status read below (none, with last_match) lands here again.
+      if (!awaited_result_ && (!match_result_ || match_result_->match_id != joined_match_id_))
+        awaited_result_ =
+            AwaitedResult{tournament_status_->tournament, joined_match_id_, now, now + 15.0};
       tournament_status_.reset();
       target_ = 0;
     }
+    ask_match_result();
     provide_reconnect_ticket();
     track_travel(now);
   }
@@ -561,6 +575,7 @@ void App::frame(double now) {
   if (show_party_) draw_party_window();
   if (show_friends_) draw_friends_window();
   if (show_inventory_) draw_inventory_window();
+  if (match_result_) draw_match_result();
   if (show_market_) draw_market_window();
   if (show_tournaments_) draw_tournament_window();
 }

@@ -16,6 +16,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -112,6 +113,8 @@ class App {
   const ContentCatalog& content() const { return content_; }
   // True while the "Travelling to …" screen shows (a portal transfer, and a moment after).
   bool travelling() const { return !travel_zone_.empty(); }
+  // The result of the last arena match played in this run (the result window), if known.
+  const std::optional<MatchResult>& match_result() const { return match_result_; }
 
  private:
   enum class Call {
@@ -176,6 +179,11 @@ class App {
   static void begin_bottom_panel(const char* title, int row);  // world_screen.cpp
   void draw_market_window();                                   // market_window.cpp
   void draw_inventory_window();                                // inventory_window.cpp
+  void draw_death_screen(double now);                          // world_screen.cpp
+  void draw_combat_effects(ImDrawList* draw, double now,
+                           const std::function<ImVec2(game::Vec2)>& to_screen);
+  void draw_match_result();  // tournament_window.cpp
+  void ask_match_result();
   void draw_market_notes();  // the answer to the last buy, listing or cancel
   static std::string new_idempotency_key(const std::string& what);
   std::string item_display_name(const std::string& item_id) const;
@@ -260,6 +268,15 @@ class App {
   std::string tournament_error_;
   double tournament_poll_at_ = 0.0;
   int64_t joined_match_id_ = -1;  // the match whose arena we joined (once per match)
+  // After Kick match_over: the queue status is asked (every second, up to 15 s) until it tells
+  // how that match went; the result window shows it.
+  struct AwaitedResult {
+    std::string tournament;
+    int64_t match_id = 0;
+    double next_ask = 0.0, give_up = 0.0;
+  };
+  std::optional<AwaitedResult> awaited_result_;
+  std::optional<MatchResult> match_result_;
   SDL_Texture* minimap_ = nullptr;
   std::string minimap_zone_;
   mutable float facing_ = 0.0f;  // last facing the keyboard/mouse chose

@@ -29,6 +29,12 @@ ContentCatalog ContentCatalog::load(const std::string& content_root) {
   bool items_ok = false;
   const std::string items = read_file(content_root + "/items.json", items_ok);
   if (items_ok) catalog.parse_items(items);
+  bool progression_ok = false;
+  const std::string progression = read_file(content_root + "/progression.json", progression_ok);
+  const auto parsed = nlohmann::json::parse(progression, nullptr, false);
+  if (progression_ok && parsed.is_object() && parsed.contains("player_respawn_ms") &&
+      parsed["player_respawn_ms"].is_number())
+    catalog.player_respawn_seconds_ = parsed["player_respawn_ms"].get<double>() / 1000.0;
   return catalog;
 }
 

@@ -66,11 +66,14 @@ class ContentCatalog {
   // The item's name, or "item N" for an index this content does not know.
   std::string item_name(uint16_t index) const;
   void parse_items(std::string_view items_json);
+  // How long a dead player waits to respawn (content/progression.json player_respawn_ms).
+  double player_respawn_seconds() const { return player_respawn_seconds_; }
 
  private:
   std::vector<ClassInfo> classes_;
   std::vector<AbilityInfo> abilities_;
   std::vector<ItemInfo> items_;
+  double player_respawn_seconds_ = 5.0;
   std::string error_;
 };
 

@@ -24,6 +24,7 @@ TEST(ContentCatalog, ItemsAreInContentOrderWithNamesAndWhatTheyDo) {
   EXPECT_EQ(potion->heal, 40);
   EXPECT_EQ(potion->summary, "heals 40 hp");
   EXPECT_EQ(content.item_name(60000), "item 60000");
+  EXPECT_DOUBLE_EQ(content.player_respawn_seconds(), 5.0);  // progression.json: 5000 ms
 }
 
 }  // namespace

@@ -45,6 +45,45 @@ void App::poll_tournament_status() {
                                    "", ""});
 }
 
+void App::ask_match_result() {
+  if (!awaited_result_ || now_ < awaited_result_->next_ask || busy()) return;
+  if (now_ > awaited_result_->give_up) {
+    awaited_result_.reset();  // the arena never reported: no result to show
+    return;
+  }
+  awaited_result_->next_ask = now_ + 1.0;
+  submit(Call::tournament_status, {"GET",
+                                   "/v1/tournaments/" + awaited_result_->tournament +
+                                       "/queue?character_id=" + std::to_string(selected_character_),
+                                   "", ""});
+}
+
+void App::draw_match_result() {
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.3f}, ImGuiCond_Appearing,
+                          {0.5f, 0.5f});
+  bool open = true;
+  ImGui::Begin("Match result", &open,
+               ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize |
+                   ImGuiWindowFlags_NoCollapse);
+  const MatchResult& r = *match_result_;
+  ImGui::SetWindowFontScale(1.6f);
+  if (r.outcome == "win")
+    ImGui::TextColored({0.5f, 1.0f, 0.5f, 1.0f}, "Victory");
+  else if (r.outcome == "loss")
+    ImGui::TextColored({1.0f, 0.45f, 0.4f, 1.0f}, "Defeat");
+  else
+    ImGui::TextUnformatted("Draw");
+  ImGui::SetWindowFontScale(1.0f);
+  const int64_t change = r.rating_after - r.rating_before;
+  ImGui::Text("Rating %lld -> %lld (%s%lld)", static_cast<long long>(r.rating_before),
+              static_cast<long long>(r.rating_after), change >= 0 ? "+" : "",
+              static_cast<long long>(change));
+  if (ImGui::Button("Close")) open = false;
+  ImGui::End();
+  if (!open) match_result_.reset();
+}
+
 void App::draw_tournament_window() {
   if (!begin_account_window("Tournaments", &show_tournaments_, {360, 260}, {760, 480},
                             "Tournaments need an account (the API)."))

@@ -323,6 +323,7 @@ void App::draw_world(double now) {
   for (const auto& entry : session_->world().entities().entries())
     if (entry.state.id != own->id) draw_entity(entry.state);
   draw_entity(*own);
+  draw_combat_effects(draw, now, to_screen);
 
   // Floating combat text.
   for (const FloatingText& f : session_->floating_texts()) {
@@ -357,6 +358,79 @@ void App::draw_world(double now) {
     draw->AddText(nullptr, size, {p.x - width / 2.0f, p.y}, color, f.text.c_str());
   }
   draw_world_hud(now);
+  draw_death_screen(now);
+}
+
+// Hits and heals for a moment (a streak from the attacker, a burst on the target; an ability is
+// orange, a basic attack pale, a heal green), and a ring per status effect on every entity
+// that has one (haste white, slow blue, stun yellow, regen green).
+void App::draw_combat_effects(ImDrawList* draw, double now,
+                              const std::function<ImVec2(game::Vec2)>& to_screen) {
+  for (const CombatEffect& effect : session_->combat_effects()) {
+    if (!session_->world().find(effect.target)) continue;
+    const float age = static_cast<float>((now - effect.born) / kCombatEffectSeconds);
+    const auto alpha = static_cast<ImU32>(std::clamp(1.0f - age, 0.0f, 1.0f) * 220.0f);
+    const ImVec2 at = to_screen(session_->draw_position(effect.target, now));
+    if (effect.type == protocol::GameEventType::heal) {
+      draw->AddCircle(at, (0.4f + 0.5f * age) * kTilePixels, IM_COL32(90, 255, 120, alpha), 24,
+                      3.0f);
+      continue;
+    }
+    const bool basic = effect.ability == 0xffff;
+    const ImU32 color = basic ? IM_COL32(255, 250, 220, alpha) : IM_COL32(255, 150, 40, alpha);
+    if (effect.source != 0 && effect.source != effect.target &&
+        session_->world().find(effect.source)) {
+      const ImVec2 from = to_screen(session_->draw_position(effect.source, now));
+      draw->AddLine(from, at, color, basic ? 2.0f : 4.0f);
+    }
+    draw->AddCircleFilled(at, (0.15f + 0.25f * age) * kTilePixels * (effect.critical ? 1.5f : 1.0f),
+                          color, 16);
+  }
+  static constexpr ImU32 kStatusColors[] = {
+      IM_COL32(240, 240, 255, 200), IM_COL32(80, 150, 255, 220), IM_COL32(255, 230, 60, 230),
+      IM_COL32(90, 255, 120, 200)};
+  for (const auto& entry : session_->world().entities().entries()) {
+    if (entry.state.status_effects == 0 || entry.state.hp == 0) continue;
+    const ImVec2 at = to_screen(session_->draw_position(entry.state.id, now));
+    float radius = 0.35f * kTilePixels + 3.0f;
+    for (int bit = 0; bit < 4; ++bit)
+      if (entry.state.status_effects & (1u << bit)) {
+        draw->AddCircle(at, radius, kStatusColors[bit], 20, 2.0f);
+        radius += 3.0f;
+      }
+  }
+}
+
+// While our entity is dead: who killed us and when we stand up again (at the zone's spawn), or,
+// in an arena (no respawn), that the match goes on without us.
+void App::draw_death_screen(double now) {
+  const protocol::EntityState* own = session_->own_state();
+  if (own == nullptr || own->hp > 0) return;
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::GetBackgroundDrawList()->AddRectFilled({0, 0}, io.DisplaySize, IM_COL32(40, 0, 0, 110));
+  ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.38f}, ImGuiCond_Always,
+                          {0.5f, 0.5f});
+  ImGui::SetNextWindowBgAlpha(0.8f);
+  ImGui::Begin("##death", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_AlwaysAutoResize |
+                   ImGuiWindowFlags_NoFocusOnAppearing);
+  ImGui::SetWindowFontScale(1.6f);
+  ImGui::TextColored({1.0f, 0.35f, 0.3f, 1.0f}, "You died");
+  ImGui::SetWindowFontScale(1.0f);
+  const std::optional<Death>& death = session_->last_death();
+  if (death && !death->killer.empty()) ImGui::Text("Killed by %s", death->killer.c_str());
+  if (session_->in_arena()) {
+    ImGui::TextUnformatted("Out of the fight until the match ends.");
+  } else {
+    const double since = death ? now - death->time : 0.0;
+    const double left = std::max(0.0, content_.player_respawn_seconds() - since);
+    if (left > 0.05)
+      ImGui::Text("You stand up at the zone's spawn in %.0f s.", std::ceil(left));
+    else
+      ImGui::TextUnformatted("Standing up...");
+  }
+  ImGui::End();
 }
 
 void App::draw_world_hud(double now) {

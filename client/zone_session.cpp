@@ -291,6 +291,8 @@ void ZoneSession::update(double now) {
 
   while (!floating_.empty() && now - floating_.front().born > kFloatingTextSeconds)
     floating_.pop_front();
+  while (!effects_.empty() && now - effects_.front().born > kCombatEffectSeconds)
+    effects_.pop_front();
 
   switch (state_) {
     case SessionState::in_world:
@@ -507,6 +509,7 @@ void ZoneSession::on_game_event(const protocol::GameEvent& message, double now) 
         floating = "+" + amount;
         break;
       case GameEventType::death:
+        if (mine) last_death_ = Death{now, e.source ? entity_label(e.source) : ""};
         line = target + (mine ? " die" : " died") +
                (source.empty() ? "" : " (killed by " + object_label(e.source) + ")");
         floating = "dead";
@@ -539,6 +542,8 @@ void ZoneSession::on_game_event(const protocol::GameEvent& message, double now) 
         break;
     }
     log(now, e.type, line);
+    if (e.type == GameEventType::damage || e.type == GameEventType::heal)
+      effects_.push_back({now, e.type, e.source, e.target, e.detail, e.critical});
     if (floating.empty()) continue;
     int lane = 0;
     for (const FloatingText& f : floating_)

@@ -94,6 +94,23 @@ struct FloatingText {
 // Texts of one entity born within this many seconds of each other take separate lanes.
 inline constexpr double kFloatingLaneSeconds = 0.5;
 
+// A hit or a heal drawn for a moment: a streak from the source to the target and a burst on
+// the target (world screen). `ability` is the event's detail (0xffff = a basic attack).
+struct CombatEffect {
+  double born = 0.0;
+  protocol::GameEventType type = protocol::GameEventType::damage;
+  uint32_t source = 0, target = 0;
+  uint16_t ability = 0;
+  bool critical = false;
+};
+inline constexpr double kCombatEffectSeconds = 0.35;
+
+// Our own last death (GameEvent death on our entity): when, and who killed us.
+struct Death {
+  double time = 0.0;
+  std::string killer;  // the killer's name; empty when nobody (or unseen)
+};
+
 // A chat line as the chat box shows it.
 struct ChatEntry {
   double time = 0.0;
@@ -179,6 +196,7 @@ class ZoneSession {
   const SnapshotClock& clock() const { return clock_; }
   const std::deque<CombatLogLine>& combat_log() const { return combat_log_; }
   const std::deque<FloatingText>& floating_texts() const { return floating_; }
+  const std::deque<CombatEffect>& combat_effects() const { return effects_; }
   // Seconds until hotbar slot `slot` is ready (0 when ready) and its full cooldown.
   double cooldown_remaining(uint8_t slot, double now) const;
   double cooldown_duration(uint8_t slot) const;
@@ -193,6 +211,8 @@ class ZoneSession {
   uint64_t reconnect_attempts() const { return reconnect_attempts_; }
   uint16_t last_input_seq() const { return input_seq_; }
   uint64_t inputs_sent() const { return inputs_sent_; }
+  // Our own last death in this session, for the death screen (unset before any).
+  const std::optional<Death>& last_death() const { return last_death_; }
   // XP our own entity gained in this session (GameEvent experience).
   uint64_t experience_gained() const { return experience_gained_; }
 
@@ -265,10 +285,12 @@ class ZoneSession {
   std::optional<protocol::Inventory> inventory_;
   std::unordered_map<uint16_t, protocol::ItemVerb> asked_;  // item → the verb last sent
   uint64_t item_answers_ = 0;
+  std::optional<Death> last_death_;
   std::pair<uint16_t, protocol::ItemRefusal> last_answer_{protocol::kNoItem,
                                                           protocol::ItemRefusal::none};
   uint16_t version_ = 0;  // negotiated in Welcome
   std::deque<FloatingText> floating_;
+  std::deque<CombatEffect> effects_;
   std::unordered_map<uint8_t, std::pair<double, double>> cooldowns_;  // slot → (ready at, duration)
   uint64_t resumes_ = 0, transfers_ = 0, reconnect_attempts_ = 0;
   uint64_t experience_gained_ = 0;

@@ -449,8 +449,12 @@ TEST(ZoneSession, GameEventsFeedTheCombatLogAndFloatingNumbers) {
   EXPECT_EQ(h.session->combat_log().back().text, "You hit Wolf for 17 (critical)");
   ASSERT_EQ(h.session->floating_texts().size(), 1u);
   EXPECT_EQ(h.session->floating_texts().front().text, "-17!");
+  ASSERT_EQ(h.session->combat_effects().size(), 1u);  // the streak from us to the wolf
+  EXPECT_EQ(h.session->combat_effects().front().source, kOwnId);
+  EXPECT_EQ(h.session->combat_effects().front().target, kWolfId);
   h.run(kFloatingTextSeconds + 0.1);
   EXPECT_TRUE(h.session->floating_texts().empty());
+  EXPECT_TRUE(h.session->combat_effects().empty());
 }
 
 TEST(ZoneSession, ActionsGoOutWithTheNextInputAndStartCooldowns) {
@@ -542,6 +546,12 @@ TEST(ZoneSession, LootAndStatusesReadAsWordsAndOneKillsTextsTakeSeparateLanes) {
   EXPECT_EQ(texts,
             (std::vector<std::string>{"+20 XP", "Level 2!", "+3 gold", "Wolf Pelt x2", "+40"}));
   EXPECT_EQ(lanes, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_FALSE(h.session->last_death().has_value());
+  h.zone->events({{GameEventType::death, kWolfId, kOwnId, 0, 0, false}});
+  h.run(0.05);
+  ASSERT_TRUE(h.session->last_death().has_value());
+  EXPECT_EQ(h.session->last_death()->killer, "Wolf");
+  EXPECT_EQ(h.session->combat_log().back().text, "You die (killed by Wolf)");
 }
 
 TEST(ChatBox, WritesEachChannelTheWayAPlayerReadsIt) {

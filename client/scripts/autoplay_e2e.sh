@@ -114,6 +114,8 @@ if [[ $mode == arena ]]; then
   [[ $status == 0 ]] || die "omega-client exited with $status" "$work/client.log" "$work/zone.log" "$work/api.log"
   grep -q 'autoplay: back in hub_city_1 after the match' "$work/client.log" ||
     die "the client never came back to the hub after the match" "$work/client.log"
+  grep -Eq 'omega-client: match result: (win|loss|draw), rating [0-9]+ -> [0-9]+' "$work/client.log" ||
+    die "the client never showed the match result" "$work/client.log" "$work/api.log"
   matches=$(psql "$DATABASE_URL" -Atc "SELECT state || ' ' || winner_team FROM tournament_matches")
   echo "autoplay_e2e: matches: $matches" >&2
   [[ $matches =~ ^finished\ [012]$ ]] || die "expected one finished match, got: $matches" "$work/zone.log"
