@@ -258,6 +258,7 @@ class App {
   std::string market_query_;  // item name text of the last search, empty for all
   char market_filter_[48] = "";
   bool show_inventory_ = false;
+  bool log_shown_[kLogCategories] = {true, true, true};  // combat log filters (LogCategory)
   int sell_item_ = -1;  // content index of the item the sell form is for, -1 = none
   int sell_quantity_ = 1;
   int sell_price_ = 1;

@@ -523,10 +523,18 @@ void App::draw_world_hud(double now) {
 
   // Combat log.
   begin_bottom_panel("Combat log", 0);
+  ImGui::Checkbox("Fights", &log_shown_[0]);
+  ImGui::SameLine();
+  ImGui::Checkbox("Rewards", &log_shown_[1]);
+  ImGui::SameLine();
+  ImGui::Checkbox("Other", &log_shown_[2]);
+  ImGui::BeginChild("##log_lines");
   for (const CombatLogLine& line : session_->combat_log())
-    ImGui::TextWrapped("%s", line.text.c_str());
+    if (log_shown_[static_cast<int>(log_category(line.type))])
+      ImGui::TextWrapped("%s", line.text.c_str());
   if (session_->combat_log().empty()) ImGui::TextDisabled("Nothing has happened yet.");
   ImGui::SetScrollHereY(1.0f);
+  ImGui::EndChild();
   ImGui::End();
 
   draw_chat_window();

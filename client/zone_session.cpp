@@ -73,6 +73,23 @@ std::string status_word(uint16_t effect) {
 
 }  // namespace
 
+LogCategory log_category(GameEventType type) {
+  switch (type) {
+    case GameEventType::damage:
+    case GameEventType::heal:
+    case GameEventType::death:
+      return LogCategory::fights;
+    case GameEventType::experience:
+    case GameEventType::level_up:
+    case GameEventType::loot:
+      return LogCategory::rewards;
+    case GameEventType::status_applied:
+    case GameEventType::status_removed:
+      break;
+  }
+  return LogCategory::other;
+}
+
 const char* to_string(SessionState state) {
   switch (state) {
     case SessionState::idle:

@@ -78,6 +78,12 @@ struct CombatLogLine {
   std::string text;
 };
 
+// The combat log's filters: fights (hits, heals, deaths), rewards (XP, levels, loot, items
+// equipped) and everything else (states, refusals).
+enum class LogCategory : uint8_t { fights = 0, rewards = 1, other = 2 };
+inline constexpr int kLogCategories = 3;
+LogCategory log_category(protocol::GameEventType type);
+
 // A number or word floating up from an entity for a moment (damage, heals, XP).
 struct FloatingText {
   double born = 0.0;

@@ -554,6 +554,18 @@ TEST(ZoneSession, LootAndStatusesReadAsWordsAndOneKillsTextsTakeSeparateLanes) {
   EXPECT_EQ(h.session->combat_log().back().text, "You die (killed by Wolf)");
 }
 
+TEST(CombatLog, FiltersSortEachLineIntoFightsRewardsOrOther) {
+  using protocol::GameEventType;
+  EXPECT_EQ(log_category(GameEventType::damage), LogCategory::fights);
+  EXPECT_EQ(log_category(GameEventType::death), LogCategory::fights);
+  EXPECT_EQ(log_category(GameEventType::heal), LogCategory::fights);
+  EXPECT_EQ(log_category(GameEventType::loot), LogCategory::rewards);
+  EXPECT_EQ(log_category(GameEventType::level_up), LogCategory::rewards);
+  EXPECT_EQ(log_category(GameEventType::experience), LogCategory::rewards);
+  EXPECT_EQ(log_category(GameEventType::status_applied), LogCategory::other);
+  EXPECT_EQ(log_category(GameEventType::status_removed), LogCategory::other);
+}
+
 TEST(ChatBox, WritesEachChannelTheWayAPlayerReadsIt) {
   EXPECT_EQ(chat_line_text({0, protocol::ChatChannel::say, "Ann", "", "hi"}, "Me"), "Ann: hi");
   EXPECT_EQ(chat_line_text({0, protocol::ChatChannel::party, "Ann", "", "go"}, "Me"),
