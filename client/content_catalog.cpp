@@ -85,6 +85,19 @@ const ItemInfo* ContentCatalog::find_item(std::string_view id) const {
   return nullptr;
 }
 
+ContentCatalog::Potions ContentCatalog::potions(const std::vector<protocol::InventoryStack>& bag,
+                                                bool mana) const {
+  Potions found;
+  for (const protocol::InventoryStack& stack : bag) {
+    const ItemInfo* info = item(stack.item);
+    if (info == nullptr || !info->consumable() || (mana ? info->restore_mana : info->heal) <= 0)
+      continue;
+    if (found.count == 0) found.first = stack.item;
+    found.count += stack.quantity;
+  }
+  return found;
+}
+
 std::string ContentCatalog::item_name(uint16_t index) const {
   if (const ItemInfo* info = item(index)) return info->name;
   return "item " + std::to_string(index);

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/messages.hpp"
+
 namespace omega::client {
 
 struct AbilityInfo {
@@ -66,6 +68,14 @@ class ContentCatalog {
   // The item's name, or "item N" for an index this content does not know.
   std::string item_name(uint16_t index) const;
   void parse_items(std::string_view items_json);
+  // The potions of one kind (mana: those that restore mana, else those that heal) in a bag:
+  // the first stack's item (kNoItem without one), which Q or E drinks, and how many in all,
+  // which the hotbar shows.
+  struct Potions {
+    uint16_t first = protocol::kNoItem;
+    uint32_t count = 0;
+  };
+  Potions potions(const std::vector<protocol::InventoryStack>& bag, bool mana) const;
   // How long a dead player waits to respawn (content/progression.json player_respawn_ms).
   double player_respawn_seconds() const { return player_respawn_seconds_; }
 

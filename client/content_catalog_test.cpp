@@ -27,5 +27,24 @@ TEST(ContentCatalog, ItemsAreInContentOrderWithNamesAndWhatTheyDo) {
   EXPECT_DOUBLE_EQ(content.player_respawn_seconds(), 5.0);  // progression.json: 5000 ms
 }
 
+TEST(ContentCatalog, PotionsAreTheFirstStackOfTheirKindAndTheCountOfAll) {
+  const ContentCatalog content = ContentCatalog::load("content");
+  ASSERT_TRUE(content.error().empty()) << content.error();
+  const auto index = [&](std::string_view id) {
+    const ItemInfo* info = content.find_item(id);
+    EXPECT_NE(info, nullptr) << id;
+    return static_cast<uint16_t>(info - content.items().data());
+  };
+  const uint16_t health = index("minor_health_potion"), mana = index("minor_mana_potion");
+  const std::vector<protocol::InventoryStack> bag{
+      {index("rusty_sword"), 1}, {mana, 2}, {health, 3}, {health, 4}, {60000, 9}};
+  EXPECT_EQ(content.potions(bag, false).first, health);
+  EXPECT_EQ(content.potions(bag, false).count, 7u);
+  EXPECT_EQ(content.potions(bag, true).first, mana);
+  EXPECT_EQ(content.potions(bag, true).count, 2u);
+  EXPECT_EQ(content.potions({{index("rusty_sword"), 1}}, true).first, protocol::kNoItem);
+  EXPECT_EQ(content.potions({}, false).count, 0u);
+}
+
 }  // namespace
 }  // namespace omega::client

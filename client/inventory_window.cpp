@@ -23,13 +23,8 @@ bool App::item_action(protocol::ItemVerb verb, const std::string& item_id) {
 
 void App::use_potion(bool mana) {
   if (!session_ || !session_->inventory()) return;
-  for (const protocol::InventoryStack& stack : session_->inventory()->stacks) {
-    const ItemInfo* info = content_.item(stack.item);
-    if (info && info->consumable() && (mana ? info->restore_mana : info->heal) > 0) {
-      session_->send_item_action(protocol::ItemVerb::use, stack.item, now_);
-      return;
-    }
-  }
+  const uint16_t first = content_.potions(session_->inventory()->stacks, mana).first;
+  if (first != protocol::kNoItem) session_->send_item_action(protocol::ItemVerb::use, first, now_);
 }
 
 void App::sell_item(const std::string& item_id, int64_t quantity, int64_t price) {

@@ -506,12 +506,8 @@ void App::draw_world_hud(double now) {
   }
   // Potions: the first of each kind in the bag, with how many are carried in all.
   for (const bool mana : {false, true}) {
-    uint32_t count = 0;
-    if (const auto& bag = session_->inventory())
-      for (const protocol::InventoryStack& stack : bag->stacks)
-        if (const ItemInfo* info = content_.item(stack.item);
-            info && info->consumable() && (mana ? info->restore_mana : info->heal) > 0)
-          count += stack.quantity;
+    const auto& bag = session_->inventory();
+    const uint32_t count = bag ? content_.potions(bag->stacks, mana).count : 0;
     ImGui::SameLine();
     const std::string label = std::string(mana ? "E" : "Q") + "  x" + std::to_string(count) +
                               (mana ? "\nMana potion" : "\nHealth potion");

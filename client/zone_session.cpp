@@ -226,14 +226,6 @@ bool ZoneSession::send_item_action(protocol::ItemVerb verb, uint16_t item, doubl
   return true;
 }
 
-uint32_t ZoneSession::carried(uint16_t item) const {
-  uint32_t total = 0;
-  if (inventory_)
-    for (const protocol::InventoryStack& stack : inventory_->stacks)
-      if (stack.item == item) total += stack.quantity;
-  return total;
-}
-
 std::string ZoneSession::item_name(uint16_t item) const {
   if (item < settings_.item_names.size()) return settings_.item_names[item];
   return "item " + std::to_string(item);

@@ -176,8 +176,6 @@ class ZoneSession {
   bool send_item_action(protocol::ItemVerb verb, uint16_t item, double now);
   // The bag as the zone last sent it (unset before the first Inventory).
   const std::optional<protocol::Inventory>& inventory() const { return inventory_; }
-  // How many of `item` the bag holds (0 before the first Inventory).
-  uint32_t carried(uint16_t item) const;
   // ItemActions the zone answered so far, and the last answer (item, refusal).
   uint64_t item_answers() const { return item_answers_; }
   std::pair<uint16_t, protocol::ItemRefusal> last_item_answer() const { return last_answer_; }

@@ -509,7 +509,7 @@ TEST(ZoneSession, ItemActionsGoOnlyToAZoneThatSpeaksItemsAndTheAnswersFillTheBag
   EXPECT_TRUE(h.session->send_item_action(protocol::ItemVerb::equip, 0, h.now));
   h.run(0.05);
   ASSERT_TRUE(h.session->inventory().has_value());
-  EXPECT_EQ(h.session->carried(0), 1u);
+  EXPECT_EQ(h.session->inventory()->stacks, (std::vector<protocol::InventoryStack>{{0, 1}}));
   EXPECT_EQ(h.session->inventory()->equipped[0], 0);
   EXPECT_EQ(h.session->combat_log().back().text, "You equip Rusty Sword.");
   EXPECT_TRUE(h.session->send_item_action(protocol::ItemVerb::equip, 1, h.now));

@@ -494,6 +494,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     }
     server_->metrics.bytes_out.fetch_add(payload, std::memory_order_relaxed);
     server_->metrics.messages_out.fetch_add(written, std::memory_order_relaxed);
+    server_->metrics.writes_out.fetch_add(1, std::memory_order_relaxed);
     write_next();
   }
 

@@ -178,6 +178,9 @@ std::string ZoneMetrics::prometheus() const {
                 static_cast<double>(messages_in.load()));
   append_metric(out, "omega_zone_messages_out_total", "WebSocket messages sent.", "counter",
                 static_cast<double>(messages_out.load()));
+  append_metric(out, "omega_zone_writes_out_total",
+                "Gather writes to client sockets (each carries every message queued for it).",
+                "counter", static_cast<double>(writes_out.load()));
   append_metric(out, "omega_zone_ticks_total", "Simulation ticks run.", "counter",
                 static_cast<double>(ticks.load()));
   append_metric(out, "omega_zone_ticks_overrun_total",
@@ -246,6 +249,7 @@ std::string ZoneMetrics::prometheus() const {
 std::string ZoneMetrics::stats_json(bool reset) {
   const uint64_t in = bytes_in.load(), out_bytes = bytes_out.load();
   const uint64_t min = messages_in.load(), mout = messages_out.load(), t = ticks.load();
+  const uint64_t writes = writes_out.load();
   const uint64_t paths = path_queries.load();
   std::array<uint64_t, kKickSlots> kicks{};
   for (size_t i = 0; i < kKickSlots; ++i) kicks[i] = kicks_[i].load();
@@ -256,14 +260,15 @@ std::string ZoneMetrics::stats_json(bool reset) {
       head, sizeof head,
       "{\"players\":%u,\"ticks\":%llu,\"tick_ms_p50\":%.4f,\"tick_ms_p99\":%.4f,"
       "\"tick_ms_max\":%.4f,\"server_latency_ms_p95\":%.4f,\"bytes_in\":%llu,\"bytes_out\":%llu,"
-      "\"messages_in\":%llu,\"messages_out\":%llu,\"kicks\":{",
+      "\"messages_in\":%llu,\"messages_out\":%llu,\"writes_out\":%llu,\"kicks\":{",
       players.load(), static_cast<unsigned long long>(t - window_.ticks),
       tick_samples_.percentile(50, scratch_), tick_samples_.percentile(99, scratch_),
       tick_samples_.max(), latency_samples_.percentile(95, scratch_),
       static_cast<unsigned long long>(in - window_.bytes_in),
       static_cast<unsigned long long>(out_bytes - window_.bytes_out),
       static_cast<unsigned long long>(min - window_.messages_in),
-      static_cast<unsigned long long>(mout - window_.messages_out));
+      static_cast<unsigned long long>(mout - window_.messages_out),
+      static_cast<unsigned long long>(writes - window_.writes_out));
   std::string json = head;
   bool first = true;
   for (size_t i = 1; i < kKickSlots; ++i) {
@@ -287,7 +292,7 @@ std::string ZoneMetrics::stats_json(bool reset) {
   }
   json += "]}";
   if (reset) {
-    window_ = {in, out_bytes, min, mout, t, kicks, paths};
+    window_ = {in, out_bytes, min, mout, t, writes, kicks, paths};
     tick_samples_.clear();
     ai_samples_.clear();
     latency_samples_.clear();

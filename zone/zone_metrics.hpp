@@ -76,6 +76,8 @@ class ZoneMetrics {
   ZoneMetrics();
 
   std::atomic<uint64_t> bytes_in{0}, bytes_out{0}, messages_in{0}, messages_out{0};
+  // Gather writes to client sockets (one sendmsg each, unless the kernel took part of one).
+  std::atomic<uint64_t> writes_out{0};
   std::atomic<uint64_t> connections_accepted{0};
   std::atomic<uint32_t> connections{0}, players{0}, instances{0}, entities{0};
   std::atomic<uint64_t> ticks{0}, ticks_overrun{0};
@@ -136,6 +138,7 @@ class ZoneMetrics {
   // Counter values at the start of the /stats window.
   struct Window {
     uint64_t bytes_in = 0, bytes_out = 0, messages_in = 0, messages_out = 0, ticks = 0;
+    uint64_t writes_out = 0;
     std::array<uint64_t, kKickSlots> kicks{};
     uint64_t path_queries = 0;
   } window_;

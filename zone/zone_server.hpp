@@ -191,7 +191,6 @@ class ZoneServer {
   void check_portals(const Now& now);
   void send_checkpoints(const Now& now);
   void release_all();
-  int item_index(const std::string& item_id) const;
 
   // Arena (zone_server_arena.cpp).
   bool arena_admits(Session& session, uint64_t character_id, const Now& now);

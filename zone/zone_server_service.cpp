@@ -126,16 +126,12 @@ void ZoneServer::spawn_claimed(const ClaimResult& result, Player& player) {
   }
   Inventory& bag = world_.inventory(player.slot);
   bag.gold = static_cast<uint32_t>(std::clamp<int64_t>(c.gold, 0, 0xffffffff));
-  for (const auto& [id, quantity] : c.items) {
-    const int index = item_index(id);
-    if (index >= 0 && quantity > 0)
-      bag.add(content_.items[static_cast<size_t>(index)],
-              static_cast<uint32_t>(std::min<int64_t>(quantity, 0xffffffff)));
-  }
+  for (const auto& [id, quantity] : c.items)
+    if (const auto* item = content_.find_item(id); item && quantity > 0)
+      bag.add(*item, static_cast<uint32_t>(std::min<int64_t>(quantity, 0xffffffff)));
   // What it wears, before its hp and mana: they may count on the equipment's bonuses.
   for (const std::string& id : c.equipped)
-    if (const int index = item_index(id); index >= 0)
-      world_.equip(player.slot, static_cast<uint16_t>(index));
+    if (const auto* item = content_.find_item(id)) world_.equip(player.slot, item->index);
   // An arena fight starts at full hp and mana (the saved ones go home unchanged).
   world_.restore_progress(
       player.slot, RestoredProgress{static_cast<uint8_t>(std::clamp<uint32_t>(c.level, 1, 255)),
@@ -146,12 +142,6 @@ void ZoneServer::spawn_claimed(const ClaimResult& result, Player& player) {
   // content does not know) stay in the database untouched, as no delta names them.
   player.ledger =
       CharacterLedger(result.character_id, result.lease_epoch, holdings_of(player.slot));
-}
-
-int ZoneServer::item_index(const std::string& item_id) const {
-  for (size_t i = 0; i < content_.items.size(); ++i)
-    if (content_.items[i].id == item_id) return static_cast<int>(i);
-  return -1;
 }
 
 CheckpointRecord ZoneServer::state_of(const Player& player) const {
@@ -385,16 +375,15 @@ bool ZoneServer::apply_market(const MarketDelta& delta) {
                              World::kGoldDetail);
   bag.gold = static_cast<uint32_t>(gold);
   for (const ItemDelta& d : delta.items_delta) {
-    const int index = item_index(d.item_id);
-    if (index < 0 || d.delta == 0) continue;
+    const auto* item = content_.find_item(d.item_id);
+    if (item == nullptr || d.delta == 0) continue;
     const auto amount = static_cast<uint32_t>(std::min<int64_t>(std::abs(d.delta), 0xffffffff));
     if (d.delta > 0) {
-      const uint32_t placed = bag.add(content_.items[static_cast<size_t>(index)], amount);
+      const uint32_t placed = bag.add(*item, amount);
       player.ledger.external_item(d.item_id, placed);
-      world_.announce_received(player.slot, placed, static_cast<uint16_t>(index));
+      world_.announce_received(player.slot, placed, item->index);
     } else {
-      player.ledger.external_item(d.item_id,
-                                  -int64_t{bag.remove(static_cast<uint16_t>(index), amount)});
+      player.ledger.external_item(d.item_id, -int64_t{bag.remove(item->index, amount)});
     }
   }
   world_.apply_equipment(player.slot);  // a worn item may have been the one sold
