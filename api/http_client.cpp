@@ -7,7 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <charconv>
+#include "common/url.hpp"
 
 namespace omega::api {
 
@@ -22,27 +22,12 @@ constexpr std::uint64_t kResponseBodyLimit = 64 * 1024;
 }  // namespace
 
 std::optional<HttpEndpoint> parse_http_url(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.substr(0, kScheme.size()) != kScheme) return std::nullopt;
-  url.remove_prefix(kScheme.size());
-  HttpEndpoint endpoint;
-  const auto slash = url.find('/');
-  auto authority = url.substr(0, slash);
-  if (slash != std::string_view::npos) endpoint.base_path = std::string(url.substr(slash));
+  // Plain http:// only: zone control endpoints are on the cluster's own network.
+  const std::optional<common::Url> parsed = common::parse_url(url);
+  if (!parsed || parsed->scheme != "http") return std::nullopt;
+  HttpEndpoint endpoint{parsed->host, parsed->port, parsed->target};
   while (!endpoint.base_path.empty() && endpoint.base_path.back() == '/')
     endpoint.base_path.pop_back();
-  const auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-    const auto digits = authority.substr(colon + 1);
-    unsigned port = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || port == 0 || port > 65535)
-      return std::nullopt;
-    endpoint.port = static_cast<std::uint16_t>(port);
-    authority = authority.substr(0, colon);
-  }
-  if (authority.empty()) return std::nullopt;
-  endpoint.host = std::string(authority);
   return endpoint;
 }
 

@@ -6,6 +6,7 @@
 
 #include "bots/http_client.hpp"
 #include "common/tls_client.hpp"
+#include "protocol/messages.hpp"
 
 namespace omega::bots {
 
@@ -206,7 +207,7 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
            "--tournament-wait: must be >= 0";
   if (!c.tournament.empty() && c.api_url.empty()) return "--tournament: needs --api";
   if (c.chat_every_s < 0.0) return "--chat-every: must be >= 0";
-  if (c.chat_channel != "say" && c.chat_channel != "party" && c.chat_channel != "world")
+  if (protocol::ChatChannel channel; !protocol::parse_open_chat_channel(c.chat_channel, channel))
     return "--chat-channel: expected say, party or world, got " + c.chat_channel;
   BotOptions defaults;
   if (!parse_behaviour(behaviour, defaults.behaviour)) return "--behaviour: unknown " + behaviour;

@@ -1000,9 +1000,8 @@ class Swarm {
 
   void send_chat(Bot& bot) {
     protocol::ChatSend line;
-    line.channel = config_.chat_channel == "say"     ? protocol::ChatChannel::say
-                   : config_.chat_channel == "party" ? protocol::ChatChannel::party
-                                                     : protocol::ChatChannel::world;
+    // The name was checked by the command line: say, party or world.
+    protocol::parse_open_chat_channel(config_.chat_channel, line.channel);
     line.text = "bot line " + std::to_string(++bot.chat_seq) + " t=" + std::to_string(unix_us());
     send(bot, line);
     ++bot.result.chat_sent;

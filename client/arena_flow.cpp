@@ -1,6 +1,6 @@
 #include "client/arena_flow.hpp"
 
-#include "client/url.hpp"
+#include "common/url.hpp"
 
 namespace omega::client {
 
@@ -20,7 +20,7 @@ std::optional<PlayGrant> arena_to_join(const std::optional<TournamentStatus>& st
 
 bool is_arena(std::string_view zone, std::string_view ws_url) {
   if (zone.substr(0, kArenaPrefix.size()) == kArenaPrefix) return true;
-  const auto url = parse_url(ws_url);
+  const auto url = common::parse_url(ws_url);
   if (!url) return false;
   const std::string_view target = url->target;
   constexpr std::string_view kPath = "/z/arena_";

@@ -84,10 +84,8 @@ void AutoplayRunner::begin_step(App& app, double now) {
       break;
     }
     case ScriptCommand::chat: {
-      const protocol::ChatChannel channel = step.words[0] == "say" ? protocol::ChatChannel::say
-                                            : step.words[0] == "party"
-                                                ? protocol::ChatChannel::party
-                                                : protocol::ChatChannel::world;
+      protocol::ChatChannel channel = protocol::ChatChannel::world;
+      protocol::parse_open_chat_channel(step.words[0], channel);  // checked by the script parser
       ZoneSession* session = app.session();
       if (session == nullptr || !session->send_chat(channel, "", step.words[1], now))
         fail("cannot send the line (not in the world, or the zone speaks no chat)");

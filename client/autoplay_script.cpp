@@ -1,5 +1,7 @@
 #include "client/autoplay_script.hpp"
 
+#include "protocol/messages.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -186,7 +188,7 @@ ScriptParseResult parse_autoplay_script(std::string_view text, std::string_view 
         break;
       }
       case ScriptCommand::chat: {
-        if (words[1] != "say" && words[1] != "party" && words[1] != "world")
+        if (protocol::ChatChannel channel; !protocol::parse_open_chat_channel(words[1], channel))
           return fail("chat channel must be say, party or world, got '" + words[1] + "'");
         std::string text = words[2];
         for (size_t i = 3; i < words.size(); ++i) text += " " + words[i];

@@ -12,7 +12,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "client/url.hpp"
+#include "common/url.hpp"
 #include "common/tls_client.hpp"
 
 namespace omega::client {
@@ -93,7 +93,7 @@ HttpResult HttpClient::perform(uint64_t id, const HttpRequestSpec& spec) {
   HttpResult result;
   result.id = id;
   std::string error;
-  const auto url = parse_url(base_url_, &error);
+  const auto url = common::parse_url(base_url_, &error);
   if (!url || url->websocket()) {
     result.error = url ? "API address must be http:// or https://" : error;
     return result;

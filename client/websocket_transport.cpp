@@ -17,7 +17,7 @@
 #include <thread>
 #include <type_traits>
 
-#include "client/url.hpp"
+#include "common/url.hpp"
 #include "common/tls_client.hpp"
 
 namespace omega::client {
@@ -58,7 +58,7 @@ class StreamConnection final : public detail::ZoneConnection,
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
  public:
-  StreamConnection(Url url, std::shared_ptr<ssl::context> tls)
+  StreamConnection(common::Url url, std::shared_ptr<ssl::context> tls)
       : url_(std::move(url)), tls_(std::move(tls)), resolver_(io_), ws_(make_stream()) {}
 
   // The owner calls shutdown() first, so no handler runs (or holds a reference) by now.
@@ -219,7 +219,7 @@ class StreamConnection final : public detail::ZoneConnection,
     });
   }
 
-  Url url_;
+  common::Url url_;
   std::shared_ptr<ssl::context> tls_;  // TLS only; outlives the stream that refers to it
   asio::io_context io_;
   tcp::resolver resolver_;
@@ -246,7 +246,7 @@ void WebSocketTransport::connect(const std::string& url) {
     connection_.reset();
   }
   std::string error;
-  auto parsed = parse_url(url, &error);
+  auto parsed = common::parse_url(url, &error);
   if (!parsed || !parsed->websocket()) {
     closed_error_ = parsed ? "zone address must be ws:// or wss://: " + url : error;
     return;

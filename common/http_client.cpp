@@ -17,59 +17,13 @@
 #include <openssl/ssl.h>
 
 #include "common/tls_client.hpp"
+#include "common/url.hpp"
 
 namespace omega::common {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-bool parse_port(std::string_view text, uint16_t& port) {
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value == 0 || value > 65535)
-    return false;
-  port = static_cast<uint16_t>(value);
-  return true;
-}
-
-// "host[:port]" or "[v6]:port" → host and port (default kept when absent).
-bool split_authority(std::string_view authority, std::string& host, uint16_t& port) {
-  if (!authority.empty() && authority.front() == '[') {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return false;
-    host = std::string(authority.substr(1, close - 1));
-    const std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty() && (rest.front() != ':' || !parse_port(rest.substr(1), port))) return false;
-    return !host.empty();
-  }
-  const size_t colon = authority.rfind(':');
-  if (colon != std::string_view::npos) {
-    if (!parse_port(authority.substr(colon + 1), port)) return false;
-    authority = authority.substr(0, colon);
-  }
-  host = std::string(authority);
-  return !host.empty();
-}
-
-// `url` = one of the two schemes, authority, optional path: `tls` says which scheme, the port
-// defaults to 80 or 443, `path` is "" when absent.
-bool split_url(std::string_view url, std::string_view plain, std::string_view secure, bool& tls,
-               std::string& host, uint16_t& port, std::string& path) {
-  if (url.substr(0, plain.size()) == plain) {
-    tls = false;
-    url.remove_prefix(plain.size());
-  } else if (url.substr(0, secure.size()) == secure) {
-    tls = true;
-    url.remove_prefix(secure.size());
-  } else {
-    return false;
-  }
-  port = tls ? 443 : 80;
-  const size_t slash = url.find('/');
-  path = slash == std::string_view::npos ? "" : std::string(url.substr(slash));
-  return split_authority(url.substr(0, slash), host, port);
-}
 
 int remaining_ms(Clock::time_point deadline) {
   const auto left =
@@ -303,21 +257,17 @@ void parse_response(const std::string& raw, HttpResponse& out) {
 }  // namespace
 
 std::optional<HttpEndpoint> parse_http_url(const std::string& url) {
-  HttpEndpoint endpoint;
-  if (!split_url(url, "http://", "https://", endpoint.tls, endpoint.host, endpoint.port,
-                 endpoint.prefix))
-    return std::nullopt;
+  const std::optional<Url> parsed = parse_url(url);
+  if (!parsed || parsed->websocket()) return std::nullopt;
+  HttpEndpoint endpoint{parsed->host, parsed->port, parsed->target, parsed->tls(), ""};
   while (!endpoint.prefix.empty() && endpoint.prefix.back() == '/') endpoint.prefix.pop_back();
   return endpoint;
 }
 
 std::optional<WebSocketAddress> parse_ws_url(const std::string& url) {
-  WebSocketAddress address;
-  std::string path;
-  if (!split_url(url, "ws://", "wss://", address.tls, address.host, address.port, path))
-    return std::nullopt;
-  if (!path.empty()) address.path = path;
-  return address;
+  const std::optional<Url> parsed = parse_url(url);
+  if (!parsed || !parsed->websocket()) return std::nullopt;
+  return WebSocketAddress{parsed->host, parsed->port, parsed->target, parsed->tls()};
 }
 
 HttpResponse http_call(const HttpEndpoint& endpoint, const HttpRequest& request) {

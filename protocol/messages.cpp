@@ -68,6 +68,15 @@ const char* to_string(ChatChannel channel) {
   return "unknown";
 }
 
+bool parse_open_chat_channel(std::string_view name, ChatChannel& out) {
+  for (const ChatChannel channel : {ChatChannel::say, ChatChannel::party, ChatChannel::world})
+    if (name == to_string(channel)) {
+      out = channel;
+      return true;
+    }
+  return false;
+}
+
 const char* to_string(ItemVerb verb) {
   switch (verb) {
     case ItemVerb::equip:

@@ -317,6 +317,9 @@ struct Kick {
 enum class ChatChannel : uint8_t { say = 0, party = 1, whisper = 2, world = 3, system = 4 };
 inline constexpr ChatChannel kMaxChatChannel = ChatChannel::system;
 const char* to_string(ChatChannel channel);
+// The channel a line goes to without a recipient, by name: say, party or world (the names of
+// the bots' --chat-channel and the client's autoplay `chat`). False for any other name.
+bool parse_open_chat_channel(std::string_view name, ChatChannel& out);
 
 // True when `text` is 1..kMaxChatTextBytes of valid UTF-8 without control characters (what the
 // zone accepts in a chat line; the client checks the same before sending).

@@ -265,6 +265,18 @@ TEST(Messages, ChatSendRefusesEmptyLinesNamelessWhispersAndTheSystemChannel) {
   EXPECT_EQ(golden(ChatSend{ChatChannel::whisper, "Bo", "hi"}), "0b 0a a1 37 01 b4 34");
 }
 
+TEST(Messages, OpenChatChannelsParseByNameAndOthersDoNot) {
+  ChatChannel channel = ChatChannel::system;
+  for (const ChatChannel open : {ChatChannel::say, ChatChannel::party, ChatChannel::world}) {
+    EXPECT_TRUE(parse_open_chat_channel(to_string(open), channel)) << to_string(open);
+    EXPECT_EQ(channel, open);
+  }
+  channel = ChatChannel::say;
+  for (const char* name : {"whisper", "system", "", "World", "worlds"})
+    EXPECT_FALSE(parse_open_chat_channel(name, channel)) << name;
+  EXPECT_EQ(channel, ChatChannel::say) << "a refused name leaves the channel alone";
+}
+
 TEST(Messages, ChatTextIsOneLineOfValidUtf8UpToTheLimit) {
   EXPECT_TRUE(valid_chat_text("hello"));
   EXPECT_TRUE(valid_chat_text("caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x90\xba"));  // é — 🐺

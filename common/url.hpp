@@ -1,5 +1,9 @@
-// Splitting http[s]:// and ws[s]:// URLs into host, port and target for the HTTP and WebSocket
-// clients (https and wss: TLS with certificate and host-name verification, common/tls_client).
+// The one URL parser: http[s]:// and ws[s]:// URLs split into scheme, host, port and target, for
+// every HTTP and WebSocket client of ours (the client's, the bots', the API's zone control
+// calls, common/http_client). https and wss mean TLS with certificate and host-name
+// verification (common/tls_client).
+//
+// Thread safety: pure functions.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace omega::client {
+namespace omega::common {
 
 struct Url {
   bool tls() const { return scheme == "https" || scheme == "wss"; }
@@ -22,4 +26,4 @@ struct Url {
 // Parses `text`; on failure returns nullopt and sets `error`.
 std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
 
-}  // namespace omega::client
+}  // namespace omega::common

@@ -1,8 +1,8 @@
-#include "client/url.hpp"
+#include "common/url.hpp"
 
 #include <gtest/gtest.h>
 
-namespace omega::client {
+namespace omega::common {
 namespace {
 
 TEST(Url, ParsesHostPortAndTarget) {
@@ -48,4 +48,4 @@ TEST(Url, RefusesWhatItCannotSpeak) {
 }
 
 }  // namespace
-}  // namespace omega::client
+}  // namespace omega::common

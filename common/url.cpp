@@ -1,8 +1,8 @@
-#include "client/url.hpp"
+#include "common/url.hpp"
 
 #include <charconv>
 
-namespace omega::client {
+namespace omega::common {
 
 std::optional<Url> parse_url(std::string_view text, std::string* error) {
   auto fail = [&](std::string message) -> std::optional<Url> {
@@ -56,4 +56,4 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
   return url;
 }
 
-}  // namespace omega::client
+}  // namespace omega::common
