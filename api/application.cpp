@@ -18,18 +18,13 @@ namespace {
 // Requests waiting for a worker beyond this are refused with 503: under overload, fail fast.
 constexpr std::size_t kMaxQueuedRequests = 4096;
 
-ServiceContext make_context(const Config& config, DbPool& database, RedisPool& redis,
-                            PasswordHasher& passwords, const TokenIssuer& tokens,
-                            const ContentCatalog& content) {
-  return ServiceContext{config, database, redis, passwords, tokens, content};
-}
-
 HttpResponse from_api_error(const ApiError& error) {
   auto response = error_response(error.status(), error.code(), error.what());
   if (!error.header_name.empty())
     response.headers.emplace_back(error.header_name, error.header_value);
   return response;
 }
+
 
 // A caller's X-Request-Id (a proxy's, a client's retry) is kept when it is one log line can
 // carry safely: bounded, and no characters a log reader or shipper would have to escape.
@@ -59,6 +54,26 @@ HttpResponse unavailable(const std::string& message) {
   response.headers.emplace_back("Retry-After", "1");
   return response;
 }
+
+// The one way from an exception to a response; call it inside a catch. An ApiError is its own
+// status and code; ServiceUnavailable (the database or Redis is out of reach) a 503 the client
+// may retry; anything else a 500 whose cause goes to the log, never to the client.
+HttpResponse response_for_current_exception(const Route& route, const HttpRequest& request) {
+  try {
+    throw;
+  } catch (const ApiError& error) {
+    return from_api_error(error);
+  } catch (const ServiceUnavailable& error) {
+    spdlog::warn("{} {}: {}", method_name(request.method), route.pattern, error.what());
+    return unavailable("a dependency is unavailable; retry shortly");
+  } catch (const std::exception& error) {
+    spdlog::error("{} {}: {}", method_name(request.method), route.pattern, error.what());
+  } catch (...) {
+    spdlog::error("{} {}: an exception of unknown type", method_name(request.method),
+                  route.pattern);
+  }
+  return error_response(500, "internal", "internal error");
+}
 }  // namespace
 
 Application::Application(Config config)
@@ -73,23 +88,24 @@ Application::Application(Config config)
       passwords_(config_.argon2_ops_limit, config_.argon2_memory_kib, config_.hash_concurrency),
       tokens_(config_.jwt_secret, config_.jwt_issuer,
               std::chrono::seconds(config_.access_token_ttl_s)),
-      auth_(make_context(config_, database_, redis_, passwords_, tokens_, content_)),
-      leaderboards_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
-      characters_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
+      context_{config_, database_, redis_, passwords_, tokens_, content_},
+      auth_(context_),
+      leaderboards_(context_, auth_),
+      characters_(context_, auth_,
                   [this](pqxx::transaction_base& transaction, std::int64_t id) {
                     return leaderboards_.prepare_character_removal(transaction, id);
                   }),
-      registry_(make_context(config_, database_, redis_, passwords_, tokens_, content_)),
+      registry_(context_),
       directory_(config_, world_, registry_, tickets_),
-      parties_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
-      reports_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
-      friends_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
-      tournaments_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
+      parties_(context_, auth_),
+      reports_(context_, auth_),
+      friends_(context_, auth_),
+      tournaments_(context_, auth_,
                    leaderboards_, registry_, tickets_),
-      world_service_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
+      world_service_(context_, auth_,
                      world_, registry_, directory_, leaderboards_),
-      market_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_),
-      admin_(make_context(config_, database_, redis_, passwords_, tokens_, content_), auth_,
+      market_(context_, auth_),
+      admin_(context_, auth_,
              registry_, tournaments_.arenas()),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
@@ -231,11 +247,8 @@ void Application::handle(HttpRequest request, std::function<void(HttpResponse)> 
     std::optional<HttpResponse> fast;
     try {
       fast = route->fast(request);
-    } catch (const ApiError& error) {
-      fast = from_api_error(error);
-    } catch (const std::exception& error) {
-      spdlog::error("{} {}: {}", method_name(request.method), route->pattern, error.what());
-      fast = error_response(500, "internal", "internal error");
+    } catch (...) {
+      fast = response_for_current_exception(*route, request);
     }
     if (fast) {
       finish(route, request, *fast, started);
@@ -277,8 +290,8 @@ std::optional<HttpResponse> Application::check_access(const Route& route,
       case Access::anonymous:
         break;
     }
-  } catch (const ApiError& error) {
-    return from_api_error(error);
+  } catch (...) {
+    return response_for_current_exception(route, request);
   }
   return std::nullopt;
 }
@@ -286,14 +299,8 @@ std::optional<HttpResponse> Application::check_access(const Route& route,
 HttpResponse Application::run_handler(const Route& route, const HttpRequest& request) {
   try {
     return route.handler(request);
-  } catch (const ApiError& error) {
-    return from_api_error(error);
-  } catch (const ServiceUnavailable& error) {
-    spdlog::warn("{} {}: {}", method_name(request.method), route.pattern, error.what());
-    return unavailable("a dependency is unavailable; retry shortly");
-  } catch (const std::exception& error) {
-    spdlog::error("{} {}: {}", method_name(request.method), route.pattern, error.what());
-    return error_response(500, "internal", "internal error");
+  } catch (...) {
+    return response_for_current_exception(route, request);
   }
 }
 

@@ -75,6 +75,7 @@ class Application {
   RedisPool redis_;
   PasswordHasher passwords_;
   TokenIssuer tokens_;
+  ServiceContext context_;  // what every service below is built on
   AuthService auth_;
   LeaderboardService leaderboards_;
   CharacterService characters_;
