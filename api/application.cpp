@@ -25,7 +25,6 @@ HttpResponse from_api_error(const ApiError& error) {
   return response;
 }
 
-
 // A caller's X-Request-Id (a proxy's, a client's retry) is kept when it is one log line can
 // carry safely: bounded, and no characters a log reader or shipper would have to escape.
 constexpr std::size_t kMaxRequestIdLength = 64;
@@ -100,13 +99,10 @@ Application::Application(Config config)
       parties_(context_, auth_),
       reports_(context_, auth_),
       friends_(context_, auth_),
-      tournaments_(context_, auth_,
-                   leaderboards_, registry_, tickets_),
-      world_service_(context_, auth_,
-                     world_, registry_, directory_, leaderboards_),
+      tournaments_(context_, auth_, leaderboards_, registry_, tickets_),
+      world_service_(context_, auth_, world_, registry_, directory_, leaderboards_),
       market_(context_, auth_),
-      admin_(context_, auth_,
-             registry_, tournaments_.arenas()),
+      admin_(context_, auth_, registry_, tournaments_.arenas()),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
   auth_.register_routes(router_);

@@ -133,19 +133,17 @@ int timeout_ms(int64_t deadline_ns) {
   return static_cast<int>((wait_ns + 999'999) / 1'000'000);
 }
 
-// Reads and drops whatever `fd` holds; returns the bytes read, or -1 once the peer is gone.
-int64_t drain_socket(int fd, std::vector<char>& scratch) {
-  int64_t total = 0;
+// Reads and drops whatever `fd` holds, adding the bytes to `received`; false once the peer is gone.
+bool drain_socket(int fd, std::vector<char>& scratch, uint64_t& received) {
   for (;;) {
     const ssize_t n = ::recv(fd, scratch.data(), scratch.size(), MSG_DONTWAIT);
     if (n > 0) {
-      total += n;
+      received += static_cast<uint64_t>(n);
       continue;
     }
-    if (n == 0) return -1;
+    if (n == 0) return false;
     if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return total;
-    return -1;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
   }
 }
 
@@ -335,15 +333,12 @@ int serve(const Options& o) {
         }
         continue;
       }
-      const int64_t read = drain_socket(fd, scratch);
-      if (read < 0) {
+      if (!drain_socket(fd, scratch, counts.bytes_received)) {
         ::epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nullptr);
         ::close(fd);
         ++counts.closed;
         for (Client& c : clients)
           if (c.fd == fd) c.fd = -1;
-      } else {
-        counts.bytes_received += static_cast<uint64_t>(read);
       }
     }
     if (now_ns() < next_tick) continue;
@@ -365,6 +360,9 @@ int serve(const Options& o) {
     sender.send(writes, gather, counts);
   }
   counts.seconds = ready ? double(now_ns() - ready_ns) * 1e-9 : 0;
+  // End of stream after what was sent, so the reader sees all of it before the close.
+  for (const Client& c : clients)
+    if (c.fd >= 0) ::shutdown(c.fd, SHUT_WR);
   print_counts("serve", counts);
   return 0;
 }
@@ -404,13 +402,10 @@ int drain(const Options& o) {
         ::epoll_wait(epoll, events.data(), static_cast<int>(events.size()), timeout_ms(next_round));
     if (n < 0 && errno != EINTR) die("epoll_wait");
     for (int i = 0; i < n; ++i) {
-      const int64_t read = drain_socket(events[i].data.fd, scratch);
-      if (read < 0) {
+      if (!drain_socket(events[i].data.fd, scratch, counts.bytes_received)) {
         ::epoll_ctl(epoll, EPOLL_CTL_DEL, events[i].data.fd, nullptr);
         ++counts.closed;
         if (counts.closed == count) g_stop = true;  // the server is gone: all is read
-      } else {
-        counts.bytes_received += static_cast<uint64_t>(read);
       }
     }
     if (per_round <= 0 || now_ns() < next_round) continue;

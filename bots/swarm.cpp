@@ -23,6 +23,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "bots/api_session.hpp"
+#include "bots/fixed_ring.hpp"
 #include "bots/http_client.hpp"
 #include "common/tls_client.hpp"
 #include "protocol/quantize.hpp"
@@ -39,38 +40,15 @@ using boost::system::error_code;
 namespace {
 
 // Outgoing messages of one connection, in a fixed ring of reused buffers: no allocation per
-// message once every slot has grown to its message size.
-class OutgoingRing {
- public:
-  // An honest bot queues at most two messages per scheduler tick (an input and a ping); a
-  // flooding one ten. 64 slots absorb a socket that stalls for several ticks; when the ring is
-  // full the zone has stopped reading and the message is dropped (and counted).
-  static constexpr size_t kSlots = 64;
-
-  // A cleared buffer at the back of the ring, or nullptr when full.
-  std::vector<uint8_t>* push(bool text) {
-    if (count_ == kSlots) return nullptr;
-    const size_t i = (head_ + count_++) % kSlots;
-    slots_[i].bytes.clear();
-    slots_[i].text = text;
-    return &slots_[i].bytes;
-  }
-  bool empty() const { return count_ == 0; }
-  const std::vector<uint8_t>& front() const { return slots_[head_].bytes; }
-  bool front_is_text() const { return slots_[head_].text; }
-  void pop() {
-    head_ = (head_ + 1) % kSlots;
-    --count_;
-  }
-
- private:
-  struct Slot {
-    std::vector<uint8_t> bytes;
-    bool text = false;
-  };
-  std::array<Slot, kSlots> slots_;
-  size_t head_ = 0, count_ = 0;
+// message once every slot has grown to its message size. An honest bot queues at most two
+// messages per scheduler tick (an input and a ping); a flooding one ten. 64 slots absorb a
+// socket that stalls for several ticks; when the ring is full the zone has stopped reading and
+// the message is dropped (and counted).
+struct OutgoingMessage {
+  std::vector<uint8_t> bytes;
+  bool text = false;
 };
+using OutgoingRing = FixedRing<OutgoingMessage, 64>;
 
 // One WebSocket connection, over plain TCP (ws://) or TLS (wss://). Shared by the handlers in
 // flight, so a connection a bot has let go of (reconnect, shutdown) lives until its last
@@ -110,30 +88,11 @@ struct Connection {
 
 // Inputs sent and not yet acknowledged: seq and send time. At 10 Hz and ~100 ms of ack
 // latency 2–3 are in flight; a flooding bot overwrites its oldest (latency is not its point).
-class PendingInputs {
- public:
-  static constexpr size_t kSlots = 64;
-  void push(uint16_t seq, double sent_s) {
-    if (count_ == kSlots) pop();
-    slots_[(head_ + count_++) % kSlots] = {seq, sent_s};
-  }
-  bool empty() const { return count_ == 0; }
-  uint16_t front_seq() const { return slots_[head_].seq; }
-  double front_sent_s() const { return slots_[head_].sent_s; }
-  void pop() {
-    head_ = (head_ + 1) % kSlots;
-    --count_;
-  }
-  void clear() { head_ = count_ = 0; }
-
- private:
-  struct Entry {
-    uint16_t seq = 0;
-    double sent_s = 0.0;
-  };
-  std::array<Entry, kSlots> slots_{};
-  size_t head_ = 0, count_ = 0;
+struct PendingInput {
+  uint16_t seq = 0;
+  double sent_s = 0.0;
 };
+using PendingInputs = FixedRing<PendingInput, 64>;
 
 // The bot's own positions by server tick, to bound its speed over ≥ 1 s spans.
 class OwnTrack {
@@ -444,7 +403,7 @@ class Swarm {
     input.target = intent.action != 0 ? intent.target : 0;
     if (send(bot, input)) {
       ++bot.result.inputs_sent;
-      bot.pending.push(input.seq, now);
+      bot.pending.push_overwriting() = {input.seq, now};
     }
   }
 
@@ -880,14 +839,14 @@ class Swarm {
 
   void on_read_error(Bot& bot, Connection& conn, error_code ec) {
     if (bot.result.kick != protocol::KickReason::none)  // Kick first, then any kind of close
-      return lost(bot, std::string("kick:") + kick_reason_name(bot.result.kick));
+      return lost(bot, std::string("kick:") + protocol::kick_label(bot.result.kick));
     if (ec == websocket::error::closed) {
       websocket::close_reason reason;
       conn.with_ws([&](auto& ws) { reason = ws.reason(); });
       const std::string text(reason.reason.c_str());
       if (bot.result.kick == protocol::KickReason::none) bot.result.kick = kick_from_text(text);
       if (bot.result.kick != protocol::KickReason::none)
-        return lost(bot, std::string("kick:") + kick_reason_name(bot.result.kick));
+        return lost(bot, std::string("kick:") + protocol::kick_label(bot.result.kick));
       return lost(bot, "close:" + (text.empty() ? std::to_string(reason.code) : text));
     }
     lost(bot, "error:" + ec.message());
@@ -896,7 +855,8 @@ class Swarm {
   static protocol::KickReason kick_from_text(const std::string& text) {
     for (uint8_t r = 1; r <= uint8_t(protocol::kMaxKickReason); ++r) {
       const auto reason = static_cast<protocol::KickReason>(r);
-      if (text == kick_reason_name(reason) || text == protocol::to_string(reason)) return reason;
+      if (text == protocol::kick_label(reason) || text == protocol::to_string(reason))
+        return reason;
     }
     return protocol::KickReason::none;
   }
@@ -1057,8 +1017,8 @@ class Swarm {
       ++report_.window_snapshots;
     }
     while (!bot.pending.empty() &&
-           !protocol::sequence_greater_than(bot.pending.front_seq(), header.last_input_seq)) {
-      if (measuring_) report_.input_ack.record(uint64_t((now - bot.pending.front_sent_s()) * 1e6));
+           !protocol::sequence_greater_than(bot.pending.front().seq, header.last_input_seq)) {
+      if (measuring_) report_.input_ack.record(uint64_t((now - bot.pending.front().sent_s) * 1e6));
       bot.pending.pop();
     }
     if (const protocol::EntityState* self = bot.view.find(bot.result.entity)) {
@@ -1073,9 +1033,14 @@ class Swarm {
   // ---- writing -------------------------------------------------------------------------
   std::vector<uint8_t>* queue(Bot& bot, bool text) {
     if (!bot.conn) return nullptr;
-    std::vector<uint8_t>* out = bot.conn->out.push(text);
-    if (out == nullptr) ++dropped_sends_;
-    return out;
+    OutgoingMessage* slot = bot.conn->out.push();
+    if (slot == nullptr) {
+      ++dropped_sends_;
+      return nullptr;
+    }
+    slot->bytes.clear();
+    slot->text = text;
+    return &slot->bytes;
   }
 
   template <class Message>
@@ -1094,13 +1059,13 @@ class Swarm {
   void write_next(Bot& bot, const std::shared_ptr<Connection>& conn) {
     if (conn->out.empty() || conn->closing) return;
     conn->writing = true;
-    const std::vector<uint8_t>& bytes = conn->out.front();
+    const std::vector<uint8_t>& bytes = conn->out.front().bytes;
     if (measuring_) {
       report_.bytes_up += bytes.size();
       ++report_.messages_up;
     }
     conn->with_ws([&](auto& ws) {
-      ws.text(conn->out.front_is_text());
+      ws.text(conn->out.front().text);
       ws.async_write(asio::buffer(bytes), [this, b = &bot, conn](error_code ec, size_t) {
         conn->writing = false;
         conn->out.pop();
@@ -1156,57 +1121,6 @@ const char* to_string(Misbehaviour misbehaviour) {
       return "flood";
     case Misbehaviour::speedhack:
       return "speedhack";
-  }
-  return "unknown";
-}
-
-const char* kick_reason_name(protocol::KickReason reason) {
-  using protocol::KickReason;
-  switch (reason) {
-    case KickReason::none:
-      return "none";
-    case KickReason::protocol_error:
-      return "protocol_error";
-    case KickReason::message_too_large:
-      return "message_too_large";
-    case KickReason::text_frame:
-      return "text_frame";
-    case KickReason::input_rate:
-      return "input_rate";
-    case KickReason::too_many_connections:
-      return "too_many_connections";
-    case KickReason::ticket_invalid:
-      return "ticket_invalid";
-    case KickReason::ticket_expired:
-      return "ticket_expired";
-    case KickReason::ticket_wrong_instance:
-      return "ticket_wrong_instance";
-    case KickReason::ticket_replayed:
-      return "ticket_replayed";
-    case KickReason::version_unsupported:
-      return "version_unsupported";
-    case KickReason::slow_client:
-      return "slow_client";
-    case KickReason::idle_timeout:
-      return "idle_timeout";
-    case KickReason::shutting_down:
-      return "shutting_down";
-    case KickReason::session_replaced:
-      return "session_replaced";
-    case KickReason::server_full:
-      return "server_full";
-    case KickReason::hello_timeout:
-      return "hello_timeout";
-    case KickReason::lease_conflict:
-      return "lease_conflict";
-    case KickReason::service_unavailable:
-      return "service_unavailable";
-    case KickReason::match_over:
-      return "match_over";
-    case KickReason::banned:
-      return "banned";
-    case KickReason::kicked:
-      return "kicked";
   }
   return "unknown";
 }

@@ -50,9 +50,6 @@ enum class Misbehaviour : uint8_t {
 bool parse_misbehaviour(std::string_view text, Misbehaviour& out);
 const char* to_string(Misbehaviour misbehaviour);
 
-// "protocol_error", "text_frame", ...: the enum's own spelling, for reports and tests.
-const char* kick_reason_name(protocol::KickReason reason);
-
 struct BotOptions {
   Behaviour behaviour = Behaviour::wander;
   Misbehaviour misbehaviour = Misbehaviour::none;

@@ -52,6 +52,56 @@ const char* to_string(KickReason reason) {
   return "unknown";
 }
 
+const char* kick_label(KickReason reason) {
+  switch (reason) {
+    case KickReason::none:
+      return "none";
+    case KickReason::protocol_error:
+      return "protocol_error";
+    case KickReason::message_too_large:
+      return "message_too_large";
+    case KickReason::text_frame:
+      return "text_frame";
+    case KickReason::input_rate:
+      return "input_rate";
+    case KickReason::too_many_connections:
+      return "too_many_connections";
+    case KickReason::ticket_invalid:
+      return "ticket_invalid";
+    case KickReason::ticket_expired:
+      return "ticket_expired";
+    case KickReason::ticket_wrong_instance:
+      return "ticket_wrong_instance";
+    case KickReason::ticket_replayed:
+      return "ticket_replayed";
+    case KickReason::version_unsupported:
+      return "version_unsupported";
+    case KickReason::slow_client:
+      return "slow_client";
+    case KickReason::idle_timeout:
+      return "idle_timeout";
+    case KickReason::shutting_down:
+      return "shutting_down";
+    case KickReason::session_replaced:
+      return "session_replaced";
+    case KickReason::server_full:
+      return "server_full";
+    case KickReason::hello_timeout:
+      return "hello_timeout";
+    case KickReason::lease_conflict:
+      return "lease_conflict";
+    case KickReason::service_unavailable:
+      return "service_unavailable";
+    case KickReason::match_over:
+      return "match_over";
+    case KickReason::banned:
+      return "banned";
+    case KickReason::kicked:
+      return "kicked";
+  }
+  return "unknown";
+}
+
 const char* to_string(ChatChannel channel) {
   switch (channel) {
     case ChatChannel::say:

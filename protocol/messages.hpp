@@ -67,6 +67,9 @@ inline constexpr KickReason kMaxKickReason = KickReason::kicked;
 // change the encoding (5 bits); a reason above kMaxKickReason is refused on read.
 inline constexpr KickReason kMaxWireKickReason = static_cast<KickReason>(31);
 const char* to_string(KickReason reason);
+// The reason's name as in docs/PROTOCOL.md (snake_case: "slow_client"), for metric labels, JSON
+// keys and the bots' reports; to_string is the sentence a player reads.
+const char* kick_label(KickReason reason);
 
 // Why the zone refused an action (ActionReject).
 enum class RejectReason : uint8_t {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 #include "protocol/test_util.hpp"
 
@@ -263,6 +264,18 @@ TEST(Messages, ChatSendRefusesEmptyLinesNamelessWhispersAndTheSystemChannel) {
   EXPECT_EQ(decode(longest), DecodeError::none);  // a longer one cannot even be written
   // The whisper's name travels only on the whisper channel.
   EXPECT_EQ(golden(ChatSend{ChatChannel::whisper, "Bo", "hi"}), "0b 0a a1 37 01 b4 34");
+}
+
+TEST(Messages, EveryKickReasonHasItsOwnSnakeCaseLabel) {
+  std::set<std::string> seen;
+  for (int i = 0; i <= static_cast<int>(kMaxKickReason); ++i) {
+    const std::string label = kick_label(static_cast<KickReason>(i));
+    EXPECT_NE(label, "unknown") << i;
+    EXPECT_EQ(label.find_first_not_of("abcdefghijklmnopqrstuvwxyz_"), std::string::npos) << label;
+    EXPECT_TRUE(seen.insert(label).second) << label << " twice";
+  }
+  EXPECT_STREQ(kick_label(KickReason::slow_client), "slow_client");
+  EXPECT_STREQ(kick_label(KickReason::kicked), "kicked");
 }
 
 TEST(Messages, OpenChatChannelsParseByNameAndOthersDoNot) {

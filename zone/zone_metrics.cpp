@@ -18,32 +18,8 @@ void append_metric(std::string& out, const char* name, const char* help, const c
   out += line;
 }
 
-// Kick reason names as in docs/PROTOCOL.md (snake_case), for labels and JSON keys.
 const char* kick_label(size_t reason) {
-  static constexpr const char* kNames[] = {"none",
-                                           "protocol_error",
-                                           "message_too_large",
-                                           "text_frame",
-                                           "input_rate",
-                                           "too_many_connections",
-                                           "ticket_invalid",
-                                           "ticket_expired",
-                                           "ticket_wrong_instance",
-                                           "ticket_replayed",
-                                           "version_unsupported",
-                                           "slow_client",
-                                           "idle_timeout",
-                                           "shutting_down",
-                                           "session_replaced",
-                                           "server_full",
-                                           "hello_timeout",
-                                           "lease_conflict",
-                                           "service_unavailable",
-                                           "match_over",
-                                           "banned",
-                                           "kicked"};
-  static_assert(std::size(kNames) == static_cast<size_t>(protocol::kMaxKickReason) + 1);
-  return reason < std::size(kNames) ? kNames[reason] : "unknown";
+  return protocol::kick_label(static_cast<protocol::KickReason>(reason));
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ assert "bench hub failed" in line["error"] and "only 5 of 10" in line["error"], 
 assert "cpu_ratio_to_floor" not in line, line
 PY
 
-out=$(scripts/bench floor players=8 seconds=3 2>"$log") || { cat "$log" >&2; fail "the floor run failed: $out"; }
+# Enough players and seconds that the floor costs several clock ticks of CPU (10 ms each).
+out=$(scripts/bench floor players=24 seconds=5 2>"$log") || { cat "$log" >&2; fail "the floor run failed: $out"; }
 echo "measured run: $out"
 python3 - "$out" <<'PY' || fail "bad JSON for the measured run: $out"
 import json, sys
@@ -32,7 +33,8 @@ assert line["scenario"] == "floor" and "error" not in line, line
 assert line["cpu_ratio_to_floor"] is not None and line["cpu_ratio_to_floor"] > 0, line
 assert line["floor_cpu_pct_per_player"] > 0 and line["zone_cpu_pct_per_player"] > 0, line
 # The zone batches: at least one message per write, and it writes about once per tick.
-assert 0 < line["writes_per_player_s"] <= line["messages_per_player_s"], line
+# (messages are rounded to 0.1 a second, writes to 0.01)
+assert 0 < line["writes_per_player_s"] <= line["messages_per_player_s"] + 0.1, line
 assert line["bytes_per_message"] > 0, line
 # The floor moved what the zone moved (its 2-byte frame headers on top) and lost nothing.
 down = line["zone_down_bytes_per_player_s"]
