@@ -44,6 +44,9 @@ struct ZoneConfig {
   float full_rate_radius = 0.0f;  // 0 in the file = same as view_radius (resolved on load)
   uint32_t max_view_entities = 128;
   uint32_t snapshot_budget_bytes = 1200;
+  // Threads that plan and encode the clients' snapshots of a tick, the simulation thread
+  // included (1 = the simulation thread alone; the bytes sent are the same either way).
+  uint32_t snapshot_threads = 1;
   float player_speed = 5.0f;  // tiles/s
   SpawnMode spawn = SpawnMode::point;
   std::string debug_state_log;      // empty = off

@@ -37,7 +37,10 @@ InstanceHost::InstanceHost(const ZoneConfig& config, WorldTopology topology, Mes
       checkpoints_(checkpoints),
       directory_(directory),
       service_(service),
-      results_(results) {
+      results_(results),
+      snapshot_workers_(config.snapshot_threads > 1
+                            ? std::make_unique<WorkerPool>(config.snapshot_threads)
+                            : nullptr) {
   auto add = [this](const std::string& zone) {
     if (std::find(hosted_.begin(), hosted_.end(), zone) == hosted_.end()) hosted_.push_back(zone);
   };
@@ -132,6 +135,7 @@ std::unique_ptr<InstanceHost::Instance> InstanceHost::build(const std::string& z
   entry->party_id = party_id;
   entry->match = std::move(match);
   entry->server = std::make_unique<ZoneServer>(entry->config, *map, pool_, metrics_, checkpoints_);
+  entry->server->attach_workers(snapshot_workers_.get());
   entry->server->world().warm_up();
   return entry;
 }

@@ -135,6 +135,9 @@ class InstanceHost {
   ServiceResults* results_;
   ChatRelay* chat_relay_ = nullptr;
   ChatHistory chat_history_;  // the last world lines of the relay, for joining players
+  // Snapshot workers (config snapshot_threads), shared by every instance: they tick one after
+  // the other on the simulation thread. Null with one thread.
+  std::unique_ptr<WorkerPool> snapshot_workers_;
   std::vector<std::string> hosted_;
   std::map<std::string, std::unique_ptr<game::TileMap>> maps_;  // by zone name, never unloaded
   std::map<uint32_t, std::unique_ptr<Instance>> instances_;     // by handle

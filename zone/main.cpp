@@ -308,11 +308,18 @@ int main(int argc, char** argv) {
   *control_impl = make_control_handler(config, host, registry.get(), ws_base);
   if (api) api->start();
 
-  std::thread network([&io] { io.run(); });
+  // Named for `top -H`, perf and scripts/bench hub's per-thread CPU (omega-work-N: WorkerPool).
+  std::thread network([&io] {
+    pthread_setname_np(pthread_self(), "omega-net");
+    io.run();
+  });
   TickLoop loop(
       host, inbox, [&websocket](std::vector<Outgoing>& batch) { websocket.deliver(batch); },
       metrics, config.tick_hz);
-  std::thread simulation([&loop] { loop.run(); });
+  std::thread simulation([&loop] {
+    pthread_setname_np(pthread_self(), "omega-sim");
+    loop.run();
+  });
 
   std::printf("{\"event\":\"listening\",\"ws_port\":%u,\"http_port\":%u}\n", unsigned{ws_port},
               unsigned{http_port});

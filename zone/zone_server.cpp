@@ -508,9 +508,20 @@ void ZoneServer::log_loot(std::span<const WorldEvent> events) const {
   }
 }
 
+void ZoneServer::attach_workers(WorkerPool* workers) {
+  workers_ = workers;
+  worker_planners_.clear();
+  if (workers_ == nullptr) return;
+  for (unsigned worker = 1; worker < workers_->threads(); ++worker)
+    worker_planners_.push_back(std::make_unique<SnapshotPlanner>(interest_settings(config_)));
+}
+
+// Planning and encoding one client's snapshot reads the world and writes only that client's
+// interest, encoder and output slot, so clients are independent tasks (WorkerPool); the
+// snapshots then join the outbox in session order, as a serial loop would queue them.
 void ZoneServer::send_snapshots(uint32_t tick) {
-  const EntityTable table = world_.table();
   const uint32_t phase = tick % snapshot_interval_ticks_;
+  due_.clear();
   for (auto& s : sessions_) {
     Session& session = *s;
     if (!session.welcomed || session.closing || session.slot == World::kNoSlot) continue;
@@ -518,18 +529,31 @@ void ZoneServer::send_snapshots(uint32_t tick) {
     // (fast_ack), so the input's effect leaves within one tick. It is a whole snapshot, not
     // just the own entity: a snapshot at tick T must show every full-rate entity as at T.
     const bool due = session.snapshot_phase == phase || (config_.fast_ack && session.ack_pending);
-    if (!due) continue;
+    if (due) due_.push_back(&session);
+  }
+  snapshots_.resize(due_.size());
+  const EntityTable table = world_.table();
+  auto encode = [&](unsigned worker, size_t index) {
+    Session& session = *due_[index];
+    SnapshotPlanner& planner = worker == 0 ? planner_ : *worker_planners_[worker - 1];
     const protocol::SnapshotFrame frame =
-        planner_.plan(table, grid_, session.slot, tick, session.last_input_seq, session.interest,
-                      session.encoder);
+        planner.plan(table, grid_, session.slot, tick, session.last_input_seq, session.interest,
+                     session.encoder);
     MessageRef ref = pool_.acquire();
     session.encoder.encode(frame, ref->bytes);
     if (session.ack_pending) {
       ref->ack_arrival_ns = session.oldest_unacked_ns;
       session.ack_pending = false;
     }
-    outbox_.push_back({session.connection, std::move(ref), KickReason::none});
+    snapshots_[index] = std::move(ref);
+  };
+  if (workers_ != nullptr) {
+    workers_->run(due_.size(), encode);
+  } else {
+    for (size_t index = 0; index < due_.size(); ++index) encode(0, index);
   }
+  for (size_t index = 0; index < due_.size(); ++index)
+    outbox_.push_back({due_[index]->connection, std::move(snapshots_[index]), KickReason::none});
 }
 
 // A due ping waits for the session's own snapshot tick (at most one snapshot interval), so it

@@ -40,6 +40,7 @@
 #include "zone/snapshot_planner.hpp"
 #include "zone/ticket_checker.hpp"
 #include "zone/token_bucket.hpp"
+#include "zone/worker_pool.hpp"
 #include "zone/world.hpp"
 #include "zone/zone_metrics.hpp"
 
@@ -71,6 +72,10 @@ class ZoneServer {
   // characters wait in the resume window and are checkpointed as after any disconnect.
   // Returns how many sessions were kicked.
   size_t kick_account(uint64_t account_id, protocol::KickReason reason, const Now& now);
+
+  // Plans and encodes the clients' snapshots on `workers` from now on (null: on the calling
+  // thread alone). The pool outlives the server and is not used by another thread meanwhile.
+  void attach_workers(WorkerPool* workers);
 
   // Leases through `service` from now on; `handle` tags this instance's requests.
   void attach_service(CharacterService* service, uint32_t handle);
@@ -224,6 +229,8 @@ class ZoneServer {
   World world_;
   InterestGrid grid_;
   SnapshotPlanner planner_;
+  WorkerPool* workers_ = nullptr;
+  std::vector<std::unique_ptr<SnapshotPlanner>> worker_planners_;  // workers 1.. (0: planner_)
   TicketChecker tickets_;
   uint32_t snapshot_interval_ticks_;
   uint32_t next_snapshot_phase_ = 0;
@@ -240,6 +247,9 @@ class ZoneServer {
   std::vector<uint32_t> visible_generation_;
   uint32_t generation_ = 0;
   std::vector<uint32_t> event_indices_, previous_indices_;
+  // send_snapshots scratch: the sessions due this tick and their snapshots, in session order.
+  std::vector<Session*> due_;
+  std::vector<MessageRef> snapshots_;
   std::FILE* debug_state_log_ = nullptr;
 };
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -455,6 +456,80 @@ TEST_F(ZoneFixture, SnapshotsDecodeAndAckTheLastInput) {
   const uint32_t slot = server->slot_of_connection(1);
   EXPECT_EQ(view.find(welcome.entity_id)->x, server->world().state(slot).x);
   EXPECT_EQ(view.entities().size(), 2u);  // both players
+}
+
+// snapshot_threads: snapshots planned and encoded on four threads are the bytes the simulation
+// thread alone sends, to the same clients in the same order — in a crowd that overflows the
+// view cap and the byte budget, so priorities, waiting and rate scaling all take part.
+TEST_F(ZoneFixture, SnapshotsEncodedOnWorkerThreadsAreTheBytesOfTheSerialTick) {
+  config.max_view_entities = 12;
+  config.snapshot_budget_bytes = 160;
+  config.view_radius = 10.0f;
+  config.full_rate_radius = 3.0f;
+  server = std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
+  MessagePool parallel_pool;
+  ZoneMetrics parallel_metrics;
+  NullCheckpoints parallel_checkpoints;
+  ZoneServer parallel(config, map, parallel_pool, parallel_metrics, parallel_checkpoints);
+  WorkerPool workers(4);
+  parallel.attach_workers(&workers);
+
+  size_t snapshots = 0, compared = 0, most_in_view = 0;
+  protocol::WorldView view;  // client 1's
+  auto compare_outboxes = [&] {
+    std::vector<Outgoing>& serial = server->outbox();
+    std::vector<Outgoing>& threaded = parallel.outbox();
+    ASSERT_EQ(serial.size(), threaded.size()) << "tick " << tick;
+    for (size_t i = 0; i < serial.size(); ++i) {
+      ASSERT_EQ(serial[i].connection, threaded[i].connection) << "tick " << tick << " #" << i;
+      ASSERT_EQ(serial[i].close, threaded[i].close);
+      ASSERT_EQ(serial[i].message.bytes(), threaded[i].message.bytes())
+          << "tick " << tick << " #" << i;
+      const auto& bytes = serial[i].message.bytes();
+      if (bytes[0] != static_cast<uint8_t>(protocol::MessageType::state_update)) continue;
+      ++snapshots;
+      if (serial[i].connection != 1) continue;
+      ASSERT_EQ(view.apply(bytes), protocol::DecodeError::none) << "tick " << tick;
+      most_in_view = std::max(most_in_view, view.entities().size());
+    }
+    compared += serial.size();
+    serial.clear();
+    threaded.clear();
+  };
+  auto both = [&](InboundEvent::Kind kind, ConnectionId c, protocol::ClientMessage m = {}) {
+    InboundEvent a = testing_support::inbound(kind, c, now_ns, m);
+    InboundEvent b = testing_support::inbound(kind, c, now_ns, std::move(m));
+    server->handle(a, now());
+    parallel.handle(b, now());
+  };
+
+  constexpr ConnectionId kPlayers = 48;
+  for (ConnectionId c = 1; c <= kPlayers; ++c) {
+    both(InboundEvent::Kind::connected, c);
+    both(InboundEvent::Kind::message, c, protocol::Hello{1, 1, ticket(100 + c)});
+  }
+  compare_outboxes();
+  uint32_t random = 12345;
+  std::vector<uint16_t> seq(kPlayers + 1, 0);
+  for (int t = 0; t < 90; ++t) {
+    for (ConnectionId c = 1; c <= kPlayers; ++c) {
+      random = random * 1103515245u + 12345u;
+      const auto direction = static_cast<uint8_t>(random >> 24);
+      if ((random >> 16) % 3 == 0)
+        both(InboundEvent::Kind::message, c,
+             protocol::PlayerInput{++seq[c], true, direction, direction, 0, 0});
+    }
+    if (t == 45) both(InboundEvent::Kind::disconnected, 7);  // a leave mid-run
+    now_ns += kTickNs;
+    ++tick;
+    server->advance(tick, now());
+    parallel.advance(tick, now());
+    compare_outboxes();
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_GT(snapshots, size_t{kPlayers} * 40);  // 15 Hz for 3 s, plus fast acks
+  EXPECT_GT(compared, snapshots);
+  EXPECT_EQ(most_in_view, 12u);  // the crowd filled client 1's view to the cap
 }
 
 // A standalone zone (no API, no Redis) speaks chat too: its world line stays in the instance,
