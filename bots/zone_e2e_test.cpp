@@ -198,6 +198,16 @@ TEST(ZoneEndToEnd, SixtyBotsSeeTheServerStateWithinTheirRadius) {
   EXPECT_EQ(missing, 0u) << first_problem;
   std::printf("checked %zu entity views (%zu full-rate), %zu enters; %zu snapshots\n", checked,
               full_rate_checked, entered, seen.size());
+  // The zone ran with the threads this build of the suite asks for (zone_process.cpp).
+#ifdef OMEGA_E2E_ZONE_THREADS
+  const std::string threads = OMEGA_E2E_ZONE_THREADS;
+#else
+  const std::string threads = "1";
+#endif
+  EXPECT_NE(
+      zone->stderr_text().find(threads + " network thread(s), " + threads + " snapshot thread(s)"),
+      std::string::npos)
+      << zone->stderr_text();
 }
 
 // Bots that break the rules are each kicked with their own reason; the others keep their

@@ -49,6 +49,12 @@ std::unique_ptr<ZoneProcess> ZoneProcess::start(const std::map<std::string, std:
     close(out[0]);
     close(out[1]);
     for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+#ifdef OMEGA_E2E_ZONE_THREADS
+    // The *_threads variants of the e2e suites: the same tests against a zone that spreads its
+    // connections and its snapshot encoding over threads (a test's own setting wins).
+    setenv("OMEGA_ZONE_NETWORK_THREADS", OMEGA_E2E_ZONE_THREADS, 0);
+    setenv("OMEGA_ZONE_SNAPSHOT_THREADS", OMEGA_E2E_ZONE_THREADS, 0);
+#endif
     if (open_files_limit > 0) {
       const rlimit limit{open_files_limit, open_files_limit};
       if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(126);

@@ -40,6 +40,17 @@ bool EntityBaselines::erase(uint32_t id) {
   return true;
 }
 
+EntityBaseline* EntityBaselines::find_next(uint32_t id, size_t& cursor) {
+  while (cursor < entries_.size() && entries_[cursor].state.id < id) ++cursor;
+  return cursor < entries_.size() && entries_[cursor].state.id == id ? &entries_[cursor] : nullptr;
+}
+
+bool EntityBaselines::erase_next(uint32_t id, size_t& cursor) {
+  if (find_next(id, cursor) == nullptr) return false;
+  entries_.erase(entries_.begin() + static_cast<ptrdiff_t>(cursor));
+  return true;
+}
+
 void EntityBaselines::find_sorted(std::span<const EntityState> states,
                                   std::vector<EntityBaseline*>& out) {
   out.resize(states.size());
@@ -176,12 +187,14 @@ DecodeError WorldView::apply(std::span<const uint8_t> message) {
     previous_id = entity.id;
   }
 
+  // Ids within a section strictly increase (serialize_relative_id): one walk per section.
   if (!serialize_tiered<kCountTiers>(s, count, kMaxSnapshotEntries)) return s.error();
   previous_id = 0;
+  size_t cursor = 0;
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t id = 0;
     if (!serialize_relative_id(s, previous_id, id)) return s.error();
-    EntityBaseline* base = view_.find(id);
+    EntityBaseline* base = view_.find_next(id, cursor);
     if (!base) return DecodeError::bad_entity;
     EntityState entity = base->state;
     uint32_t mask = 0;
@@ -193,10 +206,11 @@ DecodeError WorldView::apply(std::span<const uint8_t> message) {
 
   if (!serialize_tiered<kCountTiers>(s, count, kMaxSnapshotEntries)) return s.error();
   previous_id = 0;
+  cursor = 0;
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t id = 0;
     if (!serialize_relative_id(s, previous_id, id)) return s.error();
-    if (!view_.erase(id)) return DecodeError::bad_entity;
+    if (!view_.erase_next(id, cursor)) return DecodeError::bad_entity;
     left_.push_back(id);
     previous_id = id;
   }

@@ -143,6 +143,11 @@ class EntityBaselines {
   bool insert(const EntityState& state);
   // Removes an id; returns false if absent.
   bool erase(uint32_t id);
+  // find() and erase() for ids asked in increasing order (a snapshot section): `cursor`
+  // (0 before the first) keeps where the last one ended, so a section costs one walk over
+  // the view instead of a binary search per id.
+  EntityBaseline* find_next(uint32_t id, size_t& cursor);
+  bool erase_next(uint32_t id, size_t& cursor);
   // Baselines of `states` (ascending ids, all present), found in one merge walk.
   void find_sorted(std::span<const EntityState> states, std::vector<EntityBaseline*>& out);
   void clear() { entries_.clear(); }

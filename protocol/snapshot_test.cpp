@@ -209,6 +209,30 @@ TEST_F(SnapshotDecoderRejects, OtherMessageTypes) {
   EXPECT_EQ(view_.apply({}), DecodeError::empty);
 }
 
+// The decoder's section walk: ids asked in increasing order, the cursor never goes back.
+TEST(Snapshot, BaselinesAreFoundAndErasedInOneWalk) {
+  EntityBaselines view;
+  for (uint32_t id : {2u, 4u, 6u, 8u, 10u}) ASSERT_TRUE(view.insert(make_entity(id, 1, 1)));
+  size_t cursor = 0;
+  ASSERT_NE(view.find_next(4, cursor), nullptr);
+  EXPECT_EQ(view.find_next(4, cursor)->state.id, 4u);  // asking again finds it again
+  EXPECT_EQ(view.find_next(5, cursor), nullptr);
+  ASSERT_NE(view.find_next(8, cursor), nullptr);
+  EXPECT_EQ(view.find_next(8, cursor)->state.id, 8u);
+  EXPECT_EQ(view.find_next(11, cursor), nullptr);
+  EXPECT_EQ(cursor, view.size());
+
+  cursor = 0;
+  EXPECT_TRUE(view.erase_next(2, cursor));
+  EXPECT_TRUE(view.erase_next(6, cursor));
+  EXPECT_FALSE(view.erase_next(7, cursor));
+  EXPECT_TRUE(view.erase_next(10, cursor));
+  EXPECT_FALSE(view.erase_next(10, cursor));
+  std::vector<uint32_t> left;
+  for (const EntityBaseline& b : view.entries()) left.push_back(b.state.id);
+  EXPECT_EQ(left, (std::vector<uint32_t>{4, 8}));
+}
+
 TEST(Snapshot, ViewRefusesToGrowWithoutEnd) {
   SnapshotEncoder encoder(0);
   WorldView view(0);

@@ -184,6 +184,10 @@ const std::vector<Option>& options() {
        [](ZoneConfig& c, const std::string& v) {
          return parse_unsigned(v, c.snapshot_threads, 1, 64);
        }},
+      {"network_threads",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_unsigned(v, c.network_threads, 1, 64);
+       }},
       {"snapshot_budget_bytes",
        [](ZoneConfig& c, const std::string& v) {
          return parse_unsigned(v, c.snapshot_budget_bytes, 64, 1u << 20);
@@ -267,9 +271,9 @@ const std::vector<Option>& options() {
          return parse_unsigned(v, c.outgoing_queue_messages, 4, 1u << 16);
        }},
       {"outgoing_queue_bytes",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_unsigned(v, c.outgoing_queue_bytes, 4096, 1u << 30);
-       }},
+       [](ZoneConfig& c,
+          const std::string&
+              v) { return parse_unsigned(v, c.outgoing_queue_bytes, 4096, 1u << 30); }},
       {"hello_timeout_s",
        [](ZoneConfig& c,
           const std::string& v) { return parse_double(v, c.hello_timeout_s, 0.05, 3600); }},

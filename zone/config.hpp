@@ -47,6 +47,9 @@ struct ZoneConfig {
   // Threads that plan and encode the clients' snapshots of a tick, the simulation thread
   // included (1 = the simulation thread alone; the bytes sent are the same either way).
   uint32_t snapshot_threads = 1;
+  // Threads that carry the WebSocket connections (reads, writes, handshakes); connections
+  // are spread over them. The HTTP side port stays on the first.
+  uint32_t network_threads = 1;
   float player_speed = 5.0f;  // tiles/s
   SpawnMode spawn = SpawnMode::point;
   std::string debug_state_log;      // empty = off

@@ -1,7 +1,9 @@
 // omega-zone: the headless authoritative zone server (docs/ARCHITECTURE.md).
 //
-// Threads: the network thread (WebSocket + HTTP side port on one io_context), the simulation
-// thread (TickLoop over every open instance), with an API configured the API client's worker
+// Threads: the network thread (WebSocket + HTTP side port on one io_context; with
+// network_threads > 1 more WebSocket shards, each on a thread of its own), the simulation
+// thread (TickLoop over every open instance; with snapshot_threads > 1 its snapshot helpers),
+// with an API configured the API client's worker
 // and the Redis registrar/subscriber, on Agones the SDK worker, and the main thread, which only
 // waits for SIGTERM/SIGINT and then runs the shutdown sequence: stop accepting,
 // Kick{shutting_down} to everyone, checkpoint (release), let the releases reach the API,
@@ -324,10 +326,12 @@ int main(int argc, char** argv) {
   std::printf("{\"event\":\"listening\",\"ws_port\":%u,\"http_port\":%u}\n", unsigned{ws_port},
               unsigned{http_port});
   std::fflush(stdout);
-  spdlog::info("{} instance(s) on {}:{} (http {}), tick {} Hz, snapshots {} Hz, {}",
-               host.instance_count(), config.host, ws_port, http_port, config.tick_hz,
-               config.snapshot_hz,
-               config.standalone() ? "standalone (no API)" : "API " + config.api_url);
+  spdlog::info(
+      "{} instance(s) on {}:{} (http {}), tick {} Hz, snapshots {} Hz, {} network thread(s), {} "
+      "snapshot thread(s), {}",
+      host.instance_count(), config.host, ws_port, http_port, config.tick_hz, config.snapshot_hz,
+      config.network_threads, config.snapshot_threads,
+      config.standalone() ? "standalone (no API)" : "API " + config.api_url);
   spdlog::info("process {}: players at {}, control at {}", process_id, ws_base, control_url);
   if (agones) agones->allow_ready();
 

@@ -1,13 +1,16 @@
 // The network side of omega-zone: the WebSocket server (the transport of the game protocol;
 // the upgrade path picks the instance) and the HTTP side port (/metrics, /healthz, /stats, and
-// the /instances control endpoints). Both run on one io_context, driven by one
-// network thread (docs/ARCHITECTURE.md: network I/O on its own thread; one is right for 2 cores).
+// the /instances control endpoints). Both run on one io_context, driven by main's network
+// thread (docs/ARCHITECTURE.md: network I/O on its own thread). With network_threads = K > 1
+// the WebSocket connections are spread over K shards, each an io_context with its own thread
+// (shard 0 is that first io_context): connection id N lives on shard N % K, and every handler
+// of a connection runs on its shard's thread.
 //
 // Beast and Asio stay inside websocket_server.cpp and http_server.cpp: this header only
 // forward-declares io_context, so the simulation never compiles them.
 //
 // Thread safety: deliver() and open_connections() may be called from any thread; everything
-// else runs on the network thread (or before it starts).
+// else runs on the network threads (or before they start).
 #pragma once
 
 #include <atomic>
@@ -51,9 +54,11 @@ class WebSocketServer {
   void close_all();
   size_t open_connections() const;
 
-  struct Impl;  // websocket_server.cpp only
+  struct Impl;     // websocket_server.cpp only
+  struct Threads;  // network shards 1.. (config network_threads)
 
  private:
+  std::unique_ptr<Threads> threads_;  // destroyed after impl_ (see the destructor)
   std::shared_ptr<Impl> impl_;
 };
 

@@ -1,15 +1,24 @@
 // The WebSocket transport (Boost.Beast), modelled on Beast's advanced_server example: one
 // session object per connection with reused buffers, a size limit on every read, a bounded
 // outgoing queue (a slow client is dropped, not buffered without end), and graceful shutdown.
-// All of it runs on the one network thread, so sessions need no strand.
+// A session's handlers all run on the thread of its network shard (network_threads), so
+// sessions need no strand; what shards share (address limits, counters) is locked or atomic.
 #include <utility>  // Boost 1.74's Asio misses this include
+
+#include <pthread.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
+#include <thread>
 #include <unordered_map>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -109,9 +118,60 @@ struct AddressCount {
   uint32_t sessions = 0;
 };
 
+// One network thread's connections (config network_threads): its io_context runs every
+// handler of its sessions, so a session's state is only touched by that thread. Connection
+// id N lives on shard N % shards.
+struct NetworkShard {
+  explicit NetworkShard(asio::io_context& context) : io(context) {}
+  void flush();  // its thread: hands pending outgoing messages to their sessions
+
+  asio::io_context& io;
+  std::unordered_map<ConnectionId, std::weak_ptr<WsSession>> sessions;  // its thread only
+
+  std::mutex pending_mutex;
+  std::vector<Outgoing> pending;                    // from the simulation thread
+  std::vector<Outgoing> flushing;                   // its thread's scratch
+  std::vector<std::shared_ptr<WsSession>> touched;  // sessions with messages from this flush
+  bool flush_posted = false;
+  int64_t flush_posted_ns = 0;  // when the pending flush was posted (under pending_mutex)
+};
+
+// The io_contexts and threads of network shards 1.. (shard 0 runs on the caller's io_context,
+// driven by main's network thread). Owned by WebSocketServer and destroyed after Impl's last
+// owner outside them: stopping joins the threads, then destroying a context destroys the
+// handlers (and so the sessions) still queued in it.
+struct WebSocketServer::Threads {
+  struct Context {
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  };
+  explicit Threads(uint32_t extra) {
+    for (uint32_t i = 0; i < extra; ++i) contexts.push_back(std::make_unique<Context>());
+  }
+  ~Threads() { stop(); }
+  void start() {
+    for (size_t i = 0; i < contexts.size(); ++i)
+      threads.emplace_back(
+          [context = contexts[i].get(), name = "omega-net-" + std::to_string(i + 1)] {
+            pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+            context->io.run();
+          });
+  }
+  void stop() {
+    for (auto& context : contexts) {
+      context->work.reset();
+      context->io.stop();
+    }
+    for (std::thread& thread : threads) thread.join();
+    threads.clear();
+  }
+  std::vector<std::unique_ptr<Context>> contexts;
+  std::vector<std::thread> threads;
+};
+
 struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Impl> {
-  Impl(asio::io_context& io_context, const ZoneConfig& c, Inbox& in, ZoneMetrics& m, MessagePool& p,
-       const InstanceDirectory& d)
+  Impl(asio::io_context& io_context, std::vector<asio::io_context*> shard_contexts,
+       const ZoneConfig& c, Inbox& in, ZoneMetrics& m, MessagePool& p, const InstanceDirectory& d)
       : io(io_context),
         acceptor(io_context),
         backoff(io_context, "websocket port", m.accept_errors),
@@ -123,15 +183,18 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
     std::string error;  // validated when the configuration was loaded
     trusted_proxies = common::TrustedProxies::parse(config.trusted_proxies, error)
                           .value_or(common::TrustedProxies{});
+    for (asio::io_context* context : shard_contexts)
+      shards.push_back(std::make_unique<NetworkShard>(*context));
   }
+  NetworkShard& shard_of(ConnectionId id) { return *shards[id % shards.size()]; }
 
   void accept();
   void on_accepted(tcp::socket socket);
-  void flush();  // network thread: hands pending outgoing messages to their sessions
-  // Bookkeeping of one connection's life (network thread).
+  // Bookkeeping of one connection's life (any network thread; under limits_mutex).
   // `peer`: the socket's remote address (pending connections are counted under it);
   // `client`: who it is for the session limit (X-Forwarded-For behind a trusted proxy).
-  void connection_upgraded(const std::string& peer, const std::string& client);
+  // connection_upgraded returns the client's sessions, this one included.
+  uint32_t connection_upgraded(const std::string& peer, const std::string& client);
   void connection_ended(const std::string& peer, const std::string& client, bool upgraded);
 
   asio::io_context& io;
@@ -143,19 +206,14 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
   MessagePool& pool;
   const InstanceDirectory& directory;
   common::TrustedProxies trusted_proxies;
-  ConnectionId next_id = 1;
+  ConnectionId next_id = 1;  // the acceptor's thread
   bool accepting = true;
-  std::unordered_map<ConnectionId, std::weak_ptr<WsSession>> sessions;
-  std::unordered_map<std::string, AddressCount> per_ip;
-  uint32_t pending_total = 0;  // accepted, WebSocket handshake not finished
+  std::vector<std::unique_ptr<NetworkShard>> shards;
+  std::atomic<size_t> connections{0};  // accepted and not ended (max_connections)
+  std::mutex limits_mutex;
+  std::unordered_map<std::string, AddressCount> per_ip;  // under limits_mutex
+  uint32_t pending_total = 0;  // accepted, WebSocket handshake not finished; under limits_mutex
   std::atomic<size_t> open{0};
-
-  std::mutex pending_mutex;
-  std::vector<Outgoing> pending;                    // from the simulation thread
-  std::vector<Outgoing> flushing;                   // network thread scratch
-  std::vector<std::shared_ptr<WsSession>> touched;  // sessions with messages from this flush
-  bool flush_posted = false;
-  int64_t flush_posted_ns = 0;  // when the pending flush was posted (under pending_mutex)
 };
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
@@ -164,6 +222,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
             std::string ip)
       : ws_(std::move(socket)),
         server_(std::move(server)),
+        shard_(server_->shard_of(id)),
         id_(id),
         policy_(server_->config.max_inputs_per_second, server_->config.input_burst,
                 server_->config.ticket_public_key),
@@ -299,10 +358,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void on_accept(beast::error_code ec) {
     if (ec) return end();
     upgraded_ = true;
-    server_->connection_upgraded(peer_key_, client_key_);
+    const uint32_t client_sessions = server_->connection_upgraded(peer_key_, client_key_);
     server_->metrics.connections.fetch_add(1);
     server_->open.fetch_add(1);
-    if (server_->per_ip[client_key_].sessions > server_->config.max_connections_per_ip) {
+    if (client_sessions > server_->config.max_connections_per_ip) {
       kick(KickReason::too_many_connections);
     } else {
       reported_ = true;
@@ -531,7 +590,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     hello_timer_.cancel();
     queue_.drop_unsent();  // a write in flight still owns its buffers until on_write
     close_socket();
-    server_->sessions.erase(id_);
+    shard_.sessions.erase(id_);
+    server_->connections.fetch_sub(1);
     server_->connection_ended(peer_key_, client_key_, upgraded_);
     if (upgraded_) {
       server_->metrics.connections.fetch_sub(1);
@@ -549,6 +609,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   websocket::stream<beast::tcp_stream> ws_;
   std::shared_ptr<WebSocketServer::Impl> server_;
+  NetworkShard& shard_;  // whose thread runs this session
   ConnectionId id_;
   ConnectionPolicy policy_;
   asio::steady_timer kick_timer_;
@@ -580,18 +641,21 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   KickReason close_reason_ = KickReason::none;
 };
 
+// The socket is accepted onto the io_context of the shard the next connection id goes to.
 void WebSocketServer::Impl::accept() {
-  acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-    if (!self->accepting) return;
-    if (AcceptBackoff::is_resource_error(ec))
-      return self->backoff.wait(ec, [self] {
-        if (self->accepting) self->accept();
-      });
-    self->backoff.reset();
-    // Other errors: the peer gave up before we took it (ECONNABORTED); on to the next one.
-    if (!ec) self->on_accepted(std::move(socket));
-    self->accept();
-  });
+  acceptor.async_accept(shard_of(next_id).io,
+                        [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                          if (!self->accepting) return;
+                          if (AcceptBackoff::is_resource_error(ec))
+                            return self->backoff.wait(ec, [self] {
+                              if (self->accepting) self->accept();
+                            });
+                          self->backoff.reset();
+                          // Other errors: the peer gave up before we took it (ECONNABORTED); on to
+                          // the next one.
+                          if (!ec) self->on_accepted(std::move(socket));
+                          self->accept();
+                        });
 }
 
 // Limits checked before the connection costs anything (no read buffer, no handshake): the
@@ -602,9 +666,10 @@ void WebSocketServer::Impl::on_accepted(tcp::socket socket) {
   if (ec) return;  // already gone
   std::string ip = endpoint.address().to_string();
   const std::string key = address_key(ip);
+  std::unique_lock lock(limits_mutex);
   AddressCount& count = per_ip[key];
   std::atomic<uint64_t>* refused = nullptr;
-  if (sessions.size() >= config.max_connections)
+  if (connections.load() >= config.max_connections)
     refused = &metrics.refused_max_connections;
   else if (pending_total >= config.max_pending_connections)
     refused = &metrics.refused_pending_total;
@@ -620,25 +685,38 @@ void WebSocketServer::Impl::on_accepted(tcp::socket socket) {
   }
   ++count.pending;
   ++pending_total;
+  lock.unlock();
+  connections.fetch_add(1);
   const ConnectionId id = next_id++;
   auto session =
       std::make_shared<WsSession>(std::move(socket), shared_from_this(), id, std::move(ip));
-  sessions[id] = session;
   metrics.connections_accepted.fetch_add(1);
-  session->start();
+  NetworkShard& shard = shard_of(id);
+  if (&shard.io == &io) {
+    shard.sessions[id] = session;
+    session->start();
+  } else {
+    asio::post(shard.io, [&shard, id, session = std::move(session)] {
+      shard.sessions[id] = session;
+      session->start();
+    });
+  }
 }
 
-void WebSocketServer::Impl::connection_upgraded(const std::string& peer,
-                                                const std::string& client) {
+uint32_t WebSocketServer::Impl::connection_upgraded(const std::string& peer,
+                                                    const std::string& client) {
+  std::lock_guard lock(limits_mutex);
   --per_ip[peer].pending;
   --pending_total;
-  ++per_ip[client].sessions;
+  const uint32_t sessions = ++per_ip[client].sessions;
   auto it = per_ip.find(peer);
   if (it->second.pending == 0 && it->second.sessions == 0) per_ip.erase(it);
+  return sessions;
 }
 
 void WebSocketServer::Impl::connection_ended(const std::string& peer, const std::string& client,
                                              bool upgraded) {
+  std::lock_guard lock(limits_mutex);
   const std::string& key = upgraded ? client : peer;
   auto it = per_ip.find(key);
   if (it == per_ip.end()) return;
@@ -651,7 +729,7 @@ void WebSocketServer::Impl::connection_ended(const std::string& peer, const std:
   if (it->second.pending == 0 && it->second.sessions == 0) per_ip.erase(it);
 }
 
-void WebSocketServer::Impl::flush() {
+void NetworkShard::flush() {
   int64_t posted_ns = 0;
   {
     std::lock_guard lock(pending_mutex);
@@ -673,16 +751,32 @@ void WebSocketServer::Impl::flush() {
   touched.clear();
 }
 
+namespace {
+std::vector<asio::io_context*> shard_contexts(asio::io_context& io,
+                                              const WebSocketServer::Threads& threads) {
+  std::vector<asio::io_context*> contexts{&io};
+  for (const auto& context : threads.contexts) contexts.push_back(&context->io);
+  return contexts;
+}
+}  // namespace
+
 WebSocketServer::WebSocketServer(asio::io_context& io, const ZoneConfig& config, Inbox& inbox,
                                  ZoneMetrics& metrics, MessagePool& pool,
                                  const InstanceDirectory& directory)
-    : impl_(std::make_shared<Impl>(io, config, inbox, metrics, pool, directory)) {}
+    : threads_(std::make_unique<Threads>(std::max<uint32_t>(1, config.network_threads) - 1)),
+      impl_(std::make_shared<Impl>(io, shard_contexts(io, *threads_), config, inbox, metrics, pool,
+                                   directory)) {}
 
+// impl_ goes first (members in reverse order), then threads_: its threads stop and its
+// contexts destroy the handlers, and with them the sessions, that still hold Impl.
 WebSocketServer::~WebSocketServer() = default;
 
 uint16_t WebSocketServer::listen(const std::string& host, uint16_t port, std::string& error) {
   const uint16_t bound = listen_acceptor(impl_->acceptor, host, port, error);
-  if (bound != 0) impl_->accept();
+  if (bound != 0) {
+    impl_->accept();
+    if (threads_->threads.empty()) threads_->start();
+  }
   return bound;
 }
 
@@ -695,29 +789,38 @@ void WebSocketServer::stop_accepting() {
   });
 }
 
+// Each shard takes its connections' messages (in the batch's order) under its own lock.
 void WebSocketServer::deliver(std::vector<Outgoing>& batch) {
   if (batch.empty()) return;
-  bool post = false;
-  {
-    std::lock_guard lock(impl_->pending_mutex);
-    if (impl_->pending.empty()) {
-      impl_->pending.swap(batch);
-    } else {
-      for (Outgoing& out : batch) impl_->pending.push_back(std::move(out));
-      batch.clear();
+  const size_t count = impl_->shards.size();
+  for (size_t index = 0; index < count; ++index) {
+    NetworkShard& shard = *impl_->shards[index];
+    bool post = false;
+    {
+      std::lock_guard lock(shard.pending_mutex);
+      if (count == 1 && shard.pending.empty()) {
+        shard.pending.swap(batch);
+      } else {
+        for (Outgoing& out : batch)
+          if (out.connection % count == index) shard.pending.push_back(std::move(out));
+      }
+      post = !shard.flush_posted && !shard.pending.empty();
+      if (post) {
+        shard.flush_posted = true;
+        shard.flush_posted_ns = steady_now_ns();
+      }
     }
-    post = !impl_->flush_posted;
-    impl_->flush_posted = true;
-    if (post) impl_->flush_posted_ns = steady_now_ns();
+    if (post) asio::post(shard.io, [impl = impl_, &shard] { shard.flush(); });
   }
-  if (post) asio::post(impl_->io, [impl = impl_] { impl->flush(); });
+  batch.clear();
 }
 
 void WebSocketServer::close_all() {
-  asio::post(impl_->io, [impl = impl_] {
-    for (auto& [id, weak] : impl->sessions)
-      if (auto session = weak.lock()) session->close_socket();
-  });
+  for (auto& shard : impl_->shards)
+    asio::post(shard->io, [impl = impl_, shard = shard.get()] {
+      for (auto& [id, weak] : shard->sessions)
+        if (auto session = weak.lock()) session->close_socket();
+    });
 }
 
 size_t WebSocketServer::open_connections() const {

@@ -37,8 +37,9 @@ expected = (line["tick_ms_p99"] <= 33 and line["server_latency_ms_p95"] <= 100
             and line["rtt_ms_p95"] is not None and line["rtt_ms_p95"] <= 50)
 assert line["playable"] is expected, line
 PY
-# threads=3 (issue 18 item 3): the zone plans and encodes snapshots on three threads; every
-# bot decodes every snapshot it gets (a bad one disconnects it) in a crowd where each sees all.
+# threads=3 (issue 18 item 3): the zone carries the connections on three network threads and
+# plans and encodes snapshots on three threads; every bot joins, and decodes every snapshot it
+# gets (a bad one disconnects it) in a crowd where each sees all.
 out=$(scripts/bench hub players=40 seconds=3 view=inf threads=3 2>/tmp/bench_hub_test.$$)
 detail=$(sed -n 's/^bench hub detail: //p' /tmp/bench_hub_test.$$)
 echo "threads=3 run: $out $detail"
@@ -48,6 +49,7 @@ line = json.loads(sys.argv[1].strip().splitlines()[-1])
 detail = json.loads(sys.argv[2])
 assert "error" not in line, line
 assert line["threads"] == 3 and detail["snapshot_worker_threads"] == 2, (line, detail)
+assert detail["network_threads"] == 3 and detail["joined"] == 40, detail
 assert line["disconnects"] == 0 and not detail["bots_disconnects"].get("total"), (line, detail)
 assert detail["bots_snapshot_hz"] >= 10, detail  # 15 Hz; every bot kept decoding
 PY
