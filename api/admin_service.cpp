@@ -12,7 +12,7 @@
 #include "api/character_events.hpp"
 #include "api/directory.hpp"
 #include "api/errors.hpp"
-#include "api/http_client.hpp"
+#include "api/zone_control.hpp"
 #include "api/request_body.hpp"
 #include "common/structured_log.hpp"
 
@@ -342,10 +342,10 @@ nlohmann::json AdminService::kick_everywhere(std::int64_t account_id, const std:
   }
   const std::string body = nlohmann::json{{"account_id", account_id}, {"reason", reason}}.dump();
   for (const auto& process : processes) {
-    const auto endpoint = parse_http_url(process.control_url);
-    const auto response = endpoint ? post_json(*endpoint, "/kicks", body,
-                                               context_.config.service_token, kZoneControlTimeout)
-                                   : OutboundResponse{};
+    const auto endpoint = common::parse_http_url(process.control_url);
+    const auto response =
+        endpoint ? post_zone_control(*endpoint, "/kicks", body, context_.config.service_token)
+                 : common::HttpResponse{0, "", "no usable control_url"};
     const auto answer = nlohmann::json::parse(response.body, nullptr, false);
     if (response.status != 200 || !answer.is_object() || !answer.contains("kicked") ||
         !answer["kicked"].is_number_unsigned()) {

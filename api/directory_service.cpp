@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "api/errors.hpp"
-#include "api/http_client.hpp"
+#include "api/zone_control.hpp"
 
 namespace omega::api {
 
@@ -79,7 +79,7 @@ Placement DirectoryService::decide(const SeatRequest& request) {
 std::optional<DirectoryService::Seat> DirectoryService::open(const SeatRequest& request,
                                                              const Placement& placement) {
   const auto* zone = world_.find(request.zone);
-  const auto endpoint = parse_http_url(placement.control_url);
+  const auto endpoint = common::parse_http_url(placement.control_url);
   if (!endpoint)
     throw no_capacity("zone process " + placement.process_id + " has no usable control_url");
   const auto number =
@@ -90,7 +90,7 @@ std::optional<DirectoryService::Seat> DirectoryService::open(const SeatRequest& 
       {"kind", zone_kind_name(zone->kind)},
       {"party_id", request.party_id ? nlohmann::json(*request.party_id) : nlohmann::json()}};
   const auto response =
-      post_json(*endpoint, "/instances", body.dump(), config_.service_token, kZoneControlTimeout);
+      post_zone_control(*endpoint, "/instances", body.dump(), config_.service_token);
   if (response.status == 409) return std::nullopt;  // opened meanwhile (another replica): re-read
   if (response.status != 201) {
     spdlog::warn("directory: {} could not open {}:{}: status {} {}{}", placement.process_id,

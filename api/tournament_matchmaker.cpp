@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/errors.hpp"
-#include "api/http_client.hpp"
+#include "api/zone_control.hpp"
 
 namespace omega::api {
 
@@ -15,7 +15,7 @@ namespace {
 // As for the directory: a zone process opens an instance in milliseconds; two seconds means
 // it is in trouble and the players are better off back in the queue.
 // A match still allocating after this was left by a replica that died mid-way (the control
-// call itself is bounded by kZoneControlTimeout): its players go back to the queue.
+// call itself is bounded by kZoneControlTimeoutSeconds): its players go back to the queue.
 constexpr int kAllocatingTimeoutSeconds = 30;
 // Queued players read per tournament and pass: form_matches is quadratic in the worst case,
 // and a pass must stay well inside the interval. The oldest are read first.
@@ -171,7 +171,7 @@ bool TournamentMatchmaker::open_arena(const ArenaDefinition& arena, const NewMat
   try {
     const auto snapshot = registry_.snapshot(arena.zone, now_ms());
     const auto* host = least_loaded_host(snapshot, arena.zone);
-    const auto endpoint = host ? parse_http_url(host->control_url) : std::nullopt;
+    const auto endpoint = host ? common::parse_http_url(host->control_url) : std::nullopt;
     if (!endpoint) {
       spdlog::warn("matchmaker {}: match {}: no zone process can open {}", arena.id, match.id,
                    arena.zone);
@@ -197,8 +197,8 @@ bool TournamentMatchmaker::open_arena(const ArenaDefinition& arena, const NewMat
           {"team_size", arena.team_size},
           {"time_limit_s", arena.time_limit_s},
           {"teams", {team_json(match.teams.team_1), team_json(match.teams.team_2)}}}}};
-    const auto response = post_json(*endpoint, "/instances", body.dump(),
-                                    context_.config.service_token, kZoneControlTimeout);
+    const auto response =
+        post_zone_control(*endpoint, "/instances", body.dump(), context_.config.service_token);
     const auto answer = nlohmann::json::parse(response.body, nullptr, false);
     if (response.status != 201 || !answer.is_object() || !answer.contains("ws_url") ||
         !answer["ws_url"].is_string()) {

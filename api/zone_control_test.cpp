@@ -1,4 +1,4 @@
-#include "api/http_client.hpp"
+#include "api/zone_control.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,6 +6,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <string>
 
 namespace omega::api {
 namespace {
@@ -23,38 +26,24 @@ int bound_socket(std::uint16_t& port) {
   return fd;
 }
 
-TEST(ApiHttpClient, ParsesHttpUrls) {
-  const auto plain = parse_http_url("http://127.0.0.1:9081");
-  ASSERT_TRUE(plain);
-  EXPECT_EQ(plain->host, "127.0.0.1");
-  EXPECT_EQ(plain->port, 9081);
-  EXPECT_EQ(plain->base_path, "");
-  const auto with_path = parse_http_url("http://zone-3.internal/control/");
-  ASSERT_TRUE(with_path);
-  EXPECT_EQ(with_path->host, "zone-3.internal");
-  EXPECT_EQ(with_path->port, 80);
-  EXPECT_EQ(with_path->base_path, "/control");
-  for (const char* bad : {"https://h:1", "ws://h:1", "http://", "http://:80", "http://h:0",
-                          "http://h:99999", "http://h:8x"})
-    EXPECT_FALSE(parse_http_url(bad)) << bad;
-}
-
-TEST(ApiHttpClient, ReportsARefusedConnectionAsNoResponse) {
+TEST(ZoneControl, ReportsARefusedConnectionAsNoResponse) {
   std::uint16_t port = 0;
   close(bound_socket(port));  // bound and closed again: nobody listens there
-  const auto response = post_json({"127.0.0.1", port, ""}, "/instances", "{}", "token",
-                                  std::chrono::milliseconds(500));
+  const auto response =
+      post_zone_control(*common::parse_http_url("http://127.0.0.1:" + std::to_string(port)),
+                        "/instances", "{}", "token", 0.5);
   EXPECT_EQ(response.status, 0);
   EXPECT_FALSE(response.error.empty());
 }
 
-TEST(ApiHttpClient, GivesUpOnASilentPeerAtTheDeadline) {
+TEST(ZoneControl, GivesUpOnASilentPeerAtTheDeadline) {
   std::uint16_t port = 0;
   const int fd = bound_socket(port);
   ASSERT_EQ(listen(fd, 4), 0);  // accepts (in the backlog) and never answers
   const auto started = std::chrono::steady_clock::now();
-  const auto response = post_json({"127.0.0.1", port, ""}, "/instances", "{}", "token",
-                                  std::chrono::milliseconds(300));
+  const auto response =
+      post_zone_control(*common::parse_http_url("http://127.0.0.1:" + std::to_string(port)),
+                        "/instances", "{}", "token", 0.3);
   const auto waited = std::chrono::steady_clock::now() - started;
   close(fd);
   EXPECT_EQ(response.status, 0);
