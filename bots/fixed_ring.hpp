@@ -1,5 +1,6 @@
 // A first-in first-out ring of N slots that never allocates: the bots' outgoing messages of one
-// connection (slots reused with their buffers grown) and their unacknowledged inputs.
+// connection (slots reused with their buffers grown), their unacknowledged inputs and their
+// own recent positions (OwnTrack).
 //
 // Thread safety: none (one connection's, on the swarm's thread).
 #pragma once
@@ -27,6 +28,8 @@ class FixedRing {
   bool empty() const { return count_ == 0; }
   size_t size() const { return count_; }
   const T& front() const { return slots_[head_]; }
+  // The i-th oldest (0 = front); requires i < size().
+  const T& operator[](size_t i) const { return slots_[(head_ + i) % N]; }
   // Requires !empty().
   void pop() {
     head_ = (head_ + 1) % N;

@@ -14,6 +14,7 @@ TEST(FixedRing, FirstInFirstOutAcrossTheWrapAndRefusesWhenFull) {
     for (int i = 0; i < 3; ++i) *ring.push() = 10 * round + i;
     EXPECT_EQ(ring.push(), nullptr) << "full";
     EXPECT_EQ(ring.size(), 3u);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(ring[static_cast<size_t>(i)], 10 * round + i);
     for (int i = 0; i < 3; ++i) {
       EXPECT_EQ(ring.front(), 10 * round + i);
       ring.pop();

@@ -24,6 +24,7 @@
 
 #include "bots/api_session.hpp"
 #include "bots/fixed_ring.hpp"
+#include "bots/own_track.hpp"
 #include "bots/http_client.hpp"
 #include "common/tls_client.hpp"
 #include "protocol/quantize.hpp"
@@ -93,39 +94,6 @@ struct PendingInput {
   double sent_s = 0.0;
 };
 using PendingInputs = FixedRing<PendingInput, 64>;
-
-// The bot's own positions by server tick, to bound its speed over ≥ 1 s spans.
-class OwnTrack {
- public:
-  static constexpr size_t kSlots = 64;  // 4 s of 15 Hz snapshots
-  void clear() { count_ = 0; }
-  // Adds a sample; returns the speed (tiles/s) over the newest span of ≥ 1 s, or -1.
-  double add(uint32_t tick, uint16_t x, uint16_t y, uint32_t tick_hz) {
-    slots_[(head_ + count_) % kSlots] = {tick, x, y};
-    if (count_ < kSlots)
-      ++count_;
-    else
-      head_ = (head_ + 1) % kSlots;
-    for (size_t k = count_ - 1; k-- > 0;) {
-      const Sample& s = slots_[(head_ + k) % kSlots];
-      const uint32_t span = tick - s.tick;
-      if (span >= tick_hz) {
-        const double dx = (double(x) - s.x) / protocol::kPositionUnitsPerTile;
-        const double dy = (double(y) - s.y) / protocol::kPositionUnitsPerTile;
-        return std::sqrt(dx * dx + dy * dy) / (double(span) / tick_hz);
-      }
-    }
-    return -1.0;
-  }
-
- private:
-  struct Sample {
-    uint32_t tick = 0;
-    uint16_t x = 0, y = 0;
-  };
-  std::array<Sample, kSlots> slots_{};
-  size_t head_ = 0, count_ = 0;
-};
 
 // waiting → [api → party →] api → connecting → playing; a lost zone in API mode goes
 // replay_wait → api → connecting again until replay_timeout_s runs out.
