@@ -190,7 +190,8 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
 
   void accept();
   void on_accepted(tcp::socket socket);
-  // Bookkeeping of one connection's life (any network thread; under limits_mutex).
+  // Bookkeeping of one connection's life (any network thread; under limits_mutex). A
+  // connection counts as its client's session from just before its 101 response is written.
   // `peer`: the socket's remote address (pending connections are counted under it);
   // `client`: who it is for the session limit (X-Forwarded-For behind a trusted proxy).
   // connection_upgraded returns the client's sessions, this one included.
@@ -351,6 +352,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       else if (kind == websocket::frame_type::close && close_reason_ == KickReason::none)
         arm_close_deadline();
     });
+    // Counted as a session (and no longer pending) before the 101 goes out: a client that has
+    // its 101 must never still hold a pending slot of its address, whichever network thread
+    // accepts its next connection first.
+    counted_as_session_ = true;
+    client_sessions_ = server_->connection_upgraded(peer_key_, client_key_);
     ws_.async_accept(request,
                      [self = shared_from_this()](beast::error_code e) { self->on_accept(e); });
   }
@@ -358,10 +364,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void on_accept(beast::error_code ec) {
     if (ec) return end();
     upgraded_ = true;
-    const uint32_t client_sessions = server_->connection_upgraded(peer_key_, client_key_);
     server_->metrics.connections.fetch_add(1);
     server_->open.fetch_add(1);
-    if (client_sessions > server_->config.max_connections_per_ip) {
+    if (client_sessions_ > server_->config.max_connections_per_ip) {
       kick(KickReason::too_many_connections);
     } else {
       reported_ = true;
@@ -592,7 +597,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     close_socket();
     shard_.sessions.erase(id_);
     server_->connections.fetch_sub(1);
-    server_->connection_ended(peer_key_, client_key_, upgraded_);
+    server_->connection_ended(peer_key_, client_key_, counted_as_session_);
     if (upgraded_) {
       server_->metrics.connections.fetch_sub(1);
       server_->open.fetch_sub(1);
@@ -635,9 +640,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool close_sent_ = false;
   bool close_deadline_armed_ = false;
   bool ended_ = false;
-  bool upgraded_ = false;        // the WebSocket handshake completed
-  bool hello_received_ = false;  // a Hello with a genuine ticket arrived
-  bool reported_ = false;        // the simulation knows this connection
+  bool upgraded_ = false;            // the WebSocket handshake completed
+  bool counted_as_session_ = false;  // connection_upgraded ran (just before the 101 was sent)
+  uint32_t client_sessions_ = 0;     // its answer: the client's sessions, this one included
+  bool hello_received_ = false;      // a Hello with a genuine ticket arrived
+  bool reported_ = false;            // the simulation knows this connection
   KickReason close_reason_ = KickReason::none;
 };
 
