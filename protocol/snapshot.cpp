@@ -54,12 +54,8 @@ bool EntityBaselines::erase_next(uint32_t id, size_t& cursor) {
 void EntityBaselines::find_sorted(std::span<const EntityState> states,
                                   std::vector<EntityBaseline*>& out) {
   out.resize(states.size());
-  auto it = entries_.begin();
-  for (size_t i = 0; i < states.size(); ++i) {
-    const uint32_t id = states[i].id;
-    while (it != entries_.end() && it->state.id < id) ++it;
-    out[i] = (it != entries_.end() && it->state.id == id) ? &*it : nullptr;
-  }
+  size_t cursor = 0;
+  for (size_t i = 0; i < states.size(); ++i) out[i] = find_next(states[i].id, cursor);
 }
 
 // ---- encoder ---------------------------------------------------------------------------------
