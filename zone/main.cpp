@@ -31,6 +31,7 @@
 
 #include "common/http_client.hpp"
 #include "common/structured_log.hpp"
+#include "common/thread_name.hpp"
 #include "zone/agones_sdk.hpp"
 #include "zone/api_client.hpp"
 #include "zone/checkpoint.hpp"
@@ -312,14 +313,14 @@ int main(int argc, char** argv) {
 
   // Named for `top -H`, perf and scripts/bench hub's per-thread CPU (omega-work-N: WorkerPool).
   std::thread network([&io] {
-    pthread_setname_np(pthread_self(), "omega-net");
+    omega::common::name_this_thread("omega-net");
     io.run();
   });
   TickLoop loop(
       host, inbox, [&websocket](std::vector<Outgoing>& batch) { websocket.deliver(batch); },
       metrics, config.tick_hz);
   std::thread simulation([&loop] {
-    pthread_setname_np(pthread_self(), "omega-sim");
+    omega::common::name_this_thread("omega-sim");
     loop.run();
   });
 

@@ -5,8 +5,6 @@
 // sessions need no strand; what shards share (address limits, counters) is locked or atomic.
 #include <utility>  // Boost 1.74's Asio misses this include
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -29,6 +27,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/client_address.hpp"
+#include "common/thread_name.hpp"
 #include "zone/instance_directory.hpp"
 #include "zone/limits.hpp"
 #include "zone/listen_acceptor.hpp"
@@ -153,7 +152,7 @@ struct WebSocketServer::Threads {
     for (size_t i = 0; i < contexts.size(); ++i)
       threads.emplace_back(
           [context = contexts[i].get(), name = "omega-net-" + std::to_string(i + 1)] {
-            pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+            common::name_this_thread(name);
             context->io.run();
           });
   }

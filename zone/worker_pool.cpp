@@ -1,8 +1,8 @@
 #include "zone/worker_pool.hpp"
 
-#include <pthread.h>
-
 #include <string>
+
+#include "common/thread_name.hpp"
 
 namespace omega::zone {
 
@@ -41,8 +41,7 @@ void WorkerPool::run(size_t count, const Task& task) {
 }
 
 void WorkerPool::helper_loop(unsigned worker) {
-  const std::string name = "omega-work-" + std::to_string(worker);
-  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+  common::name_this_thread("omega-work-" + std::to_string(worker));
   unsigned long long seen = 0;
   std::unique_lock lock(mutex_);
   for (;;) {
