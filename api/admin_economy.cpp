@@ -12,6 +12,7 @@
 #include "api/character_events.hpp"
 #include "api/character_service.hpp"
 #include "api/errors.hpp"
+#include "api/market_replies.hpp"
 #include "api/request_body.hpp"
 #include "common/structured_log.hpp"
 
@@ -157,37 +158,41 @@ HttpResponse AdminService::cancel_listing(const HttpRequest& request) {
 
 HttpResponse AdminService::commit_economy(const EconomyAction& action, const EconomyStep& step,
                                           std::optional<std::int64_t> character_id) {
-  auto outcome = context_.database.run([&](pqxx::connection& connection) {
+  std::int64_t audit_id = 0;
+  nlohmann::json character;  // the character's gold and inventory after it, when asked for
+  const auto outcome = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
     // First: the ledger rows name the audit row. A refusal rolls both back.
-    const auto audit_id = write_audit(transaction, action.caller, action.action, action.target_type,
-                                      action.target_id, action.reason, action.details);
+    audit_id = write_audit(transaction, action.caller, action.action, action.target_type,
+                           action.target_id, action.reason, action.details);
     auto result = step(transaction, {audit_id, action.reason});
-    if (result.status >= 300) return result;
-    result.body["audit_id"] = audit_id;
+    if (result.refusal) return result;
     if (character_id) {
       const auto gold =
           transaction.exec_params("SELECT gold FROM characters WHERE id = $1", *character_id)[0][0]
               .as<std::int64_t>();
-      result.body["character"] = {{"id", *character_id},
-                                  {"gold", gold},
-                                  {"inventory", read_inventory(transaction, *character_id)}};
+      character = {{"id", *character_id},
+                   {"gold", gold},
+                   {"inventory", read_inventory(transaction, *character_id)}};
     }
     transaction.commit();
     return result;
   });
-  if (outcome.status >= 300) return json_response(outcome.status, outcome.body);
+  auto reply = market_reply(outcome);
+  if (outcome.refusal) return json_response(reply.status, reply.body);
+  reply.body["audit_id"] = audit_id;
+  if (character_id) reply.body["character"] = std::move(character);
   publish_character_changes(context_, outcome.changes);
   nlohmann::json fields = {{"admin_id", action.caller.id},
                            {"admin", action.caller.username},
                            {"target_type", action.target_type},
                            {"target_id", action.target_id},
                            {"reason", action.reason},
-                           {"audit_id", outcome.body["audit_id"]},
-                           {"ledger_id", outcome.body["ledger_id"]}};
+                           {"audit_id", audit_id},
+                           {"ledger_id", outcome.ledger_id.value_or(0)}};
   fields.update(action.details);
   common::log_event(spdlog::level::info, "admin_" + action.action, fields);
-  return json_response(200, outcome.body);
+  return json_response(200, reply.body);
 }
 
 }  // namespace omega::api

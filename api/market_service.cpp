@@ -6,6 +6,7 @@
 
 #include "api/character_events.hpp"
 #include "api/errors.hpp"
+#include "api/market_replies.hpp"
 #include "api/request_body.hpp"
 #include "common/structured_log.hpp"
 
@@ -121,7 +122,7 @@ HttpResponse MarketService::create(const HttpRequest& request) {
                           context_.config.market_fee_basis_points,
                           context_.config.market_max_listings_per_character};
   return run_idempotent(account_id, key, request_digest("create", parameters),
-                        "market_listing_created",
+                        "market_listing_created", 201,
                         [&](pqxx::work& transaction, const std::string& operation_id) {
                           return create_listing(transaction, listing, rules, operation_id);
                         });
@@ -135,7 +136,7 @@ HttpResponse MarketService::search(const HttpRequest& request) {
     pqxx::read_transaction read(connection);
     return search_listings(read, query);
   });
-  return json_response(200, page);
+  return json_response(200, page_json(page));
 }
 
 HttpResponse MarketService::buy(const HttpRequest& request) {
@@ -145,7 +146,7 @@ HttpResponse MarketService::buy(const HttpRequest& request) {
   const auto buyer_id = require_integer(parse_object_body(request), "character_id", 1, kMaxId);
   const nlohmann::json parameters = {{"listing_id", listing_id}, {"character_id", buyer_id}};
   return run_idempotent(account_id, key, request_digest("buy", parameters), "market_listing_bought",
-                        [&](pqxx::work& transaction, const std::string& operation_id) {
+                        200, [&](pqxx::work& transaction, const std::string& operation_id) {
                           return buy_listing(transaction, account_id, listing_id, buyer_id,
                                              operation_id);
                         });
@@ -158,7 +159,7 @@ HttpResponse MarketService::cancel(const HttpRequest& request) {
   const auto seller_id = cancelling_character(request);
   const nlohmann::json parameters = {{"listing_id", listing_id}, {"character_id", seller_id}};
   return run_idempotent(
-      account_id, key, request_digest("cancel", parameters), "market_listing_cancelled",
+      account_id, key, request_digest("cancel", parameters), "market_listing_cancelled", 200,
       [&](pqxx::work& transaction, const std::string& operation_id) {
         return cancel_listing(transaction, account_id, listing_id, seller_id, operation_id);
       });
@@ -183,7 +184,7 @@ auto MarketService::with_retries(Attempt&& attempt) {
 
 HttpResponse MarketService::run_idempotent(std::int64_t account_id, const std::string& key,
                                            const std::string& digest, std::string_view audit_event,
-                                           const Operation& operation) {
+                                           int success_status, const Operation& operation) {
   std::vector<CharacterChange> changes;
   nlohmann::json committed_listing;  // of the attempt that committed a success
   auto response = with_retries([&] {
@@ -209,14 +210,15 @@ HttpResponse MarketService::run_idempotent(std::int64_t account_id, const std::s
       }
       const auto operation_id = "op:" + claimed[0][0].as<std::string>();
       auto outcome = operation(transaction, operation_id);
-      auto body = outcome.body.dump();
+      const auto reply = market_reply(outcome, success_status);
+      auto body = reply.body.dump();
       transaction.exec_params(
           "UPDATE market_operations SET response_status = $2, response_body = $3 WHERE id = $1",
-          claimed[0][0].as<std::int64_t>(), outcome.status, body);
+          claimed[0][0].as<std::int64_t>(), reply.status, body);
       transaction.commit();
       changes = std::move(outcome.changes);
-      if (outcome.status < 300) committed_listing = outcome.body.value("listing", nlohmann::json());
-      return stored_response(outcome.status, std::move(body), false);
+      if (!outcome.refusal && outcome.listing) committed_listing = listing_json(*outcome.listing);
+      return stored_response(reply.status, std::move(body), false);
     });
   });
   publish_character_changes(context_, changes);

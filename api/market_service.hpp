@@ -44,10 +44,11 @@ class MarketService {
   HttpResponse cancel(const HttpRequest& request);
 
   // Claims the key, runs `operation`, stores its response, commits, pushes the changes and
-  // logs the audit event `audit_event` when the operation succeeded (not on a replay).
+  // logs the audit event `audit_event` when the operation succeeded (not on a replay). A
+  // success answers `success_status` (201 for a new listing), a refusal its own.
   HttpResponse run_idempotent(std::int64_t account_id, const std::string& key,
                               const std::string& digest, std::string_view audit_event,
-                              const Operation& operation);
+                              int success_status, const Operation& operation);
   // Runs `attempt` until it does not fail with 40001/40P01, at most a few times.
   template <class Attempt>
   auto with_retries(Attempt&& attempt);

@@ -13,16 +13,9 @@ constexpr const char* kListingColumns =
     "to_char(l.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
     "l.expires_at <= now(), (SELECT c.name FROM characters c WHERE c.id = l.seller_id)";
 
-struct ListingRow {
-  std::int64_t id = 0;
-  std::int64_t seller_id = 0;
-  std::string item_id;
-  std::int64_t quantity = 0;
-  std::int64_t price = 0;
-  std::int64_t fee = 0;
-  std::string status;
+// A listing row as read under its lock: the listing, and whether it is past its expiry.
+struct ListingRow : Listing {
   bool expired = false;
-  nlohmann::json json;
 };
 
 ListingRow listing_of(const pqxx::row& row) {
@@ -34,19 +27,11 @@ ListingRow listing_of(const pqxx::row& row) {
   listing.price = row[4].as<std::int64_t>();
   listing.fee = row[5].as<std::int64_t>();
   listing.status = row[6].as<std::string>();
+  if (!row[7].is_null()) listing.buyer_id = row[7].as<std::int64_t>();
+  listing.created_at = row[8].as<std::string>();
+  listing.expires_at = row[9].as<std::string>();
   listing.expired = row[10].as<bool>();
-  listing.json = {{"id", listing.id},
-                  {"seller_id", listing.seller_id},
-                  {"seller_name", row[11].is_null() ? "" : row[11].as<std::string>()},
-                  {"item_id", listing.item_id},
-                  {"quantity", listing.quantity},
-                  {"price", listing.price},
-                  {"fee", listing.fee},
-                  {"status", listing.status},
-                  {"buyer_id", nullptr},
-                  {"created_at", row[8].as<std::string>()},
-                  {"expires_at", row[9].as<std::string>()}};
-  if (!row[7].is_null()) listing.json["buyer_id"] = row[7].as<std::int64_t>();
+  if (!row[11].is_null()) listing.seller_name = row[11].as<std::string>();
   return listing;
 }
 
@@ -153,13 +138,13 @@ std::optional<MarketOutcome> plan_takes(pqxx::work& transaction, const NewListin
         "= $2",
         listing.seller_id, *listing.slot);
     if (rows.empty())
-      return MarketOutcome::refusal(404, "item_not_found", "that inventory slot is empty");
+      return MarketOutcome::refused(MarketRefusal::slot_empty, "that inventory slot is empty");
     if (rows[0][2].as<bool>())
-      return MarketOutcome::refusal(409, "item_equipped", "unequip the item first");
+      return MarketOutcome::refused(MarketRefusal::item_equipped, "unequip the item first");
     item_id = rows[0][0].as<std::string>();
     const auto held = rows[0][1].as<std::int64_t>();
     if (held < listing.quantity)
-      return MarketOutcome::refusal(409, "insufficient_items",
+      return MarketOutcome::refused(MarketRefusal::insufficient_items,
                                     "the slot holds fewer items than listed");
     takes.push_back({*listing.slot, listing.quantity, held});
     return std::nullopt;
@@ -177,7 +162,7 @@ std::optional<MarketOutcome> plan_takes(pqxx::work& transaction, const NewListin
     needed -= taken;
   }
   if (needed > 0)
-    return MarketOutcome::refusal(409, "insufficient_items",
+    return MarketOutcome::refused(MarketRefusal::insufficient_items,
                                   "not enough unequipped items of that kind");
   return std::nullopt;
 }
@@ -212,19 +197,30 @@ CharacterChange return_to_seller(pqxx::work& transaction, const ListingRow& list
   return {seller.id, seller.lease_held, 0, {{listing.item_id, listing.quantity}}};
 }
 
-MarketOutcome not_found(const std::string& code, const std::string& what) {
-  return MarketOutcome::refusal(404, code, "no such " + what);
+MarketOutcome no_such_character() {
+  return MarketOutcome::refused(MarketRefusal::no_such_character, "no such character");
+}
+
+MarketOutcome no_such_listing() {
+  return MarketOutcome::refused(MarketRefusal::no_such_listing, "no such listing");
 }
 
 MarketOutcome listing_closed(const ListingRow& listing) {
-  return MarketOutcome::refusal(409, "listing_closed", "the listing is " + listing.status);
+  return MarketOutcome::refused(MarketRefusal::listing_closed, "the listing is " + listing.status);
+}
+
+// The listing after an operation closed it with `status`.
+Listing closed(const ListingRow& row, const char* status) {
+  Listing listing = row;
+  listing.status = status;
+  return listing;
 }
 
 // A listing found expired by a buy or cancel is expired there and then; the refusal says so.
 MarketOutcome expired_on_touch(pqxx::work& transaction, const ListingRow& listing,
                                const LockedCharacter& seller) {
-  auto outcome = MarketOutcome::refusal(
-      409, "listing_expired", "the listing has expired; its items went back to the seller");
+  auto outcome = MarketOutcome::refused(
+      MarketRefusal::listing_expired, "the listing has expired; its items went back to the seller");
   outcome.changes.push_back(return_to_seller(transaction, listing, seller, "expired",
                                              "expire:" + std::to_string(listing.id)));
   return outcome;
@@ -232,22 +228,23 @@ MarketOutcome expired_on_touch(pqxx::work& transaction, const ListingRow& listin
 
 }  // namespace
 
-MarketOutcome MarketOutcome::refusal(int status, const std::string& code,
-                                     const std::string& message) {
-  return {status, {{"error", {{"code", code}, {"message", message}}}}, {}};
+MarketOutcome MarketOutcome::refused(MarketRefusal refusal, std::string detail) {
+  MarketOutcome outcome;
+  outcome.refusal = refusal;
+  outcome.detail = std::move(detail);
+  return outcome;
 }
 
 MarketOutcome create_listing(pqxx::work& transaction, const NewListing& listing,
                              const MarketRules& rules, const std::string& operation_id) {
   const auto locked = lock_characters(transaction, listing.seller_id, listing.seller_id);
   const auto* seller = find_character(locked, listing.seller_id);
-  if (!seller || seller->account_id != listing.account_id)
-    return not_found("not_found", "character");
+  if (!seller || seller->account_id != listing.account_id) return no_such_character();
   const auto active = transaction.exec_params(
       "SELECT count(*) FROM market_listings WHERE seller_id = $1 AND status = 'active'",
       seller->id);
   if (active[0][0].as<int>() >= rules.max_listings_per_character)
-    return MarketOutcome::refusal(409, "listing_limit",
+    return MarketOutcome::refused(MarketRefusal::listing_limit,
                                   "this character has the maximum number of listings");
   std::string item_id;
   std::vector<Take> takes;
@@ -262,7 +259,8 @@ MarketOutcome create_listing(pqxx::work& transaction, const NewListing& listing,
   auto created = listing_of(inserted[0]);
   append_ledger(transaction, operation_id, created.id, item_id, listing.quantity,
                 {"character", seller->id}, {"escrow", created.id});
-  MarketOutcome outcome{201, {{"listing", created.json}}, {}};
+  MarketOutcome outcome;
+  outcome.listing = created;
   outcome.changes.push_back({seller->id, seller->lease_held, 0, {{item_id, -listing.quantity}}});
   return outcome;
 }
@@ -270,19 +268,20 @@ MarketOutcome create_listing(pqxx::work& transaction, const NewListing& listing,
 MarketOutcome buy_listing(pqxx::work& transaction, std::int64_t account_id, std::int64_t listing_id,
                           std::int64_t buyer_id, const std::string& operation_id) {
   const auto seller_id = seller_of(transaction, listing_id);
-  if (!seller_id) return not_found("not_found", "listing");
+  if (!seller_id) return no_such_listing();
   const auto locked = lock_characters(transaction, buyer_id, *seller_id);
   const auto* buyer = find_character(locked, buyer_id);
   const auto* seller = find_character(locked, *seller_id);
-  if (!buyer || buyer->account_id != account_id) return not_found("not_found", "character");
+  if (!buyer || buyer->account_id != account_id) return no_such_character();
   const auto listing = lock_listing(transaction, listing_id);
-  if (!listing || !seller) return not_found("not_found", "listing");  // seller deleted meanwhile
+  if (!listing || !seller) return no_such_listing();  // seller deleted meanwhile
   if (listing->status != "active") return listing_closed(*listing);
   if (listing->expired) return expired_on_touch(transaction, *listing, *seller);
   if (buyer->id == seller->id)
-    return MarketOutcome::refusal(409, "own_listing", "a character cannot buy its own listing");
+    return MarketOutcome::refused(MarketRefusal::own_listing,
+                                  "a character cannot buy its own listing");
   if (buyer->gold < listing->price)
-    return MarketOutcome::refusal(409, "insufficient_gold", "not enough gold");
+    return MarketOutcome::refused(MarketRefusal::insufficient_gold, "not enough gold");
 
   const auto proceeds = listing->price - listing->fee;
   transaction.exec_params("UPDATE characters SET gold = gold - $2 WHERE id = $1", buyer->id,
@@ -300,13 +299,10 @@ MarketOutcome buy_listing(pqxx::work& transaction, std::int64_t account_id, std:
   append_ledger(transaction, operation_id, listing->id, listing->item_id, listing->quantity,
                 {"escrow", listing->id}, {"character", buyer->id});
 
-  auto sold = listing->json;
-  sold["status"] = "sold";
-  sold["buyer_id"] = buyer->id;
-  MarketOutcome outcome{
-      200,
-      {{"listing", sold}, {"buyer", {{"id", buyer->id}, {"gold", buyer->gold - listing->price}}}},
-      {}};
+  MarketOutcome outcome;
+  outcome.listing = closed(*listing, "sold");
+  outcome.listing->buyer_id = buyer->id;
+  outcome.buyer_gold = buyer->gold - listing->price;
   outcome.changes.push_back(
       {buyer->id, buyer->lease_held, -listing->price, {{listing->item_id, listing->quantity}}});
   outcome.changes.push_back({seller->id, seller->lease_held, proceeds, {}});
@@ -318,17 +314,19 @@ MarketOutcome cancel_listing(pqxx::work& transaction, std::int64_t account_id,
                              const std::string& operation_id) {
   const auto locked = lock_characters(transaction, seller_id, seller_id);
   const auto* seller = find_character(locked, seller_id);
-  if (!seller || seller->account_id != account_id) return not_found("not_found", "character");
+  if (!seller || seller->account_id != account_id) return no_such_character();
   const auto listing = lock_listing(transaction, listing_id);
-  if (!listing) return not_found("not_found", "listing");
+  if (!listing) return no_such_listing();
   if (listing->seller_id != seller->id)
-    return MarketOutcome::refusal(403, "not_seller", "only the seller can cancel a listing");
+    return MarketOutcome::refused(MarketRefusal::not_seller,
+                                  "only the seller can cancel a listing");
   if (listing->status != "active") return listing_closed(*listing);
   if (listing->expired) return expired_on_touch(transaction, *listing, *seller);
-  auto change = return_to_seller(transaction, *listing, *seller, "cancelled", operation_id);
-  auto cancelled = listing->json;
-  cancelled["status"] = "cancelled";
-  return {200, {{"listing", cancelled}}, {std::move(change)}};
+  MarketOutcome outcome;
+  outcome.changes.push_back(
+      return_to_seller(transaction, *listing, *seller, "cancelled", operation_id));
+  outcome.listing = closed(*listing, "cancelled");
+  return outcome;
 }
 
 std::optional<CharacterChange> expire_listing(pqxx::work& transaction, std::int64_t listing_id) {
@@ -349,7 +347,7 @@ std::string staff_operation(const StaffAction& staff) {
 }
 
 MarketOutcome insufficient(const std::string& what) {
-  return MarketOutcome::refusal(409, "insufficient", "the character holds less " + what);
+  return MarketOutcome::refused(MarketRefusal::holds_less, "the character holds less " + what);
 }
 
 }  // namespace
@@ -361,7 +359,7 @@ MarketOutcome move_for_staff(pqxx::work& transaction, const Adjustment& adjustme
                              const StaffAction& staff, bool grant) {
   const auto locked =
       lock_characters(transaction, adjustment.character_id, adjustment.character_id);
-  if (locked.empty()) return not_found("not_found", "character");
+  if (locked.empty()) return no_such_character();
   const auto& character = locked.front();
   const std::int64_t delta = grant ? adjustment.amount : -adjustment.amount;
   CharacterChange change{character.id, character.lease_held, 0, {}};
@@ -388,7 +386,10 @@ MarketOutcome move_for_staff(pqxx::work& transaction, const Adjustment& adjustme
   const auto ledger_id =
       append_ledger(transaction, staff_operation(staff), std::nullopt, adjustment.item_id,
                     adjustment.amount, grant ? admin : owner, grant ? owner : admin, &staff);
-  return {200, {{"ledger_id", ledger_id.value_or(0)}}, {std::move(change)}};
+  MarketOutcome outcome;
+  outcome.ledger_id = ledger_id.value_or(0);
+  outcome.changes.push_back(std::move(change));
+  return outcome;
 }
 
 }  // namespace
@@ -406,20 +407,21 @@ MarketOutcome remove_from_character(pqxx::work& transaction, const Adjustment& a
 MarketOutcome cancel_listing_by_staff(pqxx::work& transaction, std::int64_t listing_id,
                                       const StaffAction& staff) {
   const auto seller_id = seller_of(transaction, listing_id);
-  if (!seller_id) return not_found("not_found", "listing");
+  if (!seller_id) return no_such_listing();
   const auto locked = lock_characters(transaction, *seller_id, *seller_id);
   const auto listing = lock_listing(transaction, listing_id);
-  if (locked.empty() || !listing) return not_found("not_found", "listing");
+  if (locked.empty() || !listing) return no_such_listing();
   if (listing->status != "active") return listing_closed(*listing);
   std::optional<std::int64_t> ledger_id;
-  auto change = return_to_seller(transaction, *listing, locked.front(), "cancelled",
-                                 staff_operation(staff), &staff, &ledger_id);
-  auto cancelled = listing->json;
-  cancelled["status"] = "cancelled";
-  return {200, {{"listing", cancelled}, {"ledger_id", ledger_id.value_or(0)}}, {std::move(change)}};
+  MarketOutcome outcome;
+  outcome.changes.push_back(return_to_seller(transaction, *listing, locked.front(), "cancelled",
+                                             staff_operation(staff), &staff, &ledger_id));
+  outcome.listing = closed(*listing, "cancelled");
+  outcome.ledger_id = ledger_id.value_or(0);
+  return outcome;
 }
 
-nlohmann::json search_listings(pqxx::transaction_base& transaction, const ListingQuery& query) {
+ListingPage search_listings(pqxx::transaction_base& transaction, const ListingQuery& query) {
   const bool by_price = query.sort == ListingSort::price;
   // The ids one per line (content ids have no line breaks); empty text matches nothing.
   std::optional<std::string> named_items;
@@ -448,19 +450,16 @@ nlohmann::json search_listings(pqxx::transaction_base& transaction, const Listin
           keyset + " LIMIT $7",
       query.item_id, query.min_price, query.max_price, query.seller_id, after_price, after_id,
       query.limit + 1, named_items);
-  auto listings = nlohmann::json::array();
-  nlohmann::json next_cursor = nullptr;
+  ListingPage page;
   for (const auto& row : rows) {
-    auto listing = listing_of(row);
-    if (static_cast<int>(listings.size()) == query.limit) {
-      const auto& last = listings.back();
-      next_cursor = encode_cursor(
-          {query.sort, last["price"].get<std::int64_t>(), last["id"].get<std::int64_t>()});
+    if (static_cast<int>(page.listings.size()) == query.limit) {
+      const auto& last = page.listings.back();
+      page.next = ListingCursor{query.sort, last.price, last.id};
       break;
     }
-    listings.push_back(std::move(listing.json));
+    page.listings.push_back(listing_of(row));
   }
-  return {{"listings", std::move(listings)}, {"next_cursor", std::move(next_cursor)}};
+  return page;
 }
 
 }  // namespace omega::api

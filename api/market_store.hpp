@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "api/character_events.hpp"
@@ -21,15 +20,55 @@
 
 namespace omega::api {
 
-// An operation's answer (success or a business refusal) and its effects. A refusal is
-// decided before anything is written, except the expiry of a listing found expired, which
-// stands on its own and is kept.
+// Why the trading post refused an operation, in its own terms: nothing was written, except
+// that a listing found expired is expired there and then (its change stands). The HTTP side
+// gives each its status and error code (api/market_replies.hpp).
+enum class MarketRefusal : std::uint8_t {
+  no_such_character,  // or not the caller's
+  no_such_listing,
+  slot_empty,
+  item_equipped,
+  insufficient_items,
+  listing_limit,
+  listing_closed,
+  listing_expired,
+  own_listing,
+  insufficient_gold,
+  not_seller,
+  holds_less,  // a staff removal: the character holds less than asked
+};
+
+// A listing as the trading post keeps it.
+struct Listing {
+  std::int64_t id = 0;
+  std::int64_t seller_id = 0;
+  std::string seller_name;  // empty once the seller is deleted
+  std::string item_id;
+  std::int64_t quantity = 0;
+  std::int64_t price = 0;
+  std::int64_t fee = 0;
+  std::string status;  // active, sold, cancelled or expired
+  std::optional<std::int64_t> buyer_id;
+  std::string created_at;  // UTC, 2026-12-07T03:04:05Z
+  std::string expires_at;
+};
+
+// An operation's result: a refusal, or what it did; and its effects on characters either way.
 struct MarketOutcome {
-  int status = 200;
-  nlohmann::json body;
+  std::optional<MarketRefusal> refusal;
+  std::string detail;                      // the refusal, said for people
+  std::optional<Listing> listing;          // the listing created, sold or cancelled
+  std::optional<std::int64_t> buyer_gold;  // a buy: the buyer's gold after it
+  std::optional<std::int64_t> ledger_id;   // a staff action: its ledger row
   std::vector<CharacterChange> changes;
 
-  static MarketOutcome refusal(int status, const std::string& code, const std::string& message);
+  static MarketOutcome refused(MarketRefusal refusal, std::string detail);
+};
+
+// One page of a search, and where the next page starts if there is one.
+struct ListingPage {
+  std::vector<Listing> listings;
+  std::optional<ListingCursor> next;
 };
 
 struct NewListing {
@@ -75,21 +114,21 @@ struct Adjustment {
 
 // Moves the gold or items from the 'admin' place to the character; items go where a
 // cancelled listing's go (first unequipped stack of the item, else the lowest free slot).
-// 404 for no such character. Body: {"ledger_id"}.
+// Refused no_such_character. Sets ledger_id.
 MarketOutcome grant_to_character(pqxx::work& transaction, const Adjustment& adjustment,
                                  const StaffAction& staff);
 // Moves them from the character to 'admin' (items from its unequipped stacks, as a listing
-// takes them). 404 for no such character; 409 insufficient, with nothing written, when it
-// holds fewer. Body: {"ledger_id"}.
+// takes them). Refused no_such_character, or holds_less with nothing written when it holds
+// fewer. Sets ledger_id.
 MarketOutcome remove_from_character(pqxx::work& transaction, const Adjustment& adjustment,
                                     const StaffAction& staff);
 // Cancels an active listing whoever its seller, expired or not: the escrow goes back to the
-// seller as on the seller's own cancel. 404 no listing, 409 listing_closed.
-// Body: {"listing", "ledger_id"}.
+// seller as on the seller's own cancel. Refused no_such_listing or listing_closed. Sets
+// listing and ledger_id.
 MarketOutcome cancel_listing_by_staff(pqxx::work& transaction, std::int64_t listing_id,
                                       const StaffAction& staff);
 
-// One page of active, unexpired listings, and the cursor of the next page if any.
-nlohmann::json search_listings(pqxx::transaction_base& transaction, const ListingQuery& query);
+// One page of active, unexpired listings.
+ListingPage search_listings(pqxx::transaction_base& transaction, const ListingQuery& query);
 
 }  // namespace omega::api
