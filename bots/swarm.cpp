@@ -1,4 +1,5 @@
-// The bots' transport and scheduling. The only translation unit that includes Boost.Beast.
+// The bots' scheduling, API flow and message handling. Connections are bots/zone_connection's
+// (the bots' only Boost.Beast translation unit); this file sees their events.
 #include <utility>  // before Asio (docs/ARCHITECTURE.md, Dependencies)
 
 #include "bots/swarm.hpp"
@@ -11,81 +12,27 @@
 #include <memory>
 #include <random>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "bots/api_session.hpp"
 #include "bots/fixed_ring.hpp"
 #include "bots/own_track.hpp"
+#include "bots/pacing.hpp"
 #include "bots/http_client.hpp"
+#include "bots/zone_connection.hpp"
 #include "common/tls_client.hpp"
 #include "protocol/quantize.hpp"
 
 namespace omega::bots {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace ssl = asio::ssl;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 namespace {
-
-// Outgoing messages of one connection, in a fixed ring of reused buffers: no allocation per
-// message once every slot has grown to its message size. An honest bot queues at most two
-// messages per scheduler tick (an input and a ping); a flooding one ten. 64 slots absorb a
-// socket that stalls for several ticks; when the ring is full the zone has stopped reading and
-// the message is dropped (and counted).
-struct OutgoingMessage {
-  std::vector<uint8_t> bytes;
-  bool text = false;
-};
-using OutgoingRing = FixedRing<OutgoingMessage, 64>;
-
-// One WebSocket connection, over plain TCP (ws://) or TLS (wss://). Shared by the handlers in
-// flight, so a connection a bot has let go of (reconnect, shutdown) lives until its last
-// handler has run; handlers compare it with the bot's current connection and ignore it when
-// stale.
-struct Connection {
-  using PlainStream = websocket::stream<tcp::socket>;
-  using TlsStream = websocket::stream<beast::ssl_stream<tcp::socket>>;
-
-  Connection(asio::io_context& io, ssl::context* tls) {
-    if (tls != nullptr)
-      secure.emplace(io, *tls);
-    else
-      plain.emplace(io);
-  }
-  // Calls `f` with whichever WebSocket stream this connection has (handlers are generic).
-  template <class F>
-  void with_ws(F&& f) {
-    if (secure)
-      f(*secure);
-    else
-      f(*plain);
-  }
-  tcp::socket& socket() { return secure ? beast::get_lowest_layer(*secure) : plain->next_layer(); }
-  void close_socket() {
-    error_code ignored;
-    socket().close(ignored);
-  }
-
-  std::optional<PlainStream> plain;
-  std::optional<TlsStream> secure;
-  beast::flat_buffer buffer;  // reused for every read
-  OutgoingRing out;
-  bool writing = false;
-  bool closing = false;  // this side started the close: whatever follows is not a disconnect
-};
 
 // Inputs sent and not yet acknowledged: seq and send time. At 10 Hz and ~100 ms of ack
 // latency 2–3 are in flight; a flooding bot overwrites its oldest (latency is not its point).
@@ -99,13 +46,6 @@ using PendingInputs = FixedRing<PendingInput, 64>;
 // replay_wait → api → connecting again until replay_timeout_s runs out.
 enum class Phase : uint8_t { waiting, api, party, replay_wait, connecting, playing, finished };
 
-// Crash recovery: the first retry of /v1/play comes this soon after losing the zone, and the
-// pause doubles up to the cap. A killed zone's successor needs ~1 s to start and the API's
-// registry needs up to a few seconds to notice, so a few tries per second at first and then
-// every 2 s keep the rejoin prompt without hammering the API.
-constexpr double kFirstReplayDelaySeconds = 0.1;
-constexpr double kReplayBackoffStartSeconds = 0.25;
-constexpr double kReplayBackoffMaxSeconds = 2.0;
 // Account creation failed for a transient reason (API not up yet): try again this much later.
 constexpr double kEnterRetrySeconds = 1.0;
 
@@ -114,7 +54,7 @@ struct Bot {
   BotOptions options;
   BotResult result;
   Phase phase = Phase::waiting;
-  std::shared_ptr<Connection> conn;
+  std::shared_ptr<ZoneConnection> conn;
   protocol::WorldView view;
   BehaviourState behaviour;
   PendingInputs pending;
@@ -138,10 +78,9 @@ struct Bot {
   TravelState travel;
   double next_trip_s = -1.0;  // demo trips: when the next one may start
   double next_api_attempt_s = 0.0;
-  double lost_at_s = -1.0;  // API mode: when the zone was lost; < 0 = not lost
-  double replay_deadline_s = 0.0;
+  double lost_at_s = -1.0;          // API mode: when the zone was lost; < 0 = not lost
   double connect_deadline_s = 0.0;  // while connecting: lost if not upgraded by then (0: upgraded)
-  double replay_backoff_s = 0.0;
+  ReplayBackoff replay;       // API mode: asking /v1/play again after a lost zone or a reconnect
   double next_chat_s = -1.0;  // < 0: not chatting
   uint64_t chat_seq = 0;
   bool tournament_started = false;  // queued (once per bot)
@@ -153,7 +92,7 @@ using Clock = std::chrono::steady_clock;
 // A loot event with this item detail is gold (docs/PROTOCOL.md).
 constexpr uint16_t kGoldDetail = 0xffff;
 
-class Swarm {
+class Swarm final : private ConnectionEvents {
  public:
   explicit Swarm(const SwarmConfig& config)
       : config_(config),
@@ -226,14 +165,12 @@ class Swarm {
       next_heartbeat_s_ = now + 1.0;
       write_heartbeat();
     }
-    connect_budget_ = std::min(connect_budget_ + config_.connect_rate / config_.scheduler_hz,
-                               std::max(1.0, config_.connect_rate / config_.scheduler_hz));
+    connect_pacer_.tick();
     size_t settled = 0;
     for (Bot& bot : bots_) {
       switch (bot.phase) {
         case Phase::waiting:
-          if (!shutting_down_ && connect_budget_ >= 1.0 && now >= bot.next_api_attempt_s) {
-            connect_budget_ -= 1.0;
+          if (!shutting_down_ && now >= bot.next_api_attempt_s && connect_pacer_.take()) {
             if (api_mode())
               start_enter(bot);
             else
@@ -273,9 +210,7 @@ class Swarm {
       if (all_closed || now >= shutdown_deadline_s_) {
         stopped_ = true;
         for (Bot& bot : bots_)
-          if (bot.conn) {
-            bot.conn->close_socket();
-          }
+          if (bot.conn) bot.conn->abort();
         io_.stop();
       }
     }
@@ -435,7 +370,7 @@ class Swarm {
       case Misbehaviour::none:
         return;
     }
-    if (out) flush(bot);
+    if (out) bot.conn->flush();
   }
 
   // ---- API mode: accounts, parties, tickets ------------------------------------------------
@@ -489,8 +424,7 @@ class Swarm {
             b->phase = Phase::party;
             return;
           }
-          b->replay_deadline_s = now + config_.replay_timeout_s;
-          b->replay_backoff_s = kReplayBackoffStartSeconds;
+          b->replay.start(now, config_.replay_timeout_s);
           on_play_result(*b, r.play_outcome, r.grant);
         });
   }
@@ -549,8 +483,7 @@ class Swarm {
                 continue;
               }
               bot.result.party_id = r.party_id;
-              bot.replay_deadline_s = now + config_.replay_timeout_s;
-              bot.replay_backoff_s = kReplayBackoffStartSeconds;
+              bot.replay.start(now, config_.replay_timeout_s);
               on_play_result(bot, r.play_outcomes[i], r.grants[i]);
             }
           });
@@ -632,11 +565,10 @@ class Swarm {
     // 409 stale lease / zone_full and 503 no_capacity all pass once the world settles (a dead
     // instance leaves the registry, a restarted zone registers); 4xx other than 409 never do.
     const bool transient = outcome.retryable() || outcome.status == 409;
-    if (!transient || now + bot.replay_backoff_s > bot.replay_deadline_s)
-      return give_up(bot, "api:" + bot.result.api_error);
+    const std::optional<double> retry_at = transient ? bot.replay.retry_at(now) : std::nullopt;
+    if (!retry_at) return give_up(bot, "api:" + bot.result.api_error);
     bot.phase = Phase::replay_wait;
-    bot.next_api_attempt_s = now + bot.replay_backoff_s;
-    bot.replay_backoff_s = std::min(bot.replay_backoff_s * 2.0, kReplayBackoffMaxSeconds);
+    bot.next_api_attempt_s = *retry_at;
   }
 
   static std::string describe(const ApiOutcome& outcome) {
@@ -651,59 +583,18 @@ class Swarm {
   }
 
   // ---- connections ----------------------------------------------------------------------
-  tcp::endpoint resolve(const WebSocketAddress& target) {
-    error_code ec;
-    const auto address = asio::ip::make_address(target.host, ec);
-    if (!ec) return tcp::endpoint(address, target.port);
-    tcp::resolver resolver(io_);
-    const auto found = resolver.resolve(target.host, std::to_string(target.port), ec);
-    if (ec || found.empty()) return tcp::endpoint();
-    return *found.begin();
-  }
-
   void start_connect(Bot& bot) {
     bot.phase = Phase::connecting;
     bot.connect_deadline_s = now_s() + config_.connect_timeout_s;
     if (bot.target.tls && !tls_error_.empty()) return lost(bot, "error:tls: " + tls_error_);
-    auto conn = std::make_shared<Connection>(io_, bot.target.tls ? &tls_ : nullptr);
-    bot.conn = conn;
-    const tcp::endpoint endpoint = resolve(bot.target);
-    conn->socket().async_connect(endpoint, [this, b = &bot, conn](error_code ec) {
-      if (b->conn != conn) return;
-      if (ec) return lost(*b, "error:connect: " + ec.message());
-      error_code ignored;
-      conn->socket().set_option(tcp::no_delay(true), ignored);
-      conn->with_ws([](auto& ws) {
-        ws.auto_fragment(false);
-        ws.binary(true);
-        ws.read_message_max(1 << 20);
-      });
-      if (!conn->secure) return handshake_ws(*b, conn);
-      auto& tls = conn->secure->next_layer();
-      if (auto error = common::prepare_tls_client(tls.native_handle(), b->target.host);
-          !error.empty())
-        return lost(*b, "error:tls: " + error);
-      tls.async_handshake(ssl::stream_base::client, [this, b, conn](error_code ec) {
-        if (b->conn != conn) return;
-        if (ec)
-          return lost(*b, "error:tls: " + common::tls_failure_reason(
-                                              conn->secure->next_layer().native_handle()));
-        handshake_ws(*b, conn);
-      });
-    });
+    bot.conn =
+        ZoneConnection::open(io_, bot.target.tls ? &tls_ : nullptr, bot.target, bot.index, *this);
   }
 
-  void handshake_ws(Bot& bot, const std::shared_ptr<Connection>& conn) {
-    const std::string host = bot.target.host + ":" + std::to_string(bot.target.port);
-    conn->with_ws([&](auto& ws) {
-      ws.async_handshake(host, bot.target.path, [this, b = &bot, conn](error_code ec) {
-        if (b->conn != conn) return;
-        if (ec) return lost(*b, "error:handshake: " + ec.message());
-        b->connect_deadline_s = 0.0;  // upgraded: the Welcome may take as long as the zone needs
-        send_hello(*b);
-        read_next(*b, conn);
-      });
-    });
+  void on_upgraded(size_t index) override {
+    Bot& bot = bots_[index];
+    bot.connect_deadline_s = 0.0;  // upgraded: the Welcome may take as long as the zone needs
+    send_hello(bot);
   }
 
   void send_hello(Bot& bot) {
@@ -735,8 +626,7 @@ class Swarm {
     close_connection(bot);
     bot.result.reconnected = true;
     if (api_mode()) {  // a fresh ticket comes from the API
-      bot.replay_deadline_s = now + config_.replay_timeout_s;
-      bot.replay_backoff_s = kReplayBackoffStartSeconds;
+      bot.replay.start(now, config_.replay_timeout_s);
       return start_play(bot);
     }
     start_connect(bot);
@@ -744,12 +634,9 @@ class Swarm {
 
   // Starts a clean close of the bot's connection and lets go of it.
   void close_connection(Bot& bot) {
-    std::shared_ptr<Connection> conn = std::move(bot.conn);
+    std::shared_ptr<ZoneConnection> conn = std::move(bot.conn);
     bot.conn = nullptr;
-    conn->closing = true;
-    conn->with_ws([&](auto& ws) {
-      ws.async_close(websocket::close_code::normal, [conn](error_code) { conn->close_socket(); });
-    });
+    conn->close();
   }
 
   // The zone (or the network) ended the bot's connection.
@@ -767,7 +654,7 @@ class Swarm {
       bot.arena_zone.clear();
     }
     if (bot.result.disconnect.empty()) bot.result.disconnect = std::move(reason);
-    if (bot.conn) bot.conn->close_socket();
+    if (bot.conn) bot.conn->abort();
     bot.conn = nullptr;
     bot.phase = Phase::finished;
     // API mode: ask /v1/play where to go now (crash recovery), unless another session took
@@ -776,48 +663,35 @@ class Swarm {
       bot.result.kick = protocol::KickReason::none;  // the next connection starts clean
       if (bot.lost_at_s < 0.0) bot.lost_at_s = now;
       bot.phase = Phase::replay_wait;
-      bot.replay_deadline_s = now + config_.replay_timeout_s;
-      bot.replay_backoff_s = kReplayBackoffStartSeconds;
-      bot.next_api_attempt_s = now + kFirstReplayDelaySeconds;
+      bot.replay.start(now, config_.replay_timeout_s);
+      bot.next_api_attempt_s = now + ReplayBackoff::kFirstDelaySeconds;
     }
   }
 
-  void read_next(Bot& bot, const std::shared_ptr<Connection>& conn) {
-    conn->with_ws([&](auto& ws) {
-      ws.async_read(conn->buffer, [this, b = &bot, conn, &ws](error_code ec, size_t bytes) {
-        on_read(*b, conn, ws.got_binary(), ec, bytes);
-      });
-    });
+  void on_message(size_t index, std::span<const uint8_t> message) override {
+    handle_message(bots_[index], message);
   }
 
-  void on_read(Bot& bot, const std::shared_ptr<Connection>& conn, bool binary, error_code ec,
-               size_t bytes) {
-    if (bot.conn != conn) return;
-    if (ec) return on_read_error(bot, *conn, ec);
-    if (!binary) {
-      bot.result.decode_error = "text frame from the zone";
-      ++report_.decode_errors;
-      return lost(bot, "error:text frame from the zone");
+  void on_end(size_t index, const ConnectionEnd& end) override {
+    Bot& bot = bots_[index];
+    switch (end.kind) {
+      case ConnectionEnd::Kind::failed:
+        return lost(bot, "error:" + end.detail);
+      case ConnectionEnd::Kind::text_frame:
+        bot.result.decode_error = "text frame from the zone";
+        ++report_.decode_errors;
+        return lost(bot, "error:text frame from the zone");
+      case ConnectionEnd::Kind::read_error:
+      case ConnectionEnd::Kind::closed:
+        break;
     }
-    const auto data = conn->buffer.cdata();
-    handle_message(bot, {static_cast<const uint8_t*>(data.data()), bytes});
-    conn->buffer.consume(bytes);
-    if (bot.conn == conn) read_next(bot, conn);
-  }
-
-  void on_read_error(Bot& bot, Connection& conn, error_code ec) {
     if (bot.result.kick != protocol::KickReason::none)  // Kick first, then any kind of close
       return lost(bot, std::string("kick:") + protocol::kick_label(bot.result.kick));
-    if (ec == websocket::error::closed) {
-      websocket::close_reason reason;
-      conn.with_ws([&](auto& ws) { reason = ws.reason(); });
-      const std::string text(reason.reason.c_str());
-      if (bot.result.kick == protocol::KickReason::none) bot.result.kick = kick_from_text(text);
-      if (bot.result.kick != protocol::KickReason::none)
-        return lost(bot, std::string("kick:") + protocol::kick_label(bot.result.kick));
-      return lost(bot, "close:" + (text.empty() ? std::to_string(reason.code) : text));
-    }
-    lost(bot, "error:" + ec.message());
+    if (end.kind == ConnectionEnd::Kind::read_error) return lost(bot, "error:" + end.detail);
+    bot.result.kick = kick_from_text(end.detail);
+    if (bot.result.kick != protocol::KickReason::none)
+      return lost(bot, std::string("kick:") + protocol::kick_label(bot.result.kick));
+    lost(bot, "close:" + (end.detail.empty() ? std::to_string(end.close_code) : end.detail));
   }
 
   static protocol::KickReason kick_from_text(const std::string& text) {
@@ -1001,14 +875,9 @@ class Swarm {
   // ---- writing -------------------------------------------------------------------------
   std::vector<uint8_t>* queue(Bot& bot, bool text) {
     if (!bot.conn) return nullptr;
-    OutgoingMessage* slot = bot.conn->out.push();
-    if (slot == nullptr) {
-      ++dropped_sends_;
-      return nullptr;
-    }
-    slot->bytes.clear();
-    slot->text = text;
-    return &slot->bytes;
+    std::vector<uint8_t>* out = bot.conn->queue(text);
+    if (out == nullptr) ++dropped_sends_;
+    return out;
   }
 
   template <class Message>
@@ -1016,32 +885,14 @@ class Swarm {
     std::vector<uint8_t>* out = queue(bot, false);
     if (out == nullptr) return false;
     protocol::encode_message(message, *out);
-    flush(bot);
+    bot.conn->flush();
     return true;
   }
 
-  void flush(Bot& bot) {
-    if (bot.conn && !bot.conn->writing) write_next(bot, bot.conn);
-  }
-
-  void write_next(Bot& bot, const std::shared_ptr<Connection>& conn) {
-    if (conn->out.empty() || conn->closing) return;
-    conn->writing = true;
-    const std::vector<uint8_t>& bytes = conn->out.front().bytes;
-    if (measuring_) {
-      report_.bytes_up += bytes.size();
-      ++report_.messages_up;
-    }
-    conn->with_ws([&](auto& ws) {
-      ws.text(conn->out.front().text);
-      ws.async_write(asio::buffer(bytes), [this, b = &bot, conn](error_code ec, size_t) {
-        conn->writing = false;
-        conn->out.pop();
-        if (b->conn != conn) return;
-        if (ec) return lost(*b, "error:write: " + ec.message());
-        write_next(*b, conn);
-      });
-    });
+  void on_sending(size_t, size_t bytes) override {
+    if (!measuring_) return;
+    report_.bytes_up += bytes;
+    ++report_.messages_up;
   }
 
   const SwarmConfig& config_;
@@ -1053,7 +904,7 @@ class Swarm {
   std::mt19937 rng_;
   Clock::time_point start_;
   SwarmReport report_;
-  double connect_budget_ = 0.0;
+  ConnectPacer connect_pacer_{config_.connect_rate, config_.scheduler_hz};
   bool window_started_ = false, measuring_ = false, shutting_down_ = false, stopped_ = false;
   double window_start_s_ = 0.0, shutdown_deadline_s_ = 0.0, next_heartbeat_s_ = 0.0;
   uint64_t dropped_sends_ = 0;
