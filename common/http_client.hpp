@@ -1,8 +1,9 @@
 // A small blocking HTTP/1.1 client over POSIX sockets, with TLS (OpenSSL, common/tls_client)
 // for https://: the bots' API calls, the end-to-end tests, the `healthcheck` subcommands of
-// omega-api and omega-zone, and the zone's calls to the Agones SDK sidecar (plain http:// on
-// 127.0.0.1, zone/agones_sdk.cpp). No Boost.Beast: each Beast translation unit costs ~12 s to
-// compile, and a tool that makes a few requests per player needs none of it.
+// omega-api and omega-zone, the zone's calls to the Agones SDK sidecar (plain http:// on
+// 127.0.0.1, zone/agones_sdk.cpp) and to the API's internal routes (zone/api_client.cpp), and
+// the API's zone-control calls (api/zone_control.cpp). No Boost.Beast: each Beast translation unit
+// costs ~12 s to compile, and a tool that makes a few requests per player needs none of it.
 //
 // One connection per request (`Connection: close`): a fresh connection can never be stale after
 // the API restarted, which is exactly what the crash tests do. Responses are read to the end of

@@ -1,7 +1,5 @@
-// The Beast HTTP client behind ApiClient: synchronous calls on the worker thread (blocking
-// there is the point of having a worker), a timeout on each, one kept-alive connection.
-#include <utility>  // Boost 1.74's Asio misses this include
-
+// ApiClient's worker: blocking calls through common's HTTP client (blocking there is the point
+// of having a worker), a timeout on each.
 #include "zone/api_client.hpp"
 
 #include <chrono>
@@ -12,27 +10,18 @@
 #include <thread>
 #include <variant>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/http_client.hpp"
 #include "zone/api_json.hpp"
 
 namespace omega::zone {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 namespace {
 
 // The API answers in milliseconds; a request taking longer than this is treated as failed
 // (and retried later with the same seq), so a hung API cannot hold a session forever.
-constexpr auto kRequestTimeout = std::chrono::seconds(5);
-// Responses are small JSON documents; bound what a confused peer can make us buffer.
-constexpr uint64_t kMaxResponseBytes = 1 << 20;
+constexpr double kRequestTimeoutSeconds = 5.0;
 // Requests queued beyond this are answered "unavailable" at once instead of growing memory
 // while the API is down (the simulation retries checkpoints itself).
 constexpr size_t kMaxQueuedRequests = 4096;
@@ -65,14 +54,8 @@ using Job = std::variant<ClaimJob, CheckpointJob, TransferJob, ReportJob>;
 }  // namespace
 
 struct ApiClient::Impl {
-  Impl(std::string url, std::string t, ServiceResults& r) : token(std::move(t)), results(r) {
-    std::string rest = url.substr(url.find("://") + 3);
-    const size_t slash = rest.find('/');
-    if (slash != std::string::npos) rest.resize(slash);
-    const size_t colon = rest.rfind(':');
-    host = colon == std::string::npos ? rest : rest.substr(0, colon);
-    port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
-  }
+  Impl(const std::string& url, std::string t, ServiceResults& r)
+      : api(common::parse_http_url(url)), token(std::move(t)), results(r) {}
 
   void push(Job job) {
     {
@@ -105,69 +88,20 @@ struct ApiClient::Impl {
     }
   }
 
-  // One attempt on the kept connection, and one on a fresh connection if that failed (the API
-  // may have closed an idle keep-alive connection).
+  // One request on a fresh connection (common/http_client): nothing kept alive can be stale
+  // after the API restarted. A request without an answer is status 0: the caller's retry
+  // (checkpoints are resent, claims answered unavailable) covers it.
   Reply post(const std::string& target, const std::string& body) {
-    Reply reply = attempt(target, body);
-    if (reply.status == 0) {
-      close();
-      reply = attempt(target, body);
-    }
-    if (reply.status == 0) close();
-    return reply;
-  }
-
-  Reply attempt(const std::string& target, const std::string& body) {
-    http::request<http::string_body> request{http::verb::post, target, 11};
-    request.set(http::field::host, host);
-    request.set(http::field::content_type, "application/json");
-    request.set(http::field::authorization, "Bearer " + token);
-    request.keep_alive(true);
-    request.body() = body;
-    request.prepare_payload();
-    // Beast's synchronous calls ignore tcp_stream timeouts, so the exchange is asynchronous,
-    // run to completion on this thread's own io_context.
-    std::optional<Reply> result;
-    auto read = [&](beast::error_code e, size_t) {
-      if (e) return result.emplace(), void();
-      parser.emplace();
-      parser->body_limit(kMaxResponseBytes);
-      stream->expires_after(kRequestTimeout);
-      http::async_read(*stream, buffer, *parser, [&](beast::error_code r, size_t) {
-        if (r) return result.emplace(), void();
-        result.emplace(Reply{static_cast<int>(parser->get().result_int()), parser->get().body()});
-      });
-    };
-    auto write = [&] {
-      stream->expires_after(kRequestTimeout);
-      http::async_write(*stream, request, read);
-    };
-    if (stream) {
-      write();
-    } else {
-      beast::error_code ec;
-      tcp::resolver resolver(io);
-      const auto endpoints = resolver.resolve(host, port, ec);
-      if (ec) return {};
-      stream.emplace(io);
-      stream->expires_after(kRequestTimeout);
-      stream->async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
-        if (e) return result.emplace(), void();
-        write();
-      });
-    }
-    io.restart();
-    io.run();
-    if (result && result->status != 0 && !parser->get().keep_alive()) close();
-    return result.value_or(Reply{});
-  }
-
-  void close() {
-    if (!stream) return;
-    beast::error_code ignored;
-    stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream.reset();
-    buffer.clear();
+    if (!api) return {};  // the config check refuses such a URL before a client is made
+    common::HttpRequest request;
+    request.method = "POST";
+    request.target = api->prefix + target;
+    request.body = body;
+    request.headers.emplace_back("Authorization", "Bearer " + token);
+    request.timeout_s = kRequestTimeoutSeconds;
+    common::HttpResponse response = common::http_call(*api, request);
+    if (response.status == 0) spdlog::debug("API request {}: {}", target, response.error);
+    return {response.status, std::move(response.body)};
   }
 
   void execute(ClaimJob& job) {
@@ -274,13 +208,9 @@ struct ApiClient::Impl {
     }
   }
 
+  std::optional<common::HttpEndpoint> api;
   std::string token;
-  std::string host, port;
   ServiceResults& results;
-  asio::io_context io;
-  std::optional<beast::tcp_stream> stream;
-  beast::flat_buffer buffer;
-  std::optional<http::response_parser<http::string_body>> parser;
 
   std::mutex mutex;
   std::condition_variable wake, idle;

@@ -1,9 +1,8 @@
 // ApiClient: the CharacterService over HTTP to omega-api's internal endpoints (service token).
 // One background worker thread takes queued requests in order (so a character's records
-// reach the API in seq order), sends them on a kept-alive connection, and pushes the answers
-// into ServiceResults for the simulation thread. The simulation never waits for it.
-//
-// Beast lives in api_client.cpp only (the one extra Beast translation unit of the zone).
+// reach the API in seq order), sends each through common's HTTP client (a fresh connection per
+// request; https:// verified TLS), and pushes the answers into ServiceResults for the simulation
+// thread. The simulation never waits for it.
 //
 // Thread safety: claim/checkpoint/transfer/report_match and drain() from any thread; start/stop
 // from the owner.
@@ -18,7 +17,7 @@ namespace omega::zone {
 
 class ApiClient : public CharacterService {
  public:
-  // `base_url` is http://host[:port]; `token` the service token.
+  // `base_url` is http[s]://host[:port][/prefix]; `token` the service token.
   ApiClient(std::string base_url, std::string token, ServiceResults& results);
   ~ApiClient() override;
   ApiClient(const ApiClient&) = delete;

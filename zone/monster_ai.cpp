@@ -86,7 +86,7 @@ void World::wake_monsters() {
   warm_up();
   path_budget_ = kPathQueriesPerTick;
   for (uint32_t slot = 0; slot < active_.size(); ++slot)
-    player_mask_[slot] = active_[slot] && monster_of_[slot] == kNoSlot && !combatants_[slot].dead();
+    player_mask_[slot] = active_[slot] && is_player(slot) && !slots_[slot].combatant.dead();
   player_grid_.rebuild(positions_, player_mask_);
   for (uint32_t slot = 0; slot < active_.size(); ++slot) {
     if (!player_mask_[slot]) continue;
@@ -118,11 +118,11 @@ bool World::steer(uint32_t slot, game::Vec2 goal, float factor, float stop_dista
   const game::Vec2 at = positions_[slot];
   const float dx = goal.x - at.x, dy = goal.y - at.y;
   const float remaining = std::hypot(dx, dy) - stop_distance;
-  const float speed_factor = factor * game::speed_factor(combatants_[slot], tick_);
+  const float speed_factor = factor * game::speed_factor(slots_[slot].combatant, tick_);
   if (remaining <= 0.0f || speed_factor <= 0.0f) return false;
   const float dt = 1.0f / static_cast<float>(settings_.tick_hz);
   const float speed =
-      content_->monsters[monsters_[monster_of_[slot]].definition].speed * speed_factor;
+      content_->monsters[monsters_[slots_[slot].monster].definition].speed * speed_factor;
   const float direction = std::atan2(dy, dx);
   const game::Vec2 next =
       game::step_movement(map_, at, direction, std::min(speed, remaining / dt), dt);
@@ -160,7 +160,7 @@ bool World::travel(Monster& monster, game::Vec2 goal, float factor, float stop_d
 void World::think(Monster& monster) {
   const uint32_t slot = monster.slot;
   const game::MonsterDefinition& d = content_->monsters[monster.definition];
-  game::Combatant& c = combatants_[slot];
+  game::Combatant& c = slots_[slot].combatant;
   bool moved = false;
 
   if (monster.state == AiState::dead) {
@@ -182,7 +182,7 @@ void World::think(Monster& monster) {
   auto target_valid = [&] {
     const uint32_t t = monster.target_slot;
     return t < active_.size() && active_[t] && states_[t].id == monster.target_id &&
-           !combatants_[t].dead();
+           !slots_[t].combatant.dead();
   };
   auto leash = [&] {
     monster.state = AiState::leash;

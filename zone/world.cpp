@@ -76,26 +76,14 @@ uint32_t World::allocate_slot() {
     intents_.emplace_back();
     active_.push_back(0);
     states_.emplace_back();
-    combatants_.emplace_back();
-    class_of_.push_back(0);
-    monster_of_.push_back(kNoSlot);
-    respawn_tick_.push_back(0);
-    team_.push_back(0);
-    inventories_.emplace_back();
-    consumable_ready_tick_.push_back(0);
-    kills_.push_back(0);
+    slots_.emplace_back();
     player_mask_.push_back(0);
   }
   intents_[slot] = {};
   active_[slot] = 1;
   states_[slot] = {};
   states_[slot].id = next_id_++;
-  monster_of_[slot] = kNoSlot;
-  respawn_tick_[slot] = 0;
-  team_[slot] = 0;
-  inventories_[slot] = {};
-  consumable_ready_tick_[slot] = 0;
-  kills_[slot] = 0;
+  slots_[slot] = {};
   slot_by_id_[states_[slot].id] = slot;
   ++entity_count_;
   return slot;
@@ -109,14 +97,14 @@ uint32_t World::spawn_player(std::string_view name, uint16_t class_index) {
   s.kind = protocol::EntityKind::player;
   s.name.assign(name);
   if (content_ != nullptr && !content_->classes.empty()) {
-    class_of_[slot] = static_cast<uint16_t>(class_index % content_->classes.size());
-    combatants_[slot] = game::make_player(content_->classes[class_of_[slot]], 1);
-    s.archetype = class_of_[slot];
+    slots_[slot].class_index = static_cast<uint16_t>(class_index % content_->classes.size());
+    slots_[slot].combatant = game::make_player(content_->classes[slots_[slot].class_index], 1);
+    s.archetype = slots_[slot].class_index;
   } else {
     game::Combatant c;
     c.hp = c.max_hp = kPlayerHp;
     c.mana = c.max_mana = kPlayerMana;
-    combatants_[slot] = c;
+    slots_[slot].combatant = c;
   }
   refresh_state(slot, false);
   return slot;
@@ -174,9 +162,9 @@ bool Inventory::wears(uint16_t item) const {
 }
 
 void World::restore_progress(uint32_t slot, const RestoredProgress& progress) {
-  game::Combatant& c = combatants_[slot];
+  game::Combatant& c = slots_[slot].combatant;
   if (content_ != nullptr && !content_->classes.empty()) {
-    c = game::make_player(content_->classes[class_of_[slot]], progress.level);
+    c = game::make_player(content_->classes[slots_[slot].class_index], progress.level);
     apply_equipment(slot);
     c.hp = c.max_hp;
     c.mana = c.max_mana;
@@ -201,7 +189,7 @@ void World::teleport(uint32_t slot, game::Vec2 position) {
 
 void World::refresh_state(uint32_t slot, bool moved) {
   protocol::EntityState& s = states_[slot];
-  const game::Combatant& c = combatants_[slot];
+  const game::Combatant& c = slots_[slot].combatant;
   s.x = static_cast<uint16_t>(protocol::quantize_position(positions_[slot].x));
   s.y = static_cast<uint16_t>(protocol::quantize_position(positions_[slot].y));
   s.facing = intents_[slot].facing;
@@ -247,10 +235,10 @@ void World::advance(uint32_t tick) {
                                             .count());
   }
   for (uint32_t slot = 0; slot < active_.size(); ++slot) {
-    if (!active_[slot] || monster_of_[slot] != kNoSlot) continue;
+    if (!active_[slot] || !is_player(slot)) continue;
     const MoveIntent& intent = intents_[slot];
     bool moved = false;
-    const float factor = game::speed_factor(combatants_[slot], tick_);
+    const float factor = game::speed_factor(slots_[slot].combatant, tick_);
     if (intent.moving && factor > 0.0f) {
       // The server's speed, whatever the client claims: inputs carry a direction only.
       const game::Vec2 next =

@@ -175,15 +175,15 @@ class World {
   bool has_combat() const { return content_ != nullptr; }
   // Arenas: players of two different teams (1, 2) are hostile to each other; team 0 (the
   // default) is no team, so outside a running match players never fight players.
-  void set_team(uint32_t slot, uint8_t team) { team_[slot] = team; }
-  uint8_t team(uint32_t slot) const { return team_[slot]; }
+  void set_team(uint32_t slot, uint8_t team) { slots_[slot].team = team; }
+  uint8_t team(uint32_t slot) const { return slots_[slot].team; }
   // Arenas: a player who dies stays dead (no respawn) while this is off.
   void set_player_respawn(bool on) { player_respawn_ = on; }
-  const game::Combatant& combatant(uint32_t slot) const { return combatants_[slot]; }
-  game::Combatant& combatant(uint32_t slot) { return combatants_[slot]; }
-  const Inventory& inventory(uint32_t slot) const { return inventories_[slot]; }
-  Inventory& inventory(uint32_t slot) { return inventories_[slot]; }
-  uint32_t kills(uint32_t slot) const { return kills_[slot]; }
+  const game::Combatant& combatant(uint32_t slot) const { return slots_[slot].combatant; }
+  game::Combatant& combatant(uint32_t slot) { return slots_[slot].combatant; }
+  const Inventory& inventory(uint32_t slot) const { return slots_[slot].inventory; }
+  Inventory& inventory(uint32_t slot) { return slots_[slot].inventory; }
+  uint32_t kills(uint32_t slot) const { return slots_[slot].kills; }
   std::span<const Monster> monsters() const { return monsters_; }
   uint32_t awake_monster_count() const { return static_cast<uint32_t>(awake_.size()); }
   uint64_t path_queries() const { return path_queries_; }
@@ -243,15 +243,22 @@ class World {
 
   const game::CombatContent* content_ = nullptr;
   game::CombatRandom random_;
-  std::vector<game::Combatant> combatants_;
-  std::vector<uint16_t> class_of_;      // players: class index
-  std::vector<uint32_t> monster_of_;    // monster index, or kNoSlot for players
-  std::vector<uint32_t> respawn_tick_;  // dead players: when they respawn
-  std::vector<uint8_t> team_;           // players: arena team (0 = none)
+  // Everything else a slot holds, in one record per slot, reset as one when the slot is taken.
+  // (positions_, intents_, active_ and states_ above stay separate arrays: every tick walks
+  // them for all slots, the interest grid and the snapshot tables read them as spans.)
+  struct Slot {
+    game::Combatant combatant;
+    uint16_t class_index = 0;            // players: class index
+    uint32_t monster = kNoSlot;          // monster index, or kNoSlot for players
+    uint32_t respawn_tick = 0;           // dead players: when they respawn
+    uint8_t team = 0;                    // players: arena team (0 = none)
+    Inventory inventory;                 // players
+    uint32_t consumable_ready_tick = 0;  // players: the next tick a consumable may be used
+    uint32_t kills = 0;                  // players: monsters killed (leaderboard feed)
+  };
+  std::vector<Slot> slots_;
   bool player_respawn_ = true;
-  std::vector<Inventory> inventories_;
-  std::vector<uint32_t> consumable_ready_tick_;  // players: the next tick a consumable may be used
-  std::vector<uint32_t> kills_;                  // players: monsters killed (leaderboard feed)
+  bool is_player(uint32_t slot) const { return slots_[slot].monster == kNoSlot; }
   std::unordered_map<uint32_t, uint32_t> slot_by_id_;
   std::vector<WorldEvent> events_;
   std::vector<Monster> monsters_;

@@ -38,15 +38,15 @@ void World::announce_received(uint32_t slot, uint32_t amount, uint16_t item) {
 
 bool World::hostile(uint32_t a, uint32_t b) const {
   // PvE: players fight monsters; players fight players only of the other arena team.
-  const bool a_player = monster_of_[a] == kNoSlot, b_player = monster_of_[b] == kNoSlot;
-  if (a_player && b_player) return team_[a] != 0 && team_[b] != 0 && team_[a] != team_[b];
+  const bool a_player = is_player(a), b_player = is_player(b);
+  if (a_player && b_player)
+    return slots_[a].team != 0 && slots_[b].team != 0 && slots_[a].team != slots_[b].team;
   return a_player != b_player;
 }
 
 RejectReason World::use_action(uint32_t slot, uint8_t action, uint32_t target_id) {
-  if (content_ == nullptr || !active(slot) || monster_of_[slot] != kNoSlot)
-    return RejectReason::unknown_action;
-  const game::ClassDefinition& cls = content_->classes[class_of_[slot]];
+  if (content_ == nullptr || !active(slot) || !is_player(slot)) return RejectReason::unknown_action;
+  const game::ClassDefinition& cls = content_->classes[slots_[slot].class_index];
   const game::AbilityDefinition* ability = content_->action(cls, action);
   if (ability == nullptr) return RejectReason::unknown_action;
   game::TargetInfo target;
@@ -54,11 +54,11 @@ RejectReason World::use_action(uint32_t slot, uint8_t action, uint32_t target_id
   if (target_slot != kNoSlot && active(target_slot)) {
     target.exists = true;
     target.hostile = hostile(slot, target_slot);
-    target.dead = combatants_[target_slot].dead();
+    target.dead = slots_[target_slot].combatant.dead();
     target.distance = distance(positions_[slot], positions_[target_slot]);
     target.line_of_sight = map_.has_line_of_sight(positions_[slot], positions_[target_slot]);
   }
-  game::Combatant& caster = combatants_[slot];
+  game::Combatant& caster = slots_[slot].combatant;
   const RejectReason refused = game::check_action(caster, *ability, action, target, tick_);
   if (refused != RejectReason::none) return refused;
   game::start_action(caster, *ability, action, target_id, tick_);
@@ -69,10 +69,10 @@ RejectReason World::use_action(uint32_t slot, uint8_t action, uint32_t target_id
 
 // The effect of an action that started (instant) or whose cast finished.
 void World::resolve(uint32_t caster, const game::AbilityDefinition& ability, uint32_t target_slot) {
-  game::Combatant& c = combatants_[caster];
+  game::Combatant& c = slots_[caster].combatant;
   switch (ability.target) {
     case game::AbilityTarget::enemy:
-      if (target_slot != kNoSlot && active(target_slot) && !combatants_[target_slot].dead())
+      if (target_slot != kNoSlot && active(target_slot) && !slots_[target_slot].combatant.dead())
         hit(caster, target_slot, ability);
       break;
     case game::AbilityTarget::self: {
@@ -83,10 +83,10 @@ void World::resolve(uint32_t caster, const game::AbilityDefinition& ability, uin
     }
     case game::AbilityTarget::area:
       // Everyone hostile within the radius; monsters near a player are always awake.
-      if (monster_of_[caster] == kNoSlot) {
+      if (is_player(caster)) {
         for (uint32_t index : awake_) {
           const uint32_t victim = monsters_[index].slot;
-          if (combatants_[victim].dead()) continue;
+          if (slots_[victim].combatant.dead()) continue;
           if (distance(positions_[caster], positions_[victim]) > ability.radius) continue;
           if (!map_.has_line_of_sight(positions_[caster], positions_[victim])) continue;
           hit(caster, victim, ability);
@@ -97,12 +97,12 @@ void World::resolve(uint32_t caster, const game::AbilityDefinition& ability, uin
 }
 
 void World::hit(uint32_t attacker, uint32_t target, const game::AbilityDefinition& ability) {
-  game::Combatant& victim = combatants_[target];
-  const uint32_t rolled = game::roll_damage(ability, combatants_[attacker].stats, victim.stats,
+  game::Combatant& victim = slots_[target].combatant;
+  const uint32_t rolled = game::roll_damage(ability, slots_[attacker].combatant.stats, victim.stats,
                                             random_, weapon_bonus(attacker, ability));
   const uint32_t dealt = game::apply_damage(victim, rolled);
   emit(GameEventType::damage, attacker, target, dealt, ability.index, target);
-  if (const uint32_t m = monster_of_[target]; m != kNoSlot) {
+  if (const uint32_t m = slots_[target].monster; m != kNoSlot) {
     // Being hit wakes a monster and makes it fight back (unless it is leashing home).
     Monster& monster = monsters_[m];
     if (!monster.awake) {
@@ -125,7 +125,7 @@ void World::hit(uint32_t attacker, uint32_t target, const game::AbilityDefinitio
 }
 
 void World::apply_status(uint32_t source, uint32_t target, const game::StatusApplication& status) {
-  game::apply_status(combatants_[target], status.effect, tick_, status.duration_ticks);
+  game::apply_status(slots_[target].combatant, status.effect, tick_, status.duration_ticks);
   emit(GameEventType::status_applied, source, target, status.duration_ticks,
        static_cast<uint16_t>(status.effect), target);
 }
@@ -133,26 +133,26 @@ void World::apply_status(uint32_t source, uint32_t target, const game::StatusApp
 void World::on_death(uint32_t killer, uint32_t victim) {
   emit(GameEventType::death, killer, victim, 0, 0, victim);
   intents_[victim] = {};
-  if (const uint32_t m = monster_of_[victim]; m != kNoSlot) {
+  if (const uint32_t m = slots_[victim].monster; m != kNoSlot) {
     Monster& monster = monsters_[m];
     const game::MonsterDefinition& definition = content_->monsters[monster.definition];
     monster.state = AiState::dead;
     monster.respawn_tick = tick_ + definition.respawn_ticks;
-    if (monster_of_[killer] == kNoSlot) reward(killer, definition);
+    if (is_player(killer)) reward(killer, definition);
   } else if (player_respawn_) {
-    respawn_tick_[victim] = tick_ + content_->progression.player_respawn_ticks;
+    slots_[victim].respawn_tick = tick_ + content_->progression.player_respawn_ticks;
   }
 }
 
 void World::reward(uint32_t player, const game::MonsterDefinition& monster) {
-  game::Combatant& c = combatants_[player];
+  game::Combatant& c = slots_[player].combatant;
   const game::Progression& progression = content_->progression;
   const uint32_t xp = game::kill_xp(progression, monster.xp, c.level, monster.level);
-  ++kills_[player];
+  ++slots_[player].kills;
   if (xp > 0) {
     emit(GameEventType::experience, kNoSlot, player, xp, monster.index, player);
     const uint8_t before = c.level;
-    if (game::grant_xp(c, content_->classes[class_of_[player]], progression, xp) > 0) {
+    if (game::grant_xp(c, content_->classes[slots_[player].class_index], progression, xp) > 0) {
       apply_equipment(player);  // the new level's stats, plus what the player wears
       c.hp = c.max_hp;
       c.mana = c.max_mana;
@@ -161,7 +161,7 @@ void World::reward(uint32_t player, const game::MonsterDefinition& monster) {
     }
   }
   const game::LootTable& table = content_->loot_tables[monster.loot_table];
-  Inventory& bag = inventories_[player];
+  Inventory& bag = slots_[player].inventory;
   const uint32_t gold = random_.between(table.gold_min, table.gold_max);
   if (gold > 0) {
     bag.gold = std::min<uint64_t>(uint64_t{bag.gold} + gold, 0xffffffffu);
@@ -176,7 +176,7 @@ void World::reward(uint32_t player, const game::MonsterDefinition& monster) {
 }
 
 void World::respawn_player(uint32_t slot) {
-  game::Combatant& c = combatants_[slot];
+  game::Combatant& c = slots_[slot].combatant;
   c.hp = c.max_hp;
   c.mana = c.max_mana;
   c.status_until = {};
@@ -186,24 +186,25 @@ void World::respawn_player(uint32_t slot) {
   settings_.spawn = SpawnMode::point;
   positions_[slot] = pick_spawn_position();
   settings_.spawn = mode;
-  respawn_tick_[slot] = 0;
+  slots_[slot].respawn_tick = 0;
 }
 
 // Casts that finish, regeneration, player respawns. Monsters' own upkeep runs in think().
 void World::combat_upkeep() {
   const game::Progression& progression = content_->progression;
   for (uint32_t slot = 0; slot < active_.size(); ++slot) {
-    if (!active_[slot] || monster_of_[slot] != kNoSlot) continue;
-    game::Combatant& c = combatants_[slot];
+    if (!active_[slot] || !is_player(slot)) continue;
+    game::Combatant& c = slots_[slot].combatant;
     if (c.dead()) {
-      if (respawn_tick_[slot] != 0 && tick_ >= respawn_tick_[slot]) respawn_player(slot);
+      if (slots_[slot].respawn_tick != 0 && tick_ >= slots_[slot].respawn_tick)
+        respawn_player(slot);
       continue;
     }
     if (c.casting() && tick_ >= c.cast_done_tick) {
       const uint8_t action = c.casting_slot;
       c.casting_slot = 0;
       const game::AbilityDefinition* ability =
-          content_->action(content_->classes[class_of_[slot]], action);
+          content_->action(content_->classes[slots_[slot].class_index], action);
       const uint32_t target = c.cast_target == 0 ? kNoSlot : slot_of_id(c.cast_target);
       if (ability != nullptr) resolve(slot, *ability, target);
     }
@@ -247,8 +248,8 @@ uint32_t World::spawn_monster(uint16_t definition, game::Vec2 home) {
   const game::MonsterDefinition& d = content_->monsters[definition];
   const uint32_t slot = allocate_slot();
   positions_[slot] = home;
-  combatants_[slot] = game::make_monster(d);
-  monster_of_[slot] = static_cast<uint32_t>(monsters_.size());
+  slots_[slot].combatant = game::make_monster(d);
+  slots_[slot].monster = static_cast<uint32_t>(monsters_.size());
   protocol::EntityState& s = states_[slot];
   s.kind = protocol::EntityKind::monster;
   s.archetype = d.index;

@@ -11,10 +11,6 @@ using protocol::ItemRefusal;
 
 namespace {
 
-bool is_player(const std::vector<uint32_t>& monster_of, uint32_t slot) {
-  return monster_of[slot] == World::kNoSlot;
-}
-
 void add_stats(game::Stats& to, const game::Stats& bonus) {
   to.max_hp += bonus.max_hp;
   to.max_mana += bonus.max_mana;
@@ -27,42 +23,42 @@ void add_stats(game::Stats& to, const game::Stats& bonus) {
 }  // namespace
 
 ItemRefusal World::equip(uint32_t slot, uint16_t item) {
-  if (content_ == nullptr || !active(slot) || !is_player(monster_of_, slot) ||
-      item >= content_->items.size() || inventories_[slot].count(item) == 0)
+  if (content_ == nullptr || !active(slot) || !is_player(slot) || item >= content_->items.size() ||
+      slots_[slot].inventory.count(item) == 0)
     return ItemRefusal::not_carried;
   const game::ItemDefinition& definition = content_->items[item];
   if (!definition.equipment()) return ItemRefusal::not_equipment;
-  if (combatants_[slot].dead()) return ItemRefusal::dead;
-  inventories_[slot].equipped[static_cast<size_t>(definition.slot)] = item;
+  if (slots_[slot].combatant.dead()) return ItemRefusal::dead;
+  slots_[slot].inventory.equipped[static_cast<size_t>(definition.slot)] = item;
   apply_equipment(slot);
   return ItemRefusal::none;
 }
 
 ItemRefusal World::unequip(uint32_t slot, uint16_t item) {
-  if (content_ == nullptr || !active(slot) || !is_player(monster_of_, slot) ||
-      item >= content_->items.size() || !inventories_[slot].wears(item))
+  if (content_ == nullptr || !active(slot) || !is_player(slot) || item >= content_->items.size() ||
+      !slots_[slot].inventory.wears(item))
     return ItemRefusal::not_equipped;
-  if (combatants_[slot].dead()) return ItemRefusal::dead;
-  inventories_[slot].equipped[static_cast<size_t>(content_->items[item].slot)] =
+  if (slots_[slot].combatant.dead()) return ItemRefusal::dead;
+  slots_[slot].inventory.equipped[static_cast<size_t>(content_->items[item].slot)] =
       Inventory::kNothing;
   apply_equipment(slot);
   return ItemRefusal::none;
 }
 
 ItemRefusal World::use_item(uint32_t slot, uint16_t item) {
-  if (content_ == nullptr || !active(slot) || !is_player(monster_of_, slot) ||
-      item >= content_->items.size() || inventories_[slot].count(item) == 0)
+  if (content_ == nullptr || !active(slot) || !is_player(slot) || item >= content_->items.size() ||
+      slots_[slot].inventory.count(item) == 0)
     return ItemRefusal::not_carried;
   const game::ItemDefinition& definition = content_->items[item];
   if (definition.slot != game::ItemSlot::consumable) return ItemRefusal::not_usable;
-  game::Combatant& c = combatants_[slot];
+  game::Combatant& c = slots_[slot].combatant;
   if (c.dead()) return ItemRefusal::dead;
-  if (tick_ < consumable_ready_tick_[slot]) return ItemRefusal::on_cooldown;
+  if (tick_ < slots_[slot].consumable_ready_tick) return ItemRefusal::on_cooldown;
   const bool heals = definition.heal > 0 && c.hp < c.max_hp;
   const bool restores = definition.restore_mana > 0 && c.mana < c.max_mana;
   if (!heals && !restores) return ItemRefusal::nothing_to_restore;
-  inventories_[slot].remove(item, 1);
-  consumable_ready_tick_[slot] =
+  slots_[slot].inventory.remove(item, 1);
+  slots_[slot].consumable_ready_tick =
       tick_ +
       static_cast<uint32_t>(kConsumableCooldownSeconds * static_cast<float>(settings_.tick_hz));
   if (heals) {
@@ -76,10 +72,10 @@ ItemRefusal World::use_item(uint32_t slot, uint16_t item) {
 }
 
 void World::apply_equipment(uint32_t slot) {
-  if (content_ == nullptr || content_->classes.empty() || !is_player(monster_of_, slot)) return;
-  game::Combatant& c = combatants_[slot];
-  game::Stats stats = game::stats_at_level(content_->classes[class_of_[slot]], c.level);
-  for (const uint16_t worn : inventories_[slot].equipped)
+  if (content_ == nullptr || content_->classes.empty() || !is_player(slot)) return;
+  game::Combatant& c = slots_[slot].combatant;
+  game::Stats stats = game::stats_at_level(content_->classes[slots_[slot].class_index], c.level);
+  for (const uint16_t worn : slots_[slot].inventory.equipped)
     if (worn < content_->items.size()) add_stats(stats, content_->items[worn].bonus);
   c.stats = stats;
   c.max_hp = std::max<uint32_t>(1, stats.max_hp);
@@ -90,9 +86,10 @@ void World::apply_equipment(uint32_t slot) {
 }
 
 game::DamageBonus World::weapon_bonus(uint32_t slot, const game::AbilityDefinition& ability) const {
-  if (!is_player(monster_of_, slot) || &ability != &content_->classes[class_of_[slot]].attack)
+  if (!is_player(slot) || &ability != &content_->classes[slots_[slot].class_index].attack)
     return {};
-  const uint16_t weapon = inventories_[slot].equipped[static_cast<size_t>(game::ItemSlot::weapon)];
+  const uint16_t weapon =
+      slots_[slot].inventory.equipped[static_cast<size_t>(game::ItemSlot::weapon)];
   if (weapon >= content_->items.size()) return {};
   return {content_->items[weapon].damage_min, content_->items[weapon].damage_max};
 }

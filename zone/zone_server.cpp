@@ -621,24 +621,25 @@ void ZoneServer::leave_world(uint64_t character_id, Player& player) {
   world_.despawn(player.slot);
 }
 
+// The standalone checkpoint reads the character the way the leased path does (state_of and
+// holdings_of), so the two paths cannot drift apart.
 CharacterCheckpoint ZoneServer::checkpoint_of(uint64_t character_id, const Player& player) const {
+  const CheckpointRecord state = state_of(player);
+  const Holdings holdings = holdings_of(player.slot);
   CharacterCheckpoint c;
   c.account_id = player.account_id;
   c.character_id = character_id;
   c.lease_epoch = player.lease_epoch;
-  c.x = world_.position(player.slot).x;
-  c.y = world_.position(player.slot).y;
-  c.hp = world_.state(player.slot).hp;
-  c.mana = world_.state(player.slot).mana;
-  const game::Combatant& combatant = world_.combatant(player.slot);
-  c.level = combatant.level;
-  c.xp = combatant.xp;
-  c.kills = world_.kills(player.slot);
-  const Inventory& bag = world_.inventory(player.slot);
-  c.gold = bag.gold;
-  for (const Inventory::Stack& stack : bag.stacks)
-    if (stack.item < content_.items.size())
-      c.items.push_back({content_.items[stack.item].id, stack.quantity});
+  c.x = state.x;
+  c.y = state.y;
+  c.hp = state.hp;
+  c.mana = state.mana;
+  c.level = static_cast<uint8_t>(state.level);
+  c.xp = state.experience;
+  c.kills = static_cast<uint32_t>(holdings.kills);
+  c.gold = static_cast<uint32_t>(holdings.gold);
+  for (const auto& [item, quantity] : holdings.items)
+    c.items.push_back({item, static_cast<uint32_t>(quantity)});
   return c;
 }
 

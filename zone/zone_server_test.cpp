@@ -18,10 +18,14 @@ constexpr int64_t kTickNs = 1'000'000'000 / 30;
 
 class NullCheckpoints : public CheckpointHook {
  public:
-  void checkpoint(std::span<const CharacterCheckpoint> c, CheckpointReason) override {
+  void checkpoint(std::span<const CharacterCheckpoint> c, CheckpointReason reason) override {
     count += c.size();
+    last.assign(c.begin(), c.end());
+    last_reason = reason;
   }
   size_t count = 0;
+  std::vector<CharacterCheckpoint> last;
+  CheckpointReason last_reason = CheckpointReason::periodic;
 };
 
 struct ZoneFixture : testing::Test {
@@ -612,6 +616,35 @@ TEST_F(ZoneFixture, ServerFullAndShutdown) {
   server->shutdown(now());
   EXPECT_EQ(kick_of(1), KickReason::shutting_down);
   EXPECT_EQ(checkpoints.count, 1u);
+}
+
+// A standalone zone checkpoints what the character is, read as the leased path reads it.
+TEST_F(ZoneFixture, AStandaloneCheckpointCarriesTheCharacter) {
+  join(1, 77);
+  const uint32_t slot = server->slot_of_connection(1);
+  ASSERT_NE(slot, World::kNoSlot);
+  const game::CombatContent& content = server->world().settings().content[0];
+  const game::ItemDefinition& potion = *content.find_item("minor_health_potion");
+  Inventory& bag = server->world().inventory(slot);
+  bag.gold = 40;
+  bag.add(potion, 2);
+  bag.add(potion, 1);
+  advance(3);
+  const game::Vec2 at = server->world().position(slot);
+  const uint32_t hp = server->world().state(slot).hp;
+  server->shutdown(now());
+  ASSERT_EQ(checkpoints.last.size(), 1u);
+  EXPECT_EQ(checkpoints.last_reason, CheckpointReason::shutdown);
+  const CharacterCheckpoint& saved = checkpoints.last[0];
+  EXPECT_EQ(saved.character_id, 77u);
+  EXPECT_FLOAT_EQ(saved.x, at.x);
+  EXPECT_FLOAT_EQ(saved.y, at.y);
+  EXPECT_EQ(saved.hp, hp);
+  EXPECT_EQ(saved.level, 1);
+  EXPECT_EQ(saved.gold, 40u);
+  ASSERT_EQ(saved.items.size(), 1u);  // one entry per item, whatever its stacks
+  EXPECT_EQ(saved.items[0].id, "minor_health_potion");
+  EXPECT_EQ(saved.items[0].quantity, 3u);
 }
 
 }  // namespace
