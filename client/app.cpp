@@ -67,6 +67,12 @@ void App::submit(Call call, HttpRequestSpec request, bool reconnect) {
   pending_[id] = {call, std::move(request), false, reconnect};
 }
 
+void App::call_api(HttpRequestSpec request, ApiAnswerHandler on_answer) {
+  if (tokens_) request.bearer = tokens_->access_token;
+  const uint64_t id = http_->submit(request);
+  pending_[id] = {Call::panel, std::move(request), false, false, std::move(on_answer)};
+}
+
 void App::poll_http() {
   HttpResult result;
   while (http_->poll(result)) {
@@ -127,14 +133,6 @@ const CharacterSummary* App::selected() const {
   return nullptr;
 }
 
-void App::open_leaderboard(const std::string& board) {
-  show_leaderboard_ = true;
-  leaderboard_board_ = board;
-  leaderboard_loaded_ = false;
-  leaderboard_error_.clear();
-  submit(Call::leaderboard, {"GET", "/v1/leaderboards/" + board + "?limit=10", "", ""});
-}
-
 void App::on_response(Pending pending, const HttpResult& result) {
   const bool ok = result.status >= 200 && result.status < 300;
   const std::string failure =
@@ -145,15 +143,15 @@ void App::on_response(Pending pending, const HttpResult& result) {
     pending.retried = true;
     const uint64_t id =
         http_->submit({"POST", "/v1/auth/refresh", refresh_body(tokens_->refresh_token), ""});
-    pending_[id] = {Call::refresh, {}, false, false};
-    // Park the original under a synthetic entry replayed when the refresh answers.
-    pending_[id].request = pending.request;
-    pending_[id].retried = true;
-    pending_[id].reconnect = pending.reconnect;
-    refresh_replays_[id] = pending.call;
+    pending_[id] = {Call::refresh, {}, true, false};
+    // Park the original, replayed when the refresh answers.
+    refresh_replays_[id] = std::move(pending);
     return;
   }
   switch (pending.call) {
+    case Call::panel:
+      pending.on_answer({result.status, result.body, failure});
+      return;
     case Call::login:
       if (ok) {
         tokens_ = parse_token_pair(result.body);
@@ -190,22 +188,24 @@ void App::on_response(Pending pending, const HttpResult& result) {
       return;
     case Call::refresh: {
       const auto replay = refresh_replays_.find(result.id);
-      const bool has_original = replay != refresh_replays_.end();
-      const Call original = has_original ? replay->second : Call::refresh;
-      if (has_original) refresh_replays_.erase(replay);
+      std::optional<Pending> original;
+      if (replay != refresh_replays_.end()) {
+        original = std::move(replay->second);
+        refresh_replays_.erase(replay);
+      }
       if (ok) {
         if (auto tokens = parse_token_pair(result.body)) tokens_ = tokens;
       }
-      if (!ok || !has_original || !tokens_) {
+      if (!ok || !original || !tokens_) {
         error_ = "Your session expired; please log in again (" + failure + ")";
         screen_ = Screen::login;
         tokens_.reset();
         return;
       }
-      HttpRequestSpec request = pending.request;
-      request.bearer = tokens_->access_token;
-      const uint64_t id = http_->submit(request);
-      pending_[id] = {original, std::move(request), true, pending.reconnect};
+      original->request.bearer = tokens_->access_token;
+      original->retried = true;
+      const uint64_t id = http_->submit(original->request);
+      pending_[id] = std::move(*original);
       return;
     }
     case Call::list_characters:
@@ -233,143 +233,6 @@ void App::on_response(Pending pending, const HttpResult& result) {
     case Call::delete_character:
       if (!ok) error_ = "Cannot delete the character: " + failure;
       refresh_characters();
-      return;
-    case Call::leaderboard:
-      if (ok) {
-        if (auto rows = parse_leaderboard(result.body)) {
-          leaderboard_rows_ = std::move(*rows);
-          leaderboard_loaded_ = true;
-        } else {
-          leaderboard_error_ = "the leaderboard answer is not understood";
-        }
-      } else {
-        leaderboard_error_ = failure;
-      }
-      return;
-    case Call::party:
-      if (ok) {
-        party_error_.clear();
-        if (auto party = parse_party(result.body))
-          party_ = std::move(*party);
-        else
-          refresh_party();  // an answer without the party (invite): read it back
-      } else {
-        party_error_ = failure;
-      }
-      return;
-    case Call::friends:
-      if (ok) {
-        if (auto friends = parse_friends(result.body)) {
-          friends_ = std::move(*friends);
-          friends_loaded_ = true;
-          friends_error_.clear();
-        }
-      } else {
-        friends_error_ = failure;
-      }
-      return;
-    case Call::friend_change:
-      if (ok) {
-        friends_error_.clear();
-      } else {
-        friends_error_ = failure;
-      }
-      refresh_friends();  // the list as the API has it now, refusal or not
-      return;
-    case Call::report:
-      chat_notice_ = ok ? "Report sent to the moderators." : "Cannot report: " + failure;
-      return;
-    case Call::party_left:
-      if (ok || result.status == 404) {
-        party_.reset();
-        party_error_.clear();
-      } else {
-        party_error_ = failure;
-      }
-      return;
-    case Call::market_search:
-      if (ok) {
-        if (auto listings = parse_market_listings(result.body)) {
-          market_listings_ = std::move(*listings);
-          market_loaded_ = true;
-          market_error_.clear();
-        } else {
-          market_error_ = "the market's answer is not understood";
-        }
-      } else {
-        market_error_ = failure;
-      }
-      return;
-    case Call::market_sell:
-    case Call::market_cancel:
-      if (ok) {
-        market_info_ = pending.call == Call::market_sell
-                           ? "Listed: the items wait on the trading post (cancel in the market)."
-                           : "Cancelled: the items are back in your bag.";
-        search_market(market_query_);
-      } else {
-        market_error_ =
-            std::string(pending.call == Call::market_sell ? "Cannot list: " : "Cannot cancel: ") +
-            failure;
-      }
-      return;
-    case Call::market_buy:
-      if (ok) {
-        market_info_ = "Bought: the items are in your inventory.";
-        search_market(market_query_);
-      } else {
-        market_error_ = "Cannot buy: " + failure;
-      }
-      return;
-    case Call::tournaments:
-      if (ok) {
-        if (auto list = parse_tournaments(result.body)) {
-          tournaments_ = std::move(*list);
-          tournaments_loaded_ = true;
-        } else
-          tournament_error_ = "the tournament list is not understood";
-      } else {
-        tournament_error_ = failure;
-      }
-      return;
-    case Call::tournament_status:
-      if (ok) {
-        tournament_error_.clear();
-        // DELETE .../queue may answer without a body: out of the queue.
-        tournament_status_ = parse_tournament_status(result.body);
-        if (awaited_result_ && tournament_status_ && tournament_status_->last_match &&
-            tournament_status_->last_match->match_id == awaited_result_->match_id) {
-          match_result_ = tournament_status_->last_match;
-          awaited_result_.reset();
-          std::fprintf(stderr, "omega-client: match result: %s, rating %lld -> %lld\n",
-                       match_result_->outcome.c_str(),
-                       static_cast<long long>(match_result_->rating_before),
-                       static_cast<long long>(match_result_->rating_after));
-        }
-        if (pending.reconnect) {
-          // A lost arena connection: the running match's fresh ticket, or (match gone) the world.
-          ticket_request_in_flight_ = false;
-          if (session_ && tournament_status_ && tournament_status_->arena) {
-            const PlayGrant& arena = *tournament_status_->arena;
-            session_->provide_ticket({arena.ws_url, arena.zone, arena.instance}, arena.ticket,
-                                     now_);
-          } else {
-            ticket_request_in_flight_ = true;
-            submit(Call::play, {"POST", "/v1/play", play_body(selected_character_), ""}, true);
-          }
-          return;
-        }
-        if (const auto arena = arena_to_join(tournament_status_, joined_match_id_)) {
-          joined_match_id_ = tournament_status_->match_id;
-          join_arena(*arena);
-        }
-      } else {
-        tournament_error_ = failure;
-        if (pending.reconnect) {
-          ticket_request_in_flight_ = false;
-          if (session_) session_->ticket_unavailable(failure, now_);  // retried after the backoff
-        }
-      }
       return;
     case Call::play: {
       ticket_request_in_flight_ = false;
@@ -482,14 +345,14 @@ void App::provide_reconnect_ticket() {
   if (!wanted) return;
   if (using_api_tickets_ && tokens_) {
     ticket_request_in_flight_ = true;
-    const bool tournament = tournament_status_ && !tournament_status_->tournament.empty();
+    const std::optional<TournamentStatus>& status = tournaments_.status();
+    const bool tournament = status && !status->tournament.empty();
     if (reconnect_through_tournament(session_->in_arena(), session_->last_kick(), tournament))
-      submit(Call::tournament_status,
-             {"GET",
-              "/v1/tournaments/" + tournament_status_->tournament +
-                  "/queue?character_id=" + std::to_string(selected_character_),
-              "", ""},
-             true);
+      call_api({"GET",
+                "/v1/tournaments/" + status->tournament +
+                    "/queue?character_id=" + std::to_string(selected_character_),
+                "", ""},
+               [this](const ApiAnswer& answer) { take_reconnect_status(answer); });
     else
       submit(Call::play, {"POST", "/v1/play", play_body(selected_character_), ""}, true);
     return;
@@ -501,6 +364,23 @@ void App::provide_reconnect_ticket() {
     session_->provide_ticket(*ticket, now_);
   else
     session_->ticket_unavailable(mint_error, now_);
+}
+
+void App::take_reconnect_status(const ApiAnswer& answer) {
+  tournaments_.take_status(answer);
+  ticket_request_in_flight_ = false;
+  if (!answer.ok()) {
+    if (session_) session_->ticket_unavailable(answer.failure, now_);  // retried after the backoff
+    return;
+  }
+  const std::optional<TournamentStatus>& status = tournaments_.status();
+  if (session_ && status && status->arena) {
+    const PlayGrant& arena = *status->arena;
+    session_->provide_ticket({arena.ws_url, arena.zone, arena.instance}, arena.ticket, now_);
+  } else {
+    ticket_request_in_flight_ = true;
+    submit(Call::play, {"POST", "/v1/play", play_body(selected_character_), ""}, true);
+  }
 }
 
 void App::track_travel(double now) {
@@ -548,15 +428,9 @@ void App::frame(double now) {
     session_->set_intent(intent);
     session_->update(now);
     // The arena ended: the queue status is history (the next queue starts afresh).
-    if (session_->last_kick() == protocol::KickReason::match_over && tournament_status_) {
-      // Once per match: the status read below (none, with last_match) lands here again.
-      if (!awaited_result_ && (!match_result_ || match_result_->match_id != joined_match_id_))
-        awaited_result_ =
-            AwaitedResult{tournament_status_->tournament, joined_match_id_, now, now + 15.0};
-      tournament_status_.reset();
+    if (session_->last_kick() == protocol::KickReason::match_over && tournaments_.end_match(now))
       target_ = 0;
-    }
-    ask_match_result();
+    tournaments_.ask_match_result();
     provide_reconnect_ticket();
     track_travel(now);
   }
@@ -571,13 +445,14 @@ void App::frame(double now) {
       draw_world(now);
       break;
   }
-  if (show_leaderboard_) draw_leaderboard_window();
-  if (show_party_) draw_party_window();
-  if (show_friends_) draw_friends_window();
-  if (show_inventory_) draw_inventory_window();
-  if (match_result_) draw_match_result();
-  if (show_market_) draw_market_window();
-  if (show_tournaments_) draw_tournament_window();
+  // Each draws nothing while closed.
+  leaderboard_.draw();
+  party_.draw();
+  friends_.draw();
+  inventory_.draw();
+  tournaments_.draw_match_result();
+  market_.draw();
+  tournaments_.draw();
 }
 
 void App::draw_loading(const std::string& title, const std::string& detail) {
@@ -678,13 +553,13 @@ void App::draw_characters() {
     delete_character(selected_character_);
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Leaderboards")) open_leaderboard(leaderboard_board_);
+  if (ImGui::Button("Leaderboards")) leaderboard_.open();
   ImGui::SameLine();
-  if (!dev_character_ && ImGui::Button("Party")) show_party_ = !show_party_;
+  if (!dev_character_ && ImGui::Button("Party")) party_.toggle();
   ImGui::SameLine();
-  if (!dev_character_ && ImGui::Button("Market")) show_market_ = !show_market_;
+  if (!dev_character_ && ImGui::Button("Market")) market_.toggle();
   ImGui::SameLine();
-  if (!dev_character_ && ImGui::Button("Tournaments")) show_tournaments_ = !show_tournaments_;
+  if (!dev_character_ && ImGui::Button("Tournaments")) tournaments_.toggle();
   ImGui::SameLine();
   if (ImGui::Button("Log out")) {
     tokens_.reset();
@@ -719,76 +594,22 @@ void App::draw_characters() {
 
 bool App::open_window(const std::string& name) {
   if (name == "leaderboard")
-    open_leaderboard(leaderboard_board_);
+    leaderboard_.open();
   else if (name == "party")
-    show_party_ = true;
-  else if (name == "friends") {
-    show_friends_ = true;
-    refresh_friends();
-  } else if (name == "market")
-    show_market_ = true;
+    party_.open();
+  else if (name == "friends")
+    friends_.open();
+  else if (name == "market")
+    market_.open();
   else if (name == "tournaments")
-    show_tournaments_ = true;
+    tournaments_.open();
   else if (name == "network")
     show_network_ = true;
   else if (name == "inventory")
-    show_inventory_ = true;
+    inventory_.open();
   else
     return false;
   return true;
-}
-
-bool App::begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position,
-                               const char* needs) {
-  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(position, ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin(title, open)) {
-    ImGui::End();
-    return false;
-  }
-  if (!tokens_ || dev_character_) {
-    ImGui::TextDisabled("%s", needs);
-    ImGui::End();
-    return false;
-  }
-  return true;
-}
-
-void App::draw_leaderboard_window() {
-  ImGui::SetNextWindowSize({340, 320}, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({40, 120}, ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Leaderboard", &show_leaderboard_)) {
-    ImGui::End();
-    return;
-  }
-  for (const char* board : {"level", "monster_kills", "arena_rating"}) {
-    if (ImGui::RadioButton(board, leaderboard_board_ == board)) open_leaderboard(board);
-    ImGui::SameLine();
-  }
-  ImGui::NewLine();
-  if (!leaderboard_error_.empty()) {
-    ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "%s", leaderboard_error_.c_str());
-  } else if (!leaderboard_loaded_) {
-    ImGui::TextDisabled("loading…");
-  } else if (leaderboard_rows_.empty()) {
-    ImGui::TextDisabled("Nobody is ranked yet.");
-  } else if (ImGui::BeginTable("rows", 3, ImGuiTableFlags_RowBg)) {
-    ImGui::TableSetupColumn("#");
-    ImGui::TableSetupColumn("Name");
-    ImGui::TableSetupColumn("Score");
-    ImGui::TableHeadersRow();
-    for (const auto& row : leaderboard_rows_) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::Text("%lld", static_cast<long long>(row.rank));
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row.name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::Text("%lld", static_cast<long long>(row.score));
-    }
-    ImGui::EndTable();
-  }
-  ImGui::End();
 }
 
 }  // namespace omega::client

@@ -1,9 +1,15 @@
 // The desktop client's screens and flows: login / register, character select (list, create,
 // delete), entering the world (POST /v1/play for API characters; the dev path's local ticket
 // only for the offline dev character on a standalone zone), portal travel with its loading
-// screen, the world view with its HUD, and the leaderboard, party, market and tournament
-// windows (*_window.cpp). Drawn with Dear ImGui each frame; the world itself is drawn on
-// ImGui's background draw list (world_screen.cpp).
+// screen, and the world view with its HUD (world_screen.cpp). Drawn with Dear ImGui each frame;
+// the world itself is drawn on ImGui's background draw list.
+//
+// Each window (leaderboard, party, friends, chat, market, inventory, tournaments) is a panel
+// (*_panel.hpp) that owns its state and drawing; the App owns what they share (the HTTP client
+// and its pending calls, the account, the selected character, the zone session, the clock) and
+// hands them its PanelHost view (panel_host.hpp). A new window is a new panel class, an App
+// member and its draw() call in frame(); the App's actions below forward to the panels so that
+// the autoplay runner and the buttons drive the same code.
 //
 // The App never blocks: HTTP runs on HttpClient's worker, the zone connection on its own
 // I/O thread, and frame() only polls both. The autoplay runner drives the same public
@@ -24,20 +30,29 @@
 #include <vector>
 
 #include "client/api_models.hpp"
+#include "client/chat_panel.hpp"
 #include "client/command_line.hpp"
 #include "client/content_catalog.hpp"
+#include "client/friends_panel.hpp"
 #include "client/http_client.hpp"
+#include "client/inventory_panel.hpp"
+#include "client/leaderboard_panel.hpp"
 #include "client/level_progress.hpp"
+#include "client/market_panel.hpp"
+#include "client/panel_host.hpp"
+#include "client/party_panel.hpp"
+#include "client/tournament_panel.hpp"
 #include "client/zone_session.hpp"
 
 namespace omega::client {
 
 enum class Screen { login, characters, world };
 
-class App {
+// Privately a PanelHost: the panels see that narrow view of it, nobody else needs to.
+class App : private PanelHost {
  public:
   App(SDL_Renderer* renderer, ClientOptions options);
-  ~App();
+  ~App() override;
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
@@ -58,39 +73,44 @@ class App {
   void select_dev_character(int64_t id, const std::string& name);
   void enter_world();
   void leave_world();
-  void open_leaderboard(const std::string& board);
+  // The window actions below forward to their panels (*_panel.hpp).
+  void open_leaderboard(const std::string& board) { leaderboard_.open(board); }
   // Opens a window by name: leaderboard, party, friends, market, tournaments, network,
   // inventory; false if unknown.
   bool open_window(const std::string& name);
   // Parties (POST/GET /v1/parties...), acting as the selected character.
-  void create_party();
-  void invite_to_party(const std::string& character_name);
-  void join_party(int64_t party_id);
-  void leave_party();
-  void refresh_party();
+  void create_party() { party_.create(); }
+  void invite_to_party(const std::string& character_name) { party_.invite(character_name); }
+  void join_party(int64_t party_id) { party_.join(party_id); }
+  void leave_party() { party_.leave(); }
+  void refresh_party() { party_.refresh(); }
   // Friends (/v1/characters/{id}/friends...), of the selected character; each change reads
   // the list back.
-  void refresh_friends();
-  void add_friend(const std::string& character_name);
-  void accept_friend(int64_t character_id);
-  void remove_friend(int64_t character_id);
+  void refresh_friends() { friends_.refresh(); }
+  void add_friend(const std::string& character_name) { friends_.add(character_name); }
+  void accept_friend(int64_t character_id) { friends_.accept(character_id); }
+  void remove_friend(int64_t character_id) { friends_.remove(character_id); }
   // Trading post (GET /v1/market/listings, POST .../buy) and tournaments (/v1/tournaments...).
-  void search_market(const std::string& item_name);
-  void buy_listing(int64_t listing_id);
+  void search_market(const std::string& item_name) { market_.search(item_name); }
+  void buy_listing(int64_t listing_id) { market_.buy(listing_id); }
   // Lists `quantity` of `item_id` (from the bag's unworn stacks) at `price` gold each, or
   // cancels one of the selected character's own listings (the items come back to the bag).
-  void sell_item(const std::string& item_id, int64_t quantity, int64_t price);
-  void cancel_listing(int64_t listing_id);
+  void sell_item(const std::string& item_id, int64_t quantity, int64_t price) {
+    market_.sell(item_id, quantity, price);
+  }
+  void cancel_listing(int64_t listing_id) { market_.cancel(listing_id); }
   // Drinks the first potion in the bag that gives back hp (`mana` false) or mana (hotbar Q, E).
-  void use_potion(bool mana);
+  void use_potion(bool mana) { inventory_.use_potion(mana); }
   // Equips, takes off or uses an item of the bag (inventory window, autoplay).
-  bool item_action(protocol::ItemVerb verb, const std::string& item_id);
-  void refresh_tournaments();
-  void queue_for_tournament(const std::string& id);
-  void leave_tournament_queue();
-  void poll_tournament_status();
+  bool item_action(protocol::ItemVerb verb, const std::string& item_id) {
+    return inventory_.item_action(verb, item_id);
+  }
+  void refresh_tournaments() { tournaments_.refresh(); }
+  void queue_for_tournament(const std::string& id) { tournaments_.queue(id); }
+  void leave_tournament_queue() { tournaments_.leave_queue(); }
+  void poll_tournament_status() { tournaments_.poll_status(); }
   // A matched status: leave the world instance cleanly and enter the arena with its ticket.
-  void join_arena(const PlayGrant& arena);
+  void join_arena(const PlayGrant& arena) override;
   // Autoplay's hands on the controls (otherwise the keyboard and mouse decide).
   void set_scripted_intent(std::optional<InputIntent> intent) { scripted_intent_ = intent; }
   void use_hotbar(int slot, double now);
@@ -98,23 +118,23 @@ class App {
 
   // ---- state (screens, autoplay) ----
   Screen screen() const { return screen_; }
-  bool busy() const { return !pending_.empty(); }
+  bool busy() const override { return !pending_.empty(); }
   const std::string& error() const { return error_; }
   void clear_error() { error_.clear(); }
   const std::vector<CharacterSummary>& characters() const { return characters_; }
   bool characters_loaded() const { return characters_loaded_; }
   int64_t selected_character() const { return selected_character_; }
-  ZoneSession* session() { return session_.get(); }
+  ZoneSession* session() override { return session_.get(); }
   uint32_t target() const { return target_; }
-  bool leaderboard_loaded() const { return leaderboard_loaded_; }
-  const std::vector<LeaderboardRow>& leaderboard() const { return leaderboard_rows_; }
-  const std::optional<Party>& party() const { return party_; }
-  const std::vector<FriendEntry>& friends() const { return friends_; }
-  const ContentCatalog& content() const { return content_; }
+  bool leaderboard_loaded() const { return leaderboard_.loaded(); }
+  const std::vector<LeaderboardRow>& leaderboard() const { return leaderboard_.rows(); }
+  const std::optional<Party>& party() const { return party_.party(); }
+  const std::vector<FriendEntry>& friends() const { return friends_.friends(); }
+  const ContentCatalog& content() const override { return content_; }
   // True while the "Travelling to …" screen shows (a portal transfer, and a moment after).
   bool travelling() const { return !travel_zone_.empty(); }
   // The result of the last arena match played in this run (the result window), if known.
-  const std::optional<MatchResult>& match_result() const { return match_result_; }
+  const std::optional<MatchResult>& match_result() const { return tournaments_.match_result(); }
 
  private:
   enum class Call {
@@ -125,25 +145,22 @@ class App {
     create_character,
     delete_character,
     play,
-    leaderboard,
-    party,
-    party_left,
-    friends,
-    friend_change,
-    market_search,
-    market_buy,
-    market_sell,
-    market_cancel,
-    tournaments,
-    tournament_status,
-    report
+    panel  // a panel's call (PanelHost::call_api): its on_answer handles the answer
   };
   struct Pending {
     Call call;
     HttpRequestSpec request;
-    bool retried = false;    // already retried after refreshing the access token
-    bool reconnect = false;  // a play call for the session's reconnect
+    bool retried = false;             // already retried after refreshing the access token
+    bool reconnect = false;           // a play call for the session's reconnect
+    ApiAnswerHandler on_answer = {};  // Call::panel only
   };
+
+  // PanelHost (busy, session, content and join_arena are public above).
+  void call_api(HttpRequestSpec request, ApiAnswerHandler on_answer) override;
+  bool signed_in() const override { return tokens_.has_value(); }
+  bool dev_character() const override { return dev_character_; }
+  int64_t character_id() const override { return selected_character_; }
+  double now() const override { return now_; }
 
   void submit(Call call, HttpRequestSpec request, bool reconnect = false);
   void poll_http();
@@ -152,6 +169,9 @@ class App {
   std::optional<std::string> mint_dev_ticket(const std::string& zone, uint32_t instance,
                                              std::string& error);
   void provide_reconnect_ticket();
+  // The queue status asked for a lost arena connection: the running match's fresh ticket, or
+  // (match gone) the world through POST /v1/play.
+  void take_reconnect_status(const ApiAnswer& answer);
   void track_travel(double now);
   const CharacterSummary* selected() const;
   std::string class_of_selected() const;
@@ -164,30 +184,9 @@ class App {
   void draw_world(double now);      // world_screen.cpp
   void draw_world_hud(double now);  // world_screen.cpp
   void draw_loading(const std::string& title, const std::string& detail);
-  void draw_leaderboard_window();
-  // Begins an account window (party, market, tournaments) at its first-use size and place;
-  // false (window ended) when it is collapsed, or without an account, where it says `needs`.
-  bool begin_account_window(const char* title, bool* open, ImVec2 size, ImVec2 position,
-                            const char* needs);
-  void draw_party_window();    // party_window.cpp
-  void draw_friends_window();  // friends_window.cpp
-  void draw_chat_window();     // chat_window.cpp
-  // Reports `line`'s sender to the moderators (POST /v1/reports) for `reason`.
-  void report_chat_line(const ChatEntry& line, const char* reason);  // chat_window.cpp
-  // A fixed 380×170 HUD panel at the bottom left, `row` panels up from the bottom (0: the
-  // combat log, 1: the chat box above it). Begins the window; the caller Ends it.
-  static void begin_bottom_panel(const char* title, int row);  // world_screen.cpp
-  void draw_market_window();                                   // market_window.cpp
-  void draw_inventory_window();                                // inventory_window.cpp
-  void draw_death_screen(double now);                          // world_screen.cpp
+  void draw_death_screen(double now);  // world_screen.cpp
   void draw_combat_effects(ImDrawList* draw, double now,
                            const std::function<ImVec2(game::Vec2)>& to_screen);
-  void draw_match_result();  // tournament_window.cpp
-  void ask_match_result();
-  void draw_market_notes();  // the answer to the last buy, listing or cancel
-  static std::string new_idempotency_key(const std::string& what);
-  std::string item_display_name(const std::string& item_id) const;
-  void draw_tournament_window();        // tournament_window.cpp
   void build_minimap();                 // world_screen.cpp
   InputIntent keyboard_intent() const;  // world_screen.cpp
 
@@ -197,7 +196,7 @@ class App {
   game::Progression progression_;  // the XP curve (content/progression.json)
   std::unique_ptr<HttpClient> http_;
   std::map<uint64_t, Pending> pending_;
-  std::map<uint64_t, Call> refresh_replays_;  // refresh request id → the call to replay after it
+  std::map<uint64_t, Pending> refresh_replays_;  // refresh request id → the call to replay
   Screen screen_ = Screen::login;
   std::string error_;
   std::string info_;
@@ -229,58 +228,20 @@ class App {
   double travel_screen_until_ = 0.0;
   uint64_t transfers_seen_ = 0;  // session transfers already shown
   std::optional<InputIntent> scripted_intent_;
-  bool show_leaderboard_ = false;
-  bool show_network_ = true;
-  std::string leaderboard_board_ = "level";
-  std::vector<LeaderboardRow> leaderboard_rows_;
-  bool leaderboard_loaded_ = false;
-  std::string leaderboard_error_;
-  bool show_party_ = false;
-  std::optional<Party> party_;
-  std::string party_error_;
-  char party_invitee_[24] = "";
-  char party_join_id_[24] = "";
-  bool show_friends_ = false;
-  std::vector<FriendEntry> friends_;
-  bool friends_loaded_ = false;
-  std::string friends_error_;
-  char friend_name_[24] = "";
-  bool show_market_ = false;
-  // Chat box: the channel (ChatChannel say..world), whisper target, the line being typed.
-  int chat_channel_ = 0;
-  char chat_to_[32] = "";
-  char chat_text_[256] = "";
-  bool focus_chat_ = false;  // Enter pressed in the world: the line takes the keyboard
-  std::string chat_notice_;  // the answer to the last report, shown under the lines
-  std::vector<MarketListing> market_listings_;
-  bool market_loaded_ = false;
-  std::string market_error_, market_info_;
-  std::string market_query_;  // item name text of the last search, empty for all
-  char market_filter_[48] = "";
-  bool show_inventory_ = false;
+  bool show_network_ = true;                             // the HUD's network panel
   bool log_shown_[kLogCategories] = {true, true, true};  // combat log filters (LogCategory)
-  int sell_item_ = -1;  // content index of the item the sell form is for, -1 = none
-  int sell_quantity_ = 1;
-  int sell_price_ = 1;
-  bool show_tournaments_ = false;
-  std::vector<TournamentInfo> tournaments_;
-  bool tournaments_loaded_ = false;
-  std::optional<TournamentStatus> tournament_status_;
-  std::string tournament_error_;
-  double tournament_poll_at_ = 0.0;
-  int64_t joined_match_id_ = -1;  // the match whose arena we joined (once per match)
-  // After Kick match_over: the queue status is asked (every second, up to 15 s) until it tells
-  // how that match went; the result window shows it.
-  struct AwaitedResult {
-    std::string tournament;
-    int64_t match_id = 0;
-    double next_ask = 0.0, give_up = 0.0;
-  };
-  std::optional<AwaitedResult> awaited_result_;
-  std::optional<MatchResult> match_result_;
   SDL_Texture* minimap_ = nullptr;
   std::string minimap_zone_;
   mutable float facing_ = 0.0f;  // last facing the keyboard/mouse chose
+
+  // The windows (frame() draws them after the screen; the inventory lists on the market).
+  LeaderboardPanel leaderboard_{*this};
+  PartyPanel party_{*this};
+  FriendsPanel friends_{*this};
+  ChatPanel chat_{*this};  // part of the world HUD
+  MarketPanel market_{*this};
+  InventoryPanel inventory_{*this, market_};
+  TournamentPanel tournaments_{*this};
 };
 
 }  // namespace omega::client

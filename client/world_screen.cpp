@@ -147,17 +147,6 @@ void App::target_nearest() {
   target_ = choose_target(candidates, session_->in_arena());
 }
 
-void App::begin_bottom_panel(const char* title, int row) {
-  const float bottom = ImGui::GetIO().DisplaySize.y - 10 - static_cast<float>(row) * 180;
-  ImGui::SetNextWindowPos({10, bottom}, ImGuiCond_Always, {0.0f, 1.0f});
-  ImGui::SetNextWindowSize({380, 170});
-  ImGui::SetNextWindowBgAlpha(0.6f);
-  ImGui::Begin(title, nullptr,
-               ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoResize |
-                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                   ImGuiWindowFlags_NoFocusOnAppearing);
-}
-
 void App::handle_event(const SDL_Event& event) {
   if (event.type == SDL_QUIT) quit_ = true;
   if (screen_ != Screen::world || !session_) return;
@@ -171,25 +160,25 @@ void App::handle_event(const SDL_Event& event) {
     else if (key == SDLK_TAB)
       target_nearest();
     else if (key == SDLK_l)
-      show_leaderboard_ ? (void)(show_leaderboard_ = false) : open_leaderboard(leaderboard_board_);
+      leaderboard_.toggle();
     else if (key == SDLK_p)
-      show_party_ = !show_party_;
+      party_.toggle();
     else if (key == SDLK_f)
-      show_friends_ ? (void)(show_friends_ = false) : (void)open_window("friends");
+      friends_.toggle();
     else if (key == SDLK_m)
-      show_market_ = !show_market_;
+      market_.toggle();
     else if (key == SDLK_i)
-      show_inventory_ = !show_inventory_;
+      inventory_.toggle();
     else if (key == SDLK_q)
       use_potion(false);
     else if (key == SDLK_e)
       use_potion(true);
     else if (key == SDLK_t)
-      show_tournaments_ = !show_tournaments_;
+      tournaments_.toggle();
     else if (key == SDLK_n)
       show_network_ = !show_network_;
     else if (key == SDLK_RETURN || key == SDLK_KP_ENTER)
-      focus_chat_ = true;
+      chat_.focus();
     else if (key == SDLK_ESCAPE)
       leave_world();
   }
@@ -533,7 +522,7 @@ void App::draw_world_hud(double now) {
   ImGui::EndChild();
   ImGui::End();
 
-  draw_chat_window();
+  chat_.draw();
 
   // Minimap and zone name.
   if (const game::TileMap* map = session_->map()) {

@@ -1,13 +1,11 @@
-// The chat box (bottom left, above the combat log): the session's chat lines coloured by channel
-// ("[World] Aragorn: hi", whispers as "From X" / "To X", system lines in yellow), and a line to
-// type with its channel. Enter sends; the keyboard goes to the line while it is being typed
-// (movement keys do not move). Lines the zone would refuse locally (empty, too long, not one line)
-// are not sent.
+// The chat box (chat_panel.hpp).
+#include "client/chat_panel.hpp"
+
 #include <imgui.h>
 
 #include <cstring>
 
-#include "client/app.hpp"
+#include "client/zone_session.hpp"
 
 namespace omega::client {
 
@@ -36,56 +34,61 @@ constexpr const char* kReportReasons[] = {"spam", "abuse", "cheating", "other"};
 
 }  // namespace
 
-void App::report_chat_line(const ChatEntry& line, const char* reason) {
-  chat_notice_.clear();
-  submit(Call::report, {"POST", "/v1/reports",
-                        report_body(selected_character_, line.from, reason, line.text), ""});
+void ChatPanel::report(const ChatEntry& line, const char* reason) {
+  notice_.clear();
+  host_.call_api(
+      {"POST", "/v1/reports", report_body(host_.character_id(), line.from, reason, line.text), ""},
+      [this](const ApiAnswer& answer) {
+        notice_ =
+            answer.ok() ? "Report sent to the moderators." : "Cannot report: " + answer.failure;
+      });
 }
 
-void App::draw_chat_window() {
+void ChatPanel::draw() {
+  ZoneSession* session = host_.session();
   begin_bottom_panel("Chat", 1);  // above the combat log
-  const protocol::EntityState* own = session_->own_state();
+  const protocol::EntityState* own = session->own_state();
   const std::string own_name = own ? std::string(own->name.view()) : "";
   ImGui::BeginChild("##lines", {0, -ImGui::GetFrameHeightWithSpacing()});
   int index = 0;
-  for (const ChatEntry& line : session_->chat()) {
+  for (const ChatEntry& line : session->chat()) {
     ImGui::PushID(index++);
     ImGui::PushStyleColor(ImGuiCol_Text, channel_colour(line.channel));
     ImGui::TextWrapped("%s", chat_line_text(line, own_name).c_str());
     ImGui::PopStyleColor();
     // Right click on another player's line: report it (an account's character only).
-    const bool reportable = !dev_character_ && line.channel != ChatChannel::system &&
+    const bool reportable = !host_.dev_character() && line.channel != ChatChannel::system &&
                             !line.from.empty() && line.from != own_name;
     if (reportable && ImGui::BeginPopupContextItem("report")) {
       ImGui::TextDisabled("Report %s to the moderators", line.from.c_str());
       for (const char* reason : kReportReasons)
-        if (ImGui::MenuItem(reason)) report_chat_line(line, reason);
+        if (ImGui::MenuItem(reason)) report(line, reason);
       ImGui::EndPopup();
     }
     ImGui::PopID();
   }
-  if (session_->chat().empty()) ImGui::TextDisabled("Press Enter to chat.");
-  if (!chat_notice_.empty()) ImGui::TextDisabled("%s", chat_notice_.c_str());
+  if (session->chat().empty()) ImGui::TextDisabled("Press Enter to chat.");
+  if (!notice_.empty()) ImGui::TextDisabled("%s", notice_.c_str());
   if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
   ImGui::EndChild();
   ImGui::SetNextItemWidth(80);
-  ImGui::Combo("##channel", &chat_channel_, kChannelNames, IM_ARRAYSIZE(kChannelNames));
+  ImGui::Combo("##channel", &channel_, kChannelNames, IM_ARRAYSIZE(kChannelNames));
   ImGui::SameLine();
-  if (chat_channel_ == static_cast<int>(ChatChannel::whisper)) {
+  if (channel_ == static_cast<int>(ChatChannel::whisper)) {
     ImGui::SetNextItemWidth(90);
-    ImGui::InputTextWithHint("##to", "name", chat_to_, sizeof chat_to_);
+    ImGui::InputTextWithHint("##to", "name", to_, sizeof to_);
     ImGui::SameLine();
   }
   ImGui::SetNextItemWidth(-1);
-  if (focus_chat_) {
+  if (focus_) {
     ImGui::SetKeyboardFocusHere();
-    focus_chat_ = false;
+    focus_ = false;
   }
-  if (ImGui::InputTextWithHint("##say", "say something", chat_text_, sizeof chat_text_,
+  if (ImGui::InputTextWithHint("##say", "say something", text_, sizeof text_,
                                ImGuiInputTextFlags_EnterReturnsTrue)) {
-    if (chat_text_[0] != '\0' &&
-        session_->send_chat(static_cast<ChatChannel>(chat_channel_), chat_to_, chat_text_, now_))
-      chat_text_[0] = '\0';
+    if (text_[0] != '\0' &&
+        session->send_chat(static_cast<ChatChannel>(channel_), to_, text_, host_.now()))
+      text_[0] = '\0';
   }
   ImGui::End();
 }
