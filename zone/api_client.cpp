@@ -28,11 +28,6 @@ constexpr size_t kMaxQueuedRequests = 4096;
 // Records per checkpoint body: half the API's limit of 1,000 (an answer covers one body).
 constexpr size_t kMaxRecordsPerRequest = 500;
 
-struct Reply {
-  int status = 0;  // 0 = no answer (connect, write, read or timeout failure)
-  std::string body;
-};
-
 struct ClaimJob {
   uint32_t instance;
   ClaimRequest request;
@@ -91,7 +86,7 @@ struct ApiClient::Impl {
   // One request on a fresh connection (common/http_client): nothing kept alive can be stale
   // after the API restarted. A request without an answer is status 0: the caller's retry
   // (checkpoints are resent, claims answered unavailable) covers it.
-  Reply post(const std::string& target, const std::string& body) {
+  common::HttpResponse post(const std::string& target, const std::string& body) {
     if (!api) return {};  // the config check refuses such a URL before a client is made
     common::HttpRequest request;
     request.method = "POST";
@@ -101,13 +96,13 @@ struct ApiClient::Impl {
     request.timeout_s = kRequestTimeoutSeconds;
     common::HttpResponse response = common::http_call(*api, request);
     if (response.status == 0) spdlog::debug("API request {}: {}", target, response.error);
-    return {response.status, std::move(response.body)};
+    return response;
   }
 
   void execute(ClaimJob& job) {
     ClaimResult result;
     result.character_id = job.request.character_id;
-    const Reply reply = post("/internal/v1/leases/claim", claim_body(job.request));
+    const common::HttpResponse reply = post("/internal/v1/leases/claim", claim_body(job.request));
     if (reply.status == 200) {
       if (!parse_claim(reply.body, result)) result.status = ServiceStatus::unavailable;
       result.character_id = job.request.character_id;
@@ -126,7 +121,7 @@ struct ApiClient::Impl {
   }
 
   void execute(CheckpointJob& job) {
-    const Reply reply = post("/internal/v1/checkpoints", checkpoint_body(job.batch));
+    const common::HttpResponse reply = post("/internal/v1/checkpoints", checkpoint_body(job.batch));
     CheckpointResult parsed;
     const bool answered = (reply.status == 200 || reply.status == 409) &&
                           parse_checkpoint_results(reply.body, parsed);
@@ -154,7 +149,7 @@ struct ApiClient::Impl {
   void execute(TransferJob& job) {
     TransferResult result;
     result.character_id = job.request.checkpoint.character_id;
-    const Reply reply = post("/internal/v1/transfers", transfer_body(job.request));
+    const common::HttpResponse reply = post("/internal/v1/transfers", transfer_body(job.request));
     if (reply.status == 200) {
       if (!parse_transfer_grant(reply.body, result)) result.status = ServiceStatus::unavailable;
     } else if (reply.status == 409) {
@@ -173,7 +168,7 @@ struct ApiClient::Impl {
   // 409 result_conflict / match_not_open and other 4xx = refused; else unavailable (resent).
   void execute(ReportJob& job) {
     MatchReportResult result{job.report.match_id, ServiceStatus::unavailable};
-    const Reply reply =
+    const common::HttpResponse reply =
         post("/internal/v1/matches/" + std::to_string(job.report.match_id) + "/result",
              match_result_body(job.report));
     if (reply.status == 200)
