@@ -133,6 +133,65 @@ TEST(ZoneHardening, AClientThatStopsReadingIsKickedWithinTheSlowClientTimeout) {
   EXPECT_TRUE(report.disconnects.empty()) << "bots answer pings: never slow clients";
 }
 
+// The zone writes straight to the socket and hands only what the send buffer did not take to
+// the reactor. A client that reads in bursts (a small receive window, no reading until a
+// write to it stopped part-way) makes writes stop part-way; every frame must still arrive whole and
+// in order: every snapshot applies to the client's view, and nothing else is in the stream.
+TEST(ZoneHardening, AClientReadingInBurstsGetsEveryFrameWholeAfterPartialWrites) {
+  auto env = zone_env("open:24");  // everyone in view of everyone: big snapshots, often
+  env["OMEGA_ZONE_SNAPSHOT_HZ"] = "30";
+  env["OMEGA_ZONE_SLOW_CLIENT_TIMEOUT_S"] = "600";
+  env["OMEGA_ZONE_SOCKET_SEND_BUFFER_BYTES"] = "4096";
+  env["OMEGA_ZONE_OUTGOING_QUEUE_MESSAGES"] = "1024";  // the bursts must not make it slow_client
+  env["OMEGA_ZONE_IDLE_TIMEOUT_S"] = "600";            // nor their silence idle
+  auto zone = start_zone(env);
+  ASSERT_NE(zone, nullptr);
+  constexpr size_t kBots = 60;
+  BackgroundBots bots(swarm_config(*zone, "open", kBots, 600.0));
+  ASSERT_TRUE(
+      wait_for(10 * kSlowdown, [&] { return metric(*zone, "omega_zone_players") >= kBots; }));
+
+  RawWsClient reader;
+  ASSERT_TRUE(join_raw(reader, *zone, 700, "127.0.0.1", 2048, 536));
+  // Three bursts: stop reading until a write to us stopped part-way, then read all there is.
+  double deferred = metric(*zone, "omega_zone_writes_deferred_total");
+  for (int burst = 0; burst < 3; ++burst) {
+    ASSERT_TRUE(
+        wait_for(30 * kSlowdown,
+                 [&] { return metric(*zone, "omega_zone_writes_deferred_total") > deferred; }))
+        << "burst " << burst << ": no write to the reader stopped part-way";
+    deferred = metric(*zone, "omega_zone_writes_deferred_total");
+    reader.read_until_closed(0.005);  // until 5 ms pass without a byte (snapshots: 33 ms)
+  }
+
+  protocol::WorldView view;
+  size_t snapshots = 0;
+  bool welcomed_first = false;
+  for (const testing::WsFrame& frame : reader.frames()) {
+    ASSERT_EQ(frame.opcode, 2) << "only binary messages while playing; kicked: "
+                               << protocol::to_string(reader.kick());
+    ASSERT_FALSE(frame.payload.empty());
+    if (frame.payload[0] == static_cast<uint8_t>(protocol::MessageType::state_update)) {
+      ASSERT_TRUE(welcomed_first);
+      ASSERT_EQ(view.apply(frame.payload), protocol::DecodeError::none) << "snapshot " << snapshots;
+      ++snapshots;
+      continue;
+    }
+    protocol::ServerMessage message;
+    ASSERT_EQ(protocol::decode_server_message(frame.payload, message), protocol::DecodeError::none);
+    if (const auto* welcome = std::get_if<protocol::Welcome>(&message)) {
+      view.reset(welcome->server_tick);
+      welcomed_first = true;
+    }
+  }
+  EXPECT_GT(snapshots, 30u);
+  EXPECT_GE(view.entities().size(), kBots) << "the reader sees the bots";
+  EXPECT_EQ(reader.kick(), KickReason::none);
+  const SwarmReport report = bots.finish();
+  EXPECT_EQ(zone->terminate(10 * kSlowdown), 0) << zone->stderr_text();
+  EXPECT_TRUE(report.disconnects.empty());
+}
+
 // Item 2: connections that never upgrade are capped per address and in total, at accept; a
 // new player from another address gets in once the junk is gone.
 TEST(ZoneHardening, ConnectionsThatNeverUpgradeAreCappedPerAddressAndInTotal) {

@@ -40,9 +40,19 @@ bool EntityBaselines::erase(uint32_t id) {
   return true;
 }
 
+namespace {
+template <class Entries>
+auto* find_next_in(Entries& entries, uint32_t id, size_t& cursor) {
+  while (cursor < entries.size() && entries[cursor].state.id < id) ++cursor;
+  return cursor < entries.size() && entries[cursor].state.id == id ? &entries[cursor] : nullptr;
+}
+}  // namespace
+
 EntityBaseline* EntityBaselines::find_next(uint32_t id, size_t& cursor) {
-  while (cursor < entries_.size() && entries_[cursor].state.id < id) ++cursor;
-  return cursor < entries_.size() && entries_[cursor].state.id == id ? &entries_[cursor] : nullptr;
+  return find_next_in(entries_, id, cursor);
+}
+const EntityBaseline* EntityBaselines::find_next(uint32_t id, size_t& cursor) const {
+  return find_next_in(entries_, id, cursor);
 }
 
 bool EntityBaselines::erase_next(uint32_t id, size_t& cursor) {
@@ -75,12 +85,15 @@ int64_t SnapshotEncoder::measure_enter(const EntityState& state) {
 int64_t SnapshotEncoder::measure_update(const EntityState& state) const {
   const EntityBaseline* base = view_.find(state.id);
   assert(base && "measure_update of an entity not in view");
-  if (!base) return 0;
-  uint32_t mask = changed_fields(base->state, state);
+  return base ? measure_update(state, *base) : 0;
+}
+
+int64_t SnapshotEncoder::measure_update(const EntityState& state, const EntityBaseline& base) {
+  uint32_t mask = changed_fields(base.state, state);
   if (mask == 0) return 0;
   MeasureStream stream;
   EntityState copy = state;
-  serialize_entity_update(stream, *base, copy, mask);
+  serialize_entity_update(stream, base, copy, mask);
   return stream.bits() + kIdGapEstimateBits;
 }
 

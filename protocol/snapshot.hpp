@@ -147,6 +147,7 @@ class EntityBaselines {
   // (0 before the first) keeps where the last one ended, so a section costs one walk over
   // the view instead of a binary search per id.
   EntityBaseline* find_next(uint32_t id, size_t& cursor);
+  const EntityBaseline* find_next(uint32_t id, size_t& cursor) const;
   bool erase_next(uint32_t id, size_t& cursor);
   // Baselines of `states` (ascending ids, all present), found in one merge walk.
   void find_sorted(std::span<const EntityState> states, std::vector<EntityBaseline*>& out);
@@ -184,6 +185,8 @@ class SnapshotEncoder {
   // on its neighbours in the section). measure_update is 0 when nothing changed.
   static int64_t measure_enter(const EntityState& state);
   int64_t measure_update(const EntityState& state) const;
+  // The same with the entity's baseline at hand (an entry of view()).
+  static int64_t measure_update(const EntityState& state, const EntityBaseline& base);
   static constexpr int kIdGapEstimateBits = 6;
 
   // Appends one StateUpdate message (type byte included) and advances the baselines.

@@ -72,10 +72,14 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
   leaves_.clear();
   auto& tracked = interest.tracked_;
   keep_.assign(tracked.size(), 0);
+  bases_.assign(tracked.size(), nullptr);
 
-  // 1. Mark what this client tracks; entities that no longer exist leave at once.
+  // 1. Mark what this client tracks; entities that no longer exist leave at once. Tracked
+  // entries and the encoder's view both ascend by id: one walk finds every baseline.
+  size_t cursor = 0;
   for (size_t i = 0; i < tracked.size(); ++i) {
     const auto& t = tracked[i];
+    if (t.sent) bases_[i] = encoder.view().find_next(t.id, cursor);
     if (t.slot < table.active.size() && table.active[t.slot] && table.states[t.slot].id == t.id) {
       mark_[t.slot] = stamp_;
       index_[t.slot] = static_cast<int32_t>(i);
@@ -118,7 +122,9 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
         const uint32_t last = tracked[static_cast<size_t>(c.tracked_index)].last_sent;
         if (count - last < period) continue;
       }
-      bits = encoder.measure_update(state);
+      const protocol::EntityBaseline* base = bases_[static_cast<size_t>(c.tracked_index)];
+      bits = base != nullptr ? protocol::SnapshotEncoder::measure_update(state, *base)
+                             : encoder.measure_update(state);
       if (bits == 0) continue;  // unchanged: costs nothing, not listed
     } else {
       bits = protocol::SnapshotEncoder::measure_enter(state);
@@ -137,8 +143,7 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
       int64_t{settings_.budget_bytes} * 8 - kSnapshotOverheadBits - kLeaveBits * leaving;
   enter_slots_.clear();
   update_slots_.clear();
-  auto& next = interest.next_;
-  next.clear();
+  fresh_.clear();
   bool full = false;
   for (const Send& s : sends_) {
     const bool own = s.priority < 0.0f;
@@ -148,7 +153,7 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
       if (s.tracked_index >= 0) {
         keep_[static_cast<size_t>(s.tracked_index)] = 2;  // sent now
       } else {
-        next.push_back({s.slot, table.states[s.slot].id, 0, true, count});
+        fresh_.push_back({s.slot, table.states[s.slot].id, 0, true, count});
       }
       continue;
     }
@@ -156,11 +161,19 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
     if (s.tracked_index >= 0) {
       keep_[static_cast<size_t>(s.tracked_index)] = 3;  // wanted, waits
     } else {
-      next.push_back({s.slot, table.states[s.slot].id, 1, false, count});
+      fresh_.push_back({s.slot, table.states[s.slot].id, 1, false, count});
     }
   }
 
-  // 5. The new tracked list: kept entities carry over; sent ones left if not kept.
+  // 5. The new tracked list: kept entities carry over; sent ones left if not kept. The newly
+  // tracked ones are merged in by id.
+  std::sort(fresh_.begin(), fresh_.end(),
+            [](const ClientInterest::Tracked& a, const ClientInterest::Tracked& b) {
+              return a.id < b.id;
+            });
+  auto& next = interest.next_;
+  next.clear();
+  auto fresh = fresh_.begin();
   for (size_t i = 0; i < tracked.size(); ++i) {
     ClientInterest::Tracked t = tracked[i];
     const bool alive = mark_[t.slot] == stamp_ && index_[t.slot] == static_cast<int32_t>(i);
@@ -180,8 +193,10 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
       default:
         break;
     }
+    for (; fresh != fresh_.end() && fresh->id < t.id; ++fresh) next.push_back(*fresh);
     next.push_back(t);
   }
+  next.insert(next.end(), fresh, fresh_.end());
   std::swap(tracked, next);
   ++interest.snapshot_count_;
 

@@ -48,7 +48,9 @@ struct EntityTable {
   std::span<const protocol::EntityState> states;  // quantised replicated state (id, x, y...)
 };
 
-// What one client has been sent or is waiting to be sent.
+// What one client has been sent or is waiting to be sent, ascending by entity id: the sent
+// ones are then in the order of the encoder's view, and the planner finds their baselines in
+// one walk.
 class ClientInterest {
  public:
   struct Tracked {
@@ -113,6 +115,9 @@ class SnapshotPlanner {
   std::vector<uint32_t> mark_;  // per slot: == stamp_ when tracked by the current viewer
   std::vector<int32_t> index_;  // per slot: its index in tracked_ (valid when marked)
   std::vector<uint8_t> keep_;   // per tracked index: selected this snapshot
+  // Per tracked index: the encoder's baseline of a sent entity (null otherwise).
+  std::vector<const protocol::EntityBaseline*> bases_;
+  std::vector<ClientInterest::Tracked> fresh_;  // newly tracked this snapshot, then by id
   std::vector<Candidate> candidates_;
   std::vector<Send> sends_;
   std::vector<uint32_t> enter_slots_, update_slots_;

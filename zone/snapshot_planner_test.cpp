@@ -221,5 +221,38 @@ TEST(SnapshotPlanner, DepartedEntitiesLeaveAndUnchangedOnesCostNothing) {
   EXPECT_FALSE(scene.sees(other));
 }
 
+// The tracked list stays ascending by id (the planner finds baselines in one walk over it and
+// the encoder's view) while entities enter in distance order, wait, move and leave.
+TEST(SnapshotPlanner, TrackedEntitiesStayInIdOrderAndUpdatesFindTheirBaselines) {
+  Scene scene(settings(30, 4, 128, /*budget=*/150));
+  scene.add(100, 100);
+  std::vector<uint32_t> others;
+  for (int i = 1; i <= 40; ++i)  // ids ascending, distance descending
+    others.push_back(scene.add(100.0f + 25.0f - static_cast<float>(i) * 0.6f, 100.0f));
+  for (int round = 0; round < 60; ++round) {
+    for (uint32_t slot : others)  // everyone moves a little every snapshot
+      scene.move(slot, scene.positions[slot].x, 100.0f + 0.1f * static_cast<float>(round % 7));
+    if (round == 30) {  // one leaves the world, one walks out of range
+      scene.active[others[5]] = 0;
+      scene.states[others[5]].id = 0;
+      scene.move(others[6], 200, 200);
+    }
+    scene.snapshot();
+    const auto tracked = scene.interest.tracked();
+    for (size_t i = 1; i < tracked.size(); ++i)
+      ASSERT_LT(tracked[i - 1].id, tracked[i].id) << "round " << round;
+  }
+  for (int settle = 0; settle < 10; ++settle) scene.snapshot();  // the waiting ones catch up
+  // Every entity still in range reached the client, at its current position.
+  for (uint32_t slot : others) {
+    if (slot == others[5] || slot == others[6]) {
+      EXPECT_FALSE(scene.sees(slot)) << slot;
+      continue;
+    }
+    ASSERT_TRUE(scene.sees(slot)) << slot;
+    EXPECT_EQ(scene.view.find(slot + 1)->y, scene.states[slot].y) << slot;
+  }
+}
+
 }  // namespace
 }  // namespace omega::zone

@@ -236,6 +236,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     beast::error_code ec;
     auto& socket = beast::get_lowest_layer(ws_).socket();
     socket.set_option(tcp::no_delay(true), ec);
+    // Writes try the socket directly first (write_next): a full send buffer must answer
+    // would_block there, not block the network thread.
+    socket.non_blocking(true, ec);
     if (server_->config.socket_send_buffer_bytes != 0)
       socket.set_option(asio::socket_base::send_buffer_size(
                             static_cast<int>(server_->config.socket_send_buffer_bytes)),
@@ -515,13 +518,43 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // last one (the Kick), a close frame of ours, then our side of the TCP connection is shut.
   // Beast's read side still writes on its own when a peer pings or starts a close; our clients
   // do neither while messages flow, and a peer that does can only garble its own stream.
+  //
+  // The write is first tried on the socket itself (non-blocking): a tick's messages nearly
+  // always fit the send buffer, and then one sendmsg finishes it without the reactor, a
+  // composed operation and its handler. Only what did not fit goes through async_write.
   void write_next() {
-    if (writing_ || ended_) return;
-    if (queue_.empty()) {
-      if (close_reason_ != KickReason::none && !close_sent_) write_close_frame();
-      return;
+    while (!writing_ && !ended_) {
+      if (queue_.empty()) {
+        if (close_reason_ != KickReason::none && !close_sent_) write_close_frame();
+        return;
+      }
+      writing_ = true;
+      const size_t buffers = fill_gather();
+      auto& socket = beast::get_lowest_layer(ws_).socket();
+      beast::error_code ec;
+      const size_t sent =
+          socket.write_some(GatherView{gather_.data(), gather_.data() + buffers}, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec = {};
+      } else if (ec) {
+        finish_write(ec);
+        return;
+      }
+      const size_t first = skip_written(buffers, sent);
+      if (first < buffers) {
+        server_->metrics.writes_deferred.fetch_add(1, std::memory_order_relaxed);
+        asio::async_write(
+            socket, GatherView{gather_.data() + first, gather_.data() + buffers},
+            [self = shared_from_this()](beast::error_code e, size_t) { self->on_write(e); });
+        return;
+      }
+      finish_write(ec);
     }
-    writing_ = true;
+  }
+
+  // Marks the queue's oldest messages in flight and lays them out in gather_ (frame header,
+  // payload); returns the number of buffers.
+  size_t fill_gather() {
     const size_t count = queue_.begin_write(kMaxMessagesPerWrite);
     int64_t now_ns = 0;
     for (size_t i = 0; i < count; ++i) {
@@ -534,13 +567,25 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       gather_[2 * i] = asio::const_buffer(header, frame_header(message.bytes().size(), header));
       gather_[2 * i + 1] = asio::buffer(message.bytes());
     }
-    asio::async_write(
-        beast::get_lowest_layer(ws_).socket(),
-        GatherView{gather_.data(), gather_.data() + 2 * count},
-        [self = shared_from_this()](beast::error_code e, size_t) { self->on_write(e); });
+    return 2 * count;
+  }
+
+  // Drops `sent` bytes from the front of gather_[0, buffers); returns the first buffer with
+  // bytes left (== buffers when everything went).
+  size_t skip_written(size_t buffers, size_t sent) {
+    size_t first = 0;
+    while (first < buffers && sent >= gather_[first].size()) sent -= gather_[first++].size();
+    if (first < buffers) gather_[first] += sent;
+    return first;
   }
 
   void on_write(beast::error_code ec) {
+    finish_write(ec);
+    if (!ec) write_next();
+  }
+
+  // The write in flight is over (ec: it failed and the socket is closed).
+  void finish_write(beast::error_code ec) {
     writing_ = false;
     const size_t written = queue_.in_flight();
     int64_t now_ns = 0;
@@ -558,7 +603,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     server_->metrics.bytes_out.fetch_add(payload, std::memory_order_relaxed);
     server_->metrics.messages_out.fetch_add(written, std::memory_order_relaxed);
     server_->metrics.writes_out.fetch_add(1, std::memory_order_relaxed);
-    write_next();
   }
 
   // The close frame (RFC 6455 §5.5.1: status code, then the reason) — going_away on shutdown,

@@ -157,6 +157,9 @@ std::string ZoneMetrics::prometheus() const {
   append_metric(out, "omega_zone_writes_out_total",
                 "Gather writes to client sockets (each carries every message queued for it).",
                 "counter", static_cast<double>(writes_out.load()));
+  append_metric(out, "omega_zone_writes_deferred_total",
+                "Gather writes the socket could not take at once (the rest waited for it).",
+                "counter", static_cast<double>(writes_deferred.load()));
   append_metric(out, "omega_zone_ticks_total", "Simulation ticks run.", "counter",
                 static_cast<double>(ticks.load()));
   append_metric(out, "omega_zone_ticks_overrun_total",

@@ -78,6 +78,9 @@ class ZoneMetrics {
   std::atomic<uint64_t> bytes_in{0}, bytes_out{0}, messages_in{0}, messages_out{0};
   // Gather writes to client sockets (one sendmsg each, unless the kernel took part of one).
   std::atomic<uint64_t> writes_out{0};
+  // Of those, the ones the socket's send buffer could not take at once: the rest waited for
+  // the socket to drain (a client reading slowly, or a burst).
+  std::atomic<uint64_t> writes_deferred{0};
   std::atomic<uint64_t> connections_accepted{0};
   std::atomic<uint32_t> connections{0}, players{0}, instances{0}, entities{0};
   std::atomic<uint64_t> ticks{0}, ticks_overrun{0};
