@@ -28,6 +28,7 @@ class ApiClient : public CharacterService {
   void checkpoint(uint32_t instance, CheckpointBatch batch) override;
   void transfer(uint32_t instance, TransferRequest request) override;
   void report_match(uint32_t instance, MatchReport report) override;
+  bool can_transfer() const override { return true; }
   // Waits until every queued request has been answered, or `timeout_s` passed (shutdown:
   // the final releases must leave before the process exits). True when drained.
   bool drain(double timeout_s);

@@ -3,8 +3,10 @@
 // thread and never block it; answers come back as ServiceResult values through a
 // ServiceResults queue that the simulation thread drains once per tick.
 //
-// The interface is the test seam: zone_server_test drives ZoneServer with a fake that records
-// the requests, and feeds answers back by hand. ApiClient (api_client.hpp) is the real one.
+// A zone always has one: ApiClient (api_client.hpp) when an API is configured,
+// LocalCharacterService (local_character_service.hpp) in a standalone zone. The interface is
+// also the test seam: world_contract_test drives ZoneServer with a fake that records the
+// requests, and feeds answers back by hand.
 //
 // Thread safety: implementations are called from the simulation thread only; ServiceResults
 // takes any number of producers and one consumer.
@@ -19,7 +21,6 @@
 
 #include "zone/character_ledger.hpp"
 #include "zone/chat.hpp"
-#include "zone/checkpoint.hpp"
 
 namespace omega::zone {
 
@@ -61,6 +62,14 @@ struct ClaimResult {
   ClaimedCharacter character;
   bool banned = false;  // refused because a moderator banned the account (HTTP 403)
 };
+
+enum class CheckpointReason : uint8_t { periodic, leave, transfer, shutdown };
+
+// "periodic", "leave", "transfer", "shutdown" (the API's spelling).
+inline const char* to_string(CheckpointReason reason) {
+  static constexpr const char* kReasons[] = {"periodic", "leave", "transfer", "shutdown"};
+  return kReasons[static_cast<int>(reason)];
+}
 
 struct CheckpointBatch {
   CheckpointReason reason = CheckpointReason::periodic;
@@ -145,6 +154,9 @@ class CharacterService {
   virtual void checkpoint(uint32_t instance, CheckpointBatch batch) = 0;
   virtual void transfer(uint32_t instance, TransferRequest request) = 0;
   virtual void report_match(uint32_t instance, MatchReport report) = 0;
+  // False when no transfer can succeed (no API to place the character in another zone):
+  // ZoneServer then leaves portals inert instead of freezing players on them for a refusal.
+  virtual bool can_transfer() const = 0;
 };
 
 // Background threads → simulation thread.

@@ -27,14 +27,12 @@ struct InstanceHost::Instance {
 };
 
 InstanceHost::InstanceHost(const ZoneConfig& config, WorldTopology topology, MessagePool& pool,
-                           ZoneMetrics& metrics, CheckpointHook& checkpoints,
-                           InstanceDirectory& directory, CharacterService* service,
-                           ServiceResults* results)
+                           ZoneMetrics& metrics, InstanceDirectory& directory,
+                           CharacterService& service, ServiceResults& results)
     : config_(config),
       topology_(std::move(topology)),
       pool_(pool),
       metrics_(metrics),
-      checkpoints_(checkpoints),
       directory_(directory),
       service_(service),
       results_(results),
@@ -134,7 +132,7 @@ std::unique_ptr<InstanceHost::Instance> InstanceHost::build(const std::string& z
   entry->config = config_for(zone, instance);
   entry->party_id = party_id;
   entry->match = std::move(match);
-  entry->server = std::make_unique<ZoneServer>(entry->config, *map, pool_, metrics_, checkpoints_);
+  entry->server = std::make_unique<ZoneServer>(entry->config, *map, pool_, metrics_, service_);
   entry->server->attach_workers(snapshot_workers_.get());
   entry->server->world().warm_up();
   return entry;
@@ -152,7 +150,7 @@ InstanceHost::OpenStatus InstanceHost::insert(std::unique_ptr<Instance> entry, c
   if (directory_.find(entry->zone, entry->number) != InstanceDirectory::kNone)
     return OpenStatus::already_open;
   entry->handle = next_handle_++;
-  if (service_ != nullptr) entry->server->attach_service(service_, entry->handle);
+  entry->server->set_service_handle(entry->handle);
   entry->server->attach_chat(chat_relay_, &chat_history_);
   entry->close_timer = EmptyCloseTimer(entry->topology.close_after_empty_s, now.steady_ns);
   if (entry->match) entry->server->set_match(*entry->match, now);
@@ -241,16 +239,7 @@ void InstanceHost::route(ServiceResult& result, const Now& now) {
     return;
   }
   auto it = instances_.find(result.instance);
-  if (it == instances_.end()) return;
-  ZoneServer& server = *it->second->server;
-  if (auto* claim = std::get_if<ClaimResult>(&result.payload))
-    server.on_claim(*claim, now);
-  else if (auto* batch = std::get_if<CheckpointResult>(&result.payload))
-    server.on_checkpoints(*batch, now);
-  else if (auto* transfer = std::get_if<TransferResult>(&result.payload))
-    server.on_transfer(*transfer, now);
-  else if (auto* report = std::get_if<MatchReportResult>(&result.payload))
-    server.on_match_report(*report, now);
+  if (it != instances_.end()) it->second->server->on_service_result(result, now);
 }
 
 void InstanceHost::set_chat_relay(ChatRelay* relay) {
@@ -270,11 +259,9 @@ void InstanceHost::advance(uint32_t tick, const Now& now) {
   }
   for (Command& command : commands_scratch_) command(*this, now);
   commands_scratch_.clear();
-  if (results_ != nullptr) {
-    results_->drain(results_scratch_);
-    for (ServiceResult& result : results_scratch_) route(result, now);
-    results_scratch_.clear();
-  }
+  results_.drain(results_scratch_);
+  for (ServiceResult& result : results_scratch_) route(result, now);
+  results_scratch_.clear();
   uint32_t players = 0, entities = 0, monsters = 0, awake = 0;
   uint64_t paths = 0, ai_ns = 0;
   for (auto it = instances_.begin(); it != instances_.end();) {

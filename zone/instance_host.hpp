@@ -62,9 +62,11 @@ struct InstanceSummary {
 
 class InstanceHost {
  public:
+  // `service` (ApiClient, or LocalCharacterService when standalone) answers through `results`,
+  // which the host drains at the start of every tick; both outlive the host.
   InstanceHost(const ZoneConfig& config, WorldTopology topology, MessagePool& pool,
-               ZoneMetrics& metrics, CheckpointHook& checkpoints, InstanceDirectory& directory,
-               CharacterService* service, ServiceResults* results);
+               ZoneMetrics& metrics, InstanceDirectory& directory, CharacterService& service,
+               ServiceResults& results);
   ~InstanceHost();
   InstanceHost(const InstanceHost&) = delete;
   InstanceHost& operator=(const InstanceHost&) = delete;
@@ -129,10 +131,9 @@ class InstanceHost {
   WorldTopology topology_;
   MessagePool& pool_;
   ZoneMetrics& metrics_;
-  CheckpointHook& checkpoints_;
   InstanceDirectory& directory_;
-  CharacterService* service_;
-  ServiceResults* results_;
+  CharacterService& service_;
+  ServiceResults& results_;
   ChatRelay* chat_relay_ = nullptr;
   ChatHistory chat_history_;  // the last world lines of the relay, for joining players
   // Snapshot workers (config snapshot_threads), shared by every instance: they tick one after

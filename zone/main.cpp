@@ -34,9 +34,9 @@
 #include "common/thread_name.hpp"
 #include "zone/agones_sdk.hpp"
 #include "zone/api_client.hpp"
-#include "zone/checkpoint.hpp"
 #include "zone/config.hpp"
 #include "zone/instance_host.hpp"
+#include "zone/local_character_service.hpp"
 #include "zone/network.hpp"
 #include "zone/redis_registry.hpp"
 #include "zone/tick_loop.hpp"
@@ -219,15 +219,24 @@ int main(int argc, char** argv) {
 
   MessagePool pool;
   ZoneMetrics metrics;
-  LogCheckpointHook checkpoints;
   Inbox inbox(&metrics.inbound_dropped);
   InstanceDirectory directory;
   ServiceResults results;
   std::unique_ptr<ApiClient> api;
-  if (!config.standalone())
+  std::unique_ptr<LocalCharacterService> local;
+  CharacterService* service = nullptr;
+  if (!config.standalone()) {
     api = std::make_unique<ApiClient>(config.api_url, config.service_token, results);
-  InstanceHost host(config, topology.topology, pool, metrics, checkpoints, directory, api.get(),
-                    &results);
+    service = api.get();
+  } else {
+    // Only the class ids are read; an instance that finds no combat content says so itself.
+    omega::game::CombatContent content;
+    std::string content_error;
+    content.load(config.content_dir, config.tick_hz, content_error);
+    local = std::make_unique<LocalCharacterService>(results, content);
+    service = local.get();
+  }
+  InstanceHost host(config, topology.topology, pool, metrics, directory, *service, results);
   std::string error;
   if (!host.load_maps(error)) {
     spdlog::critical("{}", error);

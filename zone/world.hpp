@@ -54,9 +54,9 @@ struct WorldEvent {
   uint32_t subject_slot = 0;
 };
 
-// What a player carries: gold and item stacks (persisted through the CheckpointHook), and what
-// it wears: one item per equipment slot, by content index. A worn item stays in its stack (it
-// is still carried, and counted); it cannot be sold while worn (the API refuses it).
+// What a player carries: gold and item stacks (persisted by the CharacterService's checkpoints),
+// and what it wears: one item per equipment slot, by content index. A worn item stays in its
+// stack (it is still carried, and counted); it cannot be sold while worn (the API refuses it).
 struct Inventory {
   static constexpr size_t kMaxStacks = protocol::kMaxInventoryStacks;  // further loot stays behind
   static constexpr uint16_t kNothing = protocol::kNoItem;

@@ -14,6 +14,7 @@
 #include "zone/character_ledger.hpp"
 #include "zone/instance_directory.hpp"
 #include "zone/instance_host.hpp"
+#include "zone/local_character_service.hpp"
 #include "zone/network.hpp"
 #include "zone/redis_registry.hpp"
 #include "zone/world_topology.hpp"
@@ -297,15 +298,11 @@ class FakeService : public CharacterService {
   void checkpoint(uint32_t, CheckpointBatch batch) override { batches.push_back(batch); }
   void transfer(uint32_t, TransferRequest request) override { transfers.push_back(request); }
   void report_match(uint32_t, MatchReport report) override { reports.push_back(report); }
+  bool can_transfer() const override { return true; }
   std::vector<MatchReport> reports;
   std::vector<ClaimRequest> claims;
   std::vector<CheckpointBatch> batches;
   std::vector<TransferRequest> transfers;
-};
-
-class NullCheckpoints : public CheckpointHook {
- public:
-  void checkpoint(std::span<const CharacterCheckpoint>, CheckpointReason) override {}
 };
 
 // A 64x64 field with a portal at tiles (40..41, 32) to forest/from_open.
@@ -320,7 +317,6 @@ struct LeasedZone : testing::Test {
   game::TileMap map = portal_map();
   MessagePool pool;
   ZoneMetrics metrics;
-  NullCheckpoints checkpoints;
   FakeService service;
   ZoneConfig config = make_config();
   std::unique_ptr<ZoneServer> server = make_server();
@@ -336,8 +332,8 @@ struct LeasedZone : testing::Test {
     return c;
   }
   std::unique_ptr<ZoneServer> make_server() {
-    auto s = std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
-    s->attach_service(&service, 1);
+    auto s = std::make_unique<ZoneServer>(config, map, pool, metrics, service);
+    s->set_service_handle(1);
     return s;
   }
   Now now() const { return {now_ns, kUnixNow + static_cast<uint64_t>(now_ns / 1'000'000'000)}; }
@@ -1070,9 +1066,10 @@ TEST(InstanceHostTest, OpensInstancesOffTheTickAndClosesThem) {
   config.map = "open:32";
   MessagePool pool;
   ZoneMetrics metrics;
-  NullCheckpoints checkpoints;
   InstanceDirectory directory;
-  InstanceHost host(config, {}, pool, metrics, checkpoints, directory, nullptr, nullptr);
+  ServiceResults results;
+  LocalCharacterService service(results, game::CombatContent{});
+  InstanceHost host(config, {}, pool, metrics, directory, service, results);
   std::string error;
   ASSERT_TRUE(host.load_maps(error)) << error;
   Now now{1'000'000'000, kUnixNow};

@@ -58,11 +58,11 @@ game::CombatContent load_combat_content(const ZoneConfig& c) {
 }  // namespace
 
 ZoneServer::ZoneServer(const ZoneConfig& config, const game::TileMap& map, MessagePool& pool,
-                       ZoneMetrics& metrics, CheckpointHook& checkpoints)
+                       ZoneMetrics& metrics, CharacterService& service)
     : config_(config),
       pool_(pool),
       metrics_(metrics),
-      checkpoints_(checkpoints),
+      service_(service),
       content_(load_combat_content(config)),
       world_(map,
              WorldSettings{config.player_speed, config.tick_hz, config.spawn, config.world_seed,
@@ -265,15 +265,10 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello,
   if (it == players_.end()) {
     if (players_.size() + claims_pending_.size() >= config_.max_players)
       return kick(session, KickReason::server_full, now);
-    // Not live here: a leased character waits for its claim (resume needs none).
-    if (service_ != nullptr) return request_claim(session, ticket, version, now);
-    // Tickets do not carry the class: derive it (standalone mode has no character service).
-    Player* player =
-        spawn_character(ticket.character_id, static_cast<uint16_t>(ticket.character_id % 3),
-                        "Player" + std::to_string(ticket.character_id));
-    if (player == nullptr) return kick(session, KickReason::server_full, now);
-    it = players_.find(ticket.character_id);
-  } else if (it->second.connection != 0) {
+    // Not live here: the character waits for its claim (resume needs none).
+    return request_claim(session, ticket, version, now);
+  }
+  if (it->second.connection != 0) {
     // The same character connected again: the newer connection wins.
     if (Session* old = find_session(it->second.connection)) {
       kick(*old, KickReason::session_replaced, now);
@@ -283,7 +278,6 @@ void ZoneServer::on_hello(Session& session, const protocol::Hello& hello,
   }
   Player& player = it->second;
   player.account_id = ticket.account_id;
-  if (service_ == nullptr) player.lease_epoch = ticket.lease_epoch;
   welcome(session, ticket.character_id, player, version);
   session.frozen = player.transfer_pending;  // resumed while the API places the character
   session.next_ping_ns = now.steady_ns;
@@ -595,10 +589,8 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
   apply_inputs();
   world_.advance(tick);
   if (match_) advance_match(now);
-  if (service_ != nullptr) {
-    check_portals(now);
-    send_checkpoints(now);
-  }
+  check_portals(now);
+  send_checkpoints(now);
   if (!config_.view_is_infinite()) {
     const EntityTable table = world_.table();
     grid_.rebuild(table.positions, table.active);
@@ -612,45 +604,13 @@ void ZoneServer::advance(uint32_t tick, const Now& now) {
 }
 
 void ZoneServer::leave_world(uint64_t character_id, Player& player) {
-  if (service_ != nullptr) {
-    depart(character_id, player, CheckpointReason::leave);
-  } else {
-    const CharacterCheckpoint checkpoint = checkpoint_of(character_id, player);
-    checkpoints_.checkpoint({&checkpoint, 1}, CheckpointReason::leave);
-  }
+  depart(character_id, player, CheckpointReason::leave);
   world_.despawn(player.slot);
-}
-
-// The standalone checkpoint reads the character the way the leased path does (state_of and
-// holdings_of), so the two paths cannot drift apart.
-CharacterCheckpoint ZoneServer::checkpoint_of(uint64_t character_id, const Player& player) const {
-  const CheckpointRecord state = state_of(player);
-  const Holdings holdings = holdings_of(player.slot);
-  CharacterCheckpoint c;
-  c.account_id = player.account_id;
-  c.character_id = character_id;
-  c.lease_epoch = player.lease_epoch;
-  c.x = state.x;
-  c.y = state.y;
-  c.hp = state.hp;
-  c.mana = state.mana;
-  c.level = static_cast<uint8_t>(state.level);
-  c.xp = state.experience;
-  c.kills = static_cast<uint32_t>(holdings.kills);
-  c.gold = static_cast<uint32_t>(holdings.gold);
-  for (const auto& [item, quantity] : holdings.items)
-    c.items.push_back({item, static_cast<uint32_t>(quantity)});
-  return c;
 }
 
 void ZoneServer::shutdown(const Now& now) {
   for (auto& session : sessions_) kick(*session, KickReason::shutting_down, now);
-  if (service_ != nullptr) return release_all();
-  std::vector<CharacterCheckpoint> batch;
-  batch.reserve(players_.size());
-  for (const auto& [character, player] : players_)
-    batch.push_back(checkpoint_of(character, player));
-  checkpoints_.checkpoint(batch, CheckpointReason::shutdown);
+  release_all();
 }
 
 }  // namespace omega::zone

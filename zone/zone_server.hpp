@@ -5,12 +5,12 @@
 // inbound events and the time, calls advance() once per tick, and hands outbox() to the
 // transport. That makes every rule here testable without a network (zone_server_test.cpp).
 //
-// With a CharacterService attached (an API is configured), characters are leased: a Hello
-// with a valid ticket waits without an entity until the lease claim answers, state goes to
-// the API as checkpoints with deltas and a per-character seq (character_ledger.hpp), and
-// portals transfer players to other zones. Without one (standalone), Hello spawns at once and
-// checkpoints go to the CheckpointHook, as before (zone_server_service.cpp has the leased
-// paths).
+// Characters persist through the CharacterService, whatever the mode (zone_server_service.cpp):
+// a Hello with a valid ticket waits without an entity until the claim answers, state goes out
+// as checkpoints with deltas and a per-character seq (character_ledger.hpp), and portals
+// transfer players to other zones when the service can place them. With an API configured the
+// service is its ApiClient (leases); a standalone zone's LocalCharacterService grants every
+// claim at the next tick, logs the checkpoints and cannot transfer.
 //
 // Thread safety: none; everything runs on the simulation thread.
 #pragma once
@@ -31,7 +31,6 @@
 #include "zone/character_ledger.hpp"
 #include "zone/character_service.hpp"
 #include "zone/chat.hpp"
-#include "zone/checkpoint.hpp"
 #include "zone/config.hpp"
 #include "zone/connection.hpp"
 #include "zone/interest_grid.hpp"
@@ -54,8 +53,9 @@ struct Now {
 
 class ZoneServer {
  public:
+  // `service` (outlives the server) claims, checkpoints and transfers its characters.
   ZoneServer(const ZoneConfig& config, const game::TileMap& map, MessagePool& pool,
-             ZoneMetrics& metrics, CheckpointHook& checkpoints);
+             ZoneMetrics& metrics, CharacterService& service);
   ~ZoneServer();
   ZoneServer(const ZoneServer&) = delete;
   ZoneServer& operator=(const ZoneServer&) = delete;
@@ -66,7 +66,7 @@ class ZoneServer {
   // One simulation tick: timeouts, inputs, movement, snapshots, heartbeats.
   void advance(uint32_t tick, const Now& now);
 
-  // Kicks everyone with shutting_down and checkpoints every character (release with an API).
+  // Kicks everyone with shutting_down and releases every character in one checkpoint batch.
   void shutdown(const Now& now);
   // Kicks every session of `account_id` (a moderator's kick or ban) with `reason`; their
   // characters wait in the resume window and are checkpointed as after any disconnect.
@@ -77,8 +77,12 @@ class ZoneServer {
   // thread alone). The pool outlives the server and is not used by another thread meanwhile.
   void attach_workers(WorkerPool* workers);
 
-  // Leases through `service` from now on; `handle` tags this instance's requests.
-  void attach_service(CharacterService* service, uint32_t handle);
+  // Tags this instance's requests to the service with `handle` (the host's, which routes the
+  // answers back; 0 until set).
+  void set_service_handle(uint32_t handle) { service_handle_ = handle; }
+  // An answer of the CharacterService for this instance (claim, checkpoints, transfer, match
+  // report: the on_* below); the host routes the other payloads itself.
+  void on_service_result(const ServiceResult& result, const Now& now);
   // Answers of the CharacterService for this instance.
   void on_claim(const ClaimResult& result, const Now& now);
   void on_checkpoints(const CheckpointResult& result, const Now& now);
@@ -133,8 +137,7 @@ class ZoneServer {
     uint64_t party_id = 0;
     uint64_t muted_until = 0;
     TokenBucket chat_budget{kChatLinesPerSecond, kChatBurst};
-    // Leased characters only (a CharacterService is attached).
-    CharacterLedger ledger;
+    CharacterLedger ledger;         // what the character service has been told
     bool transfer_pending = false;  // stood on a portal; the API is placing the character
     int64_t next_portal_ns = 0;     // no transfer attempt before (backoff after a refusal)
     // Arena: where the character was saved (the claim answer); its checkpoints carry these.
@@ -145,7 +148,7 @@ class ZoneServer {
     };
     std::optional<Home> home;
   };
-  // A leased character that left the world and whose releasing checkpoint is not accepted yet.
+  // A character that left the world and whose releasing checkpoint is not accepted yet.
   struct Departed {
     CharacterLedger ledger;
     CheckpointRecord state;  // absolute fields at departure (release = true)
@@ -178,14 +181,13 @@ class ZoneServer {
   void send_snapshots(uint32_t tick);
   void send_pings(uint32_t tick, const Now& now);
   void write_debug_state(uint32_t tick);
-  CharacterCheckpoint checkpoint_of(uint64_t character_id, const Player& player) const;
-  // The character leaves this instance: its last checkpoint (a release with an API) goes out
-  // and the entity is despawned; the caller erases it from players_.
+  // The character leaves this instance: its releasing checkpoint goes out and the entity is
+  // despawned; the caller erases it from players_.
   void leave_world(uint64_t character_id, Player& player);
   Player* spawn_character(uint64_t character_id, uint16_t class_index, std::string_view name);
   void welcome(Session& session, uint64_t character_id, Player& player, uint16_t version);
 
-  // Leased characters (zone_server_service.cpp).
+  // Claims, checkpoints and transfers (zone_server_service.cpp).
   void request_claim(Session& session, const protocol::JoinTicket& ticket, uint16_t version,
                      const Now& now);
   void spawn_claimed(const ClaimResult& result, Player& player);
@@ -211,7 +213,6 @@ class ZoneServer {
   ChatRelay* chat_relay_ = nullptr;
   const ChatHistory* chat_history_ = nullptr;
 
-  CharacterService* service_ = nullptr;
   uint32_t service_handle_ = 0;
   std::unordered_map<uint64_t, ConnectionId> claims_pending_;  // character -> waiting session
   std::unordered_map<uint64_t, Departed> departed_;
@@ -224,7 +225,7 @@ class ZoneServer {
   ZoneConfig config_;
   MessagePool& pool_;
   ZoneMetrics& metrics_;
-  CheckpointHook& checkpoints_;
+  CharacterService& service_;
   game::CombatContent content_;  // empty when content/ has no combat files (no combat)
   World world_;
   InterestGrid grid_;

@@ -95,9 +95,9 @@ void ZoneServer::end_match(const Now& now) {
   if (winner) {
     spdlog::info("match {} over: {}", spec.id,
                  *winner == 0 ? std::string("draw") : "team " + std::to_string(*winner) + " won");
-    report_due_ = service_ != nullptr;
+    report_due_ = true;
     next_report_ns_ = now.steady_ns;
-    if (report_due_) send_match_report(now);
+    send_match_report(now);
   } else {
     spdlog::warn("match {}: nobody came; no result (the API abandons it)", spec.id);
   }
@@ -109,8 +109,8 @@ void ZoneServer::end_match(const Now& now) {
 void ZoneServer::send_match_report(const Now& now) {
   report_in_flight_ = true;
   next_report_ns_ = now.steady_ns + kReportRetryNs;
-  service_->report_match(service_handle_,
-                         MatchReport{match_->spec().id, match_->winner().value_or(0)});
+  service_.report_match(service_handle_,
+                        MatchReport{match_->spec().id, match_->winner().value_or(0)});
 }
 
 void ZoneServer::on_match_report(const MatchReportResult& result, const Now& now) {

@@ -1,7 +1,8 @@
-// ZoneServer with a CharacterService (an API is configured): lease claims on Hello, batched
-// checkpoints with deltas and per-character seq, releases on leave and shutdown, portals that
-// transfer players to other zones, and market changes pushed by the API. The rules are the
-// world contract's (docs/ARCHITECTURE.md "World topology").
+// ZoneServer and its CharacterService (the API's ApiClient, or a standalone zone's
+// LocalCharacterService): claims on Hello, batched checkpoints with deltas and per-character
+// seq, releases on leave and shutdown, portals that transfer players to other zones, and market
+// changes pushed by the API. The rules are the world contract's (docs/ARCHITECTURE.md "World
+// topology").
 #include <algorithm>
 #include <limits>
 
@@ -28,9 +29,15 @@ constexpr int64_t kCheckpointRetryNs = 2'000'000'000;
 
 }  // namespace
 
-void ZoneServer::attach_service(CharacterService* service, uint32_t handle) {
-  service_ = service;
-  service_handle_ = handle;
+void ZoneServer::on_service_result(const ServiceResult& result, const Now& now) {
+  if (const auto* claim = std::get_if<ClaimResult>(&result.payload))
+    on_claim(*claim, now);
+  else if (const auto* batch = std::get_if<CheckpointResult>(&result.payload))
+    on_checkpoints(*batch, now);
+  else if (const auto* transfer = std::get_if<TransferResult>(&result.payload))
+    on_transfer(*transfer, now);
+  else if (const auto* report = std::get_if<MatchReportResult>(&result.payload))
+    on_match_report(*report, now);
 }
 
 uint32_t ZoneServer::occupants() const {
@@ -54,9 +61,9 @@ void ZoneServer::request_claim(Session& session, const protocol::JoinTicket& tic
     it->second = session.connection;
     return;
   }
-  service_->claim(service_handle_,
-                  ClaimRequest{ticket.character_id, ticket.account_id, config_.zone_name(),
-                               config_.instance_id, ticket.lease_epoch});
+  service_.claim(service_handle_,
+                 ClaimRequest{ticket.character_id, ticket.account_id, config_.zone_name(),
+                              config_.instance_id, ticket.lease_epoch});
 }
 
 void ZoneServer::on_claim(const ClaimResult& result, const Now& now) {
@@ -82,6 +89,8 @@ void ZoneServer::on_claim(const ClaimResult& result, const Now& now) {
     }
     return;
   }
+  // A class this content does not know (or none): dealt by character id, as a standalone
+  // character's is (local_character_service.cpp).
   uint16_t class_index = static_cast<uint16_t>(result.character_id % 3);
   if (const auto* cls = content_.find_class(result.character.class_id))
     class_index = static_cast<uint16_t>(cls - content_.classes.data());
@@ -189,7 +198,7 @@ void ZoneServer::depart(uint64_t character_id, Player& player, CheckpointReason 
     d.release_queued = true;
   } else {
     CheckpointBatch batch{reason, {d.ledger.begin(d.state, d.holdings)}};
-    service_->checkpoint(service_handle_, std::move(batch));
+    service_.checkpoint(service_handle_, std::move(batch));
   }
   departed_.insert_or_assign(character_id, std::move(d));
 }
@@ -254,7 +263,7 @@ void ZoneServer::on_checkpoints(const CheckpointResult& result, const Now& now) 
     } else {
       d.release_queued = false;
       CheckpointBatch batch{CheckpointReason::leave, {d.ledger.begin(d.state, d.holdings)}};
-      service_->checkpoint(service_handle_, std::move(batch));
+      service_.checkpoint(service_handle_, std::move(batch));
     }
   }
 }
@@ -277,8 +286,8 @@ void ZoneServer::send_checkpoints(const Now& now) {
         d.ledger.resending();
         leave.records.push_back(*d.ledger.in_flight());
       }
-    if (!retry.records.empty()) service_->checkpoint(service_handle_, std::move(retry));
-    if (!leave.records.empty()) service_->checkpoint(service_handle_, std::move(leave));
+    if (!retry.records.empty()) service_.checkpoint(service_handle_, std::move(retry));
+    if (!leave.records.empty()) service_.checkpoint(service_handle_, std::move(leave));
   }
   if (now.steady_ns < next_checkpoint_ns_) return;
   next_checkpoint_ns_ = now.steady_ns + seconds_to_ns(config_.checkpoint_interval_s);
@@ -286,7 +295,7 @@ void ZoneServer::send_checkpoints(const Now& now) {
   for (auto& [id, player] : players_)
     if (!player.ledger.busy() && !player.transfer_pending)
       batch.records.push_back(player.ledger.begin(state_of(player), holdings_of(player.slot)));
-  if (!batch.records.empty()) service_->checkpoint(service_handle_, std::move(batch));
+  if (!batch.records.empty()) service_.checkpoint(service_handle_, std::move(batch));
 }
 
 // Shutdown or instance close: every character is released in one batch. A record still in
@@ -307,12 +316,12 @@ void ZoneServer::release_all() {
     add(player.ledger, state_of(player), holdings_of(player.slot));
   for (auto& [id, d] : departed_)
     if (d.release_queued || d.ledger.retry_due()) add(d.ledger, d.state, d.holdings);
-  if (!batch.records.empty()) service_->checkpoint(service_handle_, std::move(batch));
+  if (!batch.records.empty()) service_.checkpoint(service_handle_, std::move(batch));
 }
 
 void ZoneServer::check_portals(const Now& now) {
   const game::TileMap& map = world_.map();
-  if (map.portals().empty()) return;
+  if (map.portals().empty() || !service_.can_transfer()) return;
   for (auto& [id, player] : players_) {
     if (player.connection == 0 || player.transfer_pending ||
         now.steady_ns < player.next_portal_ns || player.ledger.busy())
@@ -322,7 +331,7 @@ void ZoneServer::check_portals(const Now& now) {
     if (portal == nullptr) continue;
     TransferRequest request{player.ledger.begin(state_of(player), holdings_of(player.slot)),
                             portal->target_zone, portal->target_spawn};
-    service_->transfer(service_handle_, std::move(request));
+    service_.transfer(service_handle_, std::move(request));
     player.transfer_pending = true;
     world_.set_intent(player.slot, MoveIntent{});
     if (Session* session = find_session(player.connection)) session->frozen = true;

@@ -1,5 +1,7 @@
-// Session logic without sockets: Hello/tickets/resume/timeouts, input validation, snapshots.
+// Session logic without sockets: Hello/tickets/resume/timeouts, input validation, snapshots —
+// in a standalone zone (its LocalCharacterService; world_contract_test has the API's paths).
 #include "zone/zone_server.hpp"
+#include "zone/local_character_service.hpp"
 #include "zone/zone_test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -16,16 +18,36 @@ using protocol::KickReason;
 constexpr uint64_t kUnixNow = 1'800'000'000;
 constexpr int64_t kTickNs = 1'000'000'000 / 30;
 
-class NullCheckpoints : public CheckpointHook {
+game::CombatContent load_content() {
+  game::CombatContent content;
+  std::string error;
+  EXPECT_TRUE(content.load("content", 30, error)) << error;
+  return content;
+}
+
+// A standalone zone's service, recording the checkpoints and transfers it is asked for.
+class RecordingLocalService : public LocalCharacterService {
  public:
-  void checkpoint(std::span<const CharacterCheckpoint> c, CheckpointReason reason) override {
-    count += c.size();
-    last.assign(c.begin(), c.end());
-    last_reason = reason;
+  explicit RecordingLocalService(ServiceResults& results)
+      : LocalCharacterService(results, load_content()) {}
+  void checkpoint(uint32_t instance, CheckpointBatch batch) override {
+    batches.push_back(batch);
+    LocalCharacterService::checkpoint(instance, std::move(batch));
   }
-  size_t count = 0;
-  std::vector<CharacterCheckpoint> last;
-  CheckpointReason last_reason = CheckpointReason::periodic;
+  void transfer(uint32_t instance, TransferRequest request) override {
+    ++transfers;
+    LocalCharacterService::transfer(instance, std::move(request));
+  }
+  // The records that released a character (its leave, or the shutdown).
+  std::vector<CheckpointRecord> released() const {
+    std::vector<CheckpointRecord> out;
+    for (const CheckpointBatch& batch : batches)
+      for (const CheckpointRecord& record : batch.records)
+        if (record.release) out.push_back(record);
+    return out;
+  }
+  std::vector<CheckpointBatch> batches;
+  size_t transfers = 0;
 };
 
 struct ZoneFixture : testing::Test {
@@ -33,10 +55,11 @@ struct ZoneFixture : testing::Test {
   game::TileMap map = game::TileMap::open_field(64, 64);
   MessagePool pool;
   ZoneMetrics metrics;
-  NullCheckpoints checkpoints;
+  ServiceResults results;
+  RecordingLocalService service{results};
   ZoneConfig config = make_config();
   std::unique_ptr<ZoneServer> server =
-      std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
+      std::make_unique<ZoneServer>(config, map, pool, metrics, service);
   uint32_t tick = 0;
   int64_t now_ns = 1'000'000'000;
   uint8_t next_nonce = 1;
@@ -61,9 +84,19 @@ struct ZoneFixture : testing::Test {
   }
   void connect(ConnectionId c) { event(InboundEvent::Kind::connected, c); }
   void disconnect(ConnectionId c) { event(InboundEvent::Kind::disconnected, c); }
+  // A Hello, and the claim's answer delivered as the host delivers it at the start of the next
+  // tick (before the tick's snapshots).
   void hello(ConnectionId c, std::string ticket_bytes, uint16_t min_v = 1, uint16_t max_v = 1) {
     event(InboundEvent::Kind::message, c, protocol::Hello{min_v, max_v, std::move(ticket_bytes)});
+    answer();
   }
+  // What InstanceHost does first in a tick: the service's answers reach the server.
+  void answer(ZoneServer& to, ServiceResults& from) {
+    std::vector<ServiceResult> answers;
+    from.drain(answers);
+    for (const ServiceResult& result : answers) to.on_service_result(result, now());
+  }
+  void answer() { answer(*server, results); }
   void input(ConnectionId c, uint16_t seq, bool moving, uint8_t direction, uint8_t action = 0) {
     event(InboundEvent::Kind::message, c,
           protocol::PlayerInput{seq, moving, direction, direction, action, 0});
@@ -71,6 +104,7 @@ struct ZoneFixture : testing::Test {
   void advance(int ticks = 1) {
     for (int i = 0; i < ticks; ++i) {
       now_ns += kTickNs;
+      answer();
       server->advance(++tick, now());
     }
   }
@@ -267,7 +301,7 @@ TEST_F(ZoneFixture, ReconnectResumesTheSameEntity) {
   disconnect(3);
   advance(static_cast<int>(config.resume_window_s * 30) + 2);
   EXPECT_EQ(server->world().entity_count(), 0u);
-  EXPECT_EQ(checkpoints.count, 1u);
+  EXPECT_EQ(service.released().size(), 1u);
   const uint32_t again = join(4, 77);
   EXPECT_NE(again, entity);
 }
@@ -470,11 +504,12 @@ TEST_F(ZoneFixture, SnapshotsEncodedOnWorkerThreadsAreTheBytesOfTheSerialTick) {
   config.snapshot_budget_bytes = 160;
   config.view_radius = 10.0f;
   config.full_rate_radius = 3.0f;
-  server = std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
+  server = std::make_unique<ZoneServer>(config, map, pool, metrics, service);
   MessagePool parallel_pool;
   ZoneMetrics parallel_metrics;
-  NullCheckpoints parallel_checkpoints;
-  ZoneServer parallel(config, map, parallel_pool, parallel_metrics, parallel_checkpoints);
+  ServiceResults parallel_results;
+  RecordingLocalService parallel_service(parallel_results);
+  ZoneServer parallel(config, map, parallel_pool, parallel_metrics, parallel_service);
   WorkerPool workers(4);
   parallel.attach_workers(&workers);
 
@@ -506,12 +541,17 @@ TEST_F(ZoneFixture, SnapshotsEncodedOnWorkerThreadsAreTheBytesOfTheSerialTick) {
     server->handle(a, now());
     parallel.handle(b, now());
   };
+  auto answer_both = [&] {
+    answer();
+    answer(parallel, parallel_results);
+  };
 
   constexpr ConnectionId kPlayers = 48;
   for (ConnectionId c = 1; c <= kPlayers; ++c) {
     both(InboundEvent::Kind::connected, c);
     both(InboundEvent::Kind::message, c, protocol::Hello{1, 1, ticket(100 + c)});
   }
+  answer_both();
   compare_outboxes();
   uint32_t random = 12345;
   std::vector<uint16_t> seq(kPlayers + 1, 0);
@@ -526,6 +566,7 @@ TEST_F(ZoneFixture, SnapshotsEncodedOnWorkerThreadsAreTheBytesOfTheSerialTick) {
     if (t == 45) both(InboundEvent::Kind::disconnected, 7);  // a leave mid-run
     now_ns += kTickNs;
     ++tick;
+    answer_both();
     server->advance(tick, now());
     parallel.advance(tick, now());
     compare_outboxes();
@@ -608,19 +649,38 @@ TEST_F(ZoneFixture, ItemsAreAnsweredWithTheBagAndOnlyInProtocolThree) {
 
 TEST_F(ZoneFixture, ServerFullAndShutdown) {
   config.max_players = 1;
-  server = std::make_unique<ZoneServer>(config, map, pool, metrics, checkpoints);
+  server = std::make_unique<ZoneServer>(config, map, pool, metrics, service);
   join(1, 5);
   connect(2);
   hello(2, ticket(6));
   EXPECT_EQ(kick_of(2), KickReason::server_full);
   server->shutdown(now());
   EXPECT_EQ(kick_of(1), KickReason::shutting_down);
-  EXPECT_EQ(checkpoints.count, 1u);
+  EXPECT_EQ(service.released().size(), 1u);
 }
 
-// A standalone zone checkpoints what the character is, read as the leased path reads it.
+// A claim still waiting for its answer holds its place: a Hello meanwhile finds the zone full.
+TEST_F(ZoneFixture, AWaitingClaimCountsTowardsMaxPlayers) {
+  config.max_players = 1;
+  server = std::make_unique<ZoneServer>(config, map, pool, metrics, service);
+  connect(1);
+  event(InboundEvent::Kind::message, 1, protocol::Hello{1, 1, ticket(5)});
+  EXPECT_EQ(server->pending_claims(), 1u);
+  connect(2);
+  hello(2, ticket(6));  // delivers the first claim's answer too
+  EXPECT_EQ(kick_of(2), KickReason::server_full);
+  EXPECT_EQ(server->player_count(), 1u);
+  EXPECT_EQ(server->pending_claims(), 0u);
+}
+
+// A standalone zone checkpoints what the character is, as a zone with an API does: its release
+// at shutdown carries the position, progress and what it gained since it joined (the claim
+// gave it nothing), under the lease epoch of its ticket.
 TEST_F(ZoneFixture, AStandaloneCheckpointCarriesTheCharacter) {
-  join(1, 77);
+  connect(1);
+  hello(1,
+        testing_support::signed_ticket(key, {0, 77, "open", 1, 9, kUnixNow + 600, next_nonce++}));
+  ASSERT_NE(welcome_entity(1), 0u);
   const uint32_t slot = server->slot_of_connection(1);
   ASSERT_NE(slot, World::kNoSlot);
   const game::CombatContent& content = server->world().settings().content[0];
@@ -633,18 +693,54 @@ TEST_F(ZoneFixture, AStandaloneCheckpointCarriesTheCharacter) {
   const game::Vec2 at = server->world().position(slot);
   const uint32_t hp = server->world().state(slot).hp;
   server->shutdown(now());
-  ASSERT_EQ(checkpoints.last.size(), 1u);
-  EXPECT_EQ(checkpoints.last_reason, CheckpointReason::shutdown);
-  const CharacterCheckpoint& saved = checkpoints.last[0];
+  ASSERT_FALSE(service.batches.empty());
+  EXPECT_EQ(service.batches.back().reason, CheckpointReason::shutdown);
+  const std::vector<CheckpointRecord> released = service.released();
+  ASSERT_EQ(released.size(), 1u);
+  const CheckpointRecord& saved = released[0];
   EXPECT_EQ(saved.character_id, 77u);
+  EXPECT_EQ(saved.lease_epoch, 9u);
+  EXPECT_EQ(saved.zone, "open");
+  EXPECT_TRUE(saved.has_position);
   EXPECT_FLOAT_EQ(saved.x, at.x);
   EXPECT_FLOAT_EQ(saved.y, at.y);
   EXPECT_EQ(saved.hp, hp);
-  EXPECT_EQ(saved.level, 1);
-  EXPECT_EQ(saved.gold, 40u);
-  ASSERT_EQ(saved.items.size(), 1u);  // one entry per item, whatever its stacks
-  EXPECT_EQ(saved.items[0].id, "minor_health_potion");
-  EXPECT_EQ(saved.items[0].quantity, 3u);
+  EXPECT_EQ(saved.level, 1u);
+  EXPECT_EQ(saved.gold_delta, 40);
+  // One entry per item, whatever its stacks.
+  EXPECT_EQ(saved.items_delta, (std::vector<ItemDelta>{{"minor_health_potion", 3}}));
+}
+
+// A standalone character is Player<id> of the class its id deals, at the default spawn.
+TEST_F(ZoneFixture, AStandaloneCharacterIsNamedAndClassedByItsId) {
+  join(1, 3);
+  join(2, 4);
+  const game::CombatContent& content = server->world().settings().content[0];
+  const World& world = server->world();
+  const uint32_t first = server->slot_of_connection(1), second = server->slot_of_connection(2);
+  EXPECT_EQ(world.state(first).name.view(), "Player3");
+  EXPECT_EQ(world.state(second).name.view(), "Player4");
+  EXPECT_EQ(content.classes[world.state(first).archetype].id, content.classes[0].id);
+  EXPECT_EQ(content.classes[world.state(second).archetype].id, content.classes[1].id);
+  EXPECT_EQ(world.combatant(first).level, 1);
+}
+
+// Portals need an API to place the character in the target zone: in a standalone zone a player
+// walks over one as over any floor (no transfer asked, never frozen).
+TEST_F(ZoneFixture, AStandaloneZoneLeavesPortalsInert) {
+  map.add_portal({{40, 32, 2, 1}, "forest", "from_open"});
+  server = std::make_unique<ZoneServer>(config, map, pool, metrics, service);
+  join(1, 5);
+  const uint32_t slot = server->slot_of_connection(1);
+  server->world().teleport(slot, {39.5f, 32.5f});
+  for (uint16_t seq = 1; seq <= 30; ++seq) {
+    input(1, seq, true, 0);  // east, across the portal
+    advance();
+  }
+  take();
+  EXPECT_GT(server->world().position(slot).x, 42.0f) << "walked on past the portal";
+  EXPECT_EQ(service.transfers, 0u);
+  EXPECT_EQ(server->player_count(), 1u);
 }
 
 }  // namespace
