@@ -1,5 +1,6 @@
-// The bots' scheduling, API flow and message handling. Connections are bots/zone_connection's
-// (the bots' only Boost.Beast translation unit); this file sees their events.
+// The bots' scheduling and message handling. Connections are bots/zone_connection's (the
+// bots' only Boost.Beast translation unit) and the API calls bots/api_flow's; this file sees
+// their events and applies them to its bots.
 #include <utility>  // before Asio (docs/ARCHITECTURE.md, Dependencies)
 
 #include "bots/swarm.hpp"
@@ -17,7 +18,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "bots/api_session.hpp"
+#include "bots/api_flow.hpp"
 #include "bots/fixed_ring.hpp"
 #include "bots/own_track.hpp"
 #include "bots/pacing.hpp"
@@ -46,9 +47,6 @@ using PendingInputs = FixedRing<PendingInput, 64>;
 // replay_wait → api → connecting again until replay_timeout_s runs out.
 enum class Phase : uint8_t { waiting, api, party, replay_wait, connecting, playing, finished };
 
-// Account creation failed for a transient reason (API not up yet): try again this much later.
-constexpr double kEnterRetrySeconds = 1.0;
-
 struct Bot {
   size_t index = 0;
   BotOptions options;
@@ -72,7 +70,6 @@ struct Bot {
 
   WebSocketAddress target;  // where the next connection goes
   std::string ticket;       // API mode: Hello.ticket from /v1/play or a Transfer
-  ApiAccount account;       // API mode; written on the io thread only
   std::string zone;         // from the latest Welcome
   uint32_t instance = 0;
   TravelState travel;
@@ -80,8 +77,7 @@ struct Bot {
   double next_api_attempt_s = 0.0;
   double lost_at_s = -1.0;          // API mode: when the zone was lost; < 0 = not lost
   double connect_deadline_s = 0.0;  // while connecting: lost if not upgraded by then (0: upgraded)
-  ReplayBackoff replay;       // API mode: asking /v1/play again after a lost zone or a reconnect
-  double next_chat_s = -1.0;  // < 0: not chatting
+  double next_chat_s = -1.0;        // < 0: not chatting
   uint64_t chat_seq = 0;
   bool tournament_started = false;  // queued (once per bot)
   std::string arena_zone;           // the matched arena's zone: fight players there
@@ -92,7 +88,21 @@ using Clock = std::chrono::steady_clock;
 // A loot event with this item detail is gold (docs/PROTOCOL.md).
 constexpr uint16_t kGoldDetail = 0xffff;
 
-class Swarm final : private ConnectionEvents {
+ApiFlowSettings api_flow_settings(const SwarmConfig& config) {
+  ApiFlowSettings settings;
+  settings.account_prefix = config.account_prefix;
+  settings.character_classes = config.character_classes;
+  settings.play_zone = config.play_zone;
+  settings.party_size = config.party_size;
+  settings.join_timeout_s = config.join_timeout_s;
+  settings.replay_timeout_s = config.replay_timeout_s;
+  settings.tournament = config.tournament;
+  settings.tournament_wait_s = config.tournament_wait_s;
+  settings.threads = config.api_threads;
+  return settings;
+}
+
+class Swarm final : private ConnectionEvents, private ApiFlowEvents {
  public:
   explicit Swarm(const SwarmConfig& config)
       : config_(config),
@@ -102,10 +112,13 @@ class Swarm final : private ConnectionEvents {
         maps_(config.content_dir) {
     // wss:// needs no flag: the zone (or the API's ws_url) names the scheme per connection.
     tls_error_ = common::configure_tls_client_context(tls_.native_handle(), config_.ca_file);
-    if (!config_.api_url.empty()) {
-      api_ = parse_http_url(config_.api_url);
-      if (api_) api_->ca_file = config_.ca_file;
-      workers_ = std::make_unique<ApiWorkers>(config_.api_threads);
+    const ApiFlowSettings api_settings = api_flow_settings(config_);
+    if (std::optional<HttpEndpoint> api = parse_http_url(config_.api_url); api && api_mode()) {
+      api->ca_file = config_.ca_file;
+      api_flow_ = std::make_unique<ApiFlow>(
+          *api, api_settings, config_.bots.size(),
+          [this](std::function<void()> job) { asio::post(io_, std::move(job)); },
+          static_cast<ApiFlowEvents&>(*this));
     }
     bots_.resize(config_.bots.size());
     for (size_t i = 0; i < bots_.size(); ++i) {
@@ -115,12 +128,7 @@ class Swarm final : private ConnectionEvents {
       bot.target = {config_.host, config_.port, config_.path, config_.tls};
       bot.travel.route.assign(config_.route.begin(), config_.route.end());
       bot.travel.dwell_s = config_.route_dwell_s;
-      bot.account.username = config_.account_prefix + "_" + std::to_string(i);
-      bot.account.character_name = config_.account_prefix + "c" + std::to_string(i);
-      if (!config_.character_classes.empty())
-        bot.account.character_class =
-            config_.character_classes[i % config_.character_classes.size()];
-      bot.result.username = bot.account.username;
+      bot.result.username = bot_account(api_settings, i).username;
       if (!api_mode()) bot.result.character_id = config_.first_character_id + i;
     }
   }
@@ -137,7 +145,9 @@ class Swarm final : private ConnectionEvents {
   }
 
  private:
-  double now_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  double now_s() const override {
+    return std::chrono::duration<double>(Clock::now() - start_).count();
+  }
   bool api_mode() const { return !config_.api_url.empty(); }
   uint32_t now_ms() const { return static_cast<uint32_t>(now_s() * 1000.0); }
 
@@ -267,7 +277,7 @@ class Swarm final : private ConnectionEvents {
         bot.next_input_s += 1.0 / hz;
       }
     }
-    if (api_mode() && !config_.tournament.empty() && !bot.tournament_started &&
+    if (api_flow_ && !config_.tournament.empty() && !bot.tournament_started &&
         now >= bot.welcome_s + config_.tournament_after_s)
       start_queue(bot);
     if (config_.chat_every_s > 0.0 && bot.next_chat_s >= 0.0 && now >= bot.next_chat_s &&
@@ -373,206 +383,87 @@ class Swarm final : private ConnectionEvents {
     if (out) bot.conn->flush();
   }
 
-  // ---- API mode: accounts, parties, tickets ------------------------------------------------
-  // Runs `call` (blocking HTTP) on a worker thread and `done` with its result on this thread.
-  template <class Result>
-  void on_worker(std::function<Result()> call, std::function<void(Result&)> done) {
-    workers_->submit([this, call = std::move(call), done = std::move(done)]() mutable {
-      auto result = std::make_shared<Result>(call());
-      asio::post(io_, [done = std::move(done), result] { done(*result); });
-    });
-  }
-
-  struct EnterResult {
-    ApiAccount account;
-    ApiOutcome outcome;
-    bool played = false;
-    ApiOutcome play_outcome;
-    PlayGrant grant;
-  };
-
+  // ---- API mode: bots/api_flow runs the calls and decides the steps; they land here -------
   void start_enter(Bot& bot) {
-    if (!api_) return give_up(bot, "api: bad --api address " + config_.api_url);
+    if (!api_flow_) return give_up(bot, "api: bad --api address " + config_.api_url);
     bot.phase = Phase::api;
-    const bool play_now = config_.party_size <= 1;
-    on_worker<EnterResult>(
-        [api = *api_, account = bot.account, play_now, zone = config_.play_zone]() mutable {
-          EnterResult r;
-          r.outcome = enter_account(api, account);
-          if (r.outcome.ok && play_now) {
-            r.played = true;
-            r.play_outcome = play(api, account, zone, r.grant);
-          }
-          r.account = std::move(account);
-          return r;
-        },
-        [this, b = &bot](EnterResult& r) {
-          if (b->phase != Phase::api) return;  // shut down meanwhile
-          const double now = now_s();
-          b->account = r.account;
-          b->result.character_id = r.account.character_id;
-          if (!r.outcome.ok) {
-            b->result.api_error = "enter: " + describe(r.outcome);
-            if (r.outcome.retryable() && now < config_.join_timeout_s) {
-              b->phase = Phase::waiting;
-              b->next_api_attempt_s = now + kEnterRetrySeconds;
-              return;
-            }
-            return give_up(*b, "api:" + b->result.api_error);
-          }
-          if (!r.played) {
-            b->phase = Phase::party;
-            return;
-          }
-          b->replay.start(now, config_.replay_timeout_s);
-          on_play_result(*b, r.play_outcome, r.grant);
-        });
+    api_flow_->enter(bot.index);
   }
 
-  struct PartyResult {
-    std::vector<ApiAccount> accounts;
-    ApiOutcome outcome;
-    uint64_t party_id = 0;
-    std::vector<ApiOutcome> play_outcomes;
-    std::vector<PlayGrant> grants;
-  };
-
-  // Groups of party_size consecutive bots whose members all have a character form a party,
-  // then each member asks /v1/play (the directory puts party members together).
+  // Bots with a character form parties with their neighbours (parties_to_form).
   void form_waiting_parties() {
-    const size_t k = config_.party_size;
-    for (size_t first = 0; first < bots_.size(); first += k) {
-      const size_t end = std::min(bots_.size(), first + k);
-      std::vector<Bot*> members;
-      bool ready = true;
-      for (size_t i = first; i < end; ++i) {
-        if (bots_[i].phase == Phase::party)
-          members.push_back(&bots_[i]);
-        else if (bots_[i].phase != Phase::finished)
-          ready = false;
-      }
-      if (!ready || members.empty()) continue;
-      std::vector<ApiAccount> accounts;
-      for (Bot* member : members) {
-        member->phase = Phase::api;
-        accounts.push_back(member->account);
-      }
-      on_worker<PartyResult>(
-          [api = *api_, accounts = std::move(accounts), zone = config_.play_zone]() mutable {
-            PartyResult r;
-            std::vector<ApiAccount*> pointers;
-            for (ApiAccount& account : accounts) pointers.push_back(&account);
-            r.outcome = form_party(api, pointers, r.party_id);
-            r.play_outcomes.resize(accounts.size());
-            r.grants.resize(accounts.size());
-            if (r.outcome.ok)
-              for (size_t i = 0; i < accounts.size(); ++i)
-                r.play_outcomes[i] = play(api, accounts[i], zone, r.grants[i]);
-            r.accounts = std::move(accounts);
-            return r;
-          },
-          [this, members](PartyResult& r) {
-            const double now = now_s();
-            for (size_t i = 0; i < members.size(); ++i) {
-              Bot& bot = *members[i];
-              if (bot.phase != Phase::api) continue;
-              bot.account = r.accounts[i];
-              if (!r.outcome.ok) {
-                bot.result.api_error = "party: " + describe(r.outcome);
-                give_up(bot, "api:" + bot.result.api_error);
-                continue;
-              }
-              bot.result.party_id = r.party_id;
-              bot.replay.start(now, config_.replay_timeout_s);
-              on_play_result(bot, r.play_outcomes[i], r.grants[i]);
-            }
-          });
+    party_standing_.resize(bots_.size());
+    for (size_t i = 0; i < bots_.size(); ++i)
+      party_standing_[i] = bots_[i].phase == Phase::party      ? PartyStanding::ready
+                           : bots_[i].phase == Phase::finished ? PartyStanding::gone
+                                                               : PartyStanding::pending;
+    for (std::vector<size_t>& members : parties_to_form(party_standing_, config_.party_size)) {
+      for (size_t member : members) bots_[member].phase = Phase::api;
+      api_flow_->form_party(std::move(members));
     }
   }
 
-  struct PlayResult {
-    ApiAccount account;
-    ApiOutcome outcome;
-    PlayGrant grant;
-  };
-
   void start_play(Bot& bot) {
     bot.phase = Phase::api;
-    on_worker<PlayResult>(
-        [api = *api_, account = bot.account]() mutable {
-          PlayResult r;
-          r.outcome = play(api, account, "", r.grant);
-          r.account = std::move(account);
-          return r;
-        },
-        [this, b = &bot](PlayResult& r) {
-          if (b->phase != Phase::api) return;
-          b->account = r.account;
-          on_play_result(*b, r.outcome, r.grant);
-        });
-  }
-
-  static bool in_arena(const Bot& bot) {
-    return !bot.arena_zone.empty() && bot.zone == bot.arena_zone;
+    api_flow_->play(bot.index);
   }
 
   // Queue for the tournament and wait for the match on a worker; the bot plays on meanwhile.
   void start_queue(Bot& bot) {
     bot.tournament_started = true;
     bot.result.tournament = "queued";
-    on_worker<PlayResult>(
-        [api = *api_, account = bot.account, tournament = config_.tournament,
-         wait = config_.tournament_wait_s]() mutable {
-          PlayResult r;
-          r.outcome = queue_for_match(api, account, tournament, wait, 0.25, r.grant);
-          r.account = std::move(account);
-          return r;
-        },
-        [this, b = &bot](PlayResult& r) {
-          if (shutting_down_ || b->phase == Phase::finished) return;
-          b->account = r.account;
-          if (!r.outcome.ok) {
-            b->result.tournament = "error: " + describe(r.outcome);
-            return;
-          }
-          const auto address = parse_ws_url(r.grant.ws_url);
-          if (!address) {
-            b->result.tournament = "error: bad ws_url " + r.grant.ws_url;
-            return;
-          }
-          // Leave the world instance and go: the arena claims the lease with the ticket's epoch.
-          b->result.tournament = "matched";
-          b->arena_zone = r.grant.zone;
-          leave_window(*b, now_s());
-          if (b->conn) close_connection(*b);
-          b->target = *address;
-          b->ticket = r.grant.ticket;
-          start_connect(*b);
-        });
+    api_flow_->queue(bot.index);
   }
 
-  void on_play_result(Bot& bot, const ApiOutcome& outcome, const PlayGrant& grant) {
-    const double now = now_s();
-    if (shutting_down_) return;
-    if (outcome.ok) {
-      const auto address = parse_ws_url(grant.ws_url);
-      if (!address) return give_up(bot, "api:play: bad ws_url " + grant.ws_url);
-      bot.target = *address;
-      bot.ticket = grant.ticket;
-      return start_connect(bot);
+  // An answer is dropped once the run shuts down (every bot is then finished) or the bot
+  // moved on: it finished, or a match took it to the arena while a /v1/play was in flight.
+  bool awaits(size_t index, ApiCall call) const override {
+    const Bot& bot = bots_[index];
+    if (shutting_down_) return false;
+    return call == ApiCall::queue ? bot.phase != Phase::finished : bot.phase == Phase::api;
+  }
+
+  void on_step(size_t index, ApiCall call, const ApiStep& step) override {
+    Bot& bot = bots_[index];
+    if (call == ApiCall::enter) bot.result.character_id = api_flow_->account(index).character_id;
+    if (step.party_id != 0) bot.result.party_id = step.party_id;
+    if (!step.api_error.empty()) bot.result.api_error = step.api_error;
+    switch (step.kind) {
+      case ApiStep::Kind::connect:
+        bot.target = step.target;
+        bot.ticket = step.ticket;
+        return start_connect(bot);
+      case ApiStep::Kind::wait_for_party:
+        bot.phase = Phase::party;
+        return;
+      case ApiStep::Kind::retry_enter:
+        bot.phase = Phase::waiting;  // paced by the connect budget again
+        bot.next_api_attempt_s = step.at_s;
+        return;
+      case ApiStep::Kind::retry_play:
+        bot.phase = Phase::replay_wait;
+        bot.next_api_attempt_s = step.at_s;
+        return;
+      case ApiStep::Kind::give_up:
+        return give_up(bot, step.reason);
     }
-    bot.result.api_error = "play: " + describe(outcome);
-    // 409 stale lease / zone_full and 503 no_capacity all pass once the world settles (a dead
-    // instance leaves the registry, a restarted zone registers); 4xx other than 409 never do.
-    const bool transient = outcome.retryable() || outcome.status == 409;
-    const std::optional<double> retry_at = transient ? bot.replay.retry_at(now) : std::nullopt;
-    if (!retry_at) return give_up(bot, "api:" + bot.result.api_error);
-    bot.phase = Phase::replay_wait;
-    bot.next_api_attempt_s = *retry_at;
   }
 
-  static std::string describe(const ApiOutcome& outcome) {
-    return std::to_string(outcome.status) + " " + outcome.code;
+  void on_match(size_t index, const MatchStep& match) override {
+    Bot& bot = bots_[index];
+    bot.result.tournament = match.status;
+    if (!match.matched) return;
+    // Leave the world instance and go: the arena claims the lease with the ticket's epoch.
+    bot.arena_zone = match.zone;
+    leave_window(bot, now_s());
+    if (bot.conn) close_connection(bot);
+    bot.target = match.arena;
+    bot.ticket = match.ticket;
+    start_connect(bot);
+  }
+
+  static bool in_arena(const Bot& bot) {
+    return !bot.arena_zone.empty() && bot.zone == bot.arena_zone;
   }
 
   // The bot stops for good (no more API calls or connections).
@@ -625,8 +516,8 @@ class Swarm final : private ConnectionEvents {
     leave_window(bot, now);
     close_connection(bot);
     bot.result.reconnected = true;
-    if (api_mode()) {  // a fresh ticket comes from the API
-      bot.replay.start(now, config_.replay_timeout_s);
+    if (api_flow_) {  // a fresh ticket comes from the API
+      api_flow_->start_replay(bot.index, now);
       return start_play(bot);
     }
     start_connect(bot);
@@ -644,11 +535,7 @@ class Swarm final : private ConnectionEvents {
     const double now = now_s();
     leave_window(bot, now);
     ++report_.disconnects[reason];
-    // Another session took the character over on purpose, or a moderator removed the player:
-    // no retry.
-    const bool replaced = bot.result.kick == protocol::KickReason::session_replaced ||
-                          bot.result.kick == protocol::KickReason::banned ||
-                          bot.result.kick == protocol::KickReason::kicked;
+    const bool replays = replays_after(bot.result.kick);
     if (bot.result.kick == protocol::KickReason::match_over) {
       bot.result.tournament = "played";  // back to the saved zone through /v1/play
       bot.arena_zone.clear();
@@ -658,12 +545,12 @@ class Swarm final : private ConnectionEvents {
     bot.conn = nullptr;
     bot.phase = Phase::finished;
     // API mode: ask /v1/play where to go now (crash recovery), unless another session took
-    // the character over on purpose.
-    if (api_mode() && !shutting_down_ && !replaced) {
+    // the character over on purpose or a moderator removed the player.
+    if (api_flow_ && !shutting_down_ && replays) {
       bot.result.kick = protocol::KickReason::none;  // the next connection starts clean
       if (bot.lost_at_s < 0.0) bot.lost_at_s = now;
       bot.phase = Phase::replay_wait;
-      bot.replay.start(now, config_.replay_timeout_s);
+      api_flow_->start_replay(bot.index, now);
       bot.next_api_attempt_s = now + ReplayBackoff::kFirstDelaySeconds;
     }
   }
@@ -909,9 +796,9 @@ class Swarm final : private ConnectionEvents {
   double window_start_s_ = 0.0, shutdown_deadline_s_ = 0.0, next_heartbeat_s_ = 0.0;
   uint64_t dropped_sends_ = 0;
   ZoneMaps maps_;
-  std::optional<HttpEndpoint> api_;
+  std::vector<PartyStanding> party_standing_;  // form_waiting_parties' scratch, reused
   // Declared after io_: destroyed first, so no worker posts into a destroyed io_context.
-  std::unique_ptr<ApiWorkers> workers_;
+  std::unique_ptr<ApiFlow> api_flow_;
 };
 
 }  // namespace

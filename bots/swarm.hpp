@@ -5,7 +5,7 @@
 // account on omega-api, logs in, creates a character, asks POST /v1/play where to go, follows
 // the zone's Transfer messages from zone to zone, and after losing its zone asks /v1/play again
 // (crash recovery) for `replay_timeout_s` with backoff. API calls block, so they run on a few
-// worker threads and hand their results back to the network thread.
+// worker threads and hand their results back to the network thread (bots/api_flow).
 //
 // Built to put thousands of players on one core: one io_context on the calling thread, every
 // socket operation asynchronous, one shared scheduler timer for all bots (not a timer each),
