@@ -1,7 +1,7 @@
 // What a bot does through omega-api before it can enter a zone: register (or reuse) an
 // account, log in, create (or reuse) a character, form parties, and ask POST /v1/play for a
-// ticket. Blocking calls (bots/http_client.hpp); the swarm runs them on ApiWorkers threads so
-// its network thread never waits for password hashing.
+// ticket. Blocking calls (bots/http_client.hpp); ApiFlow (bots/api_flow.hpp) runs them on
+// ApiWorkers threads so the swarm's network thread never waits for password hashing.
 //
 // Thread safety: the functions touch only their arguments; ApiWorkers::submit from any thread.
 #pragma once
