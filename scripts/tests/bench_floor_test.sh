@@ -24,12 +24,16 @@ assert "cpu_ratio_to_floor" not in line, line
 PY
 
 # Enough players and seconds that the floor costs several clock ticks of CPU (10 ms each).
-out=$(scripts/bench floor players=24 seconds=5 2>"$log") || { cat "$log" >&2; fail "the floor run failed: $out"; }
+# Two rounds: the line is the round with the median ratio (of two, the lower) and lists both.
+out=$(scripts/bench floor players=24 seconds=5 rounds=2 2>"$log") || { cat "$log" >&2; fail "the floor run failed: $out"; }
 echo "measured run: $out"
 python3 - "$out" <<'PY' || fail "bad JSON for the measured run: $out"
 import json, sys
 line = json.loads(sys.argv[1].strip().splitlines()[-1])
 assert line["scenario"] == "floor" and "error" not in line, line
+assert line["rounds"] == 2 and len(line["cpu_ratio_to_floor_rounds"]) == 2, line
+assert line["cpu_ratio_to_floor"] == min(line["cpu_ratio_to_floor_rounds"]), line
+assert len(line["cpu_ratio_to_uring_floor_rounds"]) == 2, line
 assert line["cpu_ratio_to_floor"] is not None and line["cpu_ratio_to_floor"] > 0, line
 assert line["floor_cpu_pct_per_player"] > 0 and line["zone_cpu_pct_per_player"] > 0, line
 # The zone batches: at least one message per write, and it writes about once per tick.
