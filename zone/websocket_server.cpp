@@ -534,7 +534,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       beast::error_code ec;
       const size_t sent =
           socket.write_some(GatherView{gather_.data(), gather_.data() + buffers}, ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      if (ec == asio::error::would_block) {  // EAGAIN: the send buffer is full
         ec = {};
       } else if (ec) {
         finish_write(ec);
