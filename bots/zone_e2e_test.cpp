@@ -198,15 +198,18 @@ TEST(ZoneEndToEnd, SixtyBotsSeeTheServerStateWithinTheirRadius) {
   EXPECT_EQ(missing, 0u) << first_problem;
   std::printf("checked %zu entity views (%zu full-rate), %zu enters; %zu snapshots\n", checked,
               full_rate_checked, entered, seen.size());
-  // The zone ran with the threads this build of the suite asks for (zone_process.cpp).
+  // The zone ran with the threads and the writes this build of the suite asks for
+  // (zone_process.cpp); io_uring is the default.
 #ifdef OMEGA_E2E_ZONE_THREADS
   const std::string threads = OMEGA_E2E_ZONE_THREADS;
+  const std::string send_io = OMEGA_E2E_ZONE_SEND_IO;
 #else
   const std::string threads = "1";
+  const std::string send_io = "io_uring";
 #endif
-  EXPECT_NE(
-      zone->stderr_text().find(threads + " network thread(s), " + threads + " snapshot thread(s)"),
-      std::string::npos)
+  EXPECT_NE(zone->stderr_text().find(threads + " network thread(s), " + threads +
+                                     " snapshot thread(s), writes with " + send_io),
+            std::string::npos)
       << zone->stderr_text();
 }
 

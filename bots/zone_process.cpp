@@ -51,9 +51,11 @@ std::unique_ptr<ZoneProcess> ZoneProcess::start(const std::map<std::string, std:
     for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
 #ifdef OMEGA_E2E_ZONE_THREADS
     // The *_threads variants of the e2e suites: the same tests against a zone that spreads its
-    // connections and its snapshot encoding over threads (a test's own setting wins).
+    // connections and its snapshot encoding over threads and writes with a sendmsg per client
+    // (a test's own setting wins).
     setenv("OMEGA_ZONE_NETWORK_THREADS", OMEGA_E2E_ZONE_THREADS, 0);
     setenv("OMEGA_ZONE_SNAPSHOT_THREADS", OMEGA_E2E_ZONE_THREADS, 0);
+    setenv("OMEGA_ZONE_SEND_IO", OMEGA_E2E_ZONE_SEND_IO, 0);
 #endif
     if (open_files_limit > 0) {
       const rlimit limit{open_files_limit, open_files_limit};

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <initializer_list>
 #include <cstdlib>
 #include <limits>
 #include <sstream>
@@ -64,6 +65,21 @@ std::string parse_float(const std::string& text, float& out, double min, double 
   std::string error = parse_double(text, value, min, max);
   if (error.empty()) out = static_cast<float>(value);
   return error;
+}
+
+// One of a few named values (spawn, send_io).
+template <class T>
+std::string parse_choice(const std::string& text, T& out,
+                         std::initializer_list<std::pair<std::string_view, T>> choices) {
+  std::string names;
+  for (const auto& [name, value] : choices) {
+    if (text == name) {
+      out = value;
+      return "";
+    }
+    names += (names.empty() ? "" : " or ") + std::string(name);
+  }
+  return "expected " + names + ", got '" + text + "'";
 }
 
 std::string parse_bool(const std::string& text, bool& out) {
@@ -195,14 +211,14 @@ const std::vector<Option>& options() {
       {"player_speed",
        [](ZoneConfig& c, const std::string& v) { return parse_float(v, c.player_speed, 0, 100); }},
       {"spawn",
-       [](ZoneConfig& c, const std::string& v) -> std::string {
-         if (v == "point")
-           c.spawn = SpawnMode::point;
-         else if (v == "random")
-           c.spawn = SpawnMode::random;
-         else
-           return "expected point or random, got '" + v + "'";
-         return "";
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_choice(v, c.spawn,
+                             {{"point", SpawnMode::point}, {"random", SpawnMode::random}});
+       }},
+      {"send_io",
+       [](ZoneConfig& c, const std::string& v) {
+         return parse_choice(v, c.send_io,
+                             {{"sendmsg", SendIo::sendmsg}, {"io_uring", SendIo::io_uring}});
        }},
       {"debug_state_log",
        [](ZoneConfig& c, const std::string& v) -> std::string {
@@ -267,9 +283,9 @@ const std::vector<Option>& options() {
          return parse_unsigned(v, c.max_players, 1, protocol::kMaxEntityId / 2);
        }},
       {"outgoing_queue_messages",
-       [](ZoneConfig& c, const std::string& v) {
-         return parse_unsigned(v, c.outgoing_queue_messages, 4, 1u << 16);
-       }},
+       [](ZoneConfig& c,
+          const std::string&
+              v) { return parse_unsigned(v, c.outgoing_queue_messages, 4, 1u << 16); }},
       {"outgoing_queue_bytes",
        [](ZoneConfig& c,
           const std::string&

@@ -21,6 +21,13 @@
 namespace omega::zone {
 
 enum class SpawnMode : uint8_t { point, random };
+// How a network thread hands a tick's writes to the kernel: a sendmsg per client, or all of
+// them through io_uring in one system call (zone/send_ring.hpp; sendmsg where the kernel
+// refuses io_uring).
+enum class SendIo : uint8_t { sendmsg, io_uring };
+inline const char* to_string(SendIo io) {
+  return io == SendIo::io_uring ? "io_uring" : "sendmsg";
+}
 
 // Agones: the variable its controller sets in every game server container, and the ports its
 // SDK sidecar takes in the pod (its own health port, gRPC, REST); no zone port may use them.
@@ -69,6 +76,7 @@ struct ZoneConfig {
   std::string trusted_proxies;
   // SO_SNDBUF of each client socket; 0 = the kernel's default (autotuned).
   uint32_t socket_send_buffer_bytes = 0;
+  SendIo send_io = SendIo::io_uring;
   uint32_t max_players = kDefaultMaxPlayers;
   uint32_t outgoing_queue_messages = kDefaultOutgoingQueueMessages;
   uint32_t outgoing_queue_bytes = static_cast<uint32_t>(kDefaultOutgoingQueueBytes);

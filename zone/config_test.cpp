@@ -39,6 +39,7 @@ TEST(ZoneConfig, DefaultsNeedOnlyTheKey) {
   EXPECT_EQ(c.max_pending_connections, 1024u);
   EXPECT_EQ(c.max_connections, 0u);
   EXPECT_EQ(c.slow_client_timeout_s, 5.0);
+  EXPECT_EQ(c.send_io, SendIo::io_uring);
 
   auto missing = load_zone_config("", env_of({}));
   EXPECT_FALSE(missing.ok());
@@ -57,6 +58,7 @@ fast_ack = false
 max_connections_per_ip = 4
 max_pending_per_ip = 2
 slow_client_timeout_s = 2.5
+send_io = "sendmsg"
 )";
   auto result = load_zone_config(
       "", env_of({{"OMEGA_ZONE_PORT", "0"}, {"OMEGA_ZONE_VIEW_RADIUS", "inf"}}), toml);
@@ -72,6 +74,7 @@ slow_client_timeout_s = 2.5
   EXPECT_EQ(c.max_connections_per_ip, 4u);
   EXPECT_EQ(c.max_pending_per_ip, 2u);
   EXPECT_EQ(c.slow_client_timeout_s, 2.5);
+  EXPECT_EQ(c.send_io, SendIo::sendmsg);
 }
 
 TEST(ZoneConfig, BadValuesGiveClearErrors) {
@@ -80,16 +83,18 @@ TEST(ZoneConfig, BadValuesGiveClearErrors) {
                                          {"OMEGA_ZONE_PORT", "70000"},
                                          {"OMEGA_ZONE_TICK_HZ", "fast"},
                                          {"OMEGA_ZONE_SPAWN", "everywhere"},
+                                         {"OMEGA_ZONE_SEND_IO", "aio"},
                                          {"OMEGA_ZONE_MAP", "open:3"},
                                          {"OMEGA_ZONE_TRUSTED_PROXIES", "10.0.0.0/99"}}),
                                  std::string("view_margin = -1\nbogus = 1\n"));
   ASSERT_FALSE(result.ok());
-  for (const char* needle :
-       {"OMEGA_ZONE_TICKET_PUBLIC_KEY: expected 64 hex",
-        "OMEGA_ZONE_PORT: must be in [0, 65535], got 70000",
-        "OMEGA_ZONE_TICK_HZ: expected an integer, got 'fast'",
-        "OMEGA_ZONE_SPAWN: expected point or random", "OMEGA_ZONE_MAP:", "view_margin: must be in",
-        "bogus: unknown option", "OMEGA_ZONE_TRUSTED_PROXIES: bad prefix length in '10.0.0.0/99'"})
+  for (const char* needle : {"OMEGA_ZONE_TICKET_PUBLIC_KEY: expected 64 hex",
+                             "OMEGA_ZONE_PORT: must be in [0, 65535], got 70000",
+                             "OMEGA_ZONE_TICK_HZ: expected an integer, got 'fast'",
+                             "OMEGA_ZONE_SPAWN: expected point or random",
+                             "OMEGA_ZONE_SEND_IO: expected sendmsg or io_uring, got 'aio'",
+                             "OMEGA_ZONE_MAP:", "view_margin: must be in", "bogus: unknown option",
+                             "OMEGA_ZONE_TRUSTED_PROXIES: bad prefix length in '10.0.0.0/99'"})
     EXPECT_NE(result.error.find(needle), std::string::npos) << needle << "\n" << result.error;
 }
 

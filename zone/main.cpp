@@ -338,9 +338,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   spdlog::info(
       "{} instance(s) on {}:{} (http {}), tick {} Hz, snapshots {} Hz, {} network thread(s), {} "
-      "snapshot thread(s), {}",
+      "snapshot thread(s), writes with {}, {}",
       host.instance_count(), config.host, ws_port, http_port, config.tick_hz, config.snapshot_hz,
-      config.network_threads, config.snapshot_threads,
+      config.network_threads, config.snapshot_threads, to_string(websocket.send_io()),
       config.standalone() ? "standalone (no API)" : "API " + config.api_url);
   spdlog::info("process {}: players at {}, control at {}", process_id, ws_base, control_url);
   if (agones) agones->allow_ready();

@@ -53,6 +53,8 @@ class WebSocketServer {
   // Closes every socket at once (after the shutdown grace period).
   void close_all();
   size_t open_connections() const;
+  // How writes reach the kernel: config send_io, or sendmsg where io_uring was refused.
+  SendIo send_io() const;
 
   struct Impl;     // websocket_server.cpp only
   struct Threads;  // network shards 1.. (config network_threads)

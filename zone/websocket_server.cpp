@@ -5,6 +5,11 @@
 // sessions need no strand; what shards share (address limits, counters) is locked or atomic.
 #include <utility>  // Boost 1.74's Asio misses this include
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -34,6 +39,7 @@
 #include "zone/network.hpp"
 #include "zone/outgoing_queue.hpp"
 #include "zone/ping_tracker.hpp"
+#include "zone/send_ring.hpp"
 
 namespace omega::zone {
 namespace asio = boost::asio;
@@ -60,9 +66,11 @@ constexpr int64_t kNetworkBehindNs = 250'000'000;
 // An upgrade request is a few headers; more is not a client of ours.
 constexpr uint32_t kMaxUpgradeRequestBytes = 8 * 1024;
 
-// Messages per gather write: two buffers each (frame header, payload), and Linux Asio hands
-// at most 64 buffers to one sendmsg.
+// Messages per gather write: two buffers each (frame header, payload); 64 buffers is also the
+// most Linux Asio hands to one sendmsg when the rest of a write goes through async_write.
 constexpr size_t kMaxMessagesPerWrite = 32;
+// Writes per io_uring submission (send_io io_uring): a flush with more takes several.
+constexpr unsigned kSendRingEntries = 1024;
 constexpr size_t kMaxFrameHeaderBytes = 10;
 
 // The header of one unfragmented, unmasked binary frame (RFC 6455 §5.2; a server never masks
@@ -126,6 +134,7 @@ struct NetworkShard {
 
   asio::io_context& io;
   std::unordered_map<ConnectionId, std::weak_ptr<WsSession>> sessions;  // its thread only
+  std::unique_ptr<SendRing> ring;  // send_io io_uring; null: a sendmsg per write
 
   std::mutex pending_mutex;
   std::vector<Outgoing> pending;                    // from the simulation thread
@@ -182,8 +191,13 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
     std::string error;  // validated when the configuration was loaded
     trusted_proxies = common::TrustedProxies::parse(config.trusted_proxies, error)
                           .value_or(common::TrustedProxies{});
-    for (asio::io_context* context : shard_contexts)
+    for (asio::io_context* context : shard_contexts) {
       shards.push_back(std::make_unique<NetworkShard>(*context));
+      if (config.send_io != SendIo::io_uring) continue;
+      shards.back()->ring = SendRing::create(kSendRingEntries, error);
+      if (!shards.back()->ring && shards.size() == 1)
+        spdlog::warn("send_io io_uring: {}; writing with sendmsg", error);
+    }
   }
   NetworkShard& shard_of(ConnectionId id) { return *shards[id % shards.size()]; }
 
@@ -271,10 +285,58 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (!queue_.try_push(std::move(out.message))) slow_client();
   }
 
-  // After a flush: judge the client (unless the network thread is behind), then write.
-  void start_writing(bool judge) {
-    if (judge) check_slow_reader(steady_now_ns());
-    write_next();
+  // Outgoing messages bypass Beast's writer: all of a client's queued messages (up to
+  // kMaxMessagesPerWrite) go out as ready-made WebSocket frames in one gather write on the
+  // socket, i.e. one sendmsg instead of one Beast write (and syscall) per message. After the
+  // last one (the Kick), a close frame of ours, then our side of the TCP connection is shut.
+  // Beast's read side still writes on its own when a peer pings or starts a close; our clients
+  // do neither while messages flow, and a peer that does can only garble its own stream.
+  //
+  // The write is made on the socket itself, non-blocking: a tick's messages nearly always fit
+  // the send buffer, and then one system call finishes it without the reactor, a composed
+  // operation and its handler. Only what did not fit goes through async_write.
+  void write_next() {
+    while (begin_write()) {
+      msghdr header{};
+      header.msg_iov = gather_.data();
+      header.msg_iovlen = gather_count_;
+      const ssize_t sent = ::sendmsg(fd(), &header, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (!took_all(sent < 0 ? -errno : sent)) return;
+    }
+  }
+
+  // The same write in two halves, for a flush that hands every session's write to io_uring
+  // at once (NetworkShard::flush): begin_write lays out the next write in gather() (false:
+  // nothing to write, or a write in flight), end_write takes the kernel's answer (bytes
+  // written, or -errno) and goes on with the next write, if any.
+  bool begin_write() {
+    if (writing_ || ended_) return false;
+    if (queue_.empty()) {
+      if (close_reason_ != KickReason::none && !close_sent_) write_close_frame();
+      return false;
+    }
+    writing_ = true;
+    gather_count_ = fill_gather();
+    return true;
+  }
+  void end_write(int result) {
+    if (took_all(result)) write_next();
+  }
+  int fd() { return beast::get_lowest_layer(ws_).socket().native_handle(); }
+  const iovec* gather() const { return gather_.data(); }
+  size_t gather_count() const { return gather_count_; }
+
+  // A client that still sends but has left one of our pings unanswered for
+  // slow_client_timeout_s since we wrote it does not read what we send. One that sends nothing
+  // is the simulation's idle timeout; one whose bytes wait unread in the socket may have
+  // answered (we are behind): neither is judged here.
+  void check_slow_reader(int64_t now_ns) {
+    const int64_t oldest = pings_.oldest_unanswered_ns();
+    if (oldest == 0 || close_reason_ != KickReason::none || ended_) return;
+    if (now_ns - oldest <= slow_client_timeout_ns_ || last_message_ns_ <= oldest) return;
+    beast::error_code ec;
+    if (beast::get_lowest_layer(ws_).socket().available(ec) > 0 || ec) return;
+    slow_client();
   }
 
   // Forceful close (shutdown deadline).
@@ -472,19 +534,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     kick(KickReason::slow_client);
   }
 
-  // A client that still sends but has left one of our pings unanswered for
-  // slow_client_timeout_s since we wrote it does not read what we send. One that sends nothing
-  // is the simulation's idle timeout; one whose bytes wait unread in the socket may have
-  // answered (we are behind): neither is judged here.
-  void check_slow_reader(int64_t now_ns) {
-    const int64_t oldest = pings_.oldest_unanswered_ns();
-    if (oldest == 0 || close_reason_ != KickReason::none || ended_) return;
-    if (now_ns - oldest <= slow_client_timeout_ns_ || last_message_ns_ <= oldest) return;
-    beast::error_code ec;
-    if (beast::get_lowest_layer(ws_).socket().available(ec) > 0 || ec) return;
-    slow_client();
-  }
-
   void kick(KickReason reason) {
     if (close_reason_ != KickReason::none || ended_) return;
     server_->metrics.count_kick(reason);
@@ -512,44 +561,28 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     });
   }
 
-  // Outgoing messages bypass Beast's writer: all of a client's queued messages (up to
-  // kMaxMessagesPerWrite) go out as ready-made WebSocket frames in one gather write on the
-  // socket, i.e. one sendmsg instead of one Beast write (and syscall) per message. After the
-  // last one (the Kick), a close frame of ours, then our side of the TCP connection is shut.
-  // Beast's read side still writes on its own when a peer pings or starts a close; our clients
-  // do neither while messages flow, and a peer that does can only garble its own stream.
-  //
-  // The write is first tried on the socket itself (non-blocking): a tick's messages nearly
-  // always fit the send buffer, and then one sendmsg finishes it without the reactor, a
-  // composed operation and its handler. Only what did not fit goes through async_write.
-  void write_next() {
-    while (!writing_ && !ended_) {
-      if (queue_.empty()) {
-        if (close_reason_ != KickReason::none && !close_sent_) write_close_frame();
-        return;
-      }
-      writing_ = true;
-      const size_t buffers = fill_gather();
-      auto& socket = beast::get_lowest_layer(ws_).socket();
-      beast::error_code ec;
-      const size_t sent =
-          socket.write_some(GatherView{gather_.data(), gather_.data() + buffers}, ec);
-      if (ec == asio::error::would_block) {  // EAGAIN: the send buffer is full
-        ec = {};
-      } else if (ec) {
-        finish_write(ec);
-        return;
-      }
-      const size_t first = skip_written(buffers, sent);
-      if (first < buffers) {
-        server_->metrics.writes_deferred.fetch_add(1, std::memory_order_relaxed);
-        asio::async_write(
-            socket, GatherView{gather_.data() + first, gather_.data() + buffers},
-            [self = shared_from_this()](beast::error_code e, size_t) { self->on_write(e); });
-        return;
-      }
-      finish_write(ec);
+  // The answer to a direct write (bytes written, or -errno): true when the kernel took all of
+  // it. A full send buffer (-EAGAIN, or a part taken) hands the rest to async_write; another
+  // error closes the socket.
+  bool took_all(ssize_t result) {
+    if (result < 0 && result != -EAGAIN) {
+      finish_write(beast::error_code(static_cast<int>(-result), boost::system::system_category()));
+      return false;
     }
+    const size_t first = skip_written(gather_count_, result < 0 ? 0 : static_cast<size_t>(result));
+    if (first == gather_count_) {
+      finish_write({});
+      return true;
+    }
+    server_->metrics.writes_deferred.fetch_add(1, std::memory_order_relaxed);
+    const size_t rest = gather_count_ - first;
+    for (size_t i = 0; i < rest; ++i)
+      deferred_[i] = asio::const_buffer(gather_[first + i].iov_base, gather_[first + i].iov_len);
+    asio::async_write(
+        beast::get_lowest_layer(ws_).socket(),
+        GatherView{deferred_.data(), deferred_.data() + rest},
+        [self = shared_from_this()](beast::error_code e, size_t) { self->on_write(e); });
+    return false;
   }
 
   // Marks the queue's oldest messages in flight and lays them out in gather_ (frame header,
@@ -564,8 +597,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
         server_->metrics.record_server_latency(double(now_ns - message->ack_arrival_ns) * 1e-6);
       }
       uint8_t* header = frame_headers_[i].data();
-      gather_[2 * i] = asio::const_buffer(header, frame_header(message.bytes().size(), header));
-      gather_[2 * i + 1] = asio::buffer(message.bytes());
+      gather_[2 * i] = {header, frame_header(message.bytes().size(), header)};
+      gather_[2 * i + 1] = {const_cast<uint8_t*>(message.bytes().data()), message.bytes().size()};
     }
     return 2 * count;
   }
@@ -574,8 +607,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // bytes left (== buffers when everything went).
   size_t skip_written(size_t buffers, size_t sent) {
     size_t first = 0;
-    while (first < buffers && sent >= gather_[first].size()) sent -= gather_[first++].size();
-    if (first < buffers) gather_[first] += sent;
+    while (first < buffers && sent >= gather_[first].iov_len) sent -= gather_[first++].iov_len;
+    if (first < buffers) {
+      gather_[first].iov_base = static_cast<uint8_t*>(gather_[first].iov_base) + sent;
+      gather_[first].iov_len -= sent;
+    }
     return first;
   }
 
@@ -676,7 +712,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   int64_t last_message_ns_ = 0;  // arrival of the client's latest message
   bool writing_ = false;
   std::array<std::array<uint8_t, kMaxFrameHeaderBytes>, kMaxMessagesPerWrite> frame_headers_;
-  std::array<asio::const_buffer, 2 * kMaxMessagesPerWrite> gather_;
+  std::array<iovec, 2 * kMaxMessagesPerWrite> gather_;  // the write in flight
+  size_t gather_count_ = 0;
+  std::array<asio::const_buffer, 2 * kMaxMessagesPerWrite> deferred_;  // its rest, async
   std::vector<uint8_t> close_frame_;
   std::array<uint8_t, kDrainChunkBytes> drain_scratch_;
   size_t drained_ = 0;  // bytes read after the Kick
@@ -787,7 +825,8 @@ void NetworkShard::flush() {
     flush_posted = false;
     posted_ns = flush_posted_ns;
   }
-  const bool behind = steady_now_ns() - posted_ns > kNetworkBehindNs;
+  const int64_t now_ns = steady_now_ns();
+  const bool behind = now_ns - posted_ns > kNetworkBehindNs;
   for (Outgoing& out : flushing) {
     auto it = sessions.find(out.connection);
     if (it == sessions.end()) continue;
@@ -797,7 +836,19 @@ void NetworkShard::flush() {
     if (touched.empty() || touched.back() != session) touched.push_back(std::move(session));
   }
   flushing.clear();
-  for (auto& session : touched) session->start_writing(!behind);  // repeated: a no-op
+  // Judge each client (unless this thread is behind: its answers may be waiting for us), then
+  // write: a sendmsg each, or every write in one io_uring submission. A session touched twice
+  // has its write in flight the second time: a no-op.
+  for (size_t i = 0; i < touched.size(); ++i) {
+    WsSession& session = *touched[i];
+    if (!behind) session.check_slow_reader(now_ns);
+    if (!ring)
+      session.write_next();
+    else if (session.begin_write())
+      ring->add(session.fd(), session.gather(), session.gather_count(), i);
+  }
+  if (ring && ring->queued() > 0)
+    ring->run([this](uint64_t i, int result) { touched[i]->end_write(result); });
   touched.clear();
 }
 
@@ -875,6 +926,10 @@ void WebSocketServer::close_all() {
 
 size_t WebSocketServer::open_connections() const {
   return impl_->open.load();
+}
+
+SendIo WebSocketServer::send_io() const {
+  return impl_->shards.front()->ring ? SendIo::io_uring : SendIo::sendmsg;
 }
 
 }  // namespace omega::zone
