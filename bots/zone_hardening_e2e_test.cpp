@@ -361,9 +361,12 @@ TEST(ZoneHardening, TheDefaultConnectionBudgetKeepsDescriptorsInReserve) {
 }
 
 // Item 4: after a message_too_large Kick the zone stops reading: a client streaming one huge
-// message gets only the kernel's buffers in, not gigabytes until the close deadline.
+// message gets only the kernel's buffers in, not gigabytes until the close deadline; then the
+// session ends.
 TEST(ZoneHardening, AfterAMessageTooLargeKickTheZoneStopsReading) {
-  auto zone = start_zone(zone_env("open:32"));
+  auto env = zone_env("open:32");
+  env["OMEGA_ZONE_RESUME_WINDOW_S"] = "0";  // a disconnected player leaves at once
+  auto zone = start_zone(env);
   ASSERT_NE(zone, nullptr);
   RawWsClient attacker;
   ASSERT_TRUE(join_raw(attacker, *zone, 900));
@@ -388,6 +391,13 @@ TEST(ZoneHardening, AfterAMessageTooLargeKickTheZoneStopsReading) {
   attacker.read_until_closed(3);
   EXPECT_EQ(attacker.kick(), KickReason::message_too_large);
   EXPECT_EQ(attacker.close_code(), 1008) << "policy violation";
+  // The close deadline ends the session though nothing reads from it any more: its connection
+  // no longer counts (against max_connections and its address's limit) and the simulation
+  // hears of the disconnect (its player leaves). Both once waited for the process to exit.
+  EXPECT_TRUE(wait_for(5 * kSlowdown, [&] { return metric(*zone, "omega_zone_connections") == 0; }))
+      << "the kicked connection is still counted";
+  EXPECT_TRUE(wait_for(5 * kSlowdown, [&] { return metric(*zone, "omega_zone_players") == 0; }))
+      << "the kicked player is still in the world";
   EXPECT_EQ(zone->terminate(10 * kSlowdown), 0) << zone->stderr_text();
 }
 

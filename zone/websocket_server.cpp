@@ -550,14 +550,16 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     arm_close_deadline();
   }
 
-  // The connection is torn down at the latest kKickCloseDeadlineSeconds from now.
+  // The connection is torn down at the latest kKickCloseDeadlineSeconds from now. end(), not
+  // only a close: once the drain has read its limit no read is pending whose failure would end
+  // the session, and the session would go without telling the simulation or the limits.
   void arm_close_deadline() {
     if (close_deadline_armed_) return;
     close_deadline_armed_ = true;
     kick_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(kKickCloseDeadlineSeconds)));
     kick_timer_.async_wait([self = shared_from_this()](beast::error_code e) {
-      if (!e) self->close_socket();
+      if (!e) self->end();
     });
   }
 
