@@ -28,6 +28,7 @@
 #include "bots/zone_e2e_support.hpp"
 #include "bots/zone_process.hpp"
 #include "protocol/messages.hpp"
+#include "tests/world_stack.hpp"
 
 #if OMEGA_TLS_TEST_CLIENT
 #include "client/http_client.hpp"
@@ -41,18 +42,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using bots::testing::ZoneProcess;
-
-uint16_t free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 // socat terminating TLS on 127.0.0.1:port() and forwarding the bytes to 127.0.0.1:target.
 class TlsFront {

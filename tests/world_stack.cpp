@@ -7,12 +7,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
+#include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -74,18 +78,46 @@ bool wait_until(double timeout_s, const std::function<bool()>& ready) {
   return ready();
 }
 
-uint16_t free_port() {
+namespace {
+// Binds 127.0.0.1:port (0: the kernel picks one) and returns the port bound, or 0.
+uint16_t bind_and_release(uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
+  address.sin_port = htons(port);
   socklen_t length = sizeof address;
-  uint16_t port = 0;
+  uint16_t bound = 0;
   if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
       getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
-    port = ntohs(address.sin_port);
+    bound = ntohs(address.sin_port);
   close(fd);
+  return bound;
+}
+}  // namespace
+
+// Below the kernel's ephemeral range (ip_local_port_range): a port the kernel picked for
+// bind(0) can be handed to an outgoing connection, or picked again for the next bind(0) (a
+// zone's two ports once came out the same), before the server binds it. Never one this
+// process handed out before.
+uint16_t free_port() {
+  static std::mutex mutex;
+  static std::set<uint16_t> handed_out;
+  static std::mt19937 random{std::random_device{}()};
+  constexpr int kLowest = 10000;
+  int ephemeral_low = 32768;
+  if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); range) range >> ephemeral_low;
+  std::lock_guard lock(mutex);
+  std::uniform_int_distribution<int> pick(kLowest, std::max(kLowest, ephemeral_low - 1));
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const auto port = static_cast<uint16_t>(pick(random));
+    if (!handed_out.count(port) && bind_and_release(port) == port) {
+      handed_out.insert(port);
+      return port;
+    }
+  }
+  const uint16_t port = bind_and_release(0);  // no room below the range
+  handed_out.insert(port);
   return port;
 }
 

@@ -109,7 +109,8 @@ class WorldStack {
 
 // Polls `ready` every 100 ms until it holds (true) or timeout_s passes (false).
 bool wait_until(double timeout_s, const std::function<bool()>& ready);
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, outside the kernel's ephemeral range and
+// never handed out before by this process.
 uint16_t free_port();
 // The build directory (OMEGA_BUILD_DIR, else build/release).
 std::string build_dir();
