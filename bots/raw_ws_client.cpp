@@ -11,10 +11,12 @@
 #include <cerrno>
 #include <chrono>
 
+#include "common/websocket_frame.hpp"
+
 namespace omega::bots::testing {
 namespace {
 
-constexpr uint8_t kMask[4] = {0x12, 0x34, 0x56, 0x78};
+constexpr uint32_t kMask = 0x12345678;
 
 double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -87,20 +89,7 @@ bool RawWsClient::upgrade(const std::string& path, const std::string& extra_head
 
 bool RawWsClient::send_frame(uint8_t opcode, const std::vector<uint8_t>& payload, bool fin) {
   std::vector<uint8_t> frame;
-  frame.push_back(static_cast<uint8_t>((fin ? 0x80 : 0) | opcode));
-  const size_t n = payload.size();
-  if (n < 126) {
-    frame.push_back(static_cast<uint8_t>(0x80 | n));
-  } else if (n <= 0xffff) {
-    frame.push_back(0x80 | 126);
-    frame.push_back(static_cast<uint8_t>(n >> 8));
-    frame.push_back(static_cast<uint8_t>(n));
-  } else {
-    frame.push_back(0x80 | 127);
-    for (int i = 7; i >= 0; --i) frame.push_back(static_cast<uint8_t>(uint64_t{n} >> (8 * i)));
-  }
-  frame.insert(frame.end(), kMask, kMask + 4);
-  for (size_t i = 0; i < n; ++i) frame.push_back(payload[i] ^ kMask[i % 4]);
+  common::append_ws_frame(frame, opcode, payload, true, kMask, fin);
   return write_all(fd_, frame.data(), frame.size());
 }
 
@@ -153,27 +142,14 @@ bool RawWsClient::closed_within(double timeout_s) {
 
 void RawWsClient::parse() {
   size_t at = 0;
-  while (inbox_.size() - at >= 2) {
-    const uint8_t first = inbox_[at], second = inbox_[at + 1];
-    size_t header = 2;
-    uint64_t length = second & 0x7f;
-    if (length == 126) {
-      if (inbox_.size() - at < 4) break;
-      length = (uint64_t{inbox_[at + 2]} << 8) | inbox_[at + 3];
-      header = 4;
-    } else if (length == 127) {
-      if (inbox_.size() - at < 10) break;
-      length = 0;
-      for (int i = 0; i < 8; ++i) length = (length << 8) | inbox_[at + 2 + i];
-      header = 10;
-    }
-    if (inbox_.size() - at < header + length) break;
+  while (const auto header = common::parse_ws_frame_header(std::span(inbox_).subspan(at))) {
+    if (inbox_.size() - at - header->header_size < header->payload_size) break;
     WsFrame frame;
-    frame.opcode = first & 0x0f;
-    frame.payload.assign(inbox_.begin() + long(at + header),
-                         inbox_.begin() + long(at + header + length));
+    frame.opcode = header->opcode;
+    const auto payload = inbox_.begin() + long(at + header->header_size);
+    frame.payload.assign(payload, payload + long(header->payload_size));
     frames_.push_back(std::move(frame));
-    at += header + length;
+    at += header->header_size + header->payload_size;
   }
   inbox_.erase(inbox_.begin(), inbox_.begin() + long(at));
 }

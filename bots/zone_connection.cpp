@@ -1,9 +1,8 @@
-// The bots' only Boost.Beast translation unit (each costs ~12 s to compile).
+// The bots' only Boost.Beast translation unit (each costs ~12 s to compile): wss://
+// connections. ws:// ones are bots/plain_connection.cpp's.
 #include <utility>  // before Asio (docs/ARCHITECTURE.md, Dependencies)
 
 #include "bots/zone_connection.hpp"
-
-#include <optional>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +12,8 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
-#include "bots/fixed_ring.hpp"
+#include "bots/outgoing_queue.hpp"
+#include "bots/plain_connection.hpp"
 #include "common/tls_client.hpp"
 
 namespace omega::bots {
@@ -27,24 +27,12 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-// An honest bot queues at most two messages per scheduler tick (an input and a ping); a
-// flooding one ten. 64 slots absorb a socket that stalls for several ticks.
-struct OutgoingMessage {
-  std::vector<uint8_t> bytes;
-  bool text = false;
-};
-using OutgoingRing = FixedRing<OutgoingMessage, 64>;
-
-class Connection final : public ZoneConnection, public std::enable_shared_from_this<Connection> {
+class TlsConnection final : public ZoneConnection,
+                            public std::enable_shared_from_this<TlsConnection> {
  public:
-  Connection(asio::io_context& io, ssl::context* tls, const WebSocketAddress& target, size_t bot,
-             ConnectionEvents& events)
-      : io_(io), target_(target), bot_(bot), events_(events) {
-    if (tls != nullptr)
-      secure_.emplace(io, *tls);
-    else
-      plain_.emplace(io);
-  }
+  TlsConnection(asio::io_context& io, ssl::context& tls, const WebSocketAddress& target, size_t bot,
+                ConnectionEvents& events)
+      : io_(io), target_(target), bot_(bot), events_(events), ws_(io, tls) {}
 
   void start() {
     const tcp::endpoint endpoint = resolve();
@@ -55,14 +43,7 @@ class Connection final : public ZoneConnection, public std::enable_shared_from_t
     });
   }
 
-  std::vector<uint8_t>* queue(bool text) override {
-    if (detached_) return nullptr;
-    OutgoingMessage* slot = out_.push();
-    if (slot == nullptr) return nullptr;
-    slot->bytes.clear();
-    slot->text = text;
-    return &slot->bytes;
-  }
+  std::vector<uint8_t>* queue(bool text) override { return detached_ ? nullptr : out_.add(text); }
 
   void flush() override {
     if (!detached_ && !writing_) write_next();
@@ -71,10 +52,8 @@ class Connection final : public ZoneConnection, public std::enable_shared_from_t
   void close() override {
     if (detached_) return;
     detached_ = true;
-    with_ws([&](auto& ws) {
-      ws.async_close(websocket::close_code::normal,
-                     [self = shared_from_this()](error_code) { self->close_socket(); });
-    });
+    ws_.async_close(websocket::close_code::normal,
+                    [self = shared_from_this()](error_code) { self->close_socket(); });
   }
 
   void abort() override {
@@ -83,20 +62,7 @@ class Connection final : public ZoneConnection, public std::enable_shared_from_t
   }
 
  private:
-  using PlainStream = websocket::stream<tcp::socket>;
-  using TlsStream = websocket::stream<beast::ssl_stream<tcp::socket>>;
-
-  // Calls `f` with whichever WebSocket stream this connection has (handlers are generic).
-  template <class F>
-  void with_ws(F&& f) {
-    if (secure_)
-      f(*secure_);
-    else
-      f(*plain_);
-  }
-  tcp::socket& socket() {
-    return secure_ ? beast::get_lowest_layer(*secure_) : plain_->next_layer();
-  }
+  tcp::socket& socket() { return beast::get_lowest_layer(ws_); }
   void close_socket() {
     error_code ignored;
     socket().close(ignored);
@@ -124,49 +90,41 @@ class Connection final : public ZoneConnection, public std::enable_shared_from_t
   void on_connected() {
     error_code ignored;
     socket().set_option(tcp::no_delay(true), ignored);
-    with_ws([](auto& ws) {
-      ws.auto_fragment(false);
-      ws.binary(true);
-      ws.read_message_max(1 << 20);
-    });
-    if (!secure_) return handshake_ws();
-    auto& tls = secure_->next_layer();
+    ws_.auto_fragment(false);
+    ws_.binary(true);
+    ws_.read_message_max(1 << 20);
+    auto& tls = ws_.next_layer();
     if (auto error = common::prepare_tls_client(tls.native_handle(), target_.host); !error.empty())
       return fail("tls: " + error);
     tls.async_handshake(ssl::stream_base::client, [self = shared_from_this()](error_code ec) {
       if (self->detached_) return;
       if (ec)
         return self->fail("tls: " +
-                          common::tls_failure_reason(self->secure_->next_layer().native_handle()));
+                          common::tls_failure_reason(self->ws_.next_layer().native_handle()));
       self->handshake_ws();
     });
   }
 
   void handshake_ws() {
     const std::string host = target_.host + ":" + std::to_string(target_.port);
-    with_ws([&](auto& ws) {
-      ws.async_handshake(host, target_.path, [self = shared_from_this()](error_code ec) {
-        if (self->detached_) return;
-        if (ec) return self->fail("handshake: " + ec.message());
-        self->events_.on_upgraded(self->bot_);
-        if (!self->detached_) self->read_next();
-      });
+    ws_.async_handshake(host, target_.path, [self = shared_from_this()](error_code ec) {
+      if (self->detached_) return;
+      if (ec) return self->fail("handshake: " + ec.message());
+      self->events_.on_upgraded(self->bot_);
+      if (!self->detached_) self->read_next();
     });
   }
 
   void read_next() {
-    with_ws([&](auto& ws) {
-      ws.async_read(buffer_, [self = shared_from_this(), &ws](error_code ec, size_t bytes) {
-        self->on_read(ws.got_binary(), ec, bytes);
-      });
+    ws_.async_read(buffer_, [self = shared_from_this()](error_code ec, size_t bytes) {
+      self->on_read(self->ws_.got_binary(), ec, bytes);
     });
   }
 
   void on_read(bool binary, error_code ec, size_t bytes) {
     if (detached_) return;
     if (ec == websocket::error::closed) {
-      websocket::close_reason reason;
-      with_ws([&](auto& ws) { reason = ws.reason(); });
+      const websocket::close_reason& reason = ws_.reason();
       return end({ConnectionEnd::Kind::closed, std::string(reason.reason.c_str()), reason.code});
     }
     if (ec) return end({ConnectionEnd::Kind::read_error, ec.message(), 0});
@@ -182,15 +140,13 @@ class Connection final : public ZoneConnection, public std::enable_shared_from_t
     writing_ = true;
     const std::vector<uint8_t>& bytes = out_.front().bytes;
     events_.on_sending(bot_, bytes.size());
-    with_ws([&](auto& ws) {
-      ws.text(out_.front().text);
-      ws.async_write(asio::buffer(bytes), [self = shared_from_this()](error_code ec, size_t) {
-        self->writing_ = false;
-        self->out_.pop();
-        if (self->detached_) return;
-        if (ec) return self->fail("write: " + ec.message());
-        self->write_next();
-      });
+    ws_.text(out_.front().text);
+    ws_.async_write(asio::buffer(bytes), [self = shared_from_this()](error_code ec, size_t) {
+      self->writing_ = false;
+      self->out_.pop();
+      if (self->detached_) return;
+      if (ec) return self->fail("write: " + ec.message());
+      self->write_next();
     });
   }
 
@@ -198,10 +154,9 @@ class Connection final : public ZoneConnection, public std::enable_shared_from_t
   WebSocketAddress target_;
   size_t bot_;
   ConnectionEvents& events_;
-  std::optional<PlainStream> plain_;
-  std::optional<TlsStream> secure_;
+  websocket::stream<beast::ssl_stream<tcp::socket>> ws_;
   beast::flat_buffer buffer_;  // reused for every read
-  OutgoingRing out_;
+  OutgoingQueue out_;
   bool writing_ = false;
   bool detached_ = false;  // ended, or let go of by the owner: no more events, no more writes
 };
@@ -211,7 +166,8 @@ class Connection final : public ZoneConnection, public std::enable_shared_from_t
 std::shared_ptr<ZoneConnection> ZoneConnection::open(asio::io_context& io, ssl::context* tls,
                                                      const WebSocketAddress& target, size_t bot,
                                                      ConnectionEvents& events) {
-  auto connection = std::make_shared<Connection>(io, tls, target, bot, events);
+  if (!target.tls) return open_plain_connection(io, target, bot, events);
+  auto connection = std::make_shared<TlsConnection>(io, *tls, target, bot, events);
   connection->start();
   return connection;
 }

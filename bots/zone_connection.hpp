@@ -1,9 +1,10 @@
 // One bot's WebSocket connection to a zone, over plain TCP (ws://) or TLS (wss://): connect,
-// TLS and WebSocket handshakes, a read loop into one reused buffer, and a fixed ring of reused
+// TLS and WebSocket handshakes, a read loop into reused buffers, and a fixed ring of reused
 // outgoing buffers (no allocation per message once every slot has grown to its message size).
-// What happens on it reaches the swarm as events (ConnectionEvents), never as streams: this is
-// the bots' only Boost.Beast translation unit (zone_connection.cpp), and bots/swarm.cpp is
-// Beast-free.
+// What happens on it reaches the swarm as events (ConnectionEvents), never as streams. wss://
+// goes through Boost.Beast (zone_connection.cpp, the bots' only Beast translation unit);
+// ws://, the load generator's path, through bots/plain_connection.cpp (one epoll set for
+// every connection, one send per connection per handler). bots/swarm.cpp is Beast-free.
 //
 // Events stop for good once the connection has ended (on_end, delivered once) or the owner
 // has let go of it (close() or abort()); handlers still in flight keep the object alive and

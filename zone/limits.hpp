@@ -59,7 +59,10 @@ inline constexpr uint32_t kReservedFileDescriptors = 256;  // fixed
 // the next accept waits this long, doubling up to the maximum, instead of retrying at once
 // (a retry loop at thousands per second starves the network thread).
 inline constexpr double kAcceptBackoffMinSeconds = 0.05;  // fixed
-inline constexpr double kAcceptBackoffMaxSeconds = 1.0;   // fixed
+// Connections taken from the listen queue per turn of the accepting thread: one per turn left
+// a join storm queued (~50 accepts a second with 2,500 players on the thread).
+inline constexpr int kAcceptBurst = 64;                  // fixed
+inline constexpr double kAcceptBackoffMaxSeconds = 1.0;  // fixed
 // Players (sessions past Hello) per instance: admission control so an overload refuses
 // newcomers with server_full instead of degrading everyone (docs/ARCHITECTURE.md).
 inline constexpr uint32_t kDefaultMaxPlayers = 12000;

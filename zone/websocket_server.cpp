@@ -202,6 +202,7 @@ struct WebSocketServer::Impl : std::enable_shared_from_this<WebSocketServer::Imp
   NetworkShard& shard_of(ConnectionId id) { return *shards[id % shards.size()]; }
 
   void accept();
+  void accept_waiting();
   void on_accepted(tcp::socket socket);
   // Bookkeeping of one connection's life (any network thread; under limits_mutex). A
   // connection counts as its client's session from just before its 101 response is written.
@@ -744,8 +745,22 @@ void WebSocketServer::Impl::accept() {
                           // Other errors: the peer gave up before we took it (ECONNABORTED); on to
                           // the next one.
                           if (!ec) self->on_accepted(std::move(socket));
+                          self->accept_waiting();
                           self->accept();
                         });
+}
+
+// The rest of the listen queue, up to kAcceptBurst, in this turn (the acceptor is non-blocking:
+// an empty queue answers would_block). Errors are left to the next async accept, which backs
+// off from resource errors.
+void WebSocketServer::Impl::accept_waiting() {
+  for (int i = 1; i < kAcceptBurst && accepting; ++i) {
+    tcp::socket socket(shard_of(next_id).io);
+    beast::error_code ec;
+    acceptor.accept(socket, ec);
+    if (ec) return;
+    on_accepted(std::move(socket));
+  }
 }
 
 // Limits checked before the connection costs anything (no read buffer, no handshake): the
@@ -877,6 +892,8 @@ WebSocketServer::~WebSocketServer() = default;
 uint16_t WebSocketServer::listen(const std::string& host, uint16_t port, std::string& error) {
   const uint16_t bound = listen_acceptor(impl_->acceptor, host, port, error);
   if (bound != 0) {
+    beast::error_code ignored;
+    impl_->acceptor.non_blocking(true, ignored);
     impl_->accept();
     if (threads_->threads.empty()) threads_->start();
   }
