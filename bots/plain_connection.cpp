@@ -120,7 +120,6 @@ class PlainLoop final : public asio::execution_context::service {
   bool watching_ = false;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
-  size_t registered_ = 0;
   std::vector<std::shared_ptr<PlainConnection>> retired_;  // let go of during this batch
   std::vector<std::shared_ptr<PlainConnection>> pending_flush_;
   std::vector<std::shared_ptr<PlainConnection>> flushing_;  // flush_pending's, reused
@@ -290,15 +289,14 @@ class PlainConnection final : public ZoneConnection,
   // One recv: into the loop's scratch buffer, unless part of a frame waits in inbox_ (then
   // behind it). Whole frames are handled where they lie; a partial one is kept in inbox_.
   void read_ready() {
-    const bool partial = inbox_end_ > inbox_begin_;
+    const size_t kept = inbox_.size();
     std::span<uint8_t> buffer = loop_.scratch();
-    if (partial) {
-      if (inbox_begin_ > 0) compact();
-      if (inbox_.size() - inbox_end_ < kPartialReadChunk)
-        inbox_.resize(inbox_end_ + kPartialReadChunk);
-      buffer = std::span<uint8_t>(inbox_).subspan(inbox_end_);
+    if (kept > 0) {
+      inbox_.resize(kept + kPartialReadChunk);
+      buffer = std::span<uint8_t>(inbox_).subspan(kept);
     }
     const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    if (kept > 0) inbox_.resize(kept + static_cast<size_t>(std::max<ssize_t>(n, 0)));
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
       if (state_ == State::upgrading) return fail("handshake: " + error_text(errno));
@@ -311,19 +309,13 @@ class PlainConnection final : public ZoneConnection,
       return read_failed("end of stream");
     }
     const std::span<uint8_t> unread =
-        partial ? std::span<uint8_t>(inbox_).subspan(0, inbox_end_ + static_cast<size_t>(n))
-                : buffer.first(static_cast<size_t>(n));
+        kept > 0 ? std::span<uint8_t>(inbox_) : buffer.first(static_cast<size_t>(n));
     const size_t used = consume(unread);
     if (state_ == State::done) return;
-    if (partial) {
-      inbox_begin_ = used;
-      inbox_end_ = unread.size();
-      if (inbox_begin_ == inbox_end_) inbox_begin_ = inbox_end_ = 0;
-    } else if (used < unread.size()) {
+    if (kept > 0)
+      inbox_.erase(inbox_.begin(), inbox_.begin() + static_cast<long>(used));
+    else
       inbox_.assign(unread.begin() + static_cast<long>(used), unread.end());
-      inbox_begin_ = 0;
-      inbox_end_ = inbox_.size();
-    }
   }
 
   // Handles the upgrade's answer and every whole frame at the start of `unread`; returns the
@@ -423,13 +415,6 @@ class PlainConnection final : public ZoneConnection,
     return !detached_;
   }
 
-  void compact() {
-    if (inbox_begin_ == 0) return;
-    std::memmove(inbox_.data(), inbox_.data() + inbox_begin_, inbox_end_ - inbox_begin_);
-    inbox_end_ -= inbox_begin_;
-    inbox_begin_ = 0;
-  }
-
   // ---- writing ------------------------------------------------------------------------------
   uint32_t next_mask() {  // xorshift32: masking needs unpredictability from the network's
     mask_state_ ^= mask_state_ << 13;  // point of view only in browsers (RFC 6455 §10.3)
@@ -518,11 +503,9 @@ class PlainConnection final : public ZoneConnection,
   uint64_t tag_ = 0;  // the loop's slot and generation
   uint32_t interest_ = 0;
   State state_ = State::connecting;
-  bool detached_ = false;  // ended, or let go of by the owner: no more events
-  std::string key_;        // Sec-WebSocket-Key sent
-  // A partial frame (or answer head) received: [inbox_begin_, inbox_end_) not yet used.
-  std::vector<uint8_t> inbox_;
-  size_t inbox_begin_ = 0, inbox_end_ = 0;
+  bool detached_ = false;           // ended, or let go of by the owner: no more events
+  std::string key_;                 // Sec-WebSocket-Key sent
+  std::vector<uint8_t> inbox_;      // a partial frame (or answer head), nothing else
   std::vector<uint8_t> fragments_;  // a fragmented message so far
   bool in_fragments_ = false, fragments_binary_ = false;
   OutgoingQueue out_;             // queued, not yet framed
@@ -551,7 +534,6 @@ bool PlainLoop::add(const std::shared_ptr<PlainConnection>& connection, int fd, 
     return false;
   }
   slot.connection = connection;
-  ++registered_;
   watch();
   return true;
 }
@@ -564,7 +546,6 @@ void PlainLoop::remove(int fd, uint64_t tag) {
   retired_.push_back(std::move(slots_[index].connection));
   ++slots_[index].generation;  // events of this batch for the old connection are stale
   free_slots_.push_back(index);
-  --registered_;
 }
 
 // Asio watches the epoll set edge-triggered: everything ready is taken before watching again
@@ -579,7 +560,7 @@ void PlainLoop::on_ready() {
   retired_.clear();
   if (count == static_cast<int>(events_.size()))  // still more: after the other handlers
     return asio::post(io_, [this] { on_ready(); });
-  if (registered_ > 0) watch();
+  if (slots_.size() > free_slots_.size()) watch();  // a connection is registered
 }
 
 void PlainLoop::serve(int count) {
