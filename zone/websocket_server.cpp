@@ -864,8 +864,7 @@ void NetworkShard::flush() {
     else if (session.begin_write())
       ring->add(session.fd(), session.gather(), session.gather_count(), i);
   }
-  if (ring && ring->queued() > 0)
-    ring->run([this](uint64_t i, int result) { touched[i]->end_write(result); });
+  if (ring) ring->run([this](uint64_t i, int result) { touched[i]->end_write(result); });
   touched.clear();
 }
 

@@ -12,9 +12,32 @@
 
 OMEGA_PG_BIN=${OMEGA_PG_BIN:-/usr/lib/postgresql/15/bin}
 
-# A TCP port that was free a moment ago (the kernel picks it). Callers retry on collision.
+# A loopback TCP port that was free a moment ago, picked at random below the kernel's
+# ephemeral range: a port bind(0) hands out can be taken by the next outgoing connection
+# before our server binds it (tests/world_stack.cpp free_port does the same). Callers still
+# retry on collision.
 omega_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  python3 - <<'PY'
+import random, socket
+low = 32768
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    pass
+for _ in range(1000):
+    port = random.randint(10000, max(10000, low - 1))
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("omega_free_port: no free port below the ephemeral range")
+PY
 }
 
 _omega_as_pg() {

@@ -31,6 +31,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../../deployment/scripts/docker-cli.sh
 source deployment/scripts/docker-cli.sh
+# shellcheck source=../lib/services.sh
+source scripts/lib/services.sh  # omega_free_port
 
 command=${1:?usage: deploy_stack.sh up|down|psql|kill-zone|update-api|backup-restore|prometheus|logs ENV_FILE ...}
 env_file=${2:?ENV_FILE}
@@ -56,10 +58,6 @@ start_dockerd() {
   done
   tail -20 "$work/dockerd.log" >&2
   die "dockerd did not come up in 60 s"
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 up() {
@@ -102,7 +100,7 @@ up() {
   fi
 
   local port
-  port=$(free_port)
+  port=$(omega_free_port)
   {
     echo "PORT=$port"
     echo "CA=$work/certs/ca.pem"
