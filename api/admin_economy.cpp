@@ -160,23 +160,28 @@ HttpResponse AdminService::commit_economy(const EconomyAction& action, const Eco
                                           std::optional<std::int64_t> character_id) {
   std::int64_t audit_id = 0;
   nlohmann::json character;  // the character's gold and inventory after it, when asked for
-  const auto outcome = context_.database.run([&](pqxx::connection& connection) {
-    pqxx::work transaction(connection);
-    // First: the ledger rows name the audit row. A refusal rolls both back.
-    audit_id = write_audit(transaction, action.caller, action.action, action.target_type,
-                           action.target_id, action.reason, action.details);
-    auto result = step(transaction, {audit_id, action.reason});
-    if (result.refusal) return result;
-    if (character_id) {
-      const auto gold =
-          transaction.exec_params("SELECT gold FROM characters WHERE id = $1", *character_id)[0][0]
-              .as<std::int64_t>();
-      character = {{"id", *character_id},
-                   {"gold", gold},
-                   {"inventory", read_inventory(transaction, *character_id)}};
-    }
-    transaction.commit();
-    return result;
+  // Everything below is one transaction: a deadlock victim (a player's trade locking the same
+  // character) runs again whole, audit row included.
+  const auto outcome = retry_conflicts([&] {
+    return context_.database.run([&](pqxx::connection& connection) {
+      pqxx::work transaction(connection);
+      // First: the ledger rows name the audit row. A refusal rolls both back.
+      audit_id = write_audit(transaction, action.caller, action.action, action.target_type,
+                             action.target_id, action.reason, action.details);
+      auto result = step(transaction, {audit_id, action.reason});
+      if (result.refusal) return result;
+      if (character_id) {
+        const auto gold =
+            transaction
+                .exec_params("SELECT gold FROM characters WHERE id = $1", *character_id)[0][0]
+                .as<std::int64_t>();
+        character = {{"id", *character_id},
+                     {"gold", gold},
+                     {"inventory", read_inventory(transaction, *character_id)}};
+      }
+      transaction.commit();
+      return result;
+    });
   });
   auto reply = market_reply(outcome);
   if (outcome.refusal) return json_response(reply.status, reply.body);

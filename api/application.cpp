@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "api/db_pool.hpp"
 #include "api/errors.hpp"
 #include "api/migrations.hpp"
 #include "common/process_metrics.hpp"
@@ -55,13 +56,18 @@ HttpResponse unavailable(const std::string& message) {
 }
 
 // The one way from an exception to a response; call it inside a catch. An ApiError is its own
-// status and code; ServiceUnavailable (the database or Redis is out of reach) a 503 the client
-// may retry; anything else a 500 whose cause goes to the log, never to the client.
+// status and code; ServiceUnavailable (the database or Redis is out of reach) and a lost
+// transaction conflict a 503 the client may retry; anything else a 500 whose cause goes to the log,
+// never to the client.
 HttpResponse response_for_current_exception(const Route& route, const HttpRequest& request) {
   try {
     throw;
   } catch (const ApiError& error) {
     return from_api_error(error);
+  } catch (const TransactionConflict& error) {
+    spdlog::warn("{} {}: lost a conflict with a concurrent request: {}",
+                 method_name(request.method), route.pattern, error.what());
+    return unavailable("the request conflicted with a concurrent one and was not applied; retry");
   } catch (const ServiceUnavailable& error) {
     spdlog::warn("{} {}: {}", method_name(request.method), route.pattern, error.what());
     return unavailable("a dependency is unavailable; retry shortly");
@@ -103,6 +109,7 @@ Application::Application(Config config)
       world_service_(context_, auth_, world_, registry_, directory_, leaderboards_),
       market_(context_, auth_),
       admin_(context_, auth_, registry_, tournaments_.arenas()),
+      housekeeping_(context_),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
   auth_.register_routes(router_);

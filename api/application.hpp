@@ -16,6 +16,7 @@
 #include "api/directory_service.hpp"
 #include "api/instance_registry.hpp"
 #include "api/leaderboard_service.hpp"
+#include "api/housekeeping.hpp"
 #include "api/market_service.hpp"
 #include "api/metrics.hpp"
 #include "api/party_service.hpp"
@@ -88,6 +89,7 @@ class Application {
   WorldService world_service_;
   MarketService market_;
   AdminService admin_;
+  Housekeeping housekeeping_;
   Metrics metrics_;
   Router router_;
   std::atomic<int> in_flight_{0};

@@ -429,3 +429,72 @@ TEST_F(ApiAuthIT, InternalRoutesNeedTheServiceCredential) {
 
 }  // namespace
 }  // namespace omega::api::testing
+
+namespace omega::api::testing {
+namespace {
+
+// Housekeeping (api/housekeeping.hpp) on its own thread, every second: what expired more than
+// a day ago or is older than the login history's retention goes; everything live stays.
+TEST_F(ApiAuthIT, HousekeepingDeletesLongExpiredSessionsAndOldLoginsAndKeepsLiveOnes) {
+  auto api = start_api([](Config& config) {
+    config.housekeeping_interval_s = 1;
+    config.login_history_days = 30;
+  });
+  const auto stale = api->register_and_login("stale_player");  // family A, to be all expired
+  const auto live = api->register_and_login("live_player");    // family B
+  const std::string live_refresh = live["refresh_token"];
+  // Family B also holds a long-expired token: the family stays whole while one token lives.
+  const auto rotated = api->post("/v1/auth/refresh", {{"refresh_token", live_refresh}});
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  const std::string live_access = rotated.json()["access_token"];
+  api->create_admin("keeper_1", "staff password 1", AdminRole::viewer);
+  for (int i = 0; i < 2; ++i)
+    ASSERT_EQ(
+        api->post("/admin/v1/login", {{"username", "keeper_1"}, {"password", "staff password 1"}})
+            .status,
+        200);
+  {
+    pqxx::connection connection(database_url_);
+    pqxx::work work(connection);
+    work.exec(
+        "UPDATE refresh_tokens SET expires_at = now() - interval '2 days' WHERE account_id = "
+        "(SELECT id FROM accounts WHERE username = 'stale_player')");
+    work.exec(
+        "UPDATE refresh_tokens SET expires_at = now() - interval '2 days' WHERE used_at IS NOT "
+        "NULL AND account_id = (SELECT id FROM accounts WHERE username = 'live_player')");
+    // Expired, but not a day ago yet: kept for now.
+    work.exec(
+        "UPDATE admin_sessions SET expires_at = now() - interval '3 days' WHERE token_hash = "
+        "(SELECT min(token_hash) FROM admin_sessions)");
+    work.exec(
+        "INSERT INTO login_history (account_id, client, at) SELECT id, '198.51.100.7', now() - "
+        "interval '31 days' FROM accounts WHERE username = 'stale_player'");
+    work.commit();
+  }
+  ASSERT_EQ(count("SELECT count(*) FROM refresh_tokens"), 3);
+  ASSERT_EQ(count("SELECT count(*) FROM login_history"), 3);
+
+  for (int i = 0; i < 50 && count("SELECT count(*) FROM login_history") > 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(count("SELECT count(*) FROM login_history"), 2) << "the 31-day-old login went";
+  EXPECT_EQ(count("SELECT count(*) FROM login_history WHERE at > now() - interval '1 hour'"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id "
+                  "WHERE a.username = 'stale_player'"),
+            0);
+  EXPECT_EQ(count("SELECT count(*) FROM refresh_tokens t JOIN accounts a ON a.id = t.account_id "
+                  "WHERE a.username = 'live_player'"),
+            2)
+      << "a family with a live token is kept whole";
+  EXPECT_EQ(count("SELECT count(*) FROM admin_sessions"), 1);
+
+  // The live session still works, and presenting its old, used token still ends it.
+  EXPECT_EQ(api->get("/v1/characters", live_access).status, 200);
+  EXPECT_EQ(api->post("/v1/auth/refresh", {{"refresh_token", live_refresh}}).status, 401);
+  const std::string successor = rotated.json()["refresh_token"];
+  EXPECT_EQ(api->post("/v1/auth/refresh", {{"refresh_token", successor}}).status, 401)
+      << "reuse of a used token revoked the family";
+  (void)stale;
+}
+
+}  // namespace
+}  // namespace omega::api::testing

@@ -140,6 +140,13 @@ const std::vector<OptionBinding>& bindings() {
       {{"market.idempotency_ttl_h", "OMEGA_MARKET_IDEMPOTENCY_TTL_H",
         "hours a stored Idempotency-Key response is kept"},
        &Config::market_idempotency_ttl_h},
+      {{"housekeeping.interval_s", "OMEGA_HOUSEKEEPING_INTERVAL_S",
+        "period of the pass that deletes expired sessions and old login history (0 disables "
+        "it)"},
+       &Config::housekeeping_interval_s},
+      {{"housekeeping.login_history_days", "OMEGA_LOGIN_HISTORY_DAYS",
+        "days a successful login stays in the player lookup's history (0 keeps it forever)"},
+       &Config::login_history_days},
       {{"content.dir", "OMEGA_CONTENT_DIR", "content definitions folder"}, &Config::content_dir},
       {{"admin.static_dir", "OMEGA_ADMIN_STATIC_DIR",
         "folder of the admin console's files, served at /admin/ (relative: to the working "
@@ -327,6 +334,8 @@ std::string validate(const Config& config) {
       config.market_max_listings_per_character < 1 || config.market_sweep_interval_s < 0 ||
       config.market_idempotency_ttl_h < 1)
     return "market settings out of range";
+  if (config.housekeeping_interval_s < 0 || config.login_history_days < 0)
+    return "housekeeping settings must be >= 0";
   if (config.market_fee_basis_points < 0 || config.market_fee_basis_points > 10'000)
     return "market.fee_basis_points must be 0-10000";
   if (config.ticket_ttl_s < 5 || config.ticket_ttl_s > 3600)

@@ -67,6 +67,9 @@ struct Config {
   int market_max_page_size = 100;
   int market_sweep_interval_s = 30;
   int market_idempotency_ttl_h = 24;
+  // [housekeeping] (api/housekeeping.hpp)
+  int housekeeping_interval_s = 3600;
+  int login_history_days = 90;  // 0: kept forever
   // [content]
   std::string content_dir = "content";
   // [admin]

@@ -1,5 +1,10 @@
 #include "api/db_pool.hpp"
 
+#include <algorithm>
+#include <thread>
+
+#include <sodium.h>
+
 namespace omega::api {
 
 namespace {
@@ -70,6 +75,12 @@ bool DbPool::connection_lost(const pqxx::connection& connection, const pqxx::sql
 int DbPool::open_connections() const {
   std::lock_guard lock(mutex_);
   return open_;
+}
+
+void conflict_backoff(int attempt) {
+  constexpr int kBaseMs = 2, kCapMs = 200;
+  const int ceiling = std::min(kCapMs, kBaseMs << std::clamp(attempt, 0, 16));
+  std::this_thread::sleep_for(std::chrono::microseconds(randombytes_uniform(ceiling * 1000 + 1)));
 }
 
 }  // namespace omega::api

@@ -1,7 +1,5 @@
 #include "api/market_service.hpp"
 
-#include <sodium.h>
-
 #include <spdlog/spdlog.h>
 
 #include "api/character_events.hpp"
@@ -14,12 +12,6 @@ namespace omega::api {
 
 namespace {
 
-// A trade touches two rows that everyone else contends for too; a few retries absorb a
-// deadlock victim or a serialization failure, beyond that the client should back off (503).
-constexpr int kMaxAttempts = 8;
-// Full-jitter exponential backoff: attempt n sleeps uniform(0, min(cap, base · 2^n)).
-constexpr int kBackoffBaseMs = 2;
-constexpr int kBackoffCapMs = 200;
 // Expired listings handled per sweeper query; the pass repeats until none is left.
 constexpr int kSweepBatch = 200;
 constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
@@ -49,11 +41,6 @@ HttpResponse stored_response(int status, std::string body, bool replayed) {
   return response;
 }
 
-void backoff(int attempt) {
-  const int ceiling = std::min(kBackoffCapMs, kBackoffBaseMs << std::min(attempt, 16));
-  std::this_thread::sleep_for(std::chrono::microseconds(randombytes_uniform(ceiling * 1000 + 1)));
-}
-
 // The character a DELETE acts for: from the JSON body, or ?character_id= for clients that
 // cannot send a body with DELETE.
 std::int64_t cancelling_character(const HttpRequest& request) {
@@ -70,17 +57,11 @@ std::int64_t cancelling_character(const HttpRequest& request) {
 MarketService::MarketService(ServiceContext context, AuthService& auth)
     : context_(context), auth_(auth) {
   if (context_.config.market_sweep_interval_s > 0)
-    sweeper_ = std::thread([this] { sweeper_loop(); });
+    sweeper_.start(std::chrono::seconds(context_.config.market_sweep_interval_s),
+                   [this] { sweep_pass(); });
 }
 
-MarketService::~MarketService() {
-  {
-    std::lock_guard lock(sweeper_mutex_);
-    stopping_ = true;
-  }
-  sweeper_wake_.notify_all();
-  if (sweeper_.joinable()) sweeper_.join();
-}
+MarketService::~MarketService() = default;
 
 void MarketService::register_routes(Router& router) {
   router.add(Method::post, "/v1/market/listings",
@@ -165,23 +146,6 @@ HttpResponse MarketService::cancel(const HttpRequest& request) {
       });
 }
 
-template <class Attempt>
-auto MarketService::with_retries(Attempt&& attempt) {
-  for (int number = 1;; ++number) {
-    try {
-      return attempt();
-    } catch (const pqxx::serialization_failure& error) {
-      if (number >= kMaxAttempts)
-        throw ServiceUnavailable(std::string("market contention: ") + error.what());
-    } catch (const pqxx::deadlock_detected& error) {
-      if (number >= kMaxAttempts)
-        throw ServiceUnavailable(std::string("market contention: ") + error.what());
-    }
-    ++retries_;
-    backoff(number);
-  }
-}
-
 HttpResponse MarketService::run_idempotent(std::int64_t account_id, const std::string& key,
                                            const std::string& digest, std::string_view audit_event,
                                            int success_status, const Operation& operation) {
@@ -257,25 +221,19 @@ int MarketService::sweep_expired() {
   }
 }
 
-void MarketService::sweeper_loop() {
-  const auto interval = std::chrono::seconds(context_.config.market_sweep_interval_s);
-  std::unique_lock lock(sweeper_mutex_);
-  while (!sweeper_wake_.wait_for(lock, interval, [this] { return stopping_; })) {
-    lock.unlock();
-    try {
-      if (const int expired = sweep_expired(); expired > 0)
-        spdlog::info("market: {} expired listings returned to their sellers", expired);
-      context_.database.run([&](pqxx::connection& connection) {
-        pqxx::work transaction(connection);
-        transaction.exec_params(
-            "DELETE FROM market_operations WHERE created_at < now() - make_interval(hours => $1)",
-            context_.config.market_idempotency_ttl_h);
-        transaction.commit();
-      });
-    } catch (const std::exception& error) {
-      spdlog::warn("market sweeper: {}", error.what());
-    }
-    lock.lock();
+void MarketService::sweep_pass() {
+  try {
+    if (const int expired = sweep_expired(); expired > 0)
+      spdlog::info("market: {} expired listings returned to their sellers", expired);
+    context_.database.run([&](pqxx::connection& connection) {
+      pqxx::work transaction(connection);
+      transaction.exec_params(
+          "DELETE FROM market_operations WHERE created_at < now() - make_interval(hours => $1)",
+          context_.config.market_idempotency_ttl_h);
+      transaction.commit();
+    });
+  } catch (const std::exception& error) {
+    spdlog::warn("market sweeper: {}", error.what());
   }
 }
 

@@ -2,17 +2,18 @@
 // expiry sweeper. Every mutation needs an Idempotency-Key: the key, the request's digest and
 // the response are stored in the operation's own transaction, so a retried request gets the
 // first response back and never a second effect. Serialization failures and deadlocks are
-// retried with jittered backoff. After a commit, characters held by a zone get their gold and
-// item deltas pushed on Redis ({prefix}character_events). Thread-safe; owns one sweeper thread.
+// retried with jittered backoff (retry_conflicts). After a commit, characters held by a zone get
+// their gold and item deltas pushed on Redis ({prefix}character_events). Thread-safe; owns one
+// sweeper thread.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
+#include <utility>
 
 #include "api/auth_service.hpp"
+#include "api/db_pool.hpp"
 #include "api/market_store.hpp"
+#include "api/periodic_task.hpp"
 #include "api/router.hpp"
 #include "api/service_context.hpp"
 
@@ -49,18 +50,19 @@ class MarketService {
   HttpResponse run_idempotent(std::int64_t account_id, const std::string& key,
                               const std::string& digest, std::string_view audit_event,
                               int success_status, const Operation& operation);
-  // Runs `attempt` until it does not fail with 40001/40P01, at most a few times.
+  // A trade touches two rows that everyone else contends for too: a deadlock victim or a
+  // serialization failure runs again (retry_conflicts, db_pool.hpp), counted in retries();
+  // beyond its attempts the client gets a 503 and should back off.
   template <class Attempt>
-  auto with_retries(Attempt&& attempt);
-  void sweeper_loop();
+  auto with_retries(Attempt&& attempt) {
+    return retry_conflicts(std::forward<Attempt>(attempt), [this] { ++retries_; });
+  }
+  void sweep_pass();  // the sweeper's pass: expiry, then stored responses past their TTL
 
   ServiceContext context_;
   AuthService& auth_;
   std::atomic<long long> retries_{0};
-  std::mutex sweeper_mutex_;
-  std::condition_variable sweeper_wake_;
-  bool stopping_ = false;
-  std::thread sweeper_;  // last: started once every other member exists
+  PeriodicTask sweeper_;  // last: started once every other member exists
 };
 
 }  // namespace omega::api

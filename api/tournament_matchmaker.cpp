@@ -55,14 +55,7 @@ TournamentMatchmaker::TournamentMatchmaker(ServiceContext context, InstanceRegis
                                            const ArenaCatalog& arenas)
     : context_(context), registry_(registry), arenas_(arenas) {}
 
-TournamentMatchmaker::~TournamentMatchmaker() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+TournamentMatchmaker::~TournamentMatchmaker() = default;
 
 RatingWindow TournamentMatchmaker::window() const {
   return {context_.config.tournament_window_base, context_.config.tournament_window_step,
@@ -71,17 +64,8 @@ RatingWindow TournamentMatchmaker::window() const {
 
 void TournamentMatchmaker::start() {
   if (context_.config.tournament_interval_ms <= 0 || arenas_.arenas.empty()) return;
-  thread_ = std::thread([this] { loop(); });
-}
-
-void TournamentMatchmaker::loop() {
-  const auto interval = std::chrono::milliseconds(context_.config.tournament_interval_ms);
-  std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
-    lock.unlock();
-    run_once();
-    lock.lock();
-  }
+  thread_.start(std::chrono::milliseconds(context_.config.tournament_interval_ms),
+                [this] { run_once(); });
 }
 
 int TournamentMatchmaker::run_once() {

@@ -8,15 +8,13 @@
 // Thread-safe; blocking (PostgreSQL, Redis, HTTP) on its own thread only.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "api/instance_registry.hpp"
 #include "api/service_context.hpp"
 #include "api/tournament_arenas.hpp"
+#include "api/periodic_task.hpp"
 #include "api/tournament_matching.hpp"
 
 namespace omega::api {
@@ -41,7 +39,6 @@ class TournamentMatchmaker {
     std::int64_t id = 0;
     FormedMatch teams;
   };
-  void loop();
   int run_tournament(const ArenaDefinition& arena);
   std::vector<NewMatch> take_matches(const ArenaDefinition& arena);
   // Opens the arena of `match`; false (and the match is cancelled, players requeued) when no
@@ -52,10 +49,7 @@ class TournamentMatchmaker {
   ServiceContext context_;
   InstanceRegistry& registry_;
   const ArenaCatalog& arenas_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicTask thread_;  // last: its passes use every member above
 };
 
 }  // namespace omega::api
