@@ -1,5 +1,6 @@
 #include "client/zone_session.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <variant>
 
@@ -352,6 +353,8 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
   if (protocol::peek_type(bytes, type) != protocol::DecodeError::none) {
     return fail_connection("protocol error: unknown message from the zone");
   }
+  // The world-chat history follows Welcome directly; anything else ends it.
+  if (type != protocol::MessageType::chat_message) replaying_history_ = false;
   if (type == protocol::MessageType::state_update) {
     if (state_ != SessionState::in_world)
       return fail_connection("protocol error: snapshot before Welcome");
@@ -373,10 +376,7 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
               send(protocol::Heartbeat{true, heartbeat.timestamp_ms}, now);
             }
           },
-          [&](const protocol::ChatMessage& line) {
-            chat_.push_back({now, line.channel, line.from, line.to, line.text});
-            if (chat_.size() > kChatLines) chat_.pop_front();
-          },
+          [&](const protocol::ChatMessage& line) { on_chat(line, now); },
           [&](const protocol::Inventory& inventory) { on_inventory(inventory, now); },
           [&](const protocol::Kick& kick) {
             kick_ = kick;
@@ -414,8 +414,32 @@ void ZoneSession::handle_message(const std::vector<uint8_t>& bytes, double now) 
       message);
 }
 
+// Each zone greets a session with the last world lines (zone_server_chat.cpp): after a
+// transfer or a resume the chat box already shows most of them. While that history arrives,
+// a world line the box already held before this Welcome is not shown twice.
+void ZoneSession::on_chat(const protocol::ChatMessage& line, double now) {
+  if (line.channel != protocol::ChatChannel::world) {
+    replaying_history_ = false;
+  } else if (replaying_history_) {
+    const auto held =
+        chat_.begin() + static_cast<std::ptrdiff_t>(std::min(chat_held_at_welcome_, chat_.size()));
+    const bool shown = std::any_of(chat_.begin(), held, [&](const ChatEntry& entry) {
+      return entry.channel == protocol::ChatChannel::world && entry.from == line.from &&
+             entry.text == line.text;
+    });
+    if (shown) return;
+  }
+  chat_.push_back({now, line.channel, line.from, line.to, line.text});
+  if (chat_.size() > kChatLines) {
+    chat_.pop_front();
+    if (chat_held_at_welcome_ > 0) --chat_held_at_welcome_;
+  }
+}
+
 void ZoneSession::on_welcome(const protocol::Welcome& welcome, double now) {
   if (state_ != SessionState::handshaking) return fail_connection("protocol error: second Welcome");
+  replaying_history_ = true;
+  chat_held_at_welcome_ = chat_.size();
   const bool resumed = welcome.entity_id == previous_entity_ && welcome.zone == previous_zone_;
   if (resumed) ++resumes_;
   if (welcome.zone != zone_name_ || !map_) load_map(welcome.zone);

@@ -224,6 +224,7 @@ class ZoneSession {
   void handle_event(TransportEvent& event, double now);
   void handle_message(const std::vector<uint8_t>& bytes, double now);
   void on_welcome(const protocol::Welcome& welcome, double now);
+  void on_chat(const protocol::ChatMessage& line, double now);
   void on_snapshot(const std::vector<uint8_t>& bytes, double now);
   void on_game_event(const protocol::GameEvent& event, double now);
   void on_closed(const std::string& reason, double now);
@@ -286,6 +287,8 @@ class ZoneSession {
   NetStats stats_;
   std::deque<CombatLogLine> combat_log_;
   std::deque<ChatEntry> chat_;
+  bool replaying_history_ = false;   // from Welcome until a message that is not world chat
+  size_t chat_held_at_welcome_ = 0;  // chat_[0, this) was shown before the latest Welcome
   std::optional<protocol::Inventory> inventory_;
   std::unordered_map<uint16_t, protocol::ItemVerb> asked_;  // item → the verb last sent
   uint64_t item_answers_ = 0;

@@ -57,6 +57,7 @@ class FakeZone final : public Transport {
       encoder_.reset(tick_);
       welcomed_ = true;
       push(protocol::Welcome{welcome_version, kOwnId, "open", 1, 30, 15, tick_});
+      for (const auto& line : world_history) push(line);  // as zone_server_chat.cpp does
     } else if (auto* line = std::get_if<protocol::ChatSend>(&decoded)) {
       // Like a zone: the line comes back to its speaker (say, world).
       chat_sent.push_back(*line);
@@ -92,6 +93,7 @@ class FakeZone final : public Transport {
 
   uint16_t welcome_version = 1;
   std::vector<protocol::ChatSend> chat_sent;
+  std::vector<protocol::ChatMessage> world_history;  // sent right after each Welcome
 
   // The zone's side.
   void tick() {
@@ -493,6 +495,42 @@ TEST(ZoneSession, ChatLinesGoOutOnlyToAZoneThatSpeaksChatAndComeBackIntoTheChatB
   ASSERT_EQ(h.session->chat().size(), 2u);
   EXPECT_EQ(chat_line_text(h.session->chat()[0], "Me"), "[World] Me: hello all");
   EXPECT_EQ(chat_line_text(h.session->chat()[1], "Me"), "To Bob: psst");
+}
+
+TEST(ZoneSession, TheWorldHistoryAfterATransferOrAResumeShowsOnlyLinesNotShownYet) {
+  using protocol::ChatChannel;
+  Harness h(5.0f);
+  h.zone->welcome_version = protocol::kChatProtocolVersion;
+  h.zone->world_history = {{ChatChannel::world, "Ann", "", "hi all"},
+                           {ChatChannel::world, "Bob", "", "lfg forest"}};
+  h.run(0.3);
+  ASSERT_EQ(h.session->chat().size(), 2u) << "the first Welcome's history is shown whole";
+  ASSERT_TRUE(h.session->send_chat(ChatChannel::world, "", "gg", h.now));
+  h.run(0.1);
+  ASSERT_EQ(h.session->chat().size(), 3u);
+
+  // The next zone's history: the two lines already shown, then one said meanwhile.
+  h.zone->world_history.push_back({ChatChannel::world, "Cid", "", "wts sword"});
+  h.zone->transfer("ws://forest:9000/", "forest-ticket");
+  h.run(0.3);
+  ASSERT_EQ(h.session->transfers(), 1u);
+  ASSERT_EQ(h.session->chat().size(), 4u);
+  EXPECT_EQ(chat_line_text(h.session->chat()[3], "Me"), "[World] Cid: wts sword");
+
+  // Resumed after a drop: nothing new in the history, nothing added; once the history is over,
+  // a live line equal to one shown before is shown again.
+  h.zone->close_from_server();
+  for (int i = 0; i < 600 && h.session->resumes() == 0; ++i) {
+    h.frame();
+    if (h.session->wants_ticket()) h.session->provide_ticket("again", h.now);
+  }
+  ASSERT_EQ(h.session->resumes(), 1u) << h.session->status_text();
+  h.run(0.3);
+  EXPECT_EQ(h.session->chat().size(), 4u);
+  ASSERT_TRUE(h.session->send_chat(ChatChannel::world, "", "gg", h.now));
+  h.run(0.1);
+  ASSERT_EQ(h.session->chat().size(), 5u);
+  EXPECT_EQ(chat_line_text(h.session->chat()[4], "Me"), "[World] Me: gg");
 }
 
 TEST(ZoneSession, ItemActionsGoOnlyToAZoneThatSpeaksItemsAndTheAnswersFillTheBag) {
