@@ -111,6 +111,8 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
       ->capture_default_str();
   app.add_option("--chat-channel", c.chat_channel, "chat load: say, party or world")
       ->capture_default_str();
+  app.add_option("--chat-to", c.chat_to,
+                 "chat load: whisper every line to this character instead of --chat-channel");
   app.add_option("--tournament", c.tournament,
                  "API mode: each bot queues once for this tournament (e.g. arena_1v1) "
                  "--tournament-after seconds after its first Welcome, joins the arena when "
@@ -209,6 +211,9 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
   if (c.chat_every_s < 0.0) return "--chat-every: must be >= 0";
   if (protocol::ChatChannel channel; !protocol::parse_open_chat_channel(c.chat_channel, channel))
     return "--chat-channel: expected say, party or world, got " + c.chat_channel;
+  if (c.chat_to.size() > protocol::kMaxChatNameBytes)
+    return "--chat-to: a character name is at most " + std::to_string(protocol::kMaxChatNameBytes) +
+           " bytes";
   BotOptions defaults;
   if (!parse_behaviour(behaviour, defaults.behaviour)) return "--behaviour: unknown " + behaviour;
   if (input_hz < 0.0) return "--input-hz: must be ≥ 0";

@@ -691,6 +691,10 @@ class Swarm final : private ConnectionEvents, private ApiFlowEvents {
     protocol::ChatSend line;
     // The name was checked by the command line: say, party or world.
     protocol::parse_open_chat_channel(config_.chat_channel, line.channel);
+    if (!config_.chat_to.empty()) {
+      line.channel = protocol::ChatChannel::whisper;
+      line.to = config_.chat_to;
+    }
     line.text = "bot line " + std::to_string(++bot.chat_seq) + " t=" + std::to_string(unix_us());
     send(bot, line);
     ++bot.result.chat_sent;

@@ -133,6 +133,7 @@ struct SwarmConfig {
   // (report chat_delivery_ms).
   double chat_every_s = 0.0;
   std::string chat_channel = "world";
+  std::string chat_to;  // not empty: every line is a whisper to this character instead
 
   std::function<void(const SnapshotObservation&)> on_snapshot;  // optional, io thread
   // Optional, io thread: every GameEvent a bot receives (bot index, own entity, event).

@@ -3,9 +3,11 @@
 // mode that chat on the world channel. Each side hears the other's lines through Redis, a
 // joining player gets the history, and a moderator's mute reaches the zone at once: the muted
 // bot is told, and nobody hears its lines any more. A friend in the other process hears a
-// player log in.
+// player log in. A whisper reaches its recipient on the other process, and a whisper to a
+// character online nowhere is answered to its sender.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -77,6 +79,16 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
 
   BotRun hub(chatting(stack, "cha", "hub_city_1"));
   BotRun forest(chatting(stack, "chb", "forest"));
+  // Whispers from the hub: to chbc1, playing in the forest on the other process, and to a
+  // character online nowhere.
+  bots::SwarmConfig to_forest = chatting(stack, "chw", "hub_city_1");
+  to_forest.bots.resize(1);
+  to_forest.chat_to = "CHBC1";  // names compare without case
+  bots::SwarmConfig to_nobody = chatting(stack, "chx", "hub_city_1");
+  to_nobody.bots.resize(1);
+  to_nobody.chat_to = "nobodyhome";
+  BotRun whisperer(to_forest);
+  BotRun lonely(to_nobody);
   // A quiet player in the forest who stays to the end: chdc0, a friend-to-be.
   bots::SwarmConfig quiet = api_swarm_config(stack.api_url(), "chd", 1, bots::Behaviour::wander);
   quiet.play_zone = "forest";
@@ -84,6 +96,8 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
   ASSERT_TRUE(all_seen(hub, 2, 60.0)) << bots::report_json(hub.stop(), true) << stack.logs();
   ASSERT_TRUE(all_seen(forest, 2, 60.0)) << bots::report_json(forest.stop(), true) << stack.logs();
   ASSERT_TRUE(all_seen(friend_, 1, 60.0)) << stack.logs();
+  ASSERT_TRUE(all_seen(whisperer, 1, 60.0)) << stack.logs();
+  ASSERT_TRUE(all_seen(lonely, 1, 60.0)) << stack.logs();
   EXPECT_EQ(hub.track(0).back().zone, "hub_city_1");
   EXPECT_EQ(forest.track(0).back().zone, "forest");
   const auto chatting_since = std::chrono::steady_clock::now();
@@ -137,6 +151,8 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
   const bots::SwarmReport& b = forest.stop();
   const bots::SwarmReport& c = late.stop();
   const bots::SwarmReport& d = friend_.stop();
+  const bots::SwarmReport& w = whisperer.stop();
+  const bots::SwarmReport& x = lonely.stop();
   const std::string reports = bots::report_json(a, true) + "\n" + bots::report_json(b, true);
 
   // Across processes, both ways: the hub's bots heard the forest's and the other way round.
@@ -155,6 +171,21 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
       for (uint64_t sent : lines_from(bot.chat_heard, "chbc0"))
         EXPECT_LT(sent, muted_at_us + 1'000'000) << "a muted line was delivered\n" << reports;
   EXPECT_FALSE(lines_from(a.per_bot[0].chat_heard, "chbc1").empty()) << "the others still speak";
+
+  // Whispers: chbc1 heard chwc0's across processes, and the forest's zone relayed a receipt,
+  // so chwc0 was never told otherwise; chxc0 was told that nobody got its lines.
+  const auto heard_prefix = [](const std::vector<std::string>& heard, const std::string& prefix) {
+    return std::any_of(heard.begin(), heard.end(),
+                       [&](const std::string& line) { return line.rfind(prefix, 0) == 0; });
+  };
+  EXPECT_TRUE(heard_prefix(b.per_bot[1].chat_heard, "whisper chwc0: bot line "))
+      << bots::report_json(b, true);
+  EXPECT_FALSE(heard_prefix(b.per_bot[0].chat_heard, "whisper chwc0: ")) << "only to chbc1";
+  EXPECT_FALSE(heard_prefix(w.per_bot[0].chat_heard, "system : CHBC1 is not online"))
+      << bots::report_json(w, true);
+  EXPECT_TRUE(contains(x.per_bot[0].chat_heard,
+                       "system : nobodyhome is not online: nobody got your whisper."))
+      << bots::report_json(x, true);
 
   // chdc0 heard its new friend log in on the other process.
   EXPECT_TRUE(contains(d.per_bot[0].chat_heard, "system : chcc0 is online (hub_city_1)."))

@@ -22,7 +22,9 @@ std::string chat_line_json(const ChatLine& line) {
                         {"to", line.to},
                         {"party_id", line.party_id},
                         {"text", line.text},
-                        {"sent_ms", line.sent_ms}}
+                        {"sent_ms", line.sent_ms},
+                        {"whisper_id", line.whisper_id},
+                        {"receipt", line.receipt}}
       .dump();
 }
 
@@ -40,7 +42,12 @@ std::optional<ChatLine> parse_chat_line(std::string_view json) {
     line.party_id = value.value("party_id", uint64_t{0});
     line.text = value.at("text").get<std::string>();
     line.sent_ms = value.value("sent_ms", int64_t{0});
-    if (!protocol::valid_chat_text(line.text) || line.from.empty() ||
+    line.whisper_id = value.value("whisper_id", uint64_t{0});
+    line.receipt = value.value("receipt", false);
+    if (line.receipt && (line.channel != protocol::ChatChannel::whisper || line.whisper_id == 0 ||
+                         !line.text.empty()))
+      return std::nullopt;
+    if ((!line.receipt && !protocol::valid_chat_text(line.text)) || line.from.empty() ||
         line.from.size() > protocol::kMaxChatNameBytes ||
         line.to.size() > protocol::kMaxChatNameBytes)
       return std::nullopt;

@@ -31,6 +31,11 @@ struct ChatLine {
   uint64_t party_id = 0;
   std::string text;
   int64_t sent_ms = 0;  // the sender's zone, unix ms (history order, latency)
+  // Whispers: a random id from the sender's zone. The zone that hands the whisper to its
+  // recipient relays a receipt (the same line with `receipt` set and no text); a sender's zone
+  // that hears none in time tells the sender the recipient is not online.
+  uint64_t whisper_id = 0;
+  bool receipt = false;
   // Read from the stored history when the process starts: kept for joining players, not
   // delivered again (not part of the JSON).
   bool history_only = false;
@@ -39,9 +44,10 @@ struct ChatLine {
 };
 
 // {"channel":"world","from_character":7,"from":"Aragorn","to":"","party_id":0,"text":"...",
-//  "sent_ms":...}
+//  "sent_ms":...,"whisper_id":0,"receipt":false}
 std::string chat_line_json(const ChatLine& line);
-// nullopt for anything that is not a party, whisper or world line with a valid text.
+// nullopt for anything that is not a party, whisper or world line with a valid text, or a
+// whisper receipt (whisper_id set, text empty).
 std::optional<ChatLine> parse_chat_line(std::string_view json);
 
 // ASCII case-insensitive name comparison (character names are ASCII letters and digits).

@@ -12,8 +12,33 @@ using protocol::ChatChannel;
 TEST(ChatLine, RoundTripsThroughItsJson) {
   const ChatLine line{ChatChannel::party, 7, "Aragorn", "", 77, "pull \xe2\x80\x94 now", 1234};
   EXPECT_EQ(parse_chat_line(chat_line_json(line)), line);
-  const ChatLine whisper{ChatChannel::whisper, 7, "Aragorn", "Boromir", 0, "psst", 1};
+  ChatLine whisper{ChatChannel::whisper, 7, "Aragorn", "Boromir", 0, "psst", 1};
+  whisper.whisper_id = 0xfedcba9876543211;
   EXPECT_EQ(parse_chat_line(chat_line_json(whisper)), whisper);
+  ChatLine receipt = whisper;
+  receipt.receipt = true;
+  receipt.text.clear();
+  EXPECT_EQ(parse_chat_line(chat_line_json(receipt)), receipt);
+}
+
+TEST(ChatLine, AReceiptIsAWhisperWithAnIdAndNoText) {
+  ChatLine receipt{ChatChannel::whisper, 7, "Aragorn", "Boromir", 0, "", 1};
+  receipt.whisper_id = 5;
+  receipt.receipt = true;
+  EXPECT_TRUE(parse_chat_line(chat_line_json(receipt)));
+  auto refused = [](ChatLine l) { return !parse_chat_line(chat_line_json(l)).has_value(); };
+  ChatLine l = receipt;
+  l.text = "smuggled";
+  EXPECT_TRUE(refused(l));
+  l = receipt;
+  l.whisper_id = 0;
+  EXPECT_TRUE(refused(l));
+  l = receipt;
+  l.channel = ChatChannel::world;
+  EXPECT_TRUE(refused(l));
+  l = receipt;
+  l.receipt = false;  // then it is a whisper, and a whisper has a text
+  EXPECT_TRUE(refused(l));
 }
 
 TEST(ChatLine, RefusesWhatNoZoneSendsAndNoPlayerMayRead) {

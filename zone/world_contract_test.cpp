@@ -750,6 +750,35 @@ TEST_F(ChatZone, WhispersFindTheirRecipientByNameInAnyCase) {
   EXPECT_EQ(heard(1), Lines{"system : You cannot whisper to yourself."});
 }
 
+TEST_F(ChatZone, AWhisperNobodyReceivesIsToldToItsSenderAndOneDeliveredIsNot) {
+  everyone();
+  say(1, protocol::ChatChannel::whisper, "are you there?", "Gandalf");  // online nowhere
+  say(1, protocol::ChatChannel::whisper, "meet at the gate", "Faramir");
+  heard(1);  // the sender's copies
+  ASSERT_EQ(relay.lines.size(), 2u);
+  EXPECT_NE(relay.lines[0].whisper_id, 0u);
+  EXPECT_NE(relay.lines[0].whisper_id, relay.lines[1].whisper_id);
+  // Every zone process hears both; only the one holding Faramir delivers, and relays a receipt.
+  server->deliver_chat(relay.lines[0]);
+  server->deliver_chat(relay.lines[1]);
+  EXPECT_EQ(heard(3), Lines{"whisper Aragorn>Faramir: meet at the gate"});
+  ASSERT_EQ(relay.lines.size(), 3u);
+  const ChatLine receipt = relay.lines[2];
+  EXPECT_TRUE(receipt.receipt);
+  EXPECT_EQ(receipt.whisper_id, relay.lines[1].whisper_id);
+  EXPECT_TRUE(receipt.text.empty()) << "a receipt does not carry the whisper again";
+  server->deliver_chat(receipt);
+  EXPECT_TRUE(heard(3).empty()) << "a receipt is for the sender's zone, not for players";
+
+  advance(30);  // 1 s: still waiting for Gandalf's receipt
+  EXPECT_TRUE(heard(1).empty());
+  advance(31);
+  EXPECT_EQ(heard(1), Lines{"system : Gandalf is not online: nobody got your whisper."})
+      << "told once, for Gandalf only";
+  advance(90);
+  EXPECT_TRUE(heard(1).empty());
+}
+
 TEST_F(ChatZone, PartyLinesReachThePartyAndAPartylessPlayerIsTold) {
   everyone();
   say(3, protocol::ChatChannel::party, "anyone?");

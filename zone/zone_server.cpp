@@ -586,6 +586,7 @@ void ZoneServer::write_debug_state(uint32_t tick) {
 void ZoneServer::advance(uint32_t tick, const Now& now) {
   tick_ = tick;
   expire(now);
+  expire_whispers(now);
   apply_inputs();
   world_.advance(tick);
   if (match_) advance_match(now);

@@ -96,6 +96,8 @@ class ZoneServer {
   void attach_chat(ChatRelay* relay, const ChatHistory* history);
   // A party, whisper or world line from the relay, to the players of this instance it is for.
   void deliver_chat(const ChatLine& line);
+  // Tells the senders of whispers that no zone delivered in time that nobody got them.
+  void expire_whispers(const Now& now);
   // A moderator's mute or unmute (`until_unix` 0) or a party change, for players live here.
   void apply_social(const SocialUpdate& update);
 
@@ -212,6 +214,15 @@ class ZoneServer {
 
   ChatRelay* chat_relay_ = nullptr;
   const ChatHistory* chat_history_ = nullptr;
+  // Whispers sent from here whose receipt has not come back (zone_server_chat.cpp).
+  struct PendingWhisper {
+    uint64_t id = 0;
+    uint64_t from_character = 0;
+    std::string to;
+    int64_t deadline_ns = 0;
+  };
+  std::vector<PendingWhisper> pending_whispers_;
+  uint64_t next_whisper_id_ = 0;  // random start: ids from different zones do not meet
 
   uint32_t service_handle_ = 0;
   std::unordered_map<uint64_t, ConnectionId> claims_pending_;  // character -> waiting session

@@ -5,6 +5,7 @@
 // this one included) through deliver_chat.
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -17,6 +18,15 @@ using protocol::ChatChannel;
 using protocol::KickReason;
 
 namespace {
+
+// How long a sender's zone waits for a whisper's receipt before telling the sender nobody got
+// it: a relay round trip is milliseconds; this covers a zone process busy for a while.
+constexpr int64_t kWhisperReceiptWaitNs = 2'000'000'000;
+
+uint64_t random_whisper_base() {
+  std::random_device random;
+  return (uint64_t{random()} << 32 | random()) | 1;
+}
 
 bool speaks_chat(const auto& session) {
   return session.welcomed && !session.closing && session.version >= protocol::kChatProtocolVersion;
@@ -93,14 +103,39 @@ void ZoneServer::on_chat(Session& session, const protocol::ChatSend& line, const
                    player.party_id,
                    line.text,
                    static_cast<int64_t>(now.unix_seconds) * 1000};
+  if (line.channel == ChatChannel::whisper) {
+    if (next_whisper_id_ == 0) next_whisper_id_ = random_whisper_base();
+    relayed.whisper_id = next_whisper_id_++;
+    pending_whispers_.push_back(
+        {relayed.whisper_id, session.character_id, line.to, now.steady_ns + kWhisperReceiptWaitNs});
+  }
   if (chat_relay_ != nullptr)
     chat_relay_->publish(relayed);
   else
     deliver_chat(relayed);
 }
 
+void ZoneServer::expire_whispers(const Now& now) {
+  std::erase_if(pending_whispers_, [&](const PendingWhisper& whisper) {
+    if (whisper.deadline_ns > now.steady_ns) return false;
+    auto it = players_.find(whisper.from_character);
+    Session* session = it == players_.end() || it->second.connection == 0
+                           ? nullptr
+                           : find_session(it->second.connection);
+    if (session != nullptr && speaks_chat(*session))
+      tell(*session, whisper.to + " is not online: nobody got your whisper.");
+    return true;
+  });
+}
+
 void ZoneServer::deliver_chat(const ChatLine& line) {
+  if (line.receipt) {
+    std::erase_if(pending_whispers_,
+                  [&](const PendingWhisper& whisper) { return whisper.id == line.whisper_id; });
+    return;
+  }
   const protocol::ChatMessage message{line.channel, line.from, line.to, line.text};
+  bool delivered = false;
   for (auto& session : sessions_) {
     if (!speaks_chat(*session) || session->slot == World::kNoSlot) continue;
     bool wanted = false;
@@ -124,7 +159,17 @@ void ZoneServer::deliver_chat(const ChatLine& line) {
     if (wanted) {
       send(*session, message);
       metrics_.chat_lines_out.fetch_add(1, std::memory_order_relaxed);
+      delivered = true;
     }
+  }
+  if (delivered && line.channel == ChatChannel::whisper && line.whisper_id != 0) {
+    ChatLine receipt = line;
+    receipt.receipt = true;
+    receipt.text.clear();
+    if (chat_relay_ != nullptr)
+      chat_relay_->publish(receipt);
+    else
+      deliver_chat(receipt);
   }
 }
 
