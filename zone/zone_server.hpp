@@ -96,8 +96,6 @@ class ZoneServer {
   void attach_chat(ChatRelay* relay, const ChatHistory* history);
   // A party, whisper or world line from the relay, to the players of this instance it is for.
   void deliver_chat(const ChatLine& line);
-  // Tells the senders of whispers that no zone delivered in time that nobody got them.
-  void expire_whispers(const Now& now);
   // A moderator's mute or unmute (`until_unix` 0) or a party change, for players live here.
   void apply_social(const SocialUpdate& update);
 
@@ -176,6 +174,8 @@ class ZoneServer {
   void kick(Session& session, protocol::KickReason reason, const Now& now);
   void detach_player(Session& session, const Now& now);
   void expire(const Now& now);
+  // Tells the senders of whispers that no zone delivered in time that nobody got them.
+  void expire_whispers(const Now& now);
   void apply_inputs();
   void apply_action(Session& session, const protocol::PlayerInput& input);
   void send_events(uint32_t tick);
