@@ -211,6 +211,23 @@ TEST_F(ApiAdminIT, PlayerLookupShowsAccountCharactersAndRecentLogins) {
   ASSERT_EQ(document["recent_logins"].size(), 1u);
   EXPECT_EQ(document["recent_logins"][0]["client"], "127.0.0.1");
 
+  // Online while a zone holds the lease and writes it; a zone that stopped (crashed) longer
+  // than world.lease_stale_s ago holds it in name only.
+  const auto hero_id = std::to_string(created.json()["character"]["id"].get<std::int64_t>());
+  count(
+      "UPDATE characters SET lease_released = false, lease_zone = 'forest', lease_instance = 3, "
+      "lease_heartbeat_at = now() WHERE id = " +
+      hero_id + " RETURNING 1");
+  const auto online = api->get("/admin/v1/players?username=player_1", viewer).json();
+  EXPECT_EQ(online["characters"][0]["online_in"],
+            nlohmann::json({{"zone", "forest"}, {"instance", 3}}))
+      << online;
+  count("UPDATE characters SET lease_heartbeat_at = now() - interval '" +
+        std::to_string(api->config().lease_stale_s + 1) + " seconds' WHERE id = " + hero_id +
+        " RETURNING 1");
+  const auto crashed = api->get("/admin/v1/players?username=player_1", viewer).json();
+  EXPECT_TRUE(crashed["characters"][0]["online_in"].is_null()) << crashed;
+
   const auto by_id = api->get("/admin/v1/accounts/" + account, viewer);
   ASSERT_EQ(by_id.status, 200) << by_id.body;
   EXPECT_EQ(by_id.json(), document);

@@ -12,6 +12,7 @@
 #include "api/character_events.hpp"
 #include "api/directory.hpp"
 #include "api/errors.hpp"
+#include "api/presence.hpp"
 #include "api/zone_control.hpp"
 #include "api/request_body.hpp"
 #include "common/structured_log.hpp"
@@ -492,11 +493,12 @@ nlohmann::json AdminService::player_document(std::int64_t account_id) {
                                  {"mute_reason", nullable_text(row[8])}}},
                                {"characters", nlohmann::json::array()},
                                {"recent_logins", nlohmann::json::array()}};
-    // Where a character is now: the zone holding its lease, if one does.
-    for (const auto& c : read.exec_params("SELECT id, name, class, level, gold, zone, NOT "
-                                          "lease_released, lease_zone, lease_instance "
-                                          "FROM characters WHERE account_id = $1 ORDER BY id",
-                                          account_id)) {
+    // Where a character is now: the zone holding its lease, if one does and is alive.
+    for (const auto& c : read.exec_params(
+             "SELECT id, name, class, level, gold, zone, " +
+                 live_lease_sql("characters", context_.config.lease_stale_s) +
+                 ", lease_zone, lease_instance FROM characters WHERE account_id = $1 ORDER BY id",
+             account_id)) {
       nlohmann::json location;
       if (c[6].as<bool>() && !c[7].is_null())
         location = {{"zone", c[7].as<std::string>()},

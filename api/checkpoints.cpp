@@ -189,7 +189,7 @@ CheckpointStatus apply_checkpoint(pqxx::transaction_base& transaction,
       "UPDATE characters SET zone = $2, position_x = $3, position_y = $4, hp = $5, mana = $6, "
       "level = $7, "
       "experience = $8, gold = GREATEST(0, gold + $9), checkpoint_seq = $10, lease_released = $11, "
-      "logged_out_at = CASE WHEN $11 THEN now() END "
+      "lease_heartbeat_at = now(), logged_out_at = CASE WHEN $11 THEN now() END "
       "WHERE id = $1",
       record.character_id, record.zone, record.x, record.y, record.hp, record.mana, record.level,
       record.experience, record.gold_delta, record.seq, record.release);

@@ -161,6 +161,10 @@ const std::vector<OptionBinding>& bindings() {
        &Config::ticket_ttl_s},
       {{"world.file", "OMEGA_API_WORLD_FILE", "world topology (zones, capacities, caps)"},
        &Config::world_file},
+      {{"world.lease_stale_s", "OMEGA_LEASE_STALE_S",
+        "seconds after a zone last checkpointed a character that it still counts as online "
+        "(keep it several times the zones' checkpoint_interval_s)"},
+       &Config::lease_stale_s},
       {{"tournaments.matchmaker_interval_ms", "OMEGA_TOURNAMENT_INTERVAL_MS",
         "period of the matchmaker pass (0: this replica does not match)"},
        &Config::tournament_interval_ms},
@@ -338,6 +342,8 @@ std::string validate(const Config& config) {
     return "housekeeping settings must be >= 0";
   if (config.market_fee_basis_points < 0 || config.market_fee_basis_points > 10'000)
     return "market.fee_basis_points must be 0-10000";
+  if (config.lease_stale_s < 5 || config.lease_stale_s > 86'400)
+    return "world.lease_stale_s must be in [5, 86400]";
   if (config.ticket_ttl_s < 5 || config.ticket_ttl_s > 3600)
     return "tickets.ttl_s must be in [5, 3600]";
   if (!config.ticket_signing_seed.empty() && !protocol::from_hex<32>(config.ticket_signing_seed))

@@ -5,6 +5,7 @@
 
 #include "api/character_events.hpp"
 #include "api/errors.hpp"
+#include "api/presence.hpp"
 #include "api/request_body.hpp"
 
 namespace omega::api {
@@ -53,18 +54,18 @@ nlohmann::json entry_json(const pqxx::row& row) {
           {"zone", online ? nlohmann::json(row[7].as<std::string>()) : nlohmann::json()}};
 }
 
-std::string entries_query(const std::string& where) {
-  return std::string(
-             "SELECT c.id, c.name, c.class, c.level, f.accepted, f.requester_id = $1, "
-             "(NOT c.lease_released AND c.lease_zone IS NOT NULL), c.lease_zone "
-             "FROM friendships f JOIN characters c ON c.id = ") +
+std::string entries_query(const std::string& where, int lease_stale_s) {
+  return "SELECT c.id, c.name, c.class, c.level, f.accepted, f.requester_id = $1, (" +
+         live_lease_sql("c", lease_stale_s) +
+         " AND c.lease_zone IS NOT NULL), c.lease_zone FROM friendships f JOIN characters c ON "
+         "c.id = " +
          kOtherSide + " WHERE (f.requester_id = $1 OR f.addressee_id = $1)" + where;
 }
 
 nlohmann::json entry_of(pqxx::transaction_base& transaction, std::int64_t character_id,
-                        std::int64_t other_id) {
-  const auto rows =
-      transaction.exec_params(entries_query(" AND c.id = $2"), character_id, other_id);
+                        std::int64_t other_id, int lease_stale_s) {
+  const auto rows = transaction.exec_params(entries_query(" AND c.id = $2", lease_stale_s),
+                                            character_id, other_id);
   if (rows.empty()) throw ApiError(404, "not_found", "no such friend or request");
   return entry_json(rows[0]);
 }
@@ -82,13 +83,15 @@ void notify(const ServiceContext& context, std::int64_t to, const std::string& t
 }  // namespace
 
 std::vector<std::uint32_t> friend_instances(pqxx::transaction_base& transaction,
-                                            std::int64_t character_id, const std::string& zone) {
+                                            std::int64_t character_id, const std::string& zone,
+                                            int lease_stale_s) {
   std::vector<std::uint32_t> instances;
   for (const auto& row : transaction.exec_params(
            std::string("SELECT c.lease_instance FROM friendships f JOIN characters c ON c.id = ") +
                kOtherSide +
-               " WHERE (f.requester_id = $1 OR f.addressee_id = $1) AND f.accepted AND NOT "
-               "c.lease_released AND c.lease_zone = $2 AND c.lease_instance IS NOT NULL",
+               " WHERE (f.requester_id = $1 OR f.addressee_id = $1) AND f.accepted AND " +
+               live_lease_sql("c", lease_stale_s) +
+               " AND c.lease_zone = $2 AND c.lease_instance IS NOT NULL",
            character_id, zone))
     instances.push_back(row[0].as<std::uint32_t>());
   return instances;
@@ -106,7 +109,8 @@ void announce_online(const ServiceContext& context, std::int64_t character_id,
                                         "c.id = ") +
                                 kOtherSide +
                                 " WHERE (f.requester_id = $1 OR f.addressee_id = $1) AND "
-                                "f.accepted AND NOT c.lease_released",
+                                "f.accepted AND " +
+                                live_lease_sql("c", context.config.lease_stale_s),
                             character_id))
         ids.push_back(row[0].as<std::int64_t>());
       return ids;
@@ -139,8 +143,10 @@ HttpResponse FriendService::list(const HttpRequest& request) {
     const auto character_id = own_character(read, request, account_id, false);
     auto entries = nlohmann::json::array();
     // Friends first, online ones first, then requests; by name within each.
-    for (const auto& row : read.exec_params(
-             entries_query(" ORDER BY f.accepted DESC, 7 DESC, lower(c.name)"), character_id))
+    for (const auto& row :
+         read.exec_params(entries_query(" ORDER BY f.accepted DESC, 7 DESC, lower(c.name)",
+                                        context_.config.lease_stale_s),
+                          character_id))
       entries.push_back(entry_json(row));
     return entries;
   });
@@ -199,7 +205,7 @@ HttpResponse FriendService::add(const HttpRequest& request) {
       }
     }
     own_name = name_of(transaction, character_id);
-    auto view = entry_of(transaction, character_id, other_id);
+    auto view = entry_of(transaction, character_id, other_id, context_.config.lease_stale_s);
     transaction.commit();
     return view;
   });
@@ -236,7 +242,7 @@ HttpResponse FriendService::accept(const HttpRequest& request) {
       changed = true;
     }
     own_name = name_of(transaction, character_id);
-    auto view = entry_of(transaction, character_id, other_id);
+    auto view = entry_of(transaction, character_id, other_id, context_.config.lease_stale_s);
     transaction.commit();
     return view;
   });

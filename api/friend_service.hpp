@@ -1,9 +1,9 @@
 // Friends and presence (issue 16 item 5). A character asks another by name; the other accepts,
 // or either side removes the pair (decline, cancel, unfriend). A friend's presence is its
-// lease: online while a zone holds it, in that zone. Friends hear, as a system chat line
-// through the zones (SocialUpdate notice), when a friend logs in, asks or accepts; the
-// directory seats a player in a friend's instance when it has room (api/directory.hpp).
-// Rows of `friendships`, one per pair. Thread-safe.
+// lease: online while a live zone holds it, in that zone (api/presence.hpp). Friends hear, as a
+// system chat line through the zones (SocialUpdate notice), when a friend logs in, asks or accepts;
+// the directory seats a player in a friend's instance when it has room (api/directory.hpp). Rows of
+// `friendships`, one per pair. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -22,9 +22,10 @@ namespace omega::api {
 // more than a player keeps track of, and bounds what every log-in announces.
 inline constexpr int kMaxFriends = 100;
 
-// Instances of `zone` where the character's friends (accepted) hold unreleased leases.
+// Instances of `zone` where the character's friends (accepted) are online (api/presence.hpp).
 std::vector<std::uint32_t> friend_instances(pqxx::transaction_base& transaction,
-                                            std::int64_t character_id, const std::string& zone);
+                                            std::int64_t character_id, const std::string& zone,
+                                            int lease_stale_s);
 
 // Tells the online friends of `character_id` (called `name`) that it logged in to `zone`.
 // After the claim committed; a lost push is logged, never thrown.

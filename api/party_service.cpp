@@ -4,6 +4,7 @@
 
 #include "api/character_events.hpp"
 #include "api/errors.hpp"
+#include "api/presence.hpp"
 #include "api/request_body.hpp"
 
 namespace omega::api {
@@ -94,18 +95,18 @@ ApiError already_in_party() {
 }  // namespace
 
 PartyContext party_context(pqxx::transaction_base& transaction, std::int64_t character_id,
-                           const std::string& zone) {
+                           const std::string& zone, int lease_stale_s) {
   PartyContext context;
   const auto party = transaction.exec_params(
       "SELECT party_id FROM party_members WHERE character_id = $1", character_id);
   if (party.empty()) return context;
   context.party_id = party[0][0].as<std::int64_t>();
-  for (const auto& row : transaction.exec_params("SELECT c.lease_instance FROM party_members m "
-                                                 "JOIN characters c ON c.id = m.character_id "
-                                                 "WHERE m.party_id = $1 AND m.character_id <> $2 "
-                                                 "AND NOT c.lease_released AND c.lease_zone = $3 "
-                                                 "AND c.lease_instance IS NOT NULL",
-                                                 *context.party_id, character_id, zone))
+  for (const auto& row : transaction.exec_params(
+           "SELECT c.lease_instance FROM party_members m JOIN characters c ON c.id = "
+           "m.character_id WHERE m.party_id = $1 AND m.character_id <> $2 AND " +
+               live_lease_sql("c", lease_stale_s) +
+               " AND c.lease_zone = $3 AND c.lease_instance IS NOT NULL",
+           *context.party_id, character_id, zone))
     context.member_instances.push_back(row[0].as<std::uint32_t>());
   return context;
 }

@@ -23,10 +23,10 @@ namespace omega::api {
 // The party as the directory sees it when seating one of its members in `zone`.
 struct PartyContext {
   std::optional<std::int64_t> party_id;
-  std::vector<std::uint32_t> member_instances;  // other members' held instances of the zone
+  std::vector<std::uint32_t> member_instances;  // online members' instances of the zone
 };
 PartyContext party_context(pqxx::transaction_base& transaction, std::int64_t character_id,
-                           const std::string& zone);
+                           const std::string& zone, int lease_stale_s);
 
 class PartyService {
  public:

@@ -114,6 +114,18 @@ class ApiSocialIT : public FreshDatabaseTest {
     pqxx::nontransaction run(connection);
     run.exec(statement);
   }
+  // A live zone holds the character (as its claim and checkpoints leave the row).
+  void hold_lease(const Player& who, const std::string& zone, int instance) {
+    sql("UPDATE characters SET lease_released = false, lease_zone = '" + zone +
+        "', lease_instance = " + std::to_string(instance) +
+        ", lease_heartbeat_at = now() WHERE id = " + std::to_string(who.character_id));
+  }
+  // The zone holding the character crashed: its last write is older than world.lease_stale_s.
+  void crash_holder(const Player& who) {
+    sql("UPDATE characters SET lease_heartbeat_at = now() - interval '" +
+        std::to_string(api_->config().lease_stale_s + 1) +
+        " seconds' WHERE id = " + std::to_string(who.character_id));
+  }
 
   std::unique_ptr<TestApi> api_;
 };
@@ -284,23 +296,26 @@ TEST_F(ApiSocialIT, FriendsAreAskedByNameAcceptedListedWithPresenceAndRemoved) {
                404, "not_found");
   expect_error(befriend(ann, bob.name), 409, "already_friends");
 
-  // Presence is the lease: Bob is online while a zone holds him, and where.
+  // Presence is the lease: Bob is online while a zone holds him and writes him, and where.
   auto anns = friends(ann);
   ASSERT_EQ(anns.size(), 1u) << anns;
   EXPECT_EQ(anns[0]["online"], false);
   EXPECT_TRUE(anns[0]["zone"].is_null());
-  sql("UPDATE characters SET lease_released = false, lease_zone = 'forest', lease_instance = 2 "
-      "WHERE id = " +
-      std::to_string(bob.character_id));
+  hold_lease(bob, "forest", 2);
   anns = friends(ann);
   EXPECT_EQ(anns[0]["online"], true) << anns;
   EXPECT_EQ(anns[0]["zone"], "forest") << anns;
+  // A zone that crashed released nothing: once its last checkpoint of Bob is older than
+  // world.lease_stale_s, Bob is offline although the lease is still held.
+  crash_holder(bob);
+  anns = friends(ann);
+  EXPECT_EQ(anns[0]["online"], false) << anns;
+  EXPECT_TRUE(anns[0]["zone"].is_null()) << anns;
+  hold_lease(bob, "forest", 2);
 
   // A request shows no presence; asking back is accepting.
   ASSERT_EQ(befriend(cat, ann.name).status, 201);
-  sql("UPDATE characters SET lease_released = false, lease_zone = 'forest', lease_instance = 2 "
-      "WHERE id = " +
-      std::to_string(cat.character_id));
+  hold_lease(cat, "forest", 2);
   anns = friends(ann);
   ASSERT_EQ(anns.size(), 2u) << anns;
   EXPECT_EQ(anns[1]["status"], "incoming");
@@ -335,9 +350,8 @@ TEST_F(ApiSocialIT, ALogInTellsOnlineFriendsAndAZoneTransferDoesNot) {
                 .status,
             200);
   ASSERT_EQ(befriend(eve, bob.name).status, 201);
-  sql("UPDATE characters SET lease_released = false, lease_zone = 'forest', lease_instance = 1 "
-      "WHERE id IN (" +
-      std::to_string(ann.character_id) + ", " + std::to_string(eve.character_id) + ")");
+  hold_lease(ann, "forest", 1);
+  hold_lease(eve, "forest", 1);
   Subscriber events(shared_services().redis_url, api_->config().redis_prefix + "character_events");
 
   // Bob's first log-in: Ann (online, a friend) hears where he is; Eve does not.
@@ -359,6 +373,16 @@ TEST_F(ApiSocialIT, ALogInTellsOnlineFriendsAndAZoneTransferDoesNot) {
   ASSERT_TRUE(claim(bob, 2, "hub_city_1"));
   notice = later.next();
   EXPECT_EQ(notice["text"], bob.name + " is online (hub_city_1).") << notice;
+
+  // hub_city_1's process crashes: the lease stays held, but nothing writes Bob any more. His
+  // next claim, once that is older than world.lease_stale_s, is a log-in too.
+  Subscriber after_crash(shared_services().redis_url,
+                         api_->config().redis_prefix + "character_events");
+  crash_holder(bob);
+  ASSERT_TRUE(claim(bob, 3, "forest"));
+  notice = after_crash.next();
+  ASSERT_TRUE(notice.is_object()) << "no notice after a crashed zone's lease";
+  EXPECT_EQ(notice["text"], bob.name + " is online (forest).") << notice;
 }
 
 }  // namespace

@@ -83,6 +83,10 @@ class ApiWorldIT : public FreshDatabaseTest {
   std::unique_ptr<RegistryWriter> registry_;
 };
 
+// The zone holding the character wrote it within the last minute (claim or checkpoint).
+constexpr const char* kHeartbeatJustNow =
+    "COALESCE(lease_heartbeat_at > now() - interval '1 minute', false)::int";
+
 TEST_F(ApiWorldIT, PlayAssignsAnInstanceAndMintsAVerifiableTicket) {
   registry_->process("p1", "http://127.0.0.1:1", {"hub_city_1"});
   registry_->instance("hub_city_1", 1, 10);
@@ -128,6 +132,7 @@ TEST_F(ApiWorldIT, ClaimBumpsTheEpochAndAnOlderTicketIsRefused) {
   EXPECT_EQ(body["character"]["items"].size(), 3u);
   EXPECT_EQ(column(hero, "lease_epoch"), 1);
   EXPECT_EQ(column(hero, "lease_released::int"), 0);
+  EXPECT_EQ(column(hero, kHeartbeatJustNow), 1);  // presence: the claim is the first heartbeat
   EXPECT_EQ(registry_->command({"ZCARD", registry_->prefix() + "reserve:hub_city_1:1"}).integer, 0);
 
   const auto again = claim(hero, seat, 0);
@@ -166,9 +171,14 @@ TEST_F(ApiWorldIT, AStaleEpochCheckpointIsRefusedAndACurrentOneApplies) {
   EXPECT_EQ(column(hero, "checkpoint_seq"), 0);
   EXPECT_EQ(column(hero, "(position_x IS NULL)::int"), 1);
 
+  // Only an applied checkpoint is a heartbeat of the lease (api/presence.hpp).
+  count("UPDATE characters SET lease_heartbeat_at = now() - interval '1 hour' WHERE id = " +
+        std::to_string(hero.character_id) + " RETURNING 1");
+  EXPECT_EQ(column(hero, kHeartbeatJustNow), 0);
   const auto applied = checkpoint({record(hero, current, 1)});
   ASSERT_EQ(applied.status, 200) << applied.body;
   EXPECT_EQ(applied.json()["results"][0]["status"], "ok");
+  EXPECT_EQ(column(hero, kHeartbeatJustNow), 1);
   EXPECT_EQ(column(hero, "level"), 2);
   EXPECT_EQ(column(hero, "experience"), 150);
   EXPECT_EQ(column(hero, "hp"), 90);

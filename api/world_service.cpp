@@ -7,6 +7,7 @@
 #include "api/errors.hpp"
 #include "api/friend_service.hpp"
 #include "api/party_service.hpp"
+#include "api/presence.hpp"
 #include "api/request_body.hpp"
 
 namespace omega::api {
@@ -112,10 +113,11 @@ SeatRequest WorldService::seat_request(pqxx::transaction_base& transaction,
   if (!row[5].as<bool>() && !row[3].is_null() && !row[4].is_null() &&
       row[3].as<std::string>() == request.zone)
     request.held_instance = row[4].as<std::uint32_t>();
-  auto party = party_context(transaction, character_id, request.zone);
+  const int stale_s = context_.config.lease_stale_s;
+  auto party = party_context(transaction, character_id, request.zone, stale_s);
   request.party_id = party.party_id;
   request.party_instances = std::move(party.member_instances);
-  request.friend_instances = friend_instances(transaction, character_id, request.zone);
+  request.friend_instances = friend_instances(transaction, character_id, request.zone, stale_s);
   return request;
 }
 
@@ -153,16 +155,21 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
   bool logged_in = false;  // a log-in (not a zone transfer, not a resume): friends hear of it
   const auto character = context_.database.run([&](pqxx::connection& connection) {
     pqxx::work transaction(connection);
+    // A log-in: the lease was released by a log-out (or never claimed), or is still held by a
+    // zone that stopped writing it (crashed) — not a transfer, not a resume.
     const auto before = transaction.exec_params(
-        "SELECT lease_released AND (logged_out_at IS NOT NULL OR lease_epoch = 0) FROM "
-        "characters WHERE id = $1 AND lease_epoch = $2 FOR UPDATE",
+        "SELECT CASE WHEN lease_released THEN logged_out_at IS NOT NULL OR lease_epoch = 0 ELSE "
+        "NOT " +
+            live_lease_sql("characters", context_.config.lease_stale_s) +
+            " END FROM characters WHERE id = $1 AND lease_epoch = $2 FOR UPDATE",
         character_id, ticket_epoch);
     logged_in = !before.empty() && before[0][0].as<bool>();
     // One statement: of two claims with the same ticket epoch exactly one matches.
     const auto rows = transaction.exec_params(
         "UPDATE characters SET lease_epoch = lease_epoch + 1, lease_zone = $3, lease_instance = "
         "$4, "
-        "lease_released = false, checkpoint_seq = 0, logged_out_at = NULL WHERE id = $1 AND "
+        "lease_released = false, lease_heartbeat_at = now(), checkpoint_seq = 0, logged_out_at = "
+        "NULL WHERE id = $1 AND "
         "account_id = $2 AND lease_epoch = $5 "
         "RETURNING lease_epoch, id, account_id, name, class, level, experience, zone, position_x, "
         "position_y, "
