@@ -1,6 +1,7 @@
 // Auth against a real PostgreSQL and Redis: the whole flow, races, limits, hostile input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <pqxx/pqxx>
 #include <thread>
@@ -225,6 +226,45 @@ TEST_F(ApiAuthIT, SprayingManyAccountsFromOneAddressSlowsOnlyThatAddress) {
   for (int i = 0; i < 10; ++i)
     EXPECT_EQ(login_from(*api, "192.0.2.9", "target_01", "right password").status, 200);
   expect_error(login_from(*api, "192.0.2.9", "someone_0", "x"), 401, "invalid_credentials");
+}
+
+// A registration from `client`, through the trusted local proxy.
+HttpResult register_from(const TestApi& api, const std::string& client, const std::string& user) {
+  return http_request(api.port(), "POST", "/v1/auth/register",
+                      nlohmann::json{{"username", user}, {"password", "a long password"}}.dump(),
+                      {{"Content-Type", "application/json"}, {"X-Forwarded-For", client}});
+}
+
+TEST_F(ApiAuthIT, OneAddressCreatesAccountsOnlyAtTheRegistrationRateAndFailuresCostNothing) {
+  auto api = start_api([](Config& config) {
+    behind_local_proxy(config);
+    config.register_client_burst = 3;
+    config.registrations_per_hour = 60;
+  });
+  // Three racing registrations of one name: one account, and the two that lost the race
+  // (admitted, then refused by the unique index) are given back.
+  std::vector<int> statuses(3);
+  std::vector<std::thread> racers;
+  for (int i = 0; i < 3; ++i)
+    racers.emplace_back(
+        [&, i] { statuses[i] = register_from(*api, "192.0.2.7", "farm_race").status; });
+  for (auto& racer : racers) racer.join();
+  std::sort(statuses.begin(), statuses.end());
+  EXPECT_EQ(statuses, (std::vector<int>{201, 409, 409}));
+  // A taken name and a bad body cost nothing either: two more accounts fit the burst of three.
+  expect_error(register_from(*api, "192.0.2.7", "farm_race"), 409, "username_taken");
+  expect_error(register_from(*api, "192.0.2.7", "x"), 422, "invalid_username");
+  EXPECT_EQ(register_from(*api, "192.0.2.7", "farm_1").status, 201);
+  EXPECT_EQ(register_from(*api, "192.0.2.7", "farm_2").status, 201);
+  // The budget is spent: the next account waits for the refill (one a minute here).
+  const auto refused = register_from(*api, "192.0.2.7", "farm_3");
+  expect_error(refused, 429, "too_many_registrations");
+  EXPECT_GE(retry_after(refused), 1);
+  EXPECT_LE(retry_after(refused), 60);
+  EXPECT_EQ(count("SELECT count(*) FROM accounts WHERE username LIKE 'farm%'"), 3);
+  // Another address is not affected, and the farm's accounts still log in.
+  EXPECT_EQ(register_from(*api, "192.0.2.8", "farm_3").status, 201);
+  EXPECT_EQ(login_from(*api, "192.0.2.7", "farm_1", "a long password").status, 200);
 }
 
 TEST_F(ApiAuthIT, ForwardedForIsHonouredOnlyFromATrustedProxyAndOnlyItsRightmostUntrustedHop) {

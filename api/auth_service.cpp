@@ -79,6 +79,9 @@ AuthService::AuthService(ServiceContext context)
     : context_(context),
       trusted_proxies_(trusted_proxies_of(context.config)),
       login_throttle_(context.redis, context.redis_key("login:"), login_policy_of(context.config)),
+      registration_throttle_(context.redis, context.redis_key("register:"),
+                             context.config.register_client_burst,
+                             context.config.registrations_per_hour),
       token_versions_(std::chrono::milliseconds(context.config.token_version_cache_ms),
                       kTokenVersionCacheEntries),
       session_states_(std::chrono::milliseconds(context.config.token_version_cache_ms),
@@ -117,24 +120,43 @@ HttpResponse AuthService::register_account(const HttpRequest& request) {
                 .empty();
   });
   if (exists) throw name_taken();
-  // Hash with no database connection held: it takes tens of milliseconds.
-  const auto password_hash = context_.passwords.hash(password);
-  const auto account_id =
-      context_.database.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
-        pqxx::work transaction(connection);
-        const auto rows = transaction.exec_params(
-            "INSERT INTO accounts (username, password_hash) VALUES ($1, $2) "
-            "ON CONFLICT DO NOTHING RETURNING id",
-            username, password_hash);
-        transaction.commit();
-        if (rows.empty()) return std::nullopt;
-        return rows[0][0].as<std::int64_t>();
-      });
-  if (!account_id) throw name_taken();
+  // Only an account about to be created costs the client's budget (a taken name does not).
+  const auto client = client_address(request, trusted_proxies_);
+  const auto subscriber = client_subscriber(request, trusted_proxies_);
+  if (const auto wait = registration_throttle_.admit(subscriber); wait.count() > 0) {
+    common::log_event(spdlog::level::info, "registration_refused",
+                      {{"username", username}, {"client", client}, {"reason", "too_many"}});
+    ApiError error(429, "too_many_registrations",
+                   "too many accounts were created from this address; try again later");
+    error.header_name = "Retry-After";
+    error.header_value = std::to_string(wait.count());
+    throw error;
+  }
+  std::optional<std::int64_t> account_id;
+  try {
+    // Hash with no database connection held: it takes tens of milliseconds.
+    const auto password_hash = context_.passwords.hash(password);
+    account_id =
+        context_.database.run([&](pqxx::connection& connection) -> std::optional<std::int64_t> {
+          pqxx::work transaction(connection);
+          const auto rows = transaction.exec_params(
+              "INSERT INTO accounts (username, password_hash) VALUES ($1, $2) "
+              "ON CONFLICT DO NOTHING RETURNING id",
+              username, password_hash);
+          transaction.commit();
+          if (rows.empty()) return std::nullopt;
+          return rows[0][0].as<std::int64_t>();
+        });
+  } catch (...) {
+    registration_throttle_.refund(subscriber);
+    throw;
+  }
+  if (!account_id) {
+    registration_throttle_.refund(subscriber);
+    throw name_taken();
+  }
   common::log_event(spdlog::level::info, "account_registered",
-                    {{"account_id", *account_id},
-                     {"username", username},
-                     {"client", client_address(request, trusted_proxies_)}});
+                    {{"account_id", *account_id}, {"username", username}, {"client", client}});
   return json_response(201, {{"account", {{"id", *account_id}, {"username", username}}}});
 }
 

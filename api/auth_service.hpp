@@ -1,8 +1,8 @@
-// Accounts and sessions: register, login (throttled per account and client address, see
-// login_throttle.hpp), refresh-token rotation with reuse detection, logout, logout-all; and
-// authentication of access tokens and of the service credential for the other services'
-// handlers. A session is one refresh-token family; its access tokens name it (`sid`), so
-// ending the session (logout, reuse of a rotated refresh token) ends them at once.
+// Accounts and sessions: register (throttled per client address), login (throttled per account
+// and client address; both in login_throttle.hpp), refresh-token rotation with reuse detection,
+// logout, logout-all; and authentication of access tokens and of the service credential for the
+// other services' handlers. A session is one refresh-token family; its access tokens name it
+// (`sid`), so ending the session (logout, reuse of a rotated refresh token) ends them at once.
 // Thread-safe.
 #pragma once
 
@@ -84,6 +84,7 @@ class AuthService {
   ServiceContext context_;
   TrustedProxies trusted_proxies_;
   LoginThrottle login_throttle_;
+  RegistrationThrottle registration_throttle_;
   TtlCache<std::int64_t, std::int64_t> token_versions_;
   // Session id → ended? Trusted for auth.token_version_cache_ms, like token versions.
   TtlCache<std::string, bool> session_states_;

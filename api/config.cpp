@@ -114,6 +114,12 @@ const std::vector<OptionBinding>& bindings() {
         "replicas "
         "see a logout-all, logout or refresh-token reuse)"},
        &Config::token_version_cache_ms},
+      {{"auth.register_client_burst", "OMEGA_REGISTER_CLIENT_BURST",
+        "accounts one client address may create at once"},
+       &Config::register_client_burst},
+      {{"auth.registrations_per_hour", "OMEGA_REGISTRATIONS_PER_HOUR",
+        "rate at which a client address's registration budget refills (0: no limit)"},
+       &Config::registrations_per_hour},
       {{"characters.max_per_account", "OMEGA_MAX_CHARACTERS", "characters per account"},
        &Config::max_characters_per_account},
       {{"characters.cache_ms", "OMEGA_CHARACTER_CACHE_MS", "in-process character cache lifetime"},
@@ -338,6 +344,8 @@ std::string validate(const Config& config) {
       config.market_max_listings_per_character < 1 || config.market_sweep_interval_s < 0 ||
       config.market_idempotency_ttl_h < 1)
     return "market settings out of range";
+  if (config.register_client_burst < 1 || config.registrations_per_hour < 0)
+    return "auth.register_client_burst must be >= 1 and auth.registrations_per_hour >= 0";
   if (config.housekeeping_interval_s < 0 || config.login_history_days < 0)
     return "housekeeping settings must be >= 0";
   if (config.market_fee_basis_points < 0 || config.market_fee_basis_points > 10'000)

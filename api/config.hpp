@@ -54,6 +54,10 @@ struct Config {
   int login_client_burst = 50;
   int login_client_failures_per_hour = 60;
   int token_version_cache_ms = 1000;
+  // Registrations per client address (docs/OPERATIONS.md "Login throttling"): a burst, then
+  // this many an hour; 0 an hour: no limit.
+  int register_client_burst = 60;
+  int registrations_per_hour = 60;
   // [characters]
   int max_characters_per_account = 8;
   int character_cache_ms = 1000;

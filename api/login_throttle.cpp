@@ -38,14 +38,30 @@ redis.call('SET', KEYS[2], text(tat), 'PX', text(tat - now))
 return {0, until_before, until_set}
 )lua";
 
-// Gives one failure's share back to the client's budget (ARGV[1]: client interval ms).
+// Gives one share back to the client budget KEYS[budget] (ARGV[1]: its interval ms).
 constexpr const char* kRefundClient = R"lua(
-local tat = tonumber(redis.call('GET', KEYS[2]) or '0') - tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[budget]) or '0') - tonumber(ARGV[1])
 if tat > now then
-  redis.call('SET', KEYS[2], text(tat), 'PX', text(tat - now))
+  redis.call('SET', KEYS[budget], text(tat), 'PX', text(tat - now))
 else
-  redis.call('DEL', KEYS[2])
+  redis.call('DEL', KEYS[budget])
 end
+)lua";
+
+// Which key of the script is the client budget: the login's second, the registration's only.
+constexpr const char* kLoginBudget = "local budget = 2\n";
+constexpr const char* kRegistrationBudget = "local budget = 1\n";
+
+// GCRA admission on KEYS[1] (ARGV: interval ms, tolerance ms): the wait in ms, or 0 having
+// taken one share.
+constexpr const char* kAdmit = R"lua(
+local interval, tolerance = tonumber(ARGV[1]), tonumber(ARGV[2])
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local wait = tat - now - tolerance
+if wait > 0 then return wait end
+tat = tat + interval
+redis.call('SET', KEYS[1], text(tat), 'PX', text(tat - now))
+return 0
 )lua";
 
 constexpr const char* kSucceeded = R"lua(
@@ -66,6 +82,11 @@ return 0
 
 std::string milliseconds(std::chrono::seconds seconds) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(seconds).count());
+}
+
+// A wait in milliseconds as the whole seconds a Retry-After gives (at least 1).
+std::chrono::seconds whole_seconds(long long wait_ms) {
+  return std::chrono::seconds(std::max<long long>(1, (wait_ms + 999) / 1000));
 }
 
 }  // namespace
@@ -92,7 +113,7 @@ LoginThrottle::Attempt LoginThrottle::begin(const std::string& account, const st
     throw ServiceUnavailable("login throttle script failed: " + reply.text);
   const auto wait_ms = reply.elements[0].integer;
   if (wait_ms > 0) {
-    attempt.retry_after = std::chrono::seconds(std::max<long long>(1, (wait_ms + 999) / 1000));
+    attempt.retry_after = whole_seconds(wait_ms);
     return attempt;
   }
   attempt.admitted = true;
@@ -104,7 +125,7 @@ LoginThrottle::Attempt LoginThrottle::begin(const std::string& account, const st
 void LoginThrottle::succeeded(const Attempt& attempt) noexcept {
   if (!attempt.admitted) return;
   try {
-    redis_.command({"EVAL", std::string(kNow) + kRefundClient + kSucceeded, "2",
+    redis_.command({"EVAL", std::string(kNow) + kLoginBudget + kRefundClient + kSucceeded, "2",
                     attempt.account_key, attempt.client_key, std::to_string(client_interval_ms_)});
   } catch (const std::exception& error) {
     spdlog::warn("login throttle: could not clear the count after a good password: {}",
@@ -115,11 +136,42 @@ void LoginThrottle::succeeded(const Attempt& attempt) noexcept {
 void LoginThrottle::abandoned(const Attempt& attempt) noexcept {
   if (!attempt.admitted) return;
   try {
-    redis_.command({"EVAL", std::string(kNow) + kRefundClient + kAbandoned, "2",
+    redis_.command({"EVAL", std::string(kNow) + kLoginBudget + kRefundClient + kAbandoned, "2",
                     attempt.account_key, attempt.client_key, std::to_string(client_interval_ms_),
                     attempt.blocked_until_before, attempt.blocked_until_set});
   } catch (const std::exception& error) {
     spdlog::warn("login throttle: could not refund an undecided attempt: {}", error.what());
+  }
+}
+
+RegistrationThrottle::RegistrationThrottle(RedisPool& redis, std::string key_prefix, int burst,
+                                           int per_hour)
+    : redis_(redis),
+      key_prefix_(std::move(key_prefix)),
+      interval_ms_(per_hour > 0 ? 3'600'000LL / per_hour : 0),
+      tolerance_ms_(interval_ms_ * (std::max(burst, 1) - 1)) {}
+
+std::string RegistrationThrottle::key(const std::string& client) const {
+  return key_prefix_ + "client:{" + client + "}";
+}
+
+std::chrono::seconds RegistrationThrottle::admit(const std::string& client) {
+  if (interval_ms_ == 0) return std::chrono::seconds(0);
+  const auto reply = redis_.command({"EVAL", std::string(kNow) + kAdmit, "1", key(client),
+                                     std::to_string(interval_ms_), std::to_string(tolerance_ms_)});
+  if (reply.type != RedisValue::Type::integer)
+    throw ServiceUnavailable("registration throttle script failed: " + reply.text);
+  return reply.integer > 0 ? whole_seconds(reply.integer) : std::chrono::seconds(0);
+}
+
+void RegistrationThrottle::refund(const std::string& client) noexcept {
+  if (interval_ms_ == 0) return;
+  try {
+    redis_.command({"EVAL", std::string(kNow) + kRegistrationBudget + kRefundClient + "return 0",
+                    "1", key(client), std::to_string(interval_ms_)});
+  } catch (const std::exception& error) {
+    spdlog::warn("registration throttle: could not refund a registration that failed: {}",
+                 error.what());
   }
 }
 

@@ -70,4 +70,29 @@ class LoginThrottle {
   long long client_tolerance_ms_;
 };
 
+// Account creation per client address (the same subscriber keys): a budget of `burst`
+// registrations refilled at `per_hour` (GCRA, in Redis, one Lua script per call). Slows down an
+// account farm at one address without touching players elsewhere. `per_hour` 0: no limit.
+// Thread-safe; blocking.
+class RegistrationThrottle {
+ public:
+  RegistrationThrottle(RedisPool& redis, std::string key_prefix, int burst, int per_hour);
+  RegistrationThrottle(const RegistrationThrottle&) = delete;
+  RegistrationThrottle& operator=(const RegistrationThrottle&) = delete;
+
+  // Takes one registration from `client`'s budget: 0 s when admitted, else how long to wait
+  // (>= 1 s) and nothing was taken. Throws ServiceUnavailable when Redis is unreachable.
+  std::chrono::seconds admit(const std::string& client);
+  // The admitted registration created no account: give its share back. Never throws.
+  void refund(const std::string& client) noexcept;
+
+ private:
+  std::string key(const std::string& client) const;
+
+  RedisPool& redis_;
+  std::string key_prefix_;
+  long long interval_ms_;  // 0: unlimited
+  long long tolerance_ms_;
+};
+
 }  // namespace omega::api

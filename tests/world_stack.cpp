@@ -265,6 +265,7 @@ std::map<std::string, std::string> WorldStack::api_environment() const {
       {"OMEGA_REDIS_PREFIX", "omega:"},       {"OMEGA_JWT_SECRET", kJwtSecret},
       {"OMEGA_SERVICE_TOKEN", kServiceToken}, {"OMEGA_API_TICKET_SEED", kDevTicketSeed},
       {"OMEGA_API_WORLD_FILE", world_file_},  {"OMEGA_API_WORKER_THREADS", "8"},
+      {"OMEGA_REGISTRATIONS_PER_HOUR", "0"},  // bots register many accounts from one address
   };
 }
 
