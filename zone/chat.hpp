@@ -33,12 +33,17 @@ struct ChatLine {
   int64_t sent_ms = 0;  // the sender's zone, unix ms (history order, latency)
   // Whispers: a random id from the sender's zone. The zone that hands the whisper to its
   // recipient relays a receipt (the same line with `receipt` set and no text); a sender's zone
-  // that hears none in time tells the sender the recipient is not online.
+  // that hears none in time after the relay brought the whisper back (it was published) tells the
+  // sender the recipient is not online.
   uint64_t whisper_id = 0;
   bool receipt = false;
   // Read from the stored history when the process starts: kept for joining players, not
   // delivered again (not part of the JSON).
   bool history_only = false;
+  // The relay could not publish this line (Redis unreachable, or its queue full) and hands it
+  // back to its own process: only the sender's zone acts on it, telling the sender the line was
+  // not sent (not part of the JSON).
+  bool undelivered = false;
 
   bool operator==(const ChatLine&) const = default;
 };
@@ -53,6 +58,8 @@ std::optional<ChatLine> parse_chat_line(std::string_view json);
 // ASCII case-insensitive name comparison (character names are ASCII letters and digits).
 bool same_name(std::string_view a, std::string_view b);
 
+// Brings every published line back to every process (the publisher's too); a line it cannot
+// publish comes back to the publisher's process only, marked `undelivered`.
 class ChatRelay {
  public:
   virtual ~ChatRelay() = default;

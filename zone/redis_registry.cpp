@@ -299,21 +299,33 @@ struct RedisRegistry::Impl {
     return ok;
   }
 
+  // A line that will not be published goes back to this process's zones, which tell its sender.
+  void hand_back(ChatLine line) {
+    if (line.receipt || sink == nullptr)
+      return;  // a lost receipt: its whisper's sender is
+               // told the recipient is not online
+    line.undelivered = true;
+    line.text.clear();
+    sink->push({0, std::move(line)});
+  }
+
   void publisher() {
     redisContext* c = nullptr;
+    std::vector<ChatLine> batch;
     std::vector<std::string> lines;
     std::vector<bool> world;
     std::unique_lock lock(chat_mutex);
     while (true) {
       chat_cv.wait(lock, [this] { return stopping || !chat_queue.empty(); });
       if (stopping) break;
+      batch.swap(chat_queue);
+      chat_queue.clear();
       lines.clear();
       world.clear();
-      for (const ChatLine& line : chat_queue) {
+      for (const ChatLine& line : batch) {
         lines.push_back(chat_line_json(line));
         world.push_back(line.channel == protocol::ChatChannel::world);
       }
-      chat_queue.clear();
       lock.unlock();
       const auto deadline = std::chrono::steady_clock::now() + kChatPublishPatience;
       bool sent = false;
@@ -327,7 +339,10 @@ struct RedisRegistry::Impl {
           std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
       }
-      if (!sent) spdlog::warn("chat: {} lines dropped: Redis unreachable", lines.size());
+      if (!sent) {
+        spdlog::warn("chat: {} lines dropped: Redis unreachable", lines.size());
+        for (ChatLine& line : batch) hand_back(std::move(line));
+      }
       lock.lock();
     }
     lock.unlock();
@@ -376,7 +391,7 @@ void RedisRegistry::start() {
 void RedisRegistry::publish(const ChatLine& line) {
   std::lock_guard lock(impl_->chat_mutex);
   // A bound on what an outage can queue: beyond it the newest lines are dropped.
-  if (impl_->chat_queue.size() >= kMaxQueuedChatLines) return;
+  if (impl_->chat_queue.size() >= kMaxQueuedChatLines) return impl_->hand_back(line);
   impl_->chat_queue.push_back(line);
   impl_->chat_cv.notify_one();
 }

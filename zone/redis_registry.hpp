@@ -13,7 +13,8 @@
 // - the publisher PUBLISHes the chat lines of this process's players on {prefix}chat (the
 //   ChatRelay), and keeps the last ChatHistory::kHistoryLines world lines in
 //   {prefix}chat_history (LPUSH + LTRIM). A line that cannot be published within 2 s of a
-//   Redis outage is dropped (chat is not stored); the count is logged.
+//   Redis outage (or finds the queue full) is dropped (chat is not stored; the count is logged)
+//   and handed back to this process's zones marked `undelivered`, so its sender is told.
 // All reconnect after an error (1 s apart).
 //
 // Thread safety: wake() from any thread; start/stop from the owner.

@@ -287,6 +287,41 @@ TEST(RegistryValues, LiveLoadIsTheRecentTickP99AndTheByteRatePerPlayer) {
   EXPECT_FALSE(metrics.live_load(14.0).bytes_out_per_player_s);
 }
 
+// The relay with Redis down (nothing listens on port 1): after its 2 s of patience a line comes
+// back to its own process marked undelivered, without its text; a lost receipt does not.
+TEST(RegistryChat, ALineRedisDoesNotTakeComesBackUndeliveredToItsOwnProcess) {
+  ServiceResults results;
+  RegistrySettings settings;
+  settings.redis_url = "redis://127.0.0.1:1/0";
+  settings.process_id = "zone-a";
+  settings.zones = {"forest"};
+  RedisRegistry registry(
+      settings, [] { return std::vector<InstanceSummary>{}; }, &results);
+  registry.start();
+  ChatLine whisper{protocol::ChatChannel::whisper, 7, "Aragorn", "Faramir", 0, "hello", 1, 41};
+  ChatLine receipt = whisper;
+  receipt.receipt = true;
+  receipt.text.clear();
+  registry.publish(whisper);
+  registry.publish(receipt);
+  std::vector<ServiceResult> back;
+  for (int i = 0; i < 100 && back.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    results.drain(back);
+  }
+  registry.stop();
+  std::vector<ServiceResult> later;  // anything pushed after the first drain
+  results.drain(later);
+  for (auto& result : later) back.push_back(std::move(result));
+  ASSERT_EQ(back.size(), 1u) << "the whisper, not its receipt";
+  const auto* line = std::get_if<ChatLine>(&back[0].payload);
+  ASSERT_NE(line, nullptr);
+  EXPECT_TRUE(line->undelivered);
+  EXPECT_EQ(line->whisper_id, 41u);
+  EXPECT_EQ(line->from_character, 7u);
+  EXPECT_TRUE(line->text.empty());
+}
+
 // ---- ZoneServer with a fake CharacterService ---------------------------------------------------
 
 constexpr uint64_t kUnixNow = 1'800'000'000;
@@ -772,11 +807,42 @@ TEST_F(ChatZone, AWhisperNobodyReceivesIsToldToItsSenderAndOneDeliveredIsNot) {
 
   advance(30);  // 1 s: still waiting for Gandalf's receipt
   EXPECT_TRUE(heard(1).empty());
-  advance(31);
+  advance(32);  // 2 s after the tick that saw the whisper relayed
   EXPECT_EQ(heard(1), Lines{"system : Gandalf is not online: nobody got your whisper."})
       << "told once, for Gandalf only";
   advance(90);
   EXPECT_TRUE(heard(1).empty());
+}
+
+TEST_F(ChatZone, ALineTheRelayCouldNotPublishIsToldToItsSenderAsNotSentNotAsNobodyOnline) {
+  everyone();
+  say(1, protocol::ChatChannel::whisper, "are you there?", "Faramir");
+  say(2, protocol::ChatChannel::world, "LFG rift");
+  heard(1);
+  ASSERT_EQ(relay.lines.size(), 2u);
+  // Redis is down: the relay hands both lines back, marked undelivered, to this process only.
+  for (ChatLine line : relay.lines) {
+    line.undelivered = true;
+    line.text.clear();
+    server->deliver_chat(line);
+  }
+  EXPECT_EQ(heard(1), Lines{"system : Chat is unavailable right now: your whisper message was "
+                            "not sent."});
+  EXPECT_EQ(heard(2),
+            Lines{"system : Chat is unavailable right now: your world message was not sent."});
+  EXPECT_TRUE(heard(3).empty()) << "an undelivered line reaches nobody else";
+  live(5);  // the whisper's wait ended with it: no "not online" afterwards
+  EXPECT_TRUE(heard(1).empty());
+
+  // A whisper the relay neither brings back nor hands back (the subscription is down): after
+  // 10 s its sender hears that it may not have arrived, not that nobody is online.
+  say(1, protocol::ChatChannel::whisper, "still there?", "Faramir");
+  heard(1);
+  live(9.8);
+  EXPECT_TRUE(heard(1).empty());
+  live(0.4);
+  EXPECT_EQ(heard(1), Lines{"system : Chat is unavailable right now: your whisper to Faramir "
+                            "may not have arrived."});
 }
 
 TEST_F(ChatZone, PartyLinesReachThePartyAndAPartylessPlayerIsTold) {

@@ -176,6 +176,8 @@ class ZoneServer {
   void expire(const Now& now);
   // Tells the senders of whispers that no zone delivered in time that nobody got them.
   void expire_whispers(const Now& now);
+  // The session of our player `character` if it is connected and reads chat; else nullptr.
+  Session* chat_session_of(uint64_t character);
   void apply_inputs();
   void apply_action(Session& session, const protocol::PlayerInput& input);
   void send_events(uint32_t tick);
@@ -215,11 +217,16 @@ class ZoneServer {
   ChatRelay* chat_relay_ = nullptr;
   const ChatHistory* chat_history_ = nullptr;
   // Whispers sent from here whose receipt has not come back (zone_server_chat.cpp).
+  // A whisper of one of our players, from its ChatSend until its receipt. Until the relay
+  // brings it back (it was published) the deadline is the relay's (kWhisperRelayWaitNs); then
+  // the receipt's (kWhisperReceiptWaitNs, from the next tick).
   struct PendingWhisper {
     uint64_t id = 0;
     uint64_t from_character = 0;
     std::string to;
     int64_t deadline_ns = 0;
+    bool relayed = false;           // deliver_chat saw it come back
+    bool awaiting_receipt = false;  // deadline_ns is the receipt's
   };
   std::vector<PendingWhisper> pending_whispers_;
   uint64_t next_whisper_id_ = 0;  // random start: ids from different zones do not meet

@@ -19,9 +19,14 @@ using protocol::KickReason;
 
 namespace {
 
-// How long a sender's zone waits for a whisper's receipt before telling the sender nobody got
-// it: a relay round trip is milliseconds; this covers a zone process busy for a while.
+// How long a sender's zone waits for a whisper's receipt, once the relay brought the whisper
+// back, before telling the sender nobody got it: a relay round trip is milliseconds; this covers
+// a zone process busy for a while.
 constexpr int64_t kWhisperReceiptWaitNs = 2'000'000'000;
+// How long it waits for the relay to bring the whisper back (or hand it back undelivered):
+// beyond the relay's own patience (2 s, twice over for a line queued behind a failing batch),
+// the subscription is what failed and no receipt could reach us either.
+constexpr int64_t kWhisperRelayWaitNs = 10'000'000'000;
 
 uint64_t random_whisper_base() {
   std::random_device random;
@@ -107,7 +112,7 @@ void ZoneServer::on_chat(Session& session, const protocol::ChatSend& line, const
     if (next_whisper_id_ == 0) next_whisper_id_ = random_whisper_base();
     relayed.whisper_id = next_whisper_id_++;
     pending_whispers_.push_back(
-        {relayed.whisper_id, session.character_id, line.to, now.steady_ns + kWhisperReceiptWaitNs});
+        {relayed.whisper_id, session.character_id, line.to, now.steady_ns + kWhisperRelayWaitNs});
   }
   if (chat_relay_ != nullptr)
     chat_relay_->publish(relayed);
@@ -115,15 +120,26 @@ void ZoneServer::on_chat(Session& session, const protocol::ChatSend& line, const
     deliver_chat(relayed);
 }
 
+ZoneServer::Session* ZoneServer::chat_session_of(uint64_t character) {
+  auto it = players_.find(character);
+  Session* session = it == players_.end() || it->second.connection == 0
+                         ? nullptr
+                         : find_session(it->second.connection);
+  return session != nullptr && speaks_chat(*session) ? session : nullptr;
+}
+
 void ZoneServer::expire_whispers(const Now& now) {
-  std::erase_if(pending_whispers_, [&](const PendingWhisper& whisper) {
+  std::erase_if(pending_whispers_, [&](PendingWhisper& whisper) {
+    if (whisper.relayed && !whisper.awaiting_receipt) {
+      whisper.awaiting_receipt = true;
+      whisper.deadline_ns = now.steady_ns + kWhisperReceiptWaitNs;
+    }
     if (whisper.deadline_ns > now.steady_ns) return false;
-    auto it = players_.find(whisper.from_character);
-    Session* session = it == players_.end() || it->second.connection == 0
-                           ? nullptr
-                           : find_session(it->second.connection);
-    if (session != nullptr && speaks_chat(*session))
-      tell(*session, whisper.to + " is not online: nobody got your whisper.");
+    if (Session* session = chat_session_of(whisper.from_character))
+      tell(*session, whisper.awaiting_receipt
+                         ? whisper.to + " is not online: nobody got your whisper."
+                         : "Chat is unavailable right now: your whisper to " + whisper.to +
+                               " may not have arrived.");
     return true;
   });
 }
@@ -134,6 +150,18 @@ void ZoneServer::deliver_chat(const ChatLine& line) {
                   [&](const PendingWhisper& whisper) { return whisper.id == line.whisper_id; });
     return;
   }
+  if (line.undelivered) {
+    if (line.whisper_id != 0)
+      std::erase_if(pending_whispers_,
+                    [&](const PendingWhisper& whisper) { return whisper.id == line.whisper_id; });
+    if (Session* session = chat_session_of(line.from_character))
+      tell(*session, std::string("Chat is unavailable right now: your ") +
+                         std::string(protocol::to_string(line.channel)) + " message was not sent.");
+    return;
+  }
+  if (line.channel == ChatChannel::whisper && line.whisper_id != 0)
+    for (PendingWhisper& whisper : pending_whispers_)
+      if (whisper.id == line.whisper_id) whisper.relayed = true;
   const protocol::ChatMessage message{line.channel, line.from, line.to, line.text};
   bool delivered = false;
   for (auto& session : sessions_) {
