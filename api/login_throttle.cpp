@@ -84,6 +84,15 @@ std::string milliseconds(std::chrono::seconds seconds) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(seconds).count());
 }
 
+// A GCRA budget of `burst` refilled at `per_hour`: the share one event takes (0: unlimited)
+// and how far ahead of now the budget may be spent.
+long long gcra_interval_ms(int per_hour) {
+  return per_hour > 0 ? 3'600'000LL / per_hour : 0;
+}
+long long gcra_tolerance_ms(long long interval_ms, int burst) {
+  return interval_ms * (std::max(burst, 1) - 1);
+}
+
 // A wait in milliseconds as the whole seconds a Retry-After gives (at least 1).
 std::chrono::seconds whole_seconds(long long wait_ms) {
   return std::chrono::seconds(std::max<long long>(1, (wait_ms + 999) / 1000));
@@ -95,8 +104,8 @@ LoginThrottle::LoginThrottle(RedisPool& redis, std::string key_prefix, LoginThro
     : redis_(redis),
       key_prefix_(std::move(key_prefix)),
       policy_(policy),
-      client_interval_ms_(3'600'000LL / policy.client_failures_per_hour),
-      client_tolerance_ms_(client_interval_ms_ * (policy.client_burst - 1)) {}
+      client_interval_ms_(gcra_interval_ms(policy.client_failures_per_hour)),
+      client_tolerance_ms_(gcra_tolerance_ms(client_interval_ms_, policy.client_burst)) {}
 
 LoginThrottle::Attempt LoginThrottle::begin(const std::string& account, const std::string& client) {
   Attempt attempt;
@@ -148,8 +157,8 @@ RegistrationThrottle::RegistrationThrottle(RedisPool& redis, std::string key_pre
                                            int per_hour)
     : redis_(redis),
       key_prefix_(std::move(key_prefix)),
-      interval_ms_(per_hour > 0 ? 3'600'000LL / per_hour : 0),
-      tolerance_ms_(interval_ms_ * (std::max(burst, 1) - 1)) {}
+      interval_ms_(gcra_interval_ms(per_hour)),
+      tolerance_ms_(gcra_tolerance_ms(interval_ms_, burst)) {}
 
 std::string RegistrationThrottle::key(const std::string& client) const {
   return key_prefix_ + "client:{" + client + "}";

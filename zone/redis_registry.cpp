@@ -301,9 +301,8 @@ struct RedisRegistry::Impl {
 
   // A line that will not be published goes back to this process's zones, which tell its sender.
   void hand_back(ChatLine line) {
-    if (line.receipt || sink == nullptr)
-      return;  // a lost receipt: its whisper's sender is
-               // told the recipient is not online
+    // A lost receipt has nobody to tell: its whisper's sender hears the recipient is not online.
+    if (line.receipt || sink == nullptr) return;
     line.undelivered = true;
     line.text.clear();
     sink->push({0, std::move(line)});

@@ -145,15 +145,13 @@ void ZoneServer::expire_whispers(const Now& now) {
 }
 
 void ZoneServer::deliver_chat(const ChatLine& line) {
-  if (line.receipt) {
+  // A receipt or a hand-back ends the whisper's wait (pending ids are never 0: no other line
+  // matches).
+  if (line.receipt || line.undelivered)
     std::erase_if(pending_whispers_,
                   [&](const PendingWhisper& whisper) { return whisper.id == line.whisper_id; });
-    return;
-  }
+  if (line.receipt) return;
   if (line.undelivered) {
-    if (line.whisper_id != 0)
-      std::erase_if(pending_whispers_,
-                    [&](const PendingWhisper& whisper) { return whisper.id == line.whisper_id; });
     if (Session* session = chat_session_of(line.from_character))
       tell(*session, std::string("Chat is unavailable right now: your ") +
                          std::string(protocol::to_string(line.channel)) + " message was not sent.");
