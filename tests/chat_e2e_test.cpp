@@ -78,9 +78,21 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
   ASSERT_EQ(stack.create_admin("Mod_1", kStaffPassword, "moderator"), "");
 
   BotRun hub(chatting(stack, "cha", "hub_city_1"));
-  BotRun forest(chatting(stack, "chb", "forest"));
+  // The forest's bots stay 4 s longer than the others: the whisperer, who starts after them,
+  // whispers to chbc1 only while it is there.
+  bots::SwarmConfig in_forest = chatting(stack, "chb", "forest");
+  in_forest.seconds = 12.0;
+  BotRun forest(in_forest);
+  // A quiet player in the forest who stays to the end: chdc0, a friend-to-be.
+  bots::SwarmConfig quiet = api_swarm_config(stack.api_url(), "chd", 1, bots::Behaviour::wander);
+  quiet.play_zone = "forest";
+  BotRun friend_(quiet);
+  ASSERT_TRUE(all_seen(hub, 2, 60.0)) << bots::report_json(hub.stop(), true) << stack.logs();
+  ASSERT_TRUE(all_seen(forest, 2, 60.0)) << bots::report_json(forest.stop(), true) << stack.logs();
+  ASSERT_TRUE(all_seen(friend_, 1, 60.0)) << stack.logs();
   // Whispers from the hub: to chbc1, playing in the forest on the other process, and to a
-  // character online nowhere.
+  // character online nowhere. The whisperer starts once chbc1 is in the forest: a whisper sent
+  // before it arrived is rightly answered "not online".
   bots::SwarmConfig to_forest = chatting(stack, "chw", "hub_city_1");
   to_forest.bots.resize(1);
   to_forest.chat_to = "CHBC1";  // names compare without case
@@ -89,13 +101,6 @@ TEST(ChatE2e, WorldChatCrossesZoneProcessesAndAMuteSilencesAPlayerAtOnce) {
   to_nobody.chat_to = "nobodyhome";
   BotRun whisperer(to_forest);
   BotRun lonely(to_nobody);
-  // A quiet player in the forest who stays to the end: chdc0, a friend-to-be.
-  bots::SwarmConfig quiet = api_swarm_config(stack.api_url(), "chd", 1, bots::Behaviour::wander);
-  quiet.play_zone = "forest";
-  BotRun friend_(quiet);
-  ASSERT_TRUE(all_seen(hub, 2, 60.0)) << bots::report_json(hub.stop(), true) << stack.logs();
-  ASSERT_TRUE(all_seen(forest, 2, 60.0)) << bots::report_json(forest.stop(), true) << stack.logs();
-  ASSERT_TRUE(all_seen(friend_, 1, 60.0)) << stack.logs();
   ASSERT_TRUE(all_seen(whisperer, 1, 60.0)) << stack.logs();
   ASSERT_TRUE(all_seen(lonely, 1, 60.0)) << stack.logs();
   EXPECT_EQ(hub.track(0).back().zone, "hub_city_1");
