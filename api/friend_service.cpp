@@ -97,13 +97,17 @@ std::vector<std::uint32_t> friend_instances(pqxx::transaction_base& transaction,
   return instances;
 }
 
-void announce_online(const ServiceContext& context, std::int64_t character_id,
-                     const std::string& name, const std::string& zone) {
+void announce_presence(const ServiceContext& context, std::int64_t character_id,
+                       const std::optional<std::string>& zone) {
+  std::string name;
   std::vector<std::int64_t> online;
   try {
-    online = context.database.run([&](pqxx::connection& connection) {
+    context.database.run([&](pqxx::connection& connection) {
       pqxx::read_transaction read(connection);
-      std::vector<std::int64_t> ids;
+      const auto me = read.exec_params("SELECT name FROM characters WHERE id = $1", character_id);
+      if (me.empty()) return;  // deleted meanwhile: nobody to announce
+      name = me[0][0].as<std::string>();
+      online.clear();
       for (const auto& row :
            read.exec_params(std::string("SELECT c.id FROM friendships f JOIN characters c ON "
                                         "c.id = ") +
@@ -112,14 +116,16 @@ void announce_online(const ServiceContext& context, std::int64_t character_id,
                                 "f.accepted AND " +
                                 live_lease_sql("c", context.config.lease_stale_s),
                             character_id))
-        ids.push_back(row[0].as<std::int64_t>());
-      return ids;
+        online.push_back(row[0].as<std::int64_t>());
     });
   } catch (const ServiceUnavailable& error) {
-    spdlog::warn("friends: {} logged in, not announced: {}", character_id, error.what());
+    spdlog::warn("friends: {} logged {}, not announced: {}", character_id, zone ? "in" : "out",
+                 error.what());
     return;
   }
-  if (!online.empty()) publish_notice(context, online, name + " is online (" + zone + ").");
+  if (online.empty()) return;
+  publish_notice(context, online,
+                 zone ? name + " is online (" + *zone + ")." : name + " went offline.");
 }
 
 FriendService::FriendService(ServiceContext context, AuthService& auth)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,10 +28,10 @@ std::vector<std::uint32_t> friend_instances(pqxx::transaction_base& transaction,
                                             std::int64_t character_id, const std::string& zone,
                                             int lease_stale_s);
 
-// Tells the online friends of `character_id` (called `name`) that it logged in to `zone`.
-// After the claim committed; a lost push is logged, never thrown.
-void announce_online(const ServiceContext& context, std::int64_t character_id,
-                     const std::string& name, const std::string& zone);
+// Tells the online friends of `character_id` that it logged in to `zone`, or, without one,
+// that it logged out. After the change committed; a lost push is logged, never thrown.
+void announce_presence(const ServiceContext& context, std::int64_t character_id,
+                       const std::optional<std::string>& zone);
 
 class FriendService {
  public:

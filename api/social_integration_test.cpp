@@ -340,7 +340,7 @@ TEST_F(ApiSocialIT, FriendsAreAskedByNameAcceptedListedWithPresenceAndRemoved) {
                404, "not_found");
 }
 
-TEST_F(ApiSocialIT, ALogInTellsOnlineFriendsAndAZoneTransferDoesNot) {
+TEST_F(ApiSocialIT, ALogInAndALogOutTellOnlineFriendsAndAZoneTransferDoesNot) {
   const auto ann = player("Ann");
   const auto bob = player("Bob");
   const auto eve = player("Eve");  // asked, never accepted: hears nothing
@@ -364,22 +364,34 @@ TEST_F(ApiSocialIT, ALogInTellsOnlineFriendsAndAZoneTransferDoesNot) {
 
   // A zone transfer releases the lease without a log-out: the claim in the next zone (forest)
   // tells no one; a log-out (the zone's releasing checkpoint) and a log-in again (hub_city_1)
-  // does. The first notice after both is the log-in's. (A fresh subscriber: hiredis gives up
-  // on a connection after a read timed out.)
+  // do. The first notice after all three is the log-out's, to Ann alone. (A fresh subscriber:
+  // hiredis gives up on a connection after a read timed out.)
   Subscriber later(shared_services().redis_url, api_->config().redis_prefix + "character_events");
   sql("UPDATE characters SET lease_released = true WHERE id = " + std::to_string(bob.character_id));
   ASSERT_TRUE(claim(bob, 1, "forest"));
   release(bob, 2, "forest");
   ASSERT_TRUE(claim(bob, 2, "hub_city_1"));
   notice = later.next();
+  EXPECT_EQ(notice["character_ids"], nlohmann::json::array({ann.character_id})) << notice;
+  EXPECT_EQ(notice["text"], bob.name + " went offline.") << notice;
+  notice = later.next();
   EXPECT_EQ(notice["text"], bob.name + " is online (hub_city_1).") << notice;
+
+  // The retry of a releasing checkpoint (the API applied it, the zone did not hear the answer)
+  // is a duplicate: nobody hears the log-out twice.
+  release(bob, 3, "hub_city_1");
+  Subscriber retried(shared_services().redis_url, api_->config().redis_prefix + "character_events");
+  release(bob, 3, "hub_city_1");
+  ASSERT_TRUE(claim(bob, 3, "hub_city_1"));
+  notice = retried.next();
+  EXPECT_EQ(notice["text"], bob.name + " is online (hub_city_1).") << "no second log-out";
 
   // hub_city_1's process crashes: the lease stays held, but nothing writes Bob any more. His
   // next claim, once that is older than world.lease_stale_s, is a log-in too.
   Subscriber after_crash(shared_services().redis_url,
                          api_->config().redis_prefix + "character_events");
   crash_holder(bob);
-  ASSERT_TRUE(claim(bob, 3, "forest"));
+  ASSERT_TRUE(claim(bob, 4, "forest"));
   notice = after_crash.next();
   ASSERT_TRUE(notice.is_object()) << "no notice after a crashed zone's lease";
   EXPECT_EQ(notice["text"], bob.name + " is online (forest).") << notice;

@@ -212,9 +212,7 @@ HttpResponse WorldService::claim(const HttpRequest& request) {
     // The reservation expires by itself within the ticket TTL; the claim stands.
     spdlog::warn("claim: reservation of {} not released: {}", character_id, error.what());
   }
-  if (logged_in)
-    announce_online(context_, character_id, character["character"]["name"].get<std::string>(),
-                    zone);
+  if (logged_in) announce_presence(context_, character_id, zone);
   return json_response(200, character);
 }
 
@@ -240,6 +238,9 @@ HttpResponse WorldService::checkpoints(const HttpRequest& request) {
       return outcome;
     });
     any_stale = any_stale || status == CheckpointStatus::stale_epoch;
+    // A releasing checkpoint is a log-out (a zone transfer releases through transfer()).
+    if (status == CheckpointStatus::ok && record.release)
+      announce_presence(context_, record.character_id, std::nullopt);
     results.push_back(
         {{"character_id", record.character_id}, {"status", checkpoint_status_name(status)}});
   }
