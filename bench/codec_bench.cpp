@@ -18,19 +18,17 @@
 #include <random>
 #include <vector>
 
+#include "bench/walker.hpp"
 #include "protocol/snapshot.hpp"
 
 using namespace omega::protocol;
+using omega::bench::Walker;
 
 namespace {
 
 constexpr int kWalkers = 100, kIdlers = 100;
 constexpr int kTickHz = 30, kSnapshotEvery = 2, kSeconds = 120;
 constexpr float kSpeed = 5.0f, kMapTiles = 256.0f;
-
-struct Walker {
-  float x, y, heading, seconds_to_turn;
-};
 
 // The frames (state of every entity at each 15 Hz snapshot), precomputed so that only the codec
 // is timed.
@@ -59,18 +57,7 @@ std::vector<std::vector<EntityState>> simulate(bool with_idle) {
   for (int tick = 1; tick <= kSeconds * kTickHz; ++tick) {
     for (int i = 0; i < kWalkers; ++i) {
       Walker& w = walkers[i];
-      w.seconds_to_turn -= dt;
-      if (w.seconds_to_turn <= 0) {
-        w.heading = unit(rng) * 2 * std::numbers::pi_v<float>;
-        w.seconds_to_turn = 1.5f + unit(rng);
-      }
-      float nx = w.x + std::cos(w.heading) * kSpeed * dt;
-      float ny = w.y + std::sin(w.heading) * kSpeed * dt;
-      if (nx < 2 || nx > kMapTiles - 2 || ny < 2 || ny > kMapTiles - 2) {
-        w.heading += std::numbers::pi_v<float>;
-        continue;
-      }
-      w.x = nx, w.y = ny;
+      if (!w.step(dt, kSpeed, kMapTiles, rng)) continue;
       EntityState& e = entities[i];
       e.x = uint16_t(quantize_position(w.x));
       e.y = uint16_t(quantize_position(w.y));

@@ -69,22 +69,22 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
     std::fill(mark_.begin(), mark_.end(), 0u);
     stamp_ = 1;
   }
-  leaves_.clear();
   auto& tracked = interest.tracked_;
   keep_.assign(tracked.size(), 0);
   bases_.assign(tracked.size(), nullptr);
 
-  // 1. Mark what this client tracks; entities that no longer exist leave at once. Tracked
-  // entries and the encoder's view both ascend by id: one walk finds every baseline.
+  // 1. Mark what this client tracks; entities that no longer exist will leave (step 5).
+  // Tracked entries and the encoder's view both ascend by id: one walk finds every baseline.
   size_t cursor = 0;
+  int64_t leaving = 0;
   for (size_t i = 0; i < tracked.size(); ++i) {
     const auto& t = tracked[i];
     if (t.sent) bases_[i] = encoder.view().find_next(t.id, cursor);
     if (t.slot < table.active.size() && table.active[t.slot] && table.states[t.slot].id == t.id) {
       mark_[t.slot] = stamp_;
       index_[t.slot] = static_cast<int32_t>(i);
-    } else if (t.sent) {
-      leaves_.push_back(t.id);
+    } else {
+      leaving += t.sent;
     }
   }
 
@@ -134,22 +134,22 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
     sends_.push_back({priority, bits, c.slot, c.tracked_index, !in_view});
   }
 
-  // 4. The budget, highest priority first; the own entity always goes.
-  std::sort(sends_.begin(), sends_.end(),
-            [](const Send& a, const Send& b) { return a.priority < b.priority; });
-  int64_t leaving = static_cast<int64_t>(leaves_.size());
+  // 4. The budget, highest priority first; the own entity always goes. When everything fits
+  // (the common case) the order cannot matter and the sort is skipped.
   for (size_t i = 0; i < tracked.size(); ++i) leaving += (keep_[i] == 0 && tracked[i].sent);
   int64_t budget =
       int64_t{settings_.budget_bytes} * 8 - kSnapshotOverheadBits - kLeaveBits * leaving;
-  enter_slots_.clear();
-  update_slots_.clear();
+  int64_t wanted = 0;
+  for (const Send& s : sends_) wanted += s.bits;
+  if (wanted > budget)
+    std::sort(sends_.begin(), sends_.end(),
+              [](const Send& a, const Send& b) { return a.priority < b.priority; });
   fresh_.clear();
   bool full = false;
   for (const Send& s : sends_) {
     const bool own = s.priority < 0.0f;
     if (!full && (own || s.bits <= budget)) {
       budget -= s.bits;
-      (s.enter ? enter_slots_ : update_slots_).push_back(s.slot);
       if (s.tracked_index >= 0) {
         keep_[static_cast<size_t>(s.tracked_index)] = 2;  // sent now
       } else {
@@ -165,42 +165,49 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
     }
   }
 
-  // 5. The new tracked list: kept entities carry over; sent ones left if not kept. The newly
-  // tracked ones are merged in by id.
+  // 5. The new tracked list: kept entities carry over; sent ones leave if gone or not kept.
+  // The newly tracked ones are merged in by id, and the frame's enters, updates and leaves
+  // come out of the same walk in id order, as the encoder wants them.
   std::sort(fresh_.begin(), fresh_.end(),
             [](const ClientInterest::Tracked& a, const ClientInterest::Tracked& b) {
               return a.id < b.id;
             });
   auto& next = interest.next_;
   next.clear();
+  enters_.clear();
+  updates_.clear();
+  leaves_.clear();
   auto fresh = fresh_.begin();
+  auto merge_fresh_below = [&](uint64_t id) {
+    for (; fresh != fresh_.end() && fresh->id < id; ++fresh) {
+      if (fresh->sent) enters_.push_back(table.states[fresh->slot]);
+      next.push_back(*fresh);
+    }
+  };
   for (size_t i = 0; i < tracked.size(); ++i) {
     ClientInterest::Tracked t = tracked[i];
-    const bool alive = mark_[t.slot] == stamp_ && index_[t.slot] == static_cast<int32_t>(i);
-    if (!alive) continue;  // gone: its leave is already queued
-    switch (keep_[i]) {
-      case 0:  // not selected: out of range or over the cap
-        if (t.sent) leaves_.push_back(t.id);
-        continue;
-      case 2:
-        t.sent = true;
-        t.waited = 0;
-        t.last_sent = count;
-        break;
-      case 3:
-        t.waited = static_cast<uint16_t>(std::min<int>(t.waited + 1, 0xffff));
-        break;
-      default:
-        break;
+    // Whether it still exists, as step 1 found it (a reused slot marks only its new id).
+    const bool alive = t.slot < table.active.size() && mark_[t.slot] == stamp_ &&
+                       index_[t.slot] == static_cast<int32_t>(i);
+    if (!alive || keep_[i] == 0) {  // gone, or not selected: out of range or over the cap
+      if (t.sent) leaves_.push_back(t.id);
+      continue;
     }
-    for (; fresh != fresh_.end() && fresh->id < t.id; ++fresh) next.push_back(*fresh);
+    merge_fresh_below(t.id);
+    if (keep_[i] == 2) {
+      (t.sent ? updates_ : enters_).push_back(table.states[t.slot]);
+      t.sent = true;
+      t.waited = 0;
+      t.last_sent = count;
+    } else if (keep_[i] == 3) {
+      t.waited = static_cast<uint16_t>(std::min<int>(t.waited + 1, 0xffff));
+    }
     next.push_back(t);
   }
-  next.insert(next.end(), fresh, fresh_.end());
+  merge_fresh_below(std::numeric_limits<uint64_t>::max());
   std::swap(tracked, next);
   ++interest.snapshot_count_;
 
-  fill_frame(table);
   protocol::SnapshotFrame frame;
   frame.server_tick = server_tick;
   frame.last_input_seq = last_input_seq;
@@ -208,17 +215,6 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
   frame.updates = updates_;
   frame.leaves = leaves_;
   return frame;
-}
-
-void SnapshotPlanner::fill_frame(const EntityTable& table) {
-  auto by_id = [&](uint32_t a, uint32_t b) { return table.states[a].id < table.states[b].id; };
-  std::sort(enter_slots_.begin(), enter_slots_.end(), by_id);
-  std::sort(update_slots_.begin(), update_slots_.end(), by_id);
-  std::sort(leaves_.begin(), leaves_.end());
-  enters_.clear();
-  updates_.clear();
-  for (uint32_t slot : enter_slots_) enters_.push_back(table.states[slot]);
-  for (uint32_t slot : update_slots_) updates_.push_back(table.states[slot]);
 }
 
 }  // namespace omega::zone

@@ -105,7 +105,6 @@ class SnapshotPlanner {
 
   void collect_candidates(const EntityTable& table, const InterestGrid& grid, uint32_t viewer_slot,
                           ClientInterest& interest);
-  void fill_frame(const EntityTable& table);
 
   InterestSettings settings_;
   float enter_radius_squared_;
@@ -120,7 +119,6 @@ class SnapshotPlanner {
   std::vector<ClientInterest::Tracked> fresh_;  // newly tracked this snapshot, then by id
   std::vector<Candidate> candidates_;
   std::vector<Send> sends_;
-  std::vector<uint32_t> enter_slots_, update_slots_;
   std::vector<protocol::EntityState> enters_, updates_;
   std::vector<uint32_t> leaves_;
 };

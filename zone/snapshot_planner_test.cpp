@@ -254,5 +254,62 @@ TEST(SnapshotPlanner, TrackedEntitiesStayInIdOrderAndUpdatesFindTheirBaselines) 
   }
 }
 
+// The frame lists enters, updates and leaves each ascending by id (the encoder's order) when
+// ids do not follow slots, as after churn: a slot freed by one entity and reused by a newer one
+// in the same snapshot leaves the old id and enters the new.
+TEST(SnapshotPlanner, FramesAscendByIdWhenIdsDoNotFollowSlots) {
+  Scene scene(settings(30, 4, 128, /*budget=*/120));
+  scene.add(100, 100);
+  std::vector<uint32_t> others;
+  for (int i = 1; i <= 30; ++i)
+    others.push_back(
+        scene.add(100.0f + static_cast<float>(i % 9), 100.0f + static_cast<float>(i / 9)));
+  for (size_t i = 0; i < others.size(); ++i)  // ids run against the slots
+    scene.states[others[i]].id = static_cast<uint32_t>(1000 - 7 * i);
+  auto ascending = [](const auto& list, auto id_of) {
+    for (size_t i = 1; i < list.size(); ++i)
+      if (id_of(list[i - 1]) >= id_of(list[i])) return false;
+    return true;
+  };
+  const auto state_id = [](const protocol::EntityState& s) { return s.id; };
+  const auto plain_id = [](uint32_t id) { return id; };
+  for (int round = 0; round < 40; ++round) {
+    for (uint32_t slot : others)
+      scene.move(slot, scene.positions[slot].x + 0.05f, scene.positions[slot].y);
+    if (round == 20) {  // slot others[3] is reused by a newer entity, others[4] walks away
+      scene.states[others[3]].id = 5000;
+      scene.move(others[4], 400, 400);
+    }
+    EntityTable table{scene.positions, scene.active, scene.states};
+    scene.grid.rebuild(scene.positions, scene.active);
+    scene.tick += 2;
+    const auto frame =
+        scene.planner->plan(table, scene.grid, 0, scene.tick, 0, scene.interest, scene.encoder);
+    ASSERT_TRUE(ascending(frame.enters, state_id)) << "round " << round;
+    ASSERT_TRUE(ascending(frame.updates, state_id)) << "round " << round;
+    ASSERT_TRUE(ascending(frame.leaves, plain_id)) << "round " << round;
+    if (round == 20) {
+      EXPECT_NE(std::find(frame.leaves.begin(), frame.leaves.end(), 1000u - 21u),
+                frame.leaves.end());
+      EXPECT_NE(std::find(frame.leaves.begin(), frame.leaves.end(), 1000u - 28u),
+                frame.leaves.end());
+    }
+    scene.bytes.clear();
+    scene.encoder.encode(frame, scene.bytes);
+    ASSERT_EQ(scene.view.apply(scene.bytes), protocol::DecodeError::none) << "round " << round;
+  }
+  // The client sees exactly who is in range now, where they are.
+  for (uint32_t slot : others) {
+    const protocol::EntityState* seen = scene.view.find(scene.states[slot].id);
+    if (slot == others[4]) {
+      EXPECT_EQ(seen, nullptr);
+      continue;
+    }
+    ASSERT_NE(seen, nullptr) << slot;
+    EXPECT_EQ(seen->x, scene.states[slot].x) << slot;
+  }
+  EXPECT_EQ(scene.view.find(1000 - 21), nullptr) << "the slot's old entity left";
+}
+
 }  // namespace
 }  // namespace omega::zone
