@@ -110,6 +110,7 @@ Application::Application(Config config)
       market_(context_, auth_),
       admin_(context_, auth_, registry_, tournaments_.arenas()),
       housekeeping_(context_),
+      presence_sweep_(context_),
       workers_(config_.worker_threads, kMaxQueuedRequests) {
   register_health_routes();
   auth_.register_routes(router_);

@@ -17,6 +17,7 @@
 #include "api/instance_registry.hpp"
 #include "api/leaderboard_service.hpp"
 #include "api/housekeeping.hpp"
+#include "api/presence_sweep.hpp"
 #include "api/market_service.hpp"
 #include "api/metrics.hpp"
 #include "api/party_service.hpp"
@@ -90,6 +91,7 @@ class Application {
   MarketService market_;
   AdminService admin_;
   Housekeeping housekeeping_;
+  PresenceSweep presence_sweep_;
   Metrics metrics_;
   Router router_;
   std::atomic<int> in_flight_{0};

@@ -171,6 +171,10 @@ const std::vector<OptionBinding>& bindings() {
         "seconds after a zone last checkpointed a character that it still counts as online "
         "(keep it several times the zones' checkpoint_interval_s)"},
        &Config::lease_stale_s},
+      {{"world.presence_sweep_s", "OMEGA_PRESENCE_SWEEP_S",
+        "period of the pass that tells the friends of characters whose zone stopped writing "
+        "their lease (a crash) that they went offline (0 disables it)"},
+       &Config::presence_sweep_s},
       {{"tournaments.matchmaker_interval_ms", "OMEGA_TOURNAMENT_INTERVAL_MS",
         "period of the matchmaker pass (0: this replica does not match)"},
        &Config::tournament_interval_ms},
@@ -352,6 +356,8 @@ std::string validate(const Config& config) {
     return "market.fee_basis_points must be 0-10000";
   if (config.lease_stale_s < 5 || config.lease_stale_s > 86'400)
     return "world.lease_stale_s must be in [5, 86400]";
+  if (config.presence_sweep_s < 0 || config.presence_sweep_s > 3600)
+    return "world.presence_sweep_s must be in [0, 3600]";
   if (config.ticket_ttl_s < 5 || config.ticket_ttl_s > 3600)
     return "tickets.ttl_s must be in [5, 3600]";
   if (!config.ticket_signing_seed.empty() && !protocol::from_hex<32>(config.ticket_signing_seed))

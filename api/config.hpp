@@ -83,7 +83,8 @@ struct Config {
   int ticket_ttl_s = 60;
   // [world]
   std::string world_file = "content/world.json";
-  int lease_stale_s = 60;  // presence believes a held lease this long after its last write
+  int presence_sweep_s = 10;  // how often a replica looks for leases whose zone went silent
+  int lease_stale_s = 60;     // presence believes a held lease this long after its last write
   // [tournaments]
   int tournament_interval_ms = 1000;  // 0: no matchmaker in this replica
   int tournament_window_base = 100;

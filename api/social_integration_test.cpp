@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <thread>
 #include <pqxx/pqxx>
 
 #include "api/integration_test_support.hpp"
@@ -386,15 +388,26 @@ TEST_F(ApiSocialIT, ALogInAndALogOutTellOnlineFriendsAndAZoneTransferDoesNot) {
   notice = retried.next();
   EXPECT_EQ(notice["text"], bob.name + " is online (hub_city_1).") << "no second log-out";
 
-  // hub_city_1's process crashes: the lease stays held, but nothing writes Bob any more. His
-  // next claim, once that is older than world.lease_stale_s, is a log-in too.
+  // hub_city_1's process crashes: the lease stays held, but nothing writes Bob any more. Once
+  // that is older than world.lease_stale_s, the presence sweep tells Ann he went offline — a
+  // second API replica sweeping every second here, beside the fixture's (every 10 s): only one
+  // of them announces it. His next claim is a log-in too.
+  const auto replica = start_api([this](Config& config) {
+    config.presence_sweep_s = 1;
+    config.redis_prefix = api_->config().redis_prefix;  // replicas of one deployment share it
+  });
   Subscriber after_crash(shared_services().redis_url,
                          api_->config().redis_prefix + "character_events");
   crash_holder(bob);
+  notice = after_crash.next();
+  ASSERT_TRUE(notice.is_object()) << "no notice after a crashed zone's lease";
+  EXPECT_EQ(notice["character_ids"], nlohmann::json::array({ann.character_id})) << notice;
+  EXPECT_EQ(notice["text"], bob.name + " went offline.") << notice;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // another sweep of the replica
   ASSERT_TRUE(claim(bob, 4, "forest"));
   notice = after_crash.next();
   ASSERT_TRUE(notice.is_object()) << "no notice after a crashed zone's lease";
-  EXPECT_EQ(notice["text"], bob.name + " is online (forest).") << notice;
+  EXPECT_EQ(notice["text"], bob.name + " is online (forest).") << "announced once: " << notice;
 }
 
 }  // namespace
