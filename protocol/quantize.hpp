@@ -81,6 +81,14 @@ struct TierTable {
   int count;
 };
 
+// The longest code of `table`, in bits: a tier's prefix and its offset.
+constexpr int max_tiered_bits(const TierTable& table) {
+  int longest = 0;
+  for (int tier = 0; tier < table.count; ++tier)
+    longest = std::max(longest, tier + (tier < table.count - 1 ? 1 : 0) + table.widths[tier]);
+  return longest;
+}
+
 // Gap between consecutive ascending entity ids in one snapshot section, minus one. Neighbours
 // (gap 1) cost 1 bit; a hub viewer sees ~1 in 5 ids, 4-6 bits; a lone far id costs 31 bits.
 inline constexpr TierTable kIdGapTiers{{0, 2, 3, 4, 5, 6, 8, 24}, 8};

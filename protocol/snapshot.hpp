@@ -188,6 +188,11 @@ class SnapshotEncoder {
   // The same with the entity's baseline at hand (an entry of view()).
   static int64_t measure_update(const EntityState& state, const EntityBaseline& base);
   static constexpr int kIdGapEstimateBits = 6;
+  // measure_update's largest answer for a change of position alone (changed_fields ==
+  // kFieldPosition): the "position only" bit and two residuals of at most their longest code.
+  // A planner that only needs to know that everything fits can add these instead of measuring.
+  static constexpr int64_t kMaxPositionUpdateBits =
+      1 + 2 * max_tiered_bits(kPositionResidualTiers) + kIdGapEstimateBits;
 
   // Appends one StateUpdate message (type byte included) and advances the baselines.
   // Returns the number of entity updates written (unchanged entities are not written).

@@ -142,6 +142,34 @@ TEST(Snapshot, MeasureMatchesEncodedSize) {
   EXPECT_GT(encoder.measure_update(e), SnapshotEncoder::kIdGapEstimateBits);
 }
 
+// The bound a planner may add instead of measuring a position-only update is never below the
+// measure, and a jump across the whole coordinate range on both axes reaches it.
+TEST(Snapshot, PositionUpdatesMeasureAtMostTheirBound) {
+  EXPECT_EQ(SnapshotEncoder::kMaxPositionUpdateBits, 1 + 2 * 21 + 6);
+  EntityBaseline base;
+  base.state = make_entity(9, 0, 0);
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> unit(0, int(kMaxPositionUnits));
+  std::uniform_int_distribution<int> step(-40, 40);
+  for (int i = 0; i < 20000; ++i) {
+    base.state.x = uint16_t(unit(rng));
+    base.state.y = uint16_t(unit(rng));
+    base.step_x = i % 2 ? step(rng) : 0;
+    base.step_y = i % 3 ? step(rng) : 0;
+    EntityState next = base.state;
+    next.x = uint16_t(i % 5 ? std::clamp(int(base.state.x) + step(rng), 0, int(kMaxPositionUnits))
+                            : unit(rng));
+    next.y = uint16_t(unit(rng));
+    if (changed_fields(base.state, next) != kFieldPosition) continue;
+    ASSERT_LE(SnapshotEncoder::measure_update(next, base), SnapshotEncoder::kMaxPositionUpdateBits);
+  }
+  base.state.x = base.state.y = uint16_t(kMaxPositionUnits);
+  base.step_x = base.step_y = 0;
+  EntityState far = base.state;
+  far.x = far.y = 0;
+  EXPECT_EQ(SnapshotEncoder::measure_update(far, base), SnapshotEncoder::kMaxPositionUpdateBits);
+}
+
 TEST(Snapshot, GoldenBytes) {
   SnapshotEncoder encoder(1000);
   EntityState e = make_entity(7, 3200, 1600);

@@ -113,6 +113,7 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
       in_view = tracked[static_cast<size_t>(c.tracked_index)].sent;
     }
     int64_t bits = 0;
+    bool estimated = false;
     if (in_view) {
       if (!own && c.distance_squared > full_rate_squared_) {
         // Update-frequency scaling: every 2nd snapshot out to twice the full-rate radius,
@@ -123,24 +124,41 @@ protocol::SnapshotFrame SnapshotPlanner::plan(const EntityTable& table, const In
         if (count - last < period) continue;
       }
       const protocol::EntityBaseline* base = bases_[static_cast<size_t>(c.tracked_index)];
-      bits = base != nullptr ? protocol::SnapshotEncoder::measure_update(state, *base)
-                             : encoder.measure_update(state);
-      if (bits == 0) continue;  // unchanged: costs nothing, not listed
+      const uint32_t changed =
+          base != nullptr ? protocol::changed_fields(base->state, state) : protocol::kAllFields;
+      if (changed == 0) continue;  // unchanged: costs nothing, not listed
+      // A move alone (most updates) counts at its bound until the budget needs the exact
+      // figure (step 4).
+      estimated = changed == protocol::kFieldPosition;
+      bits = estimated         ? protocol::SnapshotEncoder::kMaxPositionUpdateBits
+             : base != nullptr ? protocol::SnapshotEncoder::measure_update(state, *base)
+                               : encoder.measure_update(state);
+      if (bits == 0) continue;
     } else {
       bits = protocol::SnapshotEncoder::measure_enter(state);
     }
     // Waiting raises priority: each snapshot waited halves the effective distance.
     const float priority = own ? -1.0f : c.distance_squared / square(1.0f + float(waited));
-    sends_.push_back({priority, bits, c.slot, c.tracked_index, !in_view});
+    sends_.push_back({priority, bits, c.slot, c.tracked_index, !in_view, estimated});
   }
 
   // 4. The budget, highest priority first; the own entity always goes. When everything fits
-  // (the common case) the order cannot matter and the sort is skipped.
+  // (the common case, and certain when it fits with the moves at their bound) the order cannot
+  // matter: neither the exact measures nor the sort are needed.
   for (size_t i = 0; i < tracked.size(); ++i) leaving += (keep_[i] == 0 && tracked[i].sent);
   int64_t budget =
       int64_t{settings_.budget_bytes} * 8 - kSnapshotOverheadBits - kLeaveBits * leaving;
   int64_t wanted = 0;
   for (const Send& s : sends_) wanted += s.bits;
+  if (wanted > budget) {
+    wanted = 0;
+    for (Send& s : sends_) {
+      if (s.estimated)
+        s.bits = protocol::SnapshotEncoder::measure_update(
+            table.states[s.slot], *bases_[static_cast<size_t>(s.tracked_index)]);
+      wanted += s.bits;
+    }
+  }
   if (wanted > budget)
     std::sort(sends_.begin(), sends_.end(),
               [](const Send& a, const Send& b) { return a.priority < b.priority; });

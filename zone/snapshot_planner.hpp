@@ -12,7 +12,9 @@
 //     its distance did before);
 //   - fits the snapshot into a byte budget using SnapshotEncoder::measure_enter/measure_update,
 //     highest priority (nearest) first; what does not fit waits, and each snapshot an entity
-//     waits raises its priority so it is not starved.
+//     waits raises its priority so it is not starved. (A move alone counts at its bound,
+//     SnapshotEncoder::kMaxPositionUpdateBits, while everything fits by the bounds: the same
+//     entities are sent as with the exact measures, without measuring them.)
 // Leaves are always sent (a few bits each; an entity out of range must not linger).
 //
 // ClientInterest is the per-client state (what was sent or is waiting to enter); the planner
@@ -101,6 +103,7 @@ class SnapshotPlanner {
     uint32_t slot;
     int32_t tracked_index;  // -1 for an entity not tracked before
     bool enter;
+    bool estimated;  // bits is SnapshotEncoder::kMaxPositionUpdateBits, not the measure
   };
 
   void collect_candidates(const EntityTable& table, const InterestGrid& grid, uint32_t viewer_slot,

@@ -311,5 +311,24 @@ TEST(SnapshotPlanner, FramesAscendByIdWhenIdsDoNotFollowSlots) {
   EXPECT_EQ(scene.view.find(1000 - 21), nullptr) << "the slot's old entity left";
 }
 
+// Moves are counted at their bound (SnapshotEncoder::kMaxPositionUpdateBits) only while
+// everything fits by the bounds: here 20 walkers' bounds overflow a small budget, their exact
+// cost does not, and every snapshot carries all 20.
+TEST(SnapshotPlanner, MovesThatFitByTheirExactCostAreAllSent) {
+  Scene scene(settings(30, 4, 128, /*budget=*/60));
+  scene.add(100, 100);
+  std::vector<uint32_t> walkers;
+  for (int i = 0; i < 20; ++i) walkers.push_back(scene.add(90.0f + static_cast<float>(i), 95.0f));
+  for (int i = 0; i < 40; ++i) scene.snapshot();  // they all enter, a few per snapshot
+  for (uint32_t slot : walkers) ASSERT_TRUE(scene.sees(slot)) << slot;
+  ASSERT_GT(20 * protocol::SnapshotEncoder::kMaxPositionUpdateBits, 60 * 8);
+  for (int step = 0; step < 10; ++step) {
+    for (uint32_t slot : walkers)  // a straight walk: each update costs a few bits
+      scene.move(slot, scene.positions[slot].x, scene.positions[slot].y + 0.25f);
+    scene.snapshot();
+    EXPECT_EQ(scene.view.updated().size(), walkers.size()) << "step " << step;
+  }
+}
+
 }  // namespace
 }  // namespace omega::zone
