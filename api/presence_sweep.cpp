@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/friend_service.hpp"
+#include "api/presence.hpp"
 
 namespace omega::api {
 
@@ -34,9 +35,9 @@ std::int64_t PresenceSweep::run_once() {
   // locked after that replica committed is re-checked and no longer matches.
   const std::string mark =
       "UPDATE characters SET logged_out_at = now() WHERE id IN (SELECT id FROM characters WHERE "
-      "NOT lease_released AND logged_out_at IS NULL AND COALESCE(lease_heartbeat_at <= now() - " +
-      std::to_string(context_.config.lease_stale_s) +
-      " * interval '1 second', true) LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id";
+      "NOT lease_released AND logged_out_at IS NULL AND NOT " +
+      live_lease_sql("characters", context_.config.lease_stale_s) +
+      " LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id";
   std::int64_t total = 0;
   for (;;) {
     const auto marked = context_.database.run([&](pqxx::connection& connection) {
